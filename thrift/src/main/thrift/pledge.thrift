@@ -1,0 +1,386 @@
+/*
+ * pledge.thrift: the wire contract of Pledge, the source of truth for every node and client.
+ *
+ * Compatibility rules (never break them):
+ *  - A field id, once used, keeps its name, type and meaning forever; removed ids are never reused.
+ *  - Fields added after 0.1 are optional, so a client built from an older struct still works.
+ *  - Every request carries `deadlineMs`: the milliseconds the caller will still wait for this
+ *    answer. Servers drop work whose deadline has passed instead of doing it late.
+ *
+ * Each method says whether it is IDEMPOTENT (same effect however often it arrives) and whether a
+ * caller MAY RETRY it after a transport failure or timeout. Application answers (a NO vote,
+ * UnknownTransaction, InvalidArgument, NotAllowed) are never retried; Unavailable is.
+ */
+
+namespace java dev.pledge.wire
+
+// ---------------------------------------------------------------------------------------------
+// Identity
+
+/**
+ * A transaction id, unique across coordinator restarts: the coordinator's node id, the durable
+ * epoch it started with (synced before any TxId is handed out) and a sequence within the epoch.
+ * Ordering: (epoch, sequence); an older transaction has the smaller pair. Text form: "coord-1.7.42".
+ */
+struct TxId {
+  1: required string coordinatorId,
+  2: required i64 epoch,
+  3: required i64 sequence,
+}
+
+/**
+ * What a participant operation carries so that a retried call applies once (I7):
+ * the transaction, and a sequence number the client gives each operation of the transaction.
+ * A retried operation re-sends the same opSeq and receives the first answer.
+ */
+struct TxContext {
+  1: required TxId txId,
+  2: required i64 opSeq,
+  3: required i64 deadlineMs,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Enums
+
+/** Global transaction state, as the coordinator reports it. */
+enum TxState {
+  /** Begun; operations may enlist participants. */
+  ACTIVE = 1,
+  /** Commit requested; votes are being collected. No decision yet. */
+  PREPARING = 2,
+  /** Decided COMMIT (durable). Final. */
+  COMMITTED = 3,
+  /** Decided ABORT, or presumed aborted (no record, provably never committed). Final. */
+  ABORTED = 4,
+  /** The record was dropped after its retention period; the outcome can no longer be told. */
+  FORGOTTEN = 5,
+}
+
+enum Vote {
+  /** PREPARED is durable; the participant will commit or abort only as told. */
+  YES = 1,
+  /** The branch is aborted; the reason comes with the vote. */
+  NO = 2,
+  /** The branch only read; its locks are released and it takes no part in phase two. */
+  READ_ONLY = 3,
+}
+
+/** Why a transaction or branch was aborted. The human-readable detail travels beside it. */
+enum AbortReason {
+  CLIENT_REQUESTED = 1,
+  DEADLINE_EXCEEDED = 2,
+  /** A participant voted NO; its reason code and message are in the detail. */
+  PARTICIPANT_VOTED_NO = 3,
+  /** A participant could not be reached to prepare within the deadline. */
+  PARTICIPANT_UNREACHABLE = 4,
+  /** No decision record exists and the coordinator can prove the transaction never committed. */
+  PRESUMED_ABORT = 5,
+  LOCK_TIMEOUT = 6,
+  /** Wait-die: a younger transaction asked for a lock an older one holds. */
+  DEADLOCK_AVOIDED = 7,
+  /** The participant restarted and lost the unprepared branch. */
+  PARTICIPANT_RESTARTED = 8,
+  /** The application's validation refused the branch at prepare (e.g. "course full"). */
+  VALIDATION_FAILED = 9,
+  /** Decided by cooperative termination among participants while the coordinator was away. */
+  COOPERATIVE_TERMINATION = 10,
+  /** An operator forced the outcome. */
+  HEURISTIC = 11,
+  /** The branch is unknown to the participant (never seen, or lost before it prepared). */
+  UNKNOWN_BRANCH = 12,
+}
+
+/** A participant's view of its own branch of a transaction (for peers and operators). */
+enum BranchState {
+  /** This participant has no trace of the transaction. */
+  UNKNOWN = 1,
+  /** Operations seen, not prepared; still abortable. */
+  ACTIVE = 2,
+  /** Voted YES; waiting for the decision. */
+  PREPARED = 3,
+  COMMITTED = 4,
+  ABORTED = 5,
+  /** Forced by an operator; the real outcome has not contradicted it (yet). */
+  HEURISTIC_COMMITTED = 6,
+  HEURISTIC_ABORTED = 7,
+  /** An operator forced one outcome and the real decision was the other. Loud, never hidden. */
+  HEURISTIC_MIXED = 8,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exceptions
+
+/** The transaction id is not known to this node (never issued here, or not ours). Do not retry. */
+exception UnknownTransaction {
+  1: required TxId txId,
+  2: required string message,
+}
+
+/** The request is malformed or names something that does not exist. Do not retry. */
+exception InvalidArgument {
+  1: required string message,
+}
+
+/** The request is valid but not allowed in the transaction's current state. Do not retry. */
+exception NotAllowed {
+  1: required string message,
+  2: optional TxState state,
+}
+
+/** The node is overloaded, starting, stopping or cannot reach what it needs. Retry with backoff. */
+exception Unavailable {
+  1: required string message,
+  2: optional i64 retryAfterMs,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Coordinator
+
+struct BeginRequest {
+  1: required i64 deadlineMs,
+  /** How long the transaction may live before the coordinator aborts it (0 = server default). */
+  2: required i64 txTimeoutMs,
+  /** Free-form caller name, for logs. */
+  3: optional string clientName,
+}
+
+struct BeginResponse {
+  1: required TxId txId,
+  /** The timeout the coordinator applied (after clamping to its limits). */
+  2: required i64 txTimeoutMs,
+}
+
+struct EnlistRequest {
+  1: required i64 deadlineMs,
+  2: required TxId txId,
+  /** An id from the coordinator's configured registry; never an address. */
+  3: required string participantId,
+  /**
+   * The participant's incarnation (a durable counter bumped at each start). A branch enlisted by
+   * one incarnation and touched again by another was lost in a restart: the transaction aborts.
+   */
+  4: required i64 incarnation,
+}
+
+struct EnlistResponse {
+  /** Milliseconds left before the coordinator aborts the transaction. */
+  1: required i64 txRemainingMs,
+}
+
+struct CommitRequest {
+  1: required i64 deadlineMs,
+  2: required TxId txId,
+}
+
+struct Outcome {
+  /** COMMITTED or ABORTED when decided; PREPARING when the decision was not reached in time. */
+  1: required TxState state,
+  2: optional AbortReason reason,
+  /** Detail for people: which participant, and what it said. */
+  3: optional string message,
+}
+
+struct AbortRequest {
+  1: required i64 deadlineMs,
+  2: required TxId txId,
+}
+
+struct StatusRequest {
+  1: required i64 deadlineMs,
+  2: required TxId txId,
+}
+
+struct StatusResponse {
+  1: required TxState state,
+  2: optional AbortReason reason,
+  3: optional string message,
+  /** Participants enlisted so far (when known). */
+  4: optional list<string> participants,
+}
+
+struct PingResponse {
+  1: required string nodeId,
+  /** Coordinator epoch, or participant incarnation. */
+  2: required i64 epoch,
+}
+
+service Coordinator {
+  /** Starts a transaction. NOT idempotent (each call makes a new TxId); MAY RETRY: an orphan
+   *  from a lost reply holds nothing and is aborted at its deadline. */
+  BeginResponse begin(1: BeginRequest request) throws (1: InvalidArgument invalid, 2: Unavailable unavailable),
+
+  /** Adds a participant to an ACTIVE transaction. IDEMPOTENT; MAY RETRY.
+   *  NotAllowed once commit or abort has started; InvalidArgument for an unregistered id. */
+  EnlistResponse enlist(1: EnlistRequest request)
+      throws (1: UnknownTransaction unknown, 2: InvalidArgument invalid, 3: NotAllowed notAllowed,
+              4: Unavailable unavailable),
+
+  /** Runs two-phase commit and answers the outcome: COMMITTED, ABORTED with reason, or
+   *  PREPARING if undecided when the request's deadline ran out. IDEMPOTENT (a repeat returns
+   *  the recorded outcome); MAY RETRY. NotAllowed after the client's own abort. */
+  Outcome commit(1: CommitRequest request)
+      throws (1: UnknownTransaction unknown, 2: NotAllowed notAllowed, 3: Unavailable unavailable),
+
+  /** Aborts a transaction that has no decision yet. IDEMPOTENT; MAY RETRY.
+   *  NotAllowed if it already committed. */
+  Outcome abort(1: AbortRequest request)
+      throws (1: UnknownTransaction unknown, 2: NotAllowed notAllowed, 3: Unavailable unavailable),
+
+  /** The transaction's state; never ABORTED for a committed transaction (FORGOTTEN after
+   *  retention). Read-only: IDEMPOTENT; MAY RETRY. */
+  StatusResponse status(1: StatusRequest request)
+      throws (1: UnknownTransaction unknown, 2: Unavailable unavailable),
+
+  /** Liveness and identity. IDEMPOTENT; MAY RETRY. */
+  PingResponse ping(),
+}
+
+// ---------------------------------------------------------------------------------------------
+// Participant (the protocol side; the application's own service is multiplexed beside it)
+
+struct PrepareRequest {
+  1: required i64 deadlineMs,
+  2: required TxId txId,
+  /** Every participant of the transaction (ids), for cooperative termination. */
+  3: required list<string> participants,
+  /** The incarnation that enlisted; a different current incarnation lost the branch: NO. */
+  4: required i64 incarnation,
+}
+
+struct PrepareResponse {
+  1: required Vote vote,
+  2: optional AbortReason reason,
+  3: optional string message,
+}
+
+struct DecisionRequest {
+  1: required i64 deadlineMs,
+  2: required TxId txId,
+}
+
+struct Ack {
+  /** The branch's state after applying the decision (COMMITTED, ABORTED or a HEURISTIC_* state). */
+  1: required BranchState state,
+}
+
+struct OnePhaseRequest {
+  1: required i64 deadlineMs,
+  2: required TxId txId,
+  3: required i64 incarnation,
+}
+
+struct PeerStateRequest {
+  1: required i64 deadlineMs,
+  2: required TxId txId,
+  /** The participant asking (for logs). */
+  3: required string askingParticipantId,
+}
+
+struct PeerStateResponse {
+  /** PREPARED, COMMITTED or ABORTED. A branch that had not voted is aborted first (it will vote
+   *  NO) and reported ABORTED; UNKNOWN becomes ABORTED the same way. */
+  1: required BranchState state,
+}
+
+service Participant {
+  /** Phase one. The participant validates, makes PREPARED durable, then votes YES; or votes NO
+   *  (and aborts); or READ_ONLY (and releases). IDEMPOTENT (a repeat returns the same vote);
+   *  MAY RETRY. */
+  PrepareResponse prepare(1: PrepareRequest request) throws (1: Unavailable unavailable),
+
+  /** Phase two, commit. Applied data and the dropped PREPARED record are durable before the Ack.
+   *  IDEMPOTENT (unknown or finished branch: acknowledged); MAY RETRY. */
+  Ack commit(1: DecisionRequest request) throws (1: Unavailable unavailable),
+
+  /** Phase two, abort. IDEMPOTENT; MAY RETRY. */
+  Ack abort(1: DecisionRequest request) throws (1: Unavailable unavailable),
+
+  /** One-phase commit, used when this is the only participant: validate and commit directly.
+   *  Answers COMMITTED or ABORTED. IDEMPOTENT; MAY RETRY. */
+  Ack commitOnePhase(1: OnePhaseRequest request) throws (1: Unavailable unavailable),
+
+  /** Cooperative termination: a prepared peer asks what this participant knows of a
+   *  transaction. IDEMPOTENT in effect (the first call may abort an unvoted branch); MAY RETRY. */
+  PeerStateResponse peerState(1: PeerStateRequest request) throws (1: Unavailable unavailable),
+
+  PingResponse ping(),
+}
+
+/**
+ * A transactional key-value store every participant offers beside its application service:
+ * used by tools, benchmarks and tests. Keys and values are opaque bytes.
+ * Operations are retried safely by re-sending the same TxContext.opSeq.
+ */
+struct KvGetResponse {
+  1: optional binary value,
+}
+
+service Kv {
+  KvGetResponse get(1: TxContext ctx, 2: binary key)
+      throws (1: NotAllowed notAllowed, 2: InvalidArgument invalid, 3: Unavailable unavailable),
+  void put(1: TxContext ctx, 2: binary key, 3: binary value)
+      throws (1: NotAllowed notAllowed, 2: InvalidArgument invalid, 3: Unavailable unavailable),
+  void remove(1: TxContext ctx, 2: binary key)
+      throws (1: NotAllowed notAllowed, 2: InvalidArgument invalid, 3: Unavailable unavailable),
+}
+
+// ---------------------------------------------------------------------------------------------
+// Admin (operators)
+
+struct PeerView {
+  1: required string participantId,
+  /** What that peer said when last asked; UNKNOWN if unreachable. */
+  2: required BranchState state,
+  3: optional string error,
+}
+
+struct InDoubtBranch {
+  1: required TxId txId,
+  2: required i64 preparedAgeMs,
+  3: required list<string> participants,
+  4: required list<PeerView> peers,
+  /** What the coordinator said when last asked ("unreachable" when it was not). */
+  5: optional string coordinatorView,
+}
+
+struct InDoubtRequest {
+  1: required i64 deadlineMs,
+  /** Also ask peers and the coordinator now (slower). */
+  2: optional bool probe,
+}
+
+struct ResolveRequest {
+  1: required i64 deadlineMs,
+  2: required TxId txId,
+  /** true = force commit, false = force abort. */
+  3: required bool commit,
+  /** Must be true: the operator acknowledges this is a heuristic decision. */
+  4: required bool heuristic,
+}
+
+struct ResolveResponse {
+  /** The branch's state afterwards. If the coordinator or a peer knew the real outcome, that
+   *  was applied instead and `forced` is false. */
+  1: required BranchState state,
+  2: required bool forced,
+  3: optional string message,
+}
+
+struct StatsResponse {
+  1: required string nodeId,
+  2: required map<string, i64> counters,
+}
+
+service Admin {
+  /** Prepared branches awaiting a decision on this participant. Read-only; MAY RETRY. */
+  list<InDoubtBranch> listInDoubt(1: InDoubtRequest request) throws (1: Unavailable unavailable),
+
+  /** Forces an in-doubt branch, recorded as HEURISTIC. NOT idempotent if the outcome changes
+   *  in between; do not retry blindly (list again first). */
+  ResolveResponse resolve(1: ResolveRequest request)
+      throws (1: UnknownTransaction unknown, 2: InvalidArgument invalid, 3: NotAllowed notAllowed,
+              4: Unavailable unavailable),
+
+  /** Counters of this node. Read-only; MAY RETRY. */
+  StatsResponse stats() throws (1: Unavailable unavailable),
+}
