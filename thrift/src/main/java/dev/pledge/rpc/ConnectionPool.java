@@ -1,0 +1,71 @@
+package dev.pledge.rpc;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.apache.thrift.transport.TTransportException;
+
+/**
+ * Up to {@code poolSize} idle connections to one endpoint, reused most-recent first. Connections
+ * are opened lazily when none is idle. A connection that saw any error is closed by the caller,
+ * never returned, because its stream may hold half a reply.
+ */
+final class ConnectionPool implements AutoCloseable {
+    /**
+     * Idle connections older than this are closed instead of reused: the server drops silent
+     * connections after its clientTimeoutMs (60 s by default), and a reused dead connection would
+     * waste an attempt and count against the breaker.
+     */
+    static final long IDLE_MAX_MS = 30_000;
+
+    private final Endpoint endpoint;
+    private final int poolSize;
+    private final int maxFrameBytes;
+    private final TimeSource time;
+    private final Deque<Connection> idle = new ArrayDeque<>();
+    private boolean closed;
+
+    ConnectionPool(Endpoint endpoint, int poolSize, int maxFrameBytes, TimeSource time) {
+        this.endpoint = endpoint;
+        this.poolSize = poolSize;
+        this.maxFrameBytes = maxFrameBytes;
+        this.time = time;
+    }
+
+    /** An idle connection, or a new one opened within {@code connectTimeoutMs}. */
+    Connection borrow(long connectTimeoutMs) throws TTransportException {
+        long nowMs = time.nowMs();
+        synchronized (this) {
+            if (closed) throw new TTransportException(TTransportException.NOT_OPEN, "client to " + endpoint + " is closed");
+            Connection c;
+            while ((c = idle.pollFirst()) != null) {
+                if (nowMs - c.lastUsedMs() < IDLE_MAX_MS) return c;
+                c.close();
+            }
+        }
+        int timeoutMs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, connectTimeoutMs));
+        return Connection.open(endpoint, maxFrameBytes, timeoutMs, nowMs);
+    }
+
+    /** Returns a connection whose last call completed cleanly. */
+    void release(Connection c) {
+        c.touch(time.nowMs());
+        synchronized (this) {
+            if (!closed && idle.size() < poolSize) {
+                idle.addFirst(c);
+                return;
+            }
+        }
+        c.close();
+    }
+
+    synchronized int idleCount() {
+        return idle.size();
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        Connection c;
+        while ((c = idle.pollFirst()) != null) c.close();
+    }
+}

@@ -1,0 +1,41 @@
+package dev.pledge.rpc;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.thrift.protocol.TProtocol;
+import org.apache.thrift.server.ServerContext;
+import org.apache.thrift.server.TServerEventHandler;
+import org.apache.thrift.transport.TTransport;
+
+/**
+ * Remembers the server's open connections so close() can close them: a worker blocked in a socket
+ * read does not notice an interrupt, only a closed socket.
+ */
+final class ConnectionTracker implements TServerEventHandler {
+    private final Set<TTransport> open = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public void preServe() {}
+
+    @Override
+    public ServerContext createContext(TProtocol input, TProtocol output) {
+        open.add(input.getTransport());
+        return null;
+    }
+
+    @Override
+    public void deleteContext(ServerContext context, TProtocol input, TProtocol output) {
+        open.remove(input.getTransport());
+    }
+
+    @Override
+    public void processContext(ServerContext context, TTransport input, TTransport output) {}
+
+    int openCount() {
+        return open.size();
+    }
+
+    void closeAll() {
+        for (TTransport t : open) t.close();
+    }
+}

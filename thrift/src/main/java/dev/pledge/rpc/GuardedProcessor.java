@@ -1,0 +1,63 @@
+package dev.pledge.rpc;
+
+import java.net.Socket;
+import org.apache.thrift.TException;
+import org.apache.thrift.TProcessor;
+import org.apache.thrift.protocol.TProtocol;
+import org.apache.thrift.protocol.TProtocolException;
+import org.apache.thrift.transport.TSocket;
+import org.apache.thrift.transport.TTransport;
+import org.apache.thrift.transport.TTransportException;
+import org.apache.thrift.transport.layered.TLayeredTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns bad input on one connection (oversized or garbage frame, unknown service) into one WARN
+ * line naming the peer, then closes that connection. Without it Thrift logs a stack trace at ERROR.
+ */
+final class GuardedProcessor implements TProcessor {
+    private static final Logger log = LoggerFactory.getLogger(RpcServer.class);
+
+    private final TProcessor delegate;
+
+    GuardedProcessor(TProcessor delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public void process(TProtocol in, TProtocol out) throws TException {
+        try {
+            delegate.process(in, out);
+        } catch (TTransportException e) {
+            if (isQuietEnd(e)) throw e;
+            throw reject(in, e);
+        } catch (TProtocolException e) {
+            throw reject(in, e);
+        } catch (TException e) {
+            // TMultiplexedProcessor raises a plain TException for an unregistered service name.
+            throw reject(in, e);
+        }
+    }
+
+    private static boolean isQuietEnd(TTransportException e) {
+        return e.getType() == TTransportException.END_OF_FILE || e.getType() == TTransportException.TIMED_OUT;
+    }
+
+    /** Logs, closes the connection, and returns the exception that makes the server end it silently. */
+    private static TTransportException reject(TProtocol in, TException e) {
+        log.warn("rpc-server closing connection from {}: {}", peer(in.getTransport()), e.getMessage());
+        in.getTransport().close();
+        return new TTransportException(TTransportException.END_OF_FILE, "connection closed after bad input", e);
+    }
+
+    static String peer(TTransport transport) {
+        TTransport t = transport;
+        while (t instanceof TLayeredTransport layered) t = layered.getInnerTransport();
+        if (t instanceof TSocket socket) {
+            Socket s = socket.getSocket();
+            if (s != null && s.getRemoteSocketAddress() != null) return s.getRemoteSocketAddress().toString();
+        }
+        return "unknown peer";
+    }
+}

@@ -1,0 +1,156 @@
+package dev.pledge.rpc;
+
+import dev.pledge.core.Check;
+import java.security.SecureRandom;
+import java.util.Random;
+import org.apache.thrift.TException;
+import org.apache.thrift.TServiceClient;
+import org.apache.thrift.TServiceClientFactory;
+import org.apache.thrift.protocol.TMultiplexedProtocol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A client of one endpoint: deadlines, retries with full-jitter backoff, a retry budget, a circuit
+ * breaker and a connection pool. Thread-safe; share one per endpoint.
+ *
+ * <p>Only transport failures and the wire {@code Unavailable} are retried. Any other exception
+ * (NotAllowed, InvalidArgument, UnknownTransaction, TApplicationException, ...) is the server's
+ * answer and propagates unchanged on first occurrence. Callers must only pass calls that are safe
+ * to repeat: every Pledge protocol call is, and participant operations are made so by re-sending
+ * the same {@code TxContext.opSeq}.
+ */
+public final class RpcClient implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RpcClient.class);
+
+    private final Endpoint endpoint;
+    private final RpcClientConfig config;
+    private final TimeSource time;
+    private final Random random;
+    private final Backoff backoff;
+    private final RetryBudget budget;
+    private final CircuitBreaker breaker;
+    private final ConnectionPool pool;
+
+    public RpcClient(Endpoint endpoint, RpcClientConfig config) {
+        this(endpoint, config, TimeSource.system(), new Random(new SecureRandom().nextLong()));
+    }
+
+    public RpcClient(Endpoint endpoint, RpcClientConfig config, TimeSource time, Random random) {
+        this.endpoint = Check.notNull(endpoint, "endpoint");
+        this.config = Check.notNull(config, "config");
+        this.time = Check.notNull(time, "time");
+        this.random = Check.notNull(random, "random");
+        this.backoff = new Backoff(config.backoffBaseMs(), config.backoffMaxMs());
+        this.budget = new RetryBudget(config.retryBudgetRatio(), config.retryBudgetFloor(), config.retryBudgetWindowMs());
+        this.breaker = new CircuitBreaker(endpoint.toString(), config.breakerFailureThreshold(), config.breakerCoolDownMs());
+        this.pool = new ConnectionPool(endpoint, config.poolSize(), config.maxFrameBytes(), time);
+    }
+
+    /** Calls the multiplexed service {@code serviceName} within {@code deadlineMs} from now, retrying per policy. */
+    public <C extends TServiceClient, R> R call(String serviceName, TServiceClientFactory<C> factory,
+            ThriftCall<C, R> call, long deadlineMs) throws TException {
+        Check.notNull(serviceName, "serviceName");
+        Check.notNull(factory, "factory");
+        Check.notNull(call, "call");
+        long deadlineAtMs = time.nowMs() + Math.max(0, deadlineMs);
+        budget.recordCall(time.nowMs());
+        TException last = null;
+        for (int attempt = 0; ; attempt++) {
+            long remainingMs = deadlineAtMs - time.nowMs();
+            if (remainingMs <= 0) {
+                throw new RpcException(RpcException.Kind.DEADLINE_EXCEEDED,
+                        describe(serviceName) + " deadline of " + deadlineMs + " ms passed after " + attempt + " attempts", last);
+            }
+            if (!breaker.tryAcquire(time.nowMs())) {
+                throw new RpcException(RpcException.Kind.CIRCUIT_OPEN,
+                        describe(serviceName) + " circuit is open; not sent", last);
+            }
+            try {
+                R result = attemptOnce(serviceName, factory, call, remainingMs);
+                breaker.onSuccess();
+                return result;
+            } catch (TException e) {
+                if (!Failures.isRetryable(e)) {
+                    breaker.onSuccess(); // the endpoint answered; it is healthy
+                    throw e;
+                }
+                breaker.onFailure(time.nowMs());
+                last = e;
+            } catch (RuntimeException | Error e) {
+                breaker.onAbandoned();
+                throw e;
+            }
+            sleepBeforeRetry(serviceName, attempt, deadlineAtMs, deadlineMs, last);
+        }
+    }
+
+    /** Gives up (by throwing) or sleeps the backoff before the next attempt. */
+    private void sleepBeforeRetry(String serviceName, int attempt, long deadlineAtMs, long deadlineMs, TException last)
+            throws TException {
+        if (attempt + 1 >= config.maxAttempts()) {
+            if (Failures.isUnavailable(last)) throw last;
+            throw new RpcException(RpcException.Kind.UNAVAILABLE,
+                    describe(serviceName) + " failed " + (attempt + 1) + " attempts: " + last, last);
+        }
+        if (!budget.tryAcquireRetry(time.nowMs())) {
+            throw new RpcException(RpcException.Kind.BUDGET_EXHAUSTED,
+                    describe(serviceName) + " retry budget exhausted after: " + last, last);
+        }
+        long sleepMs = backoff.delayMs(attempt, random);
+        if (time.nowMs() + sleepMs >= deadlineAtMs) {
+            throw new RpcException(RpcException.Kind.DEADLINE_EXCEEDED, describe(serviceName) + " backoff of " + sleepMs
+                    + " ms would cross the deadline of " + deadlineMs + " ms; last error: " + last, last);
+        }
+        log.debug("rpc-client {} attempt {} failed ({}); retrying in {} ms",
+                describe(serviceName), attempt + 1, last, sleepMs);
+        try {
+            time.sleepMs(sleepMs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RpcException(RpcException.Kind.DEADLINE_EXCEEDED,
+                    describe(serviceName) + " interrupted while backing off", last);
+        }
+    }
+
+    private <C extends TServiceClient, R> R attemptOnce(String serviceName, TServiceClientFactory<C> factory,
+            ThriftCall<C, R> call, long remainingMs) throws TException {
+        Connection connection = pool.borrow(Math.min(config.connectTimeoutMs(), remainingMs));
+        boolean reusable = false;
+        try {
+            connection.setTimeoutMs(remainingMs);
+            C client = factory.getClient(new TMultiplexedProtocol(connection.protocol(), serviceName));
+            R result = call.call(client, remainingMs);
+            reusable = true;
+            return result;
+        } catch (TException e) {
+            reusable = Failures.leavesConnectionUsable(e);
+            throw e;
+        } finally {
+            if (reusable) pool.release(connection);
+            else connection.close();
+        }
+    }
+
+    private String describe(String serviceName) {
+        return endpoint + "/" + serviceName;
+    }
+
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    /** Visible for tests and metrics. */
+    CircuitBreaker.State breakerState() {
+        return breaker.state();
+    }
+
+    int idleConnections() {
+        return pool.idleCount();
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}
