@@ -1,0 +1,278 @@
+package dev.pledge.coordinator.protocol;
+
+import dev.pledge.core.AbortReason;
+import dev.pledge.core.Check;
+import dev.pledge.core.TxId;
+import dev.pledge.core.TxState;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The coordinator's protocol as a deterministic step function: {@link #step} takes one event and
+ * returns the {@link Outputs} the runtime must execute, in order (see the ordering rule there).
+ * Build it with {@link #recover}, which replays the decision log through the same apply path that
+ * normal operation uses. Not thread-safe: one thread (the runtime's event loop) owns it.
+ */
+public final class CoordinatorCore {
+    private final CoreConfig config;
+    private final TxLedger ledger;
+    private final Decisions decisions;
+
+    private CoordinatorCore(CoreConfig config, Random random) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.ledger = new TxLedger(config.nodeId());
+        this.decisions = new Decisions(config, ledger, Objects.requireNonNull(random, "random"));
+    }
+
+    /** A recovered core and what it must do first: sync the new epoch, resume deliveries. */
+    public record Recovery(CoordinatorCore core, Outputs startup) {}
+
+    /**
+     * Rebuilds the core from the durable records (in log order) and starts a new epoch. The
+     * runtime must execute {@code startup} (its EPOCH record is synced) before handing out TxIds.
+     */
+    public static Recovery recover(CoreConfig config, List<Record> durableRecords, long nowMs, Random random) {
+        CoordinatorCore core = new CoordinatorCore(config, random);
+        OutputsBuilder replayLog = new OutputsBuilder(); // replayed transitions are history, not news
+        core.ledger.replaying(true);
+        durableRecords.forEach(r -> core.ledger.apply(r, replayLog));
+        core.ledger.replaying(false);
+        return new Recovery(core, core.startUp(nowMs));
+    }
+
+    private Outputs startUp(long nowMs) {
+        OutputsBuilder out = new OutputsBuilder();
+        Record.Epoch epoch = new Record.Epoch(ledger.epoch() + 1);
+        out.record(epoch, true);
+        ledger.apply(epoch, out);
+        for (CoordinatorTx tx : ledger.all()) {
+            if (tx.state == CoordinatorTxState.PREPARING) {
+                Check.state(tx.isOnePhase(), "recovered %s PREPARING without a ONE_PHASE marker", tx.id);
+                out.send(new Message.AskBranch(tx.id, tx.onePhaseParticipant));
+            } else if (tx.state == CoordinatorTxState.COMMITTED || tx.state == CoordinatorTxState.ABORTED) {
+                tx.pendingDelivery.forEach(pid -> out.send(Decisions.deliveryMessage(tx, pid)));
+            }
+        }
+        out.timer(new Timer.Sweep(), nowMs + config.sweepIntervalMs());
+        out.transition(config.nodeId() + " started epoch " + epoch.epoch() + " with " + ledger.size()
+                + " transactions from the log");
+        return out.build();
+    }
+
+    public Outputs step(Event event) {
+        OutputsBuilder out = new OutputsBuilder();
+        long nowMs = event.nowMs();
+        if (event instanceof Event.Begin e) {
+            begin(e, out);
+        } else if (event instanceof Event.Enlist e) {
+            enlist(e, out);
+        } else if (event instanceof Event.Commit e) {
+            commit(e, out);
+        } else if (event instanceof Event.Abort e) {
+            abort(e, out);
+        } else if (event instanceof Event.Status e) {
+            status(e, out);
+        } else if (event instanceof Event.VoteReceived e) {
+            decisions.onVote(e, out);
+        } else if (event instanceof Event.PrepareFailed e) {
+            decisions.onPrepareFailed(e, out);
+        } else if (event instanceof Event.Acked e) {
+            decisions.onAcked(e, out);
+        } else if (event instanceof Event.DeliveryFailed e) {
+            decisions.onDeliveryFailed(e, out);
+        } else if (event instanceof Event.OnePhaseResult e) {
+            decisions.onOnePhaseResult(e, out);
+        } else if (event instanceof Event.TimerFired e) {
+            timerFired(e.timer(), nowMs, out);
+        } else {
+            throw new IllegalArgumentException("unknown event " + event);
+        }
+        return out.build();
+    }
+
+    private void begin(Event.Begin e, OutputsBuilder out) {
+        if (e.txTimeoutMs() < 0) {
+            out.reply(e.replyToken(), error(Reply.ErrorKind.INVALID, "txTimeoutMs must be >= 0, was " + e.txTimeoutMs(), null));
+            return;
+        }
+        long requestedMs = e.txTimeoutMs() == 0 ? config.txTimeoutDefaultMs() : e.txTimeoutMs();
+        long timeoutMs = Math.max(config.txTimeoutMinMs(), Math.min(config.txTimeoutMaxMs(), requestedMs));
+        CoordinatorTx tx = ledger.begin(e.nowMs() + timeoutMs);
+        out.transition(config.nodeId() + " tx " + tx.id + " NEW -> ACTIVE (begin, timeout " + timeoutMs + " ms)");
+        out.timer(new Timer.Deadline(tx.id), tx.deadlineMs);
+        out.reply(e.replyToken(), new Reply.BeginOk(tx.id, timeoutMs));
+    }
+
+    private void enlist(Event.Enlist e, OutputsBuilder out) {
+        if (!config.participantIds().contains(e.participantId())) {
+            out.reply(e.replyToken(), error(Reply.ErrorKind.INVALID,
+                    "participant id '" + e.participantId() + "' is not in the coordinator's registry", null));
+            return;
+        }
+        CoordinatorTx tx = liveTx(e.txId(), e.nowMs(), out);
+        if (tx == null) {
+            out.reply(e.replyToken(), noRecordAnswer(e.txId(), false, "enlist"));
+            return;
+        }
+        if (tx.state != CoordinatorTxState.ACTIVE) {
+            out.reply(e.replyToken(), error(Reply.ErrorKind.NOT_ALLOWED,
+                    "enlist after commit or abort started in " + tx.id, tx.clientState()));
+            return;
+        }
+        Long known = tx.enlisted.get(e.participantId());
+        if (known != null && known != e.incarnation()) {
+            // The branch enlisted by the old incarnation was lost in a restart: never commit half of it.
+            decisions.abort(tx, AbortReason.PARTICIPANT_RESTARTED, "participant " + e.participantId()
+                    + " restarted (incarnation " + known + " -> " + e.incarnation() + ")", e.nowMs(), out);
+            out.reply(e.replyToken(), error(Reply.ErrorKind.NOT_ALLOWED, tx.message, TxState.ABORTED));
+            return;
+        }
+        tx.enlisted.put(e.participantId(), e.incarnation());
+        out.reply(e.replyToken(), new Reply.EnlistOk(Math.max(0, tx.deadlineMs - e.nowMs())));
+    }
+
+    private void commit(Event.Commit e, OutputsBuilder out) {
+        CoordinatorTx tx = liveTx(e.txId(), e.nowMs(), out);
+        if (tx == null) {
+            out.reply(e.replyToken(), noRecordAnswer(e.txId(), true, "commit"));
+        } else if (tx.state == CoordinatorTxState.ACTIVE || tx.state == CoordinatorTxState.PREPARING) {
+            boolean start = tx.state == CoordinatorTxState.ACTIVE;
+            park(tx, e.replyToken(), true, out);
+            if (start) decisions.startCommit(tx, e.nowMs(), out);
+        } else if (tx.state == CoordinatorTxState.ABORTED && tx.clientAborted) {
+            out.reply(e.replyToken(), error(Reply.ErrorKind.NOT_ALLOWED,
+                    "commit after the client's own abort of " + tx.id, TxState.ABORTED));
+        } else {
+            out.reply(e.replyToken(), Decisions.parkedAnswer(tx, true));
+        }
+    }
+
+    private void abort(Event.Abort e, OutputsBuilder out) {
+        CoordinatorTx tx = liveTx(e.txId(), e.nowMs(), out);
+        if (tx == null) {
+            out.reply(e.replyToken(), noRecordAnswer(e.txId(), false, "abort"));
+        } else if (tx.state == CoordinatorTxState.PREPARING && tx.isOnePhase()) {
+            park(tx, e.replyToken(), false, out); // the participant decides; answer when it has
+        } else if (tx.state == CoordinatorTxState.ACTIVE || tx.state == CoordinatorTxState.PREPARING) {
+            tx.clientAborted = true;
+            decisions.abort(tx, AbortReason.CLIENT_REQUESTED, "client requested abort", e.nowMs(), out);
+            out.reply(e.replyToken(), Decisions.parkedAnswer(tx, false));
+        } else {
+            out.reply(e.replyToken(), Decisions.parkedAnswer(tx, false));
+        }
+    }
+
+    private void status(Event.Status e, OutputsBuilder out) {
+        CoordinatorTx tx = liveTx(e.txId(), e.nowMs(), out);
+        if (tx == null) {
+            Reply.Value v = noRecordAnswer(e.txId(), true, "status");
+            out.reply(e.replyToken(), v instanceof Reply.OutcomeReply o
+                    ? new Reply.StatusReply(o.state(), o.reason(), o.message(), List.of()) : v);
+            return;
+        }
+        TxState state = tx.clientState();
+        out.reply(e.replyToken(), new Reply.StatusReply(state, state == TxState.ABORTED ? tx.reason : null,
+                state == TxState.ABORTED ? tx.message : null, tx.participants()));
+    }
+
+    /** The transaction, aborted first if its deadline has passed and its timer has not fired yet. */
+    private CoordinatorTx liveTx(TxId id, long nowMs, OutputsBuilder out) {
+        CoordinatorTx tx = ledger.get(id);
+        if (tx != null && nowMs >= tx.deadlineMs) expire(tx, nowMs, out);
+        return tx;
+    }
+
+    private void expire(CoordinatorTx tx, long nowMs, OutputsBuilder out) {
+        boolean undecided = tx.state == CoordinatorTxState.ACTIVE
+                || (tx.state == CoordinatorTxState.PREPARING && !tx.isOnePhase()); // 1PC: the branch decides
+        if (undecided) {
+            decisions.abort(tx, AbortReason.DEADLINE_EXCEEDED, "deadline passed", nowMs, out);
+        }
+    }
+
+    private void park(CoordinatorTx tx, long replyToken, boolean commit, OutputsBuilder out) {
+        if (tx.parked.size() >= config.parkedRepliesMax()) {
+            out.reply(replyToken, new Reply.OutcomeReply(TxState.PREPARING, null, "too many waiting requests"));
+            return;
+        }
+        tx.parked.add(new CoordinatorTx.Parked(replyToken, commit));
+    }
+
+    /** Presumed abort, proven: the answer for a TxId with no transaction in memory. */
+    private Reply.Value noRecordAnswer(TxId id, boolean outcomeForForgotten, String what) {
+        return switch (ledger.presume(id)) {
+            case NEVER_ISSUED -> error(Reply.ErrorKind.UNKNOWN_TX,
+                    "transaction " + id + " was never issued by coordinator " + config.nodeId(), null);
+            case FORGOTTEN -> outcomeForForgotten ? new Reply.OutcomeReply(TxState.FORGOTTEN, null,
+                    "the outcome of " + id + " is no longer kept")
+                    : error(Reply.ErrorKind.NOT_ALLOWED, what + " of forgotten transaction " + id, TxState.FORGOTTEN);
+            case ABORTED -> what.equals("enlist")
+                    ? error(Reply.ErrorKind.NOT_ALLOWED, "enlist in finished transaction " + id, TxState.ABORTED)
+                    : new Reply.OutcomeReply(TxState.ABORTED, AbortReason.PRESUMED_ABORT,
+                    "no decision record for " + id + ": presumed abort");
+        };
+    }
+
+    private static Reply.ErrorReply error(Reply.ErrorKind kind, String message, TxState state) {
+        return new Reply.ErrorReply(kind, message, state);
+    }
+
+    private void timerFired(Timer timer, long nowMs, OutputsBuilder out) {
+        if (timer instanceof Timer.Deadline t) {
+            CoordinatorTx tx = ledger.get(t.txId());
+            if (tx != null && nowMs >= tx.deadlineMs) expire(tx, nowMs, out);
+            else if (tx != null && !tx.state.isDecided()) out.timer(t, tx.deadlineMs); // fired early
+        } else if (timer instanceof Timer.DeliveryRetry t) {
+            decisions.onRetryTimer(t, out);
+        } else if (timer instanceof Timer.Sweep) {
+            decisions.sweep(nowMs, out);
+        } else {
+            throw new IllegalArgumentException("unknown timer " + timer);
+        }
+    }
+
+    // ---- read-only views for the runtime, simulators and checkers ----
+
+    public String nodeId() {
+        return config.nodeId();
+    }
+
+    public long epoch() {
+        return ledger.epoch();
+    }
+
+    public Optional<TxId> watermark() {
+        return ledger.watermark();
+    }
+
+    public Optional<CoordinatorTxState> stateOf(TxId id) {
+        CoordinatorTx tx = ledger.get(id);
+        return tx == null ? Optional.empty() : Optional.of(tx.state);
+    }
+
+    /** COMMITTED or ABORTED once decided; empty while undecided or unknown. */
+    public Optional<TxState> decisionOf(TxId id) {
+        CoordinatorTx tx = ledger.get(id);
+        if (tx == null || !tx.state.isDecided()) return Optional.empty();
+        return Optional.of(tx.clientState());
+    }
+
+    /** Transactions still owed a phase-two message or a one-phase inquiry. */
+    public Set<TxId> pendingDelivery() {
+        Set<TxId> pending = new TreeSet<>();
+        for (CoordinatorTx tx : ledger.all()) {
+            if (!tx.pendingDelivery.isEmpty() || (tx.state == CoordinatorTxState.PREPARING && tx.isOnePhase())) {
+                pending.add(tx.id);
+            }
+        }
+        return pending;
+    }
+
+    public int transactionCount() {
+        return ledger.size();
+    }
+}

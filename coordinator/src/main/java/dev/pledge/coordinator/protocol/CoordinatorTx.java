@@ -1,0 +1,73 @@
+package dev.pledge.coordinator.protocol;
+
+import dev.pledge.core.AbortReason;
+import dev.pledge.core.TxId;
+import dev.pledge.core.TxState;
+import dev.pledge.core.Vote;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** One transaction in the coordinator's memory. Mutated only by the core's step (one thread). */
+final class CoordinatorTx {
+    /** An incarnation we do not know: the transaction was rebuilt from the log. */
+    static final long UNKNOWN_INCARNATION = -1;
+
+    final TxId id;
+    CoordinatorTxState state;
+    final long deadlineMs;
+    /** Enlisted participants in enlistment order, with the incarnation that enlisted. */
+    final Map<String, Long> enlisted = new LinkedHashMap<>();
+    final Map<String, Vote> votes = new HashMap<>();
+    /** The only participant of a one-phase commit, from its ONE_PHASE marker; null for 2PC. */
+    String onePhaseParticipant;
+    /** Participants still owed a phase-two decision (commit to YES voters, or abort). */
+    final Set<String> pendingDelivery = new LinkedHashSet<>();
+    /** Consecutive failed deliveries per participant, for exponential backoff. */
+    final Map<String, Integer> deliveryFailures = new HashMap<>();
+    AbortReason reason;
+    String message = "";
+    boolean clientAborted;
+    long decidedAtMs;
+    long endTimeMs;
+    /** Commit and abort requests waiting for the decision. */
+    final List<Parked> parked = new ArrayList<>();
+
+    CoordinatorTx(TxId id, CoordinatorTxState initial, long deadlineMs) {
+        this.id = id;
+        this.state = initial;
+        this.deadlineMs = deadlineMs;
+    }
+
+    /** A waiting request; {@code commit} false means an abort waiting on a one-phase commit. */
+    record Parked(long replyToken, boolean commit) {}
+
+    void moveTo(CoordinatorTxState next, String nodeId, String why, OutputsBuilder out) {
+        next.checkTransitionFrom(state);
+        out.transition(nodeId + " tx " + id + " " + state + " -> " + next + " (" + why + ")");
+        state = next;
+    }
+
+    boolean isOnePhase() {
+        return onePhaseParticipant != null;
+    }
+
+    /** The state a client sees: ENDED is internal and still reads COMMITTED. */
+    TxState clientState() {
+        return switch (state) {
+            case ACTIVE -> TxState.ACTIVE;
+            case PREPARING -> TxState.PREPARING;
+            case COMMITTED, ENDED -> TxState.COMMITTED;
+            case ABORTED -> TxState.ABORTED;
+            case FORGOTTEN -> TxState.FORGOTTEN;
+        };
+    }
+
+    List<String> participants() {
+        return List.copyOf(enlisted.keySet());
+    }
+}

@@ -1,0 +1,204 @@
+package dev.pledge.coordinator.protocol;
+
+import dev.pledge.core.AbortReason;
+import dev.pledge.core.Check;
+import dev.pledge.core.TxId;
+import dev.pledge.core.TxState;
+import dev.pledge.core.Vote;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Phase one, the decision, and phase-two delivery: everything between a client's commit and the
+ * END record. Each change of durable state is a record passed through {@link TxLedger#apply}.
+ */
+final class Decisions {
+    private final CoreConfig config;
+    private final TxLedger ledger;
+    private final Random random;
+
+    Decisions(CoreConfig config, TxLedger ledger, Random random) {
+        this.config = config;
+        this.ledger = ledger;
+        this.random = random;
+    }
+
+    /** ACTIVE → PREPARING: one participant takes the one-phase path, more take two phases. */
+    void startCommit(CoordinatorTx tx, long nowMs, OutputsBuilder out) {
+        Check.state(tx.state == CoordinatorTxState.ACTIVE, "startCommit in %s", tx.state);
+        if (tx.enlisted.isEmpty()) {
+            tx.moveTo(CoordinatorTxState.PREPARING, config.nodeId(), "commit requested, no participants", out);
+            decideCommit(tx, nowMs, out);
+        } else if (tx.enlisted.size() == 1) {
+            Map.Entry<String, Long> only = tx.enlisted.entrySet().iterator().next();
+            // The marker is synced first: a crash mid-call must ask the branch, never presume abort.
+            record(new Record.OnePhase(tx.id, only.getKey()), true, out);
+            out.send(new Message.CommitOnePhase(tx.id, only.getKey(), only.getValue()));
+        } else {
+            tx.moveTo(CoordinatorTxState.PREPARING, config.nodeId(),
+                    "commit requested, preparing " + tx.participants(), out);
+            List<String> all = tx.participants();
+            tx.enlisted.forEach((pid, incarnation) -> out.send(new Message.Prepare(tx.id, pid, all, incarnation)));
+        }
+    }
+
+    void onVote(Event.VoteReceived e, OutputsBuilder out) {
+        CoordinatorTx tx = ledger.get(e.txId());
+        if (!awaitsVoteFrom(tx, e.participantId())) return; // stale or duplicate: harmless
+        tx.votes.put(e.participantId(), e.vote());
+        if (e.vote() == Vote.NO) {
+            String detail = e.message() == null || e.message().isEmpty() ? String.valueOf(e.reason()) : e.message();
+            abort(tx, AbortReason.PARTICIPANT_VOTED_NO,
+                    "participant " + e.participantId() + " voted NO: " + detail, e.nowMs(), out);
+        } else if (tx.votes.size() == tx.enlisted.size()) {
+            decideCommit(tx, e.nowMs(), out);
+        }
+    }
+
+    void onPrepareFailed(Event.PrepareFailed e, OutputsBuilder out) {
+        CoordinatorTx tx = ledger.get(e.txId());
+        if (!awaitsVoteFrom(tx, e.participantId())) return;
+        abort(tx, AbortReason.PARTICIPANT_UNREACHABLE,
+                "participant " + e.participantId() + " unreachable: " + e.error(), e.nowMs(), out);
+    }
+
+    private static boolean awaitsVoteFrom(CoordinatorTx tx, String participantId) {
+        return tx != null && tx.state == CoordinatorTxState.PREPARING && !tx.isOnePhase()
+                && tx.enlisted.containsKey(participantId) && !tx.votes.containsKey(participantId);
+    }
+
+    /** COMMIT is synced in the same Outputs as the first commit messages and COMMITTED answers. */
+    private void decideCommit(CoordinatorTx tx, long nowMs, OutputsBuilder out) {
+        List<String> yes = new ArrayList<>();
+        tx.votes.forEach((pid, vote) -> {
+            Check.state(vote != Vote.NO, "commit with a NO vote from %s in %s", pid, tx.id);
+            if (vote == Vote.YES) yes.add(pid);
+        });
+        Check.state(tx.votes.size() == tx.enlisted.size(), "commit before every vote in %s", tx.id);
+        record(new Record.Commit(tx.id, yes, tx.participants()), true, out);
+        tx.decidedAtMs = nowMs;
+        yes.forEach(pid -> out.send(new Message.Commit(tx.id, pid)));
+        releaseParked(tx, out);
+        if (yes.isEmpty()) {
+            record(new Record.End(tx.id, nowMs), false, out); // read-only voters get no phase two
+        }
+    }
+
+    /** Decides ABORT (no sync needed) and tells every participant that may still hold the branch. */
+    void abort(CoordinatorTx tx, AbortReason reason, String message, long nowMs, OutputsBuilder out) {
+        Check.state(tx.state == CoordinatorTxState.ACTIVE || tx.state == CoordinatorTxState.PREPARING,
+                "abort of %s in %s", tx.id, tx.state);
+        List<String> tell = new ArrayList<>();
+        // NO and READ_ONLY voters have already let go of the branch.
+        tx.enlisted.keySet().forEach(pid -> {
+            if (!tx.votes.containsKey(pid) || tx.votes.get(pid) == Vote.YES) tell.add(pid);
+        });
+        record(new Record.Abort(tx.id, tell, reason, message, nowMs), false, out);
+        tell.forEach(pid -> out.send(new Message.Abort(tx.id, pid)));
+        releaseParked(tx, out);
+    }
+
+    void onOnePhaseResult(Event.OnePhaseResult e, OutputsBuilder out) {
+        CoordinatorTx tx = ledger.get(e.txId());
+        if (tx == null || tx.state != CoordinatorTxState.PREPARING || !e.participantId().equals(tx.onePhaseParticipant)) {
+            return;
+        }
+        switch (e.outcome()) {
+            case COMMITTED -> {
+                // The participant's own synced apply is the durable truth; these two need no sync.
+                List<String> only = List.of(e.participantId());
+                record(new Record.Commit(tx.id, only, only), false, out);
+                tx.decidedAtMs = e.nowMs();
+                record(new Record.End(tx.id, e.nowMs()), false, out);
+                releaseParked(tx, out);
+            }
+            case ABORTED -> abort(tx, AbortReason.PARTICIPANT_VOTED_NO,
+                    "participant " + e.participantId() + " aborted the one-phase commit", e.nowMs(), out);
+            case UNKNOWN -> scheduleRetry(tx, e.participantId(), e.nowMs(), out);
+        }
+    }
+
+    void onAcked(Event.Acked e, OutputsBuilder out) {
+        CoordinatorTx tx = ledger.get(e.txId());
+        if (tx == null || !tx.pendingDelivery.remove(e.participantId())) return; // duplicate: harmless
+        tx.deliveryFailures.remove(e.participantId());
+        if (tx.state == CoordinatorTxState.COMMITTED && tx.pendingDelivery.isEmpty()) {
+            record(new Record.End(tx.id, e.nowMs()), false, out);
+        }
+    }
+
+    void onDeliveryFailed(Event.DeliveryFailed e, OutputsBuilder out) {
+        CoordinatorTx tx = ledger.get(e.txId());
+        if (tx == null || !tx.pendingDelivery.contains(e.participantId())) return;
+        scheduleRetry(tx, e.participantId(), e.nowMs(), out);
+    }
+
+    void onRetryTimer(Timer.DeliveryRetry t, OutputsBuilder out) {
+        CoordinatorTx tx = ledger.get(t.txId());
+        if (tx == null) return;
+        String pid = t.participantId();
+        if (tx.state == CoordinatorTxState.PREPARING && pid.equals(tx.onePhaseParticipant)) {
+            out.send(new Message.AskBranch(tx.id, pid));
+        } else if (tx.pendingDelivery.contains(pid)) {
+            out.send(deliveryMessage(tx, pid));
+        }
+    }
+
+    /** The phase-two message a decided transaction owes {@code pid}. */
+    static Message deliveryMessage(CoordinatorTx tx, String pid) {
+        Check.state(tx.state == CoordinatorTxState.COMMITTED || tx.state == CoordinatorTxState.ABORTED,
+                "delivery for %s in %s", tx.id, tx.state);
+        return tx.state == CoordinatorTxState.COMMITTED ? new Message.Commit(tx.id, pid) : new Message.Abort(tx.id, pid);
+    }
+
+    /** Exponential backoff with full jitter from the core's seeded random, capped. */
+    private void scheduleRetry(CoordinatorTx tx, String pid, long nowMs, OutputsBuilder out) {
+        int failures = tx.deliveryFailures.merge(pid, 1, Integer::sum);
+        int shift = Math.min(failures - 1, 30);
+        long capMs = Math.min(config.deliveryRetryMaxMs(), config.deliveryRetryBaseMs() << shift);
+        long delayMs = 1 + random.nextLong(capMs);
+        out.timer(new Timer.DeliveryRetry(tx.id, pid), nowMs + delayMs);
+    }
+
+    private void releaseParked(CoordinatorTx tx, OutputsBuilder out) {
+        for (CoordinatorTx.Parked p : tx.parked) {
+            out.reply(p.replyToken(), parkedAnswer(tx, p.commit()));
+        }
+        tx.parked.clear();
+    }
+
+    static Reply.Value parkedAnswer(CoordinatorTx tx, boolean commit) {
+        boolean committed = tx.clientState() == TxState.COMMITTED;
+        if (!commit && committed) {
+            return new Reply.ErrorReply(Reply.ErrorKind.NOT_ALLOWED, "transaction " + tx.id + " committed",
+                    TxState.COMMITTED);
+        }
+        return committed ? new Reply.OutcomeReply(TxState.COMMITTED, null, null)
+                : new Reply.OutcomeReply(TxState.ABORTED, tx.reason, tx.message);
+    }
+
+    private void record(Record r, boolean sync, OutputsBuilder out) {
+        out.record(r, sync);
+        ledger.apply(r, out);
+    }
+
+    /** Forgets decisions whose retention has passed, at most sweepBatchMax per sweep. */
+    void sweep(long nowMs, OutputsBuilder out) {
+        List<Record.Forget> forgets = new ArrayList<>();
+        TxId watermark = ledger.watermark().orElse(null);
+        for (CoordinatorTx tx : ledger.all()) {
+            if (forgets.size() >= config.sweepBatchMax()) break;
+            if (tx.state == CoordinatorTxState.ENDED && tx.endTimeMs + config.retentionMs() <= nowMs) {
+                watermark = watermark == null || tx.id.compareTo(watermark) > 0 ? tx.id : watermark;
+                forgets.add(new Record.Forget(tx.id, watermark));
+            } else if (tx.state == CoordinatorTxState.ABORTED && tx.decidedAtMs + config.retentionMs() <= nowMs) {
+                forgets.add(new Record.Forget(tx.id, watermark));
+            }
+        }
+        forgets.forEach(f -> record(f, false, out));
+        long nextMs = forgets.size() >= config.sweepBatchMax() ? nowMs + 1 : nowMs + config.sweepIntervalMs();
+        out.timer(new Timer.Sweep(), nextMs);
+    }
+}

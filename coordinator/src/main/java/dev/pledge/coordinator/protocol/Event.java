@@ -1,0 +1,46 @@
+package dev.pledge.coordinator.protocol;
+
+import dev.pledge.core.AbortReason;
+import dev.pledge.core.TxId;
+import dev.pledge.core.Vote;
+
+/**
+ * An input to {@link CoordinatorCore#step}. Every event carries the time it happened, so the core
+ * never reads a clock. Client requests carry a reply token that comes back on their {@link Reply}.
+ */
+public sealed interface Event {
+    long nowMs();
+
+    /** Client: start a transaction; {@code txTimeoutMs} 0 means the configured default. */
+    record Begin(long nowMs, long replyToken, long txTimeoutMs) implements Event {}
+
+    /** Participant (on its first operation): join an ACTIVE transaction. */
+    record Enlist(long nowMs, long replyToken, TxId txId, String participantId, long incarnation) implements Event {}
+
+    record Commit(long nowMs, long replyToken, TxId txId) implements Event {}
+
+    record Abort(long nowMs, long replyToken, TxId txId) implements Event {}
+
+    record Status(long nowMs, long replyToken, TxId txId) implements Event {}
+
+    /** A participant answered prepare. {@code reason} and {@code message} may be null unless NO. */
+    record VoteReceived(long nowMs, TxId txId, String participantId, Vote vote, AbortReason reason, String message)
+            implements Event {}
+
+    /** Prepare could not be delivered, after the RPC layer's own retries. */
+    record PrepareFailed(long nowMs, TxId txId, String participantId, String error) implements Event {}
+
+    /** A participant acknowledged commit or abort. */
+    record Acked(long nowMs, TxId txId, String participantId) implements Event {}
+
+    /** A commit or abort could not be delivered, after the RPC layer's own retries. */
+    record DeliveryFailed(long nowMs, TxId txId, String participantId, String error) implements Event {}
+
+    /** What the only participant of a one-phase commit said (to commitOnePhase or to AskBranch). */
+    record OnePhaseResult(long nowMs, TxId txId, String participantId, OnePhaseOutcome outcome) implements Event {}
+
+    record TimerFired(long nowMs, Timer timer) implements Event {}
+
+    /** UNKNOWN: no answer (unreachable, or the branch is still undecided); the core asks again later. */
+    enum OnePhaseOutcome { COMMITTED, ABORTED, UNKNOWN }
+}

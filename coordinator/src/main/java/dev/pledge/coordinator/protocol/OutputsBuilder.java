@@ -1,0 +1,39 @@
+package dev.pledge.coordinator.protocol;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Collects the effects of one step; the core freezes it into an {@link Outputs}. */
+final class OutputsBuilder {
+    private final List<Record> records = new ArrayList<>();
+    private boolean mustSync;
+    private final List<Message> messages = new ArrayList<>();
+    private final List<Timer.Request> timers = new ArrayList<>();
+    private final List<Reply> replies = new ArrayList<>();
+    private final List<String> transitions = new ArrayList<>();
+
+    void record(Record record, boolean sync) {
+        records.add(record);
+        mustSync |= sync;
+    }
+
+    void send(Message message) {
+        messages.add(message);
+    }
+
+    void timer(Timer timer, long fireAtMs) {
+        timers.add(new Timer.Request(timer, fireAtMs));
+    }
+
+    void reply(long replyToken, Reply.Value value) {
+        replies.add(new Reply(replyToken, value));
+    }
+
+    void transition(String line) {
+        transitions.add(line);
+    }
+
+    Outputs build() {
+        return new Outputs(records, mustSync, messages, timers, replies, transitions);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.pledge.coordinator.protocol;
+
+import dev.pledge.core.AbortReason;
+import dev.pledge.core.Check;
+import dev.pledge.core.TxId;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A decision-log record (docs/protocol.md, "Coordinator records"). The core applies each record to
+ * its memory through one path, {@code apply(record)}, both in normal operation and in recovery.
+ */
+public sealed interface Record {
+
+    /** Start-up: synced before any TxId of {@code epoch} is handed out. */
+    record Epoch(long epoch) implements Record {
+        public Epoch {
+            Check.argument(epoch >= 1, "epoch must be >= 1, was %s", epoch);
+        }
+    }
+
+    /** The commit decision; synced before the COMMITTED answer and before any commit message. */
+    record Commit(TxId txId, List<String> yesVoters, List<String> participants) implements Record {
+        public Commit {
+            Objects.requireNonNull(txId, "txId");
+            yesVoters = List.copyOf(yesVoters);
+            participants = List.copyOf(participants);
+        }
+    }
+
+    /** Synced before commitOnePhase is sent, so a crash mid-call asks the branch, never presumes. */
+    record OnePhase(TxId txId, String participantId) implements Record {
+        public OnePhase {
+            Objects.requireNonNull(txId, "txId");
+            Objects.requireNonNull(participantId, "participantId");
+        }
+    }
+
+    /** The abort decision; not synced (presumed abort gives the same answer if it is lost). */
+    record Abort(TxId txId, List<String> participantsToTell, AbortReason reason, String message, long decidedAtMs)
+            implements Record {
+        public Abort {
+            Objects.requireNonNull(txId, "txId");
+            Objects.requireNonNull(reason, "reason");
+            participantsToTell = List.copyOf(participantsToTell);
+            message = message == null ? "" : message;
+        }
+    }
+
+    /** Every YES voter acknowledged the commit; the record is kept until endTimeMs + retention. */
+    record End(TxId txId, long endTimeMs) implements Record {
+        public End {
+            Objects.requireNonNull(txId, "txId");
+        }
+    }
+
+    /**
+     * Retention passed: the transaction's records are dropped and the forgotten-commit watermark
+     * becomes {@code watermark} in the same write. {@code watermark} is null while no commit has
+     * ever been forgotten (forgetting an abort does not raise it).
+     */
+    record Forget(TxId txId, TxId watermark) implements Record {
+        public Forget {
+            Objects.requireNonNull(txId, "txId");
+        }
+    }
+}

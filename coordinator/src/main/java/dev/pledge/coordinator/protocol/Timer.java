@@ -1,0 +1,19 @@
+package dev.pledge.coordinator.protocol;
+
+import dev.pledge.core.TxId;
+
+/** Something the core wants to hear about later. Timers may fire late or stale; the core checks. */
+public sealed interface Timer {
+
+    /** The transaction's deadline: aborts it if still ACTIVE or PREPARING (two-phase). */
+    record Deadline(TxId txId) implements Timer {}
+
+    /** Retry phase-two delivery (or a one-phase inquiry) to one participant after a failure. */
+    record DeliveryRetry(TxId txId, String participantId) implements Timer {}
+
+    /** Forget decisions whose retention has passed. */
+    record Sweep() implements Timer {}
+
+    /** A request to fire {@code timer} at {@code fireAtMs} (same clock as the events' nowMs). */
+    record Request(Timer timer, long fireAtMs) {}
+}

@@ -1,0 +1,145 @@
+package dev.pledge.coordinator.protocol;
+
+import dev.pledge.core.Check;
+import dev.pledge.core.TxId;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The coordinator's memory of transactions, epoch and forgotten-commit watermark, and the single
+ * {@link #apply} path through which every decision-log record changes it, in normal operation
+ * and in recovery alike.
+ */
+final class TxLedger {
+    private final String nodeId;
+    /** Ordered by TxId so sweeps and recovery visit transactions in a deterministic order. */
+    private final Map<TxId, CoordinatorTx> txs = new TreeMap<>();
+    private long epoch;
+    private long lastSequence;
+    private TxId watermark;
+    private boolean replaying;
+
+    TxLedger(String nodeId) {
+        this.nodeId = nodeId;
+    }
+
+    /** What the coordinator can say about a TxId it holds no transaction for. */
+    enum Presumption { NEVER_ISSUED, FORGOTTEN, ABORTED }
+
+    void replaying(boolean value) {
+        replaying = value;
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    Optional<TxId> watermark() {
+        return Optional.ofNullable(watermark);
+    }
+
+    CoordinatorTx get(TxId id) {
+        return txs.get(id);
+    }
+
+    Collection<CoordinatorTx> all() {
+        return txs.values();
+    }
+
+    int size() {
+        return txs.size();
+    }
+
+    /** Hands out the next TxId of the current epoch and remembers the new ACTIVE transaction. */
+    CoordinatorTx begin(long deadlineMs) {
+        Check.state(epoch >= 1, "no epoch yet: recovery must run before begin");
+        lastSequence++;
+        TxId id = new TxId(nodeId, epoch, lastSequence);
+        CoordinatorTx tx = new CoordinatorTx(id, CoordinatorTxState.ACTIVE, deadlineMs);
+        Check.state(txs.put(id, tx) == null, "TxId %s issued twice", id);
+        return tx;
+    }
+
+    /** Presumed abort, proven (docs/protocol.md): only for ids we issued and hold nothing for. */
+    Presumption presume(TxId id) {
+        Check.state(!txs.containsKey(id), "presume called for a known transaction %s", id);
+        boolean ours = id.coordinatorId().equals(nodeId);
+        boolean issued = id.epoch() < epoch || (id.epoch() == epoch && id.sequence() <= lastSequence);
+        if (!ours || !issued) return Presumption.NEVER_ISSUED;
+        if (watermark != null && id.compareTo(watermark) <= 0) return Presumption.FORGOTTEN;
+        return Presumption.ABORTED;
+    }
+
+    /** Changes memory as {@code record} says. Records reach the log in the same order. */
+    void apply(Record record, OutputsBuilder out) {
+        if (record instanceof Record.Epoch r) {
+            Check.state(r.epoch() > epoch || replaying, "epoch must grow: %s -> %s", epoch, r.epoch());
+            epoch = r.epoch();
+            lastSequence = 0;
+        } else if (record instanceof Record.OnePhase r) {
+            CoordinatorTx tx = txFor(r.txId());
+            if (tx.state != CoordinatorTxState.PREPARING) {
+                tx.moveTo(CoordinatorTxState.PREPARING, nodeId, "one-phase commit to " + r.participantId(), out);
+            }
+            tx.onePhaseParticipant = r.participantId();
+            tx.enlisted.putIfAbsent(r.participantId(), CoordinatorTx.UNKNOWN_INCARNATION);
+        } else if (record instanceof Record.Commit r) {
+            CoordinatorTx tx = txFor(r.txId());
+            tx.moveTo(CoordinatorTxState.COMMITTED, nodeId, commitWhy(r), out);
+            r.participants().forEach(p -> tx.enlisted.putIfAbsent(p, CoordinatorTx.UNKNOWN_INCARNATION));
+            tx.pendingDelivery.clear();
+            tx.pendingDelivery.addAll(r.yesVoters());
+        } else if (record instanceof Record.Abort r) {
+            applyAbort(r, out);
+        } else if (record instanceof Record.End r) {
+            CoordinatorTx tx = txFor(r.txId());
+            tx.moveTo(CoordinatorTxState.ENDED, nodeId, "every YES voter acknowledged", out);
+            tx.pendingDelivery.clear();
+            tx.endTimeMs = r.endTimeMs();
+        } else if (record instanceof Record.Forget r) {
+            applyForget(r, out);
+        } else {
+            throw new IllegalStateException("unknown record " + record);
+        }
+    }
+
+    private void applyAbort(Record.Abort r, OutputsBuilder out) {
+        CoordinatorTx tx = txFor(r.txId());
+        tx.moveTo(CoordinatorTxState.ABORTED, nodeId, r.message(), out);
+        tx.reason = r.reason();
+        tx.message = r.message();
+        tx.decidedAtMs = r.decidedAtMs();
+        tx.pendingDelivery.clear();
+        tx.pendingDelivery.addAll(r.participantsToTell());
+    }
+
+    private void applyForget(Record.Forget r, OutputsBuilder out) {
+        CoordinatorTx tx = txs.remove(r.txId());
+        if (tx != null && tx.state == CoordinatorTxState.ENDED) {
+            tx.moveTo(CoordinatorTxState.FORGOTTEN, nodeId, "retention passed", out);
+        }
+        Check.state(tx == null || tx.state == CoordinatorTxState.FORGOTTEN || tx.state == CoordinatorTxState.ABORTED,
+                "forgetting undecided or undelivered tx %s in state %s", r.txId(), tx == null ? null : tx.state);
+        if (r.watermark() != null && (watermark == null || r.watermark().compareTo(watermark) > 0)) {
+            watermark = r.watermark();
+        }
+    }
+
+    /** In normal operation a record always follows its transaction; in replay it recreates it. */
+    private CoordinatorTx txFor(TxId id) {
+        CoordinatorTx tx = txs.get(id);
+        if (tx != null) return tx;
+        Check.state(replaying, "record for unknown transaction %s outside recovery", id);
+        // Every record kind follows PREPARING (ACTIVE leaves no record), so replay starts there.
+        CoordinatorTx rebuilt = new CoordinatorTx(id, CoordinatorTxState.PREPARING, Long.MAX_VALUE);
+        txs.put(id, rebuilt);
+        return rebuilt;
+    }
+
+    private static String commitWhy(Record.Commit r) {
+        return r.yesVoters().isEmpty() && r.participants().isEmpty() ? "no participants"
+                : "all voted YES or READ_ONLY; commit to " + r.yesVoters();
+    }
+}
