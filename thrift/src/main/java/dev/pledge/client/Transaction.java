@@ -1,0 +1,120 @@
+package dev.pledge.client;
+
+import dev.pledge.core.Check;
+import dev.pledge.core.TxId;
+import dev.pledge.rpc.Endpoint;
+import dev.pledge.rpc.RpcException;
+import dev.pledge.rpc.Services;
+import dev.pledge.rpc.Wire;
+import dev.pledge.wire.AbortRequest;
+import dev.pledge.wire.Coordinator;
+import dev.pledge.wire.NotAllowed;
+import dev.pledge.wire.TxContext;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.thrift.TException;
+import org.apache.thrift.TServiceClient;
+import org.apache.thrift.TServiceClientFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One transaction begun by {@link PledgeClient#begin}. Call participants through {@link #kv} or
+ * {@link #call}, then {@link #commit}. Closing it without commit aborts it (best effort).
+ *
+ * <p>Participant operations throw what the participant answered, unchanged: the wire
+ * {@code NotAllowed} (branch aborted, e.g. lock timeout or wait-die), {@code InvalidArgument},
+ * {@code Unavailable}; or {@link RpcException} if it could not be reached in time. After any of
+ * them the usual course is to close the transaction and begin again.
+ */
+public final class Transaction implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Transaction.class);
+    private static final Coordinator.Client.Factory COORDINATOR = new Coordinator.Client.Factory();
+
+    private final PledgeClient client;
+    private final TxId id;
+    private final dev.pledge.wire.TxId wireId;
+    private final long deadlineAtMs;
+    private final AtomicLong opSeq = new AtomicLong();
+    /** Set once commit or abort has been asked for; close() then has nothing to do. */
+    private final AtomicBoolean finished = new AtomicBoolean();
+
+    Transaction(PledgeClient client, TxId id, long deadlineAtMs) {
+        this.client = client;
+        this.id = id;
+        this.wireId = Wire.toWire(id);
+        this.deadlineAtMs = deadlineAtMs;
+    }
+
+    public TxId id() {
+        return id;
+    }
+
+    /** Milliseconds until the coordinator may abort this transaction for its deadline. */
+    public long remainingMs() {
+        return deadlineAtMs - client.time().nowMs();
+    }
+
+    /** The Kv service of the participant at {@code endpoint}. */
+    public TxKv kv(Endpoint endpoint) {
+        return new TxKv(this, Check.notNull(endpoint, "endpoint"));
+    }
+
+    /**
+     * Calls an application service of a participant as one operation of this transaction. Retries
+     * (transport failures, Unavailable) re-send the same opSeq, so the participant applies it once.
+     */
+    public <C extends TServiceClient, R> R call(Endpoint endpoint, String serviceName, TServiceClientFactory<C> factory,
+            TxOp<C, R> op) throws TException {
+        Check.notNull(op, "op");
+        Check.state(!finished.get(), "transaction %s is already committing or aborted", id);
+        long seq = opSeq.incrementAndGet();
+        long remainingMs = remainingMs();
+        if (remainingMs <= 0) {
+            throw new RpcException(RpcException.Kind.DEADLINE_EXCEEDED, "transaction " + id + " passed its deadline", null);
+        }
+        return client.participant(endpoint).call(serviceName, factory,
+                (c, attemptRemainingMs) -> op.call(c, new TxContext(wireId, seq, Deadlines.forRequest(attemptRemainingMs))),
+                remainingMs);
+    }
+
+    /**
+     * Commits, and says what really happened: COMMITTED, or ABORTED with the reason. Waits for the
+     * decision until the transaction's deadline plus the client's grace period.
+     *
+     * @throws InDoubtException      no decision could be learned in that time (it may have committed)
+     * @throws IllegalStateException the transaction was aborted by this client, or commit was already called
+     */
+    public CommitResult commit() throws InDoubtException, TException {
+        Check.state(finished.compareAndSet(false, true), "transaction %s is already committing or aborted", id);
+        return new CommitPoller(client, id, deadlineAtMs).run();
+    }
+
+    /**
+     * Aborts now. Returns the outcome (ABORTED, with CLIENT_REQUESTED or an earlier reason).
+     *
+     * @throws IllegalStateException the transaction had already committed
+     */
+    public CommitResult abort() throws TException {
+        finished.set(true);
+        try {
+            return Outcomes.fromOutcome(client.coordinator().call(Services.COORDINATOR, COORDINATOR,
+                    (c, remainingMs) -> c.abort(new AbortRequest(Deadlines.forRequest(remainingMs), wireId)),
+                    client.rpcTimeoutMs()));
+        } catch (NotAllowed e) {
+            throw new IllegalStateException("cannot abort " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Aborts if neither commit nor abort was called; never throws. */
+    @Override
+    public void close() {
+        if (finished.get()) return;
+        try {
+            abort();
+        } catch (Exception e) {
+            // Best effort: the coordinator aborts it at its deadline anyway.
+            log.warn("tx {} abort on close failed ({}); the coordinator will abort it at its deadline", id, e.toString());
+        }
+    }
+}
