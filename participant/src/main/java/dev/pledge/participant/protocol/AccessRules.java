@@ -1,0 +1,187 @@
+package dev.pledge.participant.protocol;
+
+import dev.pledge.core.AbortReason;
+import dev.pledge.core.Check;
+import java.util.ArrayList;
+
+/** Operations of unprepared branches: enlistment, locks, buffered writes, lock waits and deadlines. */
+final class AccessRules {
+    private final ParticipantCore core;
+
+    AccessRules(ParticipantCore core) {
+        this.core = core;
+    }
+
+    void beginOp(Event.BeginOp e, Outputs.Builder out) {
+        Branch b = core.branches.get(e.txId());
+        if (b == null) {
+            Reply.Failed finished = finishedError(e.token(), e.txId());
+            out.reply(finished != null ? finished : new Reply.Proceed(e.token()));
+        } else if (b.phase == Branch.Phase.PREPARED) {
+            out.reply(new Reply.Failed(e.token(), Reply.ErrorKind.NOT_ALLOWED, null,
+                    "transaction " + e.txId() + " is already PREPARED here; no more operations"));
+        } else if (b.opResults.containsKey(e.opSeq())) {
+            core.counters.cachedOps++;
+            out.reply(new Reply.Cached(e.token(), b.opResults.get(e.opSeq())));
+        } else {
+            out.reply(new Reply.Proceed(e.token()));
+        }
+    }
+
+    void endOp(Event.EndOp e) {
+        Branch b = core.branches.get(e.txId());
+        if (b == null || !b.isUnprepared() || b.opResults.size() >= Branch.MAX_CACHED_OPS) return;
+        b.opResults.putIfAbsent(e.opSeq(), e.result());
+    }
+
+    void access(Event.Access a, Outputs.Builder out) {
+        Branch b = core.branches.get(a.txId());
+        if (b == null) {
+            enlistFirst(a, out);
+            return;
+        }
+        if (b.phase == Branch.Phase.PREPARED) {
+            out.reply(new Reply.Failed(a.token(), Reply.ErrorKind.NOT_ALLOWED, null,
+                    "transaction " + a.txId() + " is already PREPARED here; no more operations"));
+            return;
+        }
+        if (b.pendingAccesses() >= core.config.maxWaitsPerBranch()) {
+            out.reply(new Reply.Failed(a.token(), Reply.ErrorKind.UNAVAILABLE, null,
+                    "too many concurrent operations for transaction " + a.txId()));
+            return;
+        }
+        if (b.phase == Branch.Phase.ENLISTING) {
+            b.parked.add(a);
+            return;
+        }
+        lockAndRun(b, a, out);
+    }
+
+    private void enlistFirst(Event.Access a, Outputs.Builder out) {
+        Reply.Failed finished = finishedError(a.token(), a.txId());
+        if (finished != null) {
+            out.reply(finished);
+            return;
+        }
+        if (core.branches.size() >= core.config.maxBranches()) {
+            out.reply(new Reply.Failed(a.token(), Reply.ErrorKind.UNAVAILABLE, null,
+                    "participant is at its limit of " + core.config.maxBranches() + " live transactions"));
+            return;
+        }
+        Branch b = new Branch(a.txId(), Branch.Phase.ENLISTING);
+        core.branches.put(a.txId(), b);
+        b.parked.add(a);
+        out.message(new Message.Enlist(a.txId(), core.incarnation));
+    }
+
+    void enlistResult(Event.EnlistResult r, Outputs.Builder out) {
+        Branch b = core.branches.get(r.txId());
+        if (b == null || b.phase != Branch.Phase.ENLISTING) return;
+        if (!r.ok()) {
+            refuse(b, r, out);
+            return;
+        }
+        b.phase = Branch.Phase.ACTIVE;
+        b.deadlineMs = r.nowMs() + Math.max(0, r.txRemainingMs());
+        core.counters.enlisted++;
+        out.log(core.line(b.txId, "UNKNOWN", "ACTIVE", "enlisted, " + r.txRemainingMs() + " ms left"));
+        out.timer(new Timer.BranchDeadline(b.txId), r.txRemainingMs());
+        // Parked operations run in arrival order; an abort on the way fails the rest.
+        int bound = b.parked.size();
+        for (int i = 0; i < bound && !b.parked.isEmpty() && core.branches.get(b.txId) == b; i++) {
+            lockAndRun(b, b.parked.poll(), out);
+        }
+    }
+
+    private void refuse(Branch b, Event.EnlistResult r, Outputs.Builder out) {
+        String why = "coordinator refused enlist: " + r.message();
+        if (r.errorKind() == Reply.ErrorKind.UNAVAILABLE) {
+            // Not joined at all: forget the branch so a retry can try to enlist again.
+            for (Event.Access a : b.parked) out.reply(new Reply.Failed(a.token(), Reply.ErrorKind.UNAVAILABLE, null, why));
+            b.parked.clear();
+            core.branches.remove(b.txId);
+            return;
+        }
+        for (Event.Access a : b.parked) out.reply(new Reply.Failed(a.token(), r.errorKind(), null, why));
+        b.parked.clear();
+        core.abortUnprepared(b, null, why, false, r.nowMs(), out);
+    }
+
+    private void lockAndRun(Branch b, Event.Access a, Outputs.Builder out) {
+        Branch.Wait existing = b.waits.get(a.key());
+        if (existing != null) {
+            existing.accesses.add(a);
+            return;
+        }
+        LockMode mode = a.mode() == Event.AccessMode.READ ? LockMode.SHARED : LockMode.EXCLUSIVE;
+        LockTable.Acquired got = core.locks.acquire(b.txId, a.key(), mode);
+        switch (got.outcome()) {
+            case GRANTED -> run(b, a, out);
+            case WAIT -> {
+                Branch.Wait w = new Branch.Wait(core.nextWaitId++);
+                w.accesses.add(a);
+                b.waits.put(a.key(), w);
+                core.counters.lockWaits++;
+                long waitMs = Math.min(core.config.lockWaitMaxMs(), b.deadlineMs - a.nowMs());
+                out.timer(new Timer.LockWait(b.txId, a.key(), w.waitId), waitMs);
+            }
+            case DIE -> {
+                core.counters.waitDieDeaths++;
+                b.parked.addFirst(a);
+                core.abortUnprepared(b, AbortReason.DEADLOCK_AVOIDED,
+                        "wait-die: an older transaction holds key " + a.key(), false, a.nowMs(), out);
+            }
+        }
+        core.lockChanges(got.changes(), a.nowMs(), out);
+    }
+
+    /** The lock is held: buffer a write, or say where a read's value comes from. */
+    private void run(Branch b, Event.Access a, Outputs.Builder out) {
+        if (a.mode() == Event.AccessMode.WRITE) {
+            b.writes.remove(a.key());
+            b.writes.put(a.key(), a.write());
+            out.reply(new Reply.Granted(a.token(), false, null));
+            return;
+        }
+        Write own = b.writes.get(a.key());
+        out.reply(own == null ? new Reply.Granted(a.token(), true, null) : new Reply.Granted(a.token(), false, own.value()));
+    }
+
+    void granted(LockTable.Request g, Outputs.Builder out) {
+        Branch b = core.branches.get(g.tx());
+        Check.state(b != null && b.isUnprepared(), "lock granted to a branch that cannot wait: %s", g);
+        Branch.Wait w = b.waits.remove(g.key());
+        Check.state(w != null, "lock granted to %s on %s without a parked operation", g.tx(), g.key());
+        for (Event.Access a : new ArrayList<>(w.accesses)) lockAndRun(b, a, out);
+    }
+
+    void lockWaitExpired(Timer.LockWait t, long nowMs, Outputs.Builder out) {
+        Branch b = core.branches.get(t.txId());
+        if (b == null || !b.isUnprepared()) return;
+        Branch.Wait w = b.waits.get(t.key());
+        if (w == null || w.waitId != t.waitId()) return;
+        core.counters.lockTimeouts++;
+        core.abortUnprepared(b, AbortReason.LOCK_TIMEOUT, "lock wait timed out on key " + t.key(), false, nowMs, out);
+    }
+
+    void deadline(Timer.BranchDeadline t, long nowMs, Outputs.Builder out) {
+        Branch b = core.branches.get(t.txId());
+        // A PREPARED branch ignores its deadline: after a YES vote only the decision moves it (I4).
+        if (b == null || b.phase != Branch.Phase.ACTIVE) return;
+        if (nowMs < b.deadlineMs) {
+            out.timer(t, b.deadlineMs - nowMs);
+            return;
+        }
+        core.abortUnprepared(b, AbortReason.DEADLINE_EXCEEDED, "transaction deadline passed", false, nowMs, out);
+    }
+
+    /** An operation on a transaction that already finished here fails NOT_ALLOWED with the reason; null if none. */
+    private Reply.Failed finishedError(long token, dev.pledge.core.TxId txId) {
+        Remembered r = core.outcomes.get(txId);
+        if (r == null) return null;
+        String msg = r.state() == Record.Final.ABORTED
+                ? "transaction " + txId + " was aborted here" + (r.message() == null ? "" : ": " + r.message())
+                : "transaction " + txId + " already finished here (" + r.state() + ")";
+        return new Reply.Failed(token, Reply.ErrorKind.NOT_ALLOWED, r.reason(), msg);
+    }
+}

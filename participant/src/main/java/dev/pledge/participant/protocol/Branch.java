@@ -1,0 +1,61 @@
+package dev.pledge.participant.protocol;
+
+import dev.pledge.core.TxId;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One transaction's branch on this participant, while it is live. Mutable; owned by the core. */
+final class Branch {
+
+    enum Phase { ENLISTING, ACTIVE, PREPARED }
+
+    /** Operations parked on one key's lock wait (one wait per key; concurrent operations share it). */
+    static final class Wait {
+        final long waitId;
+        final List<Event.Access> accesses = new ArrayList<>();
+
+        Wait(long waitId) {
+            this.waitId = waitId;
+        }
+    }
+
+    /** Bound on cached operation results per branch; beyond it, retries simply re-run. */
+    static final int MAX_CACHED_OPS = 10_000;
+
+    final TxId txId;
+    Phase phase;
+    final Map<Key, Write> writes = new LinkedHashMap<>();
+    long deadlineMs = Long.MAX_VALUE;
+    /** Accesses that arrived before enlistment was confirmed, in arrival order. */
+    final ArrayDeque<Event.Access> parked = new ArrayDeque<>();
+    final Map<Key, Wait> waits = new HashMap<>();
+    final Map<Long, Object> opResults = new HashMap<>();
+
+    List<String> participants = List.of();
+    String coordinatorId;
+    long preparedAtMs;
+    long preparedIncarnation;
+    int pollAttempt;
+    String coordinatorView = "not asked yet";
+    /** The coordinator said FORGOTTEN: the outcome is lost, only an operator can move this branch. */
+    boolean forgotten;
+
+    Branch(TxId txId, Phase phase) {
+        this.txId = txId;
+        this.phase = phase;
+    }
+
+    boolean isUnprepared() {
+        return phase != Phase.PREPARED;
+    }
+
+    int pendingAccesses() {
+        int n = parked.size();
+        for (Wait w : waits.values()) n += w.accesses.size();
+        return n;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.pledge.participant.protocol;
+
+import dev.pledge.core.BranchState;
+import dev.pledge.core.TxId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Read-only questions about a core, for the runtime, simulators and checkers. Use it on the thread
+ * that steps the core. Committed data is not here: it lives in the store.
+ */
+public final class CoreView {
+
+    /** A PREPARED branch waiting for its decision. */
+    public record InDoubt(TxId txId, long preparedAtMs, List<String> participants, String coordinatorId,
+                          String coordinatorView, boolean forgotten) {}
+
+    private final ParticipantCore core;
+
+    CoreView(ParticipantCore core) {
+        this.core = core;
+    }
+
+    public long incarnation() {
+        return core.incarnation;
+    }
+
+    public BranchState branchState(TxId txId) {
+        Branch b = core.branches.get(txId);
+        if (b != null) return b.phase == Branch.Phase.PREPARED ? BranchState.PREPARED : BranchState.ACTIVE;
+        Remembered r = core.outcomes.get(txId);
+        if (r == null) return BranchState.UNKNOWN;
+        return r.state() == Record.Final.ABORTED ? BranchState.ABORTED
+                : r.state() == Record.Final.COMMITTED ? BranchState.COMMITTED : BranchState.UNKNOWN;
+    }
+
+    /** The branch's buffered writes in first-write order (empty if none or unknown); what a validator sees. */
+    public List<Write> writeSet(TxId txId) {
+        Branch b = core.branches.get(txId);
+        return b == null ? List.of() : List.copyOf(b.writes.values());
+    }
+
+    public Map<Key, LockMode> locksHeldBy(TxId txId) {
+        return core.locks.heldBy(txId);
+    }
+
+    public Map<TxId, LockMode> lockHolders(Key key) {
+        return core.locks.holders(key);
+    }
+
+    public Set<Key> lockedKeys() {
+        return core.locks.lockedKeys();
+    }
+
+    public boolean isWaiting(TxId txId, Key key) {
+        return core.locks.isWaiting(txId, key);
+    }
+
+    public List<InDoubt> inDoubt() {
+        List<InDoubt> out = new ArrayList<>();
+        for (Branch b : core.branches.values()) {
+            if (b.phase != Branch.Phase.PREPARED) continue;
+            out.add(new InDoubt(b.txId, b.preparedAtMs, b.participants, b.coordinatorId, b.coordinatorView, b.forgotten));
+        }
+        out.sort(Comparator.comparing(InDoubt::txId));
+        return out;
+    }
+
+    public int liveBranches() {
+        return core.branches.size();
+    }
+
+    public int rememberedOutcomes() {
+        return core.outcomes.size();
+    }
+
+    public Map<String, Long> counters() {
+        Map<String, Long> m = core.counters.snapshot();
+        m.put("branches.live", (long) core.branches.size());
+        m.put("inDoubt.branches", (long) inDoubt().size());
+        return m;
+    }
+}

@@ -1,0 +1,263 @@
+package dev.pledge.participant.protocol;
+
+import dev.pledge.core.AbortReason;
+import dev.pledge.core.BranchState;
+import dev.pledge.core.TxId;
+import dev.pledge.core.Vote;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/** Votes and decisions: prepare, commit, abort, one-phase commit, peer questions, in-doubt polling. */
+final class DecisionRules {
+    /** Bound on OUTCOMEs dropped per sweep, so one sweep never makes a huge batch. */
+    static final int SWEEP_MAX = 1_000;
+
+    private final ParticipantCore core;
+
+    DecisionRules(ParticipantCore core) {
+        this.core = core;
+    }
+
+    void prepare(Event.Prepare e, Outputs.Builder out) {
+        Branch b = core.branches.get(e.txId());
+        if (b == null) {
+            out.reply(repeatedVote(e.token(), e.txId(), e.nowMs()));
+            return;
+        }
+        if (b.phase == Branch.Phase.PREPARED) {
+            out.reply(new Reply.Voted(e.token(), Vote.YES, null, null));
+            return;
+        }
+        String refusal = refusal(b, e.incarnation());
+        if (refusal != null || !e.verdict().ok()) {
+            AbortReason reason = refusal != null ? refusalReason(b, e.incarnation()) : AbortReason.VALIDATION_FAILED;
+            String why = refusal != null ? refusal : e.verdict().message();
+            core.counters.votedNo++;
+            core.abortUnprepared(b, reason, why, false, e.nowMs(), out);
+            out.reply(new Reply.Voted(e.token(), Vote.NO, reason, why));
+            return;
+        }
+        if (b.writes.isEmpty()) {
+            // Synced so that a peer asking later (even after our restart) is never told ABORTED by mistake.
+            core.counters.votedReadOnly++;
+            out.log(core.line(b.txId, "ACTIVE", "READ_ONLY", "only reads; locks released"));
+            conclude(new Record.Concluded(b.txId, Record.Final.READ_ONLY, e.nowMs()), true, e.nowMs(), out);
+            out.reply(new Reply.Voted(e.token(), Vote.READ_ONLY, null, null));
+            return;
+        }
+        Record.Prepared p = new Record.Prepared(b.txId, new ArrayList<>(b.writes.values()), e.participants(),
+                e.coordinatorId(), core.incarnation, e.nowMs());
+        out.record(p, true);
+        core.lockChanges(core.apply(p), e.nowMs(), out);
+        core.counters.prepared++;
+        out.log(core.line(b.txId, "ACTIVE", "PREPARED", b.writes.size() + " writes; voted YES"));
+        // Usually the decision arrives first; if not, start asking (the coordinator may have crashed).
+        out.timer(new Timer.InDoubtPoll(b.txId, 0), core.config.inDoubtPollMaxMs() + core.backoff.delayMs(0));
+        out.reply(new Reply.Voted(e.token(), Vote.YES, null, null));
+    }
+
+    private String refusal(Branch b, long incarnation) {
+        if (incarnation != core.incarnation) {
+            return "enlisted by incarnation " + incarnation + ", this is incarnation " + core.incarnation;
+        }
+        if (b.phase == Branch.Phase.ENLISTING) return "prepare arrived before enlistment finished";
+        if (b.pendingAccesses() > 0) return "prepare arrived while an operation was still waiting for a lock";
+        return null;
+    }
+
+    private AbortReason refusalReason(Branch b, long incarnation) {
+        if (incarnation != core.incarnation) return AbortReason.PARTICIPANT_RESTARTED;
+        return b.phase == Branch.Phase.ENLISTING ? AbortReason.UNKNOWN_BRANCH : AbortReason.VALIDATION_FAILED;
+    }
+
+    /** A prepare for a branch that is gone repeats the vote it got, or votes NO if there never was one. */
+    private Reply.Voted repeatedVote(long token, TxId txId, long nowMs) {
+        Remembered r = core.outcomes.get(txId);
+        if (r == null) {
+            core.counters.votedNo++;
+            String why = "no branch for " + txId + " here (never seen, or lost in a restart)";
+            core.remember(txId, new Remembered(Record.Final.ABORTED, AbortReason.UNKNOWN_BRANCH, why, nowMs, false));
+            return new Reply.Voted(token, Vote.NO, AbortReason.UNKNOWN_BRANCH, why);
+        }
+        return switch (r.state()) {
+            case COMMITTED -> new Reply.Voted(token, Vote.YES, null, null);
+            case READ_ONLY -> new Reply.Voted(token, Vote.READ_ONLY, null, null);
+            case ABORTED -> new Reply.Voted(token, Vote.NO, r.reason() == null ? AbortReason.UNKNOWN_BRANCH : r.reason(),
+                    r.message() == null ? "branch was aborted here" : r.message());
+        };
+    }
+
+    void commit(Event.Commit e, Outputs.Builder out) {
+        Branch b = core.branches.get(e.txId());
+        if (b == null) {
+            out.reply(new Reply.Acked(e.token(), finishedState(e.txId(), BranchState.COMMITTED, "commit", out)));
+        } else if (b.phase == Branch.Phase.PREPARED) {
+            commitPrepared(b, "coordinator decided COMMIT", e.nowMs(), out);
+            out.reply(new Reply.Acked(e.token(), BranchState.COMMITTED));
+        } else {
+            out.reply(new Reply.Failed(e.token(), Reply.ErrorKind.INVALID, null,
+                    "commit of " + e.txId() + " which never prepared here"));
+        }
+    }
+
+    void abort(Event.Abort e, Outputs.Builder out) {
+        Branch b = core.branches.get(e.txId());
+        if (b == null) {
+            out.reply(new Reply.Acked(e.token(), finishedState(e.txId(), BranchState.ABORTED, "abort", out)));
+            return;
+        }
+        if (b.phase == Branch.Phase.PREPARED) {
+            abortPrepared(b, "coordinator decided ABORT", e.nowMs(), out);
+        } else {
+            core.abortUnprepared(b, null, "coordinator decided ABORT", false, e.nowMs(), out);
+        }
+        out.reply(new Reply.Acked(e.token(), BranchState.ABORTED));
+    }
+
+    void commitOnePhase(Event.CommitOnePhase e, Outputs.Builder out) {
+        Branch b = core.branches.get(e.txId());
+        if (b == null) {
+            Remembered r = core.outcomes.get(e.txId());
+            if (r == null) {
+                core.remember(e.txId(), new Remembered(Record.Final.ABORTED, AbortReason.UNKNOWN_BRANCH,
+                        "one-phase commit of an unknown branch", e.nowMs(), false));
+            }
+            out.reply(new Reply.Acked(e.token(), r == null || r.state() == Record.Final.ABORTED
+                    ? BranchState.ABORTED : BranchState.COMMITTED));
+            return;
+        }
+        if (b.phase == Branch.Phase.PREPARED) {
+            out.reply(new Reply.Failed(e.token(), Reply.ErrorKind.INVALID, null,
+                    "one-phase commit of " + e.txId() + " which is in two-phase commit here"));
+            return;
+        }
+        String refusal = refusal(b, e.incarnation());
+        if (refusal != null || !e.verdict().ok()) {
+            AbortReason reason = refusal != null ? refusalReason(b, e.incarnation()) : AbortReason.VALIDATION_FAILED;
+            core.abortUnprepared(b, reason, refusal != null ? refusal : e.verdict().message(), false, e.nowMs(), out);
+            out.reply(new Reply.Acked(e.token(), BranchState.ABORTED));
+            return;
+        }
+        out.log(core.line(b.txId, "ACTIVE", "COMMITTED", "one-phase commit, " + b.writes.size() + " writes"));
+        core.counters.committed++;
+        if (b.writes.isEmpty()) {
+            conclude(new Record.Concluded(b.txId, Record.Final.COMMITTED, e.nowMs()), false, e.nowMs(), out);
+        } else {
+            conclude(new Record.Applied(b.txId, new ArrayList<>(b.writes.values()), e.nowMs()), true, e.nowMs(), out);
+        }
+        out.reply(new Reply.Acked(e.token(), BranchState.COMMITTED));
+    }
+
+    void peerState(Event.PeerState e, Outputs.Builder out) {
+        Branch b = core.branches.get(e.txId());
+        if (b != null && b.phase == Branch.Phase.PREPARED) {
+            out.reply(new Reply.PeerAnswer(e.token(), BranchState.PREPARED));
+            return;
+        }
+        if (b != null) {
+            // Not voted yet: abort now (synced) so that our later vote is NO and the peer may abort.
+            core.abortUnprepared(b, AbortReason.COOPERATIVE_TERMINATION,
+                    "peer " + e.asker() + " asked before this branch voted", true, e.nowMs(), out);
+            out.reply(new Reply.PeerAnswer(e.token(), BranchState.ABORTED));
+            return;
+        }
+        Remembered r = core.outcomes.get(e.txId());
+        if (r == null) {
+            Record.Concluded c = new Record.Concluded(e.txId(), Record.Final.ABORTED, e.nowMs());
+            out.record(c, true);
+            core.apply(c);
+            core.remember(e.txId(), new Remembered(Record.Final.ABORTED, AbortReason.COOPERATIVE_TERMINATION,
+                    "peer " + e.asker() + " asked about a branch unknown here", e.nowMs(), true));
+            out.reply(new Reply.PeerAnswer(e.token(), BranchState.ABORTED));
+            return;
+        }
+        // A READ_ONLY voter cannot know the decision: "PREPARED" is the answer that decides nothing.
+        out.reply(new Reply.PeerAnswer(e.token(), switch (r.state()) {
+            case COMMITTED -> BranchState.COMMITTED;
+            case ABORTED -> BranchState.ABORTED;
+            case READ_ONLY -> BranchState.PREPARED;
+        }));
+    }
+
+    void coordinatorStatus(Event.CoordinatorStatus e, Outputs.Builder out) {
+        Branch b = core.branches.get(e.txId());
+        if (b == null || b.phase != Branch.Phase.PREPARED || b.forgotten) return;
+        b.coordinatorView = e.state().name();
+        switch (e.state()) {
+            case COMMITTED -> commitPrepared(b, "coordinator status COMMITTED", e.nowMs(), out);
+            case ABORTED -> abortPrepared(b, "coordinator status ABORTED", e.nowMs(), out);
+            case FORGOTTEN -> {
+                // The outcome is lost; guessing could break atomicity (I1), so stay blocked and shout.
+                b.forgotten = true;
+                core.counters.forgottenAlarms++;
+                out.alarm(core.line(b.txId, "PREPARED", "PREPARED",
+                        "coordinator answered FORGOTTEN; branch stays blocked until an operator resolves it"));
+            }
+            case ACTIVE, PREPARING -> pollAgain(b, out);
+        }
+    }
+
+    void coordinatorUnreachable(Event.CoordinatorUnreachable e, Outputs.Builder out) {
+        Branch b = core.branches.get(e.txId());
+        if (b == null || b.phase != Branch.Phase.PREPARED || b.forgotten) return;
+        b.coordinatorView = "unreachable: " + e.error();
+        pollAgain(b, out);
+    }
+
+    void poll(Timer.InDoubtPoll t, Outputs.Builder out) {
+        Branch b = core.branches.get(t.txId());
+        if (b == null || b.phase != Branch.Phase.PREPARED || b.forgotten || t.attempt() != b.pollAttempt) return;
+        out.message(new Message.AskCoordinatorStatus(b.txId));
+    }
+
+    private void pollAgain(Branch b, Outputs.Builder out) {
+        b.pollAttempt++;
+        out.timer(new Timer.InDoubtPoll(b.txId, b.pollAttempt), core.backoff.delayMs(b.pollAttempt));
+    }
+
+    void sweep(long nowMs, Outputs.Builder out) {
+        int dropped = 0;
+        for (Iterator<Map.Entry<TxId, Remembered>> it = core.outcomes.entrySet().iterator();
+             it.hasNext() && dropped < SWEEP_MAX; ) {
+            Map.Entry<TxId, Remembered> en = it.next();
+            if (en.getValue().atMs() + core.config.outcomeRetentionMs() > nowMs) continue;
+            it.remove();
+            dropped++;
+            if (en.getValue().durable()) out.record(new Record.OutcomeForgotten(en.getKey()), false);
+        }
+        out.timer(new Timer.OutcomeSweep(), dropped == SWEEP_MAX ? 1 : core.sweepPeriodMs());
+    }
+
+    private void commitPrepared(Branch b, String why, long nowMs, Outputs.Builder out) {
+        out.log(core.line(b.txId, "PREPARED", "COMMITTED", why));
+        core.counters.committed++;
+        conclude(new Record.Applied(b.txId, new ArrayList<>(b.writes.values()), nowMs), true, nowMs, out);
+    }
+
+    private void abortPrepared(Branch b, String why, long nowMs, Outputs.Builder out) {
+        out.log(core.line(b.txId, "PREPARED", "ABORTED", why));
+        core.counters.abortedPrepared++;
+        conclude(new Record.Concluded(b.txId, Record.Final.ABORTED, nowMs), false, nowMs, out);
+    }
+
+    /** Emits a final record, applies it (branch gone, locks released) and hands freed locks on. */
+    private void conclude(Record r, boolean sync, long nowMs, Outputs.Builder out) {
+        out.record(r, sync);
+        core.lockChanges(core.apply(r), nowMs, out);
+    }
+
+    /** The state to acknowledge for a decision about a branch that is gone; loud if it contradicts. */
+    private BranchState finishedState(TxId txId, BranchState asked, String decision, Outputs.Builder out) {
+        Remembered r = core.outcomes.get(txId);
+        if (r == null || r.state() == Record.Final.READ_ONLY) return asked;
+        BranchState known = r.state() == Record.Final.COMMITTED ? BranchState.COMMITTED : BranchState.ABORTED;
+        if (known != asked) {
+            out.alarm(core.line(txId, known.name(), known.name(),
+                    "coordinator sent " + decision + " but this branch is " + known + "; atomicity at risk"));
+        }
+        return known;
+    }
+
+}

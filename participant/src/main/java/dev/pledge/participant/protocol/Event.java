@@ -1,0 +1,72 @@
+package dev.pledge.participant.protocol;
+
+import dev.pledge.core.AbortReason;
+import dev.pledge.core.Check;
+import dev.pledge.core.TxId;
+import dev.pledge.core.TxState;
+import java.util.List;
+
+/** Everything that can happen to a participant. Each event carries the time it happened. */
+public sealed interface Event {
+    long nowMs();
+
+    /** First event after {@link ParticipantCore#recover}: bumps the incarnation and resumes in-doubt polling. */
+    record Start(long nowMs) implements Event {}
+
+    /** An application operation begins; answered {@link Reply.Cached} for a retry, else {@link Reply.Proceed}. */
+    record BeginOp(long nowMs, long token, TxId txId, long opSeq) implements Event {}
+
+    /** An operation finished; its result answers retries of the same opSeq. */
+    record EndOp(long nowMs, TxId txId, long opSeq, Object result) implements Event {}
+
+    /** A read or write of one key within an operation. */
+    record Access(long nowMs, long token, TxId txId, long opSeq, Key key, AccessMode mode, Write write)
+            implements Event {
+        public Access {
+            Check.argument(mode == AccessMode.READ ? write == null : write != null && write.key().equals(key),
+                    "a write carries its Write for the same key, a read none");
+        }
+    }
+
+    enum AccessMode { READ, WRITE }
+
+    /** The coordinator's answer to {@link Message.Enlist}: ok with the time the tx has left, or refused. */
+    record EnlistResult(long nowMs, TxId txId, boolean ok, long txRemainingMs, Reply.ErrorKind errorKind,
+                        String message) implements Event {
+        public static EnlistResult ok(long nowMs, TxId txId, long txRemainingMs) {
+            return new EnlistResult(nowMs, txId, true, txRemainingMs, null, null);
+        }
+
+        public static EnlistResult refused(long nowMs, TxId txId, Reply.ErrorKind kind, String message) {
+            return new EnlistResult(nowMs, txId, false, 0, kind, message);
+        }
+    }
+
+    /** What the application's validator said about the branch's writes at prepare time. */
+    record Verdict(boolean ok, String message) {
+        public static final Verdict OK = new Verdict(true, null);
+
+        public static Verdict no(String message) {
+            return new Verdict(false, message);
+        }
+    }
+
+    record Prepare(long nowMs, long token, TxId txId, List<String> participants, String coordinatorId,
+                   long incarnation, Verdict verdict) implements Event {}
+
+    record Commit(long nowMs, long token, TxId txId) implements Event {}
+
+    record Abort(long nowMs, long token, TxId txId) implements Event {}
+
+    record CommitOnePhase(long nowMs, long token, TxId txId, long incarnation, Verdict verdict) implements Event {}
+
+    record PeerState(long nowMs, long token, TxId txId, String asker) implements Event {}
+
+    /** The coordinator's answer to {@link Message.AskCoordinatorStatus}. */
+    record CoordinatorStatus(long nowMs, TxId txId, TxState state, AbortReason reason) implements Event {}
+
+    /** {@link Message.AskCoordinatorStatus} failed (unreachable, timed out); poll again later. */
+    record CoordinatorUnreachable(long nowMs, TxId txId, String error) implements Event {}
+
+    record TimerFired(long nowMs, Timer timer) implements Event {}
+}

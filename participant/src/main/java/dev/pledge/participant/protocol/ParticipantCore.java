@@ -1,0 +1,220 @@
+package dev.pledge.participant.protocol;
+
+import dev.pledge.core.AbortReason;
+import dev.pledge.core.Check;
+import dev.pledge.core.TxId;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The participant's protocol as a deterministic step function: {@code Outputs step(Event)}.
+ * No I/O, threads or clock: time comes in on every event, randomness from a seeded Random.
+ * The runtime executes each {@link Outputs} under the ordering rule written there.
+ *
+ * <p>Durable state changes go through {@link #apply(Record)}, which also rebuilds state at
+ * start-up ({@link #recover}); recovery is replay, not a second implementation.
+ */
+public final class ParticipantCore {
+
+    final CoreConfig config;
+    final Random random;
+    final Backoff backoff;
+    final LockTable locks = new LockTable();
+    final Map<TxId, Branch> branches = new HashMap<>();
+    /** Insertion order is finish order, so the retention sweep reads from the front. */
+    final LinkedHashMap<TxId, Remembered> outcomes = new LinkedHashMap<>();
+    final CoreCounters counters = new CoreCounters();
+    private final AccessRules accessRules;
+    private final DecisionRules decisionRules;
+    long incarnation;
+    long nextWaitId = 1;
+    private boolean started;
+
+    private ParticipantCore(CoreConfig config, Random random) {
+        this.config = Check.notNull(config, "config");
+        this.random = Check.notNull(random, "random");
+        this.backoff = new Backoff(config.inDoubtPollBaseMs(), config.inDoubtPollMaxMs(), random);
+        this.accessRules = new AccessRules(this);
+        this.decisionRules = new DecisionRules(this);
+    }
+
+    /** Rebuilds state from the durable records (in any order of kinds the store returns). Step {@link Event.Start} next. */
+    public static ParticipantCore recover(CoreConfig config, List<Record> durable, long nowMs, Random random) {
+        ParticipantCore core = new ParticipantCore(config, random);
+        for (Record r : durable) {
+            Check.state(!(r instanceof Record.Applied), "the store returns applied commits as Concluded, got %s", r);
+            LockTable.Changes c = core.apply(r);
+            Check.state(c.isEmpty(), "replay must not move locks of live waiters: %s", c);
+        }
+        return core;
+    }
+
+    public Outputs step(Event e) {
+        Check.notNull(e, "event");
+        Check.state(started || e instanceof Event.Start, "the first event must be Start, got %s", e);
+        Outputs.Builder out = new Outputs.Builder();
+        if (e instanceof Event.Start s) start(s, out);
+        else if (e instanceof Event.BeginOp b) accessRules.beginOp(b, out);
+        else if (e instanceof Event.EndOp end) accessRules.endOp(end);
+        else if (e instanceof Event.Access a) accessRules.access(a, out);
+        else if (e instanceof Event.EnlistResult r) accessRules.enlistResult(r, out);
+        else if (e instanceof Event.Prepare p) decisionRules.prepare(p, out);
+        else if (e instanceof Event.Commit c) decisionRules.commit(c, out);
+        else if (e instanceof Event.Abort a) decisionRules.abort(a, out);
+        else if (e instanceof Event.CommitOnePhase c) decisionRules.commitOnePhase(c, out);
+        else if (e instanceof Event.PeerState p) decisionRules.peerState(p, out);
+        else if (e instanceof Event.CoordinatorStatus s) decisionRules.coordinatorStatus(s, out);
+        else if (e instanceof Event.CoordinatorUnreachable u) decisionRules.coordinatorUnreachable(u, out);
+        else if (e instanceof Event.TimerFired t) timerFired(t, out);
+        else throw new IllegalStateException("unhandled event " + e);
+        return out.build();
+    }
+
+    /**
+     * Changes state as a durable record says. Normal operation emits the record and applies it in
+     * the same step; recovery applies what the store read back. Returns lock changes for live waiters.
+     */
+    LockTable.Changes apply(Record r) {
+        if (r instanceof Record.Incarnation i) {
+            Check.state(i.number() > incarnation, "incarnation goes up: %s then %s", incarnation, i.number());
+            incarnation = i.number();
+            return LockTable.Changes.NONE;
+        }
+        if (r instanceof Record.Prepared p) return applyPrepared(p);
+        if (r instanceof Record.Applied a) {
+            return finish(a.txId(), new Remembered(Record.Final.COMMITTED, null, null, a.atMs(), true));
+        }
+        if (r instanceof Record.Concluded c) {
+            return finish(c.txId(), new Remembered(c.state(), null, null, c.atMs(), true));
+        }
+        if (r instanceof Record.OutcomeForgotten f) {
+            outcomes.remove(f.txId());
+            return LockTable.Changes.NONE;
+        }
+        throw new IllegalStateException("unhandled record " + r);
+    }
+
+    private LockTable.Changes applyPrepared(Record.Prepared p) {
+        Branch b = branches.get(p.txId());
+        if (b == null) {
+            // Start-up: the branch comes back PREPARED and re-takes the exclusive locks of its writes.
+            b = new Branch(p.txId(), Branch.Phase.PREPARED);
+            branches.put(p.txId(), b);
+            for (Write w : p.writes()) {
+                b.writes.put(w.key(), w);
+                LockTable.Acquired got = locks.acquire(p.txId(), w.key(), LockMode.EXCLUSIVE);
+                Check.state(got.outcome() == LockTable.Outcome.GRANTED,
+                        "two PREPARED branches hold key %s (%s)", w.key(), p.txId());
+            }
+        }
+        Check.state(b.phase == Branch.Phase.ACTIVE || b.phase == Branch.Phase.PREPARED && b.preparedAtMs == 0,
+                "PREPARED applies to an ACTIVE branch, %s is %s", p.txId(), b.phase);
+        b.phase = Branch.Phase.PREPARED;
+        b.participants = p.participants();
+        b.coordinatorId = p.coordinatorId();
+        b.preparedIncarnation = p.incarnation();
+        b.preparedAtMs = p.preparedAtMs();
+        return locks.releaseShared(p.txId());
+    }
+
+    private LockTable.Changes finish(TxId txId, Remembered outcome) {
+        Branch b = branches.remove(txId);
+        if (b != null) Check.state(b.pendingAccesses() == 0, "%s finished with parked operations", txId);
+        remember(txId, outcome);
+        return locks.releaseAll(txId);
+    }
+
+    void remember(TxId txId, Remembered outcome) {
+        outcomes.remove(txId);
+        outcomes.put(txId, outcome);
+    }
+
+    private void start(Event.Start s, Outputs.Builder out) {
+        Check.state(!started, "Start twice");
+        started = true;
+        Record.Incarnation next = new Record.Incarnation(incarnation + 1);
+        out.record(next, true);
+        apply(next);
+        for (Branch b : branches.values()) {
+            Check.state(b.phase == Branch.Phase.PREPARED, "only PREPARED branches survive a restart");
+            out.log(line(b.txId, "PREPARED", "PREPARED", "recovered in doubt; asking coordinator " + b.coordinatorId));
+            out.timer(new Timer.InDoubtPoll(b.txId, 0), backoff.delayMs(0));
+        }
+        out.timer(new Timer.OutcomeSweep(), sweepPeriodMs());
+    }
+
+    private void timerFired(Event.TimerFired t, Outputs.Builder out) {
+        Timer timer = t.timer();
+        if (timer instanceof Timer.BranchDeadline d) accessRules.deadline(d, t.nowMs(), out);
+        else if (timer instanceof Timer.LockWait w) accessRules.lockWaitExpired(w, t.nowMs(), out);
+        else if (timer instanceof Timer.InDoubtPoll p) decisionRules.poll(p, out);
+        else if (timer instanceof Timer.OutcomeSweep) decisionRules.sweep(t.nowMs(), out);
+        else throw new IllegalStateException("unhandled timer " + timer);
+    }
+
+    long sweepPeriodMs() {
+        return Math.max(1, config.outcomeRetentionMs() / 4);
+    }
+
+    /**
+     * Aborts a branch that has not voted: fails its parked operations, releases its locks and
+     * remembers ABORTED. {@code durable}: a peer is told ABORTED, so OUTCOME is synced first.
+     */
+    void abortUnprepared(Branch b, AbortReason reason, String why, boolean durable, long nowMs, Outputs.Builder out) {
+        lockChanges(abortKeepingChanges(b, reason, why, durable, nowMs, out), nowMs, out);
+    }
+
+    /** Hands granted locks to their parked operations and aborts wait-die victims, until nothing moves. */
+    void lockChanges(LockTable.Changes first, long nowMs, Outputs.Builder out) {
+        ArrayDeque<LockTable.Changes> work = new ArrayDeque<>();
+        work.add(first);
+        // Each round removes at least one branch for good, so the live branches bound the loop.
+        int limit = 2 + 2 * branches.size();
+        for (int round = 0; !work.isEmpty(); round++) {
+            Check.state(round < limit, "lock changes did not settle after %s rounds", round);
+            LockTable.Changes c = work.poll();
+            for (LockTable.Request g : c.granted()) accessRules.granted(g, out);
+            for (LockTable.Request v : c.victims()) {
+                Branch b = branches.get(v.tx());
+                if (b == null || !b.isUnprepared() || !b.waits.containsKey(v.key())) continue;
+                work.add(abortKeepingChanges(b, AbortReason.DEADLOCK_AVOIDED,
+                        "wait-die: an older transaction now holds key " + v.key(), false, nowMs, out));
+            }
+        }
+    }
+
+    /** The abort itself; the caller processes the returned lock changes (keeps lockChanges iterative). */
+    private LockTable.Changes abortKeepingChanges(Branch b, AbortReason reason, String why, boolean durable,
+                                                  long nowMs, Outputs.Builder out) {
+        Check.state(b.isUnprepared(), "a PREPARED branch never aborts on its own (I4): %s", b.txId);
+        for (Event.Access a : b.parked) out.reply(new Reply.Failed(a.token(), Reply.ErrorKind.NOT_ALLOWED, reason, why));
+        for (Branch.Wait w : b.waits.values()) {
+            for (Event.Access a : w.accesses) out.reply(new Reply.Failed(a.token(), Reply.ErrorKind.NOT_ALLOWED, reason, why));
+        }
+        b.parked.clear();
+        b.waits.clear();
+        out.log(line(b.txId, b.phase.name(), "ABORTED", why));
+        counters.abortedUnprepared++;
+        Remembered outcome = new Remembered(Record.Final.ABORTED, reason, why, nowMs, durable);
+        if (!durable) return finish(b.txId, outcome);
+        Record.Concluded r = new Record.Concluded(b.txId, Record.Final.ABORTED, nowMs);
+        out.record(r, true);
+        LockTable.Changes changes = apply(r);
+        remember(b.txId, outcome);
+        return changes;
+    }
+
+    String line(TxId txId, String from, String to, String why) {
+        return config.participantId() + " tx " + txId + " " + from + " -> " + to + " (" + why + ")";
+    }
+
+    // ---- read-only views for the runtime, simulators and checkers ----
+
+    public CoreView view() {
+        return new CoreView(this);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.pledge.participant.protocol;
+
+import dev.pledge.core.Check;
+import dev.pledge.core.TxId;
+import java.util.List;
+
+/**
+ * What a participant makes durable. The same {@code ParticipantCore.apply(record)} path builds
+ * state at start-up and during normal operation, so recovery is replay, not a second implementation.
+ */
+public sealed interface Record {
+
+    /** The durable start counter; a new one is synced at every start, before serving. */
+    record Incarnation(long number) implements Record {
+        public Incarnation {
+            Check.argument(number >= 1, "incarnation must be >= 1, was %s", number);
+        }
+    }
+
+    /** Voted YES: everything needed to commit later, even after a crash. Synced before the vote. */
+    record Prepared(TxId txId, List<Write> writes, List<String> participants, String coordinatorId,
+                    long incarnation, long preparedAtMs) implements Record {
+        public Prepared {
+            Check.notNull(txId, "txId");
+            Check.argument(!writes.isEmpty(), "a prepared branch has writes (else it votes READ_ONLY)");
+            writes = List.copyOf(writes);
+            participants = List.copyOf(participants);
+            Check.notNull(coordinatorId, "coordinatorId");
+        }
+    }
+
+    /** Commit: data writes + delete PREPARED + OUTCOME(COMMITTED), one atomic batch, synced before the Ack. */
+    record Applied(TxId txId, List<Write> writes, long atMs) implements Record {
+        public Applied {
+            Check.notNull(txId, "txId");
+            writes = List.copyOf(writes);
+        }
+    }
+
+    /**
+     * A final outcome without data: delete PREPARED (if any) + OUTCOME(state). Start-up also reads
+     * the OUTCOME of an earlier {@link Applied} back as one of these (its data is already in place).
+     */
+    record Concluded(TxId txId, Final state, long atMs) implements Record {
+        public Concluded {
+            Check.notNull(txId, "txId");
+            Check.notNull(state, "state");
+        }
+    }
+
+    /** The retention sweep dropped an OUTCOME. */
+    record OutcomeForgotten(TxId txId) implements Record {}
+
+    /** Final branch outcomes that are remembered (durably or not) for repeats and peers. */
+    enum Final {
+        COMMITTED, ABORTED,
+        /** Voted READ_ONLY: this participant took no part in the decision and cannot tell a peer what it was. */
+        READ_ONLY
+    }
+}
