@@ -1,6 +1,6 @@
 package dev.pledge.rpc;
 
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.thrift.protocol.TProtocol;
 import org.apache.thrift.server.ServerContext;
@@ -9,17 +9,18 @@ import org.apache.thrift.transport.TTransport;
 
 /**
  * Remembers the server's open connections so close() can close them: a worker blocked in a socket
- * read does not notice an interrupt, only a closed socket.
+ * read does not notice an interrupt, only a closed socket. Also keeps each connection's peer
+ * address, because Thrift forgets the socket as soon as it closes it on bad input.
  */
 final class ConnectionTracker implements TServerEventHandler {
-    private final Set<TTransport> open = ConcurrentHashMap.newKeySet();
+    private final Map<TTransport, String> open = new ConcurrentHashMap<>();
 
     @Override
     public void preServe() {}
 
     @Override
     public ServerContext createContext(TProtocol input, TProtocol output) {
-        open.add(input.getTransport());
+        open.put(input.getTransport(), GuardedProcessor.peer(input.getTransport()));
         return null;
     }
 
@@ -31,11 +32,15 @@ final class ConnectionTracker implements TServerEventHandler {
     @Override
     public void processContext(ServerContext context, TTransport input, TTransport output) {}
 
+    String peerOf(TTransport transport) {
+        return open.getOrDefault(transport, "unknown peer");
+    }
+
     int openCount() {
         return open.size();
     }
 
     void closeAll() {
-        for (TTransport t : open) t.close();
+        for (TTransport t : open.keySet()) t.close();
     }
 }

@@ -20,9 +20,11 @@ final class GuardedProcessor implements TProcessor {
     private static final Logger log = LoggerFactory.getLogger(RpcServer.class);
 
     private final TProcessor delegate;
+    private final ConnectionTracker connections;
 
-    GuardedProcessor(TProcessor delegate) {
+    GuardedProcessor(TProcessor delegate, ConnectionTracker connections) {
         this.delegate = delegate;
+        this.connections = connections;
     }
 
     @Override
@@ -30,7 +32,9 @@ final class GuardedProcessor implements TProcessor {
         try {
             delegate.process(in, out);
         } catch (TTransportException e) {
-            if (isQuietEnd(e)) throw e;
+            if (isQuietEnd(e)) {
+                throw new TTransportException(TTransportException.END_OF_FILE, "connection ended", e);
+            }
             throw reject(in, e);
         } catch (TProtocolException e) {
             throw reject(in, e);
@@ -40,13 +44,17 @@ final class GuardedProcessor implements TProcessor {
         }
     }
 
+    /**
+     * Anything but a corrupt frame is the normal end of a connection (peer left, went silent, reset,
+     * or we are stopping), not bad input, and is not worth a warning.
+     */
     private static boolean isQuietEnd(TTransportException e) {
-        return e.getType() == TTransportException.END_OF_FILE || e.getType() == TTransportException.TIMED_OUT;
+        return e.getType() != TTransportException.CORRUPTED_DATA;
     }
 
     /** Logs, closes the connection, and returns the exception that makes the server end it silently. */
-    private static TTransportException reject(TProtocol in, TException e) {
-        log.warn("rpc-server closing connection from {}: {}", peer(in.getTransport()), e.getMessage());
+    private TTransportException reject(TProtocol in, TException e) {
+        log.warn("rpc-server closing connection from {}: {}", connections.peerOf(in.getTransport()), e.getMessage());
         in.getTransport().close();
         return new TTransportException(TTransportException.END_OF_FILE, "connection closed after bad input", e);
     }

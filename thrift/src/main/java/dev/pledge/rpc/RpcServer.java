@@ -56,8 +56,9 @@ public final class RpcServer implements AutoCloseable {
         TServerSocket serverSocket = bind(config);
         int port = serverSocket.getServerSocket().getLocalPort();
         ExecutorService workers = newWorkers(config, port);
+        ConnectionTracker connections = new ConnectionTracker();
         TThreadPoolServer.Args args = new TThreadPoolServer.Args(serverSocket)
-                .processor(new GuardedProcessor(processor))
+                .processor(new GuardedProcessor(processor, connections))
                 .transportFactory(new TFramedTransport.Factory(config.maxFrameBytes()))
                 .protocolFactory(new TBinaryProtocol.Factory(true, true,
                         config.maxFrameBytes(), config.maxFrameBytes()))
@@ -65,7 +66,6 @@ public final class RpcServer implements AutoCloseable {
         args.stopTimeoutVal = (int) Math.min(Integer.MAX_VALUE, config.clientTimeoutMs());
         args.stopTimeoutUnit = TimeUnit.MILLISECONDS;
         TServer server = new TThreadPoolServer(args);
-        ConnectionTracker connections = new ConnectionTracker();
         server.setServerEventHandler(connections);
         RpcServer rpcServer = new RpcServer(config, serverSocket, server, workers, connections, port);
         rpcServer.acceptor.start();
