@@ -1,0 +1,121 @@
+package dev.pledge.coordinator.rpc;
+
+import dev.pledge.coordinator.protocol.Event;
+import dev.pledge.coordinator.protocol.Reply;
+import dev.pledge.core.TxId;
+import dev.pledge.rpc.Wire;
+import dev.pledge.wire.AbortRequest;
+import dev.pledge.wire.BeginRequest;
+import dev.pledge.wire.BeginResponse;
+import dev.pledge.wire.CommitRequest;
+import dev.pledge.wire.Coordinator;
+import dev.pledge.wire.EnlistRequest;
+import dev.pledge.wire.EnlistResponse;
+import dev.pledge.wire.InvalidArgument;
+import dev.pledge.wire.Outcome;
+import dev.pledge.wire.PingResponse;
+import dev.pledge.wire.StatusRequest;
+import dev.pledge.wire.StatusResponse;
+import dev.pledge.wire.TxState;
+import dev.pledge.wire.Unavailable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongFunction;
+import java.util.function.LongSupplier;
+import org.apache.thrift.TException;
+
+/**
+ * The Coordinator Thrift service. Each call becomes an event with a reply token; the handler
+ * thread waits for the core's reply up to the request's own deadline.
+ */
+public final class CoordinatorService implements Coordinator.Iface {
+    private final String nodeId;
+    private final LongSupplier epoch;
+    private final RequestPoster poster;
+
+    public CoordinatorService(String nodeId, LongSupplier epoch, RequestPoster poster) {
+        this.nodeId = nodeId;
+        this.epoch = epoch;
+        this.poster = poster;
+    }
+
+    @Override
+    public BeginResponse begin(BeginRequest request) throws TException {
+        Reply.Value v = await(token -> new Event.Begin(poster.nowMs(), token, request.getTxTimeoutMs()),
+                request.getDeadlineMs());
+        if (v == null) throw new Unavailable("no answer within the request's deadline");
+        WireReplies.throwIfError(v, null);
+        Reply.BeginOk ok = WireReplies.expect(v, Reply.BeginOk.class);
+        return new BeginResponse(Wire.toWire(ok.txId()), ok.txTimeoutMs());
+    }
+
+    @Override
+    public EnlistResponse enlist(EnlistRequest request) throws TException {
+        TxId txId = txId(request.getTxId());
+        Reply.Value v = await(token -> new Event.Enlist(poster.nowMs(), token, txId, request.getParticipantId(),
+                request.getIncarnation()), request.getDeadlineMs());
+        if (v == null) throw new Unavailable("no answer within the request's deadline");
+        WireReplies.throwIfError(v, txId);
+        return new EnlistResponse(WireReplies.expect(v, Reply.EnlistOk.class).txRemainingMs());
+    }
+
+    @Override
+    public Outcome commit(CommitRequest request) throws TException {
+        TxId txId = txId(request.getTxId());
+        Reply.Value v = await(token -> new Event.Commit(poster.nowMs(), token, txId), request.getDeadlineMs());
+        if (v == null) {
+            // Undecided within the caller's deadline: it polls status (the decision is not lost).
+            return new Outcome(TxState.PREPARING).setMessage("no decision within the request's deadline");
+        }
+        return WireReplies.outcome(v, txId);
+    }
+
+    @Override
+    public Outcome abort(AbortRequest request) throws TException {
+        TxId txId = txId(request.getTxId());
+        Reply.Value v = await(token -> new Event.Abort(poster.nowMs(), token, txId), request.getDeadlineMs());
+        if (v == null) throw new Unavailable("no answer within the request's deadline");
+        return WireReplies.outcome(v, txId);
+    }
+
+    @Override
+    public StatusResponse status(StatusRequest request) throws TException {
+        TxId txId = txId(request.getTxId());
+        Reply.Value v = await(token -> new Event.Status(poster.nowMs(), token, txId), request.getDeadlineMs());
+        if (v == null) throw new Unavailable("no answer within the request's deadline");
+        return WireReplies.status(v, txId);
+    }
+
+    @Override
+    public PingResponse ping() {
+        return new PingResponse(nodeId, epoch.getAsLong());
+    }
+
+    private static TxId txId(dev.pledge.wire.TxId wire) throws InvalidArgument {
+        if (wire == null) throw new InvalidArgument("txId is required");
+        try {
+            return Wire.fromWire(wire);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new InvalidArgument("bad txId: " + e.getMessage());
+        }
+    }
+
+    /** The core's reply, or null if it did not come within {@code deadlineMs}. */
+    private Reply.Value await(LongFunction<Event> event, long deadlineMs) throws Unavailable {
+        if (deadlineMs <= 0) throw new Unavailable("the request's deadline has already passed");
+        CompletableFuture<Reply.Value> reply = poster.request(event);
+        try {
+            return reply.get(deadlineMs, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            poster.abandon(reply);
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable("interrupted while waiting for the coordinator");
+        } catch (ExecutionException e) {
+            throw new Unavailable("coordinator failed: " + e.getCause());
+        }
+    }
+}

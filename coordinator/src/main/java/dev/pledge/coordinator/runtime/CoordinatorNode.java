@@ -1,0 +1,139 @@
+package dev.pledge.coordinator.runtime;
+
+import dev.pledge.coordinator.config.CoordinatorConfig;
+import dev.pledge.coordinator.protocol.CoordinatorCore;
+import dev.pledge.coordinator.rpc.AdminService;
+import dev.pledge.coordinator.rpc.CoordinatorService;
+import dev.pledge.coordinator.storage.DecisionLog;
+import dev.pledge.coordinator.storage.GroupCommitWriter;
+import dev.pledge.coordinator.storage.LogStats;
+import dev.pledge.rpc.RpcServer;
+import dev.pledge.rpc.RpcServerConfig;
+import dev.pledge.rpc.Services;
+import dev.pledge.rpc.TimeSource;
+import dev.pledge.wire.Admin;
+import dev.pledge.wire.Coordinator;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.apache.thrift.TMultiplexedProcessor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running coordinator: decision log, recovery, event loop, participant calls and the Thrift
+ * server (Coordinator and Admin services, multiplexed). {@link #start} returns once the new epoch
+ * is durable and the server accepts calls.
+ */
+public final class CoordinatorNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CoordinatorNode.class);
+    private static final int LOG_QUEUE_MAX = 10_000;
+    private static final int LOG_BATCH_SUBMISSIONS_MAX = 1_000;
+    private static final int INTERNAL_EVENTS_MAX = 1_000_000;
+
+    private final CoordinatorConfig config;
+    private final long epoch;
+    private final List<AutoCloseable> closeInOrder = new ArrayList<>();
+    private GroupCommitWriter writer;
+    private ParticipantSender sender;
+    private CoordinatorRuntime runtime;
+    private RpcServer server;
+
+    private CoordinatorNode(CoordinatorConfig config, long epoch) {
+        this.config = config;
+        this.epoch = epoch;
+    }
+
+    public static CoordinatorNode start(CoordinatorConfig config) throws IOException {
+        DecisionLog decisionLog = DecisionLog.open(config.dataDir());
+        TimeSource time = TimeSource.system();
+        CoordinatorCore.Recovery recovery;
+        try {
+            recovery = CoordinatorCore.recover(config.coreConfig(), decisionLog.readAll(), time.nowMs(),
+                    new Random(config.randomSeed()));
+        } catch (IOException | RuntimeException e) {
+            decisionLog.close();
+            throw e;
+        }
+        CoordinatorNode node = new CoordinatorNode(config, recovery.core().epoch());
+        try {
+            node.wire(decisionLog, recovery, time);
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            node.close();
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            throw e instanceof IOException io ? io : new IOException("coordinator failed to start: " + e, e);
+        }
+        return node;
+    }
+
+    private void wire(DecisionLog decisionLog, CoordinatorCore.Recovery recovery, TimeSource time)
+            throws IOException, InterruptedException {
+        closeInOrder.add(decisionLog);
+        String id = config.nodeId();
+        writer = new GroupCommitWriter(decisionLog, LOG_QUEUE_MAX, LOG_BATCH_SUBMISSIONS_MAX,
+                e -> log.error("{} decision log failed; no further decisions will be made", id), id + "-log");
+        closeInOrder.add(0, writer);
+        EventInbox inbox = new EventInbox(config.eventQueueMax(), INTERNAL_EVENTS_MAX);
+        sender = new ParticipantSender(id, config.participants(), config.rpcClient(),
+                config.participantCallTimeoutMs(), config.senderThreadsMax(), inbox::postInternal, time);
+        closeInOrder.add(0, sender);
+        runtime = new CoordinatorRuntime(recovery.core(), inbox, writer, sender, time);
+        closeInOrder.add(0, runtime);
+        runtime.start(recovery.startup());
+        TMultiplexedProcessor processor = new TMultiplexedProcessor();
+        processor.registerProcessor(Services.COORDINATOR,
+                new Coordinator.Processor<>(new CoordinatorService(id, () -> epoch, runtime)));
+        processor.registerProcessor(Services.ADMIN, new Admin.Processor<>(new AdminService(id, this::stats)));
+        server = RpcServer.start(RpcServerConfig.defaults(config.listen().host(), config.listen().port())
+                .withWorkers(4, config.serverWorkersMax()), processor);
+        closeInOrder.add(0, server);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public long epoch() {
+        return epoch;
+    }
+
+    public CoordinatorConfig config() {
+        return config;
+    }
+
+    /** Counters for Admin.stats, including group-commit figures. */
+    public Map<String, Long> stats() {
+        Map<String, Long> counters = new TreeMap<>();
+        LogStats s = writer.stats();
+        counters.put("log.batches", s.batches());
+        counters.put("log.syncs", s.syncs());
+        counters.put("log.records", s.records());
+        counters.put("log.submissions", s.submissions());
+        counters.put("log.synced_submissions", s.syncedSubmissions());
+        counters.put("log.batch_submissions_max", s.batchSubmissionsMax());
+        counters.put("log.batch_submissions_mean_x100", Math.round(s.submissionsPerBatchMean() * 100));
+        counters.put("events.stepped", runtime.eventsStepped.get());
+        counters.put("requests.refused", runtime.requestsRefused.get());
+        counters.put("tx.in_memory", (long) runtime.transactionsInMemory());
+        counters.put("participant.calls", sender.callsSent.get());
+        counters.put("participant.calls_failed", sender.callsFailed.get());
+        counters.put("epoch", epoch);
+        return counters;
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable c : closeInOrder) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.warn("{} close of {} failed: {}", config.nodeId(), c.getClass().getSimpleName(), e.toString());
+                if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            }
+        }
+        closeInOrder.clear();
+    }
+}

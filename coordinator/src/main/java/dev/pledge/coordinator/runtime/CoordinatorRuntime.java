@@ -1,0 +1,150 @@
+package dev.pledge.coordinator.runtime;
+
+import dev.pledge.coordinator.protocol.CoordinatorCore;
+import dev.pledge.coordinator.protocol.Event;
+import dev.pledge.coordinator.protocol.Message;
+import dev.pledge.coordinator.protocol.Outputs;
+import dev.pledge.coordinator.protocol.Reply;
+import dev.pledge.coordinator.protocol.Timer;
+import dev.pledge.coordinator.rpc.RequestPoster;
+import dev.pledge.coordinator.storage.GroupCommitWriter;
+import dev.pledge.rpc.TimeSource;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single event-loop thread that owns the {@link CoordinatorCore}. Handlers post events; the
+ * loop steps the core and hands each Outputs to the group-commit writer, which releases its
+ * messages and replies only after its records (and all earlier ones) are durable.
+ */
+final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CoordinatorRuntime.class);
+    private static final long POLL_MS = 100;
+
+    private final CoordinatorCore core;
+    private final EventInbox inbox;
+    private final GroupCommitWriter writer;
+    private final MessageSender sender;
+    private final TimeSource time;
+    private final ScheduledExecutorService timers;
+    private final Map<Long, CompletableFuture<Reply.Value>> waiting = new ConcurrentHashMap<>();
+    private final AtomicLong tokens = new AtomicLong();
+    private final Thread loop;
+    private volatile boolean running = true;
+    private volatile int transactionsInMemory;
+    final AtomicLong eventsStepped = new AtomicLong();
+    final AtomicLong requestsRefused = new AtomicLong();
+
+    CoordinatorRuntime(CoordinatorCore core, EventInbox inbox, GroupCommitWriter writer, MessageSender sender,
+                       TimeSource time) {
+        this.core = core;
+        this.inbox = inbox;
+        this.writer = writer;
+        this.sender = sender;
+        this.time = time;
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, core.nodeId() + "-timers"));
+        this.loop = daemon(this::run, core.nodeId() + "-loop");
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** Executes the recovery Outputs, waits until its EPOCH is durable, then starts the loop. */
+    void start(Outputs startup) throws InterruptedException {
+        CompletableFuture<Void> durable = new CompletableFuture<>();
+        execute(startup, () -> durable.complete(null));
+        try {
+            durable.get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("start-up records did not become durable", e);
+        }
+        loop.start();
+    }
+
+    /** Posts a client request; the future completes with the core's reply (or Unavailable). */
+    @Override
+    public CompletableFuture<Reply.Value> request(LongFunction<Event> event) {
+        long token = tokens.incrementAndGet();
+        CompletableFuture<Reply.Value> reply = new CompletableFuture<>();
+        waiting.put(token, reply);
+        if (!running || !inbox.offerClient(event.apply(token))) {
+            waiting.remove(token);
+            requestsRefused.incrementAndGet();
+            reply.complete(new Reply.ErrorReply(Reply.ErrorKind.UNAVAILABLE,
+                    running ? "coordinator overloaded, retry later" : "coordinator stopping", null));
+        }
+        return reply;
+    }
+
+    @Override
+    public long nowMs() {
+        return time.nowMs();
+    }
+
+    /** The caller stopped waiting; a late reply is dropped. */
+    @Override
+    public void abandon(CompletableFuture<Reply.Value> reply) {
+        waiting.values().remove(reply);
+    }
+
+    int transactionsInMemory() {
+        return transactionsInMemory;
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                Event e = inbox.poll(POLL_MS);
+                if (e == null) continue;
+                Outputs outputs = core.step(e);
+                eventsStepped.incrementAndGet();
+                transactionsInMemory = core.transactionCount();
+                execute(outputs, () -> {});
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // A broken invariant: stop deciding rather than risk a wrong decision.
+            log.error("{} event loop stopped on a broken invariant: {}", core.nodeId(), e.toString(), e);
+            running = false;
+        }
+    }
+
+    private void execute(Outputs outputs, Runnable afterRelease) throws InterruptedException {
+        outputs.transitions().forEach(line -> log.info(line));
+        for (Timer.Request t : outputs.timers()) {
+            long delayMs = Math.max(0, t.fireAtMs() - time.nowMs());
+            timers.schedule(() -> inbox.postInternal(new Event.TimerFired(time.nowMs(), t.timer())),
+                    delayMs, TimeUnit.MILLISECONDS);
+        }
+        writer.submit(outputs.records(), outputs.mustSync(), () -> {
+            for (Message m : outputs.messages()) sender.send(m);
+            for (Reply r : outputs.replies()) {
+                CompletableFuture<Reply.Value> f = waiting.remove(r.replyToken());
+                if (f != null) f.complete(r.value());
+            }
+            afterRelease.run();
+        });
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        loop.join(5_000);
+        timers.shutdownNow();
+        waiting.values().forEach(f -> f.complete(
+                new Reply.ErrorReply(Reply.ErrorKind.UNAVAILABLE, "coordinator stopping", null)));
+        waiting.clear();
+    }
+}

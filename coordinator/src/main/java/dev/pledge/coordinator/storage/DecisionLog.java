@@ -1,0 +1,107 @@
+package dev.pledge.coordinator.storage;
+
+import dev.pledge.coordinator.protocol.Record;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The coordinator's decision log in RocksDB. One key per (transaction, record kind), one for the
+ * epoch and one for the forgotten-commit watermark. Writes are batches; a synced batch is on disk
+ * when {@link #write} returns. Callers serialize writes (the group-commit writer is the only one).
+ */
+public final class DecisionLog implements AutoCloseable {
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final Path dir;
+    private final Options options;
+    private final RocksDB db;
+    private final WriteOptions syncedWrite = new WriteOptions().setSync(true);
+    private final WriteOptions plainWrite = new WriteOptions().setSync(false);
+
+    private DecisionLog(Path dir, Options options, RocksDB db) {
+        this.dir = dir;
+        this.options = options;
+        this.db = db;
+    }
+
+    /** Opens (creating if needed) the log in {@code dir}; fails clearly if another process holds it. */
+    public static DecisionLog open(Path dir) throws IOException {
+        Objects.requireNonNull(dir, "dir");
+        Files.createDirectories(dir);
+        Options options = new Options().setCreateIfMissing(true);
+        try {
+            return new DecisionLog(dir, options, RocksDB.open(options, dir.toString()));
+        } catch (RocksDBException e) {
+            options.close();
+            String why = String.valueOf(e.getMessage());
+            if (why.contains("LOCK") || why.toLowerCase(java.util.Locale.ROOT).contains("lock")) {
+                throw new IOException("data dir " + dir + " is in use by another process", e);
+            }
+            throw new IOException("cannot open decision log in " + dir + ": " + why, e);
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** Every record, in replay order: epoch, watermark, then each transaction's records. */
+    public List<Record> readAll() throws IOException {
+        List<Record> records = new ArrayList<>();
+        try (RocksIterator it = db.newIterator()) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                records.add(RecordCodec.decode(it.value()));
+            }
+        }
+        return records;
+    }
+
+    /** Writes {@code records} in one batch; synced to disk before returning if {@code sync}. */
+    public void write(List<Record> records, boolean sync) throws IOException {
+        if (records.isEmpty()) return;
+        try (WriteBatch batch = new WriteBatch()) {
+            for (Record r : records) add(batch, r);
+            db.write(sync ? syncedWrite : plainWrite, batch);
+        } catch (RocksDBException e) {
+            throw new IOException("decision log write failed in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void add(WriteBatch batch, Record r) throws RocksDBException {
+        byte[] value = RecordCodec.encode(r);
+        if (r instanceof Record.Epoch) {
+            batch.put(RecordCodec.EPOCH_KEY, value);
+        } else if (r instanceof Record.Forget f) {
+            for (byte[] key : RecordCodec.allTxKeys(f.txId())) batch.delete(key);
+            if (f.watermark() != null) batch.put(RecordCodec.WATERMARK_KEY, value);
+        } else if (r instanceof Record.Commit c) {
+            batch.put(RecordCodec.txKey(c.txId(), RecordCodec.TAG_COMMIT), value);
+        } else if (r instanceof Record.OnePhase o) {
+            batch.put(RecordCodec.txKey(o.txId(), RecordCodec.TAG_ONE_PHASE), value);
+        } else if (r instanceof Record.Abort a) {
+            batch.put(RecordCodec.txKey(a.txId(), RecordCodec.TAG_ABORT), value);
+        } else if (r instanceof Record.End e) {
+            batch.put(RecordCodec.txKey(e.txId(), RecordCodec.TAG_END), value);
+        }
+    }
+
+    @Override
+    public void close() {
+        syncedWrite.close();
+        plainWrite.close();
+        db.close();
+        options.close();
+    }
+}
