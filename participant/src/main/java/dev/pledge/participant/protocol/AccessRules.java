@@ -71,6 +71,9 @@ final class AccessRules {
         Branch b = new Branch(a.txId(), Branch.Phase.ENLISTING);
         core.branches.put(a.txId(), b);
         b.parked.add(a);
+        // A lost enlist answer must not leave the branch parked forever.
+        b.deadlineMs = a.nowMs() + core.config.enlistWaitMaxMs();
+        out.timer(new Timer.BranchDeadline(a.txId()), core.config.enlistWaitMaxMs());
         out.message(new Message.Enlist(a.txId(), core.incarnation));
     }
 
@@ -96,15 +99,19 @@ final class AccessRules {
     private void refuse(Branch b, Event.EnlistResult r, Outputs.Builder out) {
         String why = "coordinator refused enlist: " + r.message();
         if (r.errorKind() == Reply.ErrorKind.UNAVAILABLE) {
-            // Not joined at all: forget the branch so a retry can try to enlist again.
-            for (Event.Access a : b.parked) out.reply(new Reply.Failed(a.token(), Reply.ErrorKind.UNAVAILABLE, null, why));
-            b.parked.clear();
-            core.branches.remove(b.txId);
+            forgetUnjoined(b, why, out);
             return;
         }
         for (Event.Access a : b.parked) out.reply(new Reply.Failed(a.token(), r.errorKind(), null, why));
         b.parked.clear();
         core.abortUnprepared(b, null, why, false, r.nowMs(), out);
+    }
+
+    /** Not joined at all: forget the branch so that a retried operation tries to enlist again. */
+    private void forgetUnjoined(Branch b, String why, Outputs.Builder out) {
+        for (Event.Access a : b.parked) out.reply(new Reply.Failed(a.token(), Reply.ErrorKind.UNAVAILABLE, null, why));
+        b.parked.clear();
+        core.branches.remove(b.txId);
     }
 
     private void lockAndRun(Branch b, Event.Access a, Outputs.Builder out) {
@@ -167,9 +174,13 @@ final class AccessRules {
     void deadline(Timer.BranchDeadline t, long nowMs, Outputs.Builder out) {
         Branch b = core.branches.get(t.txId());
         // A PREPARED branch ignores its deadline: after a YES vote only the decision moves it (I4).
-        if (b == null || b.phase != Branch.Phase.ACTIVE) return;
+        if (b == null || b.phase == Branch.Phase.PREPARED) return;
         if (nowMs < b.deadlineMs) {
             out.timer(t, b.deadlineMs - nowMs);
+            return;
+        }
+        if (b.phase == Branch.Phase.ENLISTING) {
+            forgetUnjoined(b, "no answer from the coordinator to enlist", out);
             return;
         }
         core.abortUnprepared(b, AbortReason.DEADLINE_EXCEEDED, "transaction deadline passed", false, nowMs, out);

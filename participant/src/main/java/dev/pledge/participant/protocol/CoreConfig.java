@@ -7,9 +7,11 @@ import dev.pledge.core.Check;
  *
  * @param maxBranches bound on live branches; a new transaction beyond it is refused UNAVAILABLE
  * @param maxWaitsPerBranch bound on parked operations per branch (concurrent handler threads of one tx)
+ * @param enlistWaitMaxMs how long a first operation waits for the coordinator's enlist answer
  */
 public record CoreConfig(String participantId, long lockWaitMaxMs, long outcomeRetentionMs,
-                         long inDoubtPollBaseMs, long inDoubtPollMaxMs, int maxBranches, int maxWaitsPerBranch) {
+                         long inDoubtPollBaseMs, long inDoubtPollMaxMs, int maxBranches, int maxWaitsPerBranch,
+                         long enlistWaitMaxMs) {
 
     public CoreConfig {
         Check.argument(participantId != null && !participantId.isBlank(), "participantId is required");
@@ -19,9 +21,10 @@ public record CoreConfig(String participantId, long lockWaitMaxMs, long outcomeR
         Check.argument(inDoubtPollMaxMs >= inDoubtPollBaseMs, "inDoubtPollMaxMs must be >= inDoubtPollBaseMs");
         Check.argument(maxBranches > 0, "maxBranches must be > 0");
         Check.argument(maxWaitsPerBranch > 0, "maxWaitsPerBranch must be > 0");
+        Check.argument(enlistWaitMaxMs > 0, "enlistWaitMaxMs must be > 0");
     }
 
     public static CoreConfig defaults(String participantId) {
-        return new CoreConfig(participantId, 2_000, 10 * 60_000, 100, 5_000, 100_000, 64);
+        return new CoreConfig(participantId, 2_000, 10 * 60_000, 100, 5_000, 100_000, 64, 10_000);
     }
 }

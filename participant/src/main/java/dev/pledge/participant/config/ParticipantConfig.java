@@ -1,0 +1,92 @@
+package dev.pledge.participant.config;
+
+import dev.pledge.core.Check;
+import dev.pledge.participant.protocol.CoreConfig;
+import dev.pledge.rpc.Endpoint;
+import dev.pledge.rpc.RpcClientConfig;
+import java.nio.file.Path;
+
+/**
+ * Everything a participant node needs, immutable and validated on construction.
+ * Start from {@link #defaults} and adjust with the {@code with...} copies.
+ *
+ * @param listen            host and port to serve on (port 0 = any free port)
+ * @param coordinatorId     the coordinator this participant serves; transactions of another id are refused
+ * @param lockWaitMaxMs     longest an older transaction waits for a lock before its branch aborts
+ * @param outcomeRetentionMs how long OUTCOME records answer repeats and peers
+ * @param inDoubtPollBaseMs first backoff step when asking the coordinator about an in-doubt branch
+ * @param inDoubtPollMaxMs  cap of that backoff
+ * @param coordinatorCallMs deadline of one enlist or status call to the coordinator
+ * @param maxWorkers        RPC worker threads (bounds concurrent requests)
+ * @param eventQueueMax     bound on events waiting for the core's thread; beyond it requests get Unavailable
+ * @param logQueueMax       bound on Outputs waiting for the group-commit writer (backpressure beyond it)
+ */
+public record ParticipantConfig(String participantId, Endpoint listen, Path dataDir, Endpoint coordinator,
+                                String coordinatorId, long lockWaitMaxMs, long outcomeRetentionMs,
+                                long inDoubtPollBaseMs, long inDoubtPollMaxMs, long coordinatorCallMs,
+                                RpcClientConfig rpcClient, int maxWorkers, int eventQueueMax, int logQueueMax) {
+
+    public ParticipantConfig {
+        Check.argument(participantId != null && participantId.matches("[A-Za-z0-9._-]{1,64}"),
+                "participantId must be 1-64 of [A-Za-z0-9._-], was %s", participantId);
+        Check.notNull(listen, "listen");
+        Check.notNull(dataDir, "dataDir");
+        Check.notNull(coordinator, "coordinator");
+        Check.argument(coordinatorId != null && !coordinatorId.isBlank(), "coordinatorId is required");
+        Check.argument(coordinatorCallMs > 0, "coordinatorCallMs must be > 0, was %s", coordinatorCallMs);
+        Check.notNull(rpcClient, "rpcClient");
+        Check.argument(maxWorkers >= 1 && maxWorkers <= 10_000, "maxWorkers must be in [1, 10000], was %s", maxWorkers);
+        Check.argument(eventQueueMax >= 16, "eventQueueMax must be >= 16, was %s", eventQueueMax);
+        Check.argument(logQueueMax >= 16, "logQueueMax must be >= 16, was %s", logQueueMax);
+        coreConfig(participantId, lockWaitMaxMs, outcomeRetentionMs, inDoubtPollBaseMs, inDoubtPollMaxMs);
+    }
+
+    public static ParticipantConfig defaults(String participantId, Endpoint listen, Path dataDir, Endpoint coordinator) {
+        CoreConfig c = CoreConfig.defaults(participantId);
+        return new ParticipantConfig(participantId, listen, dataDir, coordinator, "coord-1", c.lockWaitMaxMs(),
+                c.outcomeRetentionMs(), c.inDoubtPollBaseMs(), c.inDoubtPollMaxMs(), 5_000,
+                RpcClientConfig.defaults(), 64, 10_000, 4_096);
+    }
+
+    public CoreConfig coreConfig() {
+        return coreConfig(participantId, lockWaitMaxMs, outcomeRetentionMs, inDoubtPollBaseMs, inDoubtPollMaxMs);
+    }
+
+    private static CoreConfig coreConfig(String id, long lockWaitMaxMs, long retentionMs, long pollBaseMs, long pollMaxMs) {
+        CoreConfig d = CoreConfig.defaults(id);
+        return new CoreConfig(id, lockWaitMaxMs, retentionMs, pollBaseMs, pollMaxMs, d.maxBranches(), d.maxWaitsPerBranch(),
+                d.enlistWaitMaxMs());
+    }
+
+    public ParticipantConfig withCoordinatorId(String v) {
+        return new ParticipantConfig(participantId, listen, dataDir, coordinator, v, lockWaitMaxMs, outcomeRetentionMs,
+                inDoubtPollBaseMs, inDoubtPollMaxMs, coordinatorCallMs, rpcClient, maxWorkers, eventQueueMax, logQueueMax);
+    }
+
+    public ParticipantConfig withLockWaitMaxMs(long v) {
+        return new ParticipantConfig(participantId, listen, dataDir, coordinator, coordinatorId, v, outcomeRetentionMs,
+                inDoubtPollBaseMs, inDoubtPollMaxMs, coordinatorCallMs, rpcClient, maxWorkers, eventQueueMax, logQueueMax);
+    }
+
+    public ParticipantConfig withOutcomeRetentionMs(long v) {
+        return new ParticipantConfig(participantId, listen, dataDir, coordinator, coordinatorId, lockWaitMaxMs, v,
+                inDoubtPollBaseMs, inDoubtPollMaxMs, coordinatorCallMs, rpcClient, maxWorkers, eventQueueMax, logQueueMax);
+    }
+
+    public ParticipantConfig withInDoubtPollMs(long baseMs, long maxMs) {
+        return new ParticipantConfig(participantId, listen, dataDir, coordinator, coordinatorId, lockWaitMaxMs,
+                outcomeRetentionMs, baseMs, maxMs, coordinatorCallMs, rpcClient, maxWorkers, eventQueueMax, logQueueMax);
+    }
+
+    public ParticipantConfig withRpcClient(RpcClientConfig v) {
+        return new ParticipantConfig(participantId, listen, dataDir, coordinator, coordinatorId, lockWaitMaxMs,
+                outcomeRetentionMs, inDoubtPollBaseMs, inDoubtPollMaxMs, coordinatorCallMs, v, maxWorkers,
+                eventQueueMax, logQueueMax);
+    }
+
+    public ParticipantConfig withListen(Endpoint v) {
+        return new ParticipantConfig(participantId, v, dataDir, coordinator, coordinatorId, lockWaitMaxMs,
+                outcomeRetentionMs, inDoubtPollBaseMs, inDoubtPollMaxMs, coordinatorCallMs, rpcClient, maxWorkers,
+                eventQueueMax, logQueueMax);
+    }
+}

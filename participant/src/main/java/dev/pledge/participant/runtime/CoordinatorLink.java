@@ -1,0 +1,122 @@
+package dev.pledge.participant.runtime;
+
+import dev.pledge.core.TxId;
+import dev.pledge.participant.protocol.Event;
+import dev.pledge.participant.protocol.Message;
+import dev.pledge.participant.protocol.Reply;
+import dev.pledge.rpc.RpcClient;
+import dev.pledge.rpc.Services;
+import dev.pledge.rpc.Wire;
+import dev.pledge.wire.Coordinator;
+import dev.pledge.wire.EnlistRequest;
+import dev.pledge.wire.EnlistResponse;
+import dev.pledge.wire.InvalidArgument;
+import dev.pledge.wire.NotAllowed;
+import dev.pledge.wire.StatusRequest;
+import dev.pledge.wire.StatusResponse;
+import dev.pledge.wire.UnknownTransaction;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.apache.thrift.TException;
+
+/**
+ * Sends the core's messages to the coordinator (enlist, status) on a small bounded pool and posts
+ * the answers back as events. Every failure becomes an event too, so the core always hears back.
+ */
+final class CoordinatorLink implements AutoCloseable {
+    private static final int THREADS = 8;
+    private static final int QUEUE_MAX = 10_000;
+
+    private final String participantId;
+    private final RpcClient client;
+    private final long callMs;
+    private final LongSupplier clockMs;
+    private final ThreadPoolExecutor pool;
+    private volatile EventLoop loop;
+
+    CoordinatorLink(String participantId, RpcClient client, long callMs, LongSupplier clockMs) {
+        this.participantId = participantId;
+        this.client = client;
+        this.callMs = callMs;
+        this.clockMs = clockMs;
+        this.pool = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE_MAX),
+                r -> {
+                    Thread t = new Thread(r, "participant-" + participantId + "-coordinator-link");
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.pool.allowCoreThreadTimeOut(true);
+    }
+
+    void attach(EventLoop loop) {
+        this.loop = loop;
+    }
+
+    void send(Message m) {
+        try {
+            if (m instanceof Message.Enlist e) pool.execute(() -> enlist(e));
+            else if (m instanceof Message.AskCoordinatorStatus s) pool.execute(() -> status(s.txId()));
+        } catch (RejectedExecutionException full) {
+            answer(m, "too many pending coordinator calls");
+        }
+    }
+
+    private void enlist(Message.Enlist m) {
+        try {
+            EnlistResponse r = client.call(Services.COORDINATOR, new Coordinator.Client.Factory(),
+                    (c, remainingMs) -> c.enlist(new EnlistRequest(remainingMs, Wire.toWire(m.txId()), participantId,
+                            m.incarnation())), callMs);
+            post(now -> Event.EnlistResult.ok(now, m.txId(), r.getTxRemainingMs()));
+        } catch (NotAllowed e) {
+            post(now -> Event.EnlistResult.refused(now, m.txId(), Reply.ErrorKind.NOT_ALLOWED, e.getMessage()));
+        } catch (UnknownTransaction e) {
+            post(now -> Event.EnlistResult.refused(now, m.txId(), Reply.ErrorKind.NOT_ALLOWED,
+                    "coordinator does not know transaction " + m.txId() + ": " + e.getMessage()));
+        } catch (InvalidArgument e) {
+            post(now -> Event.EnlistResult.refused(now, m.txId(), Reply.ErrorKind.INVALID, e.getMessage()));
+        } catch (TException | RuntimeException e) {
+            answer(m, describe(e));
+        }
+    }
+
+    private void status(TxId txId) {
+        try {
+            StatusResponse r = client.call(Services.COORDINATOR, new Coordinator.Client.Factory(),
+                    (c, remainingMs) -> c.status(new StatusRequest(remainingMs, Wire.toWire(txId))), callMs);
+            post(now -> new Event.CoordinatorStatus(now, txId, Wire.fromWire(r.getState()),
+                    r.isSetReason() ? Wire.fromWire(r.getReason()) : null));
+        } catch (TException | RuntimeException e) {
+            post(now -> new Event.CoordinatorUnreachable(now, txId, describe(e)));
+        }
+    }
+
+    /** The failure answer for a message that could not be sent or answered. */
+    private void answer(Message m, String error) {
+        if (m instanceof Message.Enlist e) {
+            post(now -> Event.EnlistResult.refused(now, e.txId(), Reply.ErrorKind.UNAVAILABLE,
+                    "coordinator unreachable: " + error));
+        } else if (m instanceof Message.AskCoordinatorStatus s) {
+            post(now -> new Event.CoordinatorUnreachable(now, s.txId(), error));
+        }
+    }
+
+    private void post(java.util.function.LongFunction<Event> event) {
+        EventLoop l = loop;
+        // A full queue drops the answer; the core re-asks in-doubt branches, and an enlist waiter times out.
+        if (l != null) l.post((now, view) -> event.apply(now));
+    }
+
+    private static String describe(Exception e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+        client.close();
+    }
+}

@@ -1,0 +1,168 @@
+package dev.pledge.participant.runtime;
+
+import dev.pledge.core.Check;
+import dev.pledge.participant.protocol.CoreView;
+import dev.pledge.participant.protocol.Event;
+import dev.pledge.participant.protocol.Message;
+import dev.pledge.participant.protocol.Outputs;
+import dev.pledge.participant.protocol.ParticipantCore;
+import dev.pledge.participant.protocol.Reply;
+import dev.pledge.participant.protocol.Timer;
+import dev.pledge.participant.storage.GroupCommitWriter;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that owns the {@link ParticipantCore}. It steps events in arrival order and
+ * executes each Outputs under its ordering rule: timers at once; records, then (after the
+ * group-commit writer made them durable) messages and replies, all through the writer's queue
+ * so that no effect overtakes an earlier record.
+ */
+final class EventLoop implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
+    /** Retry delay for a timer whose event found the queue full; dropping a timer would hurt liveness (I6). */
+    private static final long TIMER_RETRY_MS = 10;
+
+    /** Builds the event on the loop thread, so it may read the core's view consistently. */
+    interface EventMaker {
+        Event make(long nowMs, CoreView view);
+    }
+
+    /** Where released effects go. Called on the writer thread, in order; must not block long. */
+    interface Effects {
+        void reply(Reply reply);
+
+        void send(Message message);
+
+        void log(Outputs.LogLine line);
+    }
+
+    private final ParticipantCore core;
+    private final CoreView view;
+    private final GroupCommitWriter writer;
+    private final ScheduledExecutorService timers;
+    private final Effects effects;
+    private final LongSupplier clockMs;
+    private final Consumer<Throwable> onFatal;
+    private final BlockingQueue<Runnable> tasks;
+    private final Thread thread;
+    private volatile boolean closed;
+
+    EventLoop(String name, ParticipantCore core, GroupCommitWriter writer, ScheduledExecutorService timers,
+              Effects effects, LongSupplier clockMs, int queueMax, Consumer<Throwable> onFatal) {
+        this.core = core;
+        this.view = core.view();
+        this.writer = writer;
+        this.timers = timers;
+        this.effects = effects;
+        this.clockMs = clockMs;
+        this.onFatal = onFatal;
+        this.tasks = new ArrayBlockingQueue<>(queueMax);
+        this.thread = new Thread(this::run, name);
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Queues an event; false if the loop is full or closed (the caller answers Unavailable). */
+    boolean post(EventMaker maker) {
+        if (closed) return false;
+        return tasks.offer(() -> step(maker));
+    }
+
+    /** Runs a read-only question on the loop thread. */
+    <T> CompletableFuture<T> query(Function<CoreView, T> question) {
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        if (closed || !tasks.offer(() -> answer.complete(question.apply(view)))) {
+            answer.completeExceptionally(new RejectedExecutionException("participant event loop is full or stopped"));
+        }
+        return answer;
+    }
+
+    /** Completes once every Outputs produced so far is durable and released. */
+    CompletableFuture<Void> flush() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        boolean queued = !closed && tasks.offer(() -> submit(List.of(), false, () -> done.complete(null)));
+        if (!queued) done.completeExceptionally(new RejectedExecutionException("participant event loop is full or stopped"));
+        return done;
+    }
+
+    private void run() {
+        while (!closed) {
+            Runnable task;
+            try {
+                task = tasks.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                // The core's state may be broken (a failed Check.state is a bug): stop rather than guess.
+                closed = true;
+                log.error("participant event loop failed; stopping the node", e);
+                onFatal.accept(e);
+                return;
+            }
+        }
+    }
+
+    private void step(EventMaker maker) {
+        Event e = maker.make(clockMs.getAsLong(), view);
+        if (e == null) return;
+        Outputs out = core.step(e);
+        for (Timer.Request t : out.timers()) schedule(t.timer(), t.delayMs());
+        for (Outputs.LogLine line : out.logLines()) effects.log(line);
+        if (out.records().isEmpty() && out.messages().isEmpty() && out.replies().isEmpty()) return;
+        submit(out.records(), out.mustSync(), () -> {
+            for (Reply r : out.replies()) effects.reply(r);
+            for (Message m : out.messages()) effects.send(m);
+        });
+    }
+
+    private void submit(List<dev.pledge.participant.protocol.Record> records, boolean sync, Runnable after) {
+        try {
+            writer.submit(records, sync, after);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while queueing a log write", e);
+        }
+    }
+
+    private void schedule(Timer timer, long delayMs) {
+        if (closed) return;
+        try {
+            timers.schedule(() -> fire(timer), delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            Check.state(closed || timers.isShutdown(), "timer rejected while running: %s", e.getMessage());
+        }
+    }
+
+    private void fire(Timer timer) {
+        if (closed) return;
+        if (!post((now, v) -> new Event.TimerFired(now, timer))) schedule(timer, TIMER_RETRY_MS);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

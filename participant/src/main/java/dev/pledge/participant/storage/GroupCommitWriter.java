@@ -1,0 +1,143 @@
+package dev.pledge.participant.storage;
+
+import dev.pledge.core.Check;
+import dev.pledge.participant.protocol.Record;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit: one thread drains every waiting entry (up to a bound), writes all their records
+ * as one batch, syncs once if any entry needs it, then runs the entries' after-durable actions in
+ * submission order. Entries without records still pass through, so their effects keep their place
+ * behind earlier records (the ordering rule on Outputs).
+ *
+ * <p>A failed write stops the writer for good: effects that depended on it are never released,
+ * and {@code onFailure} tells the node to stop, because continuing could break a promise (I4).
+ */
+public final class GroupCommitWriter implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
+
+    /** Where batches go: the store, or a fake in tests. */
+    public interface Sink {
+        void write(List<Record> records, boolean sync) throws Exception;
+    }
+
+    private record Entry(List<Record> records, boolean mustSync, Runnable afterDurable) {}
+
+    private static final Entry STOP = new Entry(List.of(), false, () -> {});
+
+    private final Sink sink;
+    private final BlockingQueue<Entry> queue;
+    private final int maxBatchEntries;
+    private final Consumer<Throwable> onFailure;
+    private final Thread thread;
+    private volatile Throwable failure;
+    private volatile boolean closed;
+
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong entries = new AtomicLong();
+    private final AtomicLong records = new AtomicLong();
+    private final AtomicLong syncs = new AtomicLong();
+    private final AtomicLong syncedEntries = new AtomicLong();
+    private final AtomicLong maxBatch = new AtomicLong();
+
+    public GroupCommitWriter(String name, Sink sink, int queueCapacity, int maxBatchEntries, Consumer<Throwable> onFailure) {
+        Check.argument(queueCapacity > 0 && maxBatchEntries > 0, "queueCapacity and maxBatchEntries must be > 0");
+        this.sink = Check.notNull(sink, "sink");
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.maxBatchEntries = maxBatchEntries;
+        this.onFailure = Check.notNull(onFailure, "onFailure");
+        this.thread = new Thread(this::run, name);
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Queues records and the action to run once they are durable; blocks while the queue is full (backpressure). */
+    public void submit(List<Record> recs, boolean mustSync, Runnable afterDurable) throws InterruptedException {
+        Check.state(!closed, "group commit writer is closed");
+        if (failure != null) throw new IllegalStateException("log writer failed earlier: " + failure.getMessage(), failure);
+        queue.put(new Entry(List.copyOf(recs), mustSync, Check.notNull(afterDurable, "afterDurable")));
+    }
+
+    private void run() {
+        List<Entry> batch = new ArrayList<>(maxBatchEntries);
+        while (true) {
+            batch.clear();
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            queue.drainTo(batch, maxBatchEntries - 1);
+            boolean stop = batch.remove(STOP);
+            if (!batch.isEmpty() && !writeAndRelease(batch)) return;
+            if (stop) return;
+        }
+    }
+
+    private boolean writeAndRelease(List<Entry> batch) {
+        List<Record> all = new ArrayList<>();
+        boolean sync = false;
+        int synced = 0;
+        for (Entry e : batch) {
+            all.addAll(e.records);
+            sync |= e.mustSync;
+            if (e.mustSync) synced++;
+        }
+        if (!all.isEmpty()) {
+            try {
+                sink.write(all, sync);
+            } catch (Exception | Error e) {
+                failure = e;
+                log.error("log write failed; effects waiting on it are withheld and the node must stop", e);
+                onFailure.accept(e);
+                return false;
+            }
+            batches.incrementAndGet();
+            records.addAndGet(all.size());
+            if (sync) syncs.incrementAndGet();
+            syncedEntries.addAndGet(synced);
+            maxBatch.accumulateAndGet(batch.size(), Math::max);
+        }
+        entries.addAndGet(batch.size());
+        for (Entry e : batch) {
+            try {
+                e.afterDurable.run();
+            } catch (RuntimeException ex) {
+                log.error("an after-durable action failed", ex);
+            }
+        }
+        return true;
+    }
+
+    /** Batch statistics: how well fsyncs are shared. */
+    public record Stats(long batches, long entries, long records, long syncs, long syncedEntries, long maxBatchEntries) {}
+
+    public Stats stats() {
+        return new Stats(batches.get(), entries.get(), records.get(), syncs.get(), syncedEntries.get(), maxBatch.get());
+    }
+
+    /** Lets everything already queued finish (bounded wait), then stops the thread. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            if (thread.isAlive() && !queue.offer(STOP, 1, TimeUnit.SECONDS)) thread.interrupt();
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) thread.interrupt();
+    }
+}

@@ -1,0 +1,78 @@
+package dev.pledge.participant.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pledge.core.BranchState;
+import dev.pledge.core.TxId;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/** Whatever the interleaving, the core never lets two transactions hold conflicting locks. */
+class LockSafetyPropertyTest {
+
+    enum Op { READ, WRITE, ENLIST_OK, PREPARE, COMMIT, ABORT, PEER_STATE, TICK }
+
+    record Step(Op op, int tx, int key) {}
+
+    @Provide
+    Arbitrary<List<Step>> schedules() {
+        Arbitrary<Step> step = Combinators.combine(
+                Arbitraries.of(Op.class), Arbitraries.integers().between(1, 4), Arbitraries.integers().between(0, 2))
+                .as(Step::new);
+        return step.list().ofMinSize(1).ofMaxSize(80);
+    }
+
+    @Property(tries = 300)
+    void randomInterleavingsNeverGrantConflictingLocks(@ForAll("schedules") List<Step> schedule) {
+        CoreHarness h = new CoreHarness(new CoreConfig("p", 50, 60_000, 10, 100, 100, 8, 500), List.of());
+        for (Step s : schedule) {
+            run(h, s);
+            assertLocksCompatible(h);
+            assertPreparedHoldOnlyTheirWrites(h);
+        }
+    }
+
+    private static void run(CoreHarness h, Step s) {
+        TxId tx = CoreHarness.tx(s.tx());
+        String key = "k" + s.key();
+        switch (s.op()) {
+            case READ -> h.step(h.read(tx, key));
+            case WRITE -> h.step(h.write(tx, key, "v" + s.tx()));
+            case ENLIST_OK -> h.step(Event.EnlistResult.ok(h.nowMs, tx, 1_000));
+            case PREPARE -> h.step(new Event.Prepare(h.nowMs, h.token(), tx, List.of("p"), "coord-1",
+                    h.core.view().incarnation(), Event.Verdict.OK));
+            case COMMIT -> h.step(new Event.Commit(h.nowMs, h.token(), tx));
+            case ABORT -> h.step(new Event.Abort(h.nowMs, h.token(), tx));
+            case PEER_STATE -> h.step(new Event.PeerState(h.nowMs, h.token(), tx, "q"));
+            case TICK -> {
+                h.nowMs += 60;
+                for (Timer.Request r : h.last.timers()) h.step(new Event.TimerFired(h.nowMs, r.timer()));
+            }
+        }
+    }
+
+    private static void assertLocksCompatible(CoreHarness h) {
+        for (Key k : h.core.view().lockedKeys()) {
+            Map<TxId, LockMode> holders = h.core.view().lockHolders(k);
+            if (holders.containsValue(LockMode.EXCLUSIVE)) {
+                assertThat(holders).as("an exclusive lock on %s is held alone", k).hasSize(1);
+            }
+        }
+    }
+
+    private static void assertPreparedHoldOnlyTheirWrites(CoreHarness h) {
+        for (int i = 1; i <= 4; i++) {
+            TxId tx = CoreHarness.tx(i);
+            if (h.core.view().branchState(tx) != BranchState.PREPARED) continue;
+            assertThat(h.core.view().locksHeldBy(tx)).allSatisfy((k, m) -> assertThat(m).isEqualTo(LockMode.EXCLUSIVE));
+            assertThat(h.core.view().locksHeldBy(tx).keySet())
+                    .containsExactlyInAnyOrderElementsOf(h.core.view().writeSet(tx).stream().map(Write::key).toList());
+        }
+    }
+}

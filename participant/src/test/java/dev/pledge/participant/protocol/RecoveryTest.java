@@ -1,0 +1,89 @@
+package dev.pledge.participant.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pledge.core.AbortReason;
+import dev.pledge.core.BranchState;
+import dev.pledge.core.TxId;
+import dev.pledge.core.TxState;
+import dev.pledge.core.Vote;
+import org.junit.jupiter.api.Test;
+
+class RecoveryTest {
+    private final TxId t1 = CoreHarness.tx(1);
+    private final TxId t2 = CoreHarness.tx(2);
+
+    @Test
+    void everyStartSyncsANewIncarnation() {
+        CoreHarness h = new CoreHarness();
+        assertThat(h.all.get(0).records()).containsExactly(new Record.Incarnation(1));
+        assertThat(h.all.get(0).mustSync()).isTrue();
+        assertThat(h.restarted().core.view().incarnation()).isEqualTo(2);
+    }
+
+    @Test
+    void recoveryRetakesExclusiveLocksOfPreparedBranchesAndPollsTheCoordinator() {
+        CoreHarness before = new CoreHarness();
+        before.get(t2, "read-only-key");
+        before.put(t2, "k", "v");
+        before.prepare(t2);
+        CoreHarness after = before.restarted();
+
+        assertThat(after.core.view().branchState(t2)).isEqualTo(BranchState.PREPARED);
+        assertThat(after.core.view().locksHeldBy(t2)).containsOnlyKeys(Key.utf8("k"));
+        Timer.InDoubtPoll poll = after.lastTimer(Timer.InDoubtPoll.class);
+        after.fire(poll);
+        assertThat(after.last.messages()).containsExactly(new Message.AskCoordinatorStatus(t2));
+
+        Reply.Failed younger = (Reply.Failed) after.put(CoreHarness.tx(3), "k", "x");
+        assertThat(younger.reason()).isEqualTo(AbortReason.DEADLOCK_AVOIDED);
+        assertThat(after.put(CoreHarness.tx(4), "other", "x")).isInstanceOf(Reply.Granted.class);
+    }
+
+    @Test
+    void recoveredBranchCommitsWhenTheCoordinatorSaysCommitted() {
+        CoreHarness before = new CoreHarness();
+        before.put(t1, "k", "v");
+        before.prepare(t1);
+        CoreHarness after = before.restarted();
+        after.fire(after.lastTimer(Timer.InDoubtPoll.class));
+        after.status(t1, TxState.PREPARING);
+        assertThat(after.last.timers()).extracting(Timer.Request::timer).containsExactly(new Timer.InDoubtPoll(t1, 1));
+        after.status(t1, TxState.COMMITTED);
+        assertThat(after.last.records()).hasSize(1).first().isInstanceOf(Record.Applied.class);
+        assertThat(after.core.view().branchState(t1)).isEqualTo(BranchState.COMMITTED);
+        assertThat(after.core.view().lockedKeys()).isEmpty();
+    }
+
+    @Test
+    void forgottenDoesNotResolveTheBranch() {
+        CoreHarness before = new CoreHarness();
+        before.put(t1, "k", "v");
+        before.prepare(t1);
+        CoreHarness after = before.restarted();
+        after.status(t1, TxState.FORGOTTEN);
+        assertThat(after.core.view().branchState(t1)).isEqualTo(BranchState.PREPARED);
+        assertThat(after.last.records()).isEmpty();
+        assertThat(after.last.logLines()).singleElement().matches(l -> l.error());
+        assertThat(after.core.view().inDoubt()).singleElement().matches(CoreView.InDoubt::forgotten);
+        assertThat(after.core.view().counters()).containsEntry("inDoubt.forgottenAlarms", 1L);
+    }
+
+    @Test
+    void unpreparedBranchesAreGoneAfterARestartAndVoteNo() {
+        CoreHarness before = new CoreHarness();
+        before.put(t1, "k", "v");
+        CoreHarness after = before.restarted();
+        Reply.Voted vote = (Reply.Voted) after.prepare(t1, 1, Event.Verdict.OK);
+        assertThat(vote.vote()).isEqualTo(Vote.NO);
+    }
+
+    @Test
+    void aRestartedParticipantStillKnowsItsReadOnlyVote() {
+        CoreHarness before = new CoreHarness();
+        before.get(t1, "k");
+        before.prepare(t1);
+        CoreHarness after = before.restarted();
+        assertThat(((Reply.PeerAnswer) after.peerState(t1)).state()).isEqualTo(BranchState.PREPARED);
+    }
+}
