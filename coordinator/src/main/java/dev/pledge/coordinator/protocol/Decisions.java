@@ -72,10 +72,11 @@ final class Decisions {
     /** COMMIT is synced in the same Outputs as the first commit messages and COMMITTED answers. */
     private void decideCommit(CoordinatorTx tx, long nowMs, OutputsBuilder out) {
         List<String> yes = new ArrayList<>();
-        tx.votes.forEach((pid, vote) -> {
-            Check.state(vote != Vote.NO, "commit with a NO vote from %s in %s", pid, tx.id);
+        for (String pid : tx.enlisted.keySet()) { // enlistment order keeps runs deterministic
+            Vote vote = tx.votes.get(pid);
+            Check.state(vote == Vote.YES || vote == Vote.READ_ONLY, "commit with vote %s from %s in %s", vote, pid, tx.id);
             if (vote == Vote.YES) yes.add(pid);
-        });
+        }
         Check.state(tx.votes.size() == tx.enlisted.size(), "commit before every vote in %s", tx.id);
         record(new Record.Commit(tx.id, yes, tx.participants()), true, out);
         tx.decidedAtMs = nowMs;

@@ -1,0 +1,163 @@
+package dev.pledge.coordinator.protocol;
+
+import static dev.pledge.coordinator.protocol.CoreHarness.A;
+import static dev.pledge.coordinator.protocol.CoreHarness.B;
+import static dev.pledge.coordinator.protocol.CoreHarness.onlyReply;
+import static dev.pledge.coordinator.protocol.CoreHarness.outcome;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pledge.core.AbortReason;
+import dev.pledge.core.TxId;
+import dev.pledge.core.TxState;
+import dev.pledge.core.Vote;
+import org.junit.jupiter.api.Test;
+
+class ClientRulesTest {
+    private final CoreHarness h = new CoreHarness();
+
+    private static Reply.ErrorReply error(Outputs o) {
+        return (Reply.ErrorReply) onlyReply(o);
+    }
+
+    @Test
+    void beginHandsOutIncreasingIdsOfTheCurrentEpochAndClampsTheTimeout() {
+        Outputs o = h.step(new Event.Begin(h.nowMs, 1, 1));
+        Reply.BeginOk first = (Reply.BeginOk) onlyReply(o);
+        assertThat(first.txTimeoutMs()).isEqualTo(h.config.txTimeoutMinMs());
+        assertThat(first.txId()).isEqualTo(new TxId("coord-1", 1, 1));
+        assertThat(o.timers()).containsExactly(new Timer.Request(new Timer.Deadline(first.txId()),
+                h.nowMs + h.config.txTimeoutMinMs()));
+        assertThat(h.begin()).isEqualTo(new TxId("coord-1", 1, 2));
+    }
+
+    @Test
+    void aNegativeTimeoutIsInvalid() {
+        assertThat(error(h.step(new Event.Begin(h.nowMs, 1, -5))).kind()).isEqualTo(Reply.ErrorKind.INVALID);
+    }
+
+    @Test
+    void anUnregisteredParticipantIdIsInvalidArgument() {
+        TxId tx = h.begin();
+        assertThat(error(h.enlist(tx, "mallory", 1)).kind()).isEqualTo(Reply.ErrorKind.INVALID);
+        assertThat(((Reply.StatusReply) h.status(tx)).participants()).isEmpty();
+    }
+
+    @Test
+    void enlistIsIdempotentAndAnswersTheRemainingTime() {
+        TxId tx = h.beginWith(A);
+        h.nowMs += 400;
+        Reply.EnlistOk again = (Reply.EnlistOk) onlyReply(h.enlist(tx, A, 1));
+        assertThat(again.txRemainingMs()).isEqualTo(h.config.txTimeoutDefaultMs() - 400);
+    }
+
+    @Test
+    void enlistAfterCommitStartedIsNotAllowed() {
+        TxId tx = h.beginWith(A, B);
+        h.commit(tx);
+        Reply.ErrorReply e = error(h.enlist(tx, "course-c", 1));
+        assertThat(e.kind()).isEqualTo(Reply.ErrorKind.NOT_ALLOWED);
+        assertThat(e.state()).isEqualTo(TxState.PREPARING);
+    }
+
+    @Test
+    void enlistFromANewIncarnationAbortsTheTransactionAsParticipantRestarted() {
+        TxId tx = h.beginWith(A, B);
+        Outputs o = h.enlist(tx, A, 2);
+        assertThat(error(o).kind()).isEqualTo(Reply.ErrorKind.NOT_ALLOWED);
+        assertThat(o.messages()).containsExactly(new Message.Abort(tx, A), new Message.Abort(tx, B));
+        Reply.StatusReply s = (Reply.StatusReply) h.status(tx);
+        assertThat(s.state()).isEqualTo(TxState.ABORTED);
+        assertThat(s.reason()).isEqualTo(AbortReason.PARTICIPANT_RESTARTED);
+    }
+
+    @Test
+    void prepareCarriesTheIncarnationThatEnlisted() {
+        TxId tx = h.begin();
+        h.enlist(tx, A, 7);
+        h.enlist(tx, B, 3);
+        assertThat(h.commit(tx).messages()).extracting(m -> ((Message.Prepare) m).incarnation()).containsExactly(7L, 3L);
+    }
+
+    @Test
+    void commitAfterTheClientsOwnAbortIsNotAllowed() {
+        TxId tx = h.beginWith(A);
+        assertThat(outcome(h.abort(tx)).reason()).isEqualTo(AbortReason.CLIENT_REQUESTED);
+        Reply.ErrorReply e = error(h.commit(tx));
+        assertThat(e.kind()).isEqualTo(Reply.ErrorKind.NOT_ALLOWED);
+        assertThat(e.state()).isEqualTo(TxState.ABORTED);
+    }
+
+    @Test
+    void commitAfterAnyOtherAbortAnswersAbortedWithTheReason() {
+        TxId tx = h.beginWith(A, B);
+        h.commit(tx);
+        h.vote(tx, B, Vote.NO);
+        Reply.OutcomeReply again = outcome(h.commit(tx));
+        assertThat(again.state()).isEqualTo(TxState.ABORTED);
+        assertThat(again.reason()).isEqualTo(AbortReason.PARTICIPANT_VOTED_NO);
+    }
+
+    @Test
+    void abortAfterCommitIsNotAllowed() {
+        TxId tx = h.committedAndEnded();
+        Reply.ErrorReply e = error(h.abort(tx));
+        assertThat(e.kind()).isEqualTo(Reply.ErrorKind.NOT_ALLOWED);
+        assertThat(e.state()).isEqualTo(TxState.COMMITTED);
+    }
+
+    @Test
+    void abortDuringPreparingAbortsAndAnswersTheWaitingCommit() {
+        TxId tx = h.beginWith(A, B);
+        h.commit(tx);
+        h.vote(tx, A, Vote.YES);
+        Outputs o = h.abort(tx);
+        assertThat(o.replies()).hasSize(2)
+                .allMatch(r -> ((Reply.OutcomeReply) r.value()).state() == TxState.ABORTED);
+        assertThat(o.messages()).containsExactly(new Message.Abort(tx, A), new Message.Abort(tx, B));
+        assertThat(h.vote(tx, B, Vote.YES).isEmpty()).as("a late YES changes nothing").isTrue();
+    }
+
+    @Test
+    void abortIsIdempotent() {
+        TxId tx = h.beginWith(A);
+        h.abort(tx);
+        Outputs again = h.abort(tx);
+        assertThat(outcome(again).state()).isEqualTo(TxState.ABORTED);
+        assertThat(again.records()).isEmpty();
+    }
+
+    @Test
+    void theDeadlineAbortsAnActiveTransaction() {
+        TxId tx = h.beginWith(A);
+        h.nowMs += h.config.txTimeoutDefaultMs();
+        Outputs o = h.fire(new Timer.Deadline(tx));
+        assertThat(o.records()).singleElement().isInstanceOfSatisfying(Record.Abort.class,
+                a -> assertThat(a.reason()).isEqualTo(AbortReason.DEADLINE_EXCEEDED));
+        assertThat(o.messages()).containsExactly(new Message.Abort(tx, A));
+    }
+
+    @Test
+    void theDeadlineAbortsAPreparingTransactionAndAnswersTheWaitingCommit() {
+        TxId tx = h.beginWith(A, B);
+        h.commit(tx);
+        h.vote(tx, A, Vote.YES);
+        h.nowMs += h.config.txTimeoutDefaultMs();
+        Reply.OutcomeReply answer = outcome(h.fire(new Timer.Deadline(tx)));
+        assertThat(answer.state()).isEqualTo(TxState.ABORTED);
+        assertThat(answer.reason()).isEqualTo(AbortReason.DEADLINE_EXCEEDED);
+    }
+
+    @Test
+    void aRequestAfterTheDeadlineSeesTheAbortEvenBeforeTheTimerFires() {
+        TxId tx = h.beginWith(A);
+        h.nowMs += h.config.txTimeoutDefaultMs() + 1;
+        assertThat(error(h.enlist(tx, B, 1)).state()).isEqualTo(TxState.ABORTED);
+    }
+
+    @Test
+    void aDeadlineTimerAfterTheDecisionChangesNothing() {
+        TxId tx = h.committedAndEnded();
+        h.nowMs += h.config.txTimeoutDefaultMs();
+        assertThat(h.fire(new Timer.Deadline(tx)).isEmpty()).isTrue();
+    }
+}
