@@ -1,0 +1,111 @@
+package dev.pledge.participant;
+
+import dev.pledge.core.Check;
+import dev.pledge.participant.config.ParticipantConfig;
+import dev.pledge.participant.runtime.NodeRuntime;
+import dev.pledge.rpc.Services;
+import dev.pledge.wire.TxContext;
+import dev.pledge.wire.Unavailable;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.apache.thrift.TException;
+import org.apache.thrift.TProcessor;
+
+/**
+ * A transactional participant embedded in a service. Configure, add the application's Thrift
+ * services and validator, start; then call {@link #execute} from the service's handlers:
+ *
+ * <pre>{@code
+ * ParticipantNode node = new ParticipantNode(config).withValidator(courseCapacity);
+ * node.withService("Courses", new Courses.Processor<>(new CoursesHandler(node)));
+ * node.start();
+ * }</pre>
+ *
+ * One port serves the protocol ({@code Participant}), {@code Kv}, {@code Admin} and the app's services.
+ */
+public final class ParticipantNode implements AutoCloseable {
+    private static final Set<String> RESERVED = Set.of(Services.PARTICIPANT, Services.KV, Services.ADMIN, Services.COORDINATOR);
+
+    private final ParticipantConfig config;
+    private final Map<String, TProcessor> services = new LinkedHashMap<>();
+    private PrepareValidator validator = PrepareValidator.ACCEPT_ALL;
+    private volatile NodeRuntime runtime;
+
+    public ParticipantNode(ParticipantConfig config) {
+        this.config = Check.notNull(config, "config");
+    }
+
+    /** The application's check at prepare (e.g. "course full" votes NO). Before {@link #start}. */
+    public synchronized ParticipantNode withValidator(PrepareValidator v) {
+        Check.state(runtime == null, "configure before start()");
+        this.validator = Check.notNull(v, "validator");
+        return this;
+    }
+
+    /** Multiplexes an application service on the participant's port under {@code name}. Before {@link #start}. */
+    public synchronized ParticipantNode withService(String name, TProcessor processor) {
+        Check.state(runtime == null, "configure before start()");
+        Check.argument(name != null && !name.isBlank() && !RESERVED.contains(name), "service name %s is reserved or blank", name);
+        Check.argument(!services.containsKey(name), "service %s is already added", name);
+        services.put(name, Check.notNull(processor, "processor"));
+        return this;
+    }
+
+    /** Recovers from the data dir (PREPARED branches re-take their locks), syncs a new incarnation, then serves. */
+    public synchronized ParticipantNode start() throws IOException {
+        Check.state(runtime == null, "already started");
+        runtime = NodeRuntime.start(config, validator, Map.copyOf(services));
+        return this;
+    }
+
+    public synchronized void stop() {
+        if (runtime != null) runtime.close();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public ParticipantConfig config() {
+        return config;
+    }
+
+    public int port() {
+        return running().port();
+    }
+
+    public long incarnation() {
+        return running().incarnation();
+    }
+
+    /**
+     * Runs one operation of transaction {@code ctx.txId} on this participant. The first operation
+     * of a transaction enlists with the coordinator; every get/put/delete takes strict 2PL locks and
+     * buffers writes until commit. A retry with the same {@code ctx.opSeq} returns the first
+     * result without running {@code work} again (I7). Blocks at most {@code ctx.deadlineMs}.
+     *
+     * @throws dev.pledge.wire.NotAllowed the branch is aborted (reason and detail in the message) or already prepared
+     * @throws dev.pledge.wire.InvalidArgument a malformed context, key or value
+     * @throws dev.pledge.wire.Unavailable overloaded, stopping, coordinator unreachable, or the deadline ran out
+     */
+    public <R> R execute(TxContext ctx, BranchWork<R> work) throws TException {
+        Check.notNull(work, "work");
+        NodeRuntime r = runtime;
+        if (r == null) throw new Unavailable("participant " + config.participantId() + " is not started");
+        return r.executor().execute(ctx, work);
+    }
+
+    /** Counters of the running node (core, log batches), as Admin.stats reports them. */
+    public Map<String, Long> logCounters() {
+        return running().runtimeCounters();
+    }
+
+    private NodeRuntime running() {
+        NodeRuntime r = runtime;
+        Check.state(r != null, "participant %s is not started", config.participantId());
+        return r;
+    }
+}

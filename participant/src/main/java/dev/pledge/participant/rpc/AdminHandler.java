@@ -1,0 +1,62 @@
+package dev.pledge.participant.rpc;
+
+import dev.pledge.participant.protocol.CoreView;
+import dev.pledge.participant.runtime.CoreGateway;
+import dev.pledge.rpc.Wire;
+import dev.pledge.wire.Admin;
+import dev.pledge.wire.InDoubtBranch;
+import dev.pledge.wire.InDoubtRequest;
+import dev.pledge.wire.NotAllowed;
+import dev.pledge.wire.ResolveRequest;
+import dev.pledge.wire.ResolveResponse;
+import dev.pledge.wire.StatsResponse;
+import dev.pledge.wire.Unavailable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/** Operator calls: in-doubt branches and counters. Heuristic resolve is not implemented yet. */
+public final class AdminHandler implements Admin.Iface {
+    private static final long QUERY_WAIT_MS = 2_000;
+
+    private final String participantId;
+    private final CoreGateway gateway;
+    private final Supplier<Map<String, Long>> runtimeCounters;
+    private final LongSupplier clockMs;
+
+    public AdminHandler(String participantId, CoreGateway gateway, Supplier<Map<String, Long>> runtimeCounters,
+                        LongSupplier clockMs) {
+        this.participantId = participantId;
+        this.gateway = gateway;
+        this.runtimeCounters = runtimeCounters;
+        this.clockMs = clockMs;
+    }
+
+    @Override
+    public List<InDoubtBranch> listInDoubt(InDoubtRequest req) throws Unavailable {
+        List<CoreView.InDoubt> inDoubt = gateway.query(CoreView::inDoubt, Math.min(QUERY_WAIT_MS, Math.max(1, req.getDeadlineMs())));
+        long now = clockMs.getAsLong();
+        List<InDoubtBranch> out = new ArrayList<>(inDoubt.size());
+        for (CoreView.InDoubt d : inDoubt) {
+            InDoubtBranch b = new InDoubtBranch(Wire.toWire(d.txId()), Math.max(0, now - d.preparedAtMs()),
+                    new ArrayList<>(d.participants()), new ArrayList<>());
+            b.setCoordinatorView(d.forgotten() ? "FORGOTTEN (needs an operator)" : d.coordinatorView());
+            out.add(b);
+        }
+        return out;
+    }
+
+    @Override
+    public ResolveResponse resolve(ResolveRequest req) throws NotAllowed {
+        throw new NotAllowed("heuristic resolve is not implemented yet on participant " + participantId);
+    }
+
+    @Override
+    public StatsResponse stats() throws Unavailable {
+        Map<String, Long> counters = new java.util.LinkedHashMap<>(gateway.query(CoreView::counters, QUERY_WAIT_MS));
+        counters.putAll(runtimeCounters.get());
+        return new StatsResponse(participantId, counters);
+    }
+}

@@ -1,0 +1,72 @@
+package dev.pledge.participant.rpc;
+
+import dev.pledge.participant.runtime.BranchExecutor;
+import dev.pledge.wire.InvalidArgument;
+import dev.pledge.wire.Kv;
+import dev.pledge.wire.KvGetResponse;
+import dev.pledge.wire.NotAllowed;
+import dev.pledge.wire.TxContext;
+import dev.pledge.wire.Unavailable;
+import java.nio.ByteBuffer;
+import org.apache.thrift.TException;
+
+/** The generic transactional key-value service every participant offers, built on {@link BranchExecutor}. */
+public final class KvHandler implements Kv.Iface {
+    private final BranchExecutor executor;
+
+    public KvHandler(BranchExecutor executor) {
+        this.executor = executor;
+    }
+
+    @Override
+    public KvGetResponse get(TxContext ctx, ByteBuffer key) throws NotAllowed, InvalidArgument, Unavailable {
+        byte[] k = bytes(key);
+        return run(() -> executor.execute(ctx, kv -> {
+            byte[] v = kv.get(k);
+            KvGetResponse r = new KvGetResponse();
+            if (v != null) r.setValue(v);
+            return r;
+        }));
+    }
+
+    @Override
+    public void put(TxContext ctx, ByteBuffer key, ByteBuffer value) throws NotAllowed, InvalidArgument, Unavailable {
+        byte[] k = bytes(key);
+        byte[] v = bytes(value);
+        run(() -> executor.execute(ctx, kv -> {
+            kv.put(k, v);
+            return Boolean.TRUE;
+        }));
+    }
+
+    @Override
+    public void remove(TxContext ctx, ByteBuffer key) throws NotAllowed, InvalidArgument, Unavailable {
+        byte[] k = bytes(key);
+        run(() -> executor.execute(ctx, kv -> {
+            kv.delete(k);
+            return Boolean.TRUE;
+        }));
+    }
+
+    private interface Call<T> {
+        T run() throws TException;
+    }
+
+    /** Narrows to the exceptions Kv declares; anything else is a bug and surfaces as Unavailable with its text. */
+    private static <T> T run(Call<T> call) throws NotAllowed, InvalidArgument, Unavailable {
+        try {
+            return call.run();
+        } catch (NotAllowed | InvalidArgument | Unavailable e) {
+            throw e;
+        } catch (TException e) {
+            throw new Unavailable("operation failed: " + e);
+        }
+    }
+
+    private static byte[] bytes(ByteBuffer b) throws InvalidArgument {
+        if (b == null) throw new InvalidArgument("key and value are required");
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+}

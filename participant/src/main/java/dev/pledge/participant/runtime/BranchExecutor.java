@@ -1,0 +1,120 @@
+package dev.pledge.participant.runtime;
+
+import dev.pledge.core.Check;
+import dev.pledge.core.TxId;
+import dev.pledge.participant.BranchWork;
+import dev.pledge.participant.TxKv;
+import dev.pledge.participant.protocol.Event;
+import dev.pledge.participant.protocol.Key;
+import dev.pledge.participant.protocol.Reply;
+import dev.pledge.participant.protocol.Write;
+import dev.pledge.participant.storage.ParticipantStore;
+import dev.pledge.rpc.Wire;
+import dev.pledge.wire.InvalidArgument;
+import dev.pledge.wire.TxContext;
+import java.util.function.LongSupplier;
+import org.apache.thrift.TException;
+
+/**
+ * Runs application operations inside transaction branches: checks the (txId, opSeq) cache, gives
+ * the work a {@link TxKv} whose calls block on the core's answers (bounded by the request
+ * deadline), and records the result for retries.
+ */
+public final class BranchExecutor {
+    /** Longest any single operation waits, whatever deadline the caller sent. */
+    static final long MAX_WAIT_MS = 5 * 60_000;
+
+    private final CoreGateway gateway;
+    private final ParticipantStore store;
+    private final String coordinatorId;
+    private final LongSupplier clockMs;
+
+    BranchExecutor(CoreGateway gateway, ParticipantStore store, String coordinatorId, LongSupplier clockMs) {
+        this.gateway = gateway;
+        this.store = store;
+        this.coordinatorId = coordinatorId;
+        this.clockMs = clockMs;
+    }
+
+    @SuppressWarnings("unchecked")
+    public <R> R execute(TxContext ctx, BranchWork<R> work) throws TException {
+        TxId txId = txIdOf(ctx);
+        long opSeq = ctx.getOpSeq();
+        long deadlineAtMs = clockMs.getAsLong() + Math.min(ctx.getDeadlineMs(), MAX_WAIT_MS);
+        Reply begin = gateway.ask((token, now, view) -> new Event.BeginOp(now, token, txId, opSeq), remaining(deadlineAtMs));
+        if (begin instanceof Reply.Cached cached) return (R) cached.result();
+        if (begin instanceof Reply.Failed failed) throw Failures.toWire(failed);
+        Check.state(begin instanceof Reply.Proceed, "unexpected reply to BeginOp: %s", begin);
+        R result = work.run(new Kv(txId, opSeq, deadlineAtMs));
+        gateway.tell(now -> new Event.EndOp(now, txId, opSeq, result));
+        return result;
+    }
+
+    private TxId txIdOf(TxContext ctx) throws InvalidArgument {
+        if (ctx == null || ctx.getTxId() == null) throw new InvalidArgument("TxContext with a txId is required");
+        TxId txId;
+        try {
+            txId = Wire.fromWire(ctx.getTxId());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArgument("bad txId: " + e.getMessage());
+        }
+        if (!txId.coordinatorId().equals(coordinatorId)) {
+            throw new InvalidArgument("transaction " + txId + " is from coordinator " + txId.coordinatorId()
+                    + "; this participant works with " + coordinatorId);
+        }
+        return txId;
+    }
+
+    private long remaining(long deadlineAtMs) {
+        return deadlineAtMs - clockMs.getAsLong();
+    }
+
+    /** The TxKv of one operation. */
+    private final class Kv implements TxKv {
+        private final TxId txId;
+        private final long opSeq;
+        private final long deadlineAtMs;
+
+        Kv(TxId txId, long opSeq, long deadlineAtMs) {
+            this.txId = txId;
+            this.opSeq = opSeq;
+            this.deadlineAtMs = deadlineAtMs;
+        }
+
+        @Override
+        public byte[] get(byte[] key) throws TException {
+            Key k = keyOf(key);
+            Reply.Granted g = access(k, Event.AccessMode.READ, null);
+            return g.readStore() ? store.get(key) : g.bufferedValue();
+        }
+
+        @Override
+        public void put(byte[] key, byte[] value) throws TException {
+            Key k = keyOf(key);
+            if (value == null) throw new InvalidArgument("value is required (use delete to remove a key)");
+            access(k, Event.AccessMode.WRITE, Write.put(k, value));
+        }
+
+        @Override
+        public void delete(byte[] key) throws TException {
+            Key k = keyOf(key);
+            access(k, Event.AccessMode.WRITE, Write.delete(k));
+        }
+
+        private Reply.Granted access(Key key, Event.AccessMode mode, Write write) throws TException {
+            Reply r = gateway.ask((token, now, view) -> new Event.Access(now, token, txId, opSeq, key, mode, write),
+                    remaining(deadlineAtMs));
+            if (r instanceof Reply.Failed failed) throw Failures.toWire(failed);
+            Check.state(r instanceof Reply.Granted, "unexpected reply to Access: %s", r);
+            return (Reply.Granted) r;
+        }
+
+        private Key keyOf(byte[] key) throws InvalidArgument {
+            try {
+                return Key.of(key);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidArgument("bad key: " + e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package dev.pledge.participant.runtime;
+
+import dev.pledge.participant.PrepareValidator;
+import dev.pledge.participant.config.ParticipantConfig;
+import dev.pledge.participant.protocol.CoreView;
+import dev.pledge.participant.protocol.Event;
+import dev.pledge.participant.protocol.Message;
+import dev.pledge.participant.protocol.Outputs;
+import dev.pledge.participant.protocol.ParticipantCore;
+import dev.pledge.participant.protocol.Reply;
+import dev.pledge.participant.rpc.AdminHandler;
+import dev.pledge.participant.rpc.KvHandler;
+import dev.pledge.participant.rpc.ParticipantHandler;
+import dev.pledge.participant.storage.GroupCommitWriter;
+import dev.pledge.participant.storage.ParticipantStore;
+import dev.pledge.rpc.RpcClient;
+import dev.pledge.rpc.RpcServer;
+import dev.pledge.rpc.RpcServerConfig;
+import dev.pledge.rpc.Services;
+import dev.pledge.wire.Admin;
+import dev.pledge.wire.Kv;
+import dev.pledge.wire.Participant;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.apache.thrift.TMultiplexedProcessor;
+import org.apache.thrift.TProcessor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running participant: store, core thread, group-commit writer, coordinator link, timers and the
+ * Thrift server, started in the order that keeps promises (recover, sync the new incarnation,
+ * then serve) and stopped in reverse.
+ */
+public final class NodeRuntime implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NodeRuntime.class);
+    private static final int LOG_BATCH_MAX = 1_024;
+    private static final long START_WAIT_MS = 30_000;
+
+    private final ParticipantConfig config;
+    private final ParticipantStore store;
+    private final GroupCommitWriter writer;
+    private final ScheduledExecutorService timers;
+    private final CoordinatorLink link;
+    private final EventLoop loop;
+    private final CoreGateway gateway;
+    private final BranchExecutor executor;
+    private RpcServer server;
+    private long incarnation;
+    private volatile boolean stopped;
+
+    private NodeRuntime(ParticipantConfig config, ParticipantStore store, LongSupplier clockMs) {
+        this.config = config;
+        this.store = store;
+        String id = config.participantId();
+        ParticipantCore core = ParticipantCore.recover(config.coreConfig(), store.readAll(), clockMs.getAsLong(),
+                new Random(new SecureRandom().nextLong()));
+        this.writer = new GroupCommitWriter("participant-" + id + "-log", store, config.logQueueMax(), LOG_BATCH_MAX,
+                this::fatal);
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "participant-" + id + "-timers"));
+        this.link = new CoordinatorLink(id, new RpcClient(config.coordinator(), config.rpcClient()),
+                config.coordinatorCallMs(), clockMs);
+        Effects effects = new Effects();
+        this.loop = new EventLoop("participant-" + id + "-core", core, writer, timers, effects, clockMs,
+                config.eventQueueMax(), this::fatal);
+        this.gateway = new CoreGateway(loop);
+        this.executor = new BranchExecutor(gateway, store, config.coordinatorId(), clockMs);
+        link.attach(loop);
+    }
+
+    /** Recovers, syncs a new incarnation, then serves the protocol, Kv, Admin and the app's services on one port. */
+    public static NodeRuntime start(ParticipantConfig config, PrepareValidator validator, Map<String, TProcessor> services)
+            throws IOException {
+        LongSupplier clockMs = System::currentTimeMillis;
+        ParticipantStore store = ParticipantStore.open(config.dataDir());
+        NodeRuntime node;
+        try {
+            node = new NodeRuntime(config, store, clockMs);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        try {
+            node.serve(validator, services, clockMs);
+            return node;
+        } catch (IOException | RuntimeException e) {
+            node.close();
+            throw e;
+        }
+    }
+
+    private void serve(PrepareValidator validator, Map<String, TProcessor> services, LongSupplier clockMs)
+            throws IOException {
+        writer.start();
+        loop.start();
+        if (!loop.post((now, view) -> new Event.Start(now))) throw new IllegalStateException("cannot post Start");
+        try {
+            loop.flush().get(START_WAIT_MS, TimeUnit.MILLISECONDS);
+            incarnation = gateway.query(CoreView::incarnation, START_WAIT_MS);
+        } catch (Exception e) {
+            throw new IllegalStateException("participant did not start: " + e, e);
+        }
+        TMultiplexedProcessor mux = new TMultiplexedProcessor();
+        String id = config.participantId();
+        mux.registerProcessor(Services.PARTICIPANT,
+                new Participant.Processor<>(new ParticipantHandler(id, gateway, validator, store)));
+        mux.registerProcessor(Services.KV, new Kv.Processor<>(new KvHandler(executor)));
+        mux.registerProcessor(Services.ADMIN,
+                new Admin.Processor<>(new AdminHandler(id, gateway, this::runtimeCounters, clockMs)));
+        services.forEach(mux::registerProcessor);
+        RpcServerConfig rpc = RpcServerConfig.defaults(config.listen().host(), config.listen().port())
+                .withWorkers(Math.min(4, config.maxWorkers()), config.maxWorkers());
+        server = RpcServer.start(rpc, mux);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public long incarnation() {
+        return incarnation;
+    }
+
+    public BranchExecutor executor() {
+        return executor;
+    }
+
+    public CoreGateway gateway() {
+        return gateway;
+    }
+
+    public Map<String, Long> runtimeCounters() {
+        GroupCommitWriter.Stats s = writer.stats();
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("log.batches", s.batches());
+        m.put("log.entries", s.entries());
+        m.put("log.records", s.records());
+        m.put("log.syncs", s.syncs());
+        m.put("log.syncedEntries", s.syncedEntries());
+        m.put("log.maxBatchEntries", s.maxBatchEntries());
+        return m;
+    }
+
+    public GroupCommitWriter.Stats logStats() {
+        return writer.stats();
+    }
+
+    private void fatal(Throwable t) {
+        log.error("participant {} stops after a fatal error", config.participantId(), t);
+        Thread stopper = new Thread(this::close, "participant-" + config.participantId() + "-stop");
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (stopped) return;
+        stopped = true;
+        if (server != null) server.close();
+        loop.close();
+        timers.shutdownNow();
+        link.close();
+        writer.close();
+        store.close();
+    }
+
+    private final class Effects implements EventLoop.Effects {
+        @Override
+        public void reply(Reply reply) {
+            gateway.deliver(reply);
+        }
+
+        @Override
+        public void send(Message message) {
+            link.send(message);
+        }
+
+        @Override
+        public void log(Outputs.LogLine line) {
+            if (line.error()) log.error("{}", line.text());
+            else log.info("{}", line.text());
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.pledge.participant.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pledge.core.TxId;
+import dev.pledge.participant.protocol.Key;
+import dev.pledge.participant.protocol.Record;
+import dev.pledge.participant.protocol.Write;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ParticipantStoreTest {
+    @TempDir
+    Path dir;
+
+    private final TxId t1 = new TxId("coord-1", 3, 1);
+    private final TxId t2 = new TxId("coord.with.dots", 3, 2);
+    private final Key k = Key.utf8("student:42");
+
+    private Record.Prepared prepared(TxId tx) {
+        return new Record.Prepared(tx, List.of(Write.put(k, "enrolled".getBytes()), Write.delete(Key.utf8("gone"))),
+                List.of("student-a", "course-c"), tx.coordinatorId(), 2, 1_234);
+    }
+
+    @Test
+    void recordsSurviveReopen() throws Exception {
+        try (ParticipantStore s = ParticipantStore.open(dir)) {
+            s.write(List.of(new Record.Incarnation(2), prepared(t1), prepared(t2)), true);
+            s.write(List.of(new Record.Concluded(t2, Record.Final.ABORTED, 99)), false);
+        }
+        try (ParticipantStore s = ParticipantStore.open(dir)) {
+            assertThat(s.readAll()).containsExactly(new Record.Incarnation(2), prepared(t1),
+                    new Record.Concluded(t2, Record.Final.ABORTED, 99));
+        }
+    }
+
+    @Test
+    void commitAppliesDataDropsPreparedAndRecordsTheOutcomeTogether() throws Exception {
+        try (ParticipantStore s = ParticipantStore.open(dir)) {
+            s.write(List.of(new Record.Incarnation(1), prepared(t1)), true);
+            s.write(List.of(new Record.Applied(t1, prepared(t1).writes(), 500)), true);
+            assertThat(s.get(k.bytes())).isEqualTo("enrolled".getBytes());
+            assertThat(s.get("gone".getBytes())).isNull();
+            assertThat(s.readAll()).containsExactly(new Record.Incarnation(1),
+                    new Record.Concluded(t1, Record.Final.COMMITTED, 500));
+        }
+    }
+
+    @Test
+    void forgottenOutcomesAreDeleted() throws Exception {
+        try (ParticipantStore s = ParticipantStore.open(dir)) {
+            s.write(List.of(new Record.Concluded(t1, Record.Final.READ_ONLY, 5)), true);
+            s.write(List.of(new Record.OutcomeForgotten(t1)), false);
+            assertThat(s.readAll()).isEmpty();
+        }
+    }
+
+    @Test
+    void secondOpenOfTheSameDirFailsWithAClearMessage() {
+        try (ParticipantStore first = ParticipantStore.open(dir)) {
+            assertThatThrownBy(() -> ParticipantStore.open(dir))
+                    .isInstanceOf(StoreInUseException.class)
+                    .hasMessageContaining("is in use by another process");
+        }
+    }
+}
