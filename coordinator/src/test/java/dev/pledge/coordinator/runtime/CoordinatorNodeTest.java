@@ -1,0 +1,140 @@
+package dev.pledge.coordinator.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.pledge.coordinator.config.CoordinatorConfig;
+import dev.pledge.core.TxId;
+import dev.pledge.rpc.Endpoint;
+import dev.pledge.rpc.RpcClient;
+import dev.pledge.rpc.RpcClientConfig;
+import dev.pledge.rpc.Services;
+import dev.pledge.rpc.Wire;
+import dev.pledge.wire.Admin;
+import dev.pledge.wire.BeginRequest;
+import dev.pledge.wire.CommitRequest;
+import dev.pledge.wire.Coordinator;
+import dev.pledge.wire.EnlistRequest;
+import dev.pledge.wire.InvalidArgument;
+import dev.pledge.wire.Outcome;
+import dev.pledge.wire.StatusRequest;
+import dev.pledge.wire.TxState;
+import dev.pledge.wire.Vote;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.thrift.TException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The coordinator over real Thrift and RocksDB on loopback, against scripted participants. */
+class CoordinatorNodeTest {
+    private static final long CALL_MS = 5_000;
+
+    @TempDir
+    Path dataDir;
+
+    private ScriptedParticipant studentA;
+    private ScriptedParticipant courseC;
+    private CoordinatorNode node;
+    private RpcClient client;
+
+    @BeforeEach
+    void startParticipants() throws Exception {
+        studentA = new ScriptedParticipant();
+        courseC = new ScriptedParticipant();
+    }
+
+    @AfterEach
+    void stopAll() {
+        if (client != null) client.close();
+        if (node != null) node.close();
+        studentA.close();
+        courseC.close();
+    }
+
+    private void startCoordinator() throws Exception {
+        CoordinatorConfig config = CoordinatorConfig.defaults("coord-1", new Endpoint("127.0.0.1", 0), dataDir,
+                        Map.of("student-a", studentA.endpoint(), "course-c", courseC.endpoint()))
+                .withParticipantCallTimeoutMs(500)
+                .withDeliveryRetryMs(10, 100)
+                .withRandomSeed(1);
+        node = CoordinatorNode.start(config);
+        if (client != null) client.close();
+        client = new RpcClient(new Endpoint("127.0.0.1", node.port()), RpcClientConfig.defaults());
+    }
+
+    private <R> R coordinator(dev.pledge.rpc.ThriftCall<Coordinator.Client, R> call) throws TException {
+        return client.call(Services.COORDINATOR, new Coordinator.Client.Factory(), call, CALL_MS);
+    }
+
+    private TxId beginWithBoth() throws TException {
+        dev.pledge.wire.TxId tx = coordinator((c, ms) -> c.begin(new BeginRequest(ms, 10_000))).getTxId();
+        coordinator((c, ms) -> c.enlist(new EnlistRequest(ms, tx, "student-a", 1)));
+        coordinator((c, ms) -> c.enlist(new EnlistRequest(ms, tx, "course-c", 1)));
+        return Wire.fromWire(tx);
+    }
+
+    private Outcome commit(TxId tx) throws TException {
+        return coordinator((c, ms) -> c.commit(new CommitRequest(ms, Wire.toWire(tx))));
+    }
+
+    @Test
+    void beginEnlistCommitCommitsAndDeliversCommitToEveryParticipant() throws Exception {
+        startCoordinator();
+        TxId tx = beginWithBoth();
+        assertThat(commit(tx).getState()).isEqualTo(TxState.COMMITTED);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(studentA.count("commit", tx)).isEqualTo(1);
+            assertThat(courseC.count("commit", tx)).isEqualTo(1);
+        });
+        assertThat(studentA.count("prepare", tx)).isEqualTo(1);
+        var status = coordinator((c, ms) -> c.status(new StatusRequest(ms, Wire.toWire(tx))));
+        assertThat(status.getState()).isEqualTo(TxState.COMMITTED);
+        Map<String, Long> counters = client.call(Services.ADMIN, new Admin.Client.Factory(),
+                (c, ms) -> c.stats(), CALL_MS).getCounters();
+        assertThat(counters.get("log.syncs")).isGreaterThanOrEqualTo(2); // the epoch and the COMMIT
+    }
+
+    @Test
+    void aNoVoteAbortsAndTheOtherParticipantIsTold() throws Exception {
+        startCoordinator();
+        courseC.vote = Vote.NO;
+        TxId tx = beginWithBoth();
+        Outcome outcome = commit(tx);
+        assertThat(outcome.getState()).isEqualTo(TxState.ABORTED);
+        assertThat(outcome.getReason()).isEqualTo(dev.pledge.wire.AbortReason.PARTICIPANT_VOTED_NO);
+        assertThat(outcome.getMessage()).contains("course full");
+        await().atMost(Duration.ofSeconds(10)).until(() -> studentA.count("abort", tx) == 1);
+        assertThat(courseC.count("abort", tx)).as("the NO voter already aborted").isZero();
+    }
+
+    @Test
+    void anUnregisteredParticipantIsRejectedAsInvalidArgument() throws Exception {
+        startCoordinator();
+        dev.pledge.wire.TxId tx = coordinator((c, ms) -> c.begin(new BeginRequest(ms, 0))).getTxId();
+        assertThatThrownBy(() -> coordinator((c, ms) -> c.enlist(new EnlistRequest(ms, tx, "mallory", 1))))
+                .isInstanceOf(InvalidArgument.class);
+    }
+
+    @Test
+    void afterARestartOnTheSameDataDirCommitDeliveryResumes() throws Exception {
+        startCoordinator();
+        courseC.refusePhaseTwo = true;
+        TxId tx = beginWithBoth();
+        assertThat(commit(tx).getState()).isEqualTo(TxState.COMMITTED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> studentA.count("commit", tx) == 1);
+        node.close();
+        assertThat(courseC.count("commit", tx)).isZero();
+
+        courseC.refusePhaseTwo = false;
+        startCoordinator();
+        assertThat(node.epoch()).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> courseC.count("commit", tx) >= 1);
+        var status = coordinator((c, ms) -> c.status(new StatusRequest(ms, Wire.toWire(tx))));
+        assertThat(status.getState()).isEqualTo(TxState.COMMITTED);
+    }
+}

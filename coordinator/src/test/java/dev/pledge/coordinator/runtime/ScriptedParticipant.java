@@ -1,0 +1,96 @@
+package dev.pledge.coordinator.runtime;
+
+import dev.pledge.core.TxId;
+import dev.pledge.rpc.Endpoint;
+import dev.pledge.rpc.RpcServer;
+import dev.pledge.rpc.RpcServerConfig;
+import dev.pledge.rpc.Services;
+import dev.pledge.rpc.Wire;
+import dev.pledge.wire.Ack;
+import dev.pledge.wire.BranchState;
+import dev.pledge.wire.DecisionRequest;
+import dev.pledge.wire.OnePhaseRequest;
+import dev.pledge.wire.Participant;
+import dev.pledge.wire.PeerStateRequest;
+import dev.pledge.wire.PeerStateResponse;
+import dev.pledge.wire.PingResponse;
+import dev.pledge.wire.PrepareRequest;
+import dev.pledge.wire.PrepareResponse;
+import dev.pledge.wire.Unavailable;
+import dev.pledge.wire.Vote;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.thrift.TMultiplexedProcessor;
+
+/** A participant that answers as scripted and records every call, served over real Thrift. */
+final class ScriptedParticipant implements Participant.Iface, AutoCloseable {
+    record Call(String method, TxId txId) {}
+
+    final List<Call> calls = new CopyOnWriteArrayList<>();
+    volatile Vote vote = Vote.YES;
+    volatile String noMessage = "course full";
+    /** While true, commit and abort answer Unavailable (the participant is "down" for phase two). */
+    volatile boolean refusePhaseTwo;
+    private final RpcServer server;
+
+    ScriptedParticipant() throws IOException {
+        TMultiplexedProcessor processor = new TMultiplexedProcessor();
+        processor.registerProcessor(Services.PARTICIPANT, new Participant.Processor<>(this));
+        server = RpcServer.start(RpcServerConfig.defaults("127.0.0.1", 0), processor);
+    }
+
+    Endpoint endpoint() {
+        return new Endpoint("127.0.0.1", server.port());
+    }
+
+    long count(String method, TxId txId) {
+        return calls.stream().filter(c -> c.method().equals(method) && c.txId().equals(txId)).count();
+    }
+
+    @Override
+    public PrepareResponse prepare(PrepareRequest request) {
+        calls.add(new Call("prepare", Wire.fromWire(request.getTxId())));
+        PrepareResponse r = new PrepareResponse(vote);
+        if (vote == Vote.NO) r.setReason(dev.pledge.wire.AbortReason.VALIDATION_FAILED).setMessage(noMessage);
+        return r;
+    }
+
+    @Override
+    public Ack commit(DecisionRequest request) throws Unavailable {
+        return phaseTwo("commit", request, BranchState.COMMITTED);
+    }
+
+    @Override
+    public Ack abort(DecisionRequest request) throws Unavailable {
+        return phaseTwo("abort", request, BranchState.ABORTED);
+    }
+
+    private Ack phaseTwo(String method, DecisionRequest request, BranchState state) throws Unavailable {
+        if (refusePhaseTwo) throw new Unavailable("scripted: down");
+        calls.add(new Call(method, Wire.fromWire(request.getTxId())));
+        return new Ack(state);
+    }
+
+    @Override
+    public Ack commitOnePhase(OnePhaseRequest request) {
+        calls.add(new Call("commitOnePhase", Wire.fromWire(request.getTxId())));
+        return new Ack(vote == Vote.NO ? BranchState.ABORTED : BranchState.COMMITTED);
+    }
+
+    @Override
+    public PeerStateResponse peerState(PeerStateRequest request) {
+        calls.add(new Call("peerState", Wire.fromWire(request.getTxId())));
+        return new PeerStateResponse(BranchState.ABORTED);
+    }
+
+    @Override
+    public PingResponse ping() {
+        return new PingResponse("scripted", 1);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
