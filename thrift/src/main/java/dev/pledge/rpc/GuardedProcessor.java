@@ -1,10 +1,14 @@
 package dev.pledge.rpc;
 
 import java.net.Socket;
+import org.apache.thrift.TApplicationException;
 import org.apache.thrift.TException;
 import org.apache.thrift.TProcessor;
+import org.apache.thrift.protocol.TMessage;
+import org.apache.thrift.protocol.TMessageType;
 import org.apache.thrift.protocol.TProtocol;
 import org.apache.thrift.protocol.TProtocolException;
+import org.apache.thrift.protocol.TType;
 import org.apache.thrift.transport.TSocket;
 import org.apache.thrift.transport.TTransport;
 import org.apache.thrift.transport.TTransportException;
@@ -29,19 +33,42 @@ final class GuardedProcessor implements TProcessor {
 
     @Override
     public void process(TProtocol in, TProtocol out) throws TException {
+        RecordingProtocol recording = new RecordingProtocol(in);
         try {
-            delegate.process(in, out);
+            delegate.process(recording, out);
         } catch (TTransportException e) {
             if (isQuietEnd(e)) {
                 throw new TTransportException(TTransportException.END_OF_FILE, "connection ended", e);
             }
             throw reject(in, e);
         } catch (TProtocolException e) {
+            if (recording.message() != null && answerUnknownService(recording, out, e)) return;
             throw reject(in, e);
         } catch (TException e) {
-            // TMultiplexedProcessor raises a plain TException for an unregistered service name.
+            // Whatever else a processor could not handle: the stream position is unknown.
             throw reject(in, e);
         }
+    }
+
+    /**
+     * The header was whole but names no registered service: generated processors answer their own
+     * errors, so only the multiplexer's dispatch gets here. Answer it, so the caller sees a clear
+     * non-retryable error instead of a dropped connection it would retry. False if that fails.
+     */
+    private boolean answerUnknownService(RecordingProtocol in, TProtocol out, TProtocolException e) {
+        TMessage message = in.message();
+        try {
+            in.skip(TType.STRUCT);
+            in.readMessageEnd();
+            out.writeMessageBegin(new TMessage(message.name, TMessageType.EXCEPTION, message.seqid));
+            new TApplicationException(TApplicationException.UNKNOWN_METHOD, e.getMessage()).write(out);
+            out.writeMessageEnd();
+            out.getTransport().flush();
+        } catch (TException notAnswerable) {
+            return false;
+        }
+        log.warn("rpc-server answered UNKNOWN_METHOD to {}: {}", connections.peerOf(in.getTransport()), e.getMessage());
+        return true;
     }
 
     /**

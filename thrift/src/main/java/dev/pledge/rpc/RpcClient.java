@@ -1,6 +1,7 @@
 package dev.pledge.rpc;
 
 import dev.pledge.core.Check;
+import dev.pledge.wire.Unavailable;
 import java.security.SecureRandom;
 import java.util.Random;
 import org.apache.thrift.TException;
@@ -98,6 +99,10 @@ public final class RpcClient implements AutoCloseable {
                     describe(serviceName) + " retry budget exhausted after: " + last, last);
         }
         long sleepMs = backoff.delayMs(attempt, random);
+        if (last instanceof Unavailable u && u.isSetRetryAfterMs()) {
+            // The server knows best when it will have room; the cap still bounds what it may ask.
+            sleepMs = Math.max(sleepMs, Math.min(Math.max(0, u.getRetryAfterMs()), config.backoffMaxMs()));
+        }
         if (time.nowMs() + sleepMs >= deadlineAtMs) {
             throw new RpcException(RpcException.Kind.DEADLINE_EXCEEDED, describe(serviceName) + " backoff of " + sleepMs
                     + " ms would cross the deadline of " + deadlineMs + " ms; last error: " + last, last);

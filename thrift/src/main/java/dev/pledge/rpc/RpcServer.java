@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.thrift.TMultiplexedProcessor;
 import org.apache.thrift.protocol.TBinaryProtocol;
@@ -36,6 +37,7 @@ public final class RpcServer implements AutoCloseable {
     private final ConnectionTracker connections;
     private final Thread acceptor;
     private final int port;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private RpcServer(RpcServerConfig config, TServerSocket serverSocket, TServer server, ExecutorService workers,
             ConnectionTracker connections, int port) {
@@ -49,7 +51,7 @@ public final class RpcServer implements AutoCloseable {
         this.acceptor.setDaemon(true);
     }
 
-    /** Starts listening and serving; returns once the port is bound. */
+    /** Starts listening and serving; returns once it serves (a BindException names a port in use). */
     public static RpcServer start(RpcServerConfig config, TMultiplexedProcessor processor) throws IOException {
         Check.notNull(config, "config");
         Check.notNull(processor, "processor");
@@ -63,15 +65,31 @@ public final class RpcServer implements AutoCloseable {
                 .protocolFactory(new TBinaryProtocol.Factory(true, true,
                         config.maxFrameBytes(), config.maxFrameBytes()))
                 .executorService(workers);
-        args.stopTimeoutVal = (int) Math.min(Integer.MAX_VALUE, config.clientTimeoutMs());
+        // Only how long serve() waits for workers at stop; a connection beyond maxWorkers is closed at once.
+        args.stopTimeoutVal = (int) STOP_WAIT_MS;
         args.stopTimeoutUnit = TimeUnit.MILLISECONDS;
-        TServer server = new TThreadPoolServer(args);
+        ServingThreadPoolServer server = new ServingThreadPoolServer(args);
         server.setServerEventHandler(connections);
         RpcServer rpcServer = new RpcServer(config, serverSocket, server, workers, connections, port);
         rpcServer.acceptor.start();
+        awaitServing(rpcServer, server);
         log.info("rpc-server listening on {}:{} (workers {}..{}, maxFrameBytes {})", config.bindHost(), port,
                 config.minWorkers(), config.maxWorkers(), config.maxFrameBytes());
         return rpcServer;
+    }
+
+    private static void awaitServing(RpcServer rpcServer, ServingThreadPoolServer server) throws IOException {
+        boolean serving;
+        try {
+            serving = server.awaitServing(STOP_WAIT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            serving = false;
+        }
+        if (!serving) {
+            rpcServer.close();
+            throw new IOException("rpc-server on port " + rpcServer.port + " did not start serving within " + STOP_WAIT_MS + " ms");
+        }
     }
 
     private static TServerSocket bind(RpcServerConfig config) throws IOException {
@@ -91,7 +109,7 @@ public final class RpcServer implements AutoCloseable {
 
     private static ExecutorService newWorkers(RpcServerConfig config, int port) {
         AtomicInteger n = new AtomicInteger();
-        // SynchronousQueue: no hidden unbounded queue; a connection beyond maxWorkers waits in accept, then is closed.
+        // SynchronousQueue: no hidden unbounded queue; Thrift closes a connection beyond maxWorkers at once.
         return new ThreadPoolExecutor(config.minWorkers(), config.maxWorkers(), 60, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), r -> {
                     Thread t = new Thread(r, "rpc-server-" + port + "-worker-" + n.incrementAndGet());
@@ -107,6 +125,7 @@ public final class RpcServer implements AutoCloseable {
     /** Stops accepting, closes every connection and joins the threads. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) return;
         server.stop();
         serverSocket.close();
         connections.closeAll();
@@ -120,6 +139,11 @@ public final class RpcServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         log.info("rpc-server {}:{} stopped", config.bindHost(), port);
+    }
+
+    /** True while the accept thread runs; for tests. */
+    boolean isAccepting() {
+        return acceptor.isAlive();
     }
 
     /** Connections currently being served; for tests. */

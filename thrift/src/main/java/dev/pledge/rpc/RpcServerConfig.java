@@ -8,7 +8,7 @@ import dev.pledge.core.Check;
  * @param bindHost        address to listen on ("0.0.0.0" for all, "127.0.0.1" for loopback only)
  * @param port            port to listen on; 0 picks a free ephemeral port ({@link RpcServer#port()} tells which)
  * @param minWorkers      worker threads kept alive
- * @param maxWorkers      most connections served at once (one worker per connection); more wait, then are closed
+ * @param maxWorkers      most connections served at once (one worker per connection); more are closed at once
  * @param maxFrameBytes   largest frame and message accepted; a bigger one closes that connection
  * @param clientTimeoutMs a connection silent this long is closed, so idle clients cannot pin workers forever
  */

@@ -8,17 +8,14 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.pledge.testkit.DedupKv;
+import dev.pledge.testkit.KvCalls;
 import dev.pledge.testkit.ManualTime;
 import dev.pledge.testkit.TestServers;
-import dev.pledge.wire.Kv;
-import dev.pledge.wire.TxContext;
-import dev.pledge.wire.TxId;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -31,8 +28,6 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 class MalformedInputTest {
-    private static final TxId TX = new TxId("coord-1", 7, 1);
-
     private final DedupKv kv = new DedupKv();
     private final RpcServer server = TestServers.start(new TMultiplexedProcessor(), kv, null);
     private final RpcClient client = new RpcClient(TestServers.endpoint(server), RpcClientConfig.defaults(),
@@ -117,18 +112,12 @@ class MalformedInputTest {
         put(2);
         try (RpcClient fresh = new RpcClient(TestServers.endpoint(server), RpcClientConfig.defaults(),
                 new ManualTime(0), new Random(2))) {
-            fresh.call(Services.KV, new Kv.Client.Factory(), (c, remainingMs) -> {
-                c.put(new TxContext(TX, 3, remainingMs), ByteBuffer.wrap(new byte[] {1}), ByteBuffer.wrap(new byte[] {2}));
-                return null;
-            }, 5_000);
+            KvCalls.put(fresh, 3, 5_000);
         }
         assertThat(kv.invokedOpSeqs()).containsExactly(1L, 2L, 3L);
     }
 
     private void put(long opSeq) throws TException {
-        client.call(Services.KV, new Kv.Client.Factory(), (c, remainingMs) -> {
-            c.put(new TxContext(TX, opSeq, remainingMs), ByteBuffer.wrap(new byte[] {1}), ByteBuffer.wrap(new byte[] {2}));
-            return null;
-        }, 5_000);
+        KvCalls.put(client, opSeq, 5_000);
     }
 }

@@ -3,22 +3,22 @@ package dev.pledge.rpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import static dev.pledge.testkit.KvCalls.put;
+
 import dev.pledge.testkit.DedupKv;
+import dev.pledge.testkit.KvCalls;
 import dev.pledge.testkit.ManualTime;
 import dev.pledge.testkit.ScriptedCoordinator;
 import dev.pledge.testkit.TestServers;
 import dev.pledge.wire.EnlistRequest;
 import dev.pledge.wire.Coordinator;
 import dev.pledge.wire.InvalidArgument;
-import dev.pledge.wire.Kv;
 import dev.pledge.wire.NotAllowed;
-import dev.pledge.wire.TxContext;
 import dev.pledge.wire.TxId;
 import dev.pledge.wire.Unavailable;
 import dev.pledge.wire.UnknownTransaction;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -35,7 +35,7 @@ class RpcClientRetryTest {
     private static final long SEED = 42;
     /** What {@link BackoffTest} pins for seed 42 with base 20 ms and max 1000 ms. */
     private static final List<Long> SEED_42_BACKOFF_MS = List.of(4L, 23L, 14L, 126L);
-    private static final TxId TX = new TxId("coord-1", 7, 1);
+    private static final TxId TX = KvCalls.TX;
 
     private final ManualTime time = new ManualTime(1_000_000);
     private final DedupKv kv = new DedupKv();
@@ -68,6 +68,15 @@ class RpcClientRetryTest {
         assertThat(kv.invocations()).isEqualTo(3);
         assertThat(kv.applied()).isEqualTo(1);
         assertThat(time.sleepsMs()).isEqualTo(SEED_42_BACKOFF_MS.subList(0, 2));
+    }
+
+    @Test
+    void retryAfterFromTheServerIsHonouredUpToTheBackoffCap() throws TException {
+        kv.failNextWithUnavailable(2, 5_000);
+        RpcClient client = client(TestServers.endpoint(server), RpcClientConfig.defaults());
+
+        put(client, 1, 60_000);
+        assertThat(time.sleepsMs()).containsExactly(1_000L, 1_000L);
     }
 
     @Test
@@ -190,12 +199,6 @@ class RpcClientRetryTest {
         return client;
     }
 
-    private static void put(RpcClient client, long opSeq, long deadlineMs) throws TException {
-        client.call(Services.KV, new Kv.Client.Factory(), (c, remainingMs) -> {
-            c.put(new TxContext(TX, opSeq, remainingMs), ByteBuffer.wrap(new byte[] {1}), ByteBuffer.wrap(new byte[] {2}));
-            return null;
-        }, deadlineMs);
-    }
 
     /** A loopback port nobody listens on: connecting fails at once. */
     private static Endpoint refusedEndpoint() throws IOException {

@@ -21,9 +21,16 @@ public final class DedupKv implements Kv.Iface {
     private final List<Long> invokedOpSeqs = new CopyOnWriteArrayList<>();
     private final AtomicInteger applied = new AtomicInteger();
     private final AtomicInteger unavailableLeft = new AtomicInteger();
+    private volatile Long retryAfterMs;
 
     /** The next {@code n} invocations answer Unavailable before doing anything. */
     public void failNextWithUnavailable(int n) {
+        unavailableLeft.set(n);
+    }
+
+    /** As {@link #failNextWithUnavailable(int)}, asking the client to come back after {@code retryAfterMs}. */
+    public void failNextWithUnavailable(int n, long retryAfterMs) {
+        this.retryAfterMs = retryAfterMs;
         unavailableLeft.set(n);
     }
 
@@ -49,7 +56,11 @@ public final class DedupKv implements Kv.Iface {
 
     private Object once(TxContext ctx, java.util.function.Supplier<Object> effect) throws Unavailable {
         invokedOpSeqs.add(ctx.getOpSeq());
-        if (unavailableLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) throw new Unavailable("test: overloaded");
+        if (unavailableLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            Unavailable u = new Unavailable("test: overloaded");
+            if (retryAfterMs != null) u.setRetryAfterMs(retryAfterMs);
+            throw u;
+        }
         String id = ctx.getTxId() + "#" + ctx.getOpSeq();
         return answers.computeIfAbsent(id, k -> {
             applied.incrementAndGet();
