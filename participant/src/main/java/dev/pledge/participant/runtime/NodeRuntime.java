@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeRuntime.class);
+    /** One line per branch transition, node id first; its own logger so operators can route or silence it. */
+    private static final Logger transitions = LoggerFactory.getLogger("dev.pledge.participant.transitions");
     private static final int LOG_BATCH_MAX = 1_024;
     private static final long START_WAIT_MS = 30_000;
 
@@ -184,8 +186,8 @@ public final class NodeRuntime implements AutoCloseable {
 
         @Override
         public void log(Outputs.LogLine line) {
-            if (line.error()) log.error("{}", line.text());
-            else log.info("{}", line.text());
+            if (line.error()) transitions.error("{}", line.text());
+            else transitions.info("{}", line.text());
         }
     }
 

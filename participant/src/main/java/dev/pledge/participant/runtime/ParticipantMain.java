@@ -66,6 +66,12 @@ public final class ParticipantMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ParticipantMain()).execute(args));
+        CommandLine cli = new CommandLine(new ParticipantMain());
+        // Expected start-up failures (dir in use, bad address) read better as one line than a stack trace.
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("pledge-participant: " + e.getMessage());
+            return 2;
+        });
+        System.exit(cli.execute(args));
     }
 }
