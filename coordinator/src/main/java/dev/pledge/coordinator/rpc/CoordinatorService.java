@@ -31,6 +31,8 @@ import org.apache.thrift.TException;
  * thread waits for the core's reply up to the request's own deadline.
  */
 public final class CoordinatorService implements Coordinator.Iface {
+    private static final long REPLY_MARGIN_MS_MAX = 100;
+
     private final String nodeId;
     private final LongSupplier epoch;
     private final RequestPoster poster;
@@ -106,8 +108,10 @@ public final class CoordinatorService implements Coordinator.Iface {
     private Reply.Value await(LongFunction<Event> event, long deadlineMs) throws Unavailable {
         if (deadlineMs <= 0) throw new Unavailable("the request's deadline has already passed");
         CompletableFuture<Reply.Value> reply = poster.request(event);
+        // Answer a little before the caller gives up, so PREPARING reaches it instead of a timeout.
+        long waitMs = Math.max(1, deadlineMs - Math.min(REPLY_MARGIN_MS_MAX, deadlineMs / 10));
         try {
-            return reply.get(deadlineMs, TimeUnit.MILLISECONDS);
+            return reply.get(waitMs, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             poster.abandon(reply);
             return null;

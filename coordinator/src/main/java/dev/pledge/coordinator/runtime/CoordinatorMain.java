@@ -46,7 +46,12 @@ public final class CoordinatorMain implements Callable<Integer> {
     Long seed;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new CoordinatorMain()).execute(args));
+        // Expected failures (bad config, data dir in use) read as one line, not a stack trace.
+        CommandLine cli = new CommandLine(new CoordinatorMain()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("pledge-coordinator: " + e.getMessage());
+            return 2;
+        });
+        System.exit(cli.execute(args));
     }
 
     @Override

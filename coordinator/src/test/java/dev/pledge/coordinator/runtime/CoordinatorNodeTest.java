@@ -137,4 +137,18 @@ class CoordinatorNodeTest {
         var status = coordinator((c, ms) -> c.status(new StatusRequest(ms, Wire.toWire(tx))));
         assertThat(status.getState()).isEqualTo(TxState.COMMITTED);
     }
+
+    @Test
+    void aCommitStillUndecidedAtItsDeadlineAnswersPreparing() throws Exception {
+        startCoordinator();
+        courseC.prepareGate = new java.util.concurrent.CountDownLatch(1);
+        TxId tx = beginWithBoth();
+        // The request's deadline (300 ms) ends before the prepare call's own (500 ms) can fail.
+        Outcome outcome = client.call(Services.COORDINATOR, new Coordinator.Client.Factory(),
+                (c, ms) -> c.commit(new CommitRequest(300, Wire.toWire(tx))), CALL_MS);
+        assertThat(outcome.getState()).isEqualTo(TxState.PREPARING);
+        courseC.prepareGate.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> coordinator((c, ms) ->
+                c.status(new StatusRequest(ms, Wire.toWire(tx)))).getState() != TxState.PREPARING);
+    }
 }

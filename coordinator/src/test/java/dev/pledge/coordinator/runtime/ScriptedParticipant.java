@@ -32,6 +32,8 @@ final class ScriptedParticipant implements Participant.Iface, AutoCloseable {
     volatile String noMessage = "course full";
     /** While true, commit and abort answer Unavailable (the participant is "down" for phase two). */
     volatile boolean refusePhaseTwo;
+    /** prepare waits for this latch before answering (starts open). */
+    volatile java.util.concurrent.CountDownLatch prepareGate = new java.util.concurrent.CountDownLatch(0);
     private final RpcServer server;
 
     ScriptedParticipant() throws IOException {
@@ -49,8 +51,14 @@ final class ScriptedParticipant implements Participant.Iface, AutoCloseable {
     }
 
     @Override
-    public PrepareResponse prepare(PrepareRequest request) {
+    public PrepareResponse prepare(PrepareRequest request) throws Unavailable {
         calls.add(new Call("prepare", Wire.fromWire(request.getTxId())));
+        try {
+            prepareGate.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable("interrupted");
+        }
         PrepareResponse r = new PrepareResponse(vote);
         if (vote == Vote.NO) r.setReason(dev.pledge.wire.AbortReason.VALIDATION_FAILED).setMessage(noMessage);
         return r;
