@@ -1,7 +1,9 @@
 package dev.pledge.rpc;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import org.apache.thrift.transport.TTransportException;
 
 /**
@@ -58,14 +60,29 @@ final class ConnectionPool implements AutoCloseable {
         c.close();
     }
 
+    /**
+     * Closes every idle connection. Called after a transport failure: it usually means the peer
+     * restarted or dropped us, and then every pooled connection is dead too; retrying through
+     * them one by one would spend every attempt on corpses.
+     */
+    void clear() {
+        List<Connection> dead;
+        synchronized (this) {
+            dead = new ArrayList<>(idle);
+            idle.clear();
+        }
+        dead.forEach(Connection::close);
+    }
+
     synchronized int idleCount() {
         return idle.size();
     }
 
     @Override
-    public synchronized void close() {
-        closed = true;
-        Connection c;
-        while ((c = idle.pollFirst()) != null) c.close();
+    public void close() {
+        synchronized (this) {
+            closed = true;
+        }
+        clear();
     }
 }

@@ -130,6 +130,7 @@ public final class RpcClient implements AutoCloseable {
             return result;
         } catch (TException e) {
             reusable = Failures.leavesConnectionUsable(e);
+            if (Failures.isTransport(e)) pool.clear();
             throw e;
         } finally {
             if (reusable) pool.release(connection);
