@@ -2,13 +2,20 @@ package dev.pledge.rpc;
 
 import java.util.concurrent.TimeUnit;
 
-/** Monotonic time from {@link System#nanoTime()}, so wall-clock jumps never shorten a deadline. */
+/**
+ * Wall-clock milliseconds read once at start-up, then advanced by {@link System#nanoTime()}: a wall
+ * clock step never shortens a deadline or runs time backwards within the process, while values
+ * stay comparable across restarts (records persist them, e.g. END times for retention).
+ */
 enum SystemTimeSource implements TimeSource {
     INSTANCE;
 
+    private final long startWallMs = System.currentTimeMillis();
+    private final long startNanos = System.nanoTime();
+
     @Override
     public long nowMs() {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+        return startWallMs + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 
     @Override
