@@ -5,6 +5,7 @@ import dev.pledge.participant.protocol.CoreConfig;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClientConfig;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Everything a participant node needs, immutable and validated on construction.
@@ -12,6 +13,7 @@ import java.nio.file.Path;
  *
  * @param listen            host and port to serve on (port 0 = any free port)
  * @param coordinatorId     the coordinator this participant serves; transactions of another id are refused
+ * @param peers             other participants by id, asked for cooperative termination when the coordinator is away
  * @param lockWaitMaxMs     longest an older transaction waits for a lock before its branch aborts
  * @param outcomeRetentionMs how long OUTCOME records answer repeats and peers
  * @param inDoubtPollBaseMs first backoff step when asking the coordinator about an in-doubt branch
@@ -22,7 +24,7 @@ import java.nio.file.Path;
  * @param logQueueMax       bound on Outputs waiting for the group-commit writer (backpressure beyond it)
  */
 public record ParticipantConfig(String participantId, Endpoint listen, Path dataDir, Endpoint coordinator,
-                                String coordinatorId, long lockWaitMaxMs, long outcomeRetentionMs,
+                                String coordinatorId, Map<String, Endpoint> peers, long lockWaitMaxMs, long outcomeRetentionMs,
                                 long inDoubtPollBaseMs, long inDoubtPollMaxMs, long coordinatorCallMs,
                                 RpcClientConfig rpcClient, int maxWorkers, int eventQueueMax, int logQueueMax) {
 
@@ -33,6 +35,7 @@ public record ParticipantConfig(String participantId, Endpoint listen, Path data
         Check.notNull(dataDir, "dataDir");
         Check.notNull(coordinator, "coordinator");
         Check.argument(coordinatorId != null && !coordinatorId.isBlank(), "coordinatorId is required");
+        peers = Map.copyOf(Check.notNull(peers, "peers"));
         Check.argument(coordinatorCallMs > 0, "coordinatorCallMs must be > 0, was %s", coordinatorCallMs);
         Check.notNull(rpcClient, "rpcClient");
         Check.argument(maxWorkers >= 1 && maxWorkers <= 10_000, "maxWorkers must be in [1, 10000], was %s", maxWorkers);
@@ -43,7 +46,7 @@ public record ParticipantConfig(String participantId, Endpoint listen, Path data
 
     public static ParticipantConfig defaults(String participantId, Endpoint listen, Path dataDir, Endpoint coordinator) {
         CoreConfig c = CoreConfig.defaults(participantId);
-        return new ParticipantConfig(participantId, listen, dataDir, coordinator, "coord-1", c.lockWaitMaxMs(),
+        return new ParticipantConfig(participantId, listen, dataDir, coordinator, "coord-1", Map.of(), c.lockWaitMaxMs(),
                 c.outcomeRetentionMs(), c.inDoubtPollBaseMs(), c.inDoubtPollMaxMs(), 5_000,
                 RpcClientConfig.defaults(), 64, 10_000, 4_096);
     }
@@ -59,33 +62,39 @@ public record ParticipantConfig(String participantId, Endpoint listen, Path data
     }
 
     public ParticipantConfig withCoordinatorId(String v) {
-        return new ParticipantConfig(participantId, listen, dataDir, coordinator, v, lockWaitMaxMs, outcomeRetentionMs,
+        return new ParticipantConfig(participantId, listen, dataDir, coordinator, v, peers, lockWaitMaxMs, outcomeRetentionMs,
                 inDoubtPollBaseMs, inDoubtPollMaxMs, coordinatorCallMs, rpcClient, maxWorkers, eventQueueMax, logQueueMax);
     }
 
     public ParticipantConfig withLockWaitMaxMs(long v) {
-        return new ParticipantConfig(participantId, listen, dataDir, coordinator, coordinatorId, v, outcomeRetentionMs,
+        return new ParticipantConfig(participantId, listen, dataDir, coordinator, coordinatorId, peers, v, outcomeRetentionMs,
                 inDoubtPollBaseMs, inDoubtPollMaxMs, coordinatorCallMs, rpcClient, maxWorkers, eventQueueMax, logQueueMax);
     }
 
     public ParticipantConfig withOutcomeRetentionMs(long v) {
-        return new ParticipantConfig(participantId, listen, dataDir, coordinator, coordinatorId, lockWaitMaxMs, v,
+        return new ParticipantConfig(participantId, listen, dataDir, coordinator, coordinatorId, peers, lockWaitMaxMs, v,
                 inDoubtPollBaseMs, inDoubtPollMaxMs, coordinatorCallMs, rpcClient, maxWorkers, eventQueueMax, logQueueMax);
     }
 
     public ParticipantConfig withInDoubtPollMs(long baseMs, long maxMs) {
-        return new ParticipantConfig(participantId, listen, dataDir, coordinator, coordinatorId, lockWaitMaxMs,
+        return new ParticipantConfig(participantId, listen, dataDir, coordinator, coordinatorId, peers, lockWaitMaxMs,
                 outcomeRetentionMs, baseMs, maxMs, coordinatorCallMs, rpcClient, maxWorkers, eventQueueMax, logQueueMax);
     }
 
     public ParticipantConfig withRpcClient(RpcClientConfig v) {
-        return new ParticipantConfig(participantId, listen, dataDir, coordinator, coordinatorId, lockWaitMaxMs,
+        return new ParticipantConfig(participantId, listen, dataDir, coordinator, coordinatorId, peers, lockWaitMaxMs,
                 outcomeRetentionMs, inDoubtPollBaseMs, inDoubtPollMaxMs, coordinatorCallMs, v, maxWorkers,
                 eventQueueMax, logQueueMax);
     }
 
+    public ParticipantConfig withPeers(Map<String, Endpoint> v) {
+        return new ParticipantConfig(participantId, listen, dataDir, coordinator, coordinatorId, v, lockWaitMaxMs,
+                outcomeRetentionMs, inDoubtPollBaseMs, inDoubtPollMaxMs, coordinatorCallMs, rpcClient, maxWorkers,
+                eventQueueMax, logQueueMax);
+    }
+
     public ParticipantConfig withListen(Endpoint v) {
-        return new ParticipantConfig(participantId, v, dataDir, coordinator, coordinatorId, lockWaitMaxMs,
+        return new ParticipantConfig(participantId, v, dataDir, coordinator, coordinatorId, peers, lockWaitMaxMs,
                 outcomeRetentionMs, inDoubtPollBaseMs, inDoubtPollMaxMs, coordinatorCallMs, rpcClient, maxWorkers,
                 eventQueueMax, logQueueMax);
     }

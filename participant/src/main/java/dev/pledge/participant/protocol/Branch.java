@@ -41,6 +41,8 @@ final class Branch {
     long preparedIncarnation;
     int pollAttempt;
     String coordinatorView = "not asked yet";
+    /** What each peer said when last asked (cooperative termination), for operators. */
+    final Map<String, String> peerViews = new LinkedHashMap<>();
     /** The coordinator said FORGOTTEN: the outcome is lost, only an operator can move this branch. */
     boolean forgotten;
 

@@ -16,7 +16,7 @@ public final class CoreView {
 
     /** A PREPARED branch waiting for its decision. */
     public record InDoubt(TxId txId, long preparedAtMs, List<String> participants, String coordinatorId,
-                          String coordinatorView, boolean forgotten) {}
+                          String coordinatorView, boolean forgotten, Map<String, String> peerViews) {}
 
     private final ParticipantCore core;
 
@@ -63,7 +63,8 @@ public final class CoreView {
         List<InDoubt> out = new ArrayList<>();
         for (Branch b : core.branches.values()) {
             if (b.phase != Branch.Phase.PREPARED) continue;
-            out.add(new InDoubt(b.txId, b.preparedAtMs, b.participants, b.coordinatorId, b.coordinatorView, b.forgotten));
+            out.add(new InDoubt(b.txId, b.preparedAtMs, b.participants, b.coordinatorId, b.coordinatorView, b.forgotten,
+                    Map.copyOf(b.peerViews)));
         }
         out.sort(Comparator.comparing(InDoubt::txId));
         return out;

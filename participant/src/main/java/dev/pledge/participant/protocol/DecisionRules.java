@@ -193,7 +193,8 @@ final class DecisionRules {
                 b.forgotten = true;
                 core.counters.forgottenAlarms++;
                 out.alarm(core.line(b.txId, "PREPARED", "PREPARED",
-                        "coordinator answered FORGOTTEN; branch stays blocked until an operator resolves it"));
+                        "coordinator answered FORGOTTEN; branch stays blocked until a peer or an operator resolves it"));
+                askPeers(b, out);
             }
             case ACTIVE, PREPARING -> pollAgain(b, out);
         }
@@ -204,6 +205,25 @@ final class DecisionRules {
         if (b == null || b.phase != Branch.Phase.PREPARED || b.forgotten) return;
         b.coordinatorView = "unreachable: " + e.error();
         pollAgain(b, out);
+        askPeers(b, out);
+    }
+
+    /** Cooperative termination: a peer that committed or aborted (or had not voted) decides for us. */
+    private void askPeers(Branch b, Outputs.Builder out) {
+        for (String peer : b.participants) {
+            if (!peer.equals(core.config.participantId())) out.message(new Message.AskPeer(b.txId, peer));
+        }
+    }
+
+    void peerReplied(Event.PeerReplied e, Outputs.Builder out) {
+        Branch b = core.branches.get(e.txId());
+        if (b == null || b.phase != Branch.Phase.PREPARED) return;
+        b.peerViews.put(e.peerId(), e.state() == null ? "error: " + e.error() : e.state().name());
+        if (e.state() == BranchState.COMMITTED || e.state() == BranchState.HEURISTIC_COMMITTED) {
+            commitPrepared(b, "peer " + e.peerId() + " reports COMMITTED (cooperative termination)", e.nowMs(), out);
+        } else if (e.state() == BranchState.ABORTED || e.state() == BranchState.HEURISTIC_ABORTED) {
+            abortPrepared(b, "peer " + e.peerId() + " reports ABORTED (cooperative termination)", e.nowMs(), out);
+        }
     }
 
     void poll(Timer.InDoubtPoll t, Outputs.Builder out) {

@@ -1,6 +1,7 @@
 package dev.pledge.participant.protocol;
 
 import dev.pledge.core.AbortReason;
+import dev.pledge.core.BranchState;
 import dev.pledge.core.Check;
 import dev.pledge.core.TxId;
 import dev.pledge.core.TxState;
@@ -67,6 +68,9 @@ public sealed interface Event {
 
     /** {@link Message.AskCoordinatorStatus} failed (unreachable, timed out); poll again later. */
     record CoordinatorUnreachable(long nowMs, TxId txId, String error) implements Event {}
+
+    /** A peer's answer to {@link Message.AskPeer}: its branch state, or {@code state == null} and an error. */
+    record PeerReplied(long nowMs, TxId txId, String peerId, BranchState state, String error) implements Event {}
 
     record TimerFired(long nowMs, Timer timer) implements Event {}
 }

@@ -10,4 +10,7 @@ public sealed interface Message {
 
     /** An in-doubt branch asks for the decision. Answered by {@link Event.CoordinatorStatus} or {@link Event.CoordinatorUnreachable}. */
     record AskCoordinatorStatus(TxId txId) implements Message {}
+
+    /** Cooperative termination: the coordinator is unreachable, so ask a peer. Answered by {@link Event.PeerReplied}. */
+    record AskPeer(TxId txId, String peerId) implements Message {}
 }

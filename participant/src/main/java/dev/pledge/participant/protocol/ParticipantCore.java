@@ -69,6 +69,7 @@ public final class ParticipantCore {
         else if (e instanceof Event.PeerState p) decisionRules.peerState(p, out);
         else if (e instanceof Event.CoordinatorStatus s) decisionRules.coordinatorStatus(s, out);
         else if (e instanceof Event.CoordinatorUnreachable u) decisionRules.coordinatorUnreachable(u, out);
+        else if (e instanceof Event.PeerReplied p) decisionRules.peerReplied(p, out);
         else if (e instanceof Event.TimerFired t) timerFired(t, out);
         else throw new IllegalStateException("unhandled event " + e);
         return out.build();

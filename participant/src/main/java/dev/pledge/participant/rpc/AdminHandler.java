@@ -1,5 +1,6 @@
 package dev.pledge.participant.rpc;
 
+import dev.pledge.core.BranchState;
 import dev.pledge.participant.protocol.CoreView;
 import dev.pledge.participant.runtime.CoreGateway;
 import dev.pledge.rpc.Wire;
@@ -7,6 +8,7 @@ import dev.pledge.wire.Admin;
 import dev.pledge.wire.InDoubtBranch;
 import dev.pledge.wire.InDoubtRequest;
 import dev.pledge.wire.NotAllowed;
+import dev.pledge.wire.PeerView;
 import dev.pledge.wire.ResolveRequest;
 import dev.pledge.wire.ResolveResponse;
 import dev.pledge.wire.StatsResponse;
@@ -40,12 +42,24 @@ public final class AdminHandler implements Admin.Iface {
         long now = clockMs.getAsLong();
         List<InDoubtBranch> out = new ArrayList<>(inDoubt.size());
         for (CoreView.InDoubt d : inDoubt) {
+            List<PeerView> peers = new ArrayList<>();
+            for (Map.Entry<String, String> p : d.peerViews().entrySet()) peers.add(peerView(p.getKey(), p.getValue()));
             InDoubtBranch b = new InDoubtBranch(Wire.toWire(d.txId()), Math.max(0, now - d.preparedAtMs()),
-                    new ArrayList<>(d.participants()), new ArrayList<>());
+                    new ArrayList<>(d.participants()), peers);
             b.setCoordinatorView(d.forgotten() ? "FORGOTTEN (needs an operator)" : d.coordinatorView());
             out.add(b);
         }
         return out;
+    }
+
+    /** The core keeps a peer's answer as a state name or "error: ..."; the wire wants a state plus an optional error. */
+    private static PeerView peerView(String peerId, String view) {
+        for (BranchState s : BranchState.values()) {
+            if (s.name().equals(view)) return new PeerView(peerId, Wire.toWire(s));
+        }
+        PeerView v = new PeerView(peerId, dev.pledge.wire.BranchState.UNKNOWN);
+        v.setError(view);
+        return v;
     }
 
     @Override

@@ -51,6 +51,7 @@ public final class NodeRuntime implements AutoCloseable {
     private final GroupCommitWriter writer;
     private final ScheduledExecutorService timers;
     private final CoordinatorLink link;
+    private final PeerLink peerLink;
     private final EventLoop loop;
     private final CoreGateway gateway;
     private final BranchExecutor executor;
@@ -69,12 +70,14 @@ public final class NodeRuntime implements AutoCloseable {
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "participant-" + id + "-timers"));
         this.link = new CoordinatorLink(id, new RpcClient(config.coordinator(), config.rpcClient()),
                 config.coordinatorCallMs(), clockMs);
+        this.peerLink = new PeerLink(id, config.peers(), config.rpcClient(), config.coordinatorCallMs());
         Effects effects = new Effects();
         this.loop = new EventLoop("participant-" + id + "-core", core, writer, timers, effects, clockMs,
                 config.eventQueueMax(), this::fatal);
         this.gateway = new CoreGateway(loop);
         this.executor = new BranchExecutor(gateway, store, config.coordinatorId(), clockMs);
         link.attach(loop);
+        peerLink.attach(loop);
     }
 
     /** Recovers, syncs a new incarnation, then serves the protocol, Kv, Admin and the app's services on one port. */
@@ -169,6 +172,7 @@ public final class NodeRuntime implements AutoCloseable {
         loop.close();
         timers.shutdownNow();
         link.close();
+        peerLink.close();
         writer.close();
         store.close();
     }
@@ -181,7 +185,8 @@ public final class NodeRuntime implements AutoCloseable {
 
         @Override
         public void send(Message message) {
-            link.send(message);
+            if (message instanceof Message.AskPeer p) peerLink.ask(p);
+            else link.send(message);
         }
 
         @Override

@@ -4,6 +4,8 @@ import dev.pledge.participant.ParticipantNode;
 import dev.pledge.participant.config.ParticipantConfig;
 import dev.pledge.rpc.Endpoint;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -33,6 +35,9 @@ public final class ParticipantMain implements Callable<Integer> {
     @Option(names = "--coordinator-id", defaultValue = "coord-1", description = "the coordinator's node id")
     String coordinatorId;
 
+    @Option(names = "--peer", description = "another participant, id=host:port (repeatable); asked when the coordinator is away")
+    Map<String, String> peers = new LinkedHashMap<>();
+
     @Option(names = "--lock-wait-max-ms", defaultValue = "2000", description = "longest wait for a lock")
     long lockWaitMaxMs;
 
@@ -51,7 +56,8 @@ public final class ParticipantMain implements Callable<Integer> {
                 .withCoordinatorId(coordinatorId)
                 .withLockWaitMaxMs(lockWaitMaxMs)
                 .withOutcomeRetentionMs(outcomeRetentionMs)
-                .withInDoubtPollMs(pollBaseMs, pollMaxMs);
+                .withInDoubtPollMs(pollBaseMs, pollMaxMs)
+                .withPeers(peerEndpoints());
         ParticipantNode node = new ParticipantNode(config).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -63,6 +69,12 @@ public final class ParticipantMain implements Callable<Integer> {
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    private Map<String, Endpoint> peerEndpoints() {
+        Map<String, Endpoint> out = new LinkedHashMap<>();
+        peers.forEach((peerId, address) -> out.put(peerId, Endpoint.parse(address)));
+        return out;
     }
 
     public static void main(String[] args) {

@@ -1,0 +1,64 @@
+package dev.pledge.participant.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pledge.core.BranchState;
+import dev.pledge.core.TxId;
+import dev.pledge.core.TxState;
+import org.junit.jupiter.api.Test;
+
+/** DESIGN.md: a prepared participant that cannot reach the coordinator asks its peers. */
+class CooperativeTerminationTest {
+    private final CoreHarness h = new CoreHarness();
+    private final TxId t1 = CoreHarness.tx(1);
+
+    private void preparedAndCoordinatorUnreachable() {
+        h.put(t1, "k", "v");
+        h.prepare(t1);
+        h.step(new Event.CoordinatorUnreachable(h.nowMs, t1, "connection refused"));
+    }
+
+    @Test
+    void anUnreachableCoordinatorMakesAPreparedBranchAskItsPeers() {
+        preparedAndCoordinatorUnreachable();
+        assertThat(h.last.messages()).containsExactly(new Message.AskPeer(t1, "student-a"));
+        assertThat(h.last.timers()).extracting(Timer.Request::timer).containsExactly(new Timer.InDoubtPoll(t1, 1));
+    }
+
+    @Test
+    void aPeerThatCommittedDecidesCommit() {
+        preparedAndCoordinatorUnreachable();
+        h.step(new Event.PeerReplied(h.nowMs, t1, "student-a", BranchState.COMMITTED, null));
+        assertThat(h.last.records()).hasSize(1).first().isInstanceOf(Record.Applied.class);
+        assertThat(h.last.mustSync()).isTrue();
+        assertThat(h.core.view().branchState(t1)).isEqualTo(BranchState.COMMITTED);
+    }
+
+    @Test
+    void aPeerThatAbortedDecidesAbort() {
+        preparedAndCoordinatorUnreachable();
+        h.step(new Event.PeerReplied(h.nowMs, t1, "student-a", BranchState.ABORTED, null));
+        assertThat(h.core.view().branchState(t1)).isEqualTo(BranchState.ABORTED);
+        assertThat(h.core.view().lockedKeys()).isEmpty();
+    }
+
+    @Test
+    void aPreparedOrUnreachablePeerLeavesTheBranchBlocked() {
+        preparedAndCoordinatorUnreachable();
+        h.step(new Event.PeerReplied(h.nowMs, t1, "student-a", BranchState.PREPARED, null));
+        h.step(new Event.PeerReplied(h.nowMs, t1, "student-a", null, "timed out"));
+        assertThat(h.core.view().branchState(t1)).isEqualTo(BranchState.PREPARED);
+        assertThat(h.core.view().inDoubt()).singleElement()
+                .satisfies(d -> assertThat(d.peerViews()).containsEntry("student-a", "error: timed out"));
+    }
+
+    @Test
+    void aForgottenBranchStillAsksItsPeers() {
+        h.put(t1, "k", "v");
+        h.prepare(t1);
+        h.status(t1, TxState.FORGOTTEN);
+        assertThat(h.last.messages()).containsExactly(new Message.AskPeer(t1, "student-a"));
+        h.step(new Event.PeerReplied(h.nowMs, t1, "student-a", BranchState.COMMITTED, null));
+        assertThat(h.core.view().branchState(t1)).isEqualTo(BranchState.COMMITTED);
+    }
+}
