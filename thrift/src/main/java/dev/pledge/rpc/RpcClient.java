@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RpcClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RpcClient.class);
+    /** Longer deadlines are clamped to this (a day), which also keeps the arithmetic from overflowing. */
+    static final long DEADLINE_MAX_MS = 24L * 3600 * 1000;
 
     private final Endpoint endpoint;
     private final RpcClientConfig config;
@@ -54,7 +56,7 @@ public final class RpcClient implements AutoCloseable {
         Check.notNull(serviceName, "serviceName");
         Check.notNull(factory, "factory");
         Check.notNull(call, "call");
-        long deadlineAtMs = time.nowMs() + Math.max(0, deadlineMs);
+        long deadlineAtMs = time.nowMs() + Math.min(Math.max(0, deadlineMs), DEADLINE_MAX_MS);
         budget.recordCall(time.nowMs());
         TException last = null;
         for (int attempt = 0; ; attempt++) {
