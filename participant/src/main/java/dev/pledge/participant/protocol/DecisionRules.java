@@ -196,7 +196,7 @@ final class DecisionRules {
                         "coordinator answered FORGOTTEN; branch stays blocked until a peer or an operator resolves it"));
                 askPeers(b, out);
             }
-            case ACTIVE, PREPARING -> pollAgain(b, out);
+            case ACTIVE, PREPARING -> { } // undecided: the poll timer chain asks again
         }
     }
 
@@ -204,7 +204,6 @@ final class DecisionRules {
         Branch b = core.branches.get(e.txId());
         if (b == null || b.phase != Branch.Phase.PREPARED || b.forgotten) return;
         b.coordinatorView = "unreachable: " + e.error();
-        pollAgain(b, out);
         askPeers(b, out);
     }
 
@@ -230,9 +229,7 @@ final class DecisionRules {
         Branch b = core.branches.get(t.txId());
         if (b == null || b.phase != Branch.Phase.PREPARED || b.forgotten || t.attempt() != b.pollAttempt) return;
         out.message(new Message.AskCoordinatorStatus(b.txId));
-    }
-
-    private void pollAgain(Branch b, Outputs.Builder out) {
+        // The next poll is set now, not on the answer, so a lost answer cannot stop the polling (I6).
         b.pollAttempt++;
         out.timer(new Timer.InDoubtPoll(b.txId, b.pollAttempt), core.backoff.delayMs(b.pollAttempt));
     }

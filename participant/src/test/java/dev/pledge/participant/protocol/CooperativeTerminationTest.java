@@ -22,7 +22,6 @@ class CooperativeTerminationTest {
     void anUnreachableCoordinatorMakesAPreparedBranchAskItsPeers() {
         preparedAndCoordinatorUnreachable();
         assertThat(h.last.messages()).containsExactly(new Message.AskPeer(t1, "student-a"));
-        assertThat(h.last.timers()).extracting(Timer.Request::timer).containsExactly(new Timer.InDoubtPoll(t1, 1));
     }
 
     @Test

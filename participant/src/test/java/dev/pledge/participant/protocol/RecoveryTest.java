@@ -47,12 +47,25 @@ class RecoveryTest {
         before.prepare(t1);
         CoreHarness after = before.restarted();
         after.fire(after.lastTimer(Timer.InDoubtPoll.class));
-        after.status(t1, TxState.PREPARING);
         assertThat(after.last.timers()).extracting(Timer.Request::timer).containsExactly(new Timer.InDoubtPoll(t1, 1));
+        after.status(t1, TxState.PREPARING);
+        assertThat(after.core.view().branchState(t1)).isEqualTo(BranchState.PREPARED);
         after.status(t1, TxState.COMMITTED);
         assertThat(after.last.records()).hasSize(1).first().isInstanceOf(Record.Applied.class);
         assertThat(after.core.view().branchState(t1)).isEqualTo(BranchState.COMMITTED);
         assertThat(after.core.view().lockedKeys()).isEmpty();
+    }
+
+    @Test
+    void inDoubtPollingGoesOnWhenAnAnswerIsLost() {
+        CoreHarness before = new CoreHarness();
+        before.put(t1, "k", "v");
+        before.prepare(t1);
+        CoreHarness after = before.restarted();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            after.fire(after.lastTimer(Timer.InDoubtPoll.class));
+            assertThat(after.last.messages()).containsExactly(new Message.AskCoordinatorStatus(t1));
+        }
     }
 
     @Test
