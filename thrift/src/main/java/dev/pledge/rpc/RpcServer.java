@@ -16,7 +16,6 @@ import org.apache.thrift.server.TServer;
 import org.apache.thrift.server.TThreadPoolServer;
 import org.apache.thrift.transport.TServerSocket;
 import org.apache.thrift.transport.TTransportException;
-import org.apache.thrift.transport.layered.TFramedTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +60,7 @@ public final class RpcServer implements AutoCloseable {
         ConnectionTracker connections = new ConnectionTracker();
         TThreadPoolServer.Args args = new TThreadPoolServer.Args(serverSocket)
                 .processor(new GuardedProcessor(processor, connections))
-                .transportFactory(new TFramedTransport.Factory(config.maxFrameBytes()))
+                .transportFactory(new LimitedFramedTransportFactory(config.maxFrameBytes()))
                 .protocolFactory(new TBinaryProtocol.Factory(true, true,
                         config.maxFrameBytes(), config.maxFrameBytes()))
                 .executorService(workers);
