@@ -1,0 +1,280 @@
+package dev.pledge.sim;
+
+import dev.pledge.core.BranchState;
+import dev.pledge.core.TxId;
+import dev.pledge.core.TxState;
+import dev.pledge.core.Vote;
+import dev.pledge.coordinator.protocol.Message;
+import dev.pledge.coordinator.protocol.Record;
+import dev.pledge.coordinator.protocol.Reply;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The safety invariants of DESIGN.md, checked by name after every step from what the nodes said
+ * (answers and messages as they leave), what reached their disks, and their cores' read-only views.
+ */
+final class Checker {
+    private final World w;
+    private final History h = new History();
+
+    Checker(World w) {
+        this.w = w;
+    }
+
+    History history() {
+        return h;
+    }
+
+    private static void fail(String invariant, String detail) {
+        throw new InvariantViolation(invariant, detail);
+    }
+
+    // ---- hooks ----
+
+    /** A message leaves a node (before the network decides its fate). */
+    void onSend(Packet p) {
+        if (p.response()) return;
+        Object m = p.payload();
+        if (m instanceof Message.Prepare pr) {
+            h.participants.putIfAbsent(pr.txId(), new TreeSet<>(pr.participants()));
+        } else if (m instanceof Message.CommitOnePhase c) {
+            h.participants.putIfAbsent(c.txId(), new TreeSet<>(List.of(c.participantId())));
+            h.onePhase.add(c.txId());
+        } else if (m instanceof Message.Commit c) {
+            told(c.txId(), TxState.COMMITTED, "commit message to " + c.participantId());
+        } else if (m instanceof Message.Abort a) {
+            told(a.txId(), TxState.ABORTED, "abort message to " + a.participantId());
+        }
+    }
+
+    /** A node answers a request; {@code request} is what it answers. */
+    void onAnswer(String node, Object request, Object answer) {
+        if (node.equals(World.COORDINATOR)) {
+            coordinatorAnswered(request, answer);
+        } else {
+            participantAnswered(node, request, answer);
+        }
+    }
+
+    private void coordinatorAnswered(Object request, Object answer) {
+        TxId tx = txOf(request);
+        TxState state = null;
+        if (answer instanceof Reply.OutcomeReply o) state = o.state();
+        else if (answer instanceof Reply.StatusReply s) state = s.state();
+        else if (answer instanceof Reply.ErrorReply e && e.kind() == Reply.ErrorKind.NOT_ALLOWED) state = e.state();
+        if (tx == null || state == null) return;
+        if (state == TxState.ABORTED && h.committedEver.contains(tx)) {
+            fail("I5", "coordinator answered ABORTED for committed " + tx + " (" + answer + " to " + request + ")");
+        }
+        if (state == TxState.COMMITTED || state == TxState.ABORTED) told(tx, state, "answer " + answer);
+    }
+
+    private static TxId txOf(Object request) {
+        if (request instanceof ClientCall.Commit c) return c.txId();
+        if (request instanceof ClientCall.Abort a) return a.txId();
+        if (request instanceof ClientCall.Status s) return s.txId();
+        if (request instanceof dev.pledge.participant.protocol.Message.AskCoordinatorStatus a) return a.txId();
+        if (request instanceof dev.pledge.participant.protocol.Message.Enlist e) return e.txId();
+        return null;
+    }
+
+    private void participantAnswered(String node, Object request, Object answer) {
+        if (request instanceof Message.Prepare pr && answer instanceof dev.pledge.participant.protocol.Reply.Voted v) {
+            h.votes.computeIfAbsent(pr.txId(), k -> new TreeMap<>()).merge(node, v.vote().name(),
+                    (a, b) -> a.equals(b) ? a : a + "," + b);
+            if (v.vote() == Vote.YES) {
+                ParticipantDiskState d = w.participants().get(node).disk().durable();
+                boolean committed = d.outcome(pr.txId()) == dev.pledge.participant.protocol.Record.Final.COMMITTED;
+                if (!h.preparedDurable.contains(node + "/" + pr.txId()) && !committed) {
+                    fail("I4", node + " voted YES for " + pr.txId() + " before PREPARED was durable");
+                }
+                h.yes.add(node + "/" + pr.txId());
+            }
+        }
+        if (request instanceof Message.CommitOnePhase || request instanceof Message.AskBranch) {
+            BranchState s = answer instanceof dev.pledge.participant.protocol.Reply.Acked a ? a.state()
+                    : answer instanceof dev.pledge.participant.protocol.Reply.PeerAnswer p ? p.state() : null;
+            TxId tx = ((Message) request).txId();
+            if (s == BranchState.COMMITTED) told(tx, TxState.COMMITTED, node + " one-phase answer");
+            if (s == BranchState.ABORTED) told(tx, TxState.ABORTED, node + " one-phase answer");
+        }
+    }
+
+    /** I2: the first decision anyone is told is the only one anyone is ever told. */
+    private void told(TxId tx, TxState state, String how) {
+        TxState first = h.told.putIfAbsent(tx, state);
+        if (first != null && first != state) {
+            fail("I2", tx + " was told " + first + " and later " + state + " (" + how + ")");
+        }
+    }
+
+    /** The coordinator's core emitted records (checked at the step, before they are written). */
+    void onCoordinatorRecords(List<Record> records) {
+        for (Record r : records) {
+            if (r instanceof Record.OnePhase o) h.onePhase.add(o.txId());
+            if (!(r instanceof Record.Commit c) || h.onePhase.contains(c.txId())) continue;
+            Map<String, String> votes = h.votes.getOrDefault(c.txId(), new TreeMap<>());
+            for (String p : c.participants()) {
+                String v = votes.get(p);
+                if (v == null || !(v.equals("YES") || v.equals("READ_ONLY"))) {
+                    fail("I3", "COMMIT of " + c.txId() + " but " + p + " voted " + v + " (votes " + votes + ")");
+                }
+            }
+        }
+    }
+
+    /** Records reached a node's disk (written; synced if any needed it). */
+    void onWritten(String node, List<Object> records, boolean synced) {
+        for (Object r : records) {
+            if (synced && r instanceof dev.pledge.participant.protocol.Record.Prepared p) {
+                h.preparedDurable.add(node + "/" + p.txId());
+            }
+            if (r instanceof Record.Commit c) h.committedEver.add(c.txId());
+            if (r instanceof dev.pledge.participant.protocol.Record.Prepared p) {
+                h.writers.computeIfAbsent(p.txId(), k -> new TreeSet<>()).add(node);
+            }
+            if (r instanceof dev.pledge.participant.protocol.Record.Applied a) {
+                h.committedEver.add(a.txId());
+                if (!a.writes().isEmpty()) {
+                    h.writers.computeIfAbsent(a.txId(), k -> new TreeSet<>()).add(node);
+                    h.applied.computeIfAbsent(a.txId(), k -> new TreeSet<>()).add(node);
+                    h.dataChanged = true;
+                }
+            }
+        }
+    }
+
+    /** I7: the handler of (tx, opSeq) wrote at most once per branch. */
+    void onOpApplied(String node, long incarnation, ClientCall.Op op) {
+        String key = node + "#" + incarnation + "/" + op.txId() + "/" + op.opSeq();
+        if (!h.opsApplied.add(key)) fail("I7", "operation " + op + " applied twice at " + node + " incarnation " + incarnation);
+    }
+
+    void onClientOutcome(String client, TxId tx, String outcome, Long auditSum) {
+        h.clientOutcomes.put(tx, outcome);
+        switch (outcome) {
+            case "COMMITTED" -> w.stats().committed++;
+            case "ABORTED" -> w.stats().aborted++;
+            case "IN_DOUBT" -> w.stats().inDoubt++;
+            default -> { }
+        }
+        if (auditSum != null && outcome.equals("COMMITTED") && auditSum != w.bank().total()) {
+            fail("APP", "audit " + tx + " by " + client + " read a total of " + auditSum + ", expected " + w.bank().total());
+        }
+    }
+
+    // ---- after every step ----
+
+    void afterStep() {
+        for (Map.Entry<TxId, TreeSet<String>> e : h.participants.entrySet()) checkBranches(e.getKey(), e.getValue());
+        if (h.dataChanged && noPartialCommit()) {
+            h.dataChanged = false;
+            long sum = committedSum();
+            if (sum != w.bank().total()) fail("APP", "committed balances sum to " + sum + ", expected " + w.bank().total());
+        }
+    }
+
+    private void checkBranches(TxId tx, Set<String> members) {
+        for (String p : members) {
+            ParticipantNode node = w.participants().get(p);
+            // A commit counts once durable: an in-memory commit lost in a crash was never applied or told.
+            if (node.disk().durable().outcome(tx) == dev.pledge.participant.protocol.Record.Final.COMMITTED) {
+                h.sawCommitted.computeIfAbsent(tx, k -> new TreeSet<>()).add(p);
+            }
+            if (!node.up) continue;
+            if (node.view().branchState(tx) == BranchState.ABORTED) {
+                h.sawAborted.computeIfAbsent(tx, k -> new TreeSet<>()).add(p);
+                if (h.yes.contains(p + "/" + tx) && h.told.get(tx) != TxState.ABORTED) {
+                    fail("I4", p + " voted YES for " + tx + " and then aborted with no ABORT decision told");
+                }
+            }
+        }
+        Set<String> c = h.sawCommitted.get(tx);
+        Set<String> a = h.sawAborted.get(tx);
+        if (c != null && a != null) fail("I1", tx + " committed at " + c + " and aborted at " + a);
+    }
+
+    private boolean noPartialCommit() {
+        for (Map.Entry<TxId, TreeSet<String>> e : h.applied.entrySet()) {
+            Set<String> writers = h.writers.getOrDefault(e.getKey(), new TreeSet<>());
+            if (!e.getValue().containsAll(writers)) return false;
+        }
+        return true;
+    }
+
+    long committedSum() {
+        long sum = 0;
+        for (ParticipantNode p : w.participants().values()) sum += p.disk().current().sum();
+        return sum;
+    }
+
+    // ---- at quiescence ----
+
+    /** I6 and the final application checks, once everything is healed and quiet. */
+    List<String> livenessProblems() {
+        List<String> problems = new ArrayList<>();
+        for (ParticipantNode p : w.participants().values()) {
+            var v = p.view();
+            if (v.liveBranches() != 0) problems.add(p.id + " still has " + v.liveBranches() + " live branches");
+            if (!v.lockedKeys().isEmpty()) problems.add(p.id + " still holds locks on " + v.lockedKeys());
+            if (!v.inDoubt().isEmpty()) problems.add(p.id + " still has branches in doubt: " + v.inDoubt());
+        }
+        var core = w.coordinatorCore();
+        if (core != null && !core.pendingDelivery().isEmpty()) {
+            problems.add("coordinator still owes deliveries for " + core.pendingDelivery());
+        }
+        return problems;
+    }
+
+    void checkFinal() {
+        List<String> problems = livenessProblems();
+        if (!problems.isEmpty()) fail("I6", String.join("; ", problems));
+        long sum = committedSum();
+        if (sum != w.bank().total()) fail("APP", "final balances sum to " + sum + ", expected " + w.bank().total());
+        for (Map.Entry<TxId, String> e : h.clientOutcomes.entrySet()) {
+            TxId tx = e.getKey();
+            Set<String> writers = h.writers.getOrDefault(tx, new TreeSet<>());
+            Set<String> applied = h.applied.getOrDefault(tx, new TreeSet<>());
+            if (e.getValue().equals("COMMITTED") && !applied.containsAll(writers)) {
+                fail("I1", "client saw " + tx + " COMMITTED but only " + applied + " of writers " + writers + " applied");
+            }
+            if (e.getValue().equals("ABORTED") && !applied.isEmpty()) {
+                fail("I2", "client saw " + tx + " ABORTED but " + applied + " applied it");
+            }
+        }
+    }
+
+    String describe() {
+        return h.describe();
+    }
+
+    /** What the checker has learned so far; monotone, so it is part of a state's identity. */
+    static final class History {
+        final TreeMap<TxId, TreeSet<String>> participants = new TreeMap<>();
+        final TreeSet<TxId> onePhase = new TreeSet<>();
+        final TreeMap<TxId, TxState> told = new TreeMap<>();
+        final TreeMap<TxId, TreeMap<String, String>> votes = new TreeMap<>();
+        final TreeSet<String> yes = new TreeSet<>();
+        /** "node/tx" whose PREPARED reached the disk in a synced write. */
+        final TreeSet<String> preparedDurable = new TreeSet<>();
+        final TreeSet<TxId> committedEver = new TreeSet<>();
+        final TreeMap<TxId, TreeSet<String>> writers = new TreeMap<>();
+        final TreeMap<TxId, TreeSet<String>> applied = new TreeMap<>();
+        final TreeMap<TxId, TreeSet<String>> sawCommitted = new TreeMap<>();
+        final TreeMap<TxId, TreeSet<String>> sawAborted = new TreeMap<>();
+        final TreeSet<String> opsApplied = new TreeSet<>();
+        final TreeMap<TxId, String> clientOutcomes = new TreeMap<>();
+        boolean dataChanged;
+
+        String describe() {
+            return "told=" + told + " votes=" + votes + " committed=" + committedEver + " applied=" + applied
+                    + " sawC=" + sawCommitted + " sawA=" + sawAborted + " ops=" + opsApplied.size()
+                    + " client=" + clientOutcomes;
+        }
+    }
+}

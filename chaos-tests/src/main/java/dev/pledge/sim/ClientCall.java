@@ -1,0 +1,29 @@
+package dev.pledge.sim;
+
+import dev.pledge.core.AbortReason;
+import dev.pledge.core.TxId;
+
+/** What simulated clients send: coordinator API calls, and participant operations with their opSeq. */
+sealed interface ClientCall {
+    record Begin(long txTimeoutMs) implements ClientCall {}
+
+    record Commit(TxId txId) implements ClientCall {}
+
+    record Abort(TxId txId) implements ClientCall {}
+
+    record Status(TxId txId) implements ClientCall {}
+
+    /** Read {@code key} and, unless {@code read}, add {@code delta} to it: one operation, applied once. */
+    record Op(TxId txId, long opSeq, String key, long delta, boolean read) implements ClientCall {}
+
+    /** The participant application's answer to an {@link Op}. */
+    record OpResult(boolean ok, long value, AbortReason reason, String error) {
+        static OpResult ok(long value) {
+            return new OpResult(true, value, null, null);
+        }
+
+        static OpResult failed(AbortReason reason, String error) {
+            return new OpResult(false, 0, reason, error);
+        }
+    }
+}

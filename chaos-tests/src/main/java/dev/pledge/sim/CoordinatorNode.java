@@ -1,0 +1,160 @@
+package dev.pledge.sim;
+
+import dev.pledge.coordinator.protocol.CoordinatorCore;
+import dev.pledge.coordinator.protocol.CoreConfig;
+import dev.pledge.coordinator.protocol.Event;
+import dev.pledge.coordinator.protocol.Message;
+import dev.pledge.coordinator.protocol.Outputs;
+import dev.pledge.coordinator.protocol.Record;
+import dev.pledge.coordinator.protocol.Reply;
+import dev.pledge.coordinator.protocol.Timer;
+import dev.pledge.core.BranchState;
+import dev.pledge.core.TxState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The coordinator: the real {@link CoordinatorCore}, recovered from its simulated decision log and
+ * driven the way CoordinatorRuntime drives it. Each message becomes an RPC call whose answer, or
+ * final failure after the RPC layer's retries, comes back as the event ParticipantSender posts.
+ */
+final class CoordinatorNode extends SimNode {
+    private final CoreConfig config;
+    private final SimDisk<CoordinatorDiskState> disk = new SimDisk<>(CoordinatorDiskState::new);
+    private CoordinatorCore core;
+
+    CoordinatorNode(CoreConfig config) {
+        super(config.nodeId());
+        this.config = config;
+    }
+
+    @Override
+    SimDisk<CoordinatorDiskState> disk() {
+        return disk;
+    }
+
+    CoordinatorCore core() {
+        return core;
+    }
+
+    @Override
+    void boot(World w) {
+        CoordinatorCore.Recovery r = CoordinatorCore.recover(config, disk.durable().readAll(), w.nowMs(),
+                new Random(w.coreSeed(id, life)));
+        core = r.core();
+        noteEvent("recover " + disk.durable().describe());
+        execute(w, "recover", r.startup());
+    }
+
+    @Override
+    void dropCore() {
+        core = null;
+    }
+
+    void step(World w, Event e) {
+        noteEvent(e);
+        execute(w, e.toString(), core.step(e));
+    }
+
+    private void execute(World w, String cause, Outputs o) {
+        if (!o.records().isEmpty() || !o.messages().isEmpty() || !o.replies().isEmpty()) w.trace(id + " " + cause + "\n            -> records=" + o.records() + (o.mustSync() ? " SYNC" : "")
+                + " msgs=" + o.messages() + " replies=" + o.replies());
+        w.checker().onCoordinatorRecords(o.records());
+        List<WriterQueue.Effect> effects = new ArrayList<>();
+        for (Message m : o.messages()) {
+            effects.add(new WriterQueue.Effect("send " + m, () -> call(w, m)));
+        }
+        for (Reply r : o.replies()) effects.add(respond(w, r.replyToken(), mutate(w, r.value())));
+        for (Timer.Request t : o.timers()) {
+            w.schedule(new Item.TimerFire(Math.max(w.nowMs(), t.fireAtMs()), id, life, t.timer()));
+        }
+        boolean commitEarly = w.config().has(Mutation.COMMIT_RELEASED_BEFORE_SYNC) && o.mustSync()
+                && o.records().stream().anyMatch(r -> r instanceof Record.Commit);
+        if (commitEarly) {
+            effects.forEach(e -> e.action().run());
+            effects.clear();
+        }
+        release(w, o.records(), o.mustSync(), effects);
+    }
+
+    private Reply.Value mutate(World w, Reply.Value v) {
+        if (!w.config().has(Mutation.FORGOTTEN_ANSWERED_ABORTED)) return v;
+        if (v instanceof Reply.OutcomeReply o && o.state() == TxState.FORGOTTEN) {
+            return new Reply.OutcomeReply(TxState.ABORTED, dev.pledge.core.AbortReason.PRESUMED_ABORT, "mutated");
+        }
+        if (v instanceof Reply.StatusReply s && s.state() == TxState.FORGOTTEN) {
+            return new Reply.StatusReply(TxState.ABORTED, dev.pledge.core.AbortReason.PRESUMED_ABORT, "mutated",
+                    s.participants());
+        }
+        return v;
+    }
+
+    /** What ParticipantSender does with one message: call, then post the result or the failure. */
+    private void call(World w, Message m) {
+        rpc.call(w, m.participantId(), m, answer -> step(w, resultOf(w, m, answer)), () -> step(w, failureOf(w, m)));
+    }
+
+    private Event resultOf(World w, Message m, Object answer) {
+        long now = w.nowMs();
+        var reply = (dev.pledge.participant.protocol.Reply) answer;
+        if (reply instanceof dev.pledge.participant.protocol.Reply.Failed) return failureOf(w, m);
+        if (m instanceof Message.Prepare) {
+            var v = (dev.pledge.participant.protocol.Reply.Voted) reply;
+            return new Event.VoteReceived(now, m.txId(), m.participantId(), v.vote(), v.reason(), v.message());
+        }
+        if (m instanceof Message.Commit || m instanceof Message.Abort) {
+            return new Event.Acked(now, m.txId(), m.participantId());
+        }
+        BranchState state = reply instanceof dev.pledge.participant.protocol.Reply.Acked a ? a.state()
+                : ((dev.pledge.participant.protocol.Reply.PeerAnswer) reply).state();
+        Event.OnePhaseOutcome outcome = switch (state) {
+            case COMMITTED, HEURISTIC_COMMITTED -> Event.OnePhaseOutcome.COMMITTED;
+            case ABORTED, HEURISTIC_ABORTED -> Event.OnePhaseOutcome.ABORTED;
+            default -> Event.OnePhaseOutcome.UNKNOWN;
+        };
+        return new Event.OnePhaseResult(now, m.txId(), m.participantId(), outcome);
+    }
+
+    private Event failureOf(World w, Message m) {
+        long now = w.nowMs();
+        if (m instanceof Message.Prepare) return new Event.PrepareFailed(now, m.txId(), m.participantId(), "rpc failed");
+        if (m instanceof Message.CommitOnePhase || m instanceof Message.AskBranch) {
+            return new Event.OnePhaseResult(now, m.txId(), m.participantId(), Event.OnePhaseOutcome.UNKNOWN);
+        }
+        return new Event.DeliveryFailed(now, m.txId(), m.participantId(), "rpc failed");
+    }
+
+    @Override
+    void onRequest(World w, Packet p) {
+        long token = serve(p);
+        long now = w.nowMs();
+        Object m = p.payload();
+        if (m instanceof dev.pledge.participant.protocol.Message.Enlist en) {
+            step(w, new Event.Enlist(now, token, en.txId(), p.from(), en.incarnation()));
+        } else if (m instanceof dev.pledge.participant.protocol.Message.AskCoordinatorStatus s) {
+            step(w, new Event.Status(now, token, s.txId()));
+        } else if (m instanceof ClientCall.Begin b) {
+            step(w, new Event.Begin(now, token, b.txTimeoutMs()));
+        } else if (m instanceof ClientCall.Commit c) {
+            step(w, new Event.Commit(now, token, c.txId()));
+        } else if (m instanceof ClientCall.Abort a) {
+            step(w, new Event.Abort(now, token, a.txId()));
+        } else if (m instanceof ClientCall.Status s) {
+            step(w, new Event.Status(now, token, s.txId()));
+        } else {
+            throw new IllegalStateException("unknown request to coordinator " + m);
+        }
+    }
+
+    @Override
+    void onTimer(World w, Object timer) {
+        step(w, new Event.TimerFired(w.nowMs(), (Timer) timer));
+    }
+
+    @Override
+    String describeCore() {
+        return "epoch=" + core.epoch() + " wm=" + core.watermark().orElse(null) + " txs=" + core.transactionCount()
+                + " pending=" + core.pendingDelivery();
+    }
+}

@@ -1,0 +1,18 @@
+package dev.pledge.sim;
+
+/**
+ * Deliberate protocol bugs, made by the simulator's adapters (how outputs and events are executed),
+ * never by changing production code. They exist to prove the checkers have teeth.
+ */
+public enum Mutation {
+    /** The participant's YES vote leaves before its PREPARED record is synced. */
+    YES_BEFORE_PREPARED_SYNC,
+    /** The coordinator's COMMITTED answers and commit messages leave before COMMIT is synced. */
+    COMMIT_RELEASED_BEFORE_SYNC,
+    /** Presumed abort misapplied: FORGOTTEN answers are rewritten to ABORTED. */
+    FORGOTTEN_ANSWERED_ABORTED,
+    /** A PREPARED branch aborts on its own when its deadline or in-doubt poll timer fires. */
+    PREPARED_ABORTS_ON_TIMER,
+    /** Cooperative termination: a branch that has not voted answers a peer PREPARED (and stays alive). */
+    UNVOTED_PEER_ANSWERS_PREPARED
+}

@@ -1,0 +1,231 @@
+package dev.pledge.sim;
+
+import dev.pledge.core.BranchState;
+import dev.pledge.core.TxId;
+import dev.pledge.participant.protocol.CoreConfig;
+import dev.pledge.participant.protocol.CoreView;
+import dev.pledge.participant.protocol.Event;
+import dev.pledge.participant.protocol.Message;
+import dev.pledge.participant.protocol.Outputs;
+import dev.pledge.participant.protocol.ParticipantCore;
+import dev.pledge.participant.protocol.Record;
+import dev.pledge.participant.protocol.Reply;
+import dev.pledge.participant.protocol.Timer;
+import dev.pledge.participant.protocol.Write;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
+
+/**
+ * A participant: the real {@link ParticipantCore} driven the way its runtime drives it. Requests
+ * from the coordinator become events with a reply token; the core's messages become RPC calls to
+ * the coordinator whose answers come back as events; operations run through {@link OpHandler}.
+ */
+final class ParticipantNode extends SimNode {
+    private final CoreConfig config;
+    private final String coordinatorId;
+    private final SimDisk<ParticipantDiskState> disk = new SimDisk<>(ParticipantDiskState::new);
+    private final TreeMap<Long, OpHandler> handlers = new TreeMap<>();
+    /** Operations running now, by "tx/opSeq", for joining a retry that races its first run (finding F1). */
+    private final TreeMap<String, OpHandler> running = new TreeMap<>();
+    private ParticipantCore core;
+
+    ParticipantNode(String id, String coordinatorId, CoreConfig config) {
+        super(id);
+        this.coordinatorId = coordinatorId;
+        this.config = config;
+    }
+
+    @Override
+    SimDisk<ParticipantDiskState> disk() {
+        return disk;
+    }
+
+    CoreView view() {
+        return core.view();
+    }
+
+    @Override
+    void boot(World w) {
+        core = ParticipantCore.recover(config, disk.durable().readAll(), w.nowMs(), new Random(w.coreSeed(id, life)));
+        step(w, new Event.Start(w.nowMs()));
+    }
+
+    @Override
+    void dropCore() {
+        core = null;
+        handlers.clear();
+        running.clear();
+    }
+
+    void step(World w, Event e) {
+        noteEvent(e);
+        Outputs o = core.step(e);
+        if (!o.records().isEmpty() || !o.messages().isEmpty() || !o.replies().isEmpty()) {
+            w.trace(id + " " + e + "\n            -> " + summary(o));
+        }
+        o.logLines().stream().filter(Outputs.LogLine::error).forEach(l -> w.trace("ALARM " + l.text()));
+        List<WriterQueue.Effect> effects = new ArrayList<>();
+        boolean yesEarly = w.config().has(Mutation.YES_BEFORE_PREPARED_SYNC)
+                && o.records().stream().anyMatch(r -> r instanceof Record.Prepared);
+        for (Message m : o.messages()) effects.add(sendEffect(w, m));
+        for (Reply r : o.replies()) {
+            WriterQueue.Effect effect = replyEffect(w, r);
+            if (yesEarly && r instanceof Reply.Voted v && v.vote() == dev.pledge.core.Vote.YES) effect.action().run();
+            else effects.add(effect);
+        }
+        for (Timer.Request t : o.timers()) {
+            w.schedule(new Item.TimerFire(w.nowMs() + t.delayMs(), id, life, t.timer()));
+        }
+        release(w, o.records(), o.mustSync(), effects);
+    }
+
+    private static String summary(Outputs o) {
+        return "records=" + o.records() + (o.mustSync() ? " SYNC" : "") + " msgs=" + o.messages()
+                + " replies=" + o.replies() + " timers=" + o.timers().size();
+    }
+
+    private WriterQueue.Effect replyEffect(World w, Reply r) {
+        if (isServing(r.token())) return respond(w, r.token(), r);
+        return new WriterQueue.Effect("op-reply#" + r.token() + " " + r, () -> {
+            OpHandler h = handlers.remove(r.token());
+            if (h != null) h.onReply(w, r);
+        });
+    }
+
+    private WriterQueue.Effect sendEffect(World w, Message m) {
+        return new WriterQueue.Effect("send " + m, () -> {
+            if (m instanceof Message.Enlist en) {
+                rpc.call(w, coordinatorId, m, answer -> enlistAnswered(w, en.txId(), answer),
+                        () -> step(w, Event.EnlistResult.refused(w.nowMs(), en.txId(), Reply.ErrorKind.UNAVAILABLE,
+                                "coordinator unreachable")));
+            } else if (m instanceof Message.AskCoordinatorStatus ask) {
+                rpc.call(w, coordinatorId, m, answer -> statusAnswered(w, ask.txId(), answer),
+                        () -> step(w, new Event.CoordinatorUnreachable(w.nowMs(), ask.txId(), "rpc failed")));
+            } else {
+                throw new IllegalStateException("unknown participant message " + m);
+            }
+        });
+    }
+
+    private void enlistAnswered(World w, TxId tx, Object answer) {
+        if (answer instanceof dev.pledge.coordinator.protocol.Reply.EnlistOk ok) {
+            step(w, Event.EnlistResult.ok(w.nowMs(), tx, ok.txRemainingMs()));
+        } else if (answer instanceof dev.pledge.coordinator.protocol.Reply.ErrorReply err) {
+            step(w, Event.EnlistResult.refused(w.nowMs(), tx, errorKind(err.kind()), err.message()));
+        } else {
+            throw new IllegalStateException("unexpected enlist answer " + answer);
+        }
+    }
+
+    private static Reply.ErrorKind errorKind(dev.pledge.coordinator.protocol.Reply.ErrorKind kind) {
+        return switch (kind) {
+            case UNAVAILABLE -> Reply.ErrorKind.UNAVAILABLE;
+            case INVALID -> Reply.ErrorKind.INVALID;
+            case NOT_ALLOWED, UNKNOWN_TX -> Reply.ErrorKind.NOT_ALLOWED;
+        };
+    }
+
+    private void statusAnswered(World w, TxId tx, Object answer) {
+        if (answer instanceof dev.pledge.coordinator.protocol.Reply.StatusReply s) {
+            step(w, new Event.CoordinatorStatus(w.nowMs(), tx, s.state(), s.reason()));
+        } else {
+            step(w, new Event.CoordinatorUnreachable(w.nowMs(), tx, String.valueOf(answer)));
+        }
+    }
+
+    @Override
+    void onRequest(World w, Packet p) {
+        Object m = p.payload();
+        long now = w.nowMs();
+        if (m instanceof ClientCall.Op op) {
+            String key = op.txId() + "/" + op.opSeq();
+            OpHandler first = running.get(key);
+            if (first != null && w.config().racingRetriesJoined()) {
+                first.join(p);
+                return;
+            }
+            OpHandler h = new OpHandler(this, p, op);
+            running.put(key, h);
+            h.start(w);
+            return;
+        }
+        if (m instanceof dev.pledge.coordinator.protocol.Message.AskBranch a
+                && w.config().has(Mutation.UNVOTED_PEER_ANSWERS_PREPARED)
+                && core.view().branchState(a.txId()) == BranchState.ACTIVE) {
+            long token = serve(p);
+            release(w, List.of(), false, List.of(respond(w, token, new Reply.PeerAnswer(token, BranchState.PREPARED))));
+            return;
+        }
+        long token = serve(p);
+        if (m instanceof dev.pledge.coordinator.protocol.Message.Prepare pr) {
+            step(w, new Event.Prepare(now, token, pr.txId(), pr.participants(), p.from(), pr.incarnation(),
+                    verdict(pr.txId())));
+        } else if (m instanceof dev.pledge.coordinator.protocol.Message.Commit c) {
+            step(w, new Event.Commit(now, token, c.txId()));
+        } else if (m instanceof dev.pledge.coordinator.protocol.Message.Abort a) {
+            step(w, new Event.Abort(now, token, a.txId()));
+        } else if (m instanceof dev.pledge.coordinator.protocol.Message.CommitOnePhase c) {
+            step(w, new Event.CommitOnePhase(now, token, c.txId(), c.incarnation(), verdict(c.txId())));
+        } else if (m instanceof dev.pledge.coordinator.protocol.Message.AskBranch a) {
+            step(w, new Event.PeerState(now, token, a.txId(), p.from()));
+        } else {
+            throw new IllegalStateException("unknown request to participant " + m);
+        }
+    }
+
+    /** The application's validator: no account may go negative. */
+    private Event.Verdict verdict(TxId tx) {
+        for (Write wr : core.view().writeSet(tx)) {
+            if (!wr.isDelete() && decode(wr.value()) < 0) return Event.Verdict.no("balance of " + wr.key() + " would be negative");
+        }
+        return Event.Verdict.OK;
+    }
+
+    @Override
+    void onTimer(World w, Object timer) {
+        Timer t = (Timer) timer;
+        if (w.config().has(Mutation.PREPARED_ABORTS_ON_TIMER)) {
+            TxId tx = t instanceof Timer.BranchDeadline d ? d.txId() : t instanceof Timer.InDoubtPoll p ? p.txId() : null;
+            if (tx != null && core.view().branchState(tx) == BranchState.PREPARED) {
+                w.trace(id + " MUTATION: prepared branch " + tx + " aborts on its own");
+                step(w, new Event.Abort(w.nowMs(), newToken(), tx));
+                return;
+            }
+        }
+        step(w, new Event.TimerFired(w.nowMs(), t));
+    }
+
+    void finished(ClientCall.Op op, OpHandler h) {
+        running.remove(op.txId() + "/" + op.opSeq(), h);
+    }
+
+    long registerHandler(OpHandler h) {
+        long token = newToken();
+        handlers.put(token, h);
+        return token;
+    }
+
+    /** Committed value of an account as a read sees it now (0 if absent). */
+    long readCommitted(String key) {
+        Long v = disk.current().value(key);
+        return v == null ? 0 : v;
+    }
+
+    static long decode(byte[] value) {
+        return Long.parseLong(new String(value, StandardCharsets.UTF_8));
+    }
+
+    static byte[] encode(long value) {
+        return Long.toString(value).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    String describeCore() {
+        CoreView v = core.view();
+        return "inc=" + v.incarnation() + " live=" + v.liveBranches() + " inDoubt=" + v.inDoubt().size()
+                + " locked=" + new java.util.TreeSet<>(v.lockedKeys()) + " handlers=" + handlers.values();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.pledge.sim;
+
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Everything one simulation run depends on besides the seed's random stream. Fault rates are
+ * per mille. {@link #swarm} draws them from the seed, so seeds differ in kind, not only in luck.
+ *
+ * @param zeroDelays exhaustive mode: no network or disk latency, time moves only with timers
+ * @param racingRetriesJoined the simulated runtime makes a retried operation whose first run is still in
+ *                            flight wait for that run (finding F1: the core and runtime as written run it twice)
+ */
+public record SimConfig(long seed, int participantCount, int clientCount, int txsPerClient, int safetyStepsMax,
+                        int livenessStepsMax, int dropPerMille, int duplicatePerMille, int delayMaxMs,
+                        int crashPerMille, int partitionPerMille, int crashesMax, boolean zeroDelays,
+                        boolean racingRetriesJoined, Set<Mutation> mutations) {
+
+    public SimConfig {
+        if (participantCount < 2 || participantCount > 3) throw new IllegalArgumentException("2 or 3 participants");
+        if (clientCount < 1 || clientCount > 4) throw new IllegalArgumentException("1 to 4 clients");
+        mutations = mutations.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(mutations));
+    }
+
+    /** A seed's own mix: participant and client counts and fault rates all come from the seed. */
+    public static SimConfig swarm(long seed, int safetyStepsMax, Set<Mutation> mutations) {
+        SplittableRandom r = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        boolean calm = r.nextInt(8) == 0;
+        return new SimConfig(seed, 2 + r.nextInt(2), 1 + r.nextInt(3), 2 + r.nextInt(4), safetyStepsMax,
+                20_000, calm ? 0 : r.nextInt(120), calm ? 0 : r.nextInt(60), 1 + r.nextInt(40),
+                calm ? 0 : r.nextInt(8), calm ? 0 : r.nextInt(6), 1 + r.nextInt(4), false, true, mutations);
+    }
+
+    /** Exhaustive mode: the explorer makes every fault a choice, so nothing is random here. */
+    public static SimConfig smallScope(int clientCount, Set<Mutation> mutations) {
+        return new SimConfig(1, 2, clientCount, 1, 0, 0, 0, 0, 0, 0, 0, 0, true, true, mutations);
+    }
+
+    public SimConfig withMutations(Set<Mutation> value) {
+        return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
+                dropPerMille, duplicatePerMille, delayMaxMs, crashPerMille, partitionPerMille, crashesMax,
+                zeroDelays, racingRetriesJoined, value);
+    }
+
+    public SimConfig withRacingRetriesJoined(boolean value) {
+        return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
+                dropPerMille, duplicatePerMille, delayMaxMs, crashPerMille, partitionPerMille, crashesMax,
+                zeroDelays, value, mutations);
+    }
+
+    public boolean has(Mutation m) {
+        return mutations.contains(m);
+    }
+}

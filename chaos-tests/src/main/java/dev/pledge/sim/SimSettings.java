@@ -1,0 +1,25 @@
+package dev.pledge.sim;
+
+import java.util.Set;
+
+/** The cores' settings under simulation: short times so that a run covers many deadlines and retries. */
+final class SimSettings {
+    static final long RPC_ATTEMPT_TIMEOUT_MS = 60;
+    static final int RPC_ATTEMPTS_MAX = 3;
+    static final long COORDINATOR_RETENTION_MS = 2_000;
+    static final long SWEEP_MS = 250;
+    /** Longer than any run: a remembered outcome outlives every late operation a client can send. */
+    static final long PARTICIPANT_OUTCOME_RETENTION_MS = 3_600_000;
+
+    private SimSettings() {}
+
+    static dev.pledge.coordinator.protocol.CoreConfig coordinatorConfig(String id, Set<String> participants) {
+        return new dev.pledge.coordinator.protocol.CoreConfig(id, participants, 1_500, 100, 3_000,
+                COORDINATOR_RETENTION_MS, 20, 400, SWEEP_MS, 64, 1_000);
+    }
+
+    static dev.pledge.participant.protocol.CoreConfig participantConfig(String id) {
+        return new dev.pledge.participant.protocol.CoreConfig(id, 200, PARTICIPANT_OUTCOME_RETENTION_MS, 30, 400,
+                1_000, 64, 300);
+    }
+}

@@ -1,0 +1,117 @@
+package dev.pledge.sim;
+
+import java.util.List;
+
+/**
+ * The random driver: one seed, a safety phase with faults (loss, duplication, delay, partitions,
+ * crashes of any node) and every invariant checked after every step, then a liveness phase
+ * (heal, stop faults, run to quiescence, check I6), then late status queries past retention.
+ */
+public final class Simulation {
+    private static final int TRACE_LINES = 400;
+
+    /** One run's result; {@code violation} is null when every check passed. */
+    public record Result(SimConfig config, Stats stats, InvariantViolation violation, List<String> trace,
+                         long traceTotal) {
+        public boolean passed() {
+            return violation == null;
+        }
+
+        public String invariant() {
+            return violation == null ? null : violation.invariant();
+        }
+    }
+
+    private Simulation() {}
+
+    public static Result run(SimConfig config) {
+        World w = new World(config, TRACE_LINES);
+        try {
+            w.start();
+            safetyPhase(w);
+            livenessPhase(w);
+            w.checker().checkFinal();
+            latePhase(w);
+            return new Result(config, w.stats(), null, List.of(), w.traceLog().total());
+        } catch (InvariantViolation v) {
+            w.trace("VIOLATION " + v.getMessage());
+            return new Result(config, w.stats(), v, w.traceLog().tail(), w.traceLog().total());
+        } catch (RuntimeException e) {
+            // A core's own Check failed, or the simulator broke: report it like a violation.
+            InvariantViolation v = new InvariantViolation("CRASH", e.toString() + " at " + e.getStackTrace()[0]);
+            v.initCause(e);
+            w.trace("EXCEPTION " + e);
+            return new Result(config, w.stats(), v, w.traceLog().tail(), w.traceLog().total());
+        }
+    }
+
+    private static void safetyPhase(World w) {
+        SimConfig c = w.config();
+        for (int step = 0; step < c.safetyStepsMax(); step++) {
+            injectFaults(w);
+            Item next = w.next();
+            if (next == null) return;
+            w.run(next);
+            if (allClientsDone(w) && w.isQuiet()) return;
+        }
+    }
+
+    private static boolean allClientsDone(World w) {
+        for (SimClient client : w.clients().values()) {
+            if (!client.isDone()) return false;
+        }
+        return true;
+    }
+
+    private static void injectFaults(World w) {
+        SimConfig c = w.config();
+        var r = w.random();
+        if (c.crashPerMille() > 0 && r.nextInt(1000) < c.crashPerMille() && w.crashes() < c.crashesMax()) {
+            List<SimNode> servers = w.servers();
+            SimNode n = servers.get(r.nextInt(servers.size()));
+            if (n.up) {
+                w.crash(n, r.nextInt(n.disk().unsyncedBatches() + 1));
+                w.schedule(new Item.Restart(w.nowMs() + 5 + r.nextInt(400), n.id));
+            }
+        }
+        if (c.partitionPerMille() > 0 && r.nextInt(1000) < c.partitionPerMille()) {
+            if (w.network().isPartitioned()) {
+                w.heal();
+            } else {
+                List<String> ends = new java.util.ArrayList<>();
+                w.servers().forEach(n -> ends.add(n.id));
+                ends.addAll(w.clients().keySet());
+                String a = ends.get(r.nextInt(w.servers().size()));
+                String b = ends.get(r.nextInt(ends.size()));
+                if (!a.equals(b)) w.partition(a, b, r.nextBoolean());
+            }
+        }
+    }
+
+    private static void livenessPhase(World w) {
+        w.calm();
+        int bound = w.config().livenessStepsMax();
+        for (int step = 0; step < bound; step++) {
+            if (w.isQuiet() && w.checker().livenessProblems().isEmpty()) return;
+            Item next = w.next();
+            if (next == null) break;
+            w.run(next);
+        }
+        List<String> problems = w.checker().livenessProblems();
+        if (!w.isQuiet()) problems = new java.util.ArrayList<>(problems);
+        if (!w.isQuiet()) problems.add("not quiet after " + bound + " steps");
+        if (!problems.isEmpty()) {
+            throw new InvariantViolation("I6", "after healing and " + bound + " steps: " + String.join("; ", problems));
+        }
+    }
+
+    /** Past retention the coordinator forgets; clients' late status queries must never hear a false ABORTED. */
+    private static void latePhase(World w) {
+        long endMs = w.nowMs() + SimSettings.COORDINATOR_RETENTION_MS + 4 * SimSettings.SWEEP_MS;
+        for (int step = 0; step < w.config().livenessStepsMax(); step++) {
+            Item next = w.next();
+            if (next == null || next.dueMs() > endMs) return;
+            w.run(next);
+        }
+    }
+}
