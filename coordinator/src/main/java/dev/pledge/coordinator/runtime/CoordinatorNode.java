@@ -88,7 +88,7 @@ public final class CoordinatorNode implements AutoCloseable {
                 new Coordinator.Processor<>(new CoordinatorService(id, () -> epoch, runtime)));
         processor.registerProcessor(Services.ADMIN, new Admin.Processor<>(new AdminService(id, this::stats)));
         server = RpcServer.start(RpcServerConfig.defaults(config.listen().host(), config.listen().port())
-                .withWorkers(4, config.serverWorkersMax()), processor);
+                .withWorkers(Math.min(4, config.serverWorkersMax()), config.serverWorkersMax()), processor);
         closeInOrder.add(0, server);
     }
 
