@@ -33,8 +33,7 @@ public final class CoreView {
         if (b != null) return b.phase == Branch.Phase.PREPARED ? BranchState.PREPARED : BranchState.ACTIVE;
         Remembered r = core.outcomes.get(txId);
         if (r == null) return BranchState.UNKNOWN;
-        return r.state() == Record.Final.ABORTED ? BranchState.ABORTED
-                : r.state() == Record.Final.COMMITTED ? BranchState.COMMITTED : BranchState.UNKNOWN;
+        return r.state().branchState();
     }
 
     /** The branch's buffered writes in first-write order (empty if none or unknown); what a validator sees. */

@@ -15,9 +15,11 @@ final class DecisionRules {
     static final int SWEEP_MAX = 1_000;
 
     private final ParticipantCore core;
+    private final HeuristicRules heuristics;
 
-    DecisionRules(ParticipantCore core) {
+    DecisionRules(ParticipantCore core, HeuristicRules heuristics) {
         this.core = core;
+        this.heuristics = heuristics;
     }
 
     void prepare(Event.Prepare e, Outputs.Builder out) {
@@ -82,7 +84,7 @@ final class DecisionRules {
             return new Reply.Voted(token, Vote.NO, AbortReason.UNKNOWN_BRANCH, why);
         }
         return switch (r.state()) {
-            case COMMITTED -> new Reply.Voted(token, Vote.YES, null, null);
+            case COMMITTED, HEURISTIC_COMMITTED, HEURISTIC_ABORTED, HEURISTIC_MIXED -> new Reply.Voted(token, Vote.YES, null, null);
             case READ_ONLY -> new Reply.Voted(token, Vote.READ_ONLY, null, null);
             case ABORTED -> new Reply.Voted(token, Vote.NO, r.reason() == null ? AbortReason.UNKNOWN_BRANCH : r.reason(),
                     r.message() == null ? "branch was aborted here" : r.message());
@@ -92,7 +94,7 @@ final class DecisionRules {
     void commit(Event.Commit e, Outputs.Builder out) {
         Branch b = core.branches.get(e.txId());
         if (b == null) {
-            out.reply(new Reply.Acked(e.token(), finishedState(e.txId(), BranchState.COMMITTED, "commit", out)));
+            out.reply(new Reply.Acked(e.token(), finishedState(e.txId(), BranchState.COMMITTED, e.nowMs(), out)));
         } else if (b.phase == Branch.Phase.PREPARED) {
             commitPrepared(b, "coordinator decided COMMIT", e.nowMs(), out);
             out.reply(new Reply.Acked(e.token(), BranchState.COMMITTED));
@@ -105,7 +107,7 @@ final class DecisionRules {
     void abort(Event.Abort e, Outputs.Builder out) {
         Branch b = core.branches.get(e.txId());
         if (b == null) {
-            out.reply(new Reply.Acked(e.token(), finishedState(e.txId(), BranchState.ABORTED, "abort", out)));
+            out.reply(new Reply.Acked(e.token(), finishedState(e.txId(), BranchState.ABORTED, e.nowMs(), out)));
             return;
         }
         if (b.phase == Branch.Phase.PREPARED) {
@@ -124,8 +126,8 @@ final class DecisionRules {
                 core.remember(e.txId(), new Remembered(Record.Final.ABORTED, AbortReason.UNKNOWN_BRANCH,
                         "one-phase commit of an unknown branch", e.nowMs(), false));
             }
-            out.reply(new Reply.Acked(e.token(), r == null || r.state() == Record.Final.ABORTED
-                    ? BranchState.ABORTED : BranchState.COMMITTED));
+            out.reply(new Reply.Acked(e.token(), r == null ? BranchState.ABORTED
+                    : r.state() == Record.Final.READ_ONLY ? BranchState.COMMITTED : r.state().branchState()));
             return;
         }
         if (b.phase == Branch.Phase.PREPARED) {
@@ -173,11 +175,12 @@ final class DecisionRules {
             out.reply(new Reply.PeerAnswer(e.token(), BranchState.ABORTED));
             return;
         }
-        // A READ_ONLY voter cannot know the decision: "PREPARED" is the answer that decides nothing.
+        // A READ_ONLY voter cannot know the decision, and an operator's guess must not spread:
+        // "PREPARED" is the answer that decides nothing.
         out.reply(new Reply.PeerAnswer(e.token(), switch (r.state()) {
             case COMMITTED -> BranchState.COMMITTED;
             case ABORTED -> BranchState.ABORTED;
-            case READ_ONLY -> BranchState.PREPARED;
+            case READ_ONLY, HEURISTIC_COMMITTED, HEURISTIC_ABORTED, HEURISTIC_MIXED -> BranchState.PREPARED;
         }));
     }
 
@@ -218,9 +221,9 @@ final class DecisionRules {
         Branch b = core.branches.get(e.txId());
         if (b == null || b.phase != Branch.Phase.PREPARED) return;
         b.peerViews.put(e.peerId(), e.state() == null ? "error: " + e.error() : e.state().name());
-        if (e.state() == BranchState.COMMITTED || e.state() == BranchState.HEURISTIC_COMMITTED) {
+        if (e.state() == BranchState.COMMITTED) {
             commitPrepared(b, "peer " + e.peerId() + " reports COMMITTED (cooperative termination)", e.nowMs(), out);
-        } else if (e.state() == BranchState.ABORTED || e.state() == BranchState.HEURISTIC_ABORTED) {
+        } else if (e.state() == BranchState.ABORTED) {
             abortPrepared(b, "peer " + e.peerId() + " reports ABORTED (cooperative termination)", e.nowMs(), out);
         }
     }
@@ -266,9 +269,13 @@ final class DecisionRules {
     }
 
     /** The state to acknowledge for a decision about a branch that is gone; loud if it contradicts. */
-    private BranchState finishedState(TxId txId, BranchState asked, String decision, Outputs.Builder out) {
+    private BranchState finishedState(TxId txId, BranchState asked, long nowMs, Outputs.Builder out) {
         Remembered r = core.outcomes.get(txId);
         if (r == null || r.state() == Record.Final.READ_ONLY) return asked;
+        if (r.state().isHeuristic()) {
+            return heuristics.decisionAfterHeuristic(txId, r, asked == BranchState.COMMITTED, nowMs, out);
+        }
+        String decision = asked == BranchState.COMMITTED ? "commit" : "abort";
         BranchState known = r.state() == Record.Final.COMMITTED ? BranchState.COMMITTED : BranchState.ABORTED;
         if (known != asked) {
             out.alarm(core.line(txId, known.name(), known.name(),

@@ -30,6 +30,7 @@ public final class ParticipantCore {
     final CoreCounters counters = new CoreCounters();
     private final AccessRules accessRules;
     private final DecisionRules decisionRules;
+    private final HeuristicRules heuristicRules;
     long incarnation;
     long nextWaitId = 1;
     private boolean started;
@@ -39,7 +40,8 @@ public final class ParticipantCore {
         this.random = Check.notNull(random, "random");
         this.backoff = new Backoff(config.inDoubtPollBaseMs(), config.inDoubtPollMaxMs(), random);
         this.accessRules = new AccessRules(this);
-        this.decisionRules = new DecisionRules(this);
+        this.heuristicRules = new HeuristicRules(this);
+        this.decisionRules = new DecisionRules(this, heuristicRules);
     }
 
     /** Rebuilds state from the durable records (in any order of kinds the store returns). Step {@link Event.Start} next. */
@@ -70,6 +72,7 @@ public final class ParticipantCore {
         else if (e instanceof Event.CoordinatorStatus s) decisionRules.coordinatorStatus(s, out);
         else if (e instanceof Event.CoordinatorUnreachable u) decisionRules.coordinatorUnreachable(u, out);
         else if (e instanceof Event.PeerReplied p) decisionRules.peerReplied(p, out);
+        else if (e instanceof Event.Resolve r) heuristicRules.resolve(r, out);
         else if (e instanceof Event.TimerFired t) timerFired(t, out);
         else throw new IllegalStateException("unhandled event " + e);
         return out.build();
@@ -87,7 +90,7 @@ public final class ParticipantCore {
         }
         if (r instanceof Record.Prepared p) return applyPrepared(p);
         if (r instanceof Record.Applied a) {
-            return finish(a.txId(), new Remembered(Record.Final.COMMITTED, null, null, a.atMs(), true));
+            return finish(a.txId(), new Remembered(a.outcome(), null, null, a.atMs(), true));
         }
         if (r instanceof Record.Concluded c) {
             return finish(c.txId(), new Remembered(c.state(), null, null, c.atMs(), true));

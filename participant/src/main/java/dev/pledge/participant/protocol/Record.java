@@ -1,5 +1,6 @@
 package dev.pledge.participant.protocol;
 
+import dev.pledge.core.BranchState;
 import dev.pledge.core.Check;
 import dev.pledge.core.TxId;
 import java.util.List;
@@ -29,11 +30,20 @@ public sealed interface Record {
         }
     }
 
-    /** Commit: data writes + delete PREPARED + OUTCOME(COMMITTED), one atomic batch, synced before the Ack. */
-    record Applied(TxId txId, List<Write> writes, long atMs) implements Record {
+    /**
+     * Commit: data writes + delete PREPARED + OUTCOME(outcome), one atomic batch, synced before the
+     * Ack. {@code outcome} is COMMITTED, or HEURISTIC_COMMITTED when an operator forced it.
+     */
+    record Applied(TxId txId, List<Write> writes, long atMs, Final outcome) implements Record {
         public Applied {
             Check.notNull(txId, "txId");
             writes = List.copyOf(writes);
+            Check.argument(outcome == Final.COMMITTED || outcome == Final.HEURISTIC_COMMITTED,
+                    "an applied branch is committed, was %s", outcome);
+        }
+
+        public Applied(TxId txId, List<Write> writes, long atMs) {
+            this(txId, writes, atMs, Final.COMMITTED);
         }
     }
 
@@ -55,6 +65,26 @@ public sealed interface Record {
     enum Final {
         COMMITTED, ABORTED,
         /** Voted READ_ONLY: this participant took no part in the decision and cannot tell a peer what it was. */
-        READ_ONLY
+        READ_ONLY,
+        /** An operator forced the in-doubt branch; the real decision has not contradicted it (yet). */
+        HEURISTIC_COMMITTED, HEURISTIC_ABORTED,
+        /** An operator forced one outcome and the real decision was the other. Reported loudly. */
+        HEURISTIC_MIXED;
+
+        public boolean isHeuristic() {
+            return this == HEURISTIC_COMMITTED || this == HEURISTIC_ABORTED || this == HEURISTIC_MIXED;
+        }
+
+        /** How the branch reports itself; a READ_ONLY voter has no state of its own left. */
+        public BranchState branchState() {
+            return switch (this) {
+                case COMMITTED -> BranchState.COMMITTED;
+                case ABORTED -> BranchState.ABORTED;
+                case READ_ONLY -> BranchState.UNKNOWN;
+                case HEURISTIC_COMMITTED -> BranchState.HEURISTIC_COMMITTED;
+                case HEURISTIC_ABORTED -> BranchState.HEURISTIC_ABORTED;
+                case HEURISTIC_MIXED -> BranchState.HEURISTIC_MIXED;
+            };
+        }
     }
 }

@@ -8,7 +8,7 @@ import dev.pledge.core.Vote;
 public sealed interface Reply {
     long token();
 
-    enum ErrorKind { NOT_ALLOWED, INVALID, UNAVAILABLE }
+    enum ErrorKind { NOT_ALLOWED, INVALID, UNAVAILABLE, UNKNOWN_TRANSACTION }
 
     /**
      * The lock is held. For a read: {@code readStore} means "read committed data", otherwise the
@@ -23,6 +23,9 @@ public sealed interface Reply {
     record PeerAnswer(long token, BranchState state) implements Reply {}
 
     record Failed(long token, ErrorKind kind, AbortReason reason, String message) implements Reply {}
+
+    /** An operator's resolve: the state afterwards, and whether it was forced or already decided. */
+    record Resolved(long token, BranchState state, boolean forced, String message) implements Reply {}
 
     /** A retried operation (same txId and opSeq): the first run's result, not run again (I7). */
     record Cached(long token, Object result) implements Reply {}

@@ -1,13 +1,18 @@
 package dev.pledge.participant.rpc;
 
 import dev.pledge.core.BranchState;
+import dev.pledge.core.TxId;
+import dev.pledge.participant.protocol.Event;
+import dev.pledge.participant.protocol.Reply;
 import dev.pledge.participant.protocol.CoreView;
 import dev.pledge.participant.runtime.CoreGateway;
 import dev.pledge.rpc.Wire;
 import dev.pledge.wire.Admin;
 import dev.pledge.wire.InDoubtBranch;
 import dev.pledge.wire.InDoubtRequest;
+import dev.pledge.wire.InvalidArgument;
 import dev.pledge.wire.NotAllowed;
+import dev.pledge.wire.UnknownTransaction;
 import dev.pledge.wire.PeerView;
 import dev.pledge.wire.ResolveRequest;
 import dev.pledge.wire.ResolveResponse;
@@ -19,7 +24,7 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
-/** Operator calls: in-doubt branches and counters. Heuristic resolve is not implemented yet. */
+/** Operator calls: in-doubt branches, heuristic resolve, counters. */
 public final class AdminHandler implements Admin.Iface {
     private static final long QUERY_WAIT_MS = 2_000;
 
@@ -62,9 +67,34 @@ public final class AdminHandler implements Admin.Iface {
         return v;
     }
 
+    /**
+     * Forces an in-doubt branch, recorded as HEURISTIC. It does not ask the coordinator first: the
+     * branch's own polling already does, and listInDoubt shows what it and the peers said.
+     */
     @Override
-    public ResolveResponse resolve(ResolveRequest req) throws NotAllowed {
-        throw new NotAllowed("heuristic resolve is not implemented yet on participant " + participantId);
+    public ResolveResponse resolve(ResolveRequest req) throws UnknownTransaction, InvalidArgument, NotAllowed, Unavailable {
+        if (!req.isHeuristic()) {
+            throw new InvalidArgument("resolve forces a heuristic outcome; set heuristic=true to acknowledge that");
+        }
+        TxId txId;
+        try {
+            txId = Wire.fromWire(req.getTxId());
+        } catch (RuntimeException e) {
+            throw new InvalidArgument("bad txId: " + e.getMessage());
+        }
+        Reply r = gateway.ask((token, now, view) -> new Event.Resolve(now, token, txId, req.isCommit()), req.getDeadlineMs());
+        if (r instanceof Reply.Resolved done) {
+            ResolveResponse resp = new ResolveResponse(Wire.toWire(done.state()), done.forced());
+            resp.setMessage(done.message());
+            return resp;
+        }
+        Reply.Failed f = (Reply.Failed) r;
+        switch (f.kind()) {
+            case UNKNOWN_TRANSACTION -> throw new UnknownTransaction(req.getTxId(), f.message());
+            case NOT_ALLOWED -> throw new NotAllowed(f.message());
+            case INVALID -> throw new InvalidArgument(f.message());
+            default -> throw new Unavailable(f.message());
+        }
     }
 
     @Override

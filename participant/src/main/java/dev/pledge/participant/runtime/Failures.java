@@ -18,7 +18,7 @@ public final class Failures {
                 if (f.reason() != null) n.setState(TxState.ABORTED);
                 yield n;
             }
-            case INVALID -> new InvalidArgument(message);
+            case INVALID, UNKNOWN_TRANSACTION -> new InvalidArgument(message);
             case UNAVAILABLE -> CoreGateway.unavailable(message, 50);
         };
     }

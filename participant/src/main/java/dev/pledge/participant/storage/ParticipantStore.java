@@ -136,7 +136,7 @@ public final class ParticipantStore implements AutoCloseable, GroupCommitWriter.
             }
             byte[] tx = RecordCodec.txKey(a.txId());
             batch.delete(prepared, tx);
-            batch.put(outcomes, tx, RecordCodec.outcome(Record.Final.COMMITTED, a.atMs()));
+            batch.put(outcomes, tx, RecordCodec.outcome(a.outcome(), a.atMs()));
         } else if (r instanceof Record.Concluded c) {
             byte[] tx = RecordCodec.txKey(c.txId());
             batch.delete(prepared, tx);

@@ -20,7 +20,7 @@ final class DurableModel {
                 else if (r instanceof Record.Prepared p) prepared.put(p.txId(), p);
                 else if (r instanceof Record.Applied a) {
                     prepared.remove(a.txId());
-                    outcomes.put(a.txId(), new Record.Concluded(a.txId(), Record.Final.COMMITTED, a.atMs()));
+                    outcomes.put(a.txId(), new Record.Concluded(a.txId(), a.outcome(), a.atMs()));
                 } else if (r instanceof Record.Concluded c) {
                     prepared.remove(c.txId());
                     outcomes.put(c.txId(), c);

@@ -50,6 +50,15 @@ class ParticipantStoreTest {
     }
 
     @Test
+    void aHeuristicCommitReadsBackAsItsHeuristicOutcome() throws Exception {
+        try (ParticipantStore s = ParticipantStore.open(dir)) {
+            s.write(List.of(prepared(t1)), true);
+            s.write(List.of(new Record.Applied(t1, prepared(t1).writes(), 7, Record.Final.HEURISTIC_COMMITTED)), true);
+            assertThat(s.readAll()).containsExactly(new Record.Concluded(t1, Record.Final.HEURISTIC_COMMITTED, 7));
+        }
+    }
+
+    @Test
     void forgottenOutcomesAreDeleted() throws Exception {
         try (ParticipantStore s = ParticipantStore.open(dir)) {
             s.write(List.of(new Record.Concluded(t1, Record.Final.READ_ONLY, 5)), true);
