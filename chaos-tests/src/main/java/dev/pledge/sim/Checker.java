@@ -107,10 +107,22 @@ final class Checker {
 
     /** I2: the first decision anyone is told is the only one anyone is ever told. */
     private void told(TxId tx, TxState state, String how) {
+        if (state == TxState.COMMITTED && !commitIsDurable(tx)) {
+            fail("I2", tx + " told COMMITTED (" + how + ") before the commit was durable: a crash could take it back");
+        }
         TxState first = h.told.putIfAbsent(tx, state);
         if (first != null && first != state) {
             fail("I2", tx + " was told " + first + " and later " + state + " (" + how + ")");
         }
+    }
+
+    /** A 2PC commit is durable in the decision log; a one-phase commit in its participant's store. */
+    private boolean commitIsDurable(TxId tx) {
+        if (h.committedEver.contains(tx) && !h.onePhase.contains(tx)) return true;
+        for (ParticipantNode p : w.participants().values()) {
+            if (p.disk().durable().outcome(tx) == dev.pledge.participant.protocol.Record.Final.COMMITTED) return true;
+        }
+        return w.coordinator().disk().durable().hasCommit(tx);
     }
 
     /** The coordinator's core emitted records (checked at the step, before they are written). */

@@ -69,6 +69,9 @@ public final class Simulation {
         if (c.crashPerMille() > 0 && r.nextInt(1000) < c.crashPerMille() && w.crashes() < c.crashesMax()) {
             List<SimNode> servers = w.servers();
             SimNode n = servers.get(r.nextInt(servers.size()));
+            // Half the crashes aim at the window between a step and its flush, where ordering bugs live.
+            List<SimNode> busy = servers.stream().filter(s -> s.up && !s.writer.isEmpty()).toList();
+            if (!busy.isEmpty() && r.nextBoolean()) n = busy.get(r.nextInt(busy.size()));
             if (n.up) {
                 w.crash(n, r.nextInt(n.disk().unsyncedBatches() + 1));
                 w.schedule(new Item.Restart(w.nowMs() + 5 + r.nextInt(400), n.id));
