@@ -5,16 +5,15 @@ import org.apache.thrift.protocol.TBinaryProtocol;
 import org.apache.thrift.protocol.TProtocol;
 import org.apache.thrift.transport.TSocket;
 import org.apache.thrift.transport.TTransportException;
-import org.apache.thrift.transport.layered.TFramedTransport;
 
 /** One open framed, binary-protocol connection to an endpoint. Not thread-safe: one call at a time. */
 final class Connection implements AutoCloseable {
     private final TSocket socket;
-    private final TFramedTransport transport;
+    private final BoundedFramedTransport transport;
     private final TProtocol protocol;
     private long lastUsedMs;
 
-    private Connection(TSocket socket, TFramedTransport transport, long nowMs) {
+    private Connection(TSocket socket, BoundedFramedTransport transport, long nowMs) {
         this.socket = socket;
         this.transport = transport;
         this.protocol = new TBinaryProtocol(transport);
@@ -26,7 +25,7 @@ final class Connection implements AutoCloseable {
         TConfiguration configuration = new TConfiguration(maxFrameBytes, maxFrameBytes,
                 TConfiguration.DEFAULT_RECURSION_DEPTH);
         TSocket socket = new TSocket(configuration, endpoint.host(), endpoint.port(), connectTimeoutMs, connectTimeoutMs);
-        TFramedTransport framed = new TFramedTransport(socket, maxFrameBytes);
+        BoundedFramedTransport framed = new BoundedFramedTransport(socket, maxFrameBytes);
         try {
             framed.open();
         } catch (TTransportException e) {

@@ -12,6 +12,7 @@ final class Failures {
 
     /** The request may not have arrived, or its reply was lost: the connection is unusable. */
     static boolean isTransport(Throwable e) {
+        if (e instanceof FrameTooLargeException) return false; // refused locally; sending again cannot help
         if (e instanceof TTransportException || e instanceof IOException) return true;
         // Exceptions declared in the IDL are answers from the server, whatever their cause.
         return e instanceof TException && !(e instanceof TBase) && e.getCause() instanceof IOException;

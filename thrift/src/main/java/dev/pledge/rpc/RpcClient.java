@@ -74,6 +74,10 @@ public final class RpcClient implements AutoCloseable {
                 breaker.onSuccess();
                 return result;
             } catch (TException e) {
+                if (e instanceof FrameTooLargeException) {
+                    breaker.onAbandoned(); // refused here; says nothing about the endpoint
+                    throw e;
+                }
                 if (!Failures.isRetryable(e)) {
                     breaker.onSuccess(); // the endpoint answered; it is healthy
                     throw e;

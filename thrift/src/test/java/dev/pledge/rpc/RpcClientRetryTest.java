@@ -13,12 +13,15 @@ import dev.pledge.testkit.TestServers;
 import dev.pledge.wire.EnlistRequest;
 import dev.pledge.wire.Coordinator;
 import dev.pledge.wire.InvalidArgument;
+import dev.pledge.wire.Kv;
 import dev.pledge.wire.NotAllowed;
+import dev.pledge.wire.TxContext;
 import dev.pledge.wire.TxId;
 import dev.pledge.wire.Unavailable;
 import dev.pledge.wire.UnknownTransaction;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -183,6 +186,21 @@ class RpcClientRetryTest {
         assertThatThrownBy(() -> put(client, 4, 5_000)).isInstanceOfSatisfying(RpcException.class,
                 e -> assertThat(e.kind()).isEqualTo(RpcException.Kind.CIRCUIT_OPEN));
         assertThat(kv.invocations()).isEqualTo(3);
+    }
+
+    @Test
+    void aRequestLargerThanMaxFrameBytesIsRefusedBeforeSendingAndNotRetried() throws TException {
+        RpcClient client = client(TestServers.endpoint(server), RpcClientConfig.defaults().withMaxFrameBytes(1024));
+
+        assertThatThrownBy(() -> client.call(Services.KV, new Kv.Client.Factory(), (c, remainingMs) -> {
+            c.put(new TxContext(TX, 1, remainingMs), ByteBuffer.wrap(new byte[] {1}), ByteBuffer.wrap(new byte[2048]));
+            return null;
+        }, 5_000)).isInstanceOf(FrameTooLargeException.class).hasMessageContaining("1024");
+        assertThat(kv.invocations()).isZero();
+        assertThat(time.sleepsMs()).isEmpty();
+
+        put(client, 2, 5_000);
+        assertThat(kv.invokedOpSeqs()).containsExactly(2L);
     }
 
     @Test
