@@ -14,6 +14,7 @@ import org.apache.thrift.transport.TTransport;
  */
 final class ConnectionTracker implements TServerEventHandler {
     private final Map<TTransport, String> open = new ConcurrentHashMap<>();
+    private volatile boolean closing;
 
     @Override
     public void preServe() {}
@@ -21,6 +22,8 @@ final class ConnectionTracker implements TServerEventHandler {
     @Override
     public ServerContext createContext(TProtocol input, TProtocol output) {
         open.put(input.getTransport(), GuardedProcessor.peer(input.getTransport()));
+        // Accepted just as the server stopped: closeAll() may have run already, so close it here.
+        if (closing) input.getTransport().close();
         return null;
     }
 
@@ -41,6 +44,7 @@ final class ConnectionTracker implements TServerEventHandler {
     }
 
     void closeAll() {
+        closing = true;
         for (TTransport t : open.keySet()) t.close();
     }
 }

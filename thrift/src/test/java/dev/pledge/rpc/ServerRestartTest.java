@@ -42,6 +42,7 @@ class ServerRestartTest {
             TMultiplexedProcessor processor = new TMultiplexedProcessor();
             processor.registerProcessor(Services.KV, new Kv.Processor<>(kv));
             try (RpcServer second = RpcServer.start(samePort, processor)) {
+                assertThat(second.port()).isEqualTo(port);
                 KvCalls.put(client, 100, 5_000);
                 assertThat(kv.invokedOpSeqs()).containsExactly(100L);
                 assertThat(client.idleConnections()).isEqualTo(1);
