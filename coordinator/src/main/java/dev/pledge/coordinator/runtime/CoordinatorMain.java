@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import dev.pledge.process.ParentWatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,6 +58,7 @@ public final class CoordinatorMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CoordinatorConfig config = config();
+        ParentWatch.startIfRequested(config.nodeId());
         CountDownLatch stopped = new CountDownLatch(1);
         CoordinatorNode node = CoordinatorNode.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -7,7 +7,9 @@ import dev.pledge.coordinator.protocol.Outputs;
 import dev.pledge.coordinator.protocol.Reply;
 import dev.pledge.coordinator.protocol.Timer;
 import dev.pledge.coordinator.rpc.RequestPoster;
+import dev.pledge.coordinator.protocol.Record;
 import dev.pledge.coordinator.storage.GroupCommitWriter;
+import dev.pledge.failpoint.Failpoints;
 import dev.pledge.rpc.TimeSource;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +30,10 @@ import org.slf4j.LoggerFactory;
 final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CoordinatorRuntime.class);
     private static final long POLL_MS = 100;
+    /** Crash point: every vote is YES, the COMMIT record is not yet written. */
+    static final String FAILPOINT_COMMIT_BEFORE_WRITE = "coordinator.commit.before-write";
+    /** Crash point: COMMIT is durable, no commit message or COMMITTED answer has left. */
+    static final String FAILPOINT_COMMIT_SYNCED = "coordinator.commit.synced";
 
     private final CoordinatorCore core;
     private final EventInbox inbox;
@@ -128,7 +134,10 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
             timers.schedule(() -> inbox.postInternal(new Event.TimerFired(time.nowMs(), t.timer())),
                     delayMs, TimeUnit.MILLISECONDS);
         }
+        boolean decidesCommit = decidesCommit(outputs);
+        if (decidesCommit) Failpoints.hit(FAILPOINT_COMMIT_BEFORE_WRITE);
         writer.submit(outputs.records(), outputs.mustSync(), () -> {
+            if (decidesCommit) Failpoints.hit(FAILPOINT_COMMIT_SYNCED);
             for (Message m : outputs.messages()) sender.send(m);
             for (Reply r : outputs.replies()) {
                 CompletableFuture<Reply.Value> f = waiting.remove(r.replyToken());
@@ -136,6 +145,13 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
             }
             afterRelease.run();
         });
+    }
+
+    private static boolean decidesCommit(Outputs outputs) {
+        for (Record r : outputs.records()) {
+            if (r instanceof Record.Commit) return true;
+        }
+        return false;
     }
 
     @Override
