@@ -110,6 +110,31 @@ class PledgeClientTest {
     }
 
     @Test
+    void anUnreachableCoordinatorAtCommitIsInDoubtNeverAGuess() throws Exception {
+        long startMs = time.nowMs();
+        try (Transaction tx = client.begin(TX_TIMEOUT)) {
+            coordinatorServer.close();
+            assertThatThrownBy(tx::commit).isInstanceOfSatisfying(InDoubtException.class, e -> {
+                assertThat(e.txId()).isEqualTo(tx.id());
+                assertThat(e.getCause()).isInstanceOf(dev.pledge.rpc.RpcException.class);
+            });
+        }
+        assertThat(time.nowMs()).isLessThan(startMs + TX_TIMEOUT.toMillis() + GRACE.toMillis());
+    }
+
+    @Test
+    void operationsAfterCommitAreRefused() throws Exception {
+        coordinator.onCommit(ScriptedCoordinator.outcome(TxState.COMMITTED));
+        try (Transaction tx = client.begin(TX_TIMEOUT)) {
+            tx.commit();
+            assertThatThrownBy(() -> tx.kv(TestServers.endpoint(participantServer)).get(bytes("k")))
+                    .isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(tx::commit).isInstanceOf(IllegalStateException.class);
+        }
+        assertThat(kv.invocations()).isZero();
+    }
+
+    @Test
     void commitAfterTheClientsOwnAbortIsAnIllegalState() throws Exception {
         coordinator.onCommit(new NotAllowed("transaction was aborted by the client"));
         try (Transaction tx = client.begin(TX_TIMEOUT)) {
