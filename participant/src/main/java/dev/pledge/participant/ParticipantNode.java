@@ -98,7 +98,7 @@ public final class ParticipantNode implements AutoCloseable {
         return r.executor().execute(ctx, work);
     }
 
-    /** Counters of the running node (core, log batches), as Admin.stats reports them. */
+    /** Group-commit counters of the running node (batches, syncs, entries), as Admin.stats also reports them. */
     public Map<String, Long> logCounters() {
         return running().runtimeCounters();
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pledge.core.BranchState;
 import dev.pledge.core.TxId;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
@@ -16,7 +17,7 @@ import net.jqwik.api.Provide;
 /** Whatever the interleaving, the core never lets two transactions hold conflicting locks. */
 class LockSafetyPropertyTest {
 
-    enum Op { READ, WRITE, ENLIST_OK, PREPARE, COMMIT, ABORT, PEER_STATE, TICK }
+    enum Op { READ, WRITE, ENLIST_OK, PREPARE, COMMIT, ABORT, PEER_STATE, RESOLVE, TICK }
 
     record Step(Op op, int tx, int key) {}
 
@@ -28,22 +29,40 @@ class LockSafetyPropertyTest {
         return step.list().ofMinSize(1).ofMaxSize(80);
     }
 
-    @Property(tries = 300)
+    @Property(tries = 500)
     void randomInterleavingsNeverGrantConflictingLocks(@ForAll("schedules") List<Step> schedule) {
         CoreHarness h = new CoreHarness(new CoreConfig("p", 50, 60_000, 10, 100, 100, 8, 500), List.of());
+        Map<Long, Event.Access> accesses = new HashMap<>();
         for (Step s : schedule) {
-            run(h, s);
+            run(h, s, accesses);
             assertLocksCompatible(h);
             assertPreparedHoldOnlyTheirWrites(h);
+            assertGrantedAccessesHoldTheirLock(h, accesses);
         }
     }
 
-    private static void run(CoreHarness h, Step s) {
+    /**
+     * A Granted reply leaves its transaction holding the key in a mode that covers the access, unless
+     * a later access of the same step aborted the branch (then nothing it read can commit).
+     */
+    private static void assertGrantedAccessesHoldTheirLock(CoreHarness h, Map<Long, Event.Access> accesses) {
+        for (Reply r : h.last.replies()) {
+            if (!(r instanceof Reply.Granted)) continue;
+            Event.Access a = accesses.get(r.token());
+            LockMode held = h.core.view().locksHeldBy(a.txId()).get(a.key());
+            if (h.core.view().branchState(a.txId()) == BranchState.ABORTED) continue;
+            assertThat(held).as("lock of %s on %s when granted", a.txId(), a.key()).isNotNull();
+            if (a.mode() == Event.AccessMode.WRITE) assertThat(held).isEqualTo(LockMode.EXCLUSIVE);
+        }
+    }
+
+    private static void run(CoreHarness h, Step s, Map<Long, Event.Access> accesses) {
         TxId tx = CoreHarness.tx(s.tx());
         String key = "k" + s.key();
         switch (s.op()) {
-            case READ -> h.step(h.read(tx, key));
-            case WRITE -> h.step(h.write(tx, key, "v" + s.tx()));
+            case READ -> access(h, h.read(tx, key), accesses);
+            case WRITE -> access(h, h.write(tx, key, "v" + s.tx()), accesses);
+            case RESOLVE -> h.step(new Event.Resolve(h.nowMs, h.token(), tx, s.key() == 0));
             case ENLIST_OK -> h.step(Event.EnlistResult.ok(h.nowMs, tx, 1_000));
             case PREPARE -> h.step(new Event.Prepare(h.nowMs, h.token(), tx, List.of("p"), "coord-1",
                     h.core.view().incarnation(), Event.Verdict.OK));
@@ -55,6 +74,11 @@ class LockSafetyPropertyTest {
                 for (Timer.Request r : h.last.timers()) h.step(new Event.TimerFired(h.nowMs, r.timer()));
             }
         }
+    }
+
+    private static void access(CoreHarness h, Event.Access a, Map<Long, Event.Access> accesses) {
+        accesses.put(a.token(), a);
+        h.step(a);
     }
 
     private static void assertLocksCompatible(CoreHarness h) {
