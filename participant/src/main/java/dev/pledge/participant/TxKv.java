@@ -14,6 +14,12 @@ public interface TxKv {
     /** The value as this transaction sees it (its own writes first, then committed data), or null. */
     byte[] get(byte[] key) throws TException;
 
+    /**
+     * Like {@link #get} but takes the exclusive lock now: use it for read-modify-write, so two
+     * transactions do not both read under shared locks and then die upgrading.
+     */
+    byte[] getForUpdate(byte[] key) throws TException;
+
     void put(byte[] key, byte[] value) throws TException;
 
     void delete(byte[] key) throws TException;

@@ -144,7 +144,7 @@ final class AccessRules {
 
     /** The lock is held: buffer a write, or say where a read's value comes from. */
     private void run(Branch b, Event.Access a, Outputs.Builder out) {
-        if (a.mode() == Event.AccessMode.WRITE) {
+        if (!a.mode().isRead()) {
             b.writes.remove(a.key());
             b.writes.put(a.key(), a.write());
             out.reply(new Reply.Granted(a.token(), false, null));

@@ -24,12 +24,19 @@ public sealed interface Event {
     record Access(long nowMs, long token, TxId txId, long opSeq, Key key, AccessMode mode, Write write)
             implements Event {
         public Access {
-            Check.argument(mode == AccessMode.READ ? write == null : write != null && write.key().equals(key),
+            Check.argument(mode == AccessMode.WRITE ? write != null && write.key().equals(key) : write == null,
                     "a write carries its Write for the same key, a read none");
         }
     }
 
-    enum AccessMode { READ, WRITE }
+    /** READ takes a shared lock; READ_FOR_UPDATE reads under an exclusive lock (no later upgrade to die on). */
+    enum AccessMode {
+        READ, READ_FOR_UPDATE, WRITE;
+
+        public boolean isRead() {
+            return this != WRITE;
+        }
+    }
 
     /** The coordinator's answer to {@link Message.Enlist}: ok with the time the tx has left, or refused. */
     record EnlistResult(long nowMs, TxId txId, boolean ok, long txRemainingMs, Reply.ErrorKind errorKind,

@@ -94,8 +94,8 @@ public final class LockTable {
         return new Changes(granted, victims);
     }
 
-    /** At prepare: drops shared locks and keeps exclusive ones, which cover exactly the written keys. */
-    public Changes releaseShared(TxId tx) {
+    /** At prepare: keeps the locks on {@code keep} (the written keys, all exclusive) and drops every other. */
+    public Changes releaseAllBut(TxId tx, Set<Key> keep) {
         Set<Key> keys = keysByTx.get(tx);
         if (keys == null) return Changes.NONE;
         List<Request> granted = new ArrayList<>();
@@ -104,7 +104,10 @@ public final class LockTable {
             Key key = it.next();
             KeyLocks kl = locks.get(key);
             Check.state(!kl.waiters.containsKey(tx), "%s prepares while waiting for %s", tx, key);
-            if (kl.holders.get(tx) != LockMode.SHARED) continue;
+            if (keep.contains(key)) {
+                Check.state(kl.holders.get(tx) == LockMode.EXCLUSIVE, "%s keeps %s without an exclusive lock", tx, key);
+                continue;
+            }
             kl.holders.remove(tx);
             it.remove();
             Changes c = promote(key, kl);

@@ -122,7 +122,7 @@ public final class ParticipantCore {
         b.coordinatorId = p.coordinatorId();
         b.preparedIncarnation = p.incarnation();
         b.preparedAtMs = p.preparedAtMs();
-        return locks.releaseShared(p.txId());
+        return locks.releaseAllBut(p.txId(), b.writes.keySet());
     }
 
     private LockTable.Changes finish(TxId txId, Remembered outcome) {

@@ -89,6 +89,13 @@ public final class BranchExecutor {
         }
 
         @Override
+        public byte[] getForUpdate(byte[] key) throws TException {
+            Key k = keyOf(key);
+            Reply.Granted g = access(k, Event.AccessMode.READ_FOR_UPDATE, null);
+            return g.readStore() ? store.get(key) : g.bufferedValue();
+        }
+
+        @Override
         public void put(byte[] key, byte[] value) throws TException {
             Key k = keyOf(key);
             if (value == null) throw new InvalidArgument("value is required (use delete to remove a key)");

@@ -17,7 +17,7 @@ import net.jqwik.api.Provide;
 /** Whatever the interleaving, the core never lets two transactions hold conflicting locks. */
 class LockSafetyPropertyTest {
 
-    enum Op { READ, WRITE, ENLIST_OK, PREPARE, COMMIT, ABORT, PEER_STATE, RESOLVE, TICK }
+    enum Op { READ, READ_FOR_UPDATE, WRITE, ENLIST_OK, PREPARE, COMMIT, ABORT, PEER_STATE, RESOLVE, TICK }
 
     record Step(Op op, int tx, int key) {}
 
@@ -52,7 +52,7 @@ class LockSafetyPropertyTest {
             LockMode held = h.core.view().locksHeldBy(a.txId()).get(a.key());
             if (h.core.view().branchState(a.txId()) == BranchState.ABORTED) continue;
             assertThat(held).as("lock of %s on %s when granted", a.txId(), a.key()).isNotNull();
-            if (a.mode() == Event.AccessMode.WRITE) assertThat(held).isEqualTo(LockMode.EXCLUSIVE);
+            if (a.mode() != Event.AccessMode.READ) assertThat(held).isEqualTo(LockMode.EXCLUSIVE);
         }
     }
 
@@ -61,6 +61,8 @@ class LockSafetyPropertyTest {
         String key = "k" + s.key();
         switch (s.op()) {
             case READ -> access(h, h.read(tx, key), accesses);
+            case READ_FOR_UPDATE -> access(h, new Event.Access(h.nowMs, h.token(), tx, 1, Key.utf8(key),
+                    Event.AccessMode.READ_FOR_UPDATE, null), accesses);
             case WRITE -> access(h, h.write(tx, key, "v" + s.tx()), accesses);
             case RESOLVE -> h.step(new Event.Resolve(h.nowMs, h.token(), tx, s.key() == 0));
             case ENLIST_OK -> h.step(Event.EnlistResult.ok(h.nowMs, tx, 1_000));

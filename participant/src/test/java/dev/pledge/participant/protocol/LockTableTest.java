@@ -62,11 +62,13 @@ class LockTableTest {
     }
 
     @Test
-    void prepareKeepsOnlyExclusiveLocks() {
+    void prepareKeepsOnlyTheLocksOfWrittenKeys() {
         Key read = Key.utf8("r");
+        Key readForUpdate = Key.utf8("u");
         locks.acquire(older, k, LockMode.EXCLUSIVE);
         locks.acquire(older, read, LockMode.SHARED);
-        locks.releaseShared(older);
+        locks.acquire(older, readForUpdate, LockMode.EXCLUSIVE);
+        locks.releaseAllBut(older, java.util.Set.of(k));
         assertThat(locks.heldBy(older)).containsOnlyKeys(k);
     }
 }

@@ -59,6 +59,18 @@ class ParticipantCoreTest {
     }
 
     @Test
+    void readForUpdateTakesAnExclusiveLockThatPrepareReleasesIfTheKeyWasNotWritten() {
+        Key k = Key.utf8("seat");
+        Event.Access a = new Event.Access(h.nowMs, h.token(), t1, 1, k, Event.AccessMode.READ_FOR_UPDATE, null);
+        h.enlistWith(t1, a);
+        assertThat(h.onlyReply(a.token())).isEqualTo(new Reply.Granted(a.token(), true, null));
+        assertThat(h.core.view().locksHeldBy(t1)).containsEntry(k, LockMode.EXCLUSIVE);
+        h.put(t1, "written", "v");
+        h.prepare(t1);
+        assertThat(h.core.view().locksHeldBy(t1)).containsOnlyKeys(Key.utf8("written"));
+    }
+
+    @Test
     void validationNoVotesNoWithTheMessageAndAborts() {
         h.put(t1, "k", "v");
         Reply.Voted vote = (Reply.Voted) h.prepare(t1, h.core.view().incarnation(), Event.Verdict.no("course full"));
