@@ -6,12 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.pledge.core.TxId;
 import dev.pledge.participant.ParticipantNode;
+import dev.pledge.participant.PrepareValidator;
 import dev.pledge.participant.config.ParticipantConfig;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClient;
 import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.rpc.Services;
 import dev.pledge.rpc.Wire;
+import dev.pledge.wire.AbortReason;
 import dev.pledge.wire.Ack;
 import dev.pledge.wire.Admin;
 import dev.pledge.wire.BranchState;
@@ -23,6 +25,9 @@ import dev.pledge.wire.NotAllowed;
 import dev.pledge.wire.Participant;
 import dev.pledge.wire.PrepareRequest;
 import dev.pledge.wire.PrepareResponse;
+import dev.pledge.wire.ResolveRequest;
+import dev.pledge.wire.ResolveResponse;
+import dev.pledge.wire.StatsResponse;
 import dev.pledge.wire.TxContext;
 import dev.pledge.wire.TxState;
 import dev.pledge.wire.Vote;
@@ -62,12 +67,16 @@ class ParticipantNodeTest {
     }
 
     private void startNode() throws Exception {
+        startNode(PrepareValidator.ACCEPT_ALL);
+    }
+
+    private void startNode(PrepareValidator validator) throws Exception {
         if (client != null) client.close();
         ParticipantConfig config = ParticipantConfig.defaults("A", new Endpoint("127.0.0.1", 0), dataDir,
                         new Endpoint("127.0.0.1", coordinator.port()))
                 .withInDoubtPollMs(10, 100)
                 .withRpcClient(RpcClientConfig.defaults().withBackoff(5, 50));
-        node = new ParticipantNode(config).start();
+        node = new ParticipantNode(config).withValidator(validator).start();
         client = new RpcClient(new Endpoint("127.0.0.1", node.port()), RpcClientConfig.defaults().withMaxAttempts(2));
     }
 
@@ -102,6 +111,11 @@ class ParticipantNodeTest {
         return r.getVote();
     }
 
+    private PrepareResponse prepareResponse(TxId tx) throws TException {
+        return client.call(Services.PARTICIPANT, new Participant.Client.Factory(),
+                (c, ms) -> c.prepare(new PrepareRequest(ms, Wire.toWire(tx), List.of("A"), node.incarnation())), CALL_MS);
+    }
+
     private BranchState commit(TxId tx) throws TException {
         Ack ack = client.call(Services.PARTICIPANT, new Participant.Client.Factory(),
                 (c, ms) -> c.commit(new DecisionRequest(ms, Wire.toWire(tx))), CALL_MS);
@@ -117,6 +131,32 @@ class ParticipantNodeTest {
 
         assertThat(get(tx(2), 1, "course:cs101")).isEqualTo("seats=29");
         assertThat(coordinator.enlisted).contains("coord-1.1.1 A incarnation " + node.incarnation());
+    }
+
+    @Test
+    void theApplicationValidatorCanVoteNoWithItsReason() throws Exception {
+        startNode((txId, writes, committed) -> writes.stream().anyMatch(w -> w.key().toString().equals("course:full"))
+                ? PrepareValidator.Result.no("course full") : PrepareValidator.Result.OK);
+        put(tx(1), 1, "course:full", "31 of 30");
+        PrepareResponse r = prepareResponse(tx(1));
+        assertThat(r.getVote()).isEqualTo(Vote.NO);
+        assertThat(r.getReason()).isEqualTo(AbortReason.VALIDATION_FAILED);
+        assertThat(r.getMessage()).isEqualTo("course full");
+        assertThatThrownBy(() -> put(tx(1), 2, "course:full", "again")).isInstanceOf(NotAllowed.class);
+    }
+
+    @Test
+    void anOperatorCanForceAnInDoubtBranch() throws Exception {
+        startNode();
+        put(tx(1), 1, "k", "forced");
+        assertThat(prepare(tx(1))).isEqualTo(Vote.YES);
+        ResolveResponse r = client.call(Services.ADMIN, new Admin.Client.Factory(),
+                (c, ms) -> c.resolve(new ResolveRequest(ms, Wire.toWire(tx(1)), true, true)), CALL_MS);
+        assertThat(r.getState()).isEqualTo(BranchState.HEURISTIC_COMMITTED);
+        assertThat(r.isForced()).isTrue();
+        assertThat(get(tx(2), 1, "k")).isEqualTo("forced");
+        StatsResponse stats = client.call(Services.ADMIN, new Admin.Client.Factory(), (c, ms) -> c.stats(), CALL_MS);
+        assertThat(stats.getCounters()).containsKeys("log.syncs", "log.batches", "branches.prepared");
     }
 
     @Test
