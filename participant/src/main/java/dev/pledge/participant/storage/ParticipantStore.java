@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -41,6 +42,9 @@ public final class ParticipantStore implements AutoCloseable, GroupCommitWriter.
     private final ColumnFamilyHandle prepared;
     private final ColumnFamilyHandle outcomes;
     private final ColumnFamilyHandle meta;
+    /** Reads and writes hold it shared, close() exclusively: a late reader must never touch a closed (freed) DB. */
+    private final ReentrantReadWriteLock open = new ReentrantReadWriteLock();
+    private boolean closed;
 
     private ParticipantStore(Path dir, DBOptions dbOptions, ColumnFamilyOptions cfOptions, RocksDB db,
                              List<ColumnFamilyHandle> handles) {
@@ -108,19 +112,27 @@ public final class ParticipantStore implements AutoCloseable, GroupCommitWriter.
 
     /** Committed value of a key, or null. */
     public byte[] get(byte[] key) {
+        open.readLock().lock();
         try {
+            Check.state(!closed, "store %s is closed", dir);
             return db.get(data, key);
         } catch (RocksDBException e) {
             throw new IllegalStateException("cannot read data in " + dir + ": " + e.getMessage(), e);
+        } finally {
+            open.readLock().unlock();
         }
     }
 
     /** Writes all records as one atomic batch; {@code sync} makes it durable before returning. */
     @Override
     public void write(List<Record> records, boolean sync) throws RocksDBException {
+        open.readLock().lock();
         try (WriteBatch batch = new WriteBatch(); WriteOptions options = new WriteOptions().setSync(sync)) {
+            Check.state(!closed, "store %s is closed", dir);
             for (Record r : records) add(batch, r);
             db.write(options, batch);
+        } finally {
+            open.readLock().unlock();
         }
     }
 
@@ -150,6 +162,13 @@ public final class ParticipantStore implements AutoCloseable, GroupCommitWriter.
 
     @Override
     public void close() {
+        open.writeLock().lock();
+        try {
+            if (closed) return;
+            closed = true;
+        } finally {
+            open.writeLock().unlock();
+        }
         for (int i = handles.size() - 1; i >= 0; i--) handles.get(i).close();
         db.close();
         cfOptions.close();
