@@ -24,14 +24,24 @@ final class AccessRules {
             core.counters.cachedOps++;
             out.reply(new Reply.Cached(e.token(), b.opResults.get(e.opSeq())));
         } else {
+            b.runningOps.add(e.opSeq());
             out.reply(new Reply.Proceed(e.token()));
         }
     }
 
     void endOp(Event.EndOp e) {
         Branch b = core.branches.get(e.txId());
-        if (b == null || !b.isUnprepared() || b.opResults.size() >= Branch.MAX_CACHED_OPS) return;
-        b.opResults.putIfAbsent(e.opSeq(), e.result());
+        if (b == null || !b.isUnprepared()) return;
+        b.runningOps.remove(e.opSeq());
+        b.brokenOps.remove(e.opSeq());
+        if (b.opResults.size() < Branch.MAX_CACHED_OPS) b.opResults.putIfAbsent(e.opSeq(), e.result());
+    }
+
+    void opFailed(Event.OpFailed e) {
+        Branch b = core.branches.get(e.txId());
+        if (b == null || !b.isUnprepared()) return;
+        b.runningOps.remove(e.opSeq());
+        if (b.opsThatWrote.contains(e.opSeq())) b.brokenOps.add(e.opSeq());
     }
 
     void access(Event.Access a, Outputs.Builder out) {
@@ -50,6 +60,8 @@ final class AccessRules {
                     "too many concurrent operations for transaction " + a.txId()));
             return;
         }
+        // An access means its operation is running, even when the branch did not exist at BeginOp.
+        b.runningOps.add(a.opSeq());
         if (b.phase == Branch.Phase.ENLISTING) {
             b.parked.add(a);
             return;
@@ -70,6 +82,7 @@ final class AccessRules {
         }
         Branch b = new Branch(a.txId(), Branch.Phase.ENLISTING);
         core.branches.put(a.txId(), b);
+        b.runningOps.add(a.opSeq());
         b.parked.add(a);
         // A lost enlist answer must not leave the branch parked forever.
         b.deadlineMs = a.nowMs() + core.config.enlistWaitMaxMs();
@@ -145,6 +158,9 @@ final class AccessRules {
     /** The lock is held: buffer a write, or say where a read's value comes from. */
     private void run(Branch b, Event.Access a, Outputs.Builder out) {
         if (!a.mode().isRead()) {
+            b.opsThatWrote.add(a.opSeq());
+            // A write granted after its operation ended (the caller gave up waiting) leaves that operation half done.
+            if (!b.runningOps.contains(a.opSeq())) b.brokenOps.add(a.opSeq());
             b.writes.remove(a.key());
             b.writes.put(a.key(), a.write());
             out.reply(new Reply.Granted(a.token(), false, null));

@@ -4,9 +4,12 @@ import dev.pledge.core.TxId;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** One transaction's branch on this participant, while it is live. Mutable; owned by the core. */
 final class Branch {
@@ -34,6 +37,11 @@ final class Branch {
     final ArrayDeque<Event.Access> parked = new ArrayDeque<>();
     final Map<Key, Wait> waits = new HashMap<>();
     final Map<Long, Object> opResults = new HashMap<>();
+    /** Operations (opSeq) that began and have not ended: a prepare now would commit half of one. */
+    final Set<Long> runningOps = new TreeSet<>();
+    /** Operations that wrote and then failed (or were abandoned); cleared if a retry of the same opSeq completes. */
+    final Set<Long> brokenOps = new TreeSet<>();
+    final Set<Long> opsThatWrote = new HashSet<>();
 
     List<String> participants = List.of();
     String coordinatorId;

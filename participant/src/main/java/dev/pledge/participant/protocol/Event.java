@@ -20,6 +20,9 @@ public sealed interface Event {
     /** An operation finished; its result answers retries of the same opSeq. */
     record EndOp(long nowMs, TxId txId, long opSeq, Object result) implements Event {}
 
+    /** An operation failed (threw, or its caller gave up); if it had written, the branch must not commit. */
+    record OpFailed(long nowMs, TxId txId, long opSeq) implements Event {}
+
     /** A read or write of one key within an operation. */
     record Access(long nowMs, long token, TxId txId, long opSeq, Key key, AccessMode mode, Write write)
             implements Event {

@@ -62,6 +62,7 @@ public final class ParticipantCore {
         if (e instanceof Event.Start s) start(s, out);
         else if (e instanceof Event.BeginOp b) accessRules.beginOp(b, out);
         else if (e instanceof Event.EndOp end) accessRules.endOp(end);
+        else if (e instanceof Event.OpFailed f) accessRules.opFailed(f);
         else if (e instanceof Event.Access a) accessRules.access(a, out);
         else if (e instanceof Event.EnlistResult r) accessRules.enlistResult(r, out);
         else if (e instanceof Event.Prepare p) decisionRules.prepare(p, out);

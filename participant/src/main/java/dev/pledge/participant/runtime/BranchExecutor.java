@@ -45,7 +45,18 @@ public final class BranchExecutor {
         if (begin instanceof Reply.Cached cached) return (R) cached.result();
         if (begin instanceof Reply.Failed failed) throw Failures.toWire(failed);
         Check.state(begin instanceof Reply.Proceed, "unexpected reply to BeginOp: %s", begin);
-        R result = work.run(new Kv(txId, opSeq, deadlineAtMs));
+        R result;
+        try {
+            result = work.run(new Kv(txId, opSeq, deadlineAtMs));
+        } catch (TException | RuntimeException | Error e) {
+            // If it wrote before failing, the branch must not commit half of it (unless a retry completes it).
+            try {
+                gateway.tell(now -> new Event.OpFailed(now, txId, opSeq));
+            } catch (TException notTold) {
+                e.addSuppressed(notTold);
+            }
+            throw e;
+        }
         gateway.tell(now -> new Event.EndOp(now, txId, opSeq, result));
         return result;
     }

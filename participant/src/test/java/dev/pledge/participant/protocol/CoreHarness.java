@@ -55,18 +55,22 @@ final class CoreHarness {
         return new Event.Access(nowMs, token(), tx, 1, Key.utf8(key), Event.AccessMode.READ, null);
     }
 
+    /** One operation of one write, ended as the runtime ends it. */
     Reply put(TxId tx, String key, String value) {
-        Event.Access a = write(tx, key, value);
-        if (core.view().branchState(tx) == dev.pledge.core.BranchState.UNKNOWN) enlistWith(tx, a);
-        else step(a);
-        return onlyReply(a.token());
+        return asOperation(tx, write(tx, key, value));
     }
 
+    /** One operation of one read, ended as the runtime ends it. */
     Reply get(TxId tx, String key) {
-        Event.Access a = read(tx, key);
+        return asOperation(tx, read(tx, key));
+    }
+
+    private Reply asOperation(TxId tx, Event.Access a) {
         if (core.view().branchState(tx) == dev.pledge.core.BranchState.UNKNOWN) enlistWith(tx, a);
         else step(a);
-        return onlyReply(a.token());
+        Reply r = onlyReply(a.token());
+        if (r instanceof Reply.Granted) step(new Event.EndOp(nowMs, tx, a.opSeq(), null));
+        return r;
     }
 
     Reply prepare(TxId tx) {

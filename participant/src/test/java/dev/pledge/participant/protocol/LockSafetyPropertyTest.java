@@ -17,7 +17,7 @@ import net.jqwik.api.Provide;
 /** Whatever the interleaving, the core never lets two transactions hold conflicting locks. */
 class LockSafetyPropertyTest {
 
-    enum Op { READ, READ_FOR_UPDATE, WRITE, ENLIST_OK, PREPARE, COMMIT, ABORT, PEER_STATE, RESOLVE, TICK }
+    enum Op { READ, READ_FOR_UPDATE, WRITE, END_OP, ENLIST_OK, PREPARE, COMMIT, ABORT, PEER_STATE, RESOLVE, TICK }
 
     record Step(Op op, int tx, int key) {}
 
@@ -64,6 +64,7 @@ class LockSafetyPropertyTest {
             case READ_FOR_UPDATE -> access(h, new Event.Access(h.nowMs, h.token(), tx, 1, Key.utf8(key),
                     Event.AccessMode.READ_FOR_UPDATE, null), accesses);
             case WRITE -> access(h, h.write(tx, key, "v" + s.tx()), accesses);
+            case END_OP -> h.step(new Event.EndOp(h.nowMs, tx, 1, null));
             case RESOLVE -> h.step(new Event.Resolve(h.nowMs, h.token(), tx, s.key() == 0));
             case ENLIST_OK -> h.step(Event.EnlistResult.ok(h.nowMs, tx, 1_000));
             case PREPARE -> h.step(new Event.Prepare(h.nowMs, h.token(), tx, List.of("p"), "coord-1",

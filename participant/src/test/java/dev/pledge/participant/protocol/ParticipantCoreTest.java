@@ -240,6 +240,30 @@ class ParticipantCoreTest {
     }
 
     @Test
+    void prepareWhileAnOperationIsStillRunningVotesNo() {
+        h.enlistWith(t1, h.write(t1, "k", "half"));
+        Reply.Voted vote = (Reply.Voted) h.prepare(t1);
+        assertThat(vote.vote()).isEqualTo(Vote.NO);
+        assertThat(vote.message()).contains("still running");
+    }
+
+    @Test
+    void anOperationThatFailedAfterWritingMakesTheBranchVoteNoUnlessARetryCompletesIt() {
+        h.enlistWith(t1, h.write(t1, "k", "half"));
+        h.step(new Event.OpFailed(h.nowMs, t1, 1));
+        CoreHarness other = new CoreHarness();
+        other.enlistWith(t1, other.write(t1, "k", "half"));
+        other.step(new Event.OpFailed(other.nowMs, t1, 1));
+
+        assertThat(((Reply.Voted) h.prepare(t1)).vote()).isEqualTo(Vote.NO);
+
+        Event.Access retry = other.write(t1, "k", "whole");
+        other.step(retry);
+        other.step(new Event.EndOp(other.nowMs, t1, 1, null));
+        assertThat(((Reply.Voted) other.prepare(t1)).vote()).isEqualTo(Vote.YES);
+    }
+
+    @Test
     void onePhaseCommitAppliesInOneSyncedRecord() {
         h.put(t1, "k", "v");
         long t = h.token();

@@ -146,6 +146,16 @@ class ParticipantNodeTest {
     }
 
     @Test
+    void anOperationThatFailsAfterWritingCannotBeCommittedHalfDone() throws Exception {
+        startNode();
+        assertThatThrownBy(() -> node.execute(ctx(tx(1), 1), kv -> {
+            kv.put("student:7".getBytes(StandardCharsets.UTF_8), "enrolled".getBytes(StandardCharsets.UTF_8));
+            throw new TException("course service said no");
+        })).hasMessage("course service said no");
+        assertThat(prepareResponse(tx(1)).getVote()).isEqualTo(Vote.NO);
+    }
+
+    @Test
     void anOperatorCanForceAnInDoubtBranch() throws Exception {
         startNode();
         put(tx(1), 1, "k", "forced");
