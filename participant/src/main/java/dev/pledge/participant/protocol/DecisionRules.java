@@ -66,7 +66,9 @@ final class DecisionRules {
         }
         if (b.phase == Branch.Phase.ENLISTING) return "prepare arrived before enlistment finished";
         if (b.pendingAccesses() > 0) return "prepare arrived while an operation was still waiting for a lock";
-        if (!b.runningOps.isEmpty()) return "prepare arrived while operation " + b.runningOps.iterator().next() + " was still running";
+        if (!b.runningOps.isEmpty()) {
+            return "prepare arrived while operation " + b.runningOps.iterator().next() + " was still running";
+        }
         if (!b.brokenOps.isEmpty()) {
             return "operation " + b.brokenOps.iterator().next() + " failed after writing; committing would apply half of it";
         }

@@ -83,6 +83,23 @@ class RecoveryTest {
     }
 
     @Test
+    void outcomesAreSweptAfterTheirRetention() {
+        CoreConfig config = new CoreConfig("course-c", 2_000, 60_000, 100, 5_000, 100, 8, 1_000);
+        CoreHarness h = new CoreHarness(config, java.util.List.of());
+        h.put(t1, "k", "v");
+        h.prepare(t1);
+        h.commit(t1);
+        h.nowMs += 59_000;
+        h.fire(new Timer.OutcomeSweep());
+        assertThat(h.core.view().branchState(t1)).isEqualTo(BranchState.COMMITTED);
+        h.nowMs += 2_000;
+        h.fire(new Timer.OutcomeSweep());
+        assertThat(h.last.records()).containsExactly(new Record.OutcomeForgotten(t1));
+        assertThat(h.last.mustSync()).isFalse();
+        assertThat(h.core.view().branchState(t1)).isEqualTo(BranchState.UNKNOWN);
+    }
+
+    @Test
     void unpreparedBranchesAreGoneAfterARestartAndVoteNo() {
         CoreHarness before = new CoreHarness();
         before.put(t1, "k", "v");
