@@ -70,6 +70,7 @@ class ParticipantStoreTest {
     @Test
     void secondOpenOfTheSameDirFailsWithAClearMessage() {
         try (ParticipantStore first = ParticipantStore.open(dir)) {
+            assertThat(first.dir()).isEqualTo(dir);
             assertThatThrownBy(() -> ParticipantStore.open(dir))
                     .isInstanceOf(StoreInUseException.class)
                     .hasMessageContaining("is in use by another process");
