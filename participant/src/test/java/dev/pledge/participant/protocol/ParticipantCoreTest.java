@@ -195,7 +195,7 @@ class ParticipantCoreTest {
     }
 
     @Test
-    void commitAndAbortReleaseLocksToWaiters() {
+    void commitOfAPreparedBranchReleasesItsLocksToWaiters() {
         h.put(t2, "k", "young");
         h.prepare(t2);
         Event.Access olderRead = h.read(t1, "k");
@@ -203,6 +203,17 @@ class ParticipantCoreTest {
         assertThat(h.replyFor(olderRead.token())).isNull();
         h.commit(t2);
         assertThat(h.last.replies()).contains(new Reply.Granted(olderRead.token(), true, null));
+    }
+
+    @Test
+    void abortOfAnUnpreparedBranchReleasesItsLocksToWaiters() {
+        h.put(t2, "k", "young");
+        Event.Access olderWrite = h.write(t1, "k", "old");
+        h.enlistWith(t1, olderWrite);
+        assertThat(h.replyFor(olderWrite.token())).isNull();
+        h.abort(t2);
+        assertThat(h.last.replies()).contains(new Reply.Granted(olderWrite.token(), false, null));
+        assertThat(h.core.view().lockHolders(Key.utf8("k"))).containsOnlyKeys(t1);
     }
 
     @Test
