@@ -15,11 +15,8 @@ import dev.pledge.wire.NotAllowed;
 import dev.pledge.wire.StatusRequest;
 import dev.pledge.wire.StatusResponse;
 import dev.pledge.wire.UnknownTransaction;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import org.apache.thrift.TException;
 
 /**
@@ -33,22 +30,14 @@ final class CoordinatorLink implements AutoCloseable {
     private final String participantId;
     private final RpcClient client;
     private final long callMs;
-    private final LongSupplier clockMs;
     private final ThreadPoolExecutor pool;
     private volatile EventLoop loop;
 
-    CoordinatorLink(String participantId, RpcClient client, long callMs, LongSupplier clockMs) {
+    CoordinatorLink(String participantId, RpcClient client, long callMs) {
         this.participantId = participantId;
         this.client = client;
         this.callMs = callMs;
-        this.clockMs = clockMs;
-        this.pool = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE_MAX),
-                r -> {
-                    Thread t = new Thread(r, "participant-" + participantId + "-coordinator-link");
-                    t.setDaemon(true);
-                    return t;
-                });
-        this.pool.allowCoreThreadTimeOut(true);
+        this.pool = Threads.boundedPool("participant-" + participantId + "-coordinator-link", THREADS, QUEUE_MAX);
     }
 
     void attach(EventLoop loop) {

@@ -67,9 +67,9 @@ public final class NodeRuntime implements AutoCloseable {
                 new Random(new SecureRandom().nextLong()));
         this.writer = new GroupCommitWriter("participant-" + id + "-log", store, config.logQueueMax(), LOG_BATCH_MAX,
                 this::fatal);
-        this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "participant-" + id + "-timers"));
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> Threads.daemon(r, "participant-" + id + "-timers"));
         this.link = new CoordinatorLink(id, new RpcClient(config.coordinator(), config.rpcClient()),
-                config.coordinatorCallMs(), clockMs);
+                config.coordinatorCallMs());
         this.peerLink = new PeerLink(id, config.peers(), config.rpcClient(), config.coordinatorCallMs());
         Effects effects = new Effects();
         this.loop = new EventLoop("participant-" + id + "-core", core, writer, timers, effects, clockMs,
@@ -159,9 +159,7 @@ public final class NodeRuntime implements AutoCloseable {
 
     private void fatal(Throwable t) {
         log.error("participant {} stops after a fatal error", config.participantId(), t);
-        Thread stopper = new Thread(this::close, "participant-" + config.participantId() + "-stop");
-        stopper.setDaemon(true);
-        stopper.start();
+        Threads.daemon(this::close, "participant-" + config.participantId() + "-stop").start();
     }
 
     @Override
@@ -194,11 +192,5 @@ public final class NodeRuntime implements AutoCloseable {
             if (line.error()) transitions.error("{}", line.text());
             else transitions.info("{}", line.text());
         }
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 }

@@ -11,11 +11,9 @@ import dev.pledge.wire.Participant;
 import dev.pledge.wire.PeerStateRequest;
 import dev.pledge.wire.PeerStateResponse;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.apache.thrift.TException;
 
 /** Asks peers about an in-doubt branch (cooperative termination) and posts their answers back as events. */
@@ -36,12 +34,7 @@ final class PeerLink implements AutoCloseable {
         this.peers = Map.copyOf(peers);
         this.rpc = rpc;
         this.callMs = callMs;
-        this.pool = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE_MAX), r -> {
-            Thread t = new Thread(r, "participant-" + participantId + "-peer-link");
-            t.setDaemon(true);
-            return t;
-        });
-        this.pool.allowCoreThreadTimeOut(true);
+        this.pool = Threads.boundedPool("participant-" + participantId + "-peer-link", THREADS, QUEUE_MAX);
     }
 
     void attach(EventLoop loop) {
