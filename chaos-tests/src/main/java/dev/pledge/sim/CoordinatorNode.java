@@ -58,7 +58,7 @@ final class CoordinatorNode extends SimNode {
     }
 
     private void execute(World w, String cause, Outputs o) {
-        if (!o.records().isEmpty() || !o.messages().isEmpty() || !o.replies().isEmpty()) w.trace(id + " " + cause + "\n            -> records=" + o.records() + (o.mustSync() ? " SYNC" : "")
+        if (w.tracing() && (!o.records().isEmpty() || !o.messages().isEmpty() || !o.replies().isEmpty())) w.trace(id + " " + cause + "\n            -> records=" + o.records() + (o.mustSync() ? " SYNC" : "")
                 + " msgs=" + o.messages() + " replies=" + o.replies());
         w.checker().onCoordinatorRecords(o.records());
         List<WriterQueue.Effect> effects = new ArrayList<>();

@@ -63,7 +63,7 @@ final class ParticipantNode extends SimNode {
     void step(World w, Event e) {
         noteEvent(e);
         Outputs o = core.step(e);
-        if (!o.records().isEmpty() || !o.messages().isEmpty() || !o.replies().isEmpty()) {
+        if (w.tracing() && (!o.records().isEmpty() || !o.messages().isEmpty() || !o.replies().isEmpty())) {
             w.trace(id + " " + e + "\n            -> " + summary(o));
         }
         o.logLines().stream().filter(Outputs.LogLine::error).forEach(l -> w.trace("ALARM " + l.text()));

@@ -56,6 +56,11 @@ final class Rpc {
         w.schedule(new Item.CallTimeout(w.nowMs() + w.rpcAttemptTimeoutMs(), node, life, t.callId(), p.attempt() + 1));
     }
 
+    boolean isPending(String callId, int attempt) {
+        Pending p = pending.get(callId);
+        return p != null && p.attempt() == attempt;
+    }
+
     int inFlight() {
         return pending.size();
     }

@@ -36,8 +36,12 @@ final class SimClient {
     private long readSum;
     private long wakeId;
 
-    SimClient(String id, long seed, int txs, World.Bank bank) {
+    /** Small scope: client n (1-based) always transfers from p1:a(n-1) to p2:a(n-1); 0 means random plans. */
+    private final int fixedPlan;
+
+    SimClient(String id, long seed, int txs, World.Bank bank, int fixedPlan) {
         this.id = id;
+        this.fixedPlan = fixedPlan;
         this.rpc = new Rpc(id);
         this.random = new SplittableRandom(seed);
         this.txsLeft = txs;
@@ -56,6 +60,10 @@ final class SimClient {
         return phase == Phase.DONE;
     }
 
+    boolean isCommitting() {
+        return phase == Phase.COMMIT || phase == Phase.POLL || phase == Phase.DONE;
+    }
+
     boolean isBusy() {
         return phase != Phase.IDLE && phase != Phase.DONE;
     }
@@ -63,6 +71,10 @@ final class SimClient {
     void sleep(World w, long ms) {
         wakeId++;
         w.schedule(new Item.ClientWake(w.nowMs() + ms, id, wakeId));
+    }
+
+    boolean awaits(long id) {
+        return id == wakeId;
     }
 
     void wake(World w, long id) {
@@ -96,6 +108,14 @@ final class SimClient {
     }
 
     private void plan(World w) {
+        if (fixedPlan > 0) {
+            audit = false;
+            readSum = 0;
+            opIndex = 0;
+            String k = ":a" + (fixedPlan - 1);
+            plan = List.of(new ClientCall.Op(tx, 1, "p1" + k, -10, false), new ClientCall.Op(tx, 2, "p2" + k, 10, false));
+            return;
+        }
         audit = random.nextInt(100) < AUDIT_PERCENT;
         readSum = 0;
         opIndex = 0;
@@ -116,7 +136,7 @@ final class SimClient {
 
     private void nextOp(World w) {
         if (opIndex == plan.size()) {
-            if (!audit && random.nextInt(100) < ABORT_PERCENT) abort(w);
+            if (!audit && fixedPlan == 0 && random.nextInt(100) < ABORT_PERCENT) abort(w);
             else commit(w);
             return;
         }
@@ -181,7 +201,7 @@ final class SimClient {
     private void finish(World w, String outcome) {
         w.checker().onClientOutcome(id, tx, outcome, audit ? readSum : null);
         w.trace(id + " OUTCOME " + tx + " " + outcome + (audit ? " (audit sum " + readSum + ")" : ""));
-        if (random.nextInt(4) == 0) w.askStatusLater(id, tx);
+        if (fixedPlan > 0 || random.nextInt(4) == 0) w.askStatusLater(id, tx);
         idle(w);
     }
 

@@ -13,9 +13,15 @@ final class SimSettings {
 
     private SimSettings() {}
 
-    static dev.pledge.coordinator.protocol.CoreConfig coordinatorConfig(String id, Set<String> participants) {
+    /** Small scope forgets at the first sweep after END, so FORGOTTEN is within the explorer's depth. */
+    static long retentionMs(SimConfig c) {
+        return c.zeroDelays() ? 0 : COORDINATOR_RETENTION_MS;
+    }
+
+    static dev.pledge.coordinator.protocol.CoreConfig coordinatorConfig(String id, Set<String> participants,
+                                                                        long retentionMs) {
         return new dev.pledge.coordinator.protocol.CoreConfig(id, participants, 1_500, 100, 3_000,
-                COORDINATOR_RETENTION_MS, 20, 400, SWEEP_MS, 64, 1_000);
+                retentionMs, 20, 400, SWEEP_MS, 64, 1_000);
     }
 
     static dev.pledge.participant.protocol.CoreConfig participantConfig(String id) {

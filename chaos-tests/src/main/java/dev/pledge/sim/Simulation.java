@@ -110,7 +110,7 @@ public final class Simulation {
 
     /** Past retention the coordinator forgets; clients' late status queries must never hear a false ABORTED. */
     private static void latePhase(World w) {
-        long endMs = w.nowMs() + SimSettings.COORDINATOR_RETENTION_MS + 4 * SimSettings.SWEEP_MS;
+        long endMs = w.nowMs() + SimSettings.retentionMs(w.config()) + 4 * SimSettings.SWEEP_MS;
         for (int step = 0; step < w.config().livenessStepsMax(); step++) {
             Item next = w.next();
             if (next == null || next.dueMs() > endMs) return;

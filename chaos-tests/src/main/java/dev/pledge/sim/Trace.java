@@ -18,6 +18,10 @@ final class Trace {
         enabled = value;
     }
 
+    boolean enabled() {
+        return enabled;
+    }
+
     void add(long nowMs, String line) {
         total++;
         if (!enabled) return;

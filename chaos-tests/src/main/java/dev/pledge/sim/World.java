@@ -56,7 +56,8 @@ final class World {
     World(SimConfig config, int traceLines) {
         this.config = config;
         this.random = new SplittableRandom(config.seed());
-        this.trace = new Trace(traceLines);
+        this.trace = new Trace(Math.max(1, traceLines));
+        trace.enabled(traceLines > 0);
         List<String> pids = new ArrayList<>();
         List<String> accounts = new ArrayList<>();
         for (int i = 1; i <= config.participantCount(); i++) {
@@ -65,7 +66,8 @@ final class World {
             for (int a = 0; a < ACCOUNTS_PER_PARTICIPANT; a++) accounts.add(pid + ":a" + a);
         }
         this.bank = new Bank(List.copyOf(accounts));
-        this.coordinator = new CoordinatorNode(SimSettings.coordinatorConfig(COORDINATOR, Set.copyOf(pids)));
+        this.coordinator = new CoordinatorNode(SimSettings.coordinatorConfig(COORDINATOR, Set.copyOf(pids),
+                SimSettings.retentionMs(config)));
         for (String pid : pids) {
             ParticipantNode p = new ParticipantNode(pid, COORDINATOR, SimSettings.participantConfig(pid));
             List<Object> seed = new ArrayList<>();
@@ -78,7 +80,8 @@ final class World {
         this.checker = new Checker(this);
         for (int c = 1; c <= config.clientCount(); c++) {
             String cid = "c" + c;
-            clients.put(cid, new SimClient(cid, random.nextLong(), config.txsPerClient(), bank));
+            clients.put(cid, new SimClient(cid, random.nextLong(), config.txsPerClient(), bank,
+                    config.zeroDelays() ? c : 0));
         }
     }
 
@@ -131,6 +134,11 @@ final class World {
         return config.seed() * 0x9E3779B97F4A7C15L + node.hashCode() * 31L + life;
     }
 
+    /** Whether trace lines are kept; callers skip building costly lines when not. */
+    boolean tracing() {
+        return trace.enabled();
+    }
+
     void trace(String line) {
         trace.add(nowMs, line);
     }
@@ -171,7 +179,7 @@ final class World {
 
     /** A client asks the coordinator about an old transaction later, past retention (presumed abort is asked). */
     void askStatusLater(String client, TxId tx) {
-        schedule(new Item.ClientWake(nowMs + SimSettings.COORDINATOR_RETENTION_MS + 2 * SimSettings.SWEEP_MS,
+        schedule(new Item.ClientWake(nowMs + SimSettings.retentionMs(config) + 2 * SimSettings.SWEEP_MS,
                 client, -tx.sequence()));
         lateStatus.put(client + "/" + tx.sequence(), tx);
     }
@@ -198,6 +206,23 @@ final class World {
         return items;
     }
 
+    /** False for an item whose run would change nothing but the clock (stale timer, finished call). */
+    boolean isLive(Item item) {
+        if (item instanceof Item.TimerFire t) return node(t.node()).up && node(t.node()).life == t.life();
+        if (item instanceof Item.Flush f) return node(f.node()).up && node(f.node()).life == f.life();
+        if (item instanceof Item.CallTimeout t) {
+            boolean server = participants.containsKey(t.node()) || t.node().equals(COORDINATOR);
+            if (server && (!node(t.node()).up || node(t.node()).life != t.life())) return false;
+            return rpcOf(t.node()).isPending(t.callId(), t.attempt());
+        }
+        if (item instanceof Item.ClientWake c) {
+            return c.wakeId() >= 0 ? clients.get(c.client()).awaits(c.wakeId())
+                    : lateStatus.containsKey(c.client() + "/" + (-c.wakeId()));
+        }
+        if (item instanceof Item.Restart r) return !node(r.node()).up;
+        return true;
+    }
+
     boolean hasPending() {
         return !agenda.isEmpty();
     }
@@ -210,6 +235,22 @@ final class World {
             }
         }
         throw new IllegalStateException("not pending: " + item.describe());
+    }
+
+    /** Explorer: the network loses this packet. */
+    void drop(Item.Delivery d) {
+        remove(d);
+        stats.drops++;
+        trace("DROP " + d.packet().describe());
+        checker.afterStep();
+    }
+
+    /** Explorer: the network delivers this packet twice. */
+    void duplicate(Item.Delivery d) {
+        stats.duplicates++;
+        schedule(new Item.Delivery(d.dueMs(), d.packet()));
+        trace("DUPLICATE " + d.packet().describe());
+        checker.afterStep();
     }
 
     /** Runs one pending item, then checks every safety invariant. */
