@@ -1,6 +1,7 @@
 package dev.pledge.participant.runtime;
 
 import dev.pledge.core.Check;
+import dev.pledge.failpoint.Failpoints;
 import dev.pledge.participant.protocol.CoreView;
 import dev.pledge.participant.protocol.Event;
 import dev.pledge.participant.protocol.Message;
@@ -29,6 +30,8 @@ import org.slf4j.LoggerFactory;
  * so that no effect overtakes an earlier record.
  */
 final class EventLoop implements AutoCloseable {
+    /** Crash point: PREPARED is durable, the YES vote has not left. */
+    static final String FAILPOINT_PREPARED_SYNCED = "participant.prepared.synced";
     private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
     /** Retry delay for a timer whose event found the queue full; dropping a timer would hurt liveness (I6). */
     private static final long TIMER_RETRY_MS = 10;
@@ -126,10 +129,19 @@ final class EventLoop implements AutoCloseable {
         for (Timer.Request t : out.timers()) schedule(t.timer(), t.delayMs());
         for (Outputs.LogLine line : out.logLines()) effects.log(line);
         if (out.records().isEmpty() && out.messages().isEmpty() && out.replies().isEmpty()) return;
+        boolean prepares = prepares(out);
         submit(out.records(), out.mustSync(), () -> {
+            if (prepares) Failpoints.hit(FAILPOINT_PREPARED_SYNCED);
             for (Reply r : out.replies()) effects.reply(r);
             for (Message m : out.messages()) effects.send(m);
         });
+    }
+
+    private static boolean prepares(Outputs out) {
+        for (dev.pledge.participant.protocol.Record r : out.records()) {
+            if (r instanceof dev.pledge.participant.protocol.Record.Prepared) return true;
+        }
+        return false;
     }
 
     private void submit(List<dev.pledge.participant.protocol.Record> records, boolean sync, Runnable after) {

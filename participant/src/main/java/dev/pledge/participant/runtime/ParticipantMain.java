@@ -1,5 +1,7 @@
 package dev.pledge.participant.runtime;
 
+import dev.pledge.process.ParentWatch;
+
 import dev.pledge.participant.ParticipantNode;
 import dev.pledge.participant.config.ParticipantConfig;
 import dev.pledge.rpc.Endpoint;
@@ -58,6 +60,7 @@ public final class ParticipantMain implements Callable<Integer> {
                 .withOutcomeRetentionMs(outcomeRetentionMs)
                 .withInDoubtPollMs(pollBaseMs, pollMaxMs)
                 .withPeers(peerEndpoints());
+        ParentWatch.startIfRequested(id);
         ParticipantNode node = new ParticipantNode(config).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
