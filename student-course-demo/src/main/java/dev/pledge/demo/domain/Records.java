@@ -26,6 +26,14 @@ public final class Records {
         return ("c/" + id).getBytes(StandardCharsets.UTF_8);
     }
 
+    public static boolean isStudentKey(byte[] key) {
+        return key.length > 2 && key[0] == 's' && key[1] == '/';
+    }
+
+    public static boolean isCourseKey(byte[] key) {
+        return key.length > 2 && key[0] == 'c' && key[1] == '/';
+    }
+
     /** The key holding how many records a node was seeded with (ids run 0..n-1 over all shards). */
     public static byte[] countKey() {
         return "meta/count".getBytes(StandardCharsets.UTF_8);

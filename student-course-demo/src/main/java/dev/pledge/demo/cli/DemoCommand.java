@@ -1,0 +1,120 @@
+package dev.pledge.demo.cli;
+
+import dev.pledge.client.PledgeClient;
+import dev.pledge.demo.client.Enrollment;
+import dev.pledge.demo.client.OpResult;
+import dev.pledge.demo.client.Topology;
+import dev.pledge.demo.domain.Audit;
+import dev.pledge.demo.launch.ClusterProbe;
+import dev.pledge.demo.launch.DemoCluster;
+import dev.pledge.rpc.Endpoint;
+import dev.pledge.wire.PingResponse;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code pledge demo ...}: run the enrollment cluster, or talk to a running one. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "The student-course enrollment demo.",
+        subcommands = {DemoUp.class})
+public final class DemoCommand {
+    @Option(names = "--data-dir", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "data directory of the cluster (default: ${DEFAULT-VALUE})")
+    Path dataDir = Path.of("pledge-data");
+
+    private <T> T withEnrollment(EnrollmentCall<T> call) throws Exception {
+        Topology t = DemoCluster.readFile(dataDir);
+        try (PledgeClient client = PledgeClient.builder().coordinator(t.coordinator()).clientName("demo-cli").build()) {
+            return call.apply(new Enrollment(client, t, Duration.ofSeconds(5)));
+        }
+    }
+
+    @FunctionalInterface
+    private interface EnrollmentCall<T> {
+        T apply(Enrollment e) throws Exception;
+    }
+
+    private static int report(OpResult r) {
+        System.out.println(r);
+        return r.committed() ? 0 : 1;
+    }
+
+    @Command(name = "enroll", description = "Enroll student S in course C (both sides or neither).")
+    int enroll(@Parameters(paramLabel = "S") int s, @Parameters(paramLabel = "C") int c) throws Exception {
+        return withEnrollment(e -> report(e.enroll(s, c)));
+    }
+
+    @Command(name = "drop", description = "Drop student S from course C.")
+    int drop(@Parameters(paramLabel = "S") int s, @Parameters(paramLabel = "C") int c) throws Exception {
+        return withEnrollment(e -> report(e.drop(s, c)));
+    }
+
+    @Command(name = "student", description = "Show student S.")
+    int student(@Parameters(paramLabel = "S") int s) throws Exception {
+        return withEnrollment(e -> {
+            var st = e.readStudent(s);
+            System.out.println("student " + st.getId() + " " + st.getName() + ": courses " + st.getCourses());
+            return 0;
+        });
+    }
+
+    @Command(name = "course", description = "Show course C.")
+    int course(@Parameters(paramLabel = "C") int c) throws Exception {
+        return withEnrollment(e -> {
+            var co = e.readCourse(c);
+            System.out.println("course " + co.getId() + " " + co.getTitle() + ": " + co.getRoster().size() + "/"
+                    + co.getCapacity() + " seats, roster " + co.getRoster());
+            return 0;
+        });
+    }
+
+    @Command(name = "audit", description = "Check, in one serializable read, that both sides agree everywhere.")
+    int audit() throws Exception {
+        return withEnrollment(e -> {
+            Audit.Result r = e.audit();
+            if (r == null) {
+                System.out.println("audit: could not get a consistent snapshot (heavy lock conflicts); try again");
+                return 2;
+            }
+            System.out.println("audit: " + r);
+            r.violations().forEach(v -> System.out.println("  " + v));
+            return r.clean() ? 0 : 1;
+        });
+    }
+
+    @Command(name = "status", description = "Which nodes are up, and branches in doubt on each participant.")
+    int status() {
+        Topology t = DemoCluster.readFile(dataDir);
+        Map<String, Endpoint> participants = new LinkedHashMap<>();
+        participants.put(DemoCluster.STUDENT_A, t.studentShards().get(0));
+        participants.put(DemoCluster.STUDENT_B, t.studentShards().get(1));
+        participants.put(DemoCluster.COURSE_C, t.courses());
+        int down = 0;
+        try (ClusterProbe probe = new ClusterProbe()) {
+            try {
+                PingResponse p = probe.pingCoordinator(t.coordinator());
+                System.out.printf("coordinator  %-21s up   (%s, epoch %d)%n", t.coordinator(), p.getNodeId(), p.getEpoch());
+            } catch (Exception e) {
+                down++;
+                System.out.printf("coordinator  %-21s DOWN (%s)%n", t.coordinator(), e.getMessage());
+            }
+            for (var entry : participants.entrySet()) {
+                try {
+                    PingResponse p = probe.pingParticipant(entry.getValue());
+                    int inDoubt = probe.inDoubt(entry.getValue()).size();
+                    System.out.printf("%-12s %-21s up   (incarnation %d, %d in doubt)%n", entry.getKey(), entry.getValue(),
+                            p.getEpoch(), inDoubt);
+                } catch (Exception e) {
+                    down++;
+                    System.out.printf("%-12s %-21s DOWN (%s)%n", entry.getKey(), entry.getValue(), e.getMessage());
+                }
+            }
+        }
+        return down == 0 ? 0 : 1;
+    }
+}

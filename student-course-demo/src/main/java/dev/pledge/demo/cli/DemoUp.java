@@ -1,0 +1,228 @@
+package dev.pledge.demo.cli;
+
+import dev.pledge.client.PledgeClient;
+import dev.pledge.demo.client.Enrollment;
+import dev.pledge.demo.client.LiveStats;
+import dev.pledge.demo.client.Topology;
+import dev.pledge.demo.client.Workload;
+import dev.pledge.demo.domain.Audit;
+import dev.pledge.demo.launch.ClusterProbe;
+import dev.pledge.demo.launch.DemoCluster;
+import dev.pledge.demo.launch.LocalCluster;
+import dev.pledge.demo.launch.Seeder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code demo up}: starts the coordinator and the three participant services as separate
+ * processes, seeds data once, runs the mixed workload, prints a live line every second and an
+ * audit every few seconds; with --chaos it also SIGKILLs a random node every few seconds and
+ * restarts it on the same data. Ctrl-C stops everything and leaves no process behind.
+ */
+@Command(name = "up", mixinStandardHelpOptions = true, description = "Start the demo cluster and run the enrollment workload.")
+final class DemoUp implements Callable<Integer> {
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    @ParentCommand
+    DemoCommand parent;
+
+    @Option(names = "--host", description = "loopback address to bind (default: ${DEFAULT-VALUE})")
+    String host = "127.0.0.1";
+
+    @Option(names = "--base-port", description = "coordinator port; participants take the next three (default: ${DEFAULT-VALUE})")
+    int basePort = 7700;
+
+    @Option(names = "--students", description = "students to seed (default: ${DEFAULT-VALUE})")
+    int students = 2000;
+
+    @Option(names = "--courses", description = "courses to seed (default: ${DEFAULT-VALUE})")
+    int courses = 100;
+
+    @Option(names = "--clients", description = "concurrent workload clients (default: ${DEFAULT-VALUE})")
+    int clients = 8;
+
+    @Option(names = "--duration-s", description = "stop after this many seconds; 0 runs until Ctrl-C (default: ${DEFAULT-VALUE})")
+    int durationS = 0;
+
+    @Option(names = "--audit-every-s", description = "seconds between audits (default: ${DEFAULT-VALUE})")
+    int auditEveryS = 5;
+
+    @Option(names = "--chaos", description = "SIGKILL a random node (coordinator included) every few seconds and restart it")
+    boolean chaos;
+
+    @Option(names = "--chaos-every-s", description = "seconds between kills with --chaos (default: ${DEFAULT-VALUE})")
+    int chaosEveryS = 5;
+
+    @Option(names = "--seed", description = "seed of the workload and the chaos schedule (default: ${DEFAULT-VALUE})")
+    long seed = 42;
+
+    @Option(names = "--quiet-nodes", negatable = true, description = "keep node output in <data-dir>/*.log only (default: ${DEFAULT-VALUE})")
+    boolean quietNodes = true;
+
+    private final PrintStream out = System.out;
+    private final ConcurrentLinkedQueue<String> faults = new ConcurrentLinkedQueue<>();
+    private volatile boolean stopping;
+    private volatile int auditsRun;
+    private volatile int auditsDirty;
+
+    private Path dataDir;
+
+    @Override
+    public Integer call() throws Exception {
+        dataDir = parent.dataDir;
+        Files.createDirectories(dataDir);
+        LocalCluster cluster = DemoCluster.define(dataDir.toAbsolutePath(), host, basePort,
+                quietNodes ? null : line -> out.println("  " + line));
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stopping = true;
+            say("stopping: every node is shut down");
+            cluster.close();
+            DemoCluster.removeFile(dataDir);
+            finished.countDown();
+        }, "demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        say("starting coordinator, student-a, student-b and course-c (data in " + dataDir.toAbsolutePath() + ")");
+        cluster.startAll();
+        Topology topology = DemoCluster.topology(cluster);
+        DemoCluster.writeFile(dataDir, topology, ProcessHandle.current().pid());
+        say("cluster up: coordinator " + topology.coordinator() + ", students " + topology.studentShards()
+                + ", courses " + topology.courses() + " (node logs: " + dataDir.resolve("*.log") + ")");
+        int exit;
+        try (PledgeClient client = PledgeClient.builder().coordinator(topology.coordinator()).clientName("demo").build();
+             ClusterProbe probe = new ClusterProbe()) {
+            if (Seeder.seeded(dataDir)) {
+                say("data already seeded; keeping it");
+            } else {
+                say("seeding " + students + " students and " + courses + " courses");
+                Seeder.seed(client, topology, students, courses, seed, dataDir);
+            }
+            exit = runWorkload(cluster, client, topology, probe);
+        }
+        Runtime.getRuntime().removeShutdownHook(hook);
+        hook.run();
+        finished.await(30, TimeUnit.SECONDS);
+        return exit;
+    }
+
+    private int runWorkload(LocalCluster cluster, PledgeClient client, Topology topology, ClusterProbe probe) throws Exception {
+        Enrollment enrollment = new Enrollment(client, topology, Duration.ofSeconds(5));
+        LiveStats stats = new LiveStats();
+        Workload workload = new Workload(enrollment, students, courses, seed, stats, null);
+        workload.start(clients);
+        Thread chaosThread = chaos ? startChaos(cluster) : null;
+        Thread auditThread = startAudits(enrollment);
+        long startNs = System.nanoTime();
+        long lastNs = startNs;
+        while (!stopping && (durationS == 0 || System.nanoTime() - startNs < durationS * 1_000_000_000L)) {
+            TimeUnit.MILLISECONDS.sleep(1000 - (System.nanoTime() - startNs) / 1_000_000 % 1000);
+            long nowNs = System.nanoTime();
+            long inDoubt = probe.inDoubtTotal(participants(topology));
+            say(stats.line((nowNs - lastNs) / 1e9, inDoubt, String.join("; ", drainFaults())));
+            lastNs = nowNs;
+        }
+        workload.stop();
+        for (Thread t : new Thread[] {chaosThread, auditThread}) {
+            if (t == null) continue;
+            t.interrupt();
+            t.join(30_000);
+        }
+        if (stopping) return 130;
+        say("workload stopped; waiting for every branch to resolve, then the final audit");
+        awaitNoInDoubt(probe, topology);
+        Audit.Result last = audit(enrollment);
+        say(String.format("done: %d committed, %d audits, %d with violations%s", stats.committed(), auditsRun, auditsDirty,
+                last == null ? "" : "; final audit " + last));
+        return auditsDirty == 0 && last != null && last.clean() ? 0 : 1;
+    }
+
+    /** Audits run beside the live line, so a slow snapshot never stalls the per-second report. */
+    private Thread startAudits(Enrollment enrollment) {
+        Thread t = new Thread(() -> {
+            try {
+                while (!stopping) {
+                    TimeUnit.SECONDS.sleep(auditEveryS);
+                    audit(enrollment);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "demo-audit");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static List<dev.pledge.rpc.Endpoint> participants(Topology t) {
+        return List.of(t.studentShards().get(0), t.studentShards().get(1), t.courses());
+    }
+
+    private synchronized Audit.Result audit(Enrollment enrollment) {
+        Audit.Result r = enrollment.audit();
+        if (r == null) {
+            say("audit: no consistent snapshot this round (lock conflicts with the workload); retrying next round");
+            return null;
+        }
+        auditsRun++;
+        if (!r.clean()) auditsDirty++;
+        say("audit: " + r);
+        return r;
+    }
+
+    private void awaitNoInDoubt(ClusterProbe probe, Topology topology) throws InterruptedException {
+        long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadlineNs && probe.inDoubtTotal(participants(topology)) != 0) {
+            Thread.sleep(200);
+        }
+    }
+
+    private Thread startChaos(LocalCluster cluster) {
+        Random random = new Random(seed ^ 0x5eedL);
+        Thread t = new Thread(() -> {
+            try {
+                while (!stopping) {
+                    Thread.sleep(chaosEveryS * 1000L);
+                    List<String> names = cluster.nodeNames();
+                    String victim = names.get(random.nextInt(names.size()));
+                    long t0 = System.nanoTime();
+                    cluster.node(victim).kill9();
+                    Thread.sleep(200 + random.nextInt(800));
+                    cluster.start(victim);
+                    faults.add(String.format("SIGKILL %s, back in %.1f s", victim, (System.nanoTime() - t0) / 1e9));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                if (!stopping) faults.add("chaos stopped: " + e.getMessage());
+            }
+        }, "demo-chaos");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private List<String> drainFaults() {
+        List<String> seen = new java.util.ArrayList<>();
+        for (String f; (f = faults.poll()) != null; ) seen.add(f);
+        return seen;
+    }
+
+    private void say(String line) {
+        out.println(LocalTime.now().format(CLOCK) + "  " + line);
+        out.flush();
+    }
+}

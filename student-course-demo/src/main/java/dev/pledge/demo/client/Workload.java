@@ -1,0 +1,122 @@
+package dev.pledge.demo.client;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * The demo's mixed workload with contention: enrollments skewed toward a few hot courses, drops
+ * and swaps of enrollments seen committed, group enrollments across shards, and reads. Each
+ * client thread has its own seeded random source.
+ */
+public final class Workload {
+    /** What a client saw committed, and by which operation; the end-to-end checks read it. */
+    public record Committed(String op, List<Integer> students, int course, int fromCourse) {}
+
+    private final Enrollment enrollment;
+    private final int students;
+    private final int courses;
+    private final long seed;
+    private final LiveStats stats;
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final Set<Long> knownEnrollments = ConcurrentHashMap.newKeySet();
+    private final List<Committed> committedLog = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final Consumer<OpResult> onResult;
+
+    public Workload(Enrollment enrollment, int students, int courses, long seed, LiveStats stats, Consumer<OpResult> onResult) {
+        this.enrollment = enrollment;
+        this.students = students;
+        this.courses = courses;
+        this.seed = seed;
+        this.stats = stats;
+        this.onResult = onResult;
+    }
+
+    public List<Thread> start(int clients) {
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            Random random = new Random(seed * 31 + i);
+            Thread t = new Thread(() -> {
+                while (!stop.get()) step(random);
+            }, "demo-client-" + i);
+            t.setDaemon(true);
+            t.start();
+            threads.add(t);
+        }
+        return threads;
+    }
+
+    public void stop() {
+        stop.set(true);
+    }
+
+    public List<Committed> committedLog() {
+        synchronized (committedLog) {
+            return List.copyOf(committedLog);
+        }
+    }
+
+    void step(Random random) {
+        int dice = random.nextInt(100);
+        int s = random.nextInt(students);
+        if (dice < 55) {
+            int c = hotCourse(random);
+            finish(enrollment.enroll(s, c), new Committed("enroll", List.of(s), c, -1), s, c, -1);
+        } else if (dice < 72) {
+            long known = pickKnown(random);
+            if (known < 0) return;
+            int ks = (int) (known >>> 32), kc = (int) known;
+            finish(enrollment.drop(ks, kc), new Committed("drop", List.of(ks), kc, -1), ks, -1, kc);
+        } else if (dice < 82) {
+            long known = pickKnown(random);
+            if (known < 0) return;
+            int ks = (int) (known >>> 32), from = (int) known, to = hotCourse(random);
+            finish(enrollment.swap(ks, from, to), new Committed("swap", List.of(ks), to, from), ks, to, from);
+        } else if (dice < 88) {
+            List<Integer> group = List.of(s, (s + 1) % students, (s + 7) % students);
+            int c = hotCourse(random);
+            OpResult r = enrollment.enrollGroup(group, c);
+            record(r, new Committed("group", group, c, -1));
+            if (r.committed()) group.forEach(g -> knownEnrollments.add(pair(g, c)));
+        } else {
+            try {
+                enrollment.readStudent(s);
+            } catch (Exception e) {
+                // A read that lost a lock race is simply skipped.
+            }
+        }
+    }
+
+    private void finish(OpResult r, Committed what, int s, int addedCourse, int removedCourse) {
+        record(r, what);
+        if (!r.committed()) return;
+        if (removedCourse >= 0) knownEnrollments.remove(pair(s, removedCourse));
+        if (addedCourse >= 0) knownEnrollments.add(pair(s, addedCourse));
+    }
+
+    private void record(OpResult r, Committed what) {
+        stats.record(r);
+        if (r.committed()) committedLog.add(what);
+        if (onResult != null) onResult.accept(r);
+    }
+
+    /** A third of enrollments go to the first five courses, so capacity limits and lock conflicts happen. */
+    private int hotCourse(Random random) {
+        return random.nextInt(3) == 0 ? random.nextInt(Math.min(5, courses)) : random.nextInt(courses);
+    }
+
+    private long pickKnown(Random random) {
+        Object[] all = knownEnrollments.toArray();
+        if (all.length == 0) return -1;
+        return (Long) all[random.nextInt(all.length)];
+    }
+
+    private static long pair(int student, int course) {
+        return ((long) student << 32) | (course & 0xffffffffL);
+    }
+
+}

@@ -1,0 +1,59 @@
+package dev.pledge.demo.launch;
+
+import dev.pledge.rpc.Endpoint;
+import dev.pledge.rpc.RpcClient;
+import dev.pledge.rpc.RpcClientConfig;
+import dev.pledge.rpc.Services;
+import dev.pledge.wire.Admin;
+import dev.pledge.wire.Coordinator;
+import dev.pledge.wire.InDoubtBranch;
+import dev.pledge.wire.InDoubtRequest;
+import dev.pledge.wire.Participant;
+import dev.pledge.wire.PingResponse;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Cheap questions to running nodes: are you up, and how many branches are in doubt. */
+public final class ClusterProbe implements AutoCloseable {
+    private static final long PROBE_DEADLINE_MS = 500;
+
+    private final RpcClientConfig config = RpcClientConfig.defaults().withMaxAttempts(1);
+    private final Map<Endpoint, RpcClient> clients = new ConcurrentHashMap<>();
+
+    private RpcClient client(Endpoint e) {
+        return clients.computeIfAbsent(e, ep -> new RpcClient(ep, config));
+    }
+
+    public PingResponse pingCoordinator(Endpoint e) throws Exception {
+        return client(e).call(Services.COORDINATOR, new Coordinator.Client.Factory(), (c, ms) -> c.ping(), PROBE_DEADLINE_MS);
+    }
+
+    public PingResponse pingParticipant(Endpoint e) throws Exception {
+        return client(e).call(Services.PARTICIPANT, new Participant.Client.Factory(), (c, ms) -> c.ping(), PROBE_DEADLINE_MS);
+    }
+
+    public List<InDoubtBranch> inDoubt(Endpoint e) throws Exception {
+        return client(e).call(Services.ADMIN, new Admin.Client.Factory(),
+                (c, ms) -> c.listInDoubt(new InDoubtRequest(ms)), PROBE_DEADLINE_MS);
+    }
+
+    /** Branches in doubt over all {@code participants}; -1 if any of them did not answer. */
+    public long inDoubtTotal(List<Endpoint> participants) {
+        long total = 0;
+        for (Endpoint e : participants) {
+            try {
+                total += inDoubt(e).size();
+            } catch (Exception ex) {
+                return -1;
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public void close() {
+        clients.values().forEach(RpcClient::close);
+    }
+}

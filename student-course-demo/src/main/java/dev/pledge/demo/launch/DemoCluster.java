@@ -1,0 +1,103 @@
+package dev.pledge.demo.launch;
+
+import dev.pledge.demo.client.Topology;
+import dev.pledge.rpc.Endpoint;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+
+/**
+ * The demo's four processes: the coordinator, student shards A and B, and course node C, on
+ * consecutive loopback ports from a base port. Their addresses are written to
+ * {@code <data-dir>/cluster.properties} so commands like {@code demo enroll} find a running cluster.
+ */
+public final class DemoCluster {
+    public static final String NODE_MAIN = "dev.pledge.demo.node.DemoNodeMain";
+    public static final String STUDENT_A = "student-a";
+    public static final String STUDENT_B = "student-b";
+    public static final String COURSE_C = "course-c";
+    private static final String FILE = "cluster.properties";
+
+    private DemoCluster() {}
+
+    /** The cluster on ports basePort..basePort+3, or on free ports if {@code basePort} is 0. */
+    public static LocalCluster define(Path dataDir, String host, int basePort, Consumer<String> onLine) {
+        if (basePort > 0) {
+            checkFree(host, basePort, LocalCluster.COORDINATOR);
+            checkFree(host, basePort + 1, STUDENT_A);
+            checkFree(host, basePort + 2, STUDENT_B);
+            checkFree(host, basePort + 3, COURSE_C);
+        }
+        List<LocalCluster.ParticipantSpec> specs = List.of(
+                new LocalCluster.ParticipantSpec(STUDENT_A, NODE_MAIN, List.of("--role", "student", "--shard", "0", "--shards", "2")),
+                new LocalCluster.ParticipantSpec(STUDENT_B, NODE_MAIN, List.of("--role", "student", "--shard", "1", "--shards", "2")),
+                new LocalCluster.ParticipantSpec(COURSE_C, NODE_MAIN, List.of("--role", "course")));
+        Map<String, Integer> ports = basePort > 0
+                ? Map.of(STUDENT_A, basePort + 1, STUDENT_B, basePort + 2, COURSE_C, basePort + 3)
+                : Map.of();
+        return new LocalCluster(dataDir, host, basePort, List.of(), specs, ports, onLine);
+    }
+
+    public static Topology topology(LocalCluster cluster) {
+        return new Topology(cluster.coordinator(), List.of(cluster.participant(STUDENT_A), cluster.participant(STUDENT_B)),
+                cluster.participant(COURSE_C));
+    }
+
+    /** A clear message instead of a bind error deep in a child's log. */
+    private static void checkFree(String host, int port, String node) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw new IllegalStateException("port " + port + " (for " + node + ") on " + host
+                    + " is in use: stop what holds it, or pick other ports with --base-port");
+        }
+    }
+
+    public static void writeFile(Path dataDir, Topology t, long launcherPid) {
+        Properties p = new Properties();
+        p.setProperty("coordinator", t.coordinator().toString());
+        p.setProperty(STUDENT_A, t.studentShards().get(0).toString());
+        p.setProperty(STUDENT_B, t.studentShards().get(1).toString());
+        p.setProperty(COURSE_C, t.courses().toString());
+        p.setProperty("launcher.pid", Long.toString(launcherPid));
+        try (Writer w = Files.newBufferedWriter(dataDir.resolve(FILE))) {
+            p.store(w, "written by `pledge demo up`; read by the other demo commands");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Topology readFile(Path dataDir) {
+        Path file = dataDir.resolve(FILE);
+        if (!Files.exists(file)) {
+            throw new IllegalStateException("no running demo cluster found (" + file + " is missing): start one with `./pledge demo up`");
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Topology(Endpoint.parse(p.getProperty("coordinator")),
+                List.of(Endpoint.parse(p.getProperty(STUDENT_A)), Endpoint.parse(p.getProperty(STUDENT_B))),
+                Endpoint.parse(p.getProperty(COURSE_C)));
+    }
+
+    public static void removeFile(Path dataDir) {
+        try {
+            Files.deleteIfExists(dataDir.resolve(FILE));
+        } catch (IOException e) {
+            // Stale file: the next command reports the cluster unreachable instead.
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.pledge.demo.launch;
+
+import dev.pledge.rpc.Endpoint;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A coordinator and its participants on loopback, each its own OS process with its own RocksDB
+ * directory under {@code root}. Ports are fixed when the cluster is defined, so a node restarted
+ * after SIGKILL comes back at the address the others know it by.
+ */
+public final class LocalCluster implements AutoCloseable {
+    public static final String COORDINATOR = "coordinator";
+    public static final String COORDINATOR_MAIN = "dev.pledge.coordinator.runtime.CoordinatorMain";
+    public static final String KV_PARTICIPANT_MAIN = "dev.pledge.participant.runtime.ParticipantMain";
+    public static final String COORDINATOR_ID = "coord-1";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    /** How to start one participant: its main class and any arguments beyond the common ones. */
+    public record ParticipantSpec(String id, String mainClass, List<String> extraArgs) {}
+
+    private final Path root;
+    private final String classPath;
+    private final Endpoint coordinator;
+    private final List<String> coordinatorExtraArgs;
+    private final Map<String, ParticipantSpec> specs = new LinkedHashMap<>();
+    private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+    private final Map<String, NodeProcess> running = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Consumer<String> onLine;
+
+    public LocalCluster(Path root, String host, int coordinatorPort, List<String> coordinatorExtraArgs,
+                        List<ParticipantSpec> participants, Map<String, Integer> participantPorts, Consumer<String> onLine) {
+        this.root = root;
+        this.classPath = NodeProcess.ownClassPath();
+        this.coordinator = new Endpoint(host, coordinatorPort > 0 ? coordinatorPort : freePort(host));
+        this.coordinatorExtraArgs = List.copyOf(coordinatorExtraArgs);
+        this.onLine = onLine;
+        for (ParticipantSpec p : participants) {
+            specs.put(p.id(), p);
+            int port = participantPorts.getOrDefault(p.id(), 0);
+            endpoints.put(p.id(), new Endpoint(host, port > 0 ? port : freePort(host)));
+        }
+    }
+
+    /** Generic key-value participants with the given ids, on free loopback ports. */
+    public static LocalCluster kv(Path root, List<String> participantIds) {
+        List<ParticipantSpec> specs = participantIds.stream()
+                .map(id -> new ParticipantSpec(id, KV_PARTICIPANT_MAIN, List.of())).toList();
+        return new LocalCluster(root, "127.0.0.1", 0, List.of(), specs, Map.of(), null);
+    }
+
+    public Endpoint coordinator() {
+        return coordinator;
+    }
+
+    public Endpoint participant(String id) {
+        Endpoint e = endpoints.get(id);
+        if (e == null) throw new IllegalArgumentException("no participant " + id + " (have " + endpoints.keySet() + ")");
+        return e;
+    }
+
+    public List<String> participantIds() {
+        return List.copyOf(specs.keySet());
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** Starts (or restarts) the coordinator; {@code failpoints} like "coordinator.commit.synced=block". */
+    public NodeProcess startCoordinator(String... failpoints) {
+        List<String> args = new ArrayList<>(List.of(
+                "--node-id", COORDINATOR_ID,
+                "--listen", coordinator.toString(),
+                "--data-dir", dir(COORDINATOR).toString()));
+        endpoints.forEach((id, ep) -> args.addAll(List.of("--participant", id + "=" + ep)));
+        args.addAll(coordinatorExtraArgs);
+        return start(COORDINATOR, COORDINATOR_MAIN, failpoints, args);
+    }
+
+    public NodeProcess startParticipant(String id, String... failpoints) {
+        ParticipantSpec spec = specs.get(id);
+        if (spec == null) throw new IllegalArgumentException("no participant " + id);
+        List<String> args = new ArrayList<>(List.of(
+                "--id", id,
+                "--listen", endpoints.get(id).toString(),
+                "--data-dir", dir(id).toString(),
+                "--coordinator", coordinator.toString(),
+                "--coordinator-id", COORDINATOR_ID));
+        // Peers, for cooperative termination while the coordinator is away.
+        endpoints.forEach((peer, ep) -> {
+            if (!peer.equals(id)) args.addAll(List.of("--peer", peer + "=" + ep));
+        });
+        args.addAll(spec.extraArgs());
+        return start(id, spec.mainClass(), failpoints, args);
+    }
+
+    public void startAll() {
+        startCoordinator();
+        specs.keySet().forEach(this::startParticipant);
+    }
+
+    /** Starts (or restarts) any node by name: "coordinator" or a participant id. */
+    public NodeProcess start(String name) {
+        return COORDINATOR.equals(name) ? startCoordinator() : startParticipant(name);
+    }
+
+    public NodeProcess node(String name) {
+        return running.get(name);
+    }
+
+    public List<String> nodeNames() {
+        List<String> names = new ArrayList<>();
+        names.add(COORDINATOR);
+        names.addAll(specs.keySet());
+        return names;
+    }
+
+    private NodeProcess start(String name, String mainClass, String[] failpoints, List<String> args) {
+        NodeProcess old = running.remove(name);
+        if (old != null) old.close();
+        List<String> jvm = failpoints.length == 0 ? List.of()
+                : List.of("-Dpledge.failpoints=" + String.join(",", failpoints));
+        NodeProcess node = NodeProcess.start(name, classPath, mainClass, jvm, args,
+                root.resolve(name + ".log"), onLine == null ? null : line -> onLine.accept(name + " | " + line), START_TIMEOUT);
+        running.put(name, node);
+        return node;
+    }
+
+    private Path dir(String name) {
+        try {
+            return Files.createDirectories(root.resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int freePort(String host) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress(host, 0));
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        List<NodeProcess> all;
+        synchronized (running) {
+            all = new ArrayList<>(running.values());
+            running.clear();
+        }
+        all.forEach(NodeProcess::close);
+    }
+}
