@@ -78,7 +78,7 @@ public final class BenchMain implements Callable<Integer> {
         Path root = Files.createTempDirectory("pledge-bench-");
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) ids.add("p" + (i + 1));
-        try (LocalCluster cluster = LocalCluster.kv(root, ids)) {
+        try (LocalCluster cluster = LocalCluster.kv(root, ids).withJvmOptions(LocalCluster.JVM_STEADY)) {
             cluster.startAll();
             List<Endpoint> endpoints = ids.stream().map(cluster::participant).toList();
             List<Long> pids = cluster.nodeNames().stream().map(name -> cluster.node(name).pid()).toList();

@@ -86,7 +86,7 @@ final class DemoUp implements Callable<Integer> {
         dataDir = parent.dataDir;
         Files.createDirectories(dataDir);
         LocalCluster cluster = DemoCluster.define(dataDir.toAbsolutePath(), host, basePort,
-                quietNodes ? null : line -> out.println("  " + line));
+                quietNodes ? null : line -> out.println("  " + line)).withJvmOptions(LocalCluster.JVM_STEADY);
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             stopping = true;

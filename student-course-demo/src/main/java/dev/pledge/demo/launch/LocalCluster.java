@@ -27,6 +27,10 @@ public final class LocalCluster implements AutoCloseable {
     public static final String KV_PARTICIPANT_MAIN = "dev.pledge.participant.runtime.ParticipantMain";
     public static final String COORDINATOR_ID = "coord-1";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** Small, quick-starting JVMs (C1 only): for tests, where start-up dominates and CPU is shared. */
+    public static final List<String> JVM_FAST_START = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    /** Full JIT, for measurements and long runs. */
+    public static final List<String> JVM_STEADY = List.of("-Xmx1g", "-XX:+UseParallelGC");
 
     /** How to start one participant: its main class and any arguments beyond the common ones. */
     public record ParticipantSpec(String id, String mainClass, List<String> extraArgs) {}
@@ -39,6 +43,7 @@ public final class LocalCluster implements AutoCloseable {
     private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
     private final Map<String, NodeProcess> running = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Consumer<String> onLine;
+    private volatile List<String> jvmOptions = JVM_FAST_START;
 
     public LocalCluster(Path root, String host, int coordinatorPort, List<String> coordinatorExtraArgs,
                         List<ParticipantSpec> participants, Map<String, Integer> participantPorts, Consumer<String> onLine) {
@@ -59,6 +64,12 @@ public final class LocalCluster implements AutoCloseable {
         List<ParticipantSpec> specs = participantIds.stream()
                 .map(id -> new ParticipantSpec(id, KV_PARTICIPANT_MAIN, List.of())).toList();
         return new LocalCluster(root, "127.0.0.1", 0, List.of(), specs, Map.of(), null);
+    }
+
+    /** JVM options of nodes started from now on (default {@link #JVM_FAST_START}). */
+    public LocalCluster withJvmOptions(List<String> options) {
+        this.jvmOptions = List.copyOf(options);
+        return this;
     }
 
     public Endpoint coordinator() {
@@ -131,8 +142,8 @@ public final class LocalCluster implements AutoCloseable {
     private NodeProcess start(String name, String mainClass, String[] failpoints, List<String> args) {
         NodeProcess old = running.remove(name);
         if (old != null) old.close();
-        List<String> jvm = failpoints.length == 0 ? List.of()
-                : List.of("-Dpledge.failpoints=" + String.join(",", failpoints));
+        List<String> jvm = new ArrayList<>(jvmOptions);
+        if (failpoints.length > 0) jvm.add("-Dpledge.failpoints=" + String.join(",", failpoints));
         NodeProcess node = NodeProcess.start(name, classPath, mainClass, jvm, args,
                 root.resolve(name + ".log"), onLine == null ? null : line -> onLine.accept(name + " | " + line), START_TIMEOUT);
         running.put(name, node);

@@ -52,7 +52,7 @@ public final class NodeProcess implements AutoCloseable {
                                     List<String> args, Path logFile, Consumer<String> onLine, Duration startTimeout) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-D" + ParentWatch.PROPERTY + "=true"));
+        command.add("-D" + ParentWatch.PROPERTY + "=true");
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", classPath, mainClass));
         command.addAll(args);
