@@ -41,6 +41,9 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--full", description = "the full matrix: N=1,2,3,5 x K=1,8,32,64,128")
     boolean full;
 
+    @Option(names = "--systems", split = ",", description = "what to measure: pledge, floor (default: ${DEFAULT-VALUE})")
+    List<String> systems = List.of("pledge", "floor");
+
     @Option(names = "--out", description = "directory for results.json and results.md (default: ${DEFAULT-VALUE})")
     Path out = Path.of("bench-results");
 
@@ -65,12 +68,21 @@ public final class BenchMain implements Callable<Integer> {
         System.out.println(LoadResult.markdownHeader());
         for (int n : participants) {
             for (int k : concurrency) {
-                LoadResult r = runPledge(n, k);
-                results.add(r);
-                System.out.println(r.toMarkdownRow());
+                for (String system : systems) {
+                    LoadResult r = switch (system) {
+                        case "pledge" -> runPledge(n, k);
+                        case "floor" -> runFloor(n, k);
+                        default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown system " + system);
+                    };
+                    results.add(r);
+                    System.out.println(r.toMarkdownRow());
+                }
             }
         }
-        write(results);
+        String ratios = Ratios.table(results);
+        System.out.println();
+        System.out.println(ratios);
+        write(results, ratios);
         return 0;
     }
 
@@ -98,7 +110,19 @@ public final class BenchMain implements Callable<Integer> {
         }
     }
 
-    private void write(List<LoadResult> results) throws Exception {
+    private LoadResult runFloor(int n, int k) throws Exception {
+        Path root = Files.createTempDirectory("pledge-floor-");
+        try (FloorLoop loop = new FloorLoop(root, n, k)) {
+            double cpu0 = CpuMeter.cpuSeconds(List.of());
+            ClosedLoop.Measured m = loop.run(Duration.ofSeconds(warmupS), Duration.ofSeconds(measureS));
+            double cpu = (CpuMeter.cpuSeconds(List.of()) - cpu0) * m.seconds() / (m.seconds() + warmupS);
+            return new LoadResult("floor", n, k, m.seconds(), m.committed(), 0, 0, m.commitUs(), m.txUs(), cpu);
+        } finally {
+            deleteQuietly(root);
+        }
+    }
+
+    private void write(List<LoadResult> results, String ratios) throws Exception {
         StringBuilder json = new StringBuilder("[\n");
         StringBuilder md = new StringBuilder(LoadResult.markdownHeader()).append('\n');
         for (int i = 0; i < results.size(); i++) {
@@ -107,6 +131,7 @@ public final class BenchMain implements Callable<Integer> {
         }
         json.append("]\n");
         Files.writeString(out.resolve("results.json"), json, StandardCharsets.UTF_8);
+        md.append('\n').append(ratios).append('\n');
         Files.writeString(out.resolve("results.md"), md, StandardCharsets.UTF_8);
         System.out.println("wrote " + out.resolve("results.json") + " and " + out.resolve("results.md"));
     }
