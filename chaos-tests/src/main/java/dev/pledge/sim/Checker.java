@@ -96,12 +96,15 @@ final class Checker {
                 h.yes.add(node + "/" + pr.txId());
             }
         }
-        if (request instanceof Message.CommitOnePhase || request instanceof Message.AskBranch) {
+        boolean decides = request instanceof Message.CommitOnePhase || request instanceof Message.AskBranch
+                || request instanceof dev.pledge.participant.protocol.Message.AskPeer;
+        if (decides) {
             BranchState s = answer instanceof dev.pledge.participant.protocol.Reply.Acked a ? a.state()
                     : answer instanceof dev.pledge.participant.protocol.Reply.PeerAnswer p ? p.state() : null;
-            TxId tx = ((Message) request).txId();
-            if (s == BranchState.COMMITTED) told(tx, TxState.COMMITTED, node + " one-phase answer");
-            if (s == BranchState.ABORTED) told(tx, TxState.ABORTED, node + " one-phase answer");
+            TxId tx = request instanceof dev.pledge.participant.protocol.Message.AskPeer ap ? ap.txId()
+                    : ((Message) request).txId();
+            if (s == BranchState.COMMITTED) told(tx, TxState.COMMITTED, node + " answered " + request);
+            if (s == BranchState.ABORTED) told(tx, TxState.ABORTED, node + " answered " + request);
         }
     }
 

@@ -59,9 +59,7 @@ public final class FailureReport {
     }
 
     private static SimConfig withFaults(SimConfig c, int drop, int dup, int partition, int crash) {
-        return new SimConfig(c.seed(), c.participantCount(), c.clientCount(), c.txsPerClient(), c.safetyStepsMax(),
-                c.livenessStepsMax(), drop, dup, c.delayMaxMs(), crash, partition, c.crashesMax(), c.zeroDelays(),
-                c.racingRetriesJoined(), c.mutations());
+        return c.withFaults(drop, dup, partition, crash);
     }
 
     /** Applies the one fault that {@code t} switched off (relative to {@code original}) to {@code base}. */

@@ -14,5 +14,7 @@ public enum Mutation {
     /** A PREPARED branch aborts on its own when its deadline or in-doubt poll timer fires. */
     PREPARED_ABORTS_ON_TIMER,
     /** Cooperative termination: a branch that has not voted answers a peer PREPARED (and stays alive). */
-    UNVOTED_PEER_ANSWERS_PREPARED
+    UNVOTED_PEER_ANSWERS_PREPARED,
+    /** Cooperative termination: a branch that has not voted answers ABORTED but does not abort (may vote YES later). */
+    UNVOTED_PEER_ANSWERS_ABORTED_WITHOUT_ABORTING
 }

@@ -7,8 +7,9 @@ import dev.pledge.participant.protocol.Write;
 
 /**
  * The participant application's handler for one operation, as a runtime thread would run it:
- * BeginOp (a retry gets the cached result), read the key under a lock, write key + delta under an
- * exclusive lock, EndOp with the result, answer the client. Each core reply resumes it.
+ * BeginOp (a retry gets the cached result), read the key (for update, as TxKv.getForUpdate does,
+ * unless the operation only reads), write key + delta, EndOp with the result (OpFailed if a step
+ * failed), answer the client. Each core reply resumes it.
  */
 final class OpHandler {
     private enum Stage { BEGIN, READ, WRITE }
@@ -36,6 +37,8 @@ final class OpHandler {
 
     void onReply(World w, Reply r) {
         if (r instanceof Reply.Failed f) {
+            // As BranchExecutor does: an operation that fails after it began tells the core (it may have written).
+            if (stage != Stage.BEGIN) node.step(w, new Event.OpFailed(w.nowMs(), op.txId(), op.opSeq()));
             finish(w, ClientCall.OpResult.failed(f.reason(), f.kind() + ": " + f.message()));
             return;
         }
@@ -47,7 +50,7 @@ final class OpHandler {
                 }
                 stage = Stage.READ;
                 node.step(w, new Event.Access(w.nowMs(), node.registerHandler(this), op.txId(), op.opSeq(),
-                        Key.utf8(op.key()), Event.AccessMode.READ, null));
+                        Key.utf8(op.key()), op.read() ? Event.AccessMode.READ : Event.AccessMode.READ_FOR_UPDATE, null));
             }
             case READ -> {
                 Reply.Granted g = (Reply.Granted) r;

@@ -104,10 +104,19 @@ final class ParticipantNode extends SimNode {
             } else if (m instanceof Message.AskCoordinatorStatus ask) {
                 rpc.call(w, coordinatorId, m, answer -> statusAnswered(w, ask.txId(), answer),
                         () -> step(w, new Event.CoordinatorUnreachable(w.nowMs(), ask.txId(), "rpc failed")));
+            } else if (m instanceof Message.AskPeer ask) {
+                w.stats().peerQuestions++;
+                rpc.call(w, ask.peerId(), m, answer -> peerAnswered(w, ask, answer),
+                        () -> step(w, new Event.PeerReplied(w.nowMs(), ask.txId(), ask.peerId(), null, "rpc failed")));
             } else {
                 throw new IllegalStateException("unknown participant message " + m);
             }
         });
+    }
+
+    private void peerAnswered(World w, Message.AskPeer ask, Object answer) {
+        BranchState state = answer instanceof Reply.PeerAnswer p ? p.state() : null;
+        step(w, new Event.PeerReplied(w.nowMs(), ask.txId(), ask.peerId(), state, state == null ? String.valueOf(answer) : null));
     }
 
     private void enlistAnswered(World w, TxId tx, Object answer) {
@@ -152,11 +161,15 @@ final class ParticipantNode extends SimNode {
             h.start(w);
             return;
         }
-        if (m instanceof dev.pledge.coordinator.protocol.Message.AskBranch a
-                && w.config().has(Mutation.UNVOTED_PEER_ANSWERS_PREPARED)
-                && core.view().branchState(a.txId()) == BranchState.ACTIVE) {
+        TxId asked = m instanceof Message.AskPeer ap ? ap.txId()
+                : m instanceof dev.pledge.coordinator.protocol.Message.AskBranch ab ? ab.txId() : null;
+        BranchState lie = w.config().has(Mutation.UNVOTED_PEER_ANSWERS_PREPARED) ? BranchState.PREPARED
+                : w.config().has(Mutation.UNVOTED_PEER_ANSWERS_ABORTED_WITHOUT_ABORTING) ? BranchState.ABORTED : null;
+        if (asked != null && lie != null && core.view().branchState(asked) == BranchState.ACTIVE) {
             long token = serve(p);
-            release(w, List.of(), false, List.of(respond(w, token, new Reply.PeerAnswer(token, BranchState.PREPARED))));
+            w.stats().mutationsFired++;
+            w.trace(id + " MUTATION: unvoted branch " + asked + " answers " + lie + " and stays ACTIVE");
+            release(w, List.of(), false, List.of(respond(w, token, new Reply.PeerAnswer(token, lie))));
             return;
         }
         long token = serve(p);
@@ -170,6 +183,8 @@ final class ParticipantNode extends SimNode {
         } else if (m instanceof dev.pledge.coordinator.protocol.Message.CommitOnePhase c) {
             step(w, new Event.CommitOnePhase(now, token, c.txId(), c.incarnation(), verdict(c.txId())));
         } else if (m instanceof dev.pledge.coordinator.protocol.Message.AskBranch a) {
+            step(w, new Event.PeerState(now, token, a.txId(), p.from()));
+        } else if (m instanceof Message.AskPeer a) {
             step(w, new Event.PeerState(now, token, a.txId(), p.from()));
         } else {
             throw new IllegalStateException("unknown request to participant " + m);
@@ -190,6 +205,7 @@ final class ParticipantNode extends SimNode {
         if (w.config().has(Mutation.PREPARED_ABORTS_ON_TIMER)) {
             TxId tx = t instanceof Timer.BranchDeadline d ? d.txId() : t instanceof Timer.InDoubtPoll p ? p.txId() : null;
             if (tx != null && core.view().branchState(tx) == BranchState.PREPARED) {
+                w.stats().mutationsFired++;
                 w.trace(id + " MUTATION: prepared branch " + tx + " aborts on its own");
                 step(w, new Event.Abort(w.nowMs(), newToken(), tx));
                 return;

@@ -46,7 +46,7 @@ final class Rpc {
     void onTimeout(World w, Item.CallTimeout t) {
         Pending p = pending.get(t.callId());
         if (p == null || p.attempt() != t.attempt()) return;
-        if (p.attempt() >= w.rpcAttemptsMax()) {
+        if (p.attempt() >= w.rpcAttemptsMax(node)) {
             pending.remove(t.callId());
             p.onFail().run();
             return;

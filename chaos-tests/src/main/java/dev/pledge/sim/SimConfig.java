@@ -8,13 +8,19 @@ import java.util.SplittableRandom;
  * Everything one simulation run depends on besides the seed's random stream. Fault rates are
  * per mille. {@link #swarm} draws them from the seed, so seeds differ in kind, not only in luck.
  *
+ * @param slowPerMille packets held up 100 ms to 1 s (a slow link or a paused process), far past any timeout
+ * @param inDoubtPollMaxMs participants' in-doubt poll cap; a short one makes prepared branches ask
+ *                         (and, finding no coordinator, ask their peers) while votes are still in flight
+ * @param coordinatorRpcAttempts attempts of each coordinator call; more makes a patient coordinator that
+ *                               still waits for a vote after a participant has given up on reaching it
  * @param zeroDelays exhaustive mode: no network or disk latency, time moves only with timers
  * @param racingRetriesJoined the simulated runtime makes a retried operation whose first run is still in
  *                            flight wait for that run (finding F1: the core and runtime as written run it twice)
  */
 public record SimConfig(long seed, int participantCount, int clientCount, int txsPerClient, int safetyStepsMax,
-                        int livenessStepsMax, int dropPerMille, int duplicatePerMille, int delayMaxMs,
-                        int crashPerMille, int partitionPerMille, int crashesMax, boolean zeroDelays,
+                        int livenessStepsMax, int dropPerMille, int duplicatePerMille, int delayMaxMs, int slowPerMille,
+                        int crashPerMille, int partitionPerMille, int crashesMax, long inDoubtPollMaxMs,
+                        int coordinatorRpcAttempts, boolean zeroDelays,
                         boolean racingRetriesJoined, Set<Mutation> mutations) {
 
     public SimConfig {
@@ -27,26 +33,53 @@ public record SimConfig(long seed, int participantCount, int clientCount, int tx
     public static SimConfig swarm(long seed, int safetyStepsMax, Set<Mutation> mutations) {
         SplittableRandom r = new SplittableRandom(seed ^ 0x5DEECE66DL);
         boolean calm = r.nextInt(8) == 0;
-        return new SimConfig(seed, 2 + r.nextInt(2), 1 + r.nextInt(3), 2 + r.nextInt(4), safetyStepsMax,
-                20_000, calm ? 0 : r.nextInt(120), calm ? 0 : r.nextInt(60), 1 + r.nextInt(40),
-                calm ? 0 : r.nextInt(8), calm ? 0 : r.nextInt(6), 1 + r.nextInt(4), false, true, mutations);
+        SimConfig c = new SimConfig(seed, 2 + r.nextInt(2), 1 + r.nextInt(3), 2 + r.nextInt(4), safetyStepsMax,
+                20_000, calm ? 0 : r.nextInt(120), calm ? 0 : r.nextInt(60), 1 + r.nextInt(40), calm ? 0 : r.nextInt(30),
+                calm ? 0 : r.nextInt(8), calm ? 0 : r.nextInt(6), 1 + r.nextInt(4), r.nextInt(3) == 0 ? 10 : 400,
+                r.nextInt(3) == 0 ? 8 : SimSettings.RPC_ATTEMPTS_MAX, false, true, mutations);
+        return !calm && r.nextInt(8) == 0 ? c.stormy() : c;
+    }
+
+    /**
+     * Slow links and frequent partitions, participants that give up on the coordinator fast and a
+     * coordinator that waits long for votes: the weather in which cooperative termination decides.
+     */
+    public SimConfig stormy() {
+        return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
+                dropPerMille, duplicatePerMille, delayMaxMs, 200, crashPerMille, 30, crashesMax, 10, 8, zeroDelays,
+                racingRetriesJoined, mutations);
     }
 
     /** Exhaustive mode: the explorer makes every fault a choice, so nothing is random here. */
     public static SimConfig smallScope(int clientCount, Set<Mutation> mutations) {
-        return new SimConfig(1, 2, clientCount, 1, 0, 0, 0, 0, 0, 0, 0, 0, true, true, mutations);
+        return new SimConfig(1, 2, clientCount, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 400, SimSettings.RPC_ATTEMPTS_MAX, true, true,
+                mutations);
     }
 
     public SimConfig withMutations(Set<Mutation> value) {
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
-                dropPerMille, duplicatePerMille, delayMaxMs, crashPerMille, partitionPerMille, crashesMax,
-                zeroDelays, racingRetriesJoined, value);
+                dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax,
+                inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined, value);
     }
 
     public SimConfig withRacingRetriesJoined(boolean value) {
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
-                dropPerMille, duplicatePerMille, delayMaxMs, crashPerMille, partitionPerMille, crashesMax,
-                zeroDelays, value, mutations);
+                dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax,
+                inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, value, mutations);
+    }
+
+    /** The same run with other waiting times: participants' in-doubt poll cap, coordinator call attempts. */
+    public SimConfig withPatience(long pollMaxMs, int coordinatorAttempts) {
+        return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
+                dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax, pollMaxMs,
+                coordinatorAttempts, zeroDelays, racingRetriesJoined, mutations);
+    }
+
+    /** The same run with other fault rates (per mille). */
+    public SimConfig withFaults(int drop, int duplicate, int partition, int crash) {
+        return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
+                drop, duplicate, delayMaxMs, slowPerMille, crash, partition, crashesMax, inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays,
+                racingRetriesJoined, mutations);
     }
 
     public boolean has(Mutation m) {

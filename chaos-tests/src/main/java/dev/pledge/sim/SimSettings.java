@@ -24,8 +24,9 @@ final class SimSettings {
                 retentionMs, 20, 400, SWEEP_MS, 64, 1_000);
     }
 
-    static dev.pledge.participant.protocol.CoreConfig participantConfig(String id) {
-        return new dev.pledge.participant.protocol.CoreConfig(id, 200, PARTICIPANT_OUTCOME_RETENTION_MS, 30, 400,
+    static dev.pledge.participant.protocol.CoreConfig participantConfig(String id, long inDoubtPollMaxMs) {
+        return new dev.pledge.participant.protocol.CoreConfig(id, 200, PARTICIPANT_OUTCOME_RETENTION_MS,
+                Math.min(30, inDoubtPollMaxMs), inDoubtPollMaxMs,
                 1_000, 64, 300);
     }
 }

@@ -5,20 +5,23 @@ public final class Stats {
     long steps;
     long drops;
     long duplicates;
+    long slowed;
     long crashes;
     long partitions;
     long unsyncedBatchesLost;
     long committed;
     long aborted;
     long inDoubt;
+    long mutationsFired;
+    long peerQuestions;
 
     public long steps() {
         return steps;
     }
 
-    /** Injected faults: dropped and duplicated packets, crashes, partition changes. */
+    /** Injected faults: dropped, duplicated and slowed packets, crashes, partition changes. */
     public long faults() {
-        return drops + duplicates + crashes + partitions;
+        return drops + duplicates + slowed + crashes + partitions;
     }
 
     public long committed() {
@@ -29,6 +32,10 @@ public final class Stats {
         return aborted;
     }
 
+    public long mutationsFired() {
+        return mutationsFired;
+    }
+
     public long inDoubt() {
         return inDoubt;
     }
@@ -37,18 +44,21 @@ public final class Stats {
         steps += o.steps;
         drops += o.drops;
         duplicates += o.duplicates;
+        slowed += o.slowed;
         crashes += o.crashes;
         partitions += o.partitions;
         unsyncedBatchesLost += o.unsyncedBatchesLost;
         committed += o.committed;
         aborted += o.aborted;
         inDoubt += o.inDoubt;
+        mutationsFired += o.mutationsFired;
+        peerQuestions += o.peerQuestions;
     }
 
     @Override
     public String toString() {
-        return "steps=" + steps + " drops=" + drops + " dups=" + duplicates + " crashes=" + crashes + " partitions="
+        return "steps=" + steps + " drops=" + drops +  " dups=" + duplicates + " slowed=" + slowed + " crashes=" + crashes + " partitions="
                 + partitions + " lostBatches=" + unsyncedBatchesLost + " committed=" + committed + " aborted=" + aborted
-                + " inDoubt=" + inDoubt;
+                + " inDoubt=" + inDoubt + " peerQuestions=" + peerQuestions + " mutationsFired=" + mutationsFired;
     }
 }

@@ -69,7 +69,7 @@ final class World {
         this.coordinator = new CoordinatorNode(SimSettings.coordinatorConfig(COORDINATOR, Set.copyOf(pids),
                 SimSettings.retentionMs(config)));
         for (String pid : pids) {
-            ParticipantNode p = new ParticipantNode(pid, COORDINATOR, SimSettings.participantConfig(pid));
+            ParticipantNode p = new ParticipantNode(pid, COORDINATOR, SimSettings.participantConfig(pid, config.inDoubtPollMaxMs()));
             List<Object> seed = new ArrayList<>();
             for (String account : accounts) {
                 if (bank.participantOf(account).equals(pid)) seed.add(new ParticipantDiskState.SeedData(account, ACCOUNT_START));
@@ -126,8 +126,8 @@ final class World {
         return SimSettings.RPC_ATTEMPT_TIMEOUT_MS;
     }
 
-    int rpcAttemptsMax() {
-        return SimSettings.RPC_ATTEMPTS_MAX;
+    int rpcAttemptsMax(String node) {
+        return node.equals(COORDINATOR) ? config.coordinatorRpcAttempts() : SimSettings.RPC_ATTEMPTS_MAX;
     }
 
     long coreSeed(String node, long life) {
@@ -170,7 +170,12 @@ final class World {
             trace("DROP " + p.describe());
             return;
         }
-        schedule(new Item.Delivery(nowMs + 1 + random.nextInt(config.delayMaxMs()), p));
+        long delayMs = 1 + random.nextInt(config.delayMaxMs());
+        if (faultsOn && random.nextInt(1000) < config.slowPerMille()) {
+            stats.slowed++;
+            delayMs = 100 + random.nextInt(900);
+        }
+        schedule(new Item.Delivery(nowMs + delayMs, p));
         if (faultsOn && random.nextInt(1000) < config.duplicatePerMille()) {
             stats.duplicates++;
             schedule(new Item.Delivery(nowMs + 1 + random.nextInt(2 * config.delayMaxMs()), p));

@@ -15,8 +15,13 @@ class MutationTest {
 
     /** The first failing run of up to SEEDS_MAX seeds with {@code m} switched on, or null. */
     static Simulation.Result firstFailure(Mutation m) {
+        return firstFailure(m, false);
+    }
+
+    static Simulation.Result firstFailure(Mutation m, boolean stormy) {
         for (long seed = 1; seed <= SEEDS_MAX; seed++) {
-            Simulation.Result r = Simulation.run(SimConfig.swarm(seed, SimulationTest.STEPS_PER_SEED, Set.of(m)));
+            SimConfig c = SimConfig.swarm(seed, SimulationTest.STEPS_PER_SEED, Set.of(m));
+            Simulation.Result r = Simulation.run(stormy ? c.stormy() : c);
             if (!r.passed()) {
                 System.out.println(m + ": caught by seed " + seed + " as " + r.invariant() + ": " + r.violation().getMessage());
                 return r;
@@ -47,13 +52,20 @@ class MutationTest {
     }
 
     /**
-     * Finding F2: not catchable. The participant core answers PeerState but never asks a peer (its
-     * Message has only Enlist and AskCoordinatorStatus), so the only asker is the coordinator's
-     * one-phase AskBranch, where PREPARED just means "ask again". When participants start asking
-     * each other, this test fails and should become an assertion that the mutation is caught.
+     * Finding F2: not a bug, so not catchable. PREPARED is the answer that decides nothing: the asker
+     * stays in doubt and asks again, and the unvoted branch may still vote either way. Cooperative
+     * termination is only unsafe if an unvoted branch answers ABORTED and does not keep it (next test).
      */
     @Test
-    void unvotedPeerAnsweringPreparedIsUnobservableWhileNoParticipantAsksPeers() {
-        assertThat(firstFailure(Mutation.UNVOTED_PEER_ANSWERS_PREPARED)).isNull();
+    void unvotedPeerAnsweringPreparedIsSafeByDesign() {
+        assertThat(firstFailure(Mutation.UNVOTED_PEER_ANSWERS_PREPARED, true)).isNull();
+    }
+
+    @Test
+    void unvotedPeerAnsweringAbortedWithoutAbortingBreaksAtomicity() {
+        // Only in stormy weather does a peer get asked before it votes (see SimConfig.stormy).
+        Simulation.Result r = firstFailure(Mutation.UNVOTED_PEER_ANSWERS_ABORTED_WITHOUT_ABORTING, true);
+        assertThat(r).isNotNull();
+        assertThat(r.invariant()).isIn("I1", "I2");
     }
 }

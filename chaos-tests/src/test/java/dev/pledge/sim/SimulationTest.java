@@ -34,12 +34,9 @@ class SimulationTest {
         Long seed = Long.getLong("sim.seed");
         if (seed == null) return;
         SimConfig c = SimConfig.swarm(seed, STEPS_PER_SEED, mutationsFromProperty());
-        c = new SimConfig(seed, c.participantCount(), c.clientCount(), c.txsPerClient(), c.safetyStepsMax(),
-                c.livenessStepsMax(), Integer.getInteger("sim.drop", c.dropPerMille()),
-                Integer.getInteger("sim.dup", c.duplicatePerMille()), c.delayMaxMs(),
-                Integer.getInteger("sim.crash", c.crashPerMille()),
-                Integer.getInteger("sim.partition", c.partitionPerMille()), c.crashesMax(), false,
-                !"false".equals(System.getProperty("sim.racingRetriesJoined")), c.mutations());
+        c = c.withFaults(Integer.getInteger("sim.drop", c.dropPerMille()), Integer.getInteger("sim.dup", c.duplicatePerMille()),
+                Integer.getInteger("sim.partition", c.partitionPerMille()), Integer.getInteger("sim.crash", c.crashPerMille()))
+                .withRacingRetriesJoined(!"false".equals(System.getProperty("sim.racingRetriesJoined")));
         Simulation.Result r = Simulation.run(c);
         System.out.println("seed " + seed + ": " + r.stats());
         if (!r.passed()) System.out.println(FailureReport.describe(r));
