@@ -2,7 +2,7 @@ package dev.pledge.client;
 
 import dev.pledge.core.TxId;
 import dev.pledge.core.TxState;
-import dev.pledge.rpc.Backoff;
+import dev.pledge.core.Backoff;
 import dev.pledge.rpc.RpcException;
 import dev.pledge.rpc.Services;
 import dev.pledge.rpc.Wire;

@@ -1,5 +1,6 @@
 package dev.pledge.rpc;
 
+import dev.pledge.core.Backoff;
 import dev.pledge.core.Check;
 import dev.pledge.wire.Unavailable;
 import java.security.SecureRandom;

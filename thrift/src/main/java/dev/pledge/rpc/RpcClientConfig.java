@@ -1,5 +1,6 @@
 package dev.pledge.rpc;
 
+import dev.pledge.core.Backoff;
 import dev.pledge.core.Check;
 
 /**

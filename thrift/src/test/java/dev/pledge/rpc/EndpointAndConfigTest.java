@@ -1,5 +1,6 @@
 package dev.pledge.rpc;
 
+import dev.pledge.core.Backoff;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

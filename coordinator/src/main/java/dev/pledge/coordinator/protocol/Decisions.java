@@ -1,6 +1,7 @@
 package dev.pledge.coordinator.protocol;
 
 import dev.pledge.core.AbortReason;
+import dev.pledge.core.Backoff;
 import dev.pledge.core.Check;
 import dev.pledge.core.TxId;
 import dev.pledge.core.TxState;
@@ -18,11 +19,13 @@ final class Decisions {
     private final CoreConfig config;
     private final TxLedger ledger;
     private final Random random;
+    private final Backoff deliveryBackoff;
 
     Decisions(CoreConfig config, TxLedger ledger, Random random) {
         this.config = config;
         this.ledger = ledger;
         this.random = random;
+        this.deliveryBackoff = new Backoff(config.deliveryRetryBaseMs(), config.deliveryRetryMaxMs());
     }
 
     /** ACTIVE → PREPARING: one participant takes the one-phase path, more take two phases. */
@@ -157,10 +160,7 @@ final class Decisions {
     /** Exponential backoff with full jitter from the core's seeded random, capped. */
     private void scheduleRetry(CoordinatorTx tx, String pid, long nowMs, OutputsBuilder out) {
         int failures = tx.deliveryFailures.merge(pid, 1, Integer::sum);
-        int shift = Math.min(failures - 1, 30);
-        long capMs = Math.min(config.deliveryRetryMaxMs(), config.deliveryRetryBaseMs() << shift);
-        long delayMs = 1 + random.nextLong(capMs);
-        out.timer(new Timer.DeliveryRetry(tx.id, pid), nowMs + delayMs);
+        out.timer(new Timer.DeliveryRetry(tx.id, pid), nowMs + deliveryBackoff.delayMs(failures - 1, random));
     }
 
     private void releaseParked(CoordinatorTx tx, OutputsBuilder out) {

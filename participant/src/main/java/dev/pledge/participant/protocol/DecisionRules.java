@@ -56,7 +56,7 @@ final class DecisionRules {
         core.counters.prepared++;
         out.log(core.line(b.txId, "ACTIVE", "PREPARED", b.writes.size() + " writes; voted YES"));
         // Usually the decision arrives first; if not, start asking (the coordinator may have crashed).
-        out.timer(new Timer.InDoubtPoll(b.txId, 0), core.config.inDoubtPollMaxMs() + core.backoff.delayMs(0));
+        out.timer(new Timer.InDoubtPoll(b.txId, 0), core.config.inDoubtPollMaxMs() + core.backoff.delayMs(0, core.random));
         out.reply(new Reply.Voted(e.token(), Vote.YES, null, null));
     }
 
@@ -240,7 +240,7 @@ final class DecisionRules {
         out.message(new Message.AskCoordinatorStatus(b.txId));
         // The next poll is set now, not on the answer, so a lost answer cannot stop the polling (I6).
         b.pollAttempt++;
-        out.timer(new Timer.InDoubtPoll(b.txId, b.pollAttempt), core.backoff.delayMs(b.pollAttempt));
+        out.timer(new Timer.InDoubtPoll(b.txId, b.pollAttempt), core.backoff.delayMs(b.pollAttempt, core.random));
     }
 
     void sweep(long nowMs, Outputs.Builder out) {

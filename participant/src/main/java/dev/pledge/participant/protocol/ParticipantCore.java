@@ -1,6 +1,7 @@
 package dev.pledge.participant.protocol;
 
 import dev.pledge.core.AbortReason;
+import dev.pledge.core.Backoff;
 import dev.pledge.core.Check;
 import dev.pledge.core.TxId;
 import java.util.ArrayDeque;
@@ -38,7 +39,7 @@ public final class ParticipantCore {
     private ParticipantCore(CoreConfig config, Random random) {
         this.config = Check.notNull(config, "config");
         this.random = Check.notNull(random, "random");
-        this.backoff = new Backoff(config.inDoubtPollBaseMs(), config.inDoubtPollMaxMs(), random);
+        this.backoff = new Backoff(config.inDoubtPollBaseMs(), config.inDoubtPollMaxMs());
         this.accessRules = new AccessRules(this);
         this.heuristicRules = new HeuristicRules(this);
         this.decisionRules = new DecisionRules(this, heuristicRules);
@@ -147,7 +148,7 @@ public final class ParticipantCore {
         for (Branch b : branches.values()) {
             Check.state(b.phase == Branch.Phase.PREPARED, "only PREPARED branches survive a restart");
             out.log(line(b.txId, "PREPARED", "PREPARED", "recovered in doubt; asking coordinator " + b.coordinatorId));
-            out.timer(new Timer.InDoubtPoll(b.txId, 0), backoff.delayMs(0));
+            out.timer(new Timer.InDoubtPoll(b.txId, 0), backoff.delayMs(0, random));
         }
         out.timer(new Timer.OutcomeSweep(), sweepPeriodMs());
     }

@@ -1,6 +1,5 @@
-package dev.pledge.rpc;
+package dev.pledge.core;
 
-import dev.pledge.core.Check;
 import java.util.Random;
 
 /**

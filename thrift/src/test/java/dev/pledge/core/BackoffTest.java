@@ -1,4 +1,4 @@
-package dev.pledge.rpc;
+package dev.pledge.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
