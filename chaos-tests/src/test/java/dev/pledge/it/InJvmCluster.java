@@ -1,0 +1,106 @@
+package dev.pledge.it;
+
+import dev.pledge.coordinator.config.CoordinatorConfig;
+import dev.pledge.coordinator.runtime.CoordinatorNode;
+import dev.pledge.participant.ParticipantNode;
+import dev.pledge.participant.PrepareValidator;
+import dev.pledge.participant.config.ParticipantConfig;
+import dev.pledge.rpc.Endpoint;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * A real coordinator and real participants in this JVM: real Thrift over loopback sockets and
+ * real RocksDB directories, for integration tests that need no process boundary.
+ */
+final class InJvmCluster implements AutoCloseable {
+    static final String COORDINATOR_ID = "coord-1";
+
+    private final Path root;
+    private final Endpoint coordinatorAddress = new Endpoint("127.0.0.1", freePort());
+    private final Map<String, Endpoint> participants = new LinkedHashMap<>();
+    private final Map<String, ParticipantNode> running = new LinkedHashMap<>();
+    private final UnaryOperator<CoordinatorConfig> coordinatorTuning;
+    private CoordinatorNode coordinator;
+
+    InJvmCluster(Path root, List<String> participantIds, UnaryOperator<CoordinatorConfig> coordinatorTuning) {
+        this.root = root;
+        this.coordinatorTuning = coordinatorTuning;
+        for (String id : participantIds) participants.put(id, new Endpoint("127.0.0.1", freePort()));
+    }
+
+    InJvmCluster startCoordinator() throws IOException {
+        if (coordinator != null) coordinator.close();
+        CoordinatorConfig config = CoordinatorConfig.defaults(COORDINATOR_ID, coordinatorAddress, dir("coordinator"), participants);
+        coordinator = CoordinatorNode.start(coordinatorTuning.apply(config));
+        return this;
+    }
+
+    InJvmCluster startParticipant(String id, PrepareValidator validator) throws IOException {
+        ParticipantNode old = running.remove(id);
+        if (old != null) old.close();
+        Map<String, Endpoint> peers = new LinkedHashMap<>(participants);
+        peers.remove(id);
+        ParticipantConfig config = ParticipantConfig.defaults(id, participants.get(id), dir(id), coordinatorAddress)
+                .withCoordinatorId(COORDINATOR_ID)
+                .withPeers(peers);
+        running.put(id, new ParticipantNode(config).withValidator(validator).start());
+        return this;
+    }
+
+    InJvmCluster startAll() throws IOException {
+        startCoordinator();
+        for (String id : participants.keySet()) startParticipant(id, PrepareValidator.ACCEPT_ALL);
+        return this;
+    }
+
+    Endpoint coordinator() {
+        return coordinatorAddress;
+    }
+
+    Endpoint participant(String id) {
+        return participants.get(id);
+    }
+
+    CoordinatorNode coordinatorNode() {
+        return coordinator;
+    }
+
+    void stopCoordinator() {
+        coordinator.close();
+        coordinator = null;
+    }
+
+    private Path dir(String name) {
+        try {
+            return Files.createDirectories(root.resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        running.values().forEach(ParticipantNode::close);
+        running.clear();
+        if (coordinator != null) coordinator.close();
+    }
+}
