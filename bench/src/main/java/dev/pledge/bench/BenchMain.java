@@ -100,6 +100,8 @@ public final class BenchMain implements Callable<Integer> {
                 ClosedLoop.Measured m = loop.run(Duration.ofSeconds(warmupS), Duration.ofSeconds(measureS));
                 double cpu = CpuMeter.cpuSeconds(pids) - cpu0;
                 if (m.firstFailure() != null) System.err.println("first failure (N=" + n + ", K=" + k + "): " + m.firstFailure());
+                System.err.println("  N=" + n + " K=" + k + " " + LogBatches.of("coordinator", cluster.coordinator()));
+                for (String id : ids) System.err.println("  N=" + n + " K=" + k + " " + LogBatches.of(id, cluster.participant(id)));
                 // CPU covers warm-up too; scale it to the measured share of the run.
                 double measuredShare = m.seconds() / (m.seconds() + warmupS);
                 return new LoadResult("pledge", n, k, m.seconds(), m.committed(), m.aborted(), m.failed(), m.commitUs(),
