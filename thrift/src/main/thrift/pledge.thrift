@@ -341,12 +341,17 @@ struct InDoubtBranch {
   4: required list<PeerView> peers,
   /** What the coordinator said when last asked ("unreachable" when it was not). */
   5: optional string coordinatorView,
+  /** PREPARED for a branch still in doubt; HEURISTIC_* for one an operator forced (kept listed,
+   *  so that a later HEURISTIC_MIXED stays visible). Unset from older servers: PREPARED. */
+  6: optional BranchState state,
 }
 
 struct InDoubtRequest {
   1: required i64 deadlineMs,
   /** Also ask peers and the coordinator now (slower). */
   2: optional bool probe,
+  /** Also list branches an operator forced (HEURISTIC_*) whose outcome is still remembered. */
+  3: optional bool includeHeuristic,
 }
 
 struct ResolveRequest {

@@ -15,6 +15,7 @@ final class CircuitBreaker {
     private static final Logger log = LoggerFactory.getLogger(CircuitBreaker.class);
 
     private final String name;
+    private final Endpoint endpoint;
     private final int threshold;
     private final long coolDownMs;
     private State state = State.CLOSED;
@@ -23,7 +24,13 @@ final class CircuitBreaker {
     private boolean probeOut;
 
     CircuitBreaker(String name, int threshold, long coolDownMs) {
+        this(name, null, threshold, coolDownMs);
+    }
+
+    /** {@code endpoint} (nullable) is what {@link RpcObserver}s are told the changes are about. */
+    CircuitBreaker(String name, Endpoint endpoint, int threshold, long coolDownMs) {
         this.name = name;
+        this.endpoint = endpoint;
         this.threshold = threshold;
         this.coolDownMs = coolDownMs;
     }
@@ -70,6 +77,8 @@ final class CircuitBreaker {
 
     private void transition(State next, String reason) {
         log.info("rpc-client {} breaker {} -> {} ({})", name, state, next, reason);
+        State previous = state;
         state = next;
+        if (endpoint != null) RpcObserver.Registry.breakerChanged(endpoint, previous.name(), next.name());
     }
 }

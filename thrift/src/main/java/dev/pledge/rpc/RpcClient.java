@@ -47,7 +47,7 @@ public final class RpcClient implements AutoCloseable {
         this.random = Check.notNull(random, "random");
         this.backoff = new Backoff(config.backoffBaseMs(), config.backoffMaxMs());
         this.budget = new RetryBudget(config.retryBudgetRatio(), config.retryBudgetFloor(), config.retryBudgetWindowMs());
-        this.breaker = new CircuitBreaker(endpoint.toString(), config.breakerFailureThreshold(), config.breakerCoolDownMs());
+        this.breaker = new CircuitBreaker(endpoint.toString(), endpoint, config.breakerFailureThreshold(), config.breakerCoolDownMs());
         this.pool = new ConnectionPool(endpoint, config.poolSize(), config.maxFrameBytes(), time);
     }
 
@@ -116,6 +116,7 @@ public final class RpcClient implements AutoCloseable {
         }
         log.debug("rpc-client {} attempt {} failed ({}); retrying in {} ms",
                 describe(serviceName), attempt + 1, last, sleepMs);
+        RpcObserver.Registry.retried(endpoint, serviceName, attempt + 1);
         try {
             time.sleepMs(sleepMs);
         } catch (InterruptedException e) {
