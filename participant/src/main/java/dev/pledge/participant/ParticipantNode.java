@@ -1,6 +1,7 @@
 package dev.pledge.participant;
 
 import dev.pledge.core.Check;
+import dev.pledge.participant.config.MetricsConfig;
 import dev.pledge.participant.config.ParticipantConfig;
 import dev.pledge.participant.runtime.NodeRuntime;
 import dev.pledge.rpc.Services;
@@ -31,6 +32,7 @@ public final class ParticipantNode implements AutoCloseable {
     private final ParticipantConfig config;
     private final Map<String, TProcessor> services = new LinkedHashMap<>();
     private PrepareValidator validator = PrepareValidator.ACCEPT_ALL;
+    private MetricsConfig metrics;
     private volatile NodeRuntime runtime;
 
     public ParticipantNode(ParticipantConfig config) {
@@ -41,6 +43,13 @@ public final class ParticipantNode implements AutoCloseable {
     public synchronized ParticipantNode withValidator(PrepareValidator v) {
         Check.state(runtime == null, "configure before start()");
         this.validator = Check.notNull(v, "validator");
+        return this;
+    }
+
+    /** Serves /metrics (Prometheus text) and /health over HTTP as well. Before {@link #start}. */
+    public synchronized ParticipantNode withMetrics(MetricsConfig m) {
+        Check.state(runtime == null, "configure before start()");
+        this.metrics = Check.notNull(m, "metrics");
         return this;
     }
 
@@ -56,7 +65,7 @@ public final class ParticipantNode implements AutoCloseable {
     /** Recovers from the data dir (PREPARED branches re-take their locks), syncs a new incarnation, then serves. */
     public synchronized ParticipantNode start() throws IOException {
         Check.state(runtime == null, "already started");
-        runtime = NodeRuntime.start(config, validator, Map.copyOf(services));
+        runtime = NodeRuntime.start(config, validator, Map.copyOf(services), metrics);
         return this;
     }
 
@@ -75,6 +84,11 @@ public final class ParticipantNode implements AutoCloseable {
 
     public int port() {
         return running().port();
+    }
+
+    /** The port of /metrics and /health, or -1 when not served. */
+    public int metricsPort() {
+        return running().metricsPort();
     }
 
     public long incarnation() {

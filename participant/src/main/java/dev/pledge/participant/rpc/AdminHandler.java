@@ -6,6 +6,10 @@ import dev.pledge.participant.protocol.Event;
 import dev.pledge.participant.protocol.Reply;
 import dev.pledge.participant.protocol.CoreView;
 import dev.pledge.participant.runtime.CoreGateway;
+import dev.pledge.participant.runtime.HeuristicWatch;
+import dev.pledge.core.TxState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.pledge.rpc.Wire;
 import dev.pledge.wire.Admin;
 import dev.pledge.wire.InDoubtBranch;
@@ -26,19 +30,24 @@ import java.util.function.Supplier;
 
 /** Operator calls: in-doubt branches, heuristic resolve, counters. */
 public final class AdminHandler implements Admin.Iface {
+    private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
     private static final long QUERY_WAIT_MS = 2_000;
 
     private final String participantId;
     private final CoreGateway gateway;
     private final Supplier<Map<String, Long>> runtimeCounters;
     private final LongSupplier clockMs;
+    private final OutcomeOracle oracle;
+    private final Supplier<List<HeuristicWatch.Entry>> heuristics;
 
     public AdminHandler(String participantId, CoreGateway gateway, Supplier<Map<String, Long>> runtimeCounters,
-                        LongSupplier clockMs) {
+                        LongSupplier clockMs, OutcomeOracle oracle, Supplier<List<HeuristicWatch.Entry>> heuristics) {
         this.participantId = participantId;
         this.gateway = gateway;
         this.runtimeCounters = runtimeCounters;
         this.clockMs = clockMs;
+        this.oracle = oracle;
+        this.heuristics = heuristics;
     }
 
     @Override
@@ -52,7 +61,17 @@ public final class AdminHandler implements Admin.Iface {
             InDoubtBranch b = new InDoubtBranch(Wire.toWire(d.txId()), Math.max(0, now - d.preparedAtMs()),
                     new ArrayList<>(d.participants()), peers);
             b.setCoordinatorView(d.forgotten() ? "FORGOTTEN (needs an operator)" : d.coordinatorView());
+            b.setState(dev.pledge.wire.BranchState.PREPARED);
             out.add(b);
+        }
+        if (req.isIncludeHeuristic()) {
+            for (HeuristicWatch.Entry h : heuristics.get()) {
+                InDoubtBranch b = new InDoubtBranch(Wire.toWire(h.txId()), Math.max(0, now - h.atMs()), List.of(), List.of());
+                b.setState(Wire.toWire(h.state()));
+                b.setCoordinatorView(h.state() == BranchState.HEURISTIC_MIXED
+                        ? "the real decision contradicted the operator's" : "forced by an operator");
+                out.add(b);
+            }
         }
         return out;
     }
@@ -68,8 +87,10 @@ public final class AdminHandler implements Admin.Iface {
     }
 
     /**
-     * Forces an in-doubt branch, recorded as HEURISTIC. It does not ask the coordinator first: the
-     * branch's own polling already does, and listInDoubt shows what it and the peers said.
+     * Forces an in-doubt branch, recorded as HEURISTIC, but only when nobody can tell the real
+     * outcome: the coordinator and the peers are asked first, and a real outcome is applied instead
+     * (answered with {@code forced=false}). A coordinator still deciding (PREPARING) cannot tell the outcome,
+     * so it does not stop an operator who insists.
      */
     @Override
     public ResolveResponse resolve(ResolveRequest req) throws UnknownTransaction, InvalidArgument, NotAllowed, Unavailable {
@@ -82,7 +103,19 @@ public final class AdminHandler implements Admin.Iface {
         } catch (RuntimeException e) {
             throw new InvalidArgument("bad txId: " + e.getMessage());
         }
-        Reply r = gateway.ask((token, now, view) -> new Event.Resolve(now, token, txId, req.isCommit()), req.getDeadlineMs());
+        long startMs = clockMs.getAsLong();
+        long waitMs = Math.min(QUERY_WAIT_MS, Math.max(1, req.getDeadlineMs()));
+        CoreView.InDoubt branch = gateway.query(v -> v.inDoubt().stream().filter(d -> d.txId().equals(txId))
+                .findFirst().orElse(null), waitMs);
+        if (branch != null) {
+            // Half the deadline for asking, the rest for applying what we learn (or forcing).
+            OutcomeOracle.Answer answer = oracle.ask(txId, branch.participants(), Math.max(1, req.getDeadlineMs() / 2));
+            if (answer.known() != null) return applyKnown(txId, answer, remainingMs(req, startMs));
+            log.warn("participant {} tx {} nobody can tell the outcome ({}); forcing it as the operator asked",
+                    participantId, txId, String.join("; ", answer.views()));
+        }
+        Reply r = gateway.ask((token, now, view) -> new Event.Resolve(now, token, txId, req.isCommit()),
+                remainingMs(req, startMs));
         if (r instanceof Reply.Resolved done) {
             ResolveResponse resp = new ResolveResponse(Wire.toWire(done.state()), done.forced());
             resp.setMessage(done.message());
@@ -95,6 +128,26 @@ public final class AdminHandler implements Admin.Iface {
             case INVALID -> throw new InvalidArgument(f.message());
             default -> throw new Unavailable(f.message());
         }
+    }
+
+    /** The real outcome is known: hand it to the core as the answer it came from, and report it unforced. */
+    private ResolveResponse applyKnown(TxId txId, OutcomeOracle.Answer answer, long waitMs) throws Unavailable {
+        OutcomeOracle.Known k = answer.known();
+        BranchState real = k.committed() ? BranchState.COMMITTED : BranchState.ABORTED;
+        log.warn("participant {} tx {} heuristic resolve refused: {} knows the outcome {}; applying it",
+                participantId, txId, k.source(), real);
+        gateway.tell(now -> k.peerId() == null
+                ? new Event.CoordinatorStatus(now, txId, k.committed() ? TxState.COMMITTED : TxState.ABORTED, null)
+                : new Event.PeerReplied(now, txId, k.peerId(), real, null));
+        BranchState after = gateway.query(v -> v.branchState(txId), waitMs);
+        ResolveResponse resp = new ResolveResponse(Wire.toWire(after), false);
+        resp.setMessage("refused: " + k.source() + " knows the real outcome " + real + "; applied it instead ("
+                + String.join("; ", answer.views()) + ")");
+        return resp;
+    }
+
+    private long remainingMs(ResolveRequest req, long startMs) {
+        return Math.max(1, req.getDeadlineMs() - (clockMs.getAsLong() - startMs));
     }
 
     @Override

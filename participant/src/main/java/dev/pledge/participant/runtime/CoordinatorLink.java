@@ -31,12 +31,14 @@ final class CoordinatorLink implements AutoCloseable {
     private final RpcClient client;
     private final long callMs;
     private final ThreadPoolExecutor pool;
+    private final CoordinatorContact contact;
     private volatile EventLoop loop;
 
-    CoordinatorLink(String participantId, RpcClient client, long callMs) {
+    CoordinatorLink(String participantId, RpcClient client, long callMs, CoordinatorContact contact) {
         this.participantId = participantId;
         this.client = client;
         this.callMs = callMs;
+        this.contact = contact;
         this.pool = Threads.boundedPool("participant-" + participantId + "-coordinator-link", THREADS, QUEUE_MAX);
     }
 
@@ -58,27 +60,57 @@ final class CoordinatorLink implements AutoCloseable {
             EnlistResponse r = client.call(Services.COORDINATOR, new Coordinator.Client.Factory(),
                     (c, remainingMs) -> c.enlist(new EnlistRequest(remainingMs, Wire.toWire(m.txId()), participantId,
                             m.incarnation())), callMs);
+            contact.ok();
             post(now -> Event.EnlistResult.ok(now, m.txId(), r.getTxRemainingMs()));
         } catch (NotAllowed e) {
+            contact.ok();
             post(now -> Event.EnlistResult.refused(now, m.txId(), Reply.ErrorKind.NOT_ALLOWED, e.getMessage()));
         } catch (UnknownTransaction e) {
+            contact.ok();
             post(now -> Event.EnlistResult.refused(now, m.txId(), Reply.ErrorKind.NOT_ALLOWED,
                     "coordinator does not know transaction " + m.txId() + ": " + e.getMessage()));
         } catch (InvalidArgument e) {
+            contact.ok();
             post(now -> Event.EnlistResult.refused(now, m.txId(), Reply.ErrorKind.INVALID, e.getMessage()));
         } catch (TException | RuntimeException e) {
+            contact.failed(describe(e));
             answer(m, describe(e));
         }
     }
 
     private void status(TxId txId) {
         try {
-            StatusResponse r = client.call(Services.COORDINATOR, new Coordinator.Client.Factory(),
-                    (c, remainingMs) -> c.status(new StatusRequest(remainingMs, Wire.toWire(txId))), callMs);
+            StatusResponse r = statusNow(txId, callMs);
             post(now -> new Event.CoordinatorStatus(now, txId, Wire.fromWire(r.getState()),
                     r.isSetReason() ? Wire.fromWire(r.getReason()) : null));
         } catch (TException | RuntimeException e) {
             post(now -> new Event.CoordinatorUnreachable(now, txId, describe(e)));
+        }
+    }
+
+    /** Asks the coordinator now, on the caller's thread (operators' resolve); failures are recorded, then thrown. */
+    StatusResponse statusNow(TxId txId, long waitMs) throws TException {
+        try {
+            StatusResponse r = client.call(Services.COORDINATOR, new Coordinator.Client.Factory(),
+                    (c, remainingMs) -> c.status(new StatusRequest(remainingMs, Wire.toWire(txId))), waitMs);
+            contact.ok();
+            return r;
+        } catch (UnknownTransaction e) {
+            contact.ok();
+            throw e;
+        } catch (TException | RuntimeException e) {
+            contact.failed(describe(e));
+            throw e;
+        }
+    }
+
+    /** A liveness probe for /health when no other call is going on; the result lands in the contact. */
+    void ping(long waitMs) {
+        try {
+            client.call(Services.COORDINATOR, new Coordinator.Client.Factory(), (c, remainingMs) -> c.ping(), waitMs);
+            contact.ok();
+        } catch (TException | RuntimeException e) {
+            contact.failed(describe(e));
         }
     }
 
@@ -98,7 +130,7 @@ final class CoordinatorLink implements AutoCloseable {
         if (l != null) l.post((now, view) -> event.apply(now));
     }
 
-    private static String describe(Exception e) {
+    static String describe(Exception e) {
         String m = e.getMessage();
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }

@@ -48,6 +48,9 @@ final class EventLoop implements AutoCloseable {
         void send(Message message);
 
         void log(Outputs.LogLine line);
+
+        /** The records of one Outputs are durable (before its replies and messages are released). */
+        default void recorded(List<dev.pledge.participant.protocol.Record> records) {}
     }
 
     private final ParticipantCore core;
@@ -132,6 +135,7 @@ final class EventLoop implements AutoCloseable {
         boolean prepares = prepares(out);
         submit(out.records(), out.mustSync(), () -> {
             if (prepares) Failpoints.hit(FAILPOINT_PREPARED_SYNCED);
+            if (!out.records().isEmpty()) effects.recorded(out.records());
             for (Reply r : out.replies()) effects.reply(r);
             for (Message m : out.messages()) effects.send(m);
         });

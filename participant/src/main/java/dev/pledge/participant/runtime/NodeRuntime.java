@@ -1,6 +1,7 @@
 package dev.pledge.participant.runtime;
 
 import dev.pledge.participant.PrepareValidator;
+import dev.pledge.participant.config.MetricsConfig;
 import dev.pledge.participant.config.ParticipantConfig;
 import dev.pledge.participant.protocol.CoreView;
 import dev.pledge.participant.protocol.Event;
@@ -23,6 +24,7 @@ import dev.pledge.wire.Participant;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Executors;
@@ -55,6 +57,11 @@ public final class NodeRuntime implements AutoCloseable {
     private final EventLoop loop;
     private final CoreGateway gateway;
     private final BranchExecutor executor;
+    private final CoordinatorContact contact;
+    private final HeuristicWatch heuristics;
+    private final OutcomeProbe probe;
+    private ParticipantMetrics metrics;
+    private int metricsPort = -1;
     private RpcServer server;
     private long incarnation;
     private volatile boolean stopped;
@@ -63,13 +70,17 @@ public final class NodeRuntime implements AutoCloseable {
         this.config = config;
         this.store = store;
         String id = config.participantId();
-        ParticipantCore core = ParticipantCore.recover(config.coreConfig(), store.readAll(), clockMs.getAsLong(),
+        List<dev.pledge.participant.protocol.Record> recovered = store.readAll();
+        ParticipantCore core = ParticipantCore.recover(config.coreConfig(), recovered, clockMs.getAsLong(),
                 new Random(new SecureRandom().nextLong()));
+        this.heuristics = new HeuristicWatch(id);
+        heuristics.recovered(recovered);
+        this.contact = new CoordinatorContact(clockMs);
         this.writer = new GroupCommitWriter("participant-" + id + "-log", store, config.logQueueMax(), LOG_BATCH_MAX,
                 this::fatal);
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> Threads.daemon(r, "participant-" + id + "-timers"));
         this.link = new CoordinatorLink(id, new RpcClient(config.coordinator(), config.rpcClient()),
-                config.coordinatorCallMs());
+                config.coordinatorCallMs(), contact);
         this.peerLink = new PeerLink(id, config.peers(), config.rpcClient(), config.coordinatorCallMs());
         Effects effects = new Effects();
         this.loop = new EventLoop("participant-" + id + "-core", core, writer, timers, effects, clockMs,
@@ -78,11 +89,18 @@ public final class NodeRuntime implements AutoCloseable {
         this.executor = new BranchExecutor(gateway, store, config.coordinatorId(), clockMs);
         link.attach(loop);
         peerLink.attach(loop);
+        this.probe = new OutcomeProbe(id, link, peerLink);
     }
 
     /** Recovers, syncs a new incarnation, then serves the protocol, Kv, Admin and the app's services on one port. */
     public static NodeRuntime start(ParticipantConfig config, PrepareValidator validator, Map<String, TProcessor> services)
             throws IOException {
+        return start(config, validator, services, null);
+    }
+
+    /** As {@link #start(ParticipantConfig, PrepareValidator, Map)}, also serving /metrics and /health unless {@code metricsConfig} is null. */
+    public static NodeRuntime start(ParticipantConfig config, PrepareValidator validator, Map<String, TProcessor> services,
+                                    MetricsConfig metricsConfig) throws IOException {
         LongSupplier clockMs = System::currentTimeMillis;
         ParticipantStore store = ParticipantStore.open(config.dataDir());
         NodeRuntime node;
@@ -93,7 +111,9 @@ public final class NodeRuntime implements AutoCloseable {
             throw e;
         }
         try {
+            if (metricsConfig != null) node.startMetrics(metricsConfig, clockMs);
             node.serve(validator, services, clockMs);
+            if (metricsConfig != null) node.metricsPort = node.metrics.serve(metricsConfig.listen(), node.link);
             return node;
         } catch (IOException | RuntimeException e) {
             node.close();
@@ -118,15 +138,26 @@ public final class NodeRuntime implements AutoCloseable {
                 new Participant.Processor<>(new ParticipantHandler(id, gateway, validator, store)));
         mux.registerProcessor(Services.KV, new Kv.Processor<>(new KvHandler(executor)));
         mux.registerProcessor(Services.ADMIN,
-                new Admin.Processor<>(new AdminHandler(id, gateway, this::runtimeCounters, clockMs)));
+                new Admin.Processor<>(new AdminHandler(id, gateway, this::runtimeCounters, clockMs, probe, heuristics::entries)));
         services.forEach(mux::registerProcessor);
         RpcServerConfig rpc = RpcServerConfig.defaults(config.listen().host(), config.listen().port())
                 .withWorkers(Math.min(4, config.maxWorkers()), config.maxWorkers());
         server = RpcServer.start(rpc, mux);
     }
 
+    private void startMetrics(MetricsConfig mc, LongSupplier clockMs) {
+        metrics = new ParticipantMetrics(config.participantId(), gateway, contact, peerLink, heuristics, clockMs,
+                mc.coordinatorLostAfterMs());
+        writer.observeBatches(metrics.nodeMetrics()::logBatch);
+    }
+
     public int port() {
         return server.port();
+    }
+
+    /** The bound port of /metrics and /health, or -1 when they are not served. */
+    public int metricsPort() {
+        return metricsPort;
     }
 
     public long incarnation() {
@@ -150,6 +181,11 @@ public final class NodeRuntime implements AutoCloseable {
         m.put("log.syncs", s.syncs());
         m.put("log.syncedEntries", s.syncedEntries());
         m.put("log.maxBatchEntries", s.maxBatchEntries());
+        m.put("cooperativeTerminations", peerLink.cooperativeTerminations());
+        m.put("heuristic.forced", heuristics.forcedCount());
+        m.put("heuristic.mixed", heuristics.mixedCount());
+        m.put("heuristic.mixedBranches", heuristics.mixedNow());
+        m.put("coordinator.lostMs", contact.lostForMs());
         return m;
     }
 
@@ -167,6 +203,7 @@ public final class NodeRuntime implements AutoCloseable {
         if (stopped) return;
         stopped = true;
         if (server != null) server.close();
+        if (metrics != null) metrics.close();
         loop.close();
         timers.shutdownNow();
         link.close();
@@ -185,6 +222,11 @@ public final class NodeRuntime implements AutoCloseable {
         public void send(Message message) {
             if (message instanceof Message.AskPeer p) peerLink.ask(p);
             else link.send(message);
+        }
+
+        @Override
+        public void recorded(List<dev.pledge.participant.protocol.Record> records) {
+            heuristics.recorded(records);
         }
 
         @Override

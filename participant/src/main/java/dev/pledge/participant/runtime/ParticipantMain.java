@@ -3,6 +3,7 @@ package dev.pledge.participant.runtime;
 import dev.pledge.process.ParentWatch;
 
 import dev.pledge.participant.ParticipantNode;
+import dev.pledge.participant.config.MetricsConfig;
 import dev.pledge.participant.config.ParticipantConfig;
 import dev.pledge.rpc.Endpoint;
 import java.nio.file.Path;
@@ -52,6 +53,13 @@ public final class ParticipantMain implements Callable<Integer> {
     @Option(names = "--in-doubt-poll-max-ms", defaultValue = "5000", description = "cap of the in-doubt poll backoff")
     long pollMaxMs;
 
+    @Option(names = "--metrics", description = "host:port for HTTP /metrics and /health (port 0 = any); off if absent")
+    String metrics;
+
+    @Option(names = "--coordinator-lost-after-ms", defaultValue = "5000",
+            description = "/health answers 503 once every coordinator call has failed this long")
+    long coordinatorLostAfterMs;
+
     @Override
     public Integer call() throws Exception {
         ParticipantConfig config = ParticipantConfig.defaults(id, Endpoint.parse(listen), dataDir, Endpoint.parse(coordinator))
@@ -61,7 +69,9 @@ public final class ParticipantMain implements Callable<Integer> {
                 .withInDoubtPollMs(pollBaseMs, pollMaxMs)
                 .withPeers(peerEndpoints());
         ParentWatch.startIfRequested(id);
-        ParticipantNode node = new ParticipantNode(config).start();
+        ParticipantNode node = new ParticipantNode(config);
+        if (metrics != null) node.withMetrics(new MetricsConfig(Endpoint.parse(metrics), coordinatorLostAfterMs));
+        node.start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.stop();
@@ -69,6 +79,9 @@ public final class ParticipantMain implements Callable<Integer> {
         }, "participant-shutdown"));
         System.out.println("participant " + id + " listening on " + config.listen().host() + ":" + node.port()
                 + " incarnation " + node.incarnation());
+        if (metrics != null) {
+            System.out.println("metrics on http://" + Endpoint.parse(metrics).host() + ":" + node.metricsPort() + "/metrics");
+        }
         System.out.flush();
         stopped.await();
         return 0;

@@ -10,10 +10,13 @@ import dev.pledge.rpc.Wire;
 import dev.pledge.wire.Participant;
 import dev.pledge.wire.PeerStateRequest;
 import dev.pledge.wire.PeerStateResponse;
+import dev.pledge.core.BranchState;
+import dev.pledge.core.TxId;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.thrift.TException;
 
 /** Asks peers about an in-doubt branch (cooperative termination) and posts their answers back as events. */
@@ -27,6 +30,7 @@ final class PeerLink implements AutoCloseable {
     private final long callMs;
     private final Map<String, RpcClient> clients = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor pool;
+    private final AtomicLong cooperativeTerminations = new AtomicLong();
     private volatile EventLoop loop;
 
     PeerLink(String participantId, Map<String, Endpoint> peers, RpcClientConfig rpc, long callMs) {
@@ -56,19 +60,41 @@ final class PeerLink implements AutoCloseable {
 
     private void call(Message.AskPeer m, Endpoint endpoint) {
         try {
-            RpcClient client = clients.computeIfAbsent(m.peerId(), id -> new RpcClient(endpoint, rpc));
-            PeerStateResponse r = client.call(Services.PARTICIPANT, new Participant.Client.Factory(),
-                    (c, remainingMs) -> c.peerState(new PeerStateRequest(remainingMs, Wire.toWire(m.txId()), participantId)),
-                    callMs);
-            answer(m, Wire.fromWire(r.getState()), null);
+            answer(m, askNow(m.txId(), m.peerId(), endpoint, callMs), null);
         } catch (TException | RuntimeException e) {
             answer(m, null, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
 
-    private void answer(Message.AskPeer m, dev.pledge.core.BranchState state, String error) {
+    /** Asks one peer now, on the caller's thread (operators' resolve); null endpoint = not configured. */
+    BranchState askNow(TxId txId, String peerId, long waitMs) throws TException {
+        Endpoint endpoint = peers.get(peerId);
+        if (endpoint == null) throw new IllegalArgumentException("no address configured for peer " + peerId);
+        return askNow(txId, peerId, endpoint, waitMs);
+    }
+
+    private BranchState askNow(TxId txId, String peerId, Endpoint endpoint, long waitMs) throws TException {
+        RpcClient client = clients.computeIfAbsent(peerId, id -> new RpcClient(endpoint, rpc));
+        PeerStateResponse r = client.call(Services.PARTICIPANT, new Participant.Client.Factory(),
+                (c, remainingMs) -> c.peerState(new PeerStateRequest(remainingMs, Wire.toWire(txId), participantId)),
+                waitMs);
+        return Wire.fromWire(r.getState());
+    }
+
+    private void answer(Message.AskPeer m, BranchState state, String error) {
         EventLoop l = loop;
-        if (l != null) l.post((now, view) -> new Event.PeerReplied(now, m.txId(), m.peerId(), state, error));
+        if (l == null) return;
+        l.post((now, view) -> {
+            // Counted here, where the core's view says whether this answer is what ends the wait.
+            boolean decides = state == BranchState.COMMITTED || state == BranchState.ABORTED;
+            if (decides && view.branchState(m.txId()) == BranchState.PREPARED) cooperativeTerminations.incrementAndGet();
+            return new Event.PeerReplied(now, m.txId(), m.peerId(), state, error);
+        });
+    }
+
+    /** Prepared branches this node decided from a peer's answer while the coordinator was away. */
+    long cooperativeTerminations() {
+        return cooperativeTerminations.get();
     }
 
     @Override

@@ -108,6 +108,8 @@ public final class GroupCommitWriter implements AutoCloseable {
             if (sync) syncs.incrementAndGet();
             syncedEntries.addAndGet(synced);
             maxBatch.accumulateAndGet(batch.size(), Math::max);
+            BatchObserver o = batchObserver;
+            if (o != null) o.written(batch.size(), sync);
         }
         entries.addAndGet(batch.size());
         for (Entry e : batch) {
@@ -118,6 +120,18 @@ public final class GroupCommitWriter implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /** Told the size of every batch written (metrics); must be quick, runs on the writer thread. */
+    public interface BatchObserver {
+        void written(int entries, boolean synced);
+    }
+
+    private volatile BatchObserver batchObserver;
+
+    /** Sets (or with null clears) the observer of written batches. */
+    public void observeBatches(BatchObserver observer) {
+        this.batchObserver = observer;
     }
 
     /** Batch statistics: how well fsyncs are shared. */

@@ -1,0 +1,93 @@
+package dev.pledge.participant.runtime;
+
+import dev.pledge.core.BranchState;
+import dev.pledge.core.TxId;
+import dev.pledge.participant.protocol.Record;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The branches an operator forced, and whether the real decision later contradicted them. Fed the
+ * records this node made durable (and, at start, the ones it recovered), so it never disagrees with
+ * the log; Admin lists it and metrics count it.
+ */
+public final class HeuristicWatch {
+    private static final Logger log = LoggerFactory.getLogger(HeuristicWatch.class);
+    /** Bound on remembered heuristic branches; beyond it the oldest is dropped (counters still count it). */
+    static final int TRACKED_MAX = 10_000;
+
+    /** One forced branch: its state now and when that state was recorded. */
+    public record Entry(TxId txId, BranchState state, long atMs) {}
+
+    private final String participantId;
+    private final Map<TxId, Entry> entries = new TreeMap<>();
+    private final AtomicLong forced = new AtomicLong();
+    private final AtomicLong mixed = new AtomicLong();
+
+    HeuristicWatch(String participantId) {
+        this.participantId = participantId;
+    }
+
+    /** Recovered records: remembered, not counted again (the counters are per process). */
+    synchronized void recovered(List<Record> records) {
+        for (Record r : records) {
+            Entry e = entryOf(r);
+            if (e != null) put(e);
+        }
+    }
+
+    /** Records that just became durable. */
+    synchronized void recorded(List<Record> records) {
+        for (Record r : records) {
+            if (r instanceof Record.OutcomeForgotten f) {
+                entries.remove(f.txId());
+                continue;
+            }
+            Entry e = entryOf(r);
+            if (e == null) continue;
+            if (e.state() == BranchState.HEURISTIC_MIXED) {
+                mixed.incrementAndGet();
+                log.error("participant {} tx {} is HEURISTIC_MIXED: the operator's forced outcome contradicts the real decision",
+                        participantId, e.txId());
+            } else {
+                forced.incrementAndGet();
+            }
+            put(e);
+        }
+    }
+
+    private void put(Entry e) {
+        entries.put(e.txId(), e);
+        while (entries.size() > TRACKED_MAX) entries.remove(entries.keySet().iterator().next());
+    }
+
+    private static Entry entryOf(Record r) {
+        if (r instanceof Record.Applied a && a.outcome().isHeuristic()) {
+            return new Entry(a.txId(), a.outcome().branchState(), a.atMs());
+        }
+        if (r instanceof Record.Concluded c && c.state().isHeuristic()) {
+            return new Entry(c.txId(), c.state().branchState(), c.atMs());
+        }
+        return null;
+    }
+
+    public synchronized List<Entry> entries() {
+        return List.copyOf(entries.values());
+    }
+
+    public synchronized long mixedNow() {
+        return entries.values().stream().filter(e -> e.state() == BranchState.HEURISTIC_MIXED).count();
+    }
+
+    public long forcedCount() {
+        return forced.get();
+    }
+
+    public long mixedCount() {
+        return mixed.get();
+    }
+}
