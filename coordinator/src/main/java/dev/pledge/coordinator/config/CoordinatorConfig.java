@@ -87,6 +87,12 @@ public record CoordinatorConfig(String nodeId, Endpoint listen, Path dataDir, Ma
                 value, serverWorkersMax, eventQueueMax, senderThreadsMax, rpcClient, randomSeed);
     }
 
+    public CoordinatorConfig withSenderThreadsMax(int value) {
+        return new CoordinatorConfig(nodeId, listen, dataDir, participants, txTimeoutDefaultMs, txTimeoutMinMs,
+                txTimeoutMaxMs, retentionMs, deliveryRetryBaseMs, deliveryRetryMaxMs, sweepIntervalMs,
+                participantCallTimeoutMs, serverWorkersMax, eventQueueMax, value, rpcClient, randomSeed);
+    }
+
     public CoordinatorConfig withRandomSeed(long value) {
         return new CoordinatorConfig(nodeId, listen, dataDir, participants, txTimeoutDefaultMs, txTimeoutMinMs,
                 txTimeoutMaxMs, retentionMs, deliveryRetryBaseMs, deliveryRetryMaxMs, sweepIntervalMs,

@@ -46,6 +46,12 @@ public final class CoordinatorMain implements Callable<Integer> {
     @Option(names = "--seed", description = "seed of retry jitter")
     Long seed;
 
+    @Option(names = "--sender-threads-max", description = "threads calling participants (1 sends one message at a time)")
+    Integer senderThreadsMax;
+
+    @Option(names = "--metrics", description = "host:port for HTTP /metrics and /health (port 0 = any); off if absent")
+    String metrics;
+
     public static void main(String[] args) {
         // Expected failures (bad config, data dir in use) read as one line, not a stack trace.
         CommandLine cli = new CommandLine(new CoordinatorMain()).setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -60,13 +66,16 @@ public final class CoordinatorMain implements Callable<Integer> {
         CoordinatorConfig config = config();
         ParentWatch.startIfRequested(config.nodeId());
         CountDownLatch stopped = new CountDownLatch(1);
-        CoordinatorNode node = CoordinatorNode.start(config);
+        CoordinatorNode node = CoordinatorNode.start(config, metrics == null ? null : Endpoint.parse(metrics));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
             stopped.countDown();
         }, "shutdown"));
         System.out.println("coordinator " + config.nodeId() + " listening on " + config.listen().host() + ":"
                 + node.port() + " epoch " + node.epoch());
+        if (metrics != null) {
+            System.out.println("metrics on http://" + Endpoint.parse(metrics).host() + ":" + node.metricsPort() + "/metrics");
+        }
         System.out.flush();
         stopped.await();
         return 0;
@@ -98,6 +107,7 @@ public final class CoordinatorMain implements Callable<Integer> {
                     Math.max(c.txTimeoutMaxMs(), txTimeoutMs));
         }
         if (seed != null) c = c.withRandomSeed(seed);
+        if (senderThreadsMax != null) c = c.withSenderThreadsMax(senderThreadsMax);
         return c;
     }
 

@@ -7,6 +7,8 @@ import dev.pledge.coordinator.rpc.CoordinatorService;
 import dev.pledge.coordinator.storage.DecisionLog;
 import dev.pledge.coordinator.storage.GroupCommitWriter;
 import dev.pledge.coordinator.storage.LogStats;
+import dev.pledge.rpc.Endpoint;
+import dev.pledge.rpc.OpsHttpServer;
 import dev.pledge.rpc.RpcServer;
 import dev.pledge.rpc.RpcServerConfig;
 import dev.pledge.rpc.Services;
@@ -41,6 +43,8 @@ public final class CoordinatorNode implements AutoCloseable {
     private ParticipantSender sender;
     private CoordinatorRuntime runtime;
     private RpcServer server;
+    private CoordinatorMetrics metrics;
+    private int metricsPort = -1;
 
     private CoordinatorNode(CoordinatorConfig config, long epoch) {
         this.config = config;
@@ -48,6 +52,11 @@ public final class CoordinatorNode implements AutoCloseable {
     }
 
     public static CoordinatorNode start(CoordinatorConfig config) throws IOException {
+        return start(config, null);
+    }
+
+    /** As {@link #start(CoordinatorConfig)}, also serving /metrics and /health on {@code metricsListen} unless null. */
+    public static CoordinatorNode start(CoordinatorConfig config, Endpoint metricsListen) throws IOException {
         DecisionLog decisionLog = DecisionLog.open(config.dataDir());
         TimeSource time = TimeSource.system();
         CoordinatorCore.Recovery recovery;
@@ -60,7 +69,7 @@ public final class CoordinatorNode implements AutoCloseable {
         }
         CoordinatorNode node = new CoordinatorNode(config, recovery.core().epoch());
         try {
-            node.wire(decisionLog, recovery, time);
+            node.wire(decisionLog, recovery, time, metricsListen);
         } catch (IOException | RuntimeException | InterruptedException e) {
             node.close();
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
@@ -69,7 +78,7 @@ public final class CoordinatorNode implements AutoCloseable {
         return node;
     }
 
-    private void wire(DecisionLog decisionLog, CoordinatorCore.Recovery recovery, TimeSource time)
+    private void wire(DecisionLog decisionLog, CoordinatorCore.Recovery recovery, TimeSource time, Endpoint metricsListen)
             throws IOException, InterruptedException {
         closeInOrder.add(decisionLog);
         String id = config.nodeId();
@@ -82,6 +91,12 @@ public final class CoordinatorNode implements AutoCloseable {
         closeInOrder.add(0, sender);
         runtime = new CoordinatorRuntime(recovery.core(), inbox, writer, sender, time);
         closeInOrder.add(0, runtime);
+        if (metricsListen != null) {
+            metrics = new CoordinatorMetrics(id);
+            closeInOrder.add(0, metrics);
+            writer.observeBatches(metrics.nodeMetrics()::logBatch);
+            runtime.meter(metrics);
+        }
         runtime.start(recovery.startup());
         TMultiplexedProcessor processor = new TMultiplexedProcessor();
         processor.registerProcessor(Services.COORDINATOR,
@@ -90,6 +105,17 @@ public final class CoordinatorNode implements AutoCloseable {
         server = RpcServer.start(RpcServerConfig.defaults(config.listen().host(), config.listen().port())
                 .withWorkers(Math.min(4, config.serverWorkersMax()), config.serverWorkersMax()), processor);
         closeInOrder.add(0, server);
+        if (metrics != null) metricsPort = metrics.nodeMetrics().serve(id, metricsListen, this::health);
+    }
+
+    private OpsHttpServer.Health health() {
+        return runtime.running() ? new OpsHttpServer.Health(true, "deciding; epoch " + epoch)
+                : new OpsHttpServer.Health(false, "event loop stopped (broken invariant or decision-log failure); no decisions are made");
+    }
+
+    /** The bound port of /metrics and /health, or -1 when they are not served. */
+    public int metricsPort() {
+        return metricsPort;
     }
 
     public int port() {

@@ -46,6 +46,7 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
     private final Thread loop;
     private volatile boolean running = true;
     private volatile int transactionsInMemory;
+    private volatile CoordinatorMetrics metrics;
     final AtomicLong eventsStepped = new AtomicLong();
     final AtomicLong requestsRefused = new AtomicLong();
 
@@ -104,6 +105,16 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
         waiting.values().remove(reply);
     }
 
+    /** Meters to feed from now on (before {@link #start}, so no decision is missed). */
+    void meter(CoordinatorMetrics m) {
+        this.metrics = m;
+    }
+
+    /** False once the loop stopped on a broken invariant (or closed): no more decisions. */
+    boolean running() {
+        return running && loop.isAlive();
+    }
+
     int transactionsInMemory() {
         return transactionsInMemory;
     }
@@ -113,6 +124,8 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
             while (running) {
                 Event e = inbox.poll(POLL_MS);
                 if (e == null) continue;
+                CoordinatorMetrics m = metrics;
+                if (m != null) m.stepping(e);
                 Outputs outputs = core.step(e);
                 eventsStepped.incrementAndGet();
                 transactionsInMemory = core.transactionCount();
@@ -138,6 +151,8 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
         if (decidesCommit) Failpoints.hit(FAILPOINT_COMMIT_BEFORE_WRITE);
         writer.submit(outputs.records(), outputs.mustSync(), () -> {
             if (decidesCommit) Failpoints.hit(FAILPOINT_COMMIT_SYNCED);
+            CoordinatorMetrics meters = metrics;
+            if (meters != null) meters.released(outputs, time.nowMs());
             for (Message m : outputs.messages()) sender.send(m);
             for (Reply r : outputs.replies()) {
                 CompletableFuture<Reply.Value> f = waiting.remove(r.replyToken());

@@ -3,6 +3,7 @@ package dev.pledge.coordinator.runtime;
 import dev.pledge.coordinator.protocol.Event;
 import dev.pledge.coordinator.protocol.Message;
 import dev.pledge.core.BranchState;
+import dev.pledge.failpoint.Failpoints;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClient;
 import dev.pledge.rpc.RpcClientConfig;
@@ -32,6 +33,11 @@ import org.apache.thrift.TException;
  * an event. A message that cannot be queued is reported as failed, so the core retries it.
  */
 final class ParticipantSender implements MessageSender {
+    /**
+     * Crash point: a participant acknowledged a commit. With one sender thread
+     * ({@code --sender-threads-max 1}) the first hit comes before any other commit message leaves.
+     */
+    static final String FAILPOINT_COMMIT_FIRST_DELIVERED = "coordinator.commit.first-delivered";
     private static final int QUEUED_CALLS_MAX = 10_000;
 
     private final String nodeId;
@@ -96,6 +102,7 @@ final class ParticipantSender implements MessageSender {
             Ack ack = client.call(Services.PARTICIPANT, factory, (c, remainingMs) -> commit
                     ? c.commit(new DecisionRequest(remainingMs, tx)) : c.abort(new DecisionRequest(remainingMs, tx)),
                     callTimeoutMs);
+            if (commit) Failpoints.hit(FAILPOINT_COMMIT_FIRST_DELIVERED);
             return new Event.Acked(time.nowMs(), m.txId(), pid); // any Ack state: the branch has the decision
         }
         if (m instanceof Message.CommitOnePhase o) {

@@ -67,6 +67,18 @@ public final class GroupCommitWriter implements AutoCloseable {
         queue.put(new Submission(List.copyOf(records), sync, afterDurable));
     }
 
+    /** Told the size of every batch written (metrics); must be quick, runs on the writer thread. */
+    public interface BatchObserver {
+        void written(int entries, boolean synced);
+    }
+
+    private volatile BatchObserver batchObserver;
+
+    /** Sets (or with null clears) the observer of written batches. */
+    public void observeBatches(BatchObserver observer) {
+        this.batchObserver = observer;
+    }
+
     public LogStats stats() {
         return new LogStats(batches.get(), syncs.get(), records.get(), submissions.get(), syncedSubmissions.get(),
                 batchSubmissionsSeenMax.get());
@@ -109,6 +121,8 @@ public final class GroupCommitWriter implements AutoCloseable {
             records.addAndGet(all.size());
             submissions.addAndGet(batch.stream().filter(s -> !s.records().isEmpty()).count());
             batchSubmissionsSeenMax.accumulateAndGet(batch.size(), Math::max);
+            BatchObserver o = batchObserver;
+            if (o != null) o.written(batch.size(), sync);
         }
         for (Submission s : batch) {
             try {
