@@ -97,6 +97,7 @@ public final class LocalCluster implements AutoCloseable {
                 "--listen", coordinator.toString(),
                 "--data-dir", dir(COORDINATOR).toString()));
         endpoints.forEach((id, ep) -> args.addAll(List.of("--participant", id + "=" + ep)));
+        args.addAll(metricsArgs());
         args.addAll(coordinatorExtraArgs);
         return start(COORDINATOR, COORDINATOR_MAIN, failpoints, args);
     }
@@ -114,8 +115,14 @@ public final class LocalCluster implements AutoCloseable {
         endpoints.forEach((peer, ep) -> {
             if (!peer.equals(id)) args.addAll(List.of("--peer", peer + "=" + ep));
         });
+        args.addAll(metricsArgs());
         args.addAll(spec.extraArgs());
         return start(id, spec.mainClass(), failpoints, args);
+    }
+
+    /** Every node serves /metrics and /health on a free port; it prints "metrics on http://host:port/metrics". */
+    private List<String> metricsArgs() {
+        return List.of("--metrics", coordinator.host() + ":0");
     }
 
     public void startAll() {

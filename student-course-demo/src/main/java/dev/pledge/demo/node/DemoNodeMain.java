@@ -5,6 +5,7 @@ import dev.pledge.demo.wire.CourseService;
 import dev.pledge.demo.wire.StudentService;
 import dev.pledge.participant.ParticipantNode;
 import dev.pledge.participant.TxKv;
+import dev.pledge.participant.config.MetricsConfig;
 import dev.pledge.participant.config.ParticipantConfig;
 import dev.pledge.process.ParentWatch;
 import dev.pledge.rpc.Endpoint;
@@ -53,6 +54,13 @@ public final class DemoNodeMain implements Callable<Integer> {
     @Option(names = "--shards", defaultValue = "2", description = "number of student shards")
     int shards;
 
+    @Option(names = "--metrics", description = "host:port for HTTP /metrics and /health (port 0 = any); off if absent")
+    String metrics;
+
+    @Option(names = "--coordinator-lost-after-ms", defaultValue = "5000",
+            description = "/health answers 503 once every coordinator call has failed this long (default: ${DEFAULT-VALUE})")
+    long coordinatorLostAfterMs;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new DemoNodeMain()).execute(args));
     }
@@ -64,6 +72,7 @@ public final class DemoNodeMain implements Callable<Integer> {
                 .withCoordinatorId(coordinatorId)
                 .withPeers(peerEndpoints());
         ParticipantNode node = new ParticipantNode(config);
+        if (metrics != null) node.withMetrics(new MetricsConfig(Endpoint.parse(metrics), coordinatorLostAfterMs));
         BranchRunner runner = runnerOf(node);
         switch (role) {
             case "student" -> node.withValidator(Validators.students())
@@ -75,6 +84,10 @@ public final class DemoNodeMain implements Callable<Integer> {
         node.start();
         System.out.println("participant " + id + " (" + role + ") listening on " + Endpoint.parse(listen).host() + ":" + node.port()
                 + " incarnation " + node.incarnation());
+        if (metrics != null) {
+            System.out.println("metrics on http://" + Endpoint.parse(metrics).host() + ":" + node.metricsPort() + "/metrics");
+        }
+        System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();

@@ -1,0 +1,192 @@
+package dev.pledge.demo.admin;
+
+import dev.pledge.core.TxId;
+import dev.pledge.rpc.Wire;
+import dev.pledge.wire.InDoubtBranch;
+import dev.pledge.wire.InDoubtRequest;
+import dev.pledge.wire.InvalidArgument;
+import dev.pledge.wire.NotAllowed;
+import dev.pledge.wire.PeerView;
+import dev.pledge.wire.ResolveRequest;
+import dev.pledge.wire.ResolveResponse;
+import dev.pledge.wire.StatsResponse;
+import dev.pledge.wire.StatusRequest;
+import dev.pledge.wire.StatusResponse;
+import dev.pledge.wire.UnknownTransaction;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code pledge admin ...}: operator calls to running nodes. Exit codes: 0 done, 1 refused or
+ * nothing to do, 2 node unreachable or bad input (one line on stderr).
+ */
+@Command(name = "admin", mixinStandardHelpOptions = true,
+        description = "Operator commands: transaction status, in-doubt branches, heuristic resolve, counters.",
+        subcommands = {AdminCommand.Status.class, AdminCommand.InDoubt.class, AdminCommand.Resolve.class,
+                AdminCommand.Stats.class})
+public final class AdminCommand {
+    static final long CALL_DEADLINE_MS = 5_000;
+    /** Resolve asks the coordinator and every peer before it may force: give it room. */
+    static final long RESOLVE_DEADLINE_MS = 15_000;
+
+    /** Runs one command body, turning expected failures into one line and an exit code. */
+    abstract static class Base implements Callable<Integer> {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+
+        abstract int run() throws Exception;
+
+        @Override
+        public Integer call() {
+            try {
+                return run();
+            } catch (AdminCalls.Failed e) {
+                err.println("pledge admin: " + e.getMessage());
+                return 2;
+            } catch (UnknownTransaction e) {
+                err.println("pledge admin: unknown transaction: " + e.getMessage());
+                return 1;
+            } catch (NotAllowed e) {
+                err.println("pledge admin: refused: " + e.getMessage());
+                return 1;
+            } catch (InvalidArgument e) {
+                err.println("pledge admin: invalid: " + e.getMessage());
+                return 2;
+            } catch (Exception e) {
+                err.println("pledge admin: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                return 2;
+            }
+        }
+
+        static TxId txId(String text) throws AdminCalls.Failed {
+            try {
+                return TxId.parse(text);
+            } catch (RuntimeException e) {
+                throw new AdminCalls.Failed("TXID wants the form coord-1.7.42, got '" + text + "'");
+            }
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "A transaction's state, as its coordinator reports it.")
+    static final class Status extends Base {
+        @Parameters(paramLabel = "TXID", description = "e.g. coord-1.7.42")
+        String txId;
+
+        @Option(names = "--coordinator", required = true, paramLabel = "HOST:PORT")
+        String coordinator;
+
+        @Override
+        int run() throws Exception {
+            TxId id = txId(txId);
+            try (AdminCalls calls = new AdminCalls(AdminCalls.parse(coordinator, "--coordinator"), "coordinator")) {
+                StatusResponse s = calls.coordinator((c, ms) -> c.status(new StatusRequest(ms, Wire.toWire(id))),
+                        CALL_DEADLINE_MS);
+                out.println(id + " " + s.getState()
+                        + (s.isSetReason() ? " reason=" + s.getReason() : "")
+                        + (s.isSetMessage() && !s.getMessage().isEmpty() ? " (" + s.getMessage() + ")" : "")
+                        + (s.isSetParticipants() ? " participants=" + s.getParticipants() : ""));
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "in-doubt", mixinStandardHelpOptions = true,
+            description = "Prepared branches of a participant waiting for a decision, with what the coordinator and peers said; "
+                    + "branches an operator forced are listed too (HEURISTIC_*).")
+    static final class InDoubt extends Base {
+        @Option(names = "--participant", required = true, paramLabel = "HOST:PORT")
+        String participant;
+
+        @Override
+        int run() throws Exception {
+            try (AdminCalls calls = new AdminCalls(AdminCalls.parse(participant, "--participant"), "participant")) {
+                InDoubtRequest req = new InDoubtRequest(CALL_DEADLINE_MS);
+                req.setIncludeHeuristic(true);
+                List<InDoubtBranch> branches = calls.admin((c, ms) -> c.listInDoubt(req.setDeadlineMs(ms)), CALL_DEADLINE_MS);
+                if (branches.isEmpty()) {
+                    out.println("no branches in doubt at " + participant);
+                    return 0;
+                }
+                out.printf("%-22s %-20s %9s  %s%n", "TXID", "STATE", "AGE", "COORDINATOR / PEERS");
+                for (InDoubtBranch b : branches) out.println(line(b));
+                return 0;
+            }
+        }
+
+        static String line(InDoubtBranch b) {
+            String state = b.isSetState() ? b.getState().name() : "PREPARED";
+            StringBuilder views = new StringBuilder(b.isSetCoordinatorView() && b.getCoordinatorView() != null
+                    ? "coordinator: " + b.getCoordinatorView() : "coordinator: not asked yet");
+            for (PeerView p : b.getPeers()) {
+                views.append("; ").append(p.getParticipantId()).append(": ")
+                        .append(p.isSetError() ? p.getError() : p.getState().name());
+            }
+            if (!b.getParticipants().isEmpty()) views.append("; participants ").append(b.getParticipants());
+            return String.format("%-22s %-20s %7.1fs  %s", Wire.fromWire(b.getTxId()), state, b.getPreparedAgeMs() / 1000.0, views);
+        }
+    }
+
+    @Command(name = "resolve", mixinStandardHelpOptions = true,
+            description = "Force an in-doubt branch (a recorded HEURISTIC decision). Refused, and the real outcome applied "
+                    + "instead, when the coordinator or a peer knows it.")
+    static final class Resolve extends Base {
+        @Parameters(paramLabel = "TXID")
+        String txId;
+
+        @ArgGroup(multiplicity = "1")
+        Direction direction;
+
+        static final class Direction {
+            @Option(names = "--commit", required = true) boolean commit;
+            @Option(names = "--abort", required = true) boolean abort;
+        }
+
+        @Option(names = "--participant", required = true, paramLabel = "HOST:PORT")
+        String participant;
+
+        @Option(names = "--heuristic", required = true,
+                description = "required: you acknowledge that a forced outcome may contradict the real one")
+        boolean heuristic;
+
+        @Override
+        int run() throws Exception {
+            TxId id = txId(txId);
+            boolean commit = direction.commit;
+            try (AdminCalls calls = new AdminCalls(AdminCalls.parse(participant, "--participant"), "participant")) {
+                ResolveResponse r = calls.admin((c, ms) -> c.resolve(new ResolveRequest(ms, Wire.toWire(id),
+                        commit, heuristic)), RESOLVE_DEADLINE_MS);
+                if (r.isForced()) {
+                    out.println(id + " forced " + r.getState() + " at " + participant + " (recorded as a heuristic decision)");
+                    return 0;
+                }
+                out.println(id + " not forced: " + r.getState() + " at " + participant
+                        + (r.isSetMessage() ? " — " + r.getMessage() : ""));
+                return 1;
+            }
+        }
+    }
+
+    @Command(name = "stats", mixinStandardHelpOptions = true, description = "Counters of a coordinator or participant.")
+    static final class Stats extends Base {
+        @Option(names = "--node", required = true, paramLabel = "HOST:PORT")
+        String node;
+
+        @Override
+        int run() throws Exception {
+            try (AdminCalls calls = new AdminCalls(AdminCalls.parse(node, "--node"), "node")) {
+                StatsResponse s = calls.admin((c, ms) -> c.stats(), CALL_DEADLINE_MS);
+                out.println("node " + s.getNodeId());
+                Map<String, Long> sorted = new TreeMap<>(s.getCounters());
+                sorted.forEach((k, v) -> out.printf("  %-36s %d%n", k, v));
+                return 0;
+            }
+        }
+    }
+}
