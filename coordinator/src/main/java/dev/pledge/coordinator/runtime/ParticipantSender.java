@@ -38,6 +38,11 @@ final class ParticipantSender implements MessageSender {
      * ({@code --sender-threads-max 1}) the first hit comes before any other commit message leaves.
      */
     static final String FAILPOINT_COMMIT_FIRST_DELIVERED = "coordinator.commit.first-delivered";
+    /**
+     * Crash point: a participant voted YES. With one sender thread the first hit comes before any
+     * other prepare leaves, so the other participants have not voted.
+     */
+    static final String FAILPOINT_PREPARE_FIRST_VOTED = "coordinator.prepare.first-voted";
     private static final int QUEUED_CALLS_MAX = 10_000;
 
     private final String nodeId;
@@ -94,6 +99,7 @@ final class ParticipantSender implements MessageSender {
         if (m instanceof Message.Prepare p) {
             PrepareResponse r = client.call(Services.PARTICIPANT, factory, (c, remainingMs) -> c.prepare(
                     new PrepareRequest(remainingMs, tx, p.participants(), p.incarnation())), callTimeoutMs);
+            if (r.getVote() == dev.pledge.wire.Vote.YES) Failpoints.hit(FAILPOINT_PREPARE_FIRST_VOTED);
             return new Event.VoteReceived(time.nowMs(), m.txId(), pid, Wire.fromWire(r.getVote()),
                     r.isSetReason() ? Wire.fromWire(r.getReason()) : null, r.getMessage());
         }

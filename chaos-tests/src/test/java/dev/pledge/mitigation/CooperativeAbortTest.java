@@ -1,0 +1,95 @@
+package dev.pledge.mitigation;
+
+import static dev.pledge.mitigation.MitigationCluster.bytes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pledge.client.Transaction;
+import dev.pledge.rpc.RpcClient;
+import dev.pledge.rpc.RpcClientConfig;
+import dev.pledge.rpc.Services;
+import dev.pledge.rpc.Wire;
+import dev.pledge.wire.Participant;
+import dev.pledge.wire.PrepareRequest;
+import dev.pledge.wire.PrepareResponse;
+import dev.pledge.wire.Vote;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Scenario (b): the coordinator died after one participant voted YES and before the others were
+ * asked. The prepared one asks its peers; a peer that has not voted aborts its branch and says
+ * ABORTED, so the prepared one aborts too, and the late ones vote NO if a prepare still comes.
+ */
+class CooperativeAbortTest {
+    private static final List<String> IDS = List.of("A", "B", "C");
+
+    @TempDir
+    Path root;
+
+    private MitigationCluster c;
+
+    @AfterEach
+    void stop() {
+        if (c != null) c.close();
+    }
+
+    @Test
+    void preparedOnesAbortThroughCooperativeTerminationAndTheLateOnesVoteNo() throws Exception {
+        // One sender thread: the crash point freezes it after the first YES, before any other prepare leaves.
+        c = new MitigationCluster(root, IDS, List.of("--sender-threads-max", "1"), MitigationCluster.fastPolling());
+        c.cluster.startCoordinator("coordinator.prepare.first-voted=block");
+        IDS.forEach(c.cluster::startParticipant);
+        byte[] key = bytes("b-key");
+        Transaction tx = c.client.begin(Duration.ofSeconds(60));
+        c.writeAndCommitAsync(tx, key, bytes("b-value"), IDS);
+
+        c.node("coordinator").awaitLine(Pattern.compile("FAILPOINT coordinator.prepare.first-voted reached"),
+                MitigationCluster.START_WAIT);
+        c.node("coordinator").kill9();
+        long lostAt = System.nanoTime();
+        List<String> prepared = IDS.stream().filter(p -> inDoubt(p, tx)).toList();
+        List<String> late = IDS.stream().filter(p -> !prepared.contains(p)).toList();
+        assertThat(prepared).as("exactly one participant voted before the crash").hasSize(1);
+
+        Map<String, Long> resolvedMs = c.awaitResolved(tx.id(), prepared, lostAt, MitigationCluster.RESOLVE_WAIT);
+        assertThat(c.node("coordinator").alive()).as("the coordinator stayed down").isFalse();
+        for (String p : prepared) {
+            Map<String, Long> stats = c.stats(c.participant(p));
+            assertThat(stats.get("branches.abortedPrepared")).as("%s aborted its prepared branch", p).isEqualTo(1L);
+            assertThat(stats.get("cooperativeTerminations")).isEqualTo(1L);
+            MitigationCluster.reportBlocked("b", p, resolvedMs.get(p));
+        }
+        for (String p : late) {
+            assertThat(prepareAsACoordinatorWould(p, tx)).as("%s, asked to prepare after its peer's question", p)
+                    .isEqualTo(Vote.NO);
+        }
+
+        c.cluster.startCoordinator();
+        for (String p : IDS) c.awaitValue(p, key, null);
+    }
+
+    private boolean inDoubt(String participant, Transaction tx) {
+        try {
+            return c.isInDoubt(participant, tx.id());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The prepare a coordinator would send, with the incarnation the participant reports. */
+    private Vote prepareAsACoordinatorWould(String participant, Transaction tx) throws Exception {
+        try (RpcClient rpc = new RpcClient(c.participant(participant), RpcClientConfig.defaults())) {
+            long incarnation = rpc.call(Services.PARTICIPANT, new Participant.Client.Factory(), (p, ms) -> p.ping(), 5_000)
+                    .getEpoch();
+            PrepareResponse r = rpc.call(Services.PARTICIPANT, new Participant.Client.Factory(), (p, ms) -> p.prepare(
+                    new PrepareRequest(ms, Wire.toWire(tx.id()), IDS, incarnation)), 5_000);
+            return r.getVote();
+        }
+    }
+}
