@@ -17,8 +17,12 @@ import java.util.Set;
  * request is only a queue entry, and the caller parks whatever is waiting on it.
  *
  * <p>The one invariant that keeps waiting acyclic: a waiter only ever waits on holders younger
- * than itself. It is checked when a request starts waiting and re-checked whenever holders change;
- * a waiter that would now wait on an older holder is returned as a victim (it must die).
+ * than itself, or on PREPARED holders. A prepared branch never waits for anything (it takes no
+ * more locks), so an edge into it cannot close a cycle; and the remaining edges all point from
+ * older to younger. It is checked when a request starts waiting and re-checked whenever holders
+ * change; a waiter that would now wait on an older, unprepared holder is returned as a victim.
+ * Waiting on a prepared holder is what lets a client's next transaction queue behind its own
+ * previous one, whose phase two has not reached this participant yet, instead of dying.
  */
 public final class LockTable {
 
@@ -49,6 +53,8 @@ public final class LockTable {
 
     private final Map<Key, KeyLocks> locks = new HashMap<>();
     private final Map<TxId, Set<Key>> keysByTx = new HashMap<>();
+    /** Prepared transactions: they hold locks but will never wait again. */
+    private final Set<TxId> prepared = new HashSet<>();
 
     public Acquired acquire(TxId tx, Key key, LockMode mode) {
         KeyLocks kl = locks.computeIfAbsent(key, k -> new KeyLocks());
@@ -57,18 +63,18 @@ public final class LockTable {
         if (held != null && held.max(mode) == held) return new Acquired(Outcome.GRANTED, Changes.NONE);
         LockMode wanted = held == null ? mode : held.max(mode);
         boolean conflict = false;
-        boolean olderHolder = false;
+        boolean mustDie = false;
         for (Map.Entry<TxId, LockMode> h : kl.holders.entrySet()) {
             if (h.getKey().equals(tx) || h.getValue().compatibleWith(wanted)) continue;
             conflict = true;
-            if (!tx.isOlderThan(h.getKey())) olderHolder = true;
+            if (mayNotWaitOn(tx, h.getKey())) mustDie = true;
         }
         if (!conflict) {
             kl.holders.put(tx, wanted);
             keysByTx.computeIfAbsent(tx, t -> new HashSet<>()).add(key);
             return new Acquired(Outcome.GRANTED, victimsOf(key, kl));
         }
-        if (olderHolder) {
+        if (mustDie) {
             if (kl.isEmpty()) locks.remove(key);
             return new Acquired(Outcome.DIE, Changes.NONE);
         }
@@ -79,6 +85,7 @@ public final class LockTable {
 
     /** Releases everything {@code tx} holds and withdraws its waits (commit, abort, read-only vote). */
     public Changes releaseAll(TxId tx) {
+        prepared.remove(tx);
         Set<Key> keys = keysByTx.remove(tx);
         if (keys == null) return Changes.NONE;
         List<Request> granted = new ArrayList<>();
@@ -94,10 +101,14 @@ public final class LockTable {
         return new Changes(granted, victims);
     }
 
-    /** At prepare: keeps the locks on {@code keep} (the written keys, all exclusive) and drops every other. */
+    /**
+     * At prepare: keeps the locks on {@code keep} (the written keys, all exclusive) and drops every
+     * other; from now on {@code tx} never waits, so younger transactions may wait on it.
+     */
     public Changes releaseAllBut(TxId tx, Set<Key> keep) {
         Set<Key> keys = keysByTx.get(tx);
         if (keys == null) return Changes.NONE;
+        prepared.add(tx);
         List<Request> granted = new ArrayList<>();
         List<Request> victims = new ArrayList<>();
         for (Iterator<Key> it = keys.iterator(); it.hasNext(); ) {
@@ -176,13 +187,18 @@ public final class LockTable {
         for (Map.Entry<TxId, LockMode> w : kl.waiters.entrySet()) {
             for (Map.Entry<TxId, LockMode> h : kl.holders.entrySet()) {
                 boolean conflicts = !h.getKey().equals(w.getKey()) && !h.getValue().compatibleWith(w.getValue());
-                if (conflicts && !w.getKey().isOlderThan(h.getKey())) {
+                if (conflicts && mayNotWaitOn(w.getKey(), h.getKey())) {
                     victims.add(new Request(w.getKey(), key, w.getValue()));
                     break;
                 }
             }
         }
         return victims.isEmpty() ? Changes.NONE : new Changes(List.of(), victims);
+    }
+
+    /** Wait-die, refined: a waiter may wait on a younger holder, or on a prepared one (which never waits). */
+    private boolean mayNotWaitOn(TxId waiter, TxId holder) {
+        return !waiter.isOlderThan(holder) && !prepared.contains(holder);
     }
 
     private static boolean conflictsWithHolders(KeyLocks kl, TxId tx, LockMode mode) {

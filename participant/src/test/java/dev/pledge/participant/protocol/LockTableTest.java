@@ -71,4 +71,23 @@ class LockTableTest {
         locks.releaseAllBut(older, java.util.Set.of(k));
         assertThat(locks.heldBy(older)).containsOnlyKeys(k);
     }
+
+    @Test
+    void aYoungerRequesterWaitsForAPreparedHolderBecausePreparedBranchesNeverWait() {
+        locks.acquire(older, k, LockMode.EXCLUSIVE);
+        locks.releaseAllBut(older, java.util.Set.of(k));
+        assertThat(locks.acquire(younger, k, LockMode.EXCLUSIVE).outcome()).isEqualTo(LockTable.Outcome.WAIT);
+        LockTable.Changes c = locks.releaseAll(older);
+        assertThat(c.granted()).containsExactly(new LockTable.Request(younger, k, LockMode.EXCLUSIVE));
+    }
+
+    @Test
+    void aFinishedPreparedTransactionIsNoLongerWaitedOnAsPrepared() {
+        locks.acquire(older, k, LockMode.EXCLUSIVE);
+        locks.releaseAllBut(older, java.util.Set.of(k));
+        locks.releaseAll(older);
+        // The same id active again (a test-only reuse) is judged by age once more: the younger dies.
+        locks.acquire(older, k, LockMode.EXCLUSIVE);
+        assertThat(locks.acquire(younger, k, LockMode.EXCLUSIVE).outcome()).isEqualTo(LockTable.Outcome.DIE);
+    }
 }

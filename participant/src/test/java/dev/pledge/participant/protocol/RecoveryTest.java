@@ -35,8 +35,17 @@ class RecoveryTest {
         after.fire(poll);
         assertThat(after.last.messages()).containsExactly(new Message.AskCoordinatorStatus(t2));
 
-        Reply.Failed younger = (Reply.Failed) after.put(CoreHarness.tx(3), "k", "x");
-        assertThat(younger.reason()).isEqualTo(AbortReason.DEADLOCK_AVOIDED);
+        // The recovered lock holds: a younger writer queues behind it (a prepared branch never
+        // waits, so waiting on it is safe) and gives up at its lock-wait limit, never granted.
+        TxId t3 = CoreHarness.tx(3);
+        Event.Access blocked = after.write(t3, "k", "x");
+        after.enlistWith(t3, blocked);
+        assertThat(after.replyFor(blocked.token())).isNull();
+        assertThat(after.core.view().isWaiting(t3, Key.utf8("k"))).isTrue();
+        after.nowMs += 2_000;
+        after.fire(after.lastTimer(Timer.LockWait.class));
+        assertThat(((Reply.Failed) after.onlyReply(blocked.token())).reason()).isEqualTo(AbortReason.LOCK_TIMEOUT);
+        assertThat(after.core.view().lockHolders(Key.utf8("k"))).containsOnlyKeys(t2);
         assertThat(after.put(CoreHarness.tx(4), "other", "x")).isInstanceOf(Reply.Granted.class);
     }
 
