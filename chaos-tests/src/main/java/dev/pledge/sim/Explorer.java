@@ -70,7 +70,9 @@ public final class Explorer {
             depthReached = Math.max(depthReached, path.length);
             if (path.length >= budget.depthMax()) continue;
             int choices = replay(path).choices.size();
-            for (int i = 0; i < choices; i++) {
+            for (int k = 0; k < choices; k++) {
+                // Depth first pops the last child pushed: push in reverse so the first choice goes first.
+                int i = depthFirst ? choices - 1 - k : k;
                 int[] child = Arrays.copyOf(path, path.length + 1);
                 child[path.length] = i;
                 transitions++;

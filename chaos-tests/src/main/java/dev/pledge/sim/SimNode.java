@@ -103,6 +103,7 @@ abstract class SimNode {
     }
 
     final void release(World w, List<?> records, boolean sync, List<WriterQueue.Effect> effects) {
+        if (records.isEmpty() && effects.isEmpty()) return;
         writer.enqueue(records, sync, effects);
         w.scheduleFlush(this);
     }

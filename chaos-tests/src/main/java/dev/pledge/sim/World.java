@@ -214,7 +214,10 @@ final class World {
     /** False for an item whose run would change nothing but the clock (stale timer, finished call). */
     boolean isLive(Item item) {
         if (item instanceof Item.TimerFire t) return node(t.node()).up && node(t.node()).life == t.life();
-        if (item instanceof Item.Flush f) return node(f.node()).up && node(f.node()).life == f.life();
+        if (item instanceof Item.Flush f) {
+            SimNode n = node(f.node());
+            return n.up && n.life == f.life() && !n.writer.isEmpty();
+        }
         if (item instanceof Item.CallTimeout t) {
             boolean server = participants.containsKey(t.node()) || t.node().equals(COORDINATOR);
             if (server && (!node(t.node()).up || node(t.node()).life != t.life())) return false;

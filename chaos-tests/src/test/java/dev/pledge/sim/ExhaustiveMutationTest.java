@@ -28,11 +28,23 @@ class ExhaustiveMutationTest {
 
     @Test
     void preparedBranchAbortingOnItsOwnBreaksI4() {
-        // Depth first: the deadline timer is many steps away; breadth first also finds it (depth 11, ~75k states).
-        Explorer.Budget budget = new Explorer.Budget(14, 100_000, 0, 0, 0);
+        // A short in-doubt poll puts the timer the mutation acts on right after the vote; with the
+        // default 400 ms cap breadth first needs depth 11 (~56k states, 90 s) to reach the deadline timer.
+        Explorer.Budget budget = new Explorer.Budget(8, 50_000, 0, 0, 0);
         Set<Mutation> m = Set.of(Mutation.PREPARED_ABORTS_ON_TIMER);
-        Explorer.Result r = ExhaustiveTest.explore(new Explorer(SimConfig.smallScope(1, m), budget, true), 1, m, budget);
+        Explorer explorer = new Explorer(SimConfig.smallScope(1, m).withPatience(10, SimSettings.RPC_ATTEMPTS_MAX), budget);
+        Explorer.Result r = ExhaustiveTest.explore(explorer, 1, m, budget);
         assertThat(r.violation()).isNotNull();
         assertThat(r.violation().invariant()).isEqualTo("I4");
+    }
+
+    @Test
+    void forgottenAnsweredAsAbortedBreaksI5() {
+        // Depth first: forgetting needs the whole commit, a retention sweep and a late status query (~34 steps).
+        Explorer.Budget budget = new Explorer.Budget(40, 20_000, 0, 0, 0);
+        Set<Mutation> m = Set.of(Mutation.FORGOTTEN_ANSWERED_ABORTED);
+        Explorer.Result r = ExhaustiveTest.explore(new Explorer(SimConfig.smallScope(1, m), budget, true), 1, m, budget);
+        assertThat(r.violation()).isNotNull();
+        assertThat(r.violation().invariant()).isEqualTo("I5");
     }
 }
