@@ -6,15 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.pledge.client.Transaction;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.apache.thrift.TException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Scenario (c): every participant voted YES and the coordinator died before writing its decision.
@@ -24,24 +20,13 @@ import org.junit.jupiter.api.io.TempDir;
  * keys there, and only a write to the blocked key is refused. When the coordinator returns, the
  * branch resolves (presumed abort: COMMIT was never written).
  */
-class BlockedBranchTest {
+class BlockedBranchTest extends ProcessScenario {
     private static final List<String> IDS = List.of("A", "B");
-
-    @TempDir
-    Path root;
-
-    private MitigationCluster c;
-
-    @AfterEach
-    void stop() {
-        if (c != null) c.close();
-    }
 
     @Test
     void allPreparedStaysBlockedOtherKeysKeepWorkingAndTheReturningCoordinatorResolvesIt() throws Exception {
-        c = new MitigationCluster(root, IDS, List.of(), MitigationCluster.fastPolling());
-        c.cluster.startCoordinator("coordinator.commit.before-write=block");
-        IDS.forEach(c.cluster::startParticipant);
+        c = MitigationCluster.started(root, IDS, List.of(), MitigationCluster.fastPolling(),
+                "coordinator.commit.before-write=block");
         byte[] blockedKey = bytes("c-blocked");
         Transaction tx = c.client.begin(Duration.ofSeconds(60));
         // Enlisted at A before the crash, so they can still work there without a coordinator.
@@ -51,10 +36,7 @@ class BlockedBranchTest {
         contender.kv(c.participant("A")).put(bytes("c-enlist-contender"), bytes("x"));
         c.writeAndCommitAsync(tx, blockedKey, bytes("c-value"), IDS);
 
-        c.node("coordinator").awaitLine(Pattern.compile("FAILPOINT coordinator.commit.before-write reached"),
-                MitigationCluster.START_WAIT);
-        c.node("coordinator").kill9();
-        long lostAt = System.nanoTime();
+        long lostAt = c.killCoordinatorAt("coordinator.commit.before-write");
 
         // Cooperative termination ran at both and every peer said PREPARED: nothing to decide from.
         await().atMost(MitigationCluster.RESOLVE_WAIT).pollInterval(Duration.ofMillis(100)).ignoreExceptions()

@@ -12,48 +12,27 @@ import dev.pledge.wire.Participant;
 import dev.pledge.wire.PrepareRequest;
 import dev.pledge.wire.PrepareResponse;
 import dev.pledge.wire.Vote;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Scenario (b): the coordinator died after one participant voted YES and before the others were
  * asked. The prepared one asks its peers; a peer that has not voted aborts its branch and says
  * ABORTED, so the prepared one aborts too, and the late ones vote NO if a prepare still comes.
  */
-class CooperativeAbortTest {
+class CooperativeAbortTest extends ProcessScenario {
     private static final List<String> IDS = List.of("A", "B", "C");
-
-    @TempDir
-    Path root;
-
-    private MitigationCluster c;
-
-    @AfterEach
-    void stop() {
-        if (c != null) c.close();
-    }
 
     @Test
     void preparedOnesAbortThroughCooperativeTerminationAndTheLateOnesVoteNo() throws Exception {
         // One sender thread: the crash point freezes it after the first YES, before any other prepare leaves.
-        c = new MitigationCluster(root, IDS, List.of("--sender-threads-max", "1"), MitigationCluster.fastPolling());
-        c.cluster.startCoordinator("coordinator.prepare.first-voted=block");
-        IDS.forEach(c.cluster::startParticipant);
+        c = MitigationCluster.started(root, IDS, List.of("--sender-threads-max", "1"), MitigationCluster.fastPolling(),
+                "coordinator.prepare.first-voted=block");
         byte[] key = bytes("b-key");
-        Transaction tx = c.client.begin(Duration.ofSeconds(60));
-        c.writeAndCommitAsync(tx, key, bytes("b-value"), IDS);
-
-        c.node("coordinator").awaitLine(Pattern.compile("FAILPOINT coordinator.prepare.first-voted reached"),
-                MitigationCluster.START_WAIT);
-        c.node("coordinator").kill9();
-        long lostAt = System.nanoTime();
-        List<String> prepared = IDS.stream().filter(p -> inDoubt(p, tx)).toList();
+        Transaction tx = c.commitInBackground(key, bytes("b-value"), IDS);
+        long lostAt = c.killCoordinatorAt("coordinator.prepare.first-voted");
+        List<String> prepared = c.inDoubtAmong(IDS, tx.id());
         List<String> late = IDS.stream().filter(p -> !prepared.contains(p)).toList();
         assertThat(prepared).as("exactly one participant voted before the crash").hasSize(1);
 
@@ -72,14 +51,6 @@ class CooperativeAbortTest {
 
         c.cluster.startCoordinator();
         for (String p : IDS) c.awaitValue(p, key, null);
-    }
-
-    private boolean inDoubt(String participant, Transaction tx) {
-        try {
-            return c.isInDoubt(participant, tx.id());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The prepare a coordinator would send, with the incarnation the participant reports. */

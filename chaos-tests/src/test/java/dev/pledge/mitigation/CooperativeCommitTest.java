@@ -4,46 +4,25 @@ import static dev.pledge.mitigation.MitigationCluster.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pledge.client.Transaction;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Scenario (a): every participant voted YES, the coordinator delivered COMMIT to one of them and
  * died. The others learn COMMITTED from that peer (cooperative termination) while it stays down.
  */
-class CooperativeCommitTest {
+class CooperativeCommitTest extends ProcessScenario {
     private static final List<String> IDS = List.of("A", "B", "C");
-
-    @TempDir
-    Path root;
-
-    private MitigationCluster c;
-
-    @AfterEach
-    void stop() {
-        if (c != null) c.close();
-    }
 
     @Test
     void othersCommitThroughCooperativeTerminationWhileTheCoordinatorStaysDown() throws Exception {
         // One sender thread: the crash point freezes it after the first COMMIT is acknowledged, before any other leaves.
-        c = new MitigationCluster(root, IDS, List.of("--sender-threads-max", "1"), MitigationCluster.fastPolling());
-        c.cluster.startCoordinator("coordinator.commit.first-delivered=block");
-        IDS.forEach(c.cluster::startParticipant);
+        c = MitigationCluster.started(root, IDS, List.of("--sender-threads-max", "1"), MitigationCluster.fastPolling(),
+                "coordinator.commit.first-delivered=block");
         byte[] key = bytes("a-key");
-        Transaction tx = c.client.begin(Duration.ofSeconds(60));
-        c.writeAndCommitAsync(tx, key, bytes("a-value"), IDS);
-
-        c.node("coordinator").awaitLine(Pattern.compile("FAILPOINT coordinator.commit.first-delivered reached"),
-                MitigationCluster.START_WAIT);
-        c.node("coordinator").kill9();
-        long lostAt = System.nanoTime();
+        Transaction tx = c.commitInBackground(key, bytes("a-value"), IDS);
+        long lostAt = c.killCoordinatorAt("coordinator.commit.first-delivered");
 
         Map<String, Long> resolvedMs = c.awaitResolved(tx.id(), IDS, lostAt, MitigationCluster.RESOLVE_WAIT);
         assertThat(c.node("coordinator").alive()).as("the coordinator stayed down").isFalse();

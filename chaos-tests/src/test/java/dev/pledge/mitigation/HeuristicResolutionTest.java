@@ -9,48 +9,31 @@ import dev.pledge.rpc.Endpoint;
 import dev.pledge.wire.BranchState;
 import dev.pledge.wire.InDoubtBranch;
 import dev.pledge.wire.ResolveResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Scenario (e): an operator's heuristic resolve is refused while the outcome is knowable (the real
  * one is applied instead); when nobody can tell and the operator forces a guess that the real
  * decision later contradicts, the branch becomes HEURISTIC_MIXED: listed, counted, logged at ERROR.
  */
-class HeuristicResolutionTest {
+class HeuristicResolutionTest extends ProcessScenario {
     private static final List<String> IDS = List.of("A", "B", "C");
-
-    @TempDir
-    Path root;
-
-    private MitigationCluster c;
-
-    @AfterEach
-    void stop() {
-        if (c != null) c.close();
-    }
 
     @Test
     void resolveIsRefusedAndTheRealOutcomeAppliedWhileTheCoordinatorKnowsIt() throws Exception {
         // Slow polling, so the branch is still in doubt when the operator comes; one frozen sender
         // thread, so the coordinator has decided COMMIT but delivered it to one participant only.
         List<String> slowPolling = List.of("--in-doubt-poll-base-ms", "20000", "--in-doubt-poll-max-ms", "60000");
-        c = new MitigationCluster(root, IDS, List.of("--sender-threads-max", "1"), slowPolling);
-        c.cluster.startCoordinator("coordinator.commit.first-delivered=block");
-        IDS.forEach(c.cluster::startParticipant);
-        byte[] key = bytes("e1-key");
-        Transaction tx = c.client.begin(Duration.ofSeconds(60));
-        c.writeAndCommitAsync(tx, key, bytes("e1-value"), IDS);
-        c.node("coordinator").awaitLine(Pattern.compile("FAILPOINT coordinator.commit.first-delivered reached"),
-                MitigationCluster.START_WAIT);
+        c = MitigationCluster.started(root, IDS, List.of("--sender-threads-max", "1"), slowPolling,
+                "coordinator.commit.first-delivered=block");
+        Transaction tx = c.commitInBackground(bytes("e1-key"), bytes("e1-value"), IDS);
+        c.awaitFailpoint("coordinator.commit.first-delivered");
         long decidedAt = System.nanoTime();
-        String waiting = IDS.stream().filter(p -> inDoubt(p, tx)).findFirst().orElseThrow();
+        String waiting = c.inDoubtAmong(IDS, tx.id()).get(0);
 
         ResolveResponse r = c.resolve(waiting, tx.id(), false);
         long resolvedMs = (System.nanoTime() - decidedAt) / 1_000_000;
@@ -65,18 +48,12 @@ class HeuristicResolutionTest {
 
     @Test
     void aForcedOutcomeContradictedLaterIsReportedAsHeuristicMixed() throws Exception {
-        c = new MitigationCluster(root, IDS, List.of(), MitigationCluster.fastPolling());
-        c.cluster.startCoordinator("coordinator.commit.synced=block");
-        IDS.forEach(c.cluster::startParticipant);
+        c = MitigationCluster.started(root, IDS, List.of(), MitigationCluster.fastPolling(), "coordinator.commit.synced=block");
         Endpoint metricsA = c.metricsOf("A");
         byte[] key = bytes("e2-key");
-        Transaction tx = c.client.begin(Duration.ofSeconds(60));
-        c.writeAndCommitAsync(tx, key, bytes("e2-value"), IDS);
+        Transaction tx = c.commitInBackground(key, bytes("e2-value"), IDS);
         // COMMIT is durable at the coordinator, and no participant has heard of it.
-        c.node("coordinator").awaitLine(Pattern.compile("FAILPOINT coordinator.commit.synced reached"),
-                MitigationCluster.START_WAIT);
-        c.node("coordinator").kill9();
-        long lostAt = System.nanoTime();
+        long lostAt = c.killCoordinatorAt("coordinator.commit.synced");
         await().atMost(MitigationCluster.RESOLVE_WAIT).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
                 .until(() -> c.peersAllSayPrepared("A", tx.id()));
 
@@ -103,13 +80,5 @@ class HeuristicResolutionTest {
     private BranchState stateAtA(Transaction tx) throws Exception {
         InDoubtBranch b = c.branch("A", tx.id());
         return b == null ? null : b.getState();
-    }
-
-    private boolean inDoubt(String participant, Transaction tx) {
-        try {
-            return c.isInDoubt(participant, tx.id());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -7,36 +7,22 @@ import static org.awaitility.Awaitility.await;
 import dev.pledge.client.Transaction;
 import dev.pledge.core.TxState;
 import dev.pledge.rpc.Endpoint;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Scenario (f): every node serves Prometheus text at /metrics with the counters of a workload just
  * run, and a participant's /health turns 503 when it has lost its coordinator, then 200 again.
  */
-class MetricsAndHealthTest {
+class MetricsAndHealthTest extends ProcessScenario {
     private static final List<String> IDS = List.of("A", "B");
     private static final int COMMITS = 10;
     private static final int CLIENT_ABORTS = 2;
 
-    @TempDir
-    Path root;
-
-    private MitigationCluster c;
-
-    @AfterEach
-    void stop() {
-        if (c != null) c.close();
-    }
-
     @Test
     void metricsCountAWorkloadAndHealthReflectsALostCoordinator() throws Exception {
-        c = new MitigationCluster(root, IDS, List.of(), List.of("--coordinator-lost-after-ms", "1000"));
-        c.cluster.startAll();
+        c = MitigationCluster.started(root, IDS, List.of(), List.of("--coordinator-lost-after-ms", "1000"));
         Endpoint coordinatorMetrics = c.metricsOf("coordinator");
         Endpoint metricsA = c.metricsOf("A");
         for (int i = 0; i < COMMITS; i++) {

@@ -56,6 +56,34 @@ final class MitigationCluster implements AutoCloseable {
         this.client = PledgeClient.builder().coordinator(cluster.coordinator()).commitGrace(Duration.ofSeconds(20)).build();
     }
 
+    /** Defines the cluster and starts every node, the coordinator with {@code coordinatorFailpoints}. */
+    static MitigationCluster started(Path root, List<String> participantIds, List<String> coordinatorArgs,
+                                     List<String> participantArgs, String... coordinatorFailpoints) {
+        MitigationCluster c = new MitigationCluster(root, participantIds, coordinatorArgs, participantArgs);
+        c.cluster.startCoordinator(coordinatorFailpoints);
+        participantIds.forEach(c.cluster::startParticipant);
+        return c;
+    }
+
+    /** Waits until the coordinator is frozen at {@code failpoint}, SIGKILLs it, and answers when (nanoTime). */
+    long killCoordinatorAt(String failpoint) {
+        awaitFailpoint(failpoint);
+        node(LocalCluster.COORDINATOR).kill9();
+        return System.nanoTime();
+    }
+
+    void awaitFailpoint(String failpoint) {
+        node(LocalCluster.COORDINATOR).awaitLine(Pattern.compile("FAILPOINT " + Pattern.quote(failpoint) + " reached"),
+                START_WAIT);
+    }
+
+    /** Begins a transaction, writes {@code key=value} at each of {@code participants}, commits in the background. */
+    Transaction commitInBackground(byte[] key, byte[] value, List<String> participants) throws TException {
+        Transaction tx = client.begin(Duration.ofSeconds(60));
+        writeAndCommitAsync(tx, key, value, participants);
+        return tx;
+    }
+
     static List<String> fastPolling() {
         return List.of("--in-doubt-poll-base-ms", "100", "--in-doubt-poll-max-ms", "1000");
     }
@@ -106,6 +134,13 @@ final class MitigationCluster implements AutoCloseable {
     boolean isInDoubt(String participantId, TxId txId) throws TException {
         InDoubtBranch b = branch(participantId, txId);
         return b != null && (!b.isSetState() || b.getState() == dev.pledge.wire.BranchState.PREPARED);
+    }
+
+    /** The participants holding {@code txId} in doubt right now. */
+    List<String> inDoubtAmong(List<String> participants, TxId txId) throws TException {
+        List<String> out = new ArrayList<>();
+        for (String p : participants) if (isInDoubt(p, txId)) out.add(p);
+        return out;
     }
 
     ResolveResponse resolve(String participantId, TxId txId, boolean commit) throws TException {

@@ -7,39 +7,22 @@ import dev.pledge.client.CommitResult;
 import dev.pledge.client.Transaction;
 import dev.pledge.core.AbortReason;
 import dev.pledge.core.TxState;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Scenario (d): a participant that never answers prepare (frozen with SIGSTOP). The transaction
  * aborts at its deadline and every other participant releases its locks, without waiting for it.
  */
-class SilentParticipantTest {
+class SilentParticipantTest extends ProcessScenario {
     private static final List<String> IDS = List.of("A", "B", "C");
     private static final Duration TX_TIMEOUT = Duration.ofSeconds(4);
 
-    @TempDir
-    Path root;
-
-    private MitigationCluster c;
-
-    @AfterEach
-    void stop() {
-        if (c != null) {
-            if (c.node("C") != null && c.node("C").alive()) c.node("C").resume();
-            c.close();
-        }
-    }
-
     @Test
     void theTransactionAbortsAtItsDeadlineAndTheOthersReleaseTheirLocks() throws Exception {
-        c = new MitigationCluster(root, IDS, List.of(), MitigationCluster.fastPolling());
-        c.cluster.startAll();
+        c = MitigationCluster.started(root, IDS, List.of(), MitigationCluster.fastPolling());
         byte[] key = bytes("d-key");
         Transaction tx = c.client.begin(TX_TIMEOUT);
         for (String p : IDS) tx.kv(c.participant(p)).put(key, bytes("d-value"));
