@@ -16,6 +16,11 @@ public final class FailureReport {
         StringBuilder sb = new StringBuilder("./mvnw -pl chaos-tests test -Dtest=SimulationTest#replay -Dsim.seed=")
                 .append(c.seed());
         SimConfig plain = SimConfig.swarm(c.seed(), c.safetyStepsMax(), c.mutations());
+        if (!plain.equals(c) && plain.stormy().equals(c.withFaults(plain.dropPerMille(), plain.duplicatePerMille(),
+                plain.stormy().partitionPerMille(), plain.crashPerMille()))) {
+            sb.append(" -Dsim.stormy=true");
+            plain = plain.stormy();
+        }
         if (c.dropPerMille() != plain.dropPerMille()) sb.append(" -Dsim.drop=").append(c.dropPerMille());
         if (c.duplicatePerMille() != plain.duplicatePerMille()) sb.append(" -Dsim.dup=").append(c.duplicatePerMille());
         if (c.partitionPerMille() != plain.partitionPerMille()) sb.append(" -Dsim.partition=").append(c.partitionPerMille());

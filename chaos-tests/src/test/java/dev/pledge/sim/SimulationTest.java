@@ -34,6 +34,7 @@ class SimulationTest {
         Long seed = Long.getLong("sim.seed");
         if (seed == null) return;
         SimConfig c = SimConfig.swarm(seed, STEPS_PER_SEED, mutationsFromProperty());
+        if (Boolean.getBoolean("sim.stormy")) c = c.stormy();
         c = c.withFaults(Integer.getInteger("sim.drop", c.dropPerMille()), Integer.getInteger("sim.dup", c.duplicatePerMille()),
                 Integer.getInteger("sim.partition", c.partitionPerMille()), Integer.getInteger("sim.crash", c.crashPerMille()))
                 .withRacingRetriesJoined(!"false".equals(System.getProperty("sim.racingRetriesJoined")));
