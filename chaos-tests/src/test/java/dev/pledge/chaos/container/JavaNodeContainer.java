@@ -59,6 +59,8 @@ public final class JavaNodeContainer implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=/tmp",
+                // A peer that restarts or reconnects may get a new IP; do not keep calling the old one for 30 s.
+                "-Dsun.net.inetaddr.ttl=1",
                 "-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(args);
         ExposedPort port = ExposedPort.tcp(PORT);
@@ -156,6 +158,14 @@ public final class JavaNodeContainer implements AutoCloseable {
                 .getBindings().get(ExposedPort.tcp(PORT));
         if (b == null || b.length == 0) throw new IllegalStateException(name + " has no mapped port (not running?)");
         return Integer.parseInt(b[0].getHostPortSpec());
+    }
+
+    /** This container's address on {@code networkName}, read afresh (a reconnect may change it); null if not attached. */
+    public String ipAddress(String networkName) {
+        var networks = docker.inspectContainerCmd(id).exec().getNetworkSettings().getNetworks();
+        var network = networks == null ? null : networks.get(networkName);
+        String ip = network == null ? null : network.getIpAddress();
+        return ip == null || ip.isEmpty() ? null : ip;
     }
 
     /** SIGKILL the node's JVM (the container's init process) and start it again on the same data. */

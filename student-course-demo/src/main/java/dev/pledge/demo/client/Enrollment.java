@@ -33,11 +33,21 @@ public final class Enrollment {
     private final PledgeClient client;
     private final Topology topology;
     private final Duration txTimeout;
+    private final int attemptsMax;
 
     public Enrollment(PledgeClient client, Topology topology, Duration txTimeout) {
+        this(client, topology, txTimeout, ATTEMPTS_MAX);
+    }
+
+    /** With {@code attemptsMax} 1 every operation is one transaction, so a caller sees every TxId's outcome. */
+    public Enrollment(PledgeClient client, Topology topology, Duration txTimeout, int attemptsMax) {
+        if (attemptsMax < 1 || attemptsMax > ATTEMPTS_MAX) {
+            throw new IllegalArgumentException("attemptsMax must be in [1, " + ATTEMPTS_MAX + "], was " + attemptsMax);
+        }
         this.client = client;
         this.topology = topology;
         this.txTimeout = txTimeout;
+        this.attemptsMax = attemptsMax;
     }
 
     /** One step of a transaction's body; it may throw Rejected to abort with a business reason. */
@@ -81,7 +91,7 @@ public final class Enrollment {
     public OpResult run(Body body) {
         long t0 = System.nanoTime();
         OpResult last = null;
-        for (int attempt = 1; attempt <= ATTEMPTS_MAX; attempt++) {
+        for (int attempt = 1; attempt <= attemptsMax; attempt++) {
             last = attempt(body, t0, attempt);
             if (last.kind() != OpResult.Kind.ABORTED) return last;
         }

@@ -1,0 +1,81 @@
+package dev.pledge.chaos.check;
+
+import dev.pledge.client.PledgeClient;
+import dev.pledge.core.BranchState;
+import dev.pledge.core.TxId;
+import dev.pledge.core.TxState;
+import dev.pledge.rpc.Endpoint;
+import dev.pledge.rpc.RpcClient;
+import dev.pledge.rpc.RpcClientConfig;
+import dev.pledge.rpc.Services;
+import dev.pledge.rpc.Wire;
+import dev.pledge.wire.Participant;
+import dev.pledge.wire.PeerStateRequest;
+import org.apache.thrift.TException;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Asks, after the faults are healed and the workload has stopped, how one transaction ended: the
+ * coordinator's status and every participant's own branch state (the peerState call that
+ * cooperative termination uses). A participant that never heard of a transaction records and
+ * answers ABORTED, which is only harmless once nothing is running, so call this after quiescing.
+ */
+public final class OutcomeProbe implements AutoCloseable {
+    private static final long CALL_MS = 10_000;
+    private static final Participant.Client.Factory PARTICIPANT = new Participant.Client.Factory();
+
+    private final PledgeClient client;
+    private final Map<String, RpcClient> participants = new LinkedHashMap<>();
+
+    public OutcomeProbe(PledgeClient client, Map<String, Endpoint> participantEndpoints) {
+        this.client = client;
+        participantEndpoints.forEach((id, e) -> participants.put(id, new RpcClient(e, RpcClientConfig.defaults())));
+    }
+
+    public TxState coordinatorState(TxId id) throws TException {
+        return client.status(id).state();
+    }
+
+    public BranchState branchState(String participant, TxId id) throws TException {
+        RpcClient rpc = participants.get(participant);
+        if (rpc == null) throw new IllegalArgumentException("unknown participant " + participant);
+        dev.pledge.wire.TxId wire = Wire.toWire(id);
+        return Wire.fromWire(rpc.call(Services.PARTICIPANT, PARTICIPANT,
+                (c, ms) -> c.peerState(new PeerStateRequest(ms, wire, "chaos-checker")), CALL_MS).getState());
+    }
+
+    /**
+     * The verdict on {@code id}: the coordinator's state must be final, agree with what the client
+     * was told (an in-doubt one may have gone either way), and every branch in {@code touched} must
+     * have ended the same way. With {@code askBranches} false only the coordinator is asked.
+     */
+    public TxVerdict verdict(TxId id, Seen seen, Collection<String> touched, boolean askBranches) throws TException {
+        TxState coordinator = coordinatorState(id);
+        Map<String, BranchState> branches = new LinkedHashMap<>();
+        if (askBranches) {
+            for (String p : touched) branches.put(p, branchState(p, id));
+        }
+        return new TxVerdict(id, seen, coordinator, branches, violation(seen, coordinator, branches));
+    }
+
+    static String violation(Seen seen, TxState coordinator, Map<String, BranchState> branches) {
+        if (coordinator != TxState.COMMITTED && coordinator != TxState.ABORTED) {
+            return "coordinator has no final decision (" + coordinator + ")";
+        }
+        if (seen == Seen.COMMITTED && coordinator != TxState.COMMITTED) return "client saw COMMITTED";
+        if (seen == Seen.ABORTED && coordinator != TxState.ABORTED) return "client saw ABORTED";
+        BranchState expected = coordinator == TxState.COMMITTED ? BranchState.COMMITTED : BranchState.ABORTED;
+        for (Map.Entry<String, BranchState> b : branches.entrySet()) {
+            if (b.getValue() != expected) return b.getKey() + " ended " + b.getValue() + ", not " + expected;
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        participants.values().forEach(RpcClient::close);
+    }
+}

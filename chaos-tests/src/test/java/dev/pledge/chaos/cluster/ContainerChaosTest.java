@@ -1,0 +1,96 @@
+package dev.pledge.chaos.cluster;
+
+import com.github.dockerjava.api.DockerClient;
+import dev.pledge.chaos.container.DockerSupport;
+import dev.pledge.client.PledgeClient;
+import dev.pledge.demo.client.Enrollment;
+import dev.pledge.demo.client.OpResult;
+import dev.pledge.demo.launch.Seeder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Jepsen-style: the enrollment cluster in containers, a concurrent workload through the SDK, a
+ * seeded nemesis killing, pausing, partitioning and dropping packets, then heal, quiesce and check
+ * (see {@link ClusterChecker} for exactly what is checked). Prints the fault log and a summary.
+ *
+ * <p>{@code -Dchaos.seed=N} replays a schedule; {@code -Dchaos.soak.minutes=M} runs a longer soak.
+ */
+class ContainerChaosTest {
+    private static final int STUDENTS = 300;
+    private static final int COURSES = 30;
+    private static final int CLIENTS = 6;
+    /** The CI-sized run: every fault kind at least once, about two and a half minutes of faults. */
+    private static final int CI_FAULTS = 14;
+    /** A fault lasts about five seconds, a restart as long again, plus the gap: roughly twelve seconds each. */
+    private static final int FAULT_SECONDS_TYPICAL = 12;
+    private static final long GAP_MS = 2_000;
+    private static final Duration TX_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration COMMIT_GRACE = Duration.ofSeconds(1);
+
+    @TempDir
+    Path root;
+
+    @Test
+    void enrollmentsStayAtomicThroughKillsPausesPartitionsAndPacketLoss() throws Exception {
+        DockerClient docker = DockerSupport.requireDocker();
+        long seed = Long.getLong("chaos.seed", new SecureRandom().nextLong() & 0xFFFF_FFFFL);
+        double soakMinutes = Double.parseDouble(System.getProperty("chaos.soak.minutes", "0"));
+        int faultCount = soakMinutes > 0 ? Math.max(CI_FAULTS, (int) (soakMinutes * 60 / FAULT_SECONDS_TYPICAL)) : CI_FAULTS;
+        List<Fault> schedule = NemesisSchedule.plan(seed, faultCount);
+        System.out.println("container chaos: seed " + seed + " (replay with -Dchaos.seed=" + seed + "), " + schedule.size() + " faults");
+
+        FaultLog faults = new FaultLog();
+        try (EnrollmentContainers cluster = EnrollmentContainers.start(docker, root);
+             // A short grace: commits cut off by a coordinator fault end in doubt at the client, so the checker sees them resolve.
+             PledgeClient client = PledgeClient.builder().coordinator(cluster.topology().coordinator())
+                     .commitGrace(COMMIT_GRACE).random(new Random(seed)).build();
+             ResolutionWatch watch = new ResolutionWatch(cluster.participantDoors(), faults)) {
+            Seeder.seed(client, cluster.topology(), STUDENTS, COURSES, seed, root);
+            ChaosWorkload workload = new ChaosWorkload(new Enrollment(client, cluster.topology(), TX_TIMEOUT, 1), STUDENTS, COURSES, seed);
+            Nemesis nemesis = new Nemesis(cluster, faults, watch, GAP_MS,
+                    () -> workload.size() + " transactions, " + workload.committed() + " committed");
+
+            long startNs = System.nanoTime();
+            workload.start(CLIENTS);
+            int injected = nemesis.run(schedule);
+            workload.stopAndJoin(Duration.ofMinutes(2).toMillis());
+            double minutes = (System.nanoTime() - startNs) / 60e9;
+            faults.note("workload stopped after " + workload.size() + " transactions; checking");
+
+            List<OpRecord> records = workload.records();
+            CheckReport report = new ClusterChecker(cluster, client, watch).check(records, nemesis.lastHealNs());
+            String summary = Summary.table(seed, minutes, faults, records, report, NodeLogs.evidence(root));
+            System.out.println(summary);
+            Files.writeString(root.resolve("summary.txt"), summary + String.join("\n", faults.lines()) + "\n");
+            writeForTheRecord(summary, faults);
+
+            assertThat(injected).as("faults injected").isEqualTo(schedule.size());
+            assertThat(faults.injectedByKind()).as("every kind of fault").containsOnlyKeys(FaultKind.values());
+            assertThat(records.stream().filter(r -> r.result().kind() == OpResult.Kind.COMMITTED).count())
+                    .as("committed transactions (the run must do real work)").isGreaterThan(50);
+            assertThat(report.clean()).as(report + "\nnode logs are in " + root).isTrue();
+            assertThat(faults.unresolved()).as("faults after whose heal branches stayed in doubt " + ResolutionWatch.BOUND).isZero();
+        }
+    }
+
+    /** Keeps the last run's table where a person finds it after `mvn verify` (the TempDir goes away). */
+    private static void writeForTheRecord(String summary, FaultLog faults) {
+        try {
+            Path out = Path.of("target", "chaos");
+            Files.createDirectories(out);
+            Files.writeString(out.resolve("container-chaos-summary.txt"), summary + String.join("\n", faults.lines()) + "\n");
+        } catch (java.io.IOException e) {
+            System.out.println("could not keep the summary under target/chaos: " + e);
+        }
+    }
+}

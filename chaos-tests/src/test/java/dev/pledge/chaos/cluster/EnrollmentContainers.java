@@ -1,0 +1,184 @@
+package dev.pledge.chaos.cluster;
+
+import com.github.dockerjava.api.DockerClient;
+import dev.pledge.chaos.container.JavaNodeContainer;
+import dev.pledge.chaos.proxy.FaultPlan;
+import dev.pledge.chaos.proxy.FrameProxy;
+import dev.pledge.demo.client.Topology;
+import dev.pledge.rpc.Endpoint;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The enrollment demo cluster, one container per node on its own user-defined Docker network:
+ * coordinator, student shards A and B, course node C, each with its RocksDB directory bind-mounted
+ * so it survives SIGKILL. Nodes find each other by network alias. The test JVM reaches each node
+ * through a local front door ({@link FrameProxy} without faults) whose target is the node's current
+ * mapped port, re-read after every restart or reconnect, so clients keep one stable address.
+ */
+final class EnrollmentContainers implements AutoCloseable {
+    static final String COORDINATOR = "coordinator";
+    static final String STUDENT_A = "student-a";
+    static final String STUDENT_B = "student-b";
+    static final String COURSE_C = "course-c";
+    static final List<String> PARTICIPANTS = List.of(STUDENT_A, STUDENT_B, COURSE_C);
+    static final List<String> NODES = List.of(COORDINATOR, STUDENT_A, STUDENT_B, COURSE_C);
+    private static final String COORDINATOR_ID = "coord-1";
+    private static final Pattern READY = Pattern.compile("listening on");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    private final DockerClient docker;
+    private final String network;
+    private final Path root;
+    private final Map<String, JavaNodeContainer> nodes = new LinkedHashMap<>();
+    private final Map<String, Integer> mappedPorts = new ConcurrentHashMap<>();
+    private final Map<String, FrameProxy> doors = new LinkedHashMap<>();
+
+    private EnrollmentContainers(DockerClient docker, String network, Path root) {
+        this.docker = docker;
+        this.network = network;
+        this.root = root;
+    }
+
+    static EnrollmentContainers start(DockerClient docker, Path root) {
+        String network = "pledge-chaos-" + Long.toHexString(System.nanoTime());
+        docker.createNetworkCmd().withName(network).withDriver("bridge").exec();
+        EnrollmentContainers cluster = new EnrollmentContainers(docker, network, root);
+        try {
+            cluster.startAll();
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
+    }
+
+    private void startAll() {
+        for (String name : NODES) {
+            nodes.put(name, JavaNodeContainer.start(docker, network, name, dataDir(name), root.resolve(name + ".log"),
+                    mainClass(name), args(name)));
+        }
+        for (String name : NODES) {
+            nodes.get(name).awaitLine(READY, START_TIMEOUT);
+            refreshPort(name);
+            try {
+                doors.put(name, FrameProxy.start(name + "-door",
+                        () -> new InetSocketAddress("127.0.0.1", mappedPorts.get(name)), FaultPlan.none()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private static String mainClass(String name) {
+        return name.equals(COORDINATOR) ? "dev.pledge.coordinator.runtime.CoordinatorMain" : "dev.pledge.demo.node.DemoNodeMain";
+    }
+
+    private static List<String> args(String name) {
+        String listen = "0.0.0.0:" + JavaNodeContainer.PORT;
+        List<String> args = new ArrayList<>();
+        if (name.equals(COORDINATOR)) {
+            args.addAll(List.of("--node-id", COORDINATOR_ID, "--listen", listen, "--data-dir", JavaNodeContainer.DATA_DIR));
+            for (String p : PARTICIPANTS) args.addAll(List.of("--participant", p + "=" + p + ":" + JavaNodeContainer.PORT));
+            return args;
+        }
+        args.addAll(List.of("--id", name, "--listen", listen, "--data-dir", JavaNodeContainer.DATA_DIR,
+                "--coordinator", COORDINATOR + ":" + JavaNodeContainer.PORT, "--coordinator-id", COORDINATOR_ID));
+        switch (name) {
+            case STUDENT_A -> args.addAll(List.of("--role", "student", "--shard", "0", "--shards", "2"));
+            case STUDENT_B -> args.addAll(List.of("--role", "student", "--shard", "1", "--shards", "2"));
+            default -> args.addAll(List.of("--role", "course"));
+        }
+        for (String peer : PARTICIPANTS) {
+            if (!peer.equals(name)) args.addAll(List.of("--peer", peer + "=" + peer + ":" + JavaNodeContainer.PORT));
+        }
+        return args;
+    }
+
+    private Path dataDir(String name) {
+        try {
+            return Files.createDirectories(root.resolve("data").resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Re-reads where Docker maps the node's port now; call after a restart or reconnect. */
+    void refreshPort(String name) {
+        mappedPorts.put(name, nodes.get(name).mappedPort());
+    }
+
+    /** Starts a killed node again on its data and waits until it serves. */
+    void restart(String name) {
+        JavaNodeContainer node = nodes.get(name);
+        node.restart();
+        node.awaitLine(READY, START_TIMEOUT);
+        refreshPort(name);
+        // Connections through the door still point at the old port; cut them so clients reconnect.
+        doors.get(name).dropConnections();
+    }
+
+    /** After a reconnect: Docker maps the port anew, and old connections through the door lead nowhere. */
+    void reattached(String name) {
+        refreshPort(name);
+        doors.get(name).dropConnections();
+    }
+
+    JavaNodeContainer node(String name) {
+        return nodes.get(name);
+    }
+
+    String network() {
+        return network;
+    }
+
+    /** The node's IP on the cluster network now. */
+    String ip(String name) {
+        String ip = nodes.get(name).ipAddress(network);
+        if (ip == null) throw new IllegalStateException(name + " is not attached to " + network);
+        return ip;
+    }
+
+    Endpoint door(String name) {
+        return doors.get(name).endpoint();
+    }
+
+    List<Endpoint> participantDoors() {
+        return PARTICIPANTS.stream().map(this::door).toList();
+    }
+
+    Topology topology() {
+        return new Topology(door(COORDINATOR), List.of(door(STUDENT_A), door(STUDENT_B)), door(COURSE_C));
+    }
+
+    /** The participant id of the shard holding {@code studentId} (ids modulo two, as the demo shards them). */
+    static String shardOf(int studentId) {
+        return Math.floorMod(studentId, 2) == 0 ? STUDENT_A : STUDENT_B;
+    }
+
+    String output(String name) {
+        return nodes.get(name).output();
+    }
+
+    @Override
+    public void close() {
+        doors.values().forEach(FrameProxy::close);
+        nodes.values().forEach(JavaNodeContainer::close);
+        try {
+            docker.removeNetworkCmd(network).exec();
+        } catch (RuntimeException e) {
+            // Already gone, or a container still detaching; nothing else uses the name.
+        }
+    }
+}

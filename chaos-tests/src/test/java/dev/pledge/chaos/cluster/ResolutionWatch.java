@@ -1,0 +1,70 @@
+package dev.pledge.chaos.cluster;
+
+import dev.pledge.demo.launch.ClusterProbe;
+import dev.pledge.rpc.Endpoint;
+import dev.pledge.wire.InDoubtBranch;
+import dev.pledge.wire.TxId;
+import org.awaitility.core.ConditionTimeoutException;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * After each heal: which branches were in doubt, and how long until every one of them is decided.
+ * Branches prepared after the heal are the workload's normal traffic and are not counted.
+ */
+final class ResolutionWatch implements AutoCloseable {
+    static final Duration BOUND = Duration.ofSeconds(90);
+
+    private final List<Endpoint> participants;
+    private final FaultLog log;
+    private final ClusterProbe probe = new ClusterProbe();
+
+    ResolutionWatch(List<Endpoint> participants, FaultLog log) {
+        this.participants = List.copyOf(participants);
+        this.log = log;
+    }
+
+    void afterHeal(Fault fault) {
+        long healNs = System.nanoTime();
+        List<Set<TxId>> pending = new java.util.ArrayList<>(java.util.Collections.singletonList(null));
+        int[] initial = new int[1];
+        try {
+            await().atMost(BOUND).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).until(() -> {
+                Set<TxId> now = inDoubtNow();
+                if (now == null) return false; // someone did not answer yet
+                if (pending.get(0) == null) {
+                    pending.set(0, now);
+                    initial[0] = now.size();
+                }
+                pending.get(0).retainAll(now);
+                return pending.get(0).isEmpty();
+            });
+            log.resolved(fault, initial[0], (System.nanoTime() - healNs) / 1_000_000);
+        } catch (ConditionTimeoutException e) {
+            log.resolved(fault, pending.get(0) == null ? -1 : pending.get(0).size(), -1);
+        }
+    }
+
+    /** Every branch in doubt at any participant now, or null if one did not answer. */
+    Set<TxId> inDoubtNow() {
+        Set<TxId> all = new HashSet<>();
+        for (Endpoint e : participants) {
+            try {
+                for (InDoubtBranch b : probe.inDoubt(e)) all.add(b.getTxId());
+            } catch (Exception ex) {
+                return null;
+            }
+        }
+        return all;
+    }
+
+    @Override
+    public void close() {
+        probe.close();
+    }
+}
