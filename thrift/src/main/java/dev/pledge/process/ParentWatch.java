@@ -27,7 +27,9 @@ public final class ParentWatch {
                 // A broken pipe means the same as EOF.
             }
             System.err.println(nodeName + ": launcher is gone (stdin closed); exiting");
-            Runtime.getRuntime().halt(0);
+            // A normal exit, so shutdown hooks close the node cleanly. Process.destroy() also closes
+            // our stdin, so a polite SIGTERM lands here too; if shutdown has begun, this just waits.
+            System.exit(0);
         }, "parent-watch");
         watch.setDaemon(true);
         watch.start();
