@@ -44,6 +44,9 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--systems", split = ",", description = "what to measure: pledge, floor (default: ${DEFAULT-VALUE})")
     List<String> systems = List.of("pledge", "floor");
 
+    @Option(names = "--jfr", description = "record every node with Java Flight Recorder into this directory")
+    Path jfrDir;
+
     @Option(names = "--out", description = "directory for results.json and results.md (default: ${DEFAULT-VALUE})")
     Path out = Path.of("bench-results");
 
@@ -90,7 +93,12 @@ public final class BenchMain implements Callable<Integer> {
         Path root = Files.createTempDirectory("pledge-bench-");
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) ids.add("p" + (i + 1));
-        try (LocalCluster cluster = LocalCluster.kv(root, ids).withJvmOptions(LocalCluster.JVM_STEADY)) {
+        List<String> jvm = new ArrayList<>(LocalCluster.JVM_STEADY);
+        if (jfrDir != null) {
+            Files.createDirectories(jfrDir);
+            jvm.add("-XX:StartFlightRecording=settings=profile,filename=" + jfrDir.toAbsolutePath() + "/,dumponexit=true");
+        }
+        try (LocalCluster cluster = LocalCluster.kv(root, ids).withJvmOptions(jvm)) {
             cluster.startAll();
             List<Endpoint> endpoints = ids.stream().map(cluster::participant).toList();
             List<Long> pids = cluster.nodeNames().stream().map(name -> cluster.node(name).pid()).toList();
@@ -104,6 +112,7 @@ public final class BenchMain implements Callable<Integer> {
                 for (String id : ids) System.err.println("  N=" + n + " K=" + k + " " + LogBatches.of(id, cluster.participant(id)));
                 // CPU covers warm-up too; scale it to the measured share of the run.
                 double measuredShare = m.seconds() / (m.seconds() + warmupS);
+                if (jfrDir != null) cluster.stopAll(Duration.ofSeconds(30));
                 return new LoadResult("pledge", n, k, m.seconds(), m.committed(), m.aborted(), m.failed(), m.commitUs(),
                         m.txUs(), cpu * measuredShare);
             }
@@ -139,6 +148,10 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     private static void deleteQuietly(Path root) {
+        if (Boolean.getBoolean("pledge.bench.keep")) {
+            System.err.println("kept " + root + " (-Dpledge.bench.keep)");
+            return;
+        }
         try (var paths = Files.walk(root)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (Exception e) {

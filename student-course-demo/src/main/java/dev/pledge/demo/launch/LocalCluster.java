@@ -174,6 +174,16 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** SIGTERM every node and wait up to {@code grace} each, so shutdown hooks (e.g. profile dumps) run. */
+    public void stopAll(Duration grace) {
+        List<NodeProcess> all;
+        synchronized (running) {
+            all = new ArrayList<>(running.values());
+            running.clear();
+        }
+        all.forEach(n -> n.stop(grace));
+    }
+
     @Override
     public void close() {
         List<NodeProcess> all;
