@@ -67,7 +67,6 @@ public final class Explorer {
                         null, List.of());
             }
             int[] path = depthFirst ? frontier.pollLast() : frontier.poll();
-            depthReached = Math.max(depthReached, path.length);
             if (path.length >= budget.depthMax()) continue;
             int choices = replay(path).choices.size();
             for (int k = 0; k < choices; k++) {
@@ -88,7 +87,17 @@ public final class Explorer {
                     return new Result(seen.size(), transitions, child.length, false,
                             System.currentTimeMillis() - startMs, v, describePath(child));
                 }
-                if (seen.add(hash(r.world))) frontier.add(child);
+                if (!seen.add(hash(r.world))) continue;
+                depthReached = Math.max(depthReached, child.length);
+                if (child.length < budget.depthMax()) {
+                    frontier.add(child);
+                    continue;
+                }
+                InvariantViolation stuck = livenessFrom(r.world);
+                if (stuck != null) {
+                    return new Result(seen.size(), transitions, child.length, false,
+                            System.currentTimeMillis() - startMs, stuck, describePath(child));
+                }
             }
         }
         return new Result(seen.size(), transitions, depthReached, true, System.currentTimeMillis() - startMs, null,
@@ -96,6 +105,31 @@ public final class Explorer {
     }
 
     private record Replayed(World world, List<Choice> choices, List<String> steps) {}
+
+    /** Bound on the steps from a leaf to quiescence once everything is healed. */
+    private static final int LIVENESS_STEPS_MAX = 20_000;
+
+    /**
+     * I6 from a leaf of the search: heal, restart, stop faults, run in time order; every branch must
+     * end final and unlocked, and the final checks must hold. Null when they do.
+     */
+    private static InvariantViolation livenessFrom(World w) {
+        try {
+            w.calm();
+            for (int step = 0; step < LIVENESS_STEPS_MAX; step++) {
+                if (w.isQuiet() && w.checker().livenessProblems().isEmpty()) {
+                    w.checker().checkFinal();
+                    return null;
+                }
+                Item next = w.next();
+                if (next == null) break;
+                w.run(next);
+            }
+            return new InvariantViolation("I6", "no quiescence after healing: " + w.checker().livenessProblems());
+        } catch (InvariantViolation v) {
+            return v;
+        }
+    }
 
     /** A fresh world, the prefix, then the path's choices; returns the world and what it can do next. */
     private Replayed replay(int[] path) {
