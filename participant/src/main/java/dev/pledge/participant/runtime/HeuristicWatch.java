@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The branches an operator forced, and whether the real decision later contradicted them. Fed the
@@ -16,21 +14,17 @@ import org.slf4j.LoggerFactory;
  * the log; Admin lists it and metrics count it.
  */
 public final class HeuristicWatch {
-    private static final Logger log = LoggerFactory.getLogger(HeuristicWatch.class);
     /** Bound on remembered heuristic branches; beyond it the oldest is dropped (counters still count it). */
     static final int TRACKED_MAX = 10_000;
 
     /** One forced branch: its state now and when that state was recorded. */
     public record Entry(TxId txId, BranchState state, long atMs) {}
 
-    private final String participantId;
     private final Map<TxId, Entry> entries = new TreeMap<>();
     private final AtomicLong forced = new AtomicLong();
     private final AtomicLong mixed = new AtomicLong();
 
-    HeuristicWatch(String participantId) {
-        this.participantId = participantId;
-    }
+    HeuristicWatch() {}
 
     /** Recovered records: remembered, not counted again (the counters are per process). */
     synchronized void recovered(List<Record> records) {
@@ -49,10 +43,9 @@ public final class HeuristicWatch {
             }
             Entry e = entryOf(r);
             if (e == null) continue;
+            // The core already logged the transition at ERROR; one line per transition is enough.
             if (e.state() == BranchState.HEURISTIC_MIXED) {
                 mixed.incrementAndGet();
-                log.error("participant {} tx {} is HEURISTIC_MIXED: the operator's forced outcome contradicts the real decision",
-                        participantId, e.txId());
             } else {
                 forced.incrementAndGet();
             }

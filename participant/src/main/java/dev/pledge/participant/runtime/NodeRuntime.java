@@ -73,7 +73,7 @@ public final class NodeRuntime implements AutoCloseable {
         List<dev.pledge.participant.protocol.Record> recovered = store.readAll();
         ParticipantCore core = ParticipantCore.recover(config.coreConfig(), recovered, clockMs.getAsLong(),
                 new Random(new SecureRandom().nextLong()));
-        this.heuristics = new HeuristicWatch(id);
+        this.heuristics = new HeuristicWatch();
         heuristics.recovered(recovered);
         this.contact = new CoordinatorContact(clockMs);
         this.writer = new GroupCommitWriter("participant-" + id + "-log", store, config.logQueueMax(), LOG_BATCH_MAX,

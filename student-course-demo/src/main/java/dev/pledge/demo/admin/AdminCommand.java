@@ -114,7 +114,7 @@ public final class AdminCommand {
                     out.println("no branches in doubt at " + participant);
                     return 0;
                 }
-                out.printf("%-22s %-20s %9s  %s%n", "TXID", "STATE", "AGE", "COORDINATOR / PEERS");
+                out.printf("%-22s %-18s %8s  %s%n", "TXID", "STATE", "AGE", "WHAT THE COORDINATOR AND PEERS SAID");
                 for (InDoubtBranch b : branches) out.println(line(b));
                 return 0;
             }
@@ -122,14 +122,16 @@ public final class AdminCommand {
 
         static String line(InDoubtBranch b) {
             String state = b.isSetState() ? b.getState().name() : "PREPARED";
-            StringBuilder views = new StringBuilder(b.isSetCoordinatorView() && b.getCoordinatorView() != null
-                    ? "coordinator: " + b.getCoordinatorView() : "coordinator: not asked yet");
+            String note = b.isSetCoordinatorView() ? b.getCoordinatorView() : null;
+            // A forced branch carries a note for people instead of a coordinator's answer.
+            StringBuilder views = new StringBuilder(!"PREPARED".equals(state) ? String.valueOf(note)
+                    : note != null ? "coordinator: " + note : "coordinator: not asked yet");
             for (PeerView p : b.getPeers()) {
                 views.append("; ").append(p.getParticipantId()).append(": ")
                         .append(p.isSetError() ? p.getError() : p.getState().name());
             }
             if (!b.getParticipants().isEmpty()) views.append("; participants ").append(b.getParticipants());
-            return String.format("%-22s %-20s %7.1fs  %s", Wire.fromWire(b.getTxId()), state, b.getPreparedAgeMs() / 1000.0, views);
+            return String.format("%-22s %-18s %7.1fs  %s", Wire.fromWire(b.getTxId()), state, b.getPreparedAgeMs() / 1000.0, views);
         }
     }
 
