@@ -125,8 +125,9 @@ final class SimClient {
         } else {
             List<String> accounts = bank.accounts();
             String from = accounts.get(random.nextInt(accounts.size()));
-            String to = accounts.get(random.nextInt(accounts.size()));
-            while (to.equals(from)) to = accounts.get(random.nextInt(accounts.size()));
+            int fromIndex = accounts.indexOf(from);
+            int toIndex = random.nextInt(accounts.size() - 1);
+            String to = accounts.get(toIndex >= fromIndex ? toIndex + 1 : toIndex);
             long amount = 1 + random.nextInt(80);
             ops.add(new ClientCall.Op(tx, 1, from, -amount, false));
             ops.add(new ClientCall.Op(tx, 2, to, amount, false));

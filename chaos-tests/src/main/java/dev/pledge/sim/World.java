@@ -3,13 +3,11 @@ package dev.pledge.sim;
 import dev.pledge.coordinator.protocol.CoordinatorCore;
 import dev.pledge.core.TxId;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.TreeSet;
 
 /**
  * The simulated world: a coordinator, 2–3 participants and clients on a simulated network, disk
@@ -20,8 +18,6 @@ final class World {
     static final String COORDINATOR = "coord-1";
     static final long ACCOUNT_START = 100;
     static final int ACCOUNTS_PER_PARTICIPANT = 3;
-    /** Bound on pending items: anything above means a runaway retry loop, itself a bug. */
-    static final int AGENDA_MAX = 50_000;
 
     /** The accounts spread over the participants, and who owns each. */
     record Bank(List<String> accounts) {
@@ -34,8 +30,6 @@ final class World {
         }
     }
 
-    private record Scheduled(long seq, Item item) {}
-
     private final SimConfig config;
     private final SplittableRandom random;
     private final Trace trace;
@@ -46,8 +40,7 @@ final class World {
     private final Map<String, SimClient> clients = new LinkedHashMap<>();
     private final Bank bank;
     private final Checker checker;
-    private final List<Scheduled> agenda = new ArrayList<>();
-    private long seq;
+    private final Agenda agenda = new Agenda();
     private long nowMs;
     private boolean faultsOn = true;
     private boolean clientsMayStart = true;
@@ -148,8 +141,7 @@ final class World {
     }
 
     void schedule(Item item) {
-        if (agenda.size() >= AGENDA_MAX) throw new IllegalStateException("agenda over " + AGENDA_MAX + " items");
-        agenda.add(new Scheduled(seq++, item));
+        agenda.add(item);
     }
 
     void scheduleFlush(SimNode n) {
@@ -195,20 +187,12 @@ final class World {
 
     /** The earliest pending item (ties in scheduling order), or null. */
     Item next() {
-        Scheduled best = null;
-        for (Scheduled s : agenda) {
-            if (best == null || s.item().dueMs() < best.item().dueMs()
-                    || s.item().dueMs() == best.item().dueMs() && s.seq() < best.seq()) best = s;
-        }
-        return best == null ? null : best.item();
+        return agenda.earliest();
     }
 
     /** Pending items in a canonical order (for the explorer: indexes must not depend on history). */
     List<Item> pending() {
-        List<Item> items = new ArrayList<>();
-        for (Scheduled s : agenda) items.add(s.item());
-        items.sort(Comparator.comparing(Item::describe));
-        return items;
+        return agenda.canonical();
     }
 
     /** False for an item whose run would change nothing but the clock (stale timer, finished call). */
@@ -231,23 +215,9 @@ final class World {
         return true;
     }
 
-    boolean hasPending() {
-        return !agenda.isEmpty();
-    }
-
-    private void remove(Item item) {
-        for (int i = 0; i < agenda.size(); i++) {
-            if (agenda.get(i).item() == item) {
-                agenda.remove(i);
-                return;
-            }
-        }
-        throw new IllegalStateException("not pending: " + item.describe());
-    }
-
     /** Explorer: the network loses this packet. */
     void drop(Item.Delivery d) {
-        remove(d);
+        agenda.remove(d);
         stats.drops++;
         trace("DROP " + d.packet().describe());
         checker.afterStep();
@@ -263,7 +233,7 @@ final class World {
 
     /** Runs one pending item, then checks every safety invariant. */
     void run(Item item) {
-        remove(item);
+        agenda.remove(item);
         nowMs = Math.max(nowMs, item.dueMs());
         stats.steps++;
         dispatch(item);
@@ -399,10 +369,7 @@ final class World {
     }
 
     boolean isQuiet() {
-        for (Scheduled s : agenda) {
-            Item i = s.item();
-            if (i instanceof Item.Delivery || i instanceof Item.Flush || i instanceof Item.CallTimeout) return false;
-        }
+        if (!agenda.isQuiet()) return false;
         for (SimClient c : clients.values()) {
             if (c.isBusy()) return false;
         }
@@ -415,12 +382,7 @@ final class World {
         sb.append("now=").append(nowMs).append('\n');
         for (SimNode n : servers()) sb.append(n.describe()).append('\n');
         for (SimClient c : clients.values()) sb.append(c.describe()).append('\n');
-        TreeSet<String> items = new TreeSet<>();
-        List<String> dupes = new ArrayList<>();
-        for (Scheduled s : agenda) {
-            if (!items.add(s.item().describe())) dupes.add(s.item().describe());
-        }
-        sb.append(items).append(dupes).append('\n').append(network.describe()).append('\n');
+        sb.append(agenda.describe()).append('\n').append(network.describe()).append('\n');
         sb.append(checker.describe());
         return sb.toString();
     }
