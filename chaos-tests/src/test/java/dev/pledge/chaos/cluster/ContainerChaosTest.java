@@ -31,8 +31,8 @@ class ContainerChaosTest {
     private static final int CLIENTS = 6;
     /** The CI-sized run: every fault kind at least once, about two and a half minutes of faults. */
     private static final int CI_FAULTS = 14;
-    /** A fault lasts about five seconds, a restart as long again, plus the gap: roughly twelve seconds each. */
-    private static final int FAULT_SECONDS_TYPICAL = 12;
+    /** A fault lasts about five seconds, plus restart, resolution and the gap: roughly nine seconds each (measured). */
+    private static final int FAULT_SECONDS_TYPICAL = 9;
     private static final long GAP_MS = 2_000;
     private static final Duration TX_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration COMMIT_GRACE = Duration.ofSeconds(1);
