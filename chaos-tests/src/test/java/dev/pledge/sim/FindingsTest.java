@@ -12,7 +12,9 @@ class FindingsTest {
     /**
      * F1 (I7): BeginOp answers Proceed for an opSeq whose first run has not reached EndOp yet, and
      * BranchExecutor runs it, so a client retry (or a duplicated request) racing the first run
-     * applies the operation twice, e.g. seed 2: "operation ... opSeq=1 ... applied twice at p2".
+     * applies the operation twice, e.g. seed 1: "operation ... opSeq=1 ... applied twice at p1".
+     * Nothing stops prepare once both runs have ended, so the double write commits: with the I7 check
+     * switched off, seed 14 ends with the bank's committed balances summing to 960 instead of 900.
      * The suite runs with the simulated runtime joining such retries; this runs the code as written.
      */
     @Test
