@@ -21,6 +21,8 @@ public final class HeuristicWatch {
     public record Entry(TxId txId, BranchState state, long atMs) {}
 
     private final Map<TxId, Entry> entries = new TreeMap<>();
+    /** Forced branches whose real outcome is known (agreeing, MIXED) or can no longer be learned. */
+    private final java.util.Set<TxId> settled = new java.util.HashSet<>();
     private final AtomicLong forced = new AtomicLong();
     private final AtomicLong mixed = new AtomicLong();
 
@@ -39,6 +41,7 @@ public final class HeuristicWatch {
         for (Record r : records) {
             if (r instanceof Record.OutcomeForgotten f) {
                 entries.remove(f.txId());
+                settled.remove(f.txId());
                 continue;
             }
             Entry e = entryOf(r);
@@ -55,7 +58,22 @@ public final class HeuristicWatch {
 
     private void put(Entry e) {
         entries.put(e.txId(), e);
-        while (entries.size() > TRACKED_MAX) entries.remove(entries.keySet().iterator().next());
+        if (e.state() == BranchState.HEURISTIC_MIXED) settled.add(e.txId());
+        while (entries.size() > TRACKED_MAX) {
+            TxId oldest = entries.keySet().iterator().next();
+            entries.remove(oldest);
+            settled.remove(oldest);
+        }
+    }
+
+    /** Up to {@code max} forced branches whose real outcome is still to be learned, oldest first. */
+    synchronized List<TxId> unsettled(int max) {
+        return entries.keySet().stream().filter(t -> !settled.contains(t)).limit(max).toList();
+    }
+
+    /** The real outcome of {@code txId} was applied, or can no longer be learned: stop asking. */
+    synchronized void settle(TxId txId) {
+        if (entries.containsKey(txId)) settled.add(txId);
     }
 
     private static Entry entryOf(Record r) {

@@ -60,6 +60,7 @@ public final class NodeRuntime implements AutoCloseable {
     private final CoordinatorContact contact;
     private final HeuristicWatch heuristics;
     private final OutcomeProbe probe;
+    private final HeuristicAudit audit;
     private ParticipantMetrics metrics;
     private int metricsPort = -1;
     private RpcServer server;
@@ -90,6 +91,7 @@ public final class NodeRuntime implements AutoCloseable {
         link.attach(loop);
         peerLink.attach(loop);
         this.probe = new OutcomeProbe(id, link, peerLink);
+        this.audit = new HeuristicAudit(id, heuristics, link, gateway, config.coordinatorCallMs());
     }
 
     /** Recovers, syncs a new incarnation, then serves the protocol, Kv, Admin and the app's services on one port. */
@@ -143,6 +145,7 @@ public final class NodeRuntime implements AutoCloseable {
         RpcServerConfig rpc = RpcServerConfig.defaults(config.listen().host(), config.listen().port())
                 .withWorkers(Math.min(4, config.maxWorkers()), config.maxWorkers());
         server = RpcServer.start(rpc, mux);
+        audit.start();
     }
 
     private void startMetrics(MetricsConfig mc, LongSupplier clockMs) {
@@ -204,6 +207,7 @@ public final class NodeRuntime implements AutoCloseable {
         stopped = true;
         if (server != null) server.close();
         if (metrics != null) metrics.close();
+        audit.close();
         loop.close();
         timers.shutdownNow();
         link.close();

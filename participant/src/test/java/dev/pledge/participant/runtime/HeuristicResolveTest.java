@@ -115,6 +115,19 @@ class HeuristicResolveTest {
     }
 
     @Test
+    void aForcedCommitThatAPresumedAbortContradictsBecomesMixedWithoutAnyDelivery() throws Exception {
+        ResolveResponse forced = resolve(true);
+        assertThat(forced.getState()).isEqualTo(BranchState.HEURISTIC_COMMITTED);
+
+        // The coordinator has no record to deliver; only asking it reveals the contradiction.
+        coordinator.statuses.put(TX, TxState.ABORTED);
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(listed()).extracting(InDoubtBranch::getState).containsExactly(BranchState.HEURISTIC_MIXED));
+        assertThat(stats()).containsEntry("heuristic.mixed", 1L);
+    }
+
+    @Test
     void healthTurnsUnavailableWhenTheCoordinatorIsLost() throws Exception {
         await().atMost(Duration.ofSeconds(10)).until(() -> http("/health").statusCode() == 200);
         coordinator.close();
