@@ -3,10 +3,9 @@ package dev.pledge.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Set;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
-/** Protocol problems the simulation found in the cores as written; each test fails until it is fixed. */
+/** Protocol problems the simulation found in the cores; each test failed until its fix landed. */
 class FindingsTest {
 
     /**
@@ -18,7 +17,6 @@ class FindingsTest {
      * The suite runs with the simulated runtime joining such retries; this runs the code as written.
      */
     @Test
-    @Disabled("finding F1: a retried operation racing its first run is applied twice (I7); fix in the participant core")
     void retriedOperationRacingItsFirstRunIsAppliedOnce() {
         for (long seed = 1; seed <= 200; seed++) {
             SimConfig c = SimConfig.swarm(seed, SimulationTest.STEPS_PER_SEED, Set.of()).withRacingRetriesJoined(false);

@@ -2,7 +2,10 @@ package dev.pledge.participant.protocol;
 
 import dev.pledge.core.AbortReason;
 import dev.pledge.core.Check;
+import dev.pledge.core.TxId;
 import java.util.ArrayList;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Operations of unprepared branches: enlistment, locks, buffered writes, lock waits and deadlines. */
 final class AccessRules {
@@ -12,24 +15,54 @@ final class AccessRules {
         this.core = core;
     }
 
+    /**
+     * A retry of an operation whose first run is still going must not run it again (I7): it is told
+     * to retry later ({@code Unavailable}), and by then it gets the first run's cached result.
+     */
     void beginOp(Event.BeginOp e, Outputs.Builder out) {
         Branch b = core.branches.get(e.txId());
         if (b == null) {
             Reply.Failed finished = finishedError(e.token(), e.txId());
-            out.reply(finished != null ? finished : new Reply.Proceed(e.token()));
+            if (finished != null) {
+                out.reply(finished);
+            } else if (core.unbornOps.getOrDefault(e.txId(), Set.of()).contains(e.opSeq())) {
+                out.reply(stillRunning(e));
+            } else if (core.unbornOps.size() >= core.config.maxBranches()) {
+                out.reply(new Reply.Failed(e.token(), Reply.ErrorKind.UNAVAILABLE, null,
+                        "participant is at its limit of " + core.config.maxBranches() + " live transactions"));
+            } else {
+                core.unbornOps.computeIfAbsent(e.txId(), t -> new TreeSet<>()).add(e.opSeq());
+                out.reply(new Reply.Proceed(e.token()));
+            }
         } else if (b.phase == Branch.Phase.PREPARED) {
             out.reply(new Reply.Failed(e.token(), Reply.ErrorKind.NOT_ALLOWED, null,
                     "transaction " + e.txId() + " is already PREPARED here; no more operations"));
         } else if (b.opResults.containsKey(e.opSeq())) {
             core.counters.cachedOps++;
             out.reply(new Reply.Cached(e.token(), b.opResults.get(e.opSeq())));
+        } else if (b.runningOps.contains(e.opSeq())) {
+            out.reply(stillRunning(e));
         } else {
             b.runningOps.add(e.opSeq());
             out.reply(new Reply.Proceed(e.token()));
         }
     }
 
+    private static Reply.Failed stillRunning(Event.BeginOp e) {
+        return new Reply.Failed(e.token(), Reply.ErrorKind.UNAVAILABLE, null,
+                "operation " + e.opSeq() + " of " + e.txId() + " is still running; retry for its result");
+    }
+
+    /** The operation ended before it touched any data: no branch was born for it. */
+    private boolean endUnborn(TxId txId, long opSeq) {
+        Set<Long> ops = core.unbornOps.get(txId);
+        if (ops == null || !ops.remove(opSeq)) return false;
+        if (ops.isEmpty()) core.unbornOps.remove(txId);
+        return true;
+    }
+
     void endOp(Event.EndOp e) {
+        if (endUnborn(e.txId(), e.opSeq())) return;
         Branch b = core.branches.get(e.txId());
         if (b == null || !b.isUnprepared()) return;
         b.runningOps.remove(e.opSeq());
@@ -38,6 +71,7 @@ final class AccessRules {
     }
 
     void opFailed(Event.OpFailed e) {
+        if (endUnborn(e.txId(), e.opSeq())) return;
         Branch b = core.branches.get(e.txId());
         if (b == null || !b.isUnprepared()) return;
         b.runningOps.remove(e.opSeq());
@@ -82,6 +116,8 @@ final class AccessRules {
         }
         Branch b = new Branch(a.txId(), Branch.Phase.ENLISTING);
         core.branches.put(a.txId(), b);
+        Set<Long> begun = core.unbornOps.remove(a.txId());
+        if (begun != null) b.runningOps.addAll(begun);
         b.runningOps.add(a.opSeq());
         b.parked.add(a);
         // A lost enlist answer must not leave the branch parked forever.

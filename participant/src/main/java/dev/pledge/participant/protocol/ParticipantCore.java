@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * The participant's protocol as a deterministic step function: {@code Outputs step(Event)}.
@@ -26,6 +27,8 @@ public final class ParticipantCore {
     final Backoff backoff;
     final LockTable locks = new LockTable();
     final Map<TxId, Branch> branches = new HashMap<>();
+    /** Operations begun for a transaction that has no branch here yet (their first access creates it). */
+    final Map<TxId, Set<Long>> unbornOps = new HashMap<>();
     /** Insertion order is finish order, so the retention sweep reads from the front. */
     final LinkedHashMap<TxId, Remembered> outcomes = new LinkedHashMap<>();
     final CoreCounters counters = new CoreCounters();
