@@ -14,7 +14,7 @@ import java.util.Map;
  * @param listen            host and port to serve on (port 0 = any free port)
  * @param coordinatorId     the coordinator this participant serves; transactions of another id are refused
  * @param peers             other participants by id, asked for cooperative termination when the coordinator is away
- * @param lockWaitMaxMs     longest an older transaction waits for a lock before its branch aborts
+ * @param lockWaitMaxMs     longest a transaction waits for a lock before its branch aborts
  * @param outcomeRetentionMs how long OUTCOME records answer repeats and peers
  * @param inDoubtPollBaseMs first backoff step when asking the coordinator about an in-doubt branch
  * @param inDoubtPollMaxMs  cap of that backoff
