@@ -33,7 +33,7 @@ public record SimConfig(long seed, int participantCount, int clientCount, int tx
     public static SimConfig swarm(long seed, int safetyStepsMax, Set<Mutation> mutations) {
         SplittableRandom r = new SplittableRandom(seed ^ 0x5DEECE66DL);
         boolean calm = r.nextInt(8) == 0;
-        SimConfig c = new SimConfig(seed, 2 + r.nextInt(2), 1 + r.nextInt(3), 4 + r.nextInt(10), safetyStepsMax,
+        SimConfig c = new SimConfig(seed, 2 + r.nextInt(2), 1 + r.nextInt(3), 6 + r.nextInt(12), safetyStepsMax,
                 20_000, calm ? 0 : r.nextInt(120), calm ? 0 : r.nextInt(60), 1 + r.nextInt(40), calm ? 0 : r.nextInt(30),
                 calm ? 0 : r.nextInt(8), calm ? 0 : r.nextInt(6), 1 + r.nextInt(4), r.nextInt(3) == 0 ? 10 : 400,
                 r.nextInt(3) == 0 ? 8 : SimSettings.RPC_ATTEMPTS_MAX, false, true, mutations);

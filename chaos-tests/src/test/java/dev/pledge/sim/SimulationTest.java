@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * and the command that replays it. {@code -Dsim.seeds=100000} soaks; {@code -Dsim.seed=N} replays one.
  */
 class SimulationTest {
-    static final int STEPS_PER_SEED = Integer.getInteger("sim.steps", 5_000);
+    static final int STEPS_PER_SEED = Integer.getInteger("sim.steps", 8_000);
 
     @Test
     void everyInvariantHoldsForTwoThousandSeeds() {
