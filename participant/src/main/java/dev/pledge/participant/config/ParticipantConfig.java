@@ -22,11 +22,13 @@ import java.util.Map;
  * @param maxWorkers        RPC worker threads (bounds concurrent requests)
  * @param eventQueueMax     bound on events waiting for the core's thread; beyond it requests get Unavailable
  * @param logQueueMax       bound on Outputs waiting for the group-commit writer (backpressure beyond it)
+ * @param peerAskAfterMs    how long the coordinator must be unreachable before in-doubt branches ask peers
  */
 public record ParticipantConfig(String participantId, Endpoint listen, Path dataDir, Endpoint coordinator,
                                 String coordinatorId, Map<String, Endpoint> peers, long lockWaitMaxMs, long outcomeRetentionMs,
                                 long inDoubtPollBaseMs, long inDoubtPollMaxMs, long coordinatorCallMs,
-                                RpcClientConfig rpcClient, int maxWorkers, int eventQueueMax, int logQueueMax) {
+                                RpcClientConfig rpcClient, int maxWorkers, int eventQueueMax, int logQueueMax,
+                                long peerAskAfterMs) {
 
     public ParticipantConfig {
         Check.argument(participantId != null && participantId.matches("[A-Za-z0-9._-]{1,64}"),
@@ -41,61 +43,68 @@ public record ParticipantConfig(String participantId, Endpoint listen, Path data
         Check.argument(maxWorkers >= 1 && maxWorkers <= 10_000, "maxWorkers must be in [1, 10000], was %s", maxWorkers);
         Check.argument(eventQueueMax >= 16, "eventQueueMax must be >= 16, was %s", eventQueueMax);
         Check.argument(logQueueMax >= 16, "logQueueMax must be >= 16, was %s", logQueueMax);
-        coreConfig(participantId, lockWaitMaxMs, outcomeRetentionMs, inDoubtPollBaseMs, inDoubtPollMaxMs);
+        coreConfig(participantId, lockWaitMaxMs, outcomeRetentionMs, inDoubtPollBaseMs, inDoubtPollMaxMs, peerAskAfterMs);
     }
 
     public static ParticipantConfig defaults(String participantId, Endpoint listen, Path dataDir, Endpoint coordinator) {
         CoreConfig c = CoreConfig.defaults(participantId);
         return new ParticipantConfig(participantId, listen, dataDir, coordinator, "coord-1", Map.of(), c.lockWaitMaxMs(),
                 c.outcomeRetentionMs(), c.inDoubtPollBaseMs(), c.inDoubtPollMaxMs(), 5_000,
-                RpcClientConfig.defaults(), 64, 10_000, 4_096);
+                RpcClientConfig.defaults(), 64, 10_000, 4_096, c.peerAskAfterMs());
     }
 
     public CoreConfig coreConfig() {
-        return coreConfig(participantId, lockWaitMaxMs, outcomeRetentionMs, inDoubtPollBaseMs, inDoubtPollMaxMs);
+        return coreConfig(participantId, lockWaitMaxMs, outcomeRetentionMs, inDoubtPollBaseMs, inDoubtPollMaxMs, peerAskAfterMs);
     }
 
-    private static CoreConfig coreConfig(String id, long lockWaitMaxMs, long retentionMs, long pollBaseMs, long pollMaxMs) {
+    private static CoreConfig coreConfig(String id, long lockWaitMaxMs, long retentionMs, long pollBaseMs, long pollMaxMs,
+                                         long peerAskAfterMs) {
         CoreConfig d = CoreConfig.defaults(id);
         return new CoreConfig(id, lockWaitMaxMs, retentionMs, pollBaseMs, pollMaxMs, d.maxBranches(), d.maxWaitsPerBranch(),
-                d.enlistWaitMaxMs());
+                d.enlistWaitMaxMs(), peerAskAfterMs);
     }
 
     public ParticipantConfig withCoordinatorId(String v) {
         return new ParticipantConfig(participantId, listen, dataDir, coordinator, v, peers, lockWaitMaxMs, outcomeRetentionMs,
-                inDoubtPollBaseMs, inDoubtPollMaxMs, coordinatorCallMs, rpcClient, maxWorkers, eventQueueMax, logQueueMax);
+                inDoubtPollBaseMs, inDoubtPollMaxMs, coordinatorCallMs, rpcClient, maxWorkers, eventQueueMax, logQueueMax, peerAskAfterMs);
     }
 
     public ParticipantConfig withLockWaitMaxMs(long v) {
         return new ParticipantConfig(participantId, listen, dataDir, coordinator, coordinatorId, peers, v, outcomeRetentionMs,
-                inDoubtPollBaseMs, inDoubtPollMaxMs, coordinatorCallMs, rpcClient, maxWorkers, eventQueueMax, logQueueMax);
+                inDoubtPollBaseMs, inDoubtPollMaxMs, coordinatorCallMs, rpcClient, maxWorkers, eventQueueMax, logQueueMax, peerAskAfterMs);
     }
 
     public ParticipantConfig withOutcomeRetentionMs(long v) {
         return new ParticipantConfig(participantId, listen, dataDir, coordinator, coordinatorId, peers, lockWaitMaxMs, v,
-                inDoubtPollBaseMs, inDoubtPollMaxMs, coordinatorCallMs, rpcClient, maxWorkers, eventQueueMax, logQueueMax);
+                inDoubtPollBaseMs, inDoubtPollMaxMs, coordinatorCallMs, rpcClient, maxWorkers, eventQueueMax, logQueueMax, peerAskAfterMs);
     }
 
     public ParticipantConfig withInDoubtPollMs(long baseMs, long maxMs) {
         return new ParticipantConfig(participantId, listen, dataDir, coordinator, coordinatorId, peers, lockWaitMaxMs,
-                outcomeRetentionMs, baseMs, maxMs, coordinatorCallMs, rpcClient, maxWorkers, eventQueueMax, logQueueMax);
+                outcomeRetentionMs, baseMs, maxMs, coordinatorCallMs, rpcClient, maxWorkers, eventQueueMax, logQueueMax, peerAskAfterMs);
     }
 
     public ParticipantConfig withRpcClient(RpcClientConfig v) {
         return new ParticipantConfig(participantId, listen, dataDir, coordinator, coordinatorId, peers, lockWaitMaxMs,
                 outcomeRetentionMs, inDoubtPollBaseMs, inDoubtPollMaxMs, coordinatorCallMs, v, maxWorkers,
-                eventQueueMax, logQueueMax);
+                eventQueueMax, logQueueMax, peerAskAfterMs);
     }
 
     public ParticipantConfig withPeers(Map<String, Endpoint> v) {
         return new ParticipantConfig(participantId, listen, dataDir, coordinator, coordinatorId, v, lockWaitMaxMs,
                 outcomeRetentionMs, inDoubtPollBaseMs, inDoubtPollMaxMs, coordinatorCallMs, rpcClient, maxWorkers,
-                eventQueueMax, logQueueMax);
+                eventQueueMax, logQueueMax, peerAskAfterMs);
     }
 
     public ParticipantConfig withListen(Endpoint v) {
         return new ParticipantConfig(participantId, v, dataDir, coordinator, coordinatorId, peers, lockWaitMaxMs,
                 outcomeRetentionMs, inDoubtPollBaseMs, inDoubtPollMaxMs, coordinatorCallMs, rpcClient, maxWorkers,
-                eventQueueMax, logQueueMax);
+                eventQueueMax, logQueueMax, peerAskAfterMs);
+    }
+
+    public ParticipantConfig withPeerAskAfterMs(long v) {
+        return new ParticipantConfig(participantId, listen, dataDir, coordinator, coordinatorId, peers, lockWaitMaxMs,
+                outcomeRetentionMs, inDoubtPollBaseMs, inDoubtPollMaxMs, coordinatorCallMs, rpcClient, maxWorkers,
+                eventQueueMax, logQueueMax, v);
     }
 }

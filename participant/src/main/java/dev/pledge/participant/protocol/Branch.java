@@ -49,6 +49,8 @@ final class Branch {
     long preparedIncarnation;
     int pollAttempt;
     String coordinatorView = "not asked yet";
+    /** When the coordinator last stopped answering this branch's polls; -1 while it answers. */
+    long coordinatorUnreachableSinceMs = -1;
     /** What each peer said when last asked (cooperative termination), for operators. */
     final Map<String, String> peerViews = new LinkedHashMap<>();
     /** The coordinator said FORGOTTEN: the outcome is lost, only an operator can move this branch. */

@@ -8,10 +8,21 @@ import dev.pledge.core.Check;
  * @param maxBranches bound on live branches; a new transaction beyond it is refused UNAVAILABLE
  * @param maxWaitsPerBranch bound on parked operations per branch (concurrent handler threads of one tx)
  * @param enlistWaitMaxMs how long a first operation waits for the coordinator's enlist answer
+ * @param peerAskAfterMs how long the coordinator must have been unreachable before an in-doubt
+ *                       branch asks its peers (cooperative termination); 0 asks at the first failure
  */
 public record CoreConfig(String participantId, long lockWaitMaxMs, long outcomeRetentionMs,
                          long inDoubtPollBaseMs, long inDoubtPollMaxMs, int maxBranches, int maxWaitsPerBranch,
-                         long enlistWaitMaxMs) {
+                         long enlistWaitMaxMs, long peerAskAfterMs) {
+
+    public static final long PEER_ASK_AFTER_MS_DEFAULT = 1_000;
+
+    /** Without a peer-ask delay: peers are asked at the first failed coordinator poll. */
+    public CoreConfig(String participantId, long lockWaitMaxMs, long outcomeRetentionMs, long inDoubtPollBaseMs,
+                      long inDoubtPollMaxMs, int maxBranches, int maxWaitsPerBranch, long enlistWaitMaxMs) {
+        this(participantId, lockWaitMaxMs, outcomeRetentionMs, inDoubtPollBaseMs, inDoubtPollMaxMs, maxBranches,
+                maxWaitsPerBranch, enlistWaitMaxMs, 0);
+    }
 
     public CoreConfig {
         Check.argument(participantId != null && !participantId.isBlank(), "participantId is required");
@@ -22,9 +33,10 @@ public record CoreConfig(String participantId, long lockWaitMaxMs, long outcomeR
         Check.argument(maxBranches > 0, "maxBranches must be > 0");
         Check.argument(maxWaitsPerBranch > 0, "maxWaitsPerBranch must be > 0");
         Check.argument(enlistWaitMaxMs > 0, "enlistWaitMaxMs must be > 0");
+        Check.argument(peerAskAfterMs >= 0, "peerAskAfterMs must be >= 0, was %s", peerAskAfterMs);
     }
 
     public static CoreConfig defaults(String participantId) {
-        return new CoreConfig(participantId, 2_000, 10 * 60_000, 100, 5_000, 100_000, 64, 10_000);
+        return new CoreConfig(participantId, 2_000, 10 * 60_000, 100, 5_000, 100_000, 64, 10_000, PEER_ASK_AFTER_MS_DEFAULT);
     }
 }

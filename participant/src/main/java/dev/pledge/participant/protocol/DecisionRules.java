@@ -194,6 +194,7 @@ final class DecisionRules {
         Branch b = core.branches.get(e.txId());
         if (b == null || b.phase != Branch.Phase.PREPARED || b.forgotten) return;
         b.coordinatorView = e.state().name();
+        b.coordinatorUnreachableSinceMs = -1;
         switch (e.state()) {
             case COMMITTED -> commitPrepared(b, "coordinator status COMMITTED", e.nowMs(), out);
             case ABORTED -> abortPrepared(b, "coordinator status ABORTED", e.nowMs(), out);
@@ -213,7 +214,9 @@ final class DecisionRules {
         Branch b = core.branches.get(e.txId());
         if (b == null || b.phase != Branch.Phase.PREPARED || b.forgotten) return;
         b.coordinatorView = "unreachable: " + e.error();
-        askPeers(b, out);
+        if (b.coordinatorUnreachableSinceMs < 0) b.coordinatorUnreachableSinceMs = e.nowMs();
+        // A short outage is waited out; only a coordinator lost for longer is worth troubling peers.
+        if (e.nowMs() - b.coordinatorUnreachableSinceMs >= core.config.peerAskAfterMs()) askPeers(b, out);
     }
 
     /** Cooperative termination: a peer that committed or aborted (or had not voted) decides for us. */

@@ -53,6 +53,10 @@ public final class ParticipantMain implements Callable<Integer> {
     @Option(names = "--in-doubt-poll-max-ms", defaultValue = "5000", description = "cap of the in-doubt poll backoff")
     long pollMaxMs;
 
+    @Option(names = "--peer-ask-after-ms", defaultValue = "1000",
+            description = "how long the coordinator must be unreachable before in-doubt branches ask their peers")
+    long peerAskAfterMs;
+
     @Option(names = "--metrics", description = "host:port for HTTP /metrics and /health (port 0 = any); off if absent")
     String metrics;
 
@@ -67,6 +71,7 @@ public final class ParticipantMain implements Callable<Integer> {
                 .withLockWaitMaxMs(lockWaitMaxMs)
                 .withOutcomeRetentionMs(outcomeRetentionMs)
                 .withInDoubtPollMs(pollBaseMs, pollMaxMs)
+                .withPeerAskAfterMs(peerAskAfterMs)
                 .withPeers(peerEndpoints());
         ParentWatch.startIfRequested(id);
         ParticipantNode node = new ParticipantNode(config);

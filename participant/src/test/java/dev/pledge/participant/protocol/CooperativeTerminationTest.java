@@ -12,16 +12,41 @@ class CooperativeTerminationTest {
     private final CoreHarness h = new CoreHarness();
     private final TxId t1 = CoreHarness.tx(1);
 
+    /** Prepared, and the coordinator unreachable for longer than the configured peer-ask delay. */
     private void preparedAndCoordinatorUnreachable() {
         h.put(t1, "k", "v");
         h.prepare(t1);
         h.step(new Event.CoordinatorUnreachable(h.nowMs, t1, "connection refused"));
+        h.nowMs += h.core.config.peerAskAfterMs();
+        h.step(new Event.CoordinatorUnreachable(h.nowMs, t1, "connection refused"));
     }
 
     @Test
-    void anUnreachableCoordinatorMakesAPreparedBranchAskItsPeers() {
+    void aCoordinatorUnreachableLongerThanConfiguredMakesAPreparedBranchAskItsPeers() {
         preparedAndCoordinatorUnreachable();
         assertThat(h.last.messages()).containsExactly(new Message.AskPeer(t1, "student-a"));
+    }
+
+    @Test
+    void aShortCoordinatorOutageDoesNotTroubleThePeers() {
+        h.put(t1, "k", "v");
+        h.prepare(t1);
+        h.step(new Event.CoordinatorUnreachable(h.nowMs, t1, "connection refused"));
+        assertThat(h.last.messages()).isEmpty();
+        h.nowMs += h.core.config.peerAskAfterMs() - 1;
+        h.step(new Event.CoordinatorUnreachable(h.nowMs, t1, "timed out"));
+        assertThat(h.last.messages()).isEmpty();
+    }
+
+    @Test
+    void anAnswerFromTheCoordinatorRestartsTheOutageClock() {
+        h.put(t1, "k", "v");
+        h.prepare(t1);
+        h.step(new Event.CoordinatorUnreachable(h.nowMs, t1, "connection refused"));
+        h.nowMs += h.core.config.peerAskAfterMs();
+        h.step(new Event.CoordinatorStatus(h.nowMs, t1, TxState.PREPARING, null));
+        h.step(new Event.CoordinatorUnreachable(h.nowMs, t1, "connection refused"));
+        assertThat(h.last.messages()).isEmpty();
     }
 
     @Test
