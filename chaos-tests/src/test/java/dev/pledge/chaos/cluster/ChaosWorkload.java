@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -118,7 +119,7 @@ final class ChaosWorkload {
 
     private static void pause() {
         try {
-            Thread.sleep(UNREACHABLE_PAUSE_MS + java.util.concurrent.ThreadLocalRandom.current().nextLong(UNREACHABLE_PAUSE_MS));
+            Thread.sleep(UNREACHABLE_PAUSE_MS + ThreadLocalRandom.current().nextLong(UNREACHABLE_PAUSE_MS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

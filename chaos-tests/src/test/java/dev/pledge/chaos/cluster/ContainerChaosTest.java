@@ -9,6 +9,7 @@ import dev.pledge.demo.launch.Seeder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -89,7 +90,7 @@ class ContainerChaosTest {
             Path out = Path.of("target", "chaos");
             Files.createDirectories(out);
             Files.writeString(out.resolve("container-chaos-summary.txt"), summary + String.join("\n", faults.lines()) + "\n");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             System.out.println("could not keep the summary under target/chaos: " + e);
         }
     }

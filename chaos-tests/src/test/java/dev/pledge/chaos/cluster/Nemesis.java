@@ -2,8 +2,10 @@ package dev.pledge.chaos.cluster;
 
 import dev.pledge.chaos.container.JavaNodeContainer;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * Runs a fault schedule against the container cluster, one fault at a time: inject, hold it for its
@@ -18,9 +20,9 @@ final class Nemesis {
     private final AtomicBoolean stop = new AtomicBoolean();
     private volatile long lastHealNs = System.nanoTime();
 
-    private final java.util.function.Supplier<String> progress;
+    private final Supplier<String> progress;
 
-    Nemesis(EnrollmentContainers cluster, FaultLog log, ResolutionWatch watch, long gapMs, java.util.function.Supplier<String> progress) {
+    Nemesis(EnrollmentContainers cluster, FaultLog log, ResolutionWatch watch, long gapMs, Supplier<String> progress) {
         this.cluster = cluster;
         this.log = log;
         this.watch = watch;
@@ -98,7 +100,7 @@ final class Nemesis {
     /** DROPs each pair's traffic both ways, at both ends' INPUT. */
     private Runnable cut(List<List<String>> pairs) {
         record Rule(JavaNodeContainer at, List<String> spec) {}
-        List<Rule> rules = new java.util.ArrayList<>();
+        List<Rule> rules = new ArrayList<>();
         for (List<String> pair : pairs) {
             rules.add(new Rule(cluster.node(pair.get(0)), Iptables.dropFrom(cluster.ip(pair.get(1)))));
             rules.add(new Rule(cluster.node(pair.get(1)), Iptables.dropFrom(cluster.ip(pair.get(0)))));

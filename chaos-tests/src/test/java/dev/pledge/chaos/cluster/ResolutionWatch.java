@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.awaitility.Awaitility.await;
 
@@ -31,22 +32,22 @@ final class ResolutionWatch implements AutoCloseable {
 
     void afterHeal(Fault fault) {
         long healNs = System.nanoTime();
-        List<Set<TxId>> pending = new java.util.ArrayList<>(java.util.Collections.singletonList(null));
+        AtomicReference<Set<TxId>> pending = new AtomicReference<>();
         int[] initial = new int[1];
         try {
             await().atMost(BOUND).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).until(() -> {
                 Set<TxId> now = inDoubtNow();
                 if (now == null) return false; // someone did not answer yet
-                if (pending.get(0) == null) {
-                    pending.set(0, now);
+                if (pending.get() == null) {
+                    pending.set(now);
                     initial[0] = now.size();
                 }
-                pending.get(0).retainAll(now);
-                return pending.get(0).isEmpty();
+                pending.get().retainAll(now);
+                return pending.get().isEmpty();
             });
             log.resolved(fault, initial[0], (System.nanoTime() - healNs) / 1_000_000);
         } catch (ConditionTimeoutException e) {
-            log.resolved(fault, pending.get(0) == null ? -1 : pending.get(0).size(), -1);
+            log.resolved(fault, pending.get() == null ? -1 : pending.get().size(), -1);
         }
     }
 

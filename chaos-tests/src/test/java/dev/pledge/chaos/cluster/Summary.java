@@ -41,7 +41,7 @@ final class Summary {
                 faults.resolutionMsMax() < 0 ? "n/a" : faults.resolutionMsMax() + " ms"));
         sb.append(String.format(Locale.ROOT, "%-46s %8s%n", "  (after fault kind)", faults.slowestKind()));
         sb.append(String.format(Locale.ROOT, "%-46s %8s%n", "faults whose in-doubt branches did not resolve", faults.unresolved()));
-        sb.append(String.format(Locale.ROOT, "%-46s %8s%n", "last heal -> quiesced (nothing in doubt, audit read)",
+        sb.append(String.format(Locale.ROOT, "%-46s %8s%n", "last heal -> quiesced (incl. workload drain)",
                 report.quiesceMs < 0 ? "n/a" : report.quiesceMs + " ms"));
         fromNodeLogs.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "%-46s %8d%n", k, v)));
         report.coverage().forEach((k, v) -> sb.append(String.format(Locale.ROOT, "%-46s %8d%n", k, v)));
