@@ -22,6 +22,11 @@ sealed interface ClientCall {
             return new OpResult(true, value, null, null);
         }
 
+        /** The participant said "not now" (e.g. the first run of this opSeq is still going): retry. */
+        boolean isUnavailable() {
+            return !ok && error != null && error.startsWith("UNAVAILABLE");
+        }
+
         static OpResult failed(AbortReason reason, String error) {
             return new OpResult(false, 0, reason, error);
         }

@@ -26,7 +26,7 @@ public final class FailureReport {
         if (c.partitionPerMille() != plain.partitionPerMille()) sb.append(" -Dsim.partition=").append(c.partitionPerMille());
         if (c.crashPerMille() != plain.crashPerMille()) sb.append(" -Dsim.crash=").append(c.crashPerMille());
         sb.append(" -Dsim.steps=").append(c.safetyStepsMax());
-        if (!c.racingRetriesJoined()) sb.append(" -Dsim.racingRetriesJoined=false");
+        if (c.racingRetriesJoined()) sb.append(" -Dsim.racingRetriesJoined=true");
         if (!c.mutations().isEmpty()) {
             sb.append(" -Dsim.mutations=").append(String.join(",", c.mutations().stream().map(Enum::name).sorted().toList()));
         }

@@ -19,6 +19,7 @@ final class SimClient {
     private static final long POLL_MS = 40;
     private static final int AUDIT_PERCENT = 15;
     private static final int ABORT_PERCENT = 8;
+    private static final int OP_UNAVAILABLE_RETRIES_MAX = 5;
 
     private enum Phase { IDLE, BEGIN, OPS, COMMIT, POLL, ABORT, DONE }
 
@@ -32,6 +33,7 @@ final class SimClient {
     private long giveUpAtMs;
     private List<ClientCall.Op> plan = List.of();
     private int opIndex;
+    private int opRetries;
     private boolean audit;
     private long readSum;
     private long wakeId;
@@ -144,6 +146,12 @@ final class SimClient {
         ClientCall.Op op = plan.get(opIndex);
         rpc.call(w, bank.participantOf(op.key()), op, answer -> {
             ClientCall.OpResult r = (ClientCall.OpResult) answer;
+            if (!r.ok() && r.isUnavailable() && opRetries < OP_UNAVAILABLE_RETRIES_MAX) {
+                opRetries++; // the RPC layer retries Unavailable with the same opSeq
+                nextOp(w);
+                return;
+            }
+            opRetries = 0;
             if (!r.ok()) {
                 abort(w);
                 return;

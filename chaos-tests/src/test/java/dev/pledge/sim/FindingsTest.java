@@ -14,7 +14,8 @@ class FindingsTest {
      * applies the operation twice, e.g. seed 1: "operation ... opSeq=1 ... applied twice at p1".
      * Nothing stops prepare once both runs have ended, so the double write commits: with the I7 check
      * switched off, seed 14 ends with the bank's committed balances summing to 960 instead of 900.
-     * The suite runs with the simulated runtime joining such retries; this runs the code as written.
+     * Fixed in the participant core (d11253e): such a retry is answered Unavailable until the first
+     * run ends. The whole suite now runs the code as written; this keeps the finding's own check.
      */
     @Test
     void retriedOperationRacingItsFirstRunIsAppliedOnce() {

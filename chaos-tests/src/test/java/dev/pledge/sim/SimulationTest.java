@@ -37,7 +37,7 @@ class SimulationTest {
         if (Boolean.getBoolean("sim.stormy")) c = c.stormy();
         c = c.withFaults(Integer.getInteger("sim.drop", c.dropPerMille()), Integer.getInteger("sim.dup", c.duplicatePerMille()),
                 Integer.getInteger("sim.partition", c.partitionPerMille()), Integer.getInteger("sim.crash", c.crashPerMille()))
-                .withRacingRetriesJoined(!"false".equals(System.getProperty("sim.racingRetriesJoined")));
+                .withRacingRetriesJoined(Boolean.getBoolean("sim.racingRetriesJoined"));
         Simulation.Result r = Simulation.run(c);
         System.out.println("seed " + seed + ": " + r.stats());
         if (!r.passed()) System.out.println(FailureReport.describe(r));
