@@ -37,6 +37,14 @@ import static org.awaitility.Awaitility.await;
 public final class JavaNodeContainer implements AutoCloseable {
     public static final int PORT = 7000;
     public static final String DATA_DIR = "/data";
+    /**
+     * Where each node finds its DNS cache policy. A peer that restarts or reconnects may get a new IP:
+     * the JVM must neither keep calling the old one (30 s by default) nor keep believing for 10 s
+     * (java.security's negative TTL, which only a security properties file overrides) that a
+     * disconnected peer does not exist.
+     */
+    private static final String DNS_POLICY = "/etc/pledge-dns.security";
+    private static volatile Path dnsPolicyFile;
 
     private final DockerClient docker;
     private final String name;
@@ -59,8 +67,7 @@ public final class JavaNodeContainer implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=/tmp",
-                // A peer that restarts or reconnects may get a new IP; do not keep calling the old one for 30 s.
-                "-Dsun.net.inetaddr.ttl=1",
+                "-Djava.security.properties=" + DNS_POLICY,
                 "-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(args);
         ExposedPort port = ExposedPort.tcp(PORT);
@@ -102,7 +109,22 @@ public final class JavaNodeContainer implements AutoCloseable {
             if (Files.exists(Path.of(p))) binds.add(Bind.parse(p + ":" + p + ":ro"));
         }
         binds.add(new Bind(hostDataDir.toAbsolutePath().toString(), new Volume(DATA_DIR)));
+        binds.add(Bind.parse(dnsPolicyFile() + ":" + DNS_POLICY + ":ro"));
         return binds;
+    }
+
+    private static synchronized Path dnsPolicyFile() {
+        if (dnsPolicyFile == null) {
+            try {
+                Path f = Files.createTempFile("pledge-dns", ".security");
+                Files.writeString(f, "networkaddress.cache.ttl=1\nnetworkaddress.cache.negative.ttl=0\n");
+                f.toFile().deleteOnExit();
+                dnsPolicyFile = f;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return dnsPolicyFile;
     }
 
     private void startAndFollow() {
