@@ -47,6 +47,9 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--jfr", description = "record every node with Java Flight Recorder into this directory")
     Path jfrDir;
 
+    @Option(names = "--quiet-nodes", description = "nodes log warnings only (measures what per-transition logging costs)")
+    boolean quietNodes;
+
     @Option(names = "--out", description = "directory for results.json and results.md (default: ${DEFAULT-VALUE})")
     Path out = Path.of("bench-results");
 
@@ -94,6 +97,7 @@ public final class BenchMain implements Callable<Integer> {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) ids.add("p" + (i + 1));
         List<String> jvm = new ArrayList<>(LocalCluster.JVM_STEADY);
+        if (quietNodes) jvm.add("-Dlogback.configurationFile=logback-cli.xml");
         if (jfrDir != null) {
             Files.createDirectories(jfrDir);
             jvm.add("-XX:StartFlightRecording=settings=profile,filename=" + jfrDir.toAbsolutePath() + "/,dumponexit=true");
