@@ -200,9 +200,13 @@ final class DemoUp implements Callable<Integer> {
                     String victim = names.get(random.nextInt(names.size()));
                     long t0 = System.nanoTime();
                     cluster.node(victim).kill9();
-                    Thread.sleep(200 + random.nextInt(800));
-                    cluster.start(victim);
-                    faults.add(String.format("SIGKILL %s, back in %.1f s", victim, (System.nanoTime() - t0) / 1e9));
+                    try {
+                        Thread.sleep(200 + random.nextInt(800));
+                    } finally {
+                        // Even when told to stop mid-fault: a killed node always comes back.
+                        if (!stopping) cluster.start(victim);
+                        faults.add(String.format("SIGKILL %s, back in %.1f s", victim, (System.nanoTime() - t0) / 1e9));
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
