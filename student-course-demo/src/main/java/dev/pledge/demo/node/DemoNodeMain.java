@@ -5,21 +5,15 @@ import dev.pledge.demo.wire.CourseService;
 import dev.pledge.demo.wire.StudentService;
 import dev.pledge.participant.ParticipantNode;
 import dev.pledge.participant.TxKv;
-import dev.pledge.participant.config.MetricsConfig;
-import dev.pledge.participant.config.ParticipantConfig;
-import dev.pledge.process.ParentWatch;
-import dev.pledge.rpc.Endpoint;
 import dev.pledge.wire.TxContext;
 import org.apache.thrift.TException;
 import picocli.CommandLine;
+import dev.pledge.participant.runtime.ParticipantOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * One participant process of the demo: a student shard or the course node, built on the
@@ -27,23 +21,8 @@ import java.util.concurrent.CountDownLatch;
  */
 @Command(name = "demo-node", mixinStandardHelpOptions = true, description = "A student shard or the course node.")
 public final class DemoNodeMain implements Callable<Integer> {
-    @Option(names = "--id", required = true, description = "participant id, as the coordinator knows it")
-    String id;
-
-    @Option(names = "--listen", required = true, description = "host:port to serve on")
-    String listen;
-
-    @Option(names = "--data-dir", required = true, description = "RocksDB directory of this node")
-    Path dataDir;
-
-    @Option(names = "--coordinator", required = true, description = "coordinator host:port")
-    String coordinator;
-
-    @Option(names = "--coordinator-id", defaultValue = "coord-1", description = "coordinator node id (default: ${DEFAULT-VALUE})")
-    String coordinatorId;
-
-    @Option(names = "--peer", description = "another participant, id=host:port (repeatable); asked when the coordinator is away")
-    Map<String, String> peers = new LinkedHashMap<>();
+    @Mixin
+    ParticipantOptions options;
 
     @Option(names = "--role", required = true, description = "student or course")
     String role;
@@ -54,25 +33,13 @@ public final class DemoNodeMain implements Callable<Integer> {
     @Option(names = "--shards", defaultValue = "2", description = "number of student shards")
     int shards;
 
-    @Option(names = "--metrics", description = "host:port for HTTP /metrics and /health (port 0 = any); off if absent")
-    String metrics;
-
-    @Option(names = "--coordinator-lost-after-ms", defaultValue = "5000",
-            description = "/health answers 503 once every coordinator call has failed this long (default: ${DEFAULT-VALUE})")
-    long coordinatorLostAfterMs;
-
     public static void main(String[] args) {
         System.exit(new CommandLine(new DemoNodeMain()).execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
-        ParentWatch.startIfRequested(id);
-        ParticipantConfig config = ParticipantConfig.defaults(id, Endpoint.parse(listen), dataDir, Endpoint.parse(coordinator))
-                .withCoordinatorId(coordinatorId)
-                .withPeers(peerEndpoints());
-        ParticipantNode node = new ParticipantNode(config);
-        if (metrics != null) node.withMetrics(new MetricsConfig(Endpoint.parse(metrics), coordinatorLostAfterMs));
+        ParticipantNode node = options.node();
         BranchRunner runner = runnerOf(node);
         switch (role) {
             case "student" -> node.withValidator(Validators.students())
@@ -81,26 +48,8 @@ public final class DemoNodeMain implements Callable<Integer> {
                     .withService(Topology.COURSE_SERVICE, new CourseService.Processor<>(new CourseHandler(runner)));
             default -> throw new CommandLine.ParameterException(new CommandLine(this), "--role must be student or course, was " + role);
         }
-        node.start();
-        System.out.println("participant " + id + " (" + role + ") listening on " + Endpoint.parse(listen).host() + ":" + node.port()
-                + " incarnation " + node.incarnation());
-        if (metrics != null) {
-            System.out.println("metrics on http://" + Endpoint.parse(metrics).host() + ":" + node.metricsPort() + "/metrics");
-        }
-        System.out.flush();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            node.close();
-            stopped.countDown();
-        }, "shutdown"));
-        stopped.await();
+        options.serve(node, options.id() + " (" + role + ")");
         return 0;
-    }
-
-    private Map<String, Endpoint> peerEndpoints() {
-        Map<String, Endpoint> out = new LinkedHashMap<>();
-        peers.forEach((peerId, address) -> out.put(peerId, Endpoint.parse(address)));
-        return out;
     }
 
     /** The participant library's execute, seen through the demo's narrow interface. */
