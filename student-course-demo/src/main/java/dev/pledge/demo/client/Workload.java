@@ -14,6 +14,9 @@ import java.util.function.Consumer;
  * client thread has its own seeded random source.
  */
 public final class Workload {
+    private static final int BACKOFF_MIN_MS = 100;
+    private static final int BACKOFF_JITTER_MS = 200;
+
     /** What a client saw committed, and by which operation; the end-to-end checks read it. */
     public record Committed(String op, List<Integer> students, int course, int fromCourse) {}
 
@@ -41,7 +44,13 @@ public final class Workload {
         for (int i = 0; i < clients; i++) {
             Random random = new Random(seed * 31 + i);
             Thread t = new Thread(() -> {
-                while (!stop.get()) step(random);
+                try {
+                    while (!stop.get()) {
+                        if (step(random)) backOff(random);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }, "demo-client-" + i);
             t.setDaemon(true);
             t.start();
@@ -60,42 +69,58 @@ public final class Workload {
         }
     }
 
-    void step(Random random) {
+    /** One operation; true if a node could not be reached, so the client should back off. */
+    boolean step(Random random) {
         int dice = random.nextInt(100);
         int s = random.nextInt(students);
         if (dice < 55) {
             int c = hotCourse(random);
-            finish(enrollment.enroll(s, c), new Committed("enroll", List.of(s), c, -1), s, c, -1);
+            return finish(enrollment.enroll(s, c), new Committed("enroll", List.of(s), c, -1), s, c, -1);
         } else if (dice < 72) {
             long known = pickKnown(random);
-            if (known < 0) return;
+            if (known < 0) return false;
             int ks = (int) (known >>> 32), kc = (int) known;
-            finish(enrollment.drop(ks, kc), new Committed("drop", List.of(ks), kc, -1), ks, -1, kc);
+            return finish(enrollment.drop(ks, kc), new Committed("drop", List.of(ks), kc, -1), ks, -1, kc);
         } else if (dice < 82) {
             long known = pickKnown(random);
-            if (known < 0) return;
+            if (known < 0) return false;
             int ks = (int) (known >>> 32), from = (int) known, to = hotCourse(random);
-            finish(enrollment.swap(ks, from, to), new Committed("swap", List.of(ks), to, from), ks, to, from);
+            return finish(enrollment.swap(ks, from, to), new Committed("swap", List.of(ks), to, from), ks, to, from);
         } else if (dice < 88) {
             List<Integer> group = List.of(s, (s + 1) % students, (s + 7) % students);
             int c = hotCourse(random);
             OpResult r = enrollment.enrollGroup(group, c);
             record(r, new Committed("group", group, c, -1));
             if (r.committed()) group.forEach(g -> knownEnrollments.add(pair(g, c)));
+            return unreachable(r);
         } else {
             try {
                 enrollment.readStudent(s);
+                return false;
             } catch (Exception e) {
-                // A read that lost a lock race is simply skipped.
+                // A read that lost a lock race is simply skipped; one that found no node backs off.
+                return e instanceof dev.pledge.rpc.RpcException;
             }
         }
     }
 
-    private void finish(OpResult r, Committed what, int s, int addedCourse, int removedCourse) {
+    private boolean finish(OpResult r, Committed what, int s, int addedCourse, int removedCourse) {
         record(r, what);
-        if (!r.committed()) return;
-        if (removedCourse >= 0) knownEnrollments.remove(pair(s, removedCourse));
-        if (addedCourse >= 0) knownEnrollments.add(pair(s, addedCourse));
+        if (r.committed()) {
+            if (removedCourse >= 0) knownEnrollments.remove(pair(s, removedCourse));
+            if (addedCourse >= 0) knownEnrollments.add(pair(s, addedCourse));
+        }
+        return unreachable(r);
+    }
+
+    private static boolean unreachable(OpResult r) {
+        return r.kind() == OpResult.Kind.IN_DOUBT
+                || r.kind() == OpResult.Kind.ABORTED && r.reason() != null && r.reason().startsWith("UNREACHABLE");
+    }
+
+    /** What a real client does when a node is down: wait a little (with jitter) instead of spinning. */
+    private static void backOff(Random random) throws InterruptedException {
+        Thread.sleep(BACKOFF_MIN_MS + random.nextInt(BACKOFF_JITTER_MS));
     }
 
     private void record(OpResult r, Committed what) {
