@@ -15,19 +15,11 @@ record LogBatches(String node, long syncedWrites, long syncs, long batchMax) {
     static LogBatches of(String node, Endpoint endpoint) {
         try (RpcClient rpc = new RpcClient(endpoint, RpcClientConfig.defaults())) {
             Map<String, Long> c = rpc.call(Services.ADMIN, new Admin.Client.Factory(), (a, ms) -> a.stats(), 5_000).getCounters();
-            return new LogBatches(node, first(c, "log.synced_submissions", "log.syncedEntries"), first(c, "log.syncs"),
-                    first(c, "log.batch_submissions_max", "log.maxBatchEntries"));
+            return new LogBatches(node, c.getOrDefault("log.synced_submissions", 0L), c.getOrDefault("log.syncs", 0L),
+                    c.getOrDefault("log.batch_submissions_max", 0L));
         } catch (Exception e) {
             return new LogBatches(node + " (stats unavailable: " + e.getMessage() + ")", 0, 0, 0);
         }
-    }
-
-    private static long first(Map<String, Long> counters, String... names) {
-        for (String n : names) {
-            Long v = counters.get(n);
-            if (v != null) return v;
-        }
-        return 0;
     }
 
     @Override

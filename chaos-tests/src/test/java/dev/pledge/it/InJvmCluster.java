@@ -2,6 +2,7 @@ package dev.pledge.it;
 
 import dev.pledge.coordinator.config.CoordinatorConfig;
 import dev.pledge.coordinator.runtime.CoordinatorNode;
+import dev.pledge.demo.launch.LocalCluster;
 import dev.pledge.participant.ParticipantNode;
 import dev.pledge.participant.PrepareValidator;
 import dev.pledge.participant.config.ParticipantConfig;
@@ -9,8 +10,6 @@ import dev.pledge.rpc.Endpoint;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -26,7 +25,7 @@ final class InJvmCluster implements AutoCloseable {
     static final String COORDINATOR_ID = "coord-1";
 
     private final Path root;
-    private final Endpoint coordinatorAddress = new Endpoint("127.0.0.1", freePort());
+    private final Endpoint coordinatorAddress = new Endpoint("127.0.0.1", LocalCluster.freePort("127.0.0.1"));
     private final Map<String, Endpoint> participants = new LinkedHashMap<>();
     private final Map<String, ParticipantNode> running = new LinkedHashMap<>();
     private final UnaryOperator<CoordinatorConfig> coordinatorTuning;
@@ -35,7 +34,7 @@ final class InJvmCluster implements AutoCloseable {
     InJvmCluster(Path root, List<String> participantIds, UnaryOperator<CoordinatorConfig> coordinatorTuning) {
         this.root = root;
         this.coordinatorTuning = coordinatorTuning;
-        for (String id : participantIds) participants.put(id, new Endpoint("127.0.0.1", freePort()));
+        for (String id : participantIds) participants.put(id, new Endpoint("127.0.0.1", LocalCluster.freePort("127.0.0.1")));
     }
 
     InJvmCluster startCoordinator() throws IOException {
@@ -83,15 +82,6 @@ final class InJvmCluster implements AutoCloseable {
     private Path dir(String name) {
         try {
             return Files.createDirectories(root.resolve(name));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -25,6 +25,11 @@ public final class Failpoints {
 
     private Failpoints() {}
 
+    /** True if any failpoint is configured; lets callers skip work done only to name a crash point. */
+    public static boolean enabled() {
+        return !actions.isEmpty();
+    }
+
     public static void hit(String name) {
         Map<String, String> current = actions;
         if (current.isEmpty()) return;

@@ -147,7 +147,7 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
             timers.schedule(() -> inbox.postInternal(new Event.TimerFired(time.nowMs(), t.timer())),
                     delayMs, TimeUnit.MILLISECONDS);
         }
-        boolean decidesCommit = decidesCommit(outputs);
+        boolean decidesCommit = Failpoints.enabled() && decidesCommit(outputs);
         if (decidesCommit) Failpoints.hit(FAILPOINT_COMMIT_BEFORE_WRITE);
         writer.submit(outputs.records(), outputs.mustSync(), () -> {
             if (decidesCommit) Failpoints.hit(FAILPOINT_COMMIT_SYNCED);

@@ -132,7 +132,7 @@ final class EventLoop implements AutoCloseable {
         for (Timer.Request t : out.timers()) schedule(t.timer(), t.delayMs());
         for (Outputs.LogLine line : out.logLines()) effects.log(line);
         if (out.records().isEmpty() && out.messages().isEmpty() && out.replies().isEmpty()) return;
-        boolean prepares = prepares(out);
+        boolean prepares = Failpoints.enabled() && prepares(out);
         submit(out.records(), out.mustSync(), () -> {
             if (prepares) Failpoints.hit(FAILPOINT_PREPARED_SYNCED);
             if (!out.records().isEmpty()) effects.recorded(out.records());

@@ -179,11 +179,11 @@ public final class NodeRuntime implements AutoCloseable {
         GroupCommitWriter.Stats s = writer.stats();
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("log.batches", s.batches());
-        m.put("log.entries", s.entries());
+        m.put("log.submissions", s.entries());
         m.put("log.records", s.records());
         m.put("log.syncs", s.syncs());
-        m.put("log.syncedEntries", s.syncedEntries());
-        m.put("log.maxBatchEntries", s.maxBatchEntries());
+        m.put("log.synced_submissions", s.syncedEntries());
+        m.put("log.batch_submissions_max", s.maxBatchEntries());
         m.put("cooperativeTerminations", peerLink.cooperativeTerminations());
         m.put("heuristic.forced", heuristics.forcedCount());
         m.put("heuristic.mixed", heuristics.mixedCount());

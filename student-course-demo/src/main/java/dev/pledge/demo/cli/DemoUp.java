@@ -99,7 +99,7 @@ final class DemoUp implements Callable<Integer> {
         say("starting coordinator, student-a, student-b and course-c (data in " + dataDir.toAbsolutePath() + ")");
         cluster.startAll();
         Topology topology = DemoCluster.topology(cluster);
-        DemoCluster.writeFile(dataDir, topology, ProcessHandle.current().pid());
+        DemoCluster.writeFile(dataDir, topology);
         say("cluster up: coordinator " + topology.coordinator() + ", students " + topology.studentShards()
                 + ", courses " + topology.courses() + " (node logs: " + dataDir.resolve("*.log") + ")");
         int exit;

@@ -63,13 +63,12 @@ public final class DemoCluster {
         }
     }
 
-    public static void writeFile(Path dataDir, Topology t, long launcherPid) {
+    public static void writeFile(Path dataDir, Topology t) {
         Properties p = new Properties();
         p.setProperty("coordinator", t.coordinator().toString());
         p.setProperty(STUDENT_A, t.studentShards().get(0).toString());
         p.setProperty(STUDENT_B, t.studentShards().get(1).toString());
         p.setProperty(COURSE_C, t.courses().toString());
-        p.setProperty("launcher.pid", Long.toString(launcherPid));
         try (Writer w = Files.newBufferedWriter(dataDir.resolve(FILE))) {
             p.store(w, "written by `pledge demo up`; read by the other demo commands");
         } catch (IOException e) {

@@ -165,7 +165,8 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    private static int freePort(String host) {
+    /** A port free on {@code host} right now (the usual small race with other processes applies). */
+    public static int freePort(String host) {
         try (ServerSocket s = new ServerSocket()) {
             s.bind(new InetSocketAddress(host, 0));
             return s.getLocalPort();
@@ -176,21 +177,20 @@ public final class LocalCluster implements AutoCloseable {
 
     /** SIGTERM every node and wait up to {@code grace} each, so shutdown hooks (e.g. profile dumps) run. */
     public void stopAll(Duration grace) {
-        List<NodeProcess> all;
-        synchronized (running) {
-            all = new ArrayList<>(running.values());
-            running.clear();
-        }
-        all.forEach(n -> n.stop(grace));
+        drain().forEach(n -> n.stop(grace));
     }
 
     @Override
     public void close() {
-        List<NodeProcess> all;
+        drain().forEach(NodeProcess::close);
+    }
+
+    /** Takes every running node out of the cluster's hands, for the caller to stop. */
+    private List<NodeProcess> drain() {
         synchronized (running) {
-            all = new ArrayList<>(running.values());
+            List<NodeProcess> all = new ArrayList<>(running.values());
             running.clear();
+            return all;
         }
-        all.forEach(NodeProcess::close);
     }
 }
