@@ -29,6 +29,8 @@ public final class Enrollment {
     private static final StudentService.Client.Factory STUDENTS = new StudentService.Client.Factory();
     private static final CourseService.Client.Factory COURSES = new CourseService.Client.Factory();
     private static final int ATTEMPTS_MAX = 5;
+    /** Audit attempt n waits n times this after a failure: about 4 s over all attempts, past a breaker's cool-down. */
+    private static final long AUDIT_RETRY_PAUSE_MS = 20;
 
     private final PledgeClient client;
     private final Topology topology;
@@ -168,10 +170,23 @@ public final class Enrollment {
                 List<Course> courses = tx.call(topology.courses(), Topology.COURSE_SERVICE, COURSES, (c, ctx) -> c.scanCourses(ctx));
                 if (tx.commit().committed()) return Audit.check(students, courses);
             } catch (Exception e) {
-                // Lock conflicts with the workload abort the read; take a fresh snapshot.
+                // Lock conflicts with the workload, or a node just restarted (its breaker still open):
+                // wait a little, then take a fresh snapshot, rather than spend every attempt at once.
+                if (!pause(AUDIT_RETRY_PAUSE_MS * attempt)) return null;
             }
         }
         return null;
+    }
+
+    /** Sleeps {@code ms}; false if interrupted (the caller gives up). */
+    private static boolean pause(long ms) {
+        try {
+            Thread.sleep(ms);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** A typed view of one participant service inside {@code tx}, with ctx filled in per call. */
