@@ -167,6 +167,15 @@ struct EnlistResponse {
   1: required i64 txRemainingMs,
 }
 
+/**
+ * One write of a buffered write set: `value` set = put, unset = delete. Keys are opaque bytes,
+ * the same keys the Kv service reads and writes.
+ */
+struct KvWrite {
+  1: required binary key,
+  2: optional binary value,
+}
+
 struct CommitRequest {
   1: required i64 deadlineMs,
   2: required TxId txId,
@@ -178,6 +187,52 @@ struct Outcome {
   2: optional AbortReason reason,
   /** Detail for people: which participant, and what it said. */
   3: optional string message,
+}
+
+/** One participant's part of a write-only transaction whose writes were buffered at the client. */
+struct BranchWrites {
+  /** An id from the coordinator's configured registry. */
+  1: required string participantId,
+  2: required list<KvWrite> writes,
+}
+
+/**
+ * A whole write-only transaction, sent once at commit: the coordinator begins it, sends each
+ * participant its writes with the prepare (one participant: one-phase commit) and answers the
+ * outcome. No enlistment and no per-write calls.
+ */
+struct WriteTransaction {
+  /**
+   * 16 random bytes the client picks once per transaction and repeats on every retry: a retry
+   * of a transaction the coordinator already has joins it (same TxId, same outcome) instead of
+   * running it twice, also after a coordinator restart once its COMMIT is durable.
+   */
+  1: required binary requestKey,
+  2: required list<BranchWrites> branches,
+  /** 0 = server default. */
+  3: required i64 txTimeoutMs,
+}
+
+struct CommitWritesRequest {
+  1: required i64 deadlineMs,
+  /** Many transactions in one call (a client's concurrent commits, coalesced). */
+  2: required list<WriteTransaction> transactions,
+}
+
+/** What happened to one WriteTransaction. */
+struct WriteResult {
+  /** Unset only when the coordinator refused the transaction before giving it an id. */
+  1: optional TxId txId,
+  /** COMMITTED; ABORTED with the reason; PREPARING when undecided at the request's deadline
+   *  (ask status for the txId). */
+  2: required Outcome outcome,
+  /** Set when the transaction was refused as malformed (nothing was done): the reason. */
+  3: optional string invalid,
+}
+
+struct CommitWritesResponse {
+  /** One result per transaction, in request order. */
+  1: required list<WriteResult> results,
 }
 
 struct AbortRequest {
@@ -231,6 +286,11 @@ service Coordinator {
   StatusResponse status(1: StatusRequest request)
       throws (1: UnknownTransaction unknown, 2: Unavailable unavailable),
 
+  /** Runs whole write-only transactions (see WriteTransaction) and answers each outcome.
+   *  IDEMPOTENT per requestKey; MAY RETRY. Unavailable means none of them was started. */
+  CommitWritesResponse commitWrites(1: CommitWritesRequest request)
+      throws (1: InvalidArgument invalid, 2: Unavailable unavailable),
+
   /** Liveness and identity. IDEMPOTENT; MAY RETRY. */
   PingResponse ping(),
 }
@@ -266,7 +326,59 @@ struct Ack {
 struct OnePhaseRequest {
   1: required i64 deadlineMs,
   2: required TxId txId,
+  /** The enlisting incarnation; ignored when `writes` is set (the branch is born by this call). */
   3: required i64 incarnation,
+  /** The branch's whole write set, buffered at the client: the participant creates the branch,
+   *  takes its locks, validates and commits in one step. Unset for a branch built by operations. */
+  4: optional list<KvWrite> writes,
+}
+
+/** One transaction's prepare inside a batch. */
+struct PrepareItem {
+  1: required TxId txId,
+  /** Every participant of the transaction (ids), for cooperative termination. */
+  2: required list<string> participants,
+  /** The incarnation that enlisted the branch; ignored when `writes` is set. */
+  3: required i64 incarnation,
+  /**
+   * The branch's whole write set, buffered at the client. The participant creates the branch,
+   * takes exclusive locks on every key without waiting (a key locked by another transaction
+   * means a NO vote, reason LOCK_TIMEOUT), validates and prepares, all in one step. A repeat
+   * returns the first vote. Unset for a branch built by earlier operations.
+   */
+  4: optional list<KvWrite> writes,
+}
+
+struct PrepareBatchRequest {
+  1: required i64 deadlineMs,
+  2: required list<PrepareItem> items,
+}
+
+struct PrepareBatchResponse {
+  /** One vote per item, in request order. */
+  1: required list<PrepareResponse> votes,
+}
+
+struct DecisionItem {
+  1: required TxId txId,
+  /** true = commit, false = abort. */
+  2: required bool commit,
+}
+
+struct DecisionBatchRequest {
+  1: required i64 deadlineMs,
+  2: required list<DecisionItem> items,
+}
+
+struct DecisionBatchResponse {
+  /** One Ack per item, in request order. */
+  1: required list<Ack> acks,
+}
+
+struct RecoverRequest {
+  1: required i64 deadlineMs,
+  /** Only branches whose TxId.coordinatorId starts with this (e.g. "xa:"). */
+  2: required string coordinatorIdPrefix,
 }
 
 struct PeerStateRequest {
@@ -302,6 +414,19 @@ service Participant {
   /** Cooperative termination: a prepared peer asks what this participant knows of a
    *  transaction. IDEMPOTENT in effect (the first call may abort an unvoted branch); MAY RETRY. */
   PeerStateResponse peerState(1: PeerStateRequest request) throws (1: Unavailable unavailable),
+
+  /** Phase one for many transactions in one call; each item behaves as `prepare` (or, with
+   *  writes, creates and prepares its branch in one step). The votes share one log sync.
+   *  IDEMPOTENT; MAY RETRY. */
+  PrepareBatchResponse prepareBatch(1: PrepareBatchRequest request) throws (1: Unavailable unavailable),
+
+  /** Phase two for many transactions in one call; each item behaves as `commit` or `abort`.
+   *  IDEMPOTENT; MAY RETRY. */
+  DecisionBatchResponse decideBatch(1: DecisionBatchRequest request) throws (1: Unavailable unavailable),
+
+  /** PREPARED branches (in doubt) whose coordinator id starts with the prefix: what an external
+   *  transaction manager asks at recovery (XAResource.recover). Read-only; MAY RETRY. */
+  list<TxId> recoverPrepared(1: RecoverRequest request) throws (1: Unavailable unavailable),
 
   PingResponse ping(),
 }

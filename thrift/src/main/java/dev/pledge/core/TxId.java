@@ -8,6 +8,12 @@ import java.util.Objects;
  * Text form "coord-1.7.42"; the coordinator id may itself contain dots, so parsing splits from the right.
  */
 public record TxId(String coordinatorId, long epoch, long sequence) implements Comparable<TxId> {
+    /**
+     * Coordinator ids starting with this name transactions that an external transaction manager
+     * coordinates (XA): participants never ask a Pledge coordinator or their peers about them,
+     * and an in-doubt branch waits for that manager's commit, rollback or recover.
+     */
+    public static final String EXTERNAL_PREFIX = "xa:";
 
     public TxId {
         Objects.requireNonNull(coordinatorId, "coordinatorId");
@@ -30,6 +36,11 @@ public record TxId(String coordinatorId, long epoch, long sequence) implements C
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a TxId (want coordinator.epoch.sequence): " + text, e);
         }
+    }
+
+    /** Coordinated by an external transaction manager (see {@link #EXTERNAL_PREFIX}). */
+    public boolean isExternal() {
+        return coordinatorId.startsWith(EXTERNAL_PREFIX);
     }
 
     /** True if this transaction is older than {@code other} (wait-die: the older one may wait). */

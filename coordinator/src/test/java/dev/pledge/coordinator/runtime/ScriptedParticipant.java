@@ -92,6 +92,34 @@ final class ScriptedParticipant implements Participant.Iface, AutoCloseable {
         return new PeerStateResponse(BranchState.ABORTED);
     }
 
+    /** Batches behave as their items sent one by one (the scripted answers are per item). */
+    @Override
+    public dev.pledge.wire.PrepareBatchResponse prepareBatch(dev.pledge.wire.PrepareBatchRequest request)
+            throws Unavailable {
+        List<PrepareResponse> votes = new java.util.ArrayList<>();
+        for (dev.pledge.wire.PrepareItem item : request.getItems()) {
+            votes.add(prepare(new PrepareRequest(request.getDeadlineMs(), item.getTxId(), item.getParticipants(),
+                    item.getIncarnation())));
+        }
+        return new dev.pledge.wire.PrepareBatchResponse(votes);
+    }
+
+    @Override
+    public dev.pledge.wire.DecisionBatchResponse decideBatch(dev.pledge.wire.DecisionBatchRequest request)
+            throws Unavailable {
+        List<Ack> acks = new java.util.ArrayList<>();
+        for (dev.pledge.wire.DecisionItem item : request.getItems()) {
+            DecisionRequest one = new DecisionRequest(request.getDeadlineMs(), item.getTxId());
+            acks.add(item.isCommit() ? commit(one) : abort(one));
+        }
+        return new dev.pledge.wire.DecisionBatchResponse(acks);
+    }
+
+    @Override
+    public List<dev.pledge.wire.TxId> recoverPrepared(dev.pledge.wire.RecoverRequest request) {
+        return List.of();
+    }
+
     @Override
     public PingResponse ping() {
         return new PingResponse("scripted", 1);

@@ -68,6 +68,12 @@ final class ScriptedCoordinator implements Coordinator.Iface, AutoCloseable {
     }
 
     @Override
+    public dev.pledge.wire.CommitWritesResponse commitWrites(dev.pledge.wire.CommitWritesRequest request)
+            throws dev.pledge.wire.Unavailable {
+        throw new dev.pledge.wire.Unavailable("commitWrites is not scripted");
+    }
+
+    @Override
     public PingResponse ping() {
         return new PingResponse("coord-1", 1);
     }
