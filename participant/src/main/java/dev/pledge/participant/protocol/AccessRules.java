@@ -109,6 +109,12 @@ final class AccessRules {
             out.reply(finished);
             return;
         }
+        if (a.txId().isExternal()) {
+            // No Pledge coordinator to enlist with; its manager's resource sends the writes with prepare.
+            out.reply(new Reply.Failed(a.token(), Reply.ErrorKind.INVALID, null, "transaction " + a.txId()
+                    + " is coordinated externally (XA): send its writes with prepare, not as operations"));
+            return;
+        }
         if (core.branches.size() >= core.config.maxBranches()) {
             out.reply(new Reply.Failed(a.token(), Reply.ErrorKind.UNAVAILABLE, null,
                     "participant is at its limit of " + core.config.maxBranches() + " live transactions"));

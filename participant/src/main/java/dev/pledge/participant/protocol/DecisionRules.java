@@ -24,6 +24,17 @@ final class DecisionRules {
 
     void prepare(Event.Prepare e, Outputs.Builder out) {
         Branch b = core.branches.get(e.txId());
+        boolean born = false;
+        if (b == null && e.writes() != null && !core.outcomes.containsKey(e.txId())) {
+            String busy = bear(e.txId(), e.writes(), e.nowMs(), out);
+            if (busy != null) {
+                core.counters.votedNo++;
+                out.reply(new Reply.Voted(e.token(), Vote.NO, AbortReason.LOCK_TIMEOUT, busy));
+                return;
+            }
+            b = core.branches.get(e.txId());
+            born = true;
+        }
         if (b == null) {
             out.reply(repeatedVote(e.token(), e.txId(), e.nowMs()));
             return;
@@ -32,7 +43,7 @@ final class DecisionRules {
             out.reply(new Reply.Voted(e.token(), Vote.YES, null, null));
             return;
         }
-        String refusal = refusal(b, e.incarnation());
+        String refusal = born ? null : refusal(b, e.incarnation(), e.writes() != null);
         if (refusal != null || !e.verdict().ok()) {
             AbortReason reason = refusal != null ? refusalReason(b, e.incarnation()) : AbortReason.VALIDATION_FAILED;
             String why = refusal != null ? refusal : e.verdict().message();
@@ -56,11 +67,38 @@ final class DecisionRules {
         core.counters.prepared++;
         out.log(core.line(b.txId, "ACTIVE", "PREPARED", b.writes.size() + " writes; voted YES"));
         // Usually the decision arrives first; if not, start asking (the coordinator may have crashed).
-        out.timer(new Timer.InDoubtPoll(b.txId, 0), core.config.inDoubtPollMaxMs() + core.backoff.delayMs(0, core.random));
+        // An external manager is never asked: it tells us (commit, rollback, or recover then either).
+        if (!b.txId.isExternal()) {
+            out.timer(new Timer.InDoubtPoll(b.txId, 0), core.config.inDoubtPollMaxMs() + core.backoff.delayMs(0, core.random));
+        }
         out.reply(new Reply.Voted(e.token(), Vote.YES, null, null));
     }
 
-    private String refusal(Branch b, long incarnation) {
+    /**
+     * A branch whose whole write set came with its prepare or one-phase commit: born ACTIVE holding
+     * exclusive locks on every key, taken without waiting (the coordinator is not waiting on a
+     * lock queue; the client may retry). Returns null, or why not, with the branch remembered ABORTED.
+     */
+    private String bear(TxId txId, List<Write> writes, long nowMs, Outputs.Builder out) {
+        Branch b = new Branch(txId, Branch.Phase.ACTIVE);
+        core.branches.put(txId, b);
+        for (Write w : writes) b.writes.put(w.key(), w);
+        for (Key key : b.writes.keySet()) {
+            LockTable.Acquired got = core.locks.acquire(txId, key, LockMode.EXCLUSIVE);
+            if (got.outcome() == LockTable.Outcome.GRANTED) {
+                core.lockChanges(got.changes(), nowMs, out);
+                continue;
+            }
+            if (got.outcome() == LockTable.Outcome.WAIT) core.lockChanges(core.locks.cancelWait(txId, key), nowMs, out);
+            String why = "key " + key + " is locked by another transaction";
+            core.abortUnprepared(b, AbortReason.LOCK_TIMEOUT, why, false, nowMs, out);
+            return why;
+        }
+        return null;
+    }
+
+    private String refusal(Branch b, long incarnation, boolean withWrites) {
+        if (withWrites) return "writes came with the prepare, but operations had already built this branch";
         if (incarnation != core.incarnation) {
             return "enlisted by incarnation " + incarnation + ", this is incarnation " + core.incarnation;
         }
@@ -126,6 +164,15 @@ final class DecisionRules {
 
     void commitOnePhase(Event.CommitOnePhase e, Outputs.Builder out) {
         Branch b = core.branches.get(e.txId());
+        boolean born = false;
+        if (b == null && e.writes() != null && !core.outcomes.containsKey(e.txId())) {
+            if (bear(e.txId(), e.writes(), e.nowMs(), out) != null) {
+                out.reply(new Reply.Acked(e.token(), BranchState.ABORTED));
+                return;
+            }
+            b = core.branches.get(e.txId());
+            born = true;
+        }
         if (b == null) {
             Remembered r = core.outcomes.get(e.txId());
             if (r == null) {
@@ -141,7 +188,7 @@ final class DecisionRules {
                     "one-phase commit of " + e.txId() + " which is in two-phase commit here"));
             return;
         }
-        String refusal = refusal(b, e.incarnation());
+        String refusal = born ? null : refusal(b, e.incarnation(), e.writes() != null);
         if (refusal != null || !e.verdict().ok()) {
             AbortReason reason = refusal != null ? refusalReason(b, e.incarnation()) : AbortReason.VALIDATION_FAILED;
             core.abortUnprepared(b, reason, refusal != null ? refusal : e.verdict().message(), false, e.nowMs(), out);
@@ -240,6 +287,7 @@ final class DecisionRules {
     void poll(Timer.InDoubtPoll t, Outputs.Builder out) {
         Branch b = core.branches.get(t.txId());
         if (b == null || b.phase != Branch.Phase.PREPARED || b.forgotten || t.attempt() != b.pollAttempt) return;
+        if (b.txId.isExternal()) return; // its manager tells us; there is no Pledge coordinator to ask
         out.message(new Message.AskCoordinatorStatus(b.txId));
         // The next poll is set now, not on the answer, so a lost answer cannot stop the polling (I6).
         b.pollAttempt++;

@@ -62,14 +62,39 @@ public sealed interface Event {
         }
     }
 
+    /**
+     * Phase one. {@code writes} non-null: the branch's whole write set, buffered at the client;
+     * the branch is born, locked, validated and prepared in this one step ({@code incarnation} unused).
+     */
     record Prepare(long nowMs, long token, TxId txId, List<String> participants, String coordinatorId,
-                   long incarnation, Verdict verdict) implements Event {}
+                   long incarnation, Verdict verdict, List<Write> writes) implements Event {
+        public Prepare {
+            participants = List.copyOf(participants);
+            writes = writes == null ? null : List.copyOf(writes);
+        }
+
+        /** Phase one of a branch built by earlier operations. */
+        public Prepare(long nowMs, long token, TxId txId, List<String> participants, String coordinatorId,
+                       long incarnation, Verdict verdict) {
+            this(nowMs, token, txId, participants, coordinatorId, incarnation, verdict, null);
+        }
+    }
 
     record Commit(long nowMs, long token, TxId txId) implements Event {}
 
     record Abort(long nowMs, long token, TxId txId) implements Event {}
 
-    record CommitOnePhase(long nowMs, long token, TxId txId, long incarnation, Verdict verdict) implements Event {}
+    /** One-phase commit; {@code writes} non-null as in {@link Prepare}: born and committed in one step. */
+    record CommitOnePhase(long nowMs, long token, TxId txId, long incarnation, Verdict verdict, List<Write> writes)
+            implements Event {
+        public CommitOnePhase {
+            writes = writes == null ? null : List.copyOf(writes);
+        }
+
+        public CommitOnePhase(long nowMs, long token, TxId txId, long incarnation, Verdict verdict) {
+            this(nowMs, token, txId, incarnation, verdict, null);
+        }
+    }
 
     record PeerState(long nowMs, long token, TxId txId, String asker) implements Event {}
 

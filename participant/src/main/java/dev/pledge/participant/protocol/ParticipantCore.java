@@ -150,6 +150,10 @@ public final class ParticipantCore {
         apply(next);
         for (Branch b : branches.values()) {
             Check.state(b.phase == Branch.Phase.PREPARED, "only PREPARED branches survive a restart");
+            if (b.txId.isExternal()) {
+                out.log(line(b.txId, "PREPARED", "PREPARED", "recovered in doubt; waiting for its external manager"));
+                continue;
+            }
             out.log(line(b.txId, "PREPARED", "PREPARED", "recovered in doubt; asking coordinator " + b.coordinatorId));
             out.timer(new Timer.InDoubtPoll(b.txId, 0), backoff.delayMs(0, random));
         }

@@ -9,7 +9,17 @@ import dev.pledge.participant.protocol.Reply;
 import dev.pledge.participant.runtime.CoreGateway;
 import dev.pledge.participant.storage.ParticipantStore;
 import dev.pledge.rpc.Wire;
+import dev.pledge.participant.protocol.Key;
+import dev.pledge.participant.protocol.Write;
 import dev.pledge.wire.Ack;
+import dev.pledge.wire.DecisionBatchRequest;
+import dev.pledge.wire.DecisionBatchResponse;
+import dev.pledge.wire.DecisionItem;
+import dev.pledge.wire.KvWrite;
+import dev.pledge.wire.PrepareBatchRequest;
+import dev.pledge.wire.PrepareBatchResponse;
+import dev.pledge.wire.PrepareItem;
+import dev.pledge.wire.RecoverRequest;
 import dev.pledge.wire.DecisionRequest;
 import dev.pledge.wire.OnePhaseRequest;
 import dev.pledge.wire.Participant;
@@ -19,6 +29,7 @@ import dev.pledge.wire.PingResponse;
 import dev.pledge.wire.PrepareRequest;
 import dev.pledge.wire.PrepareResponse;
 import dev.pledge.wire.Unavailable;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,13 +54,84 @@ public final class ParticipantHandler implements Participant.Iface {
     public PrepareResponse prepare(PrepareRequest req) throws Unavailable {
         TxId txId = txId(req.getTxId());
         List<String> participants = List.copyOf(req.getParticipants());
-        Reply r = gateway.ask((token, now, view) -> new Event.Prepare(now, token, txId, participants,
-                txId.coordinatorId(), req.getIncarnation(), verdict(txId, view)), req.getDeadlineMs());
+        return vote(gateway.ask(prepareEvent(txId, participants, req.getIncarnation(), null), req.getDeadlineMs()));
+    }
+
+    /** Every item becomes its own prepare event; they are posted together, so their records share a sync. */
+    @Override
+    public PrepareBatchResponse prepareBatch(PrepareBatchRequest req) throws Unavailable {
+        List<PrepareItem> items = req.getItems();
+        PrepareResponse[] votes = new PrepareResponse[items.size()];
+        List<CoreGateway.RequestMaker> makers = new ArrayList<>(items.size());
+        List<Integer> posted = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            PrepareItem item = items.get(i);
+            try {
+                TxId txId = Wire.fromWire(item.getTxId());
+                List<Write> writes = item.isSetWrites() ? writes(item.getWrites()) : null;
+                makers.add(prepareEvent(txId, List.copyOf(item.getParticipants()), item.getIncarnation(), writes));
+                posted.add(i);
+            } catch (RuntimeException e) {
+                // Malformed item: a NO vote for it alone, nothing done; the rest of the batch goes on.
+                votes[i] = new PrepareResponse(dev.pledge.wire.Vote.NO)
+                        .setReason(dev.pledge.wire.AbortReason.VALIDATION_FAILED).setMessage("malformed prepare: " + e.getMessage());
+            }
+        }
+        List<Reply> replies = gateway.askAll(makers, req.getDeadlineMs());
+        for (int k = 0; k < replies.size(); k++) votes[posted.get(k)] = vote(replies.get(k));
+        return new PrepareBatchResponse(List.of(votes));
+    }
+
+    @Override
+    public DecisionBatchResponse decideBatch(DecisionBatchRequest req) throws Unavailable {
+        List<CoreGateway.RequestMaker> makers = new ArrayList<>(req.getItemsSize());
+        for (DecisionItem item : req.getItems()) {
+            TxId txId = txId(item.getTxId());
+            makers.add(item.isCommit() ? (token, now, view) -> new Event.Commit(now, token, txId)
+                    : (token, now, view) -> new Event.Abort(now, token, txId));
+        }
+        List<Ack> acks = new ArrayList<>(makers.size());
+        for (Reply r : gateway.askAll(makers, req.getDeadlineMs())) {
+            // A decision this branch cannot take (it never prepared here) is UNKNOWN: the sender retries it alone.
+            acks.add(r instanceof Reply.Acked a ? new Ack(Wire.toWire(a.state()))
+                    : new Ack(dev.pledge.wire.BranchState.UNKNOWN));
+        }
+        return new DecisionBatchResponse(acks);
+    }
+
+    @Override
+    public List<dev.pledge.wire.TxId> recoverPrepared(RecoverRequest req) throws Unavailable {
+        String prefix = req.getCoordinatorIdPrefix() == null ? "" : req.getCoordinatorIdPrefix();
+        List<CoreView.InDoubt> inDoubt = gateway.query(CoreView::inDoubt, Math.max(1, req.getDeadlineMs()));
+        List<dev.pledge.wire.TxId> ids = new ArrayList<>();
+        for (CoreView.InDoubt b : inDoubt) {
+            if (b.txId().coordinatorId().startsWith(prefix)) ids.add(Wire.toWire(b.txId()));
+        }
+        return ids;
+    }
+
+    private CoreGateway.RequestMaker prepareEvent(TxId txId, List<String> participants, long incarnation,
+                                                  List<Write> writes) {
+        return (token, now, view) -> new Event.Prepare(now, token, txId, participants, txId.coordinatorId(),
+                incarnation, verdict(txId, view, writes), writes);
+    }
+
+    private static PrepareResponse vote(Reply r) throws Unavailable {
         Reply.Voted v = expect(r, Reply.Voted.class);
         PrepareResponse resp = new PrepareResponse(Wire.toWire(v.vote()));
         if (v.reason() != null) resp.setReason(Wire.toWire(v.reason()));
         if (v.message() != null) resp.setMessage(v.message());
         return resp;
+    }
+
+    /** Wire writes to core writes; IllegalArgumentException (clear message) for an empty or oversized key. */
+    private static List<Write> writes(List<KvWrite> wire) {
+        List<Write> out = new ArrayList<>(wire.size());
+        for (KvWrite w : wire) {
+            Key key = Key.of(w.getKey());
+            out.add(w.isSetValue() ? Write.put(key, w.getValue()) : Write.delete(key));
+        }
+        return out;
     }
 
     @Override
@@ -67,8 +149,14 @@ public final class ParticipantHandler implements Participant.Iface {
     @Override
     public Ack commitOnePhase(OnePhaseRequest req) throws Unavailable {
         TxId txId = txId(req.getTxId());
+        List<Write> writes;
+        try {
+            writes = req.isSetWrites() ? writes(req.getWrites()) : null;
+        } catch (RuntimeException e) {
+            throw new Unavailable("malformed one-phase commit of " + txId + ": " + e.getMessage());
+        }
         return ack(gateway.ask((token, now, view) -> new Event.CommitOnePhase(now, token, txId, req.getIncarnation(),
-                verdict(txId, view)), req.getDeadlineMs()));
+                verdict(txId, view, writes), writes), req.getDeadlineMs()));
     }
 
     @Override
@@ -85,10 +173,14 @@ public final class ParticipantHandler implements Participant.Iface {
     }
 
     /** Runs on the core's thread, so the write set cannot change under the validator. */
-    private Event.Verdict verdict(TxId txId, CoreView view) {
-        if (view.branchState(txId) != BranchState.ACTIVE || view.writeSet(txId).isEmpty()) return Event.Verdict.OK;
+    private Event.Verdict verdict(TxId txId, CoreView view, List<Write> sentWrites) {
+        BranchState state = view.branchState(txId);
+        // Writes sent with the prepare are the write set of a branch this very event creates.
+        List<Write> writes = sentWrites != null && state == BranchState.UNKNOWN ? sentWrites
+                : state == BranchState.ACTIVE ? view.writeSet(txId) : List.of();
+        if (writes.isEmpty()) return Event.Verdict.OK;
         try {
-            PrepareValidator.Result r = validator.validate(txId, view.writeSet(txId), store::get);
+            PrepareValidator.Result r = validator.validate(txId, writes, store::get);
             return r.ok() ? Event.Verdict.OK : Event.Verdict.no(r.message());
         } catch (RuntimeException e) {
             log.warn("{} tx {} prepare validator failed; voting NO", participantId, txId, e);

@@ -4,6 +4,8 @@ import dev.pledge.participant.protocol.CoreView;
 import dev.pledge.participant.protocol.Event;
 import dev.pledge.participant.protocol.Reply;
 import dev.pledge.wire.Unavailable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,6 +54,43 @@ public final class CoreGateway {
             throw unavailable("request failed: " + e.getCause(), 0);
         } finally {
             pending.remove(token);
+        }
+    }
+
+    /**
+     * Posts one event per maker and waits for all their replies (one batch, one shared wait):
+     * replies in maker order. Unavailable if any cannot be posted or answered within {@code waitMs}.
+     */
+    public List<Reply> askAll(List<RequestMaker> makers, long waitMs) throws Unavailable {
+        if (waitMs <= 0) throw unavailable("the request's deadline has already passed", 0);
+        long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        List<Long> tokens = new ArrayList<>(makers.size());
+        List<CompletableFuture<Reply>> answers = new ArrayList<>(makers.size());
+        try {
+            for (RequestMaker maker : makers) {
+                long token = nextToken.getAndIncrement();
+                CompletableFuture<Reply> answer = new CompletableFuture<>();
+                pending.put(token, answer);
+                tokens.add(token);
+                answers.add(answer);
+                if (!loop.post((now, view) -> maker.make(token, now, view))) {
+                    throw unavailable("participant is overloaded (event queue full) or stopping", 50);
+                }
+            }
+            List<Reply> replies = new ArrayList<>(answers.size());
+            for (CompletableFuture<Reply> answer : answers) {
+                replies.add(answer.get(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS));
+            }
+            return replies;
+        } catch (TimeoutException e) {
+            throw unavailable("no answer within the request's deadline of " + waitMs + " ms", 0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable("interrupted while waiting", 0);
+        } catch (ExecutionException e) {
+            throw unavailable("request failed: " + e.getCause(), 0);
+        } finally {
+            for (Long token : tokens) pending.remove(token);
         }
     }
 
