@@ -36,25 +36,7 @@ public final class CoreGateway {
 
     /** Posts the event and waits for its reply; Unavailable if the loop is full or the wait exceeds {@code waitMs}. */
     public Reply ask(RequestMaker maker, long waitMs) throws Unavailable {
-        if (waitMs <= 0) throw unavailable("the request's deadline has already passed", 0);
-        long token = nextToken.getAndIncrement();
-        CompletableFuture<Reply> answer = new CompletableFuture<>();
-        pending.put(token, answer);
-        try {
-            if (!loop.post((now, view) -> maker.make(token, now, view))) {
-                throw unavailable("participant is overloaded (event queue full) or stopping", 50);
-            }
-            return answer.get(waitMs, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw unavailable("no answer within the request's deadline of " + waitMs + " ms", 0);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unavailable("interrupted while waiting", 0);
-        } catch (ExecutionException e) {
-            throw unavailable("request failed: " + e.getCause(), 0);
-        } finally {
-            pending.remove(token);
-        }
+        return askAll(List.of(maker), waitMs).get(0);
     }
 
     /**
