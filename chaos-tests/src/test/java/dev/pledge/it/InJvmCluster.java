@@ -19,9 +19,10 @@ import java.util.function.UnaryOperator;
 
 /**
  * A real coordinator and real participants in this JVM: real Thrift over loopback sockets and
- * real RocksDB directories, for integration tests that need no process boundary.
+ * real RocksDB directories, for integration tests that need no process boundary (public for the
+ * XA suite in dev.pledge.xa).
  */
-final class InJvmCluster implements AutoCloseable {
+public final class InJvmCluster implements AutoCloseable {
     static final String COORDINATOR_ID = "coord-1";
 
     private final Path root;
@@ -31,20 +32,20 @@ final class InJvmCluster implements AutoCloseable {
     private final UnaryOperator<CoordinatorConfig> coordinatorTuning;
     private CoordinatorNode coordinator;
 
-    InJvmCluster(Path root, List<String> participantIds, UnaryOperator<CoordinatorConfig> coordinatorTuning) {
+    public InJvmCluster(Path root, List<String> participantIds, UnaryOperator<CoordinatorConfig> coordinatorTuning) {
         this.root = root;
         this.coordinatorTuning = coordinatorTuning;
         for (String id : participantIds) participants.put(id, new Endpoint("127.0.0.1", LocalCluster.freePort("127.0.0.1")));
     }
 
-    InJvmCluster startCoordinator() throws IOException {
+    public InJvmCluster startCoordinator() throws IOException {
         if (coordinator != null) coordinator.close();
         CoordinatorConfig config = CoordinatorConfig.defaults(COORDINATOR_ID, coordinatorAddress, dir("coordinator"), participants);
         coordinator = CoordinatorNode.start(coordinatorTuning.apply(config));
         return this;
     }
 
-    InJvmCluster startParticipant(String id, PrepareValidator validator) throws IOException {
+    public InJvmCluster startParticipant(String id, PrepareValidator validator) throws IOException {
         ParticipantNode old = running.remove(id);
         if (old != null) old.close();
         Map<String, Endpoint> peers = new LinkedHashMap<>(participants);
@@ -56,25 +57,25 @@ final class InJvmCluster implements AutoCloseable {
         return this;
     }
 
-    InJvmCluster startAll() throws IOException {
+    public InJvmCluster startAll() throws IOException {
         startCoordinator();
         for (String id : participants.keySet()) startParticipant(id, PrepareValidator.ACCEPT_ALL);
         return this;
     }
 
-    Endpoint coordinator() {
+    public Endpoint coordinator() {
         return coordinatorAddress;
     }
 
-    Endpoint participant(String id) {
+    public Endpoint participant(String id) {
         return participants.get(id);
     }
 
-    CoordinatorNode coordinatorNode() {
+    public CoordinatorNode coordinatorNode() {
         return coordinator;
     }
 
-    void stopCoordinator() {
+    public void stopCoordinator() {
         coordinator.close();
         coordinator = null;
     }

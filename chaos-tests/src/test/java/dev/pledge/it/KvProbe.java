@@ -11,15 +11,15 @@ import java.util.Arrays;
 import static org.awaitility.Awaitility.await;
 
 /** Reads committed values through fresh transactions, as any later client would see them. */
-final class KvProbe {
+public final class KvProbe {
     private KvProbe() {}
 
-    static byte[] bytes(String s) {
+    public static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
     /** The value of {@code key} at {@code participant} in a new read-only transaction, or null. */
-    static byte[] read(PledgeClient client, Endpoint participant, byte[] key) throws Exception {
+    public static byte[] read(PledgeClient client, Endpoint participant, byte[] key) throws Exception {
         try (Transaction tx = client.begin(Duration.ofSeconds(5))) {
             byte[] value = tx.kv(participant).get(key);
             tx.commit();
@@ -31,7 +31,7 @@ final class KvProbe {
      * Waits until a fresh transaction reads {@code expected} (null = absent) for {@code key}. A read
      * may fail meanwhile: the key's lock is held by an in-doubt branch until its decision arrives.
      */
-    static void awaitValue(PledgeClient client, Endpoint participant, byte[] key, byte[] expected, Duration timeout) {
+    public static void awaitValue(PledgeClient client, Endpoint participant, byte[] key, byte[] expected, Duration timeout) {
         await().atMost(timeout).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
                 .until(() -> Arrays.equals(read(client, participant, key), expected));
     }

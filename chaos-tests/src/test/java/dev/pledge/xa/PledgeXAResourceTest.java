@@ -1,0 +1,232 @@
+package dev.pledge.xa;
+
+import static dev.pledge.it.KvProbe.bytes;
+import static dev.pledge.it.KvProbe.read;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pledge.client.PledgeClient;
+import dev.pledge.it.InJvmCluster;
+import dev.pledge.participant.PrepareValidator;
+import jakarta.transaction.RollbackException;
+import jakarta.transaction.Transaction;
+import jakarta.transaction.TransactionManager;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import javax.transaction.xa.XAException;
+import javax.transaction.xa.XAResource;
+import javax.transaction.xa.Xid;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Pledge participants as XA resources of a real JTA transaction manager (Narayana), as a user
+ * would run them: real participant nodes over real Thrift and RocksDB in this JVM. What the
+ * transaction wrote is read back through ordinary Pledge transactions, as any later client sees it.
+ */
+class PledgeXAResourceTest {
+    @TempDir
+    static Path narayanaStore;
+    private static TransactionManager tm;
+
+    @TempDir
+    Path root;
+    private InJvmCluster cluster;
+    private PledgeClient reader;
+    private PledgeXAResource a;
+    private PledgeXAResource b;
+
+    @BeforeAll
+    static void startTransactionManager() throws Exception {
+        tm = NarayanaTm.start(narayanaStore);
+    }
+
+    @BeforeEach
+    void startParticipants() throws Exception {
+        cluster = new InJvmCluster(root, List.of("A", "B"), c -> c).startAll();
+        reader = PledgeClient.builder().coordinator(cluster.coordinator()).build();
+        a = new PledgeXAResource("A", cluster.participant("A"));
+        b = new PledgeXAResource("B", cluster.participant("B"));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (tm.getTransaction() != null) tm.rollback();
+        a.close();
+        b.close();
+        reader.close();
+        cluster.close();
+    }
+
+    /** One JTA transaction that puts {@code key = value} at both participants, then commits. */
+    private void putAtBothAndCommit(String key, String value) throws Exception {
+        tm.begin();
+        Transaction tx = tm.getTransaction();
+        tx.enlistResource(a);
+        a.put(bytes(key), bytes(value));
+        tx.enlistResource(b);
+        b.put(bytes(key), bytes(value));
+        tm.commit();
+    }
+
+    private byte[] readAt(String participant, String key) throws Exception {
+        return read(reader, cluster.participant(participant), bytes(key));
+    }
+
+    private static Xid xid(String gtrid) {
+        return new XaIds.BranchXid(4242, bytes(gtrid), bytes("branch"));
+    }
+
+    /** Phase one as a transaction manager runs it, then the manager is gone. */
+    private void prepareAndForget(PledgeXAResource resource, Xid xid, String key, String value) throws XAException {
+        resource.start(xid, XAResource.TMNOFLAGS);
+        resource.put(bytes(key), bytes(value));
+        resource.end(xid, XAResource.TMSUCCESS);
+        assertThat(resource.prepare(xid)).isEqualTo(XAResource.XA_OK);
+    }
+
+    private static List<Xid> recoverAll(PledgeXAResource resource) throws XAException {
+        return Arrays.asList(resource.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN));
+    }
+
+    @Test
+    void commitAcrossTwoParticipantsIsVisibleAtBoth() throws Exception {
+        putAtBothAndCommit("k", "v1");
+
+        assertThat(readAt("A", "k")).isEqualTo(bytes("v1"));
+        assertThat(readAt("B", "k")).isEqualTo(bytes("v1"));
+    }
+
+    @Test
+    void onlyParticipantCommitsInOnePhase() throws Exception {
+        tm.begin();
+        tm.getTransaction().enlistResource(a);
+        a.put(bytes("solo"), bytes("v"));
+        tm.commit();
+
+        assertThat(readAt("A", "solo")).isEqualTo(bytes("v"));
+    }
+
+    @Test
+    void rollbackLeavesNothingVisible() throws Exception {
+        tm.begin();
+        Transaction tx = tm.getTransaction();
+        tx.enlistResource(a);
+        a.put(bytes("k"), bytes("never"));
+        tx.enlistResource(b);
+        b.put(bytes("k"), bytes("never"));
+        tm.rollback();
+
+        assertThat(readAt("A", "k")).isNull();
+        assertThat(readAt("B", "k")).isNull();
+    }
+
+    @Test
+    void validatorVotingNoAtOneParticipantRollsBackBoth() throws Exception {
+        cluster.startParticipant("B", (txId, writes, committed) -> PrepareValidator.Result.no("course full"));
+
+        assertThatThrownBy(() -> putAtBothAndCommit("k", "v1")).isInstanceOf(RollbackException.class);
+
+        assertThat(readAt("A", "k")).isNull();
+        assertThat(readAt("B", "k")).isNull();
+    }
+
+    @Test
+    void noVoteReachesTheManagerAsIntegrityRollbackWithTheParticipantsWords() throws Exception {
+        cluster.startParticipant("B", (txId, writes, committed) -> PrepareValidator.Result.no("course full"));
+        Xid xid = xid("vote-no");
+        b.start(xid, XAResource.TMNOFLAGS);
+        b.put(bytes("k"), bytes("v"));
+        b.end(xid, XAResource.TMSUCCESS);
+
+        assertThatThrownBy(() -> b.prepare(xid)).isInstanceOfSatisfying(XAException.class,
+                e -> assertThat(e.errorCode).isEqualTo(XAException.XA_RBINTEGRITY))
+                .hasMessageContaining("B voted NO").hasMessageContaining("course full");
+        assertThat(recoverAll(b)).isEmpty();
+    }
+
+    @Test
+    void preparedBranchIsRecoveredByANewResourceAndCommitted() throws Exception {
+        Xid xid = xid("tm-crashed");
+        prepareAndForget(a, xid, "k", "recovered");
+        a.close();
+
+        try (PledgeXAResource fresh = new PledgeXAResource("A", cluster.participant("A"))) {
+            assertThat(recoverAll(fresh)).containsExactly(xid);
+            fresh.commit(xid, false);
+            assertThat(recoverAll(fresh)).isEmpty();
+        }
+        assertThat(readAt("A", "k")).isEqualTo(bytes("recovered"));
+    }
+
+    @Test
+    void recoveredBranchCanBeRolledBack() throws Exception {
+        Xid xid = xid("tm-rolls-back");
+        prepareAndForget(a, xid, "k", "never");
+
+        try (PledgeXAResource fresh = new PledgeXAResource("A", cluster.participant("A"))) {
+            fresh.rollback(xid);
+            assertThat(recoverAll(fresh)).isEmpty();
+        }
+        assertThat(readAt("A", "k")).isNull();
+    }
+
+    @Test
+    void participantRestartedWhilePreparedStillListsTheBranch() throws Exception {
+        Xid xid = xid("participant-restarted");
+        prepareAndForget(a, xid, "k", "survived");
+
+        cluster.startParticipant("A", PrepareValidator.ACCEPT_ALL);
+
+        assertThat(recoverAll(a)).containsExactly(xid);
+        a.commit(xid, false);
+        assertThat(readAt("A", "k")).isEqualTo(bytes("survived"));
+    }
+
+    @Test
+    void recoveryScanReturnsEverythingAtItsStart() throws Exception {
+        prepareAndForget(a, xid("one"), "k1", "v");
+        prepareAndForget(a, xid("two"), "k2", "v");
+
+        assertThat(a.recover(XAResource.TMSTARTRSCAN)).containsExactlyInAnyOrder(xid("one"), xid("two"));
+        assertThat(a.recover(XAResource.TMNOFLAGS)).isEmpty();
+        assertThat(a.recover(XAResource.TMENDRSCAN)).isEmpty();
+        assertThatThrownBy(() -> a.recover(XAResource.TMNOFLAGS)).isInstanceOf(XAException.class);
+        a.rollback(xid("one"));
+        a.rollback(xid("two"));
+    }
+
+    @Test
+    void lockConflictAtPrepareIsATransientRollback() throws Exception {
+        prepareAndForget(a, xid("holds-k"), "k", "first");
+        Xid second = xid("wants-k");
+        a.start(second, XAResource.TMNOFLAGS);
+        a.put(bytes("k"), bytes("second"));
+        a.end(second, XAResource.TMSUCCESS);
+
+        assertThatThrownBy(() -> a.prepare(second)).isInstanceOfSatisfying(XAException.class,
+                e -> assertThat(e.errorCode).isEqualTo(XAException.XA_RBTRANSIENT));
+        a.commit(xid("holds-k"), false);
+        assertThat(readAt("A", "k")).isEqualTo(bytes("first"));
+    }
+
+    @Test
+    void malformedXidGetsAClearXaExceptionNotANullPointer() {
+        Xid noGtrid = new Xid() {
+            public int getFormatId() { return 1; }
+            public byte[] getGlobalTransactionId() { return null; }
+            public byte[] getBranchQualifier() { return new byte[] {1}; }
+        };
+
+        assertThatThrownBy(() -> a.commit(noGtrid, false)).isInstanceOfSatisfying(XAException.class,
+                e -> assertThat(e.errorCode).isEqualTo(XAException.XAER_INVAL))
+                .hasMessageContaining("global transaction id is null");
+        assertThatThrownBy(() -> a.start(null, XAResource.TMNOFLAGS)).isInstanceOfSatisfying(XAException.class,
+                e -> assertThat(e.errorCode).isEqualTo(XAException.XAER_INVAL))
+                .hasMessageContaining("Xid is null");
+    }
+}
