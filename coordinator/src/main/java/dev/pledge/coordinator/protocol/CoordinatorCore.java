@@ -4,6 +4,7 @@ import dev.pledge.core.AbortReason;
 import dev.pledge.core.Check;
 import dev.pledge.core.TxId;
 import dev.pledge.core.TxState;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -72,6 +73,8 @@ public final class CoordinatorCore {
             enlist(e, out);
         } else if (event instanceof Event.Commit e) {
             commit(e, out);
+        } else if (event instanceof Event.CommitWrites e) {
+            commitWrites(e, out);
         } else if (event instanceof Event.Abort e) {
             abort(e, out);
         } else if (event instanceof Event.Status e) {
@@ -99,12 +102,48 @@ public final class CoordinatorCore {
             out.reply(e.replyToken(), error(Reply.ErrorKind.INVALID, "txTimeoutMs must be >= 0, was " + e.txTimeoutMs(), null));
             return;
         }
-        long requestedMs = e.txTimeoutMs() == 0 ? config.txTimeoutDefaultMs() : e.txTimeoutMs();
-        long timeoutMs = Math.max(config.txTimeoutMinMs(), Math.min(config.txTimeoutMaxMs(), requestedMs));
+        long timeoutMs = clampTimeout(e.txTimeoutMs());
         CoordinatorTx tx = ledger.begin(e.nowMs() + timeoutMs);
         out.transition(config.nodeId() + " tx " + tx.id + " NEW -> ACTIVE (begin, timeout " + timeoutMs + " ms)");
         out.timer(new Timer.Deadline(tx.id), tx.deadlineMs);
         out.reply(e.replyToken(), new Reply.BeginOk(tx.id, timeoutMs));
+    }
+
+    private long clampTimeout(long requestedMs) {
+        long ms = requestedMs == 0 ? config.txTimeoutDefaultMs() : requestedMs;
+        return Math.max(config.txTimeoutMinMs(), Math.min(config.txTimeoutMaxMs(), ms));
+    }
+
+    /**
+     * A write-only transaction, begun and committed in one request: every participant is known up
+     * front (no enlistment) and gets its writes with the prepare. A retry with the same request key
+     * joins the transaction it started, while the coordinator still holds it.
+     */
+    private void commitWrites(Event.CommitWrites e, OutputsBuilder out) {
+        TxId known = ledger.byRequestKey(e.requestKey());
+        if (known != null) {
+            CoordinatorTx tx = liveTx(known, e.nowMs(), out);
+            if (tx.state.isDecided()) out.reply(e.replyToken(), new Reply.Written(tx.id, Decisions.parkedAnswer(tx, true)));
+            else park(tx, e.replyToken(), true, true, out);
+            return;
+        }
+        String invalid = e.txTimeoutMs() < 0 ? "txTimeoutMs must be >= 0, was " + e.txTimeoutMs() : null;
+        for (String pid : e.writes().keySet()) {
+            if (invalid == null && !config.participantIds().contains(pid)) {
+                invalid = "participant id '" + pid + "' is not in the coordinator's registry";
+            }
+        }
+        if (invalid != null) {
+            out.reply(e.replyToken(), error(Reply.ErrorKind.INVALID, invalid, null));
+            return;
+        }
+        CoordinatorTx tx = ledger.begin(e.nowMs() + clampTimeout(e.txTimeoutMs()));
+        ledger.keyed(tx, e.requestKey());
+        tx.writes = new LinkedHashMap<>(e.writes());
+        e.writes().keySet().forEach(pid -> tx.enlisted.put(pid, CoordinatorTx.UNKNOWN_INCARNATION));
+        out.timer(new Timer.Deadline(tx.id), tx.deadlineMs);
+        park(tx, e.replyToken(), true, true, out);
+        decisions.startCommit(tx, e.nowMs(), out);
     }
 
     private void enlist(Event.Enlist e, OutputsBuilder out) {
@@ -141,7 +180,7 @@ public final class CoordinatorCore {
             out.reply(e.replyToken(), noRecordAnswer(e.txId(), true, "commit"));
         } else if (tx.state == CoordinatorTxState.ACTIVE || tx.state == CoordinatorTxState.PREPARING) {
             boolean start = tx.state == CoordinatorTxState.ACTIVE;
-            park(tx, e.replyToken(), true, out);
+            park(tx, e.replyToken(), true, false, out);
             if (start) decisions.startCommit(tx, e.nowMs(), out);
         } else if (tx.state == CoordinatorTxState.ABORTED && tx.clientAborted) {
             out.reply(e.replyToken(), error(Reply.ErrorKind.NOT_ALLOWED,
@@ -156,7 +195,7 @@ public final class CoordinatorCore {
         if (tx == null) {
             out.reply(e.replyToken(), noRecordAnswer(e.txId(), false, "abort"));
         } else if (tx.state == CoordinatorTxState.PREPARING && tx.isOnePhase()) {
-            park(tx, e.replyToken(), false, out); // the participant decides; answer when it has
+            park(tx, e.replyToken(), false, false, out); // the participant decides; answer when it has
         } else if (tx.state == CoordinatorTxState.ACTIVE || tx.state == CoordinatorTxState.PREPARING) {
             tx.clientAborted = true;
             decisions.abort(tx, AbortReason.CLIENT_REQUESTED, "client requested abort", e.nowMs(), out);
@@ -194,12 +233,13 @@ public final class CoordinatorCore {
         }
     }
 
-    private void park(CoordinatorTx tx, long replyToken, boolean commit, OutputsBuilder out) {
+    private void park(CoordinatorTx tx, long replyToken, boolean commit, boolean written, OutputsBuilder out) {
         if (tx.parked.size() >= config.parkedRepliesMax()) {
-            out.reply(replyToken, new Reply.OutcomeReply(TxState.PREPARING, null, "too many waiting requests"));
+            Reply.Value busy = new Reply.OutcomeReply(TxState.PREPARING, null, "too many waiting requests");
+            out.reply(replyToken, written ? new Reply.Written(tx.id, busy) : busy);
             return;
         }
-        tx.parked.add(new CoordinatorTx.Parked(replyToken, commit));
+        tx.parked.add(new CoordinatorTx.Parked(replyToken, commit, written));
     }
 
     /** Presumed abort, proven: the answer for a TxId with no transaction in memory. */

@@ -36,6 +36,10 @@ final class CoordinatorTx {
     long endTimeMs;
     /** Commit and abort requests waiting for the decision. */
     final List<Parked> parked = new ArrayList<>();
+    /** A write-only transaction: each participant's write set until its prepare is sent, then null. */
+    Map<String, List<Write>> writes;
+    /** A write-only transaction's idempotency key (from the client, or replayed from its record). */
+    String requestKey;
 
     CoordinatorTx(TxId id, CoordinatorTxState initial, long deadlineMs) {
         this.id = id;
@@ -43,8 +47,11 @@ final class CoordinatorTx {
         this.deadlineMs = deadlineMs;
     }
 
-    /** A waiting request; {@code commit} false means an abort waiting on a one-phase commit. */
-    record Parked(long replyToken, boolean commit) {}
+    /**
+     * A waiting request; {@code commit} false means an abort waiting on a one-phase commit;
+     * {@code written}: a write-only transaction's request, answered with the TxId beside the outcome.
+     */
+    record Parked(long replyToken, boolean commit, boolean written) {}
 
     void moveTo(CoordinatorTxState next, String nodeId, String why, OutputsBuilder out) {
         next.checkTransitionFrom(state);

@@ -37,14 +37,22 @@ final class Decisions {
         } else if (tx.enlisted.size() == 1) {
             Map.Entry<String, Long> only = tx.enlisted.entrySet().iterator().next();
             // The marker is synced first: a crash mid-call must ask the branch, never presume abort.
-            record(new Record.OnePhase(tx.id, only.getKey()), true, out);
-            out.send(new Message.CommitOnePhase(tx.id, only.getKey(), only.getValue()));
+            record(new Record.OnePhase(tx.id, only.getKey(), tx.requestKey), true, out);
+            out.send(new Message.CommitOnePhase(tx.id, only.getKey(), only.getValue(), writesFor(tx, only.getKey())));
+            tx.writes = null; // the message carries them; a retry of the call re-sends that message
         } else {
             tx.moveTo(CoordinatorTxState.PREPARING, config.nodeId(),
                     "commit requested, preparing " + tx.participants(), out);
             List<String> all = tx.participants();
-            tx.enlisted.forEach((pid, incarnation) -> out.send(new Message.Prepare(tx.id, pid, all, incarnation)));
+            tx.enlisted.forEach((pid, incarnation) -> out.send(
+                    new Message.Prepare(tx.id, pid, all, incarnation, writesFor(tx, pid))));
+            tx.writes = null;
         }
+    }
+
+    /** A write-only transaction's writes for {@code pid} (empty if it sent none there); null for operations. */
+    private static List<Write> writesFor(CoordinatorTx tx, String pid) {
+        return tx.writes == null ? null : tx.writes.getOrDefault(pid, List.of());
     }
 
     void onVote(Event.VoteReceived e, OutputsBuilder out) {
@@ -81,7 +89,7 @@ final class Decisions {
             if (vote == Vote.YES) yes.add(pid);
         }
         Check.state(tx.votes.size() == tx.enlisted.size(), "commit before every vote in %s", tx.id);
-        record(new Record.Commit(tx.id, yes, tx.participants()), true, out);
+        record(new Record.Commit(tx.id, yes, tx.participants(), tx.requestKey), true, out);
         tx.decidedAtMs = nowMs;
         yes.forEach(pid -> out.send(new Message.Commit(tx.id, pid)));
         releaseParked(tx, out);
@@ -113,7 +121,7 @@ final class Decisions {
             case COMMITTED -> {
                 // The participant's own synced apply is the durable truth; these two need no sync.
                 List<String> only = List.of(e.participantId());
-                record(new Record.Commit(tx.id, only, only), false, out);
+                record(new Record.Commit(tx.id, only, only, tx.requestKey), false, out);
                 tx.decidedAtMs = e.nowMs();
                 record(new Record.End(tx.id, e.nowMs()), false, out);
                 releaseParked(tx, out);
@@ -165,7 +173,8 @@ final class Decisions {
 
     private void releaseParked(CoordinatorTx tx, OutputsBuilder out) {
         for (CoordinatorTx.Parked p : tx.parked) {
-            out.reply(p.replyToken(), parkedAnswer(tx, p.commit()));
+            Reply.Value answer = parkedAnswer(tx, p.commit());
+            out.reply(p.replyToken(), p.written() ? new Reply.Written(tx.id, answer) : answer);
         }
         tx.parked.clear();
     }

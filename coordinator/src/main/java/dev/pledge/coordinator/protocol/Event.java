@@ -3,6 +3,11 @@ package dev.pledge.coordinator.protocol;
 import dev.pledge.core.AbortReason;
 import dev.pledge.core.TxId;
 import dev.pledge.core.Vote;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * An input to {@link CoordinatorCore#step}. Every event carries the time it happened, so the core
@@ -18,6 +23,18 @@ public sealed interface Event {
     record Enlist(long nowMs, long replyToken, TxId txId, String participantId, long incarnation) implements Event {}
 
     record Commit(long nowMs, long replyToken, TxId txId) implements Event {}
+    /**
+     * Client: begin and commit a write-only transaction whose writes it buffered, in one request.
+     * {@code requestKey} is the client's idempotency key: a retry with it joins the first attempt.
+     * {@code writes} maps each participant (in the client's order) to its write set.
+     */
+    record CommitWrites(long nowMs, long replyToken, String requestKey, Map<String, List<Write>> writes,
+                        long txTimeoutMs) implements Event {
+        public CommitWrites {
+            Objects.requireNonNull(requestKey, "requestKey");
+            writes = Collections.unmodifiableMap(new LinkedHashMap<>(writes));
+        }
+    }
 
     record Abort(long nowMs, long replyToken, TxId txId) implements Event {}
 

@@ -10,9 +10,15 @@ public sealed interface Message {
     String participantId();
 
     /** Phase one; the answer comes back as VoteReceived or PrepareFailed. */
-    record Prepare(TxId txId, String participantId, List<String> participants, long incarnation) implements Message {
+    /** {@code writes} non-null: the branch's whole write set (a write-only transaction); null: built by operations. */
+    record Prepare(TxId txId, String participantId, List<String> participants, long incarnation, List<Write> writes)
+            implements Message {
         public Prepare {
             participants = List.copyOf(participants);
+        }
+
+        public Prepare(TxId txId, String participantId, List<String> participants, long incarnation) {
+            this(txId, participantId, participants, incarnation, null);
         }
     }
 
@@ -23,7 +29,11 @@ public sealed interface Message {
     record Abort(TxId txId, String participantId) implements Message {}
 
     /** One-phase commit to the only participant; answered by OnePhaseResult. */
-    record CommitOnePhase(TxId txId, String participantId, long incarnation) implements Message {}
+    record CommitOnePhase(TxId txId, String participantId, long incarnation, List<Write> writes) implements Message {
+        public CommitOnePhase(TxId txId, String participantId, long incarnation) {
+            this(txId, participantId, incarnation, null);
+        }
+    }
 
     /** Asks the branch of an unresolved one-phase commit (peerState); answered by OnePhaseResult. */
     record AskBranch(TxId txId, String participantId) implements Message {}

@@ -20,19 +20,28 @@ public sealed interface Record {
     }
 
     /** The commit decision; synced before the COMMITTED answer and before any commit message. */
-    record Commit(TxId txId, List<String> yesVoters, List<String> participants) implements Record {
+    /** {@code requestKey}: the client's idempotency key of a write-only transaction, else null. */
+    record Commit(TxId txId, List<String> yesVoters, List<String> participants, String requestKey) implements Record {
         public Commit {
             Objects.requireNonNull(txId, "txId");
             yesVoters = List.copyOf(yesVoters);
             participants = List.copyOf(participants);
         }
+
+        public Commit(TxId txId, List<String> yesVoters, List<String> participants) {
+            this(txId, yesVoters, participants, null);
+        }
     }
 
     /** Synced before commitOnePhase is sent, so a crash mid-call asks the branch, never presumes. */
-    record OnePhase(TxId txId, String participantId) implements Record {
+    record OnePhase(TxId txId, String participantId, String requestKey) implements Record {
         public OnePhase {
             Objects.requireNonNull(txId, "txId");
             Objects.requireNonNull(participantId, "participantId");
+        }
+
+        public OnePhase(TxId txId, String participantId) {
+            this(txId, participantId, null);
         }
     }
 

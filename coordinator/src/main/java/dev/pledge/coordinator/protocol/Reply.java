@@ -20,6 +20,9 @@ public record Reply(long replyToken, Value value) {
 
     public record EnlistOk(long txRemainingMs) implements Value {}
 
+    /** A write-only transaction's id and its outcome (an {@link OutcomeReply} or an {@link ErrorReply}). */
+    public record Written(TxId txId, Value outcome) implements Value {}
+
     /** COMMITTED or ABORTED (with reason), FORGOTTEN, or PREPARING when not decided in time. */
     public record OutcomeReply(TxState state, AbortReason reason, String message) implements Value {}
 

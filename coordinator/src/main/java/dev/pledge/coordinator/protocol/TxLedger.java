@@ -3,6 +3,7 @@ package dev.pledge.coordinator.protocol;
 import dev.pledge.core.Check;
 import dev.pledge.core.TxId;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -19,6 +20,8 @@ final class TxLedger {
     private long epoch;
     private long lastSequence;
     private TxId watermark;
+    /** Idempotency keys of write-only transactions held in memory (rebuilt from COMMIT and ONE_PHASE records). */
+    private final Map<String, TxId> byRequestKey = new HashMap<>();
     private boolean replaying;
 
     TxLedger(String nodeId) {
@@ -62,6 +65,16 @@ final class TxLedger {
         return tx;
     }
 
+    /** The transaction a write-only request with this idempotency key started, if still held. */
+    TxId byRequestKey(String requestKey) {
+        return byRequestKey.get(requestKey);
+    }
+
+    void keyed(CoordinatorTx tx, String requestKey) {
+        Check.state(byRequestKey.putIfAbsent(requestKey, tx.id) == null, "request key %s used twice", requestKey);
+        tx.requestKey = requestKey;
+    }
+
     /** Presumed abort, proven (docs/protocol.md): only for ids we issued and hold nothing for. */
     Presumption presume(TxId id) {
         Check.state(!txs.containsKey(id), "presume called for a known transaction %s", id);
@@ -80,6 +93,7 @@ final class TxLedger {
             lastSequence = 0;
         } else if (record instanceof Record.OnePhase r) {
             CoordinatorTx tx = txFor(r.txId());
+            if (r.requestKey() != null && tx.requestKey == null) keyed(tx, r.requestKey());
             if (tx.state != CoordinatorTxState.PREPARING) {
                 tx.moveTo(CoordinatorTxState.PREPARING, nodeId, "one-phase commit to " + r.participantId(), out);
             }
@@ -87,6 +101,7 @@ final class TxLedger {
             tx.enlisted.putIfAbsent(r.participantId(), CoordinatorTx.UNKNOWN_INCARNATION);
         } else if (record instanceof Record.Commit r) {
             CoordinatorTx tx = txFor(r.txId());
+            if (r.requestKey() != null && tx.requestKey == null) keyed(tx, r.requestKey());
             tx.moveTo(CoordinatorTxState.COMMITTED, nodeId, commitWhy(r), out);
             r.participants().forEach(p -> tx.enlisted.putIfAbsent(p, CoordinatorTx.UNKNOWN_INCARNATION));
             tx.pendingDelivery.clear();
@@ -117,6 +132,7 @@ final class TxLedger {
 
     private void applyForget(Record.Forget r, OutputsBuilder out) {
         CoordinatorTx tx = txs.remove(r.txId());
+        if (tx != null && tx.requestKey != null) byRequestKey.remove(tx.requestKey);
         if (tx != null && tx.state == CoordinatorTxState.ENDED) {
             tx.moveTo(CoordinatorTxState.FORGOTTEN, nodeId, "retention passed", out);
         }

@@ -8,6 +8,8 @@ import dev.pledge.wire.AbortRequest;
 import dev.pledge.wire.BeginRequest;
 import dev.pledge.wire.BeginResponse;
 import dev.pledge.wire.CommitRequest;
+import dev.pledge.wire.CommitWritesRequest;
+import dev.pledge.wire.CommitWritesResponse;
 import dev.pledge.wire.Coordinator;
 import dev.pledge.wire.EnlistRequest;
 import dev.pledge.wire.EnlistResponse;
@@ -18,6 +20,10 @@ import dev.pledge.wire.StatusRequest;
 import dev.pledge.wire.StatusResponse;
 import dev.pledge.wire.TxState;
 import dev.pledge.wire.Unavailable;
+import dev.pledge.wire.WriteResult;
+import dev.pledge.wire.WriteTransaction;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -90,6 +96,56 @@ public final class CoordinatorService implements Coordinator.Iface {
         return WireReplies.status(v, txId);
     }
 
+    /**
+     * Posts every transaction of the request at once (their COMMIT records share syncs) and waits
+     * for all outcomes up to the request's deadline. A transaction without an answer in time comes
+     * back PREPARING without a TxId: the client retries it with the same request key and joins it.
+     */
+    @Override
+    public CommitWritesResponse commitWrites(CommitWritesRequest request) throws TException {
+        long deadlineMs = request.getDeadlineMs();
+        if (deadlineMs <= 0) throw new Unavailable("the request's deadline has already passed");
+        if (request.getTransactions() == null) throw new InvalidArgument("transactions is required");
+        long waitUntilNs = System.nanoTime()
+                + TimeUnit.MILLISECONDS.toNanos(Math.max(1, deadlineMs - Math.min(REPLY_MARGIN_MS_MAX, deadlineMs / 10)));
+        int n = request.getTransactionsSize();
+        WriteResult[] results = new WriteResult[n];
+        List<CompletableFuture<Reply.Value>> replies = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            WriteTransaction tx = request.getTransactions().get(i);
+            String invalid = WriteTransactions.check(tx);
+            if (invalid != null) {
+                results[i] = new WriteResult(new Outcome(TxState.ABORTED).setMessage(invalid)).setInvalid(invalid);
+                replies.add(null);
+                continue;
+            }
+            String key = WriteTransactions.requestKey(tx);
+            var writes = WriteTransactions.writes(tx);
+            long timeoutMs = tx.getTxTimeoutMs();
+            replies.add(poster.request(token -> new Event.CommitWrites(poster.nowMs(), token, key, writes, timeoutMs)));
+        }
+        for (int i = 0; i < n; i++) {
+            CompletableFuture<Reply.Value> reply = replies.get(i);
+            if (reply == null) continue;
+            results[i] = WriteTransactions.result(awaitUntil(reply, waitUntilNs));
+        }
+        return new CommitWritesResponse(List.of(results));
+    }
+
+    private Reply.Value awaitUntil(CompletableFuture<Reply.Value> reply, long untilNs) throws Unavailable {
+        try {
+            return reply.get(Math.max(0, untilNs - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            poster.abandon(reply);
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable("interrupted while waiting for the coordinator");
+        } catch (ExecutionException e) {
+            throw new Unavailable("coordinator failed: " + e.getCause());
+        }
+    }
+
     @Override
     public PingResponse ping() {
         return new PingResponse(nodeId, epoch.getAsLong());
@@ -110,16 +166,6 @@ public final class CoordinatorService implements Coordinator.Iface {
         CompletableFuture<Reply.Value> reply = poster.request(event);
         // Answer a little before the caller gives up, so PREPARING reaches it instead of a timeout.
         long waitMs = Math.max(1, deadlineMs - Math.min(REPLY_MARGIN_MS_MAX, deadlineMs / 10));
-        try {
-            return reply.get(waitMs, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            poster.abandon(reply);
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Unavailable("interrupted while waiting for the coordinator");
-        } catch (ExecutionException e) {
-            throw new Unavailable("coordinator failed: " + e.getCause());
-        }
+        return awaitUntil(reply, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs));
     }
 }

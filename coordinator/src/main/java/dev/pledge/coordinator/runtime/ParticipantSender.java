@@ -11,15 +11,24 @@ import dev.pledge.rpc.Services;
 import dev.pledge.rpc.TimeSource;
 import dev.pledge.rpc.Wire;
 import dev.pledge.wire.Ack;
-import dev.pledge.wire.DecisionRequest;
+import dev.pledge.coordinator.protocol.Write;
+import dev.pledge.wire.DecisionBatchRequest;
+import dev.pledge.wire.DecisionItem;
+import dev.pledge.wire.KvWrite;
+import dev.pledge.wire.PrepareBatchRequest;
+import dev.pledge.wire.PrepareItem;
 import dev.pledge.wire.OnePhaseRequest;
 import dev.pledge.wire.Participant;
 import dev.pledge.wire.PeerStateRequest;
-import dev.pledge.wire.PrepareRequest;
 import dev.pledge.wire.PrepareResponse;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,42 +37,51 @@ import java.util.function.Consumer;
 import org.apache.thrift.TException;
 
 /**
- * Calls participants over Thrift on a bounded pool, one RpcClient per configured participant (the
- * client retries transport failures inside the call's deadline), and posts each result back as
- * an event. A message that cannot be queued is reported as failed, so the core retries it.
+ * Calls participants over Thrift, one RpcClient and one lane per configured participant (the
+ * client retries transport failures inside the call's deadline), and posts each result back as an
+ * event. A lane coalesces whatever messages wait for its participant into one prepareBatch and
+ * one decideBatch call, with at most {@link #LANE_CALLS_MAX} calls in flight per participant, so
+ * under load many transactions share each round trip and each log sync over there. A message
+ * that cannot be queued is reported as failed, so the core retries it.
  */
 final class ParticipantSender implements MessageSender {
     /**
      * Crash point: a participant acknowledged a commit. With one sender thread
-     * ({@code --sender-threads-max 1}) the first hit comes before any other commit message leaves.
+     * ({@code --sender-threads-max 1}) the first hit comes before any other participant is called.
      */
     static final String FAILPOINT_COMMIT_FIRST_DELIVERED = "coordinator.commit.first-delivered";
     /**
      * Crash point: a participant voted YES. With one sender thread the first hit comes before any
-     * other prepare leaves, so the other participants have not voted.
+     * other participant is called, so the other participants have not voted.
      */
     static final String FAILPOINT_PREPARE_FIRST_VOTED = "coordinator.prepare.first-voted";
-    private static final int QUEUED_CALLS_MAX = 10_000;
+    private static final int QUEUED_PER_PARTICIPANT_MAX = 10_000;
+    /** Items per batched call: bounds the frame size and how long one call holds a lane. */
+    static final int BATCH_MAX = 256;
+    /** Calls in flight per participant: one being served while the next batch gathers. */
+    static final int LANE_CALLS_MAX = 2;
 
     private final String nodeId;
-    private final Map<String, RpcClient> clients = new TreeMap<>();
+    private final Map<String, Lane> lanes = new TreeMap<>();
     private final long callTimeoutMs;
     private final Consumer<Event> results;
     private final TimeSource time;
     private final ThreadPoolExecutor pool;
     final AtomicLong callsSent = new AtomicLong();
     final AtomicLong callsFailed = new AtomicLong();
+    final AtomicLong messagesSent = new AtomicLong();
 
     ParticipantSender(String nodeId, Map<String, Endpoint> participants, RpcClientConfig rpc, long callTimeoutMs,
                       int threadsMax, Consumer<Event> results, TimeSource time) {
         this.nodeId = nodeId;
-        participants.forEach((id, endpoint) -> clients.put(id, new RpcClient(endpoint, rpc)));
+        int laneCalls = Math.min(LANE_CALLS_MAX, threadsMax);
+        participants.forEach((id, endpoint) -> lanes.put(id, new Lane(new RpcClient(endpoint, rpc), laneCalls)));
         this.callTimeoutMs = callTimeoutMs;
         this.results = results;
         this.time = time;
         AtomicInteger threadNumber = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(threadsMax, threadsMax, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(QUEUED_CALLS_MAX), r -> {
+                new LinkedBlockingQueue<>(), r -> {
                     Thread t = new Thread(r, nodeId + "-send-" + threadNumber.incrementAndGet());
                     t.setDaemon(true);
                     return t;
@@ -73,51 +91,192 @@ final class ParticipantSender implements MessageSender {
 
     @Override
     public void send(Message message) {
-        try {
-            pool.execute(() -> results.accept(deliver(message)));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            results.accept(failed(message, "send queue full or closed"));
+        Lane lane = lanes.get(message.participantId());
+        if (lane == null) {
+            results.accept(failed(message, "no address configured for participant " + message.participantId()));
+            return;
+        }
+        lane.offer(message);
+    }
+
+    /** One participant's queue; each turn on the pool sends one batch, so no lane starves another. */
+    private final class Lane {
+        private final RpcClient client;
+        private final int callsMax;
+        private final ArrayDeque<Message> queue = new ArrayDeque<>();
+        private int calls;
+
+        Lane(RpcClient client, int callsMax) {
+            this.client = client;
+            this.callsMax = callsMax;
+        }
+
+        void offer(Message m) {
+            boolean queued;
+            boolean start = false;
+            synchronized (this) {
+                queued = queue.size() < QUEUED_PER_PARTICIPANT_MAX;
+                if (queued) {
+                    queue.add(m);
+                    start = calls < callsMax;
+                    if (start) calls++;
+                }
+            }
+            if (!queued) results.accept(failed(m, "send queue full"));
+            if (start) schedule();
+        }
+
+        private void schedule() {
+            try {
+                pool.execute(this::turn);
+            } catch (RejectedExecutionException e) {
+                List<Message> dropped;
+                synchronized (this) {
+                    calls--;
+                    dropped = new ArrayList<>(queue);
+                    queue.clear();
+                }
+                dropped.forEach(m -> results.accept(failed(m, "sender closed")));
+            }
+        }
+
+        private void turn() {
+            List<Message> batch = new ArrayList<>();
+            synchronized (this) {
+                while (batch.size() < BATCH_MAX && !queue.isEmpty()) batch.add(queue.poll());
+                if (batch.isEmpty()) {
+                    calls--;
+                    return;
+                }
+            }
+            deliver(client, batch);
+            boolean more;
+            synchronized (this) {
+                more = !queue.isEmpty();
+                if (!more) calls--;
+            }
+            if (more) schedule();
         }
     }
 
-    private Event deliver(Message m) {
-        RpcClient client = clients.get(m.participantId());
-        if (client == null) return failed(m, "no address configured for participant " + m.participantId());
+    private void deliver(RpcClient client, List<Message> batch) {
+        List<Message.Prepare> prepares = new ArrayList<>();
+        List<Message> decisions = new ArrayList<>();
+        for (Message m : batch) {
+            if (m instanceof Message.Prepare p) prepares.add(p);
+            else if (m instanceof Message.Commit || m instanceof Message.Abort) decisions.add(m);
+            else results.accept(deliverOne(client, m));
+        }
+        if (!prepares.isEmpty()) prepare(client, prepares);
+        if (!decisions.isEmpty()) decide(client, decisions);
+    }
+
+    private void prepare(RpcClient client, List<Message.Prepare> prepares) {
+        List<PrepareItem> items = new ArrayList<>(prepares.size());
+        for (Message.Prepare p : prepares) {
+            PrepareItem item = new PrepareItem(Wire.toWire(p.txId()), p.participants(), p.incarnation());
+            if (p.writes() != null) item.setWrites(kvWrites(p.writes()));
+            items.add(item);
+        }
+        List<PrepareResponse> votes;
+        try {
+            votes = sent(prepares.size(), () -> client.call(Services.PARTICIPANT, FACTORY, (c, remainingMs) ->
+                    c.prepareBatch(new PrepareBatchRequest(remainingMs, items)), callTimeoutMs).getVotes());
+        } catch (TException | RuntimeException e) {
+            prepares.forEach(p -> results.accept(failed(p, describe(e))));
+            return;
+        }
+        for (int i = 0; i < prepares.size(); i++) {
+            Message.Prepare p = prepares.get(i);
+            PrepareResponse r = votes.get(i);
+            if (r.getVote() == dev.pledge.wire.Vote.YES) Failpoints.hit(FAILPOINT_PREPARE_FIRST_VOTED);
+            results.accept(new Event.VoteReceived(time.nowMs(), p.txId(), p.participantId(), Wire.fromWire(r.getVote()),
+                    r.isSetReason() ? Wire.fromWire(r.getReason()) : null, r.getMessage()));
+        }
+    }
+
+    private void decide(RpcClient client, List<Message> decisions) {
+        List<DecisionItem> items = new ArrayList<>(decisions.size());
+        for (Message m : decisions) items.add(new DecisionItem(Wire.toWire(m.txId()), m instanceof Message.Commit));
+        List<Ack> acks;
+        try {
+            acks = sent(decisions.size(), () -> client.call(Services.PARTICIPANT, FACTORY, (c, remainingMs) ->
+                    c.decideBatch(new DecisionBatchRequest(remainingMs, items)), callTimeoutMs).getAcks());
+        } catch (TException | RuntimeException e) {
+            decisions.forEach(m -> results.accept(failed(m, describe(e))));
+            return;
+        }
+        for (int i = 0; i < decisions.size(); i++) {
+            Message m = decisions.get(i);
+            if (acks.get(i).getState() == dev.pledge.wire.BranchState.UNKNOWN) {
+                results.accept(failed(m, "participant could not take the decision (branch never prepared there)"));
+                continue;
+            }
+            if (m instanceof Message.Commit) Failpoints.hit(FAILPOINT_COMMIT_FIRST_DELIVERED);
+            results.accept(new Event.Acked(time.nowMs(), m.txId(), m.participantId())); // the branch has the decision
+        }
+    }
+
+    /** A batched call, counted; a reply whose size does not match the request is a broken peer. */
+    private <T> List<T> sent(int expected, ThriftCall<List<T>> call) throws TException {
         callsSent.incrementAndGet();
+        messagesSent.addAndGet(expected);
+        try {
+            List<T> answers = call.run();
+            if (answers == null || answers.size() != expected) {
+                throw new TException("participant answered " + (answers == null ? 0 : answers.size()) + " items for "
+                        + expected);
+            }
+            return answers;
+        } catch (TException | RuntimeException e) {
+            callsFailed.incrementAndGet();
+            throw e;
+        }
+    }
+
+    @FunctionalInterface
+    private interface ThriftCall<T> {
+        T run() throws TException;
+    }
+
+    private static List<KvWrite> kvWrites(List<Write> writes) {
+        List<KvWrite> out = new ArrayList<>(writes.size());
+        for (Write w : writes) {
+            KvWrite kv = new KvWrite(ByteBuffer.wrap(w.key()));
+            if (w.value() != null) kv.setValue(w.value());
+            out.add(kv);
+        }
+        return out;
+    }
+
+    private static String describe(Exception e) {
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    private static final Participant.Client.Factory FACTORY = new Participant.Client.Factory();
+
+    private Event deliverOne(RpcClient client, Message m) {
+        callsSent.incrementAndGet();
+        messagesSent.incrementAndGet();
         try {
             return call(client, m);
         } catch (TException | RuntimeException e) {
             callsFailed.incrementAndGet();
-            return failed(m, e.getMessage() == null ? e.toString() : e.getMessage());
+            return failed(m, describe(e));
         }
     }
 
     private Event call(RpcClient client, Message m) throws TException {
-        var factory = new Participant.Client.Factory();
         var tx = Wire.toWire(m.txId());
-        String pid = m.participantId();
-        if (m instanceof Message.Prepare p) {
-            PrepareResponse r = client.call(Services.PARTICIPANT, factory, (c, remainingMs) -> c.prepare(
-                    new PrepareRequest(remainingMs, tx, p.participants(), p.incarnation())), callTimeoutMs);
-            if (r.getVote() == dev.pledge.wire.Vote.YES) Failpoints.hit(FAILPOINT_PREPARE_FIRST_VOTED);
-            return new Event.VoteReceived(time.nowMs(), m.txId(), pid, Wire.fromWire(r.getVote()),
-                    r.isSetReason() ? Wire.fromWire(r.getReason()) : null, r.getMessage());
-        }
-        if (m instanceof Message.Commit || m instanceof Message.Abort) {
-            boolean commit = m instanceof Message.Commit;
-            Ack ack = client.call(Services.PARTICIPANT, factory, (c, remainingMs) -> commit
-                    ? c.commit(new DecisionRequest(remainingMs, tx)) : c.abort(new DecisionRequest(remainingMs, tx)),
-                    callTimeoutMs);
-            if (commit) Failpoints.hit(FAILPOINT_COMMIT_FIRST_DELIVERED);
-            return new Event.Acked(time.nowMs(), m.txId(), pid); // any Ack state: the branch has the decision
-        }
         if (m instanceof Message.CommitOnePhase o) {
-            Ack ack = client.call(Services.PARTICIPANT, factory, (c, remainingMs) -> c.commitOnePhase(
-                    new OnePhaseRequest(remainingMs, tx, o.incarnation())), callTimeoutMs);
+            OnePhaseRequest request = new OnePhaseRequest(0, tx, o.incarnation());
+            if (o.writes() != null) request.setWrites(kvWrites(o.writes()));
+            Ack ack = client.call(Services.PARTICIPANT, FACTORY,
+                    (c, remainingMs) -> c.commitOnePhase(request.deepCopy().setDeadlineMs(remainingMs)), callTimeoutMs);
             return onePhase(m, Wire.fromWire(ack.getState()));
         }
         if (m instanceof Message.AskBranch) {
-            var r = client.call(Services.PARTICIPANT, factory, (c, remainingMs) -> c.peerState(
+            var r = client.call(Services.PARTICIPANT, FACTORY, (c, remainingMs) -> c.peerState(
                     new PeerStateRequest(remainingMs, tx, nodeId)), callTimeoutMs);
             return onePhase(m, Wire.fromWire(r.getState()));
         }
@@ -145,6 +304,6 @@ final class ParticipantSender implements MessageSender {
     @Override
     public void close() {
         pool.shutdownNow();
-        clients.values().forEach(RpcClient::close);
+        lanes.values().forEach(l -> l.client.close());
     }
 }

@@ -64,10 +64,12 @@ final class RecordCodec {
             } else if (r instanceof Record.OnePhase o) {
                 writeTxId(out, o.txId());
                 out.writeUTF(o.participantId());
+                writeOptional(out, o.requestKey());
             } else if (r instanceof Record.Commit c) {
                 writeTxId(out, c.txId());
                 writeList(out, c.yesVoters());
                 writeList(out, c.participants());
+                writeOptional(out, c.requestKey());
             } else if (r instanceof Record.Abort a) {
                 writeTxId(out, a.txId());
                 writeList(out, a.participantsToTell());
@@ -95,14 +97,26 @@ final class RecordCodec {
         byte tag = in.readByte();
         return switch (tag) {
             case TAG_EPOCH -> new Record.Epoch(in.readLong());
-            case TAG_ONE_PHASE -> new Record.OnePhase(readTxId(in), in.readUTF());
-            case TAG_COMMIT -> new Record.Commit(readTxId(in), readList(in), readList(in));
+            case TAG_ONE_PHASE -> new Record.OnePhase(readTxId(in), in.readUTF(), readOptional(in));
+            case TAG_COMMIT -> new Record.Commit(readTxId(in), readList(in), readList(in), readOptional(in));
             case TAG_ABORT -> new Record.Abort(readTxId(in), readList(in), AbortReason.valueOf(in.readUTF()),
                     in.readUTF(), in.readLong());
             case TAG_END -> new Record.End(readTxId(in), in.readLong());
             case TAG_FORGET -> new Record.Forget(readTxId(in), in.readBoolean() ? readTxId(in) : null);
             default -> throw new IOException("unknown record tag " + tag);
         };
+    }
+
+    /**
+     * A trailing optional string (added after 0.1): absent in older records, so decode treats the
+     * end of the record as "none". Written only when present, so a record without it keeps its old bytes.
+     */
+    private static void writeOptional(DataOutputStream out, String value) throws IOException {
+        if (value != null) out.writeUTF(value);
+    }
+
+    private static String readOptional(DataInputStream in) throws IOException {
+        return in.available() > 0 ? in.readUTF() : null;
     }
 
     private static void writeTxId(DataOutputStream out, TxId id) throws IOException {

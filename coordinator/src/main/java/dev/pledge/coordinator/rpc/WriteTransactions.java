@@ -1,0 +1,88 @@
+package dev.pledge.coordinator.rpc;
+
+import dev.pledge.coordinator.protocol.Reply;
+import dev.pledge.coordinator.protocol.Write;
+import dev.pledge.rpc.Wire;
+import dev.pledge.wire.BranchWrites;
+import dev.pledge.wire.KvWrite;
+import dev.pledge.wire.Outcome;
+import dev.pledge.wire.TxState;
+import dev.pledge.wire.WriteResult;
+import dev.pledge.wire.WriteTransaction;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Write-only transactions at the wire's edge: checks, conversion to core types, and their results. */
+final class WriteTransactions {
+    static final int REQUEST_KEY_BYTES_MIN = 8;
+    static final int REQUEST_KEY_BYTES_MAX = 64;
+
+    private WriteTransactions() {}
+
+    /** Why the transaction is malformed (nothing is done for it), or null. */
+    static String check(WriteTransaction tx) {
+        if (tx == null) return "a transaction is null";
+        byte[] key = tx.getRequestKey();
+        if (key == null || key.length < REQUEST_KEY_BYTES_MIN || key.length > REQUEST_KEY_BYTES_MAX) {
+            return "requestKey must be " + REQUEST_KEY_BYTES_MIN + " to " + REQUEST_KEY_BYTES_MAX + " bytes, was "
+                    + (key == null ? "unset" : key.length);
+        }
+        if (tx.getBranches() == null) return "branches is required";
+        if (tx.getTxTimeoutMs() < 0) return "txTimeoutMs must be >= 0, was " + tx.getTxTimeoutMs();
+        List<String> seen = new ArrayList<>();
+        for (BranchWrites b : tx.getBranches()) {
+            if (b == null || b.getParticipantId() == null || b.getWrites() == null) {
+                return "every branch needs a participantId and writes";
+            }
+            if (seen.contains(b.getParticipantId())) return "participant '" + b.getParticipantId() + "' appears twice";
+            seen.add(b.getParticipantId());
+            for (KvWrite w : b.getWrites()) {
+                if (w == null || w.getKey() == null || w.getKey().length == 0) {
+                    return "a write to participant '" + b.getParticipantId() + "' has no key";
+                }
+            }
+        }
+        return null;
+    }
+
+    static String requestKey(WriteTransaction tx) {
+        return HexFormat.of().formatHex(tx.getRequestKey());
+    }
+
+    /** Each participant's writes, in the client's order. Call after {@link #check}. */
+    static Map<String, List<Write>> writes(WriteTransaction tx) {
+        Map<String, List<Write>> out = new LinkedHashMap<>();
+        for (BranchWrites b : tx.getBranches()) {
+            List<Write> writes = new ArrayList<>(b.getWritesSize());
+            for (KvWrite w : b.getWrites()) writes.add(new Write(w.getKey(), w.isSetValue() ? w.getValue() : null));
+            out.put(b.getParticipantId(), writes);
+        }
+        return out;
+    }
+
+    /** The wire result for the core's reply; null (no reply in time) asks the client to retry with its key. */
+    static WriteResult result(Reply.Value value) {
+        if (value instanceof Reply.Written w) {
+            return new WriteResult(outcome(w.outcome())).setTxId(Wire.toWire(w.txId()));
+        }
+        if (value instanceof Reply.ErrorReply e && e.kind() == Reply.ErrorKind.INVALID) {
+            return new WriteResult(new Outcome(TxState.ABORTED).setMessage(e.message())).setInvalid(e.message());
+        }
+        String why = value instanceof Reply.ErrorReply e ? e.message() : "no decision within the request's deadline";
+        return new WriteResult(new Outcome(TxState.PREPARING).setMessage(why + "; retry with the same request key"));
+    }
+
+    private static Outcome outcome(Reply.Value value) {
+        if (value instanceof Reply.OutcomeReply o) {
+            Outcome out = new Outcome(Wire.toWire(o.state()));
+            if (o.reason() != null) out.setReason(Wire.toWire(o.reason()));
+            if (o.message() != null) out.setMessage(o.message());
+            return out;
+        }
+        Reply.ErrorReply e = (Reply.ErrorReply) value;
+        return new Outcome(e.state() == null ? TxState.ABORTED : Wire.toWire(e.state())).setMessage(e.message());
+    }
+}
