@@ -3,6 +3,7 @@ package dev.pledge.bench;
 import dev.pledge.client.PledgeClient;
 import dev.pledge.demo.launch.LocalCluster;
 import dev.pledge.rpc.Endpoint;
+import jakarta.transaction.TransactionManager;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,13 +13,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
  * The Pledge benchmark: a coordinator and N key-value participants as separate processes on
  * loopback, a closed-loop load of K concurrent transactions, each writing one key at every
- * participant with synced logs. Prints a markdown table and writes it with JSON under --out.
+ * participant with synced logs. The peer, Narayana in this JVM, coordinates the same participant
+ * processes through their XA resources; the floor is the synced writes alone. Prints a markdown
+ * table and writes it with JSON under --out.
  */
 @Command(name = "pledge-bench", mixinStandardHelpOptions = true,
         description = "Throughput and commit latency of Pledge on this machine.")
@@ -35,14 +40,14 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--measure-s", description = "measured seconds per cell (default: ${DEFAULT-VALUE})")
     int measureS = 10;
 
-    @Option(names = "--quick", description = "N=2, K=1,16, 2 s warm-up, 5 s measured: a spot check in under a minute")
+    @Option(names = "--quick", description = "N=2, K=1,16, 2 s warm-up, 5 s measured: a spot check in about a minute")
     boolean quick;
 
     @Option(names = "--full", description = "the full matrix: N=1,2,3,5 x K=1,8,32,64,128")
     boolean full;
 
-    @Option(names = "--systems", split = ",", description = "what to measure: pledge, floor (default: ${DEFAULT-VALUE})")
-    List<String> systems = List.of("pledge", "floor");
+    @Option(names = "--systems", split = ",", description = "what to measure: pledge, floor, narayana (default: ${DEFAULT-VALUE})")
+    List<String> systems = List.of("pledge", "floor", "narayana");
 
     @Option(names = "--jfr", description = "record every node with Java Flight Recorder into this directory")
     Path jfrDir;
@@ -52,6 +57,12 @@ public final class BenchMain implements Callable<Integer> {
 
     @Option(names = "--out", description = "directory for results.json and results.md (default: ${DEFAULT-VALUE})")
     Path out = Path.of("bench-results");
+
+    private static final List<String> SYSTEMS = List.of("pledge", "floor", "narayana");
+
+    /** Everything this run writes (clusters, floor stores, Narayana's object store); removed at the end. */
+    private Path runRoot;
+    private TransactionManager narayana;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchMain()).execute(args));
@@ -69,31 +80,46 @@ public final class BenchMain implements Callable<Integer> {
             participants = List.of(1, 2, 3, 5);
             concurrency = List.of(1, 8, 32, 64, 128);
         }
-        Files.createDirectories(out);
-        List<LoadResult> results = new ArrayList<>();
-        System.out.println(LoadResult.markdownHeader());
-        for (int n : participants) {
-            for (int k : concurrency) {
-                for (String system : systems) {
-                    LoadResult r = switch (system) {
-                        case "pledge" -> runPledge(n, k);
-                        case "floor" -> runFloor(n, k);
-                        default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown system " + system);
-                    };
-                    results.add(r);
-                    System.out.println(r.toMarkdownRow());
-                }
+        for (String system : systems) {
+            if (!SYSTEMS.contains(system)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "unknown system " + system + "; known: " + SYSTEMS);
             }
         }
-        String ratios = Ratios.table(results);
-        System.out.println();
-        System.out.println(ratios);
-        write(results, ratios);
-        return 0;
+        Files.createDirectories(out);
+        runRoot = Files.createTempDirectory("pledge-bench-");
+        try {
+            List<LoadResult> results = new ArrayList<>();
+            System.out.println(LoadResult.markdownHeader());
+            for (int n : participants) {
+                for (int k : concurrency) {
+                    for (LoadResult r : runCell(n, k)) {
+                        results.add(r);
+                        System.out.println(r.toMarkdownRow());
+                    }
+                }
+            }
+            String ratios = Ratios.table(results);
+            System.out.println();
+            System.out.println(ratios);
+            write(results, ratios);
+            return 0;
+        } finally {
+            if (narayana != null) Narayana.stop();
+            deleteQuietly(runRoot);
+        }
     }
 
-    private LoadResult runPledge(int n, int k) throws Exception {
-        Path root = Files.createTempDirectory("pledge-bench-");
+    /** Pledge and Narayana share one cluster per cell: the same participant processes, one after the other. */
+    private List<LoadResult> runCell(int n, int k) throws Exception {
+        List<LoadResult> cell = new ArrayList<>();
+        List<String> onCluster = systems.stream().filter(s -> !s.equals("floor")).toList();
+        if (!onCluster.isEmpty()) cell.addAll(runOnCluster(n, k, onCluster));
+        if (systems.contains("floor")) cell.add(runFloor(n, k));
+        return cell;
+    }
+
+    private List<LoadResult> runOnCluster(int n, int k, List<String> onCluster) throws Exception {
+        Path root = Files.createDirectories(runRoot.resolve("cluster-n" + n + "-k" + k));
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) ids.add("p" + (i + 1));
         List<String> jvm = new ArrayList<>(LocalCluster.JVM_STEADY);
@@ -104,34 +130,62 @@ public final class BenchMain implements Callable<Integer> {
         }
         try (LocalCluster cluster = LocalCluster.kv(root, ids).withJvmOptions(jvm)) {
             cluster.startAll();
-            List<Endpoint> endpoints = ids.stream().map(cluster::participant).toList();
-            List<Long> pids = cluster.nodeNames().stream().map(name -> cluster.node(name).pid()).toList();
-            try (PledgeClient client = PledgeClient.builder().coordinator(cluster.coordinator()).clientName("bench").build()) {
-                ClosedLoop loop = new ClosedLoop(client, endpoints, k);
-                double cpu0 = CpuMeter.cpuSeconds(pids);
-                ClosedLoop.Measured m = loop.run(Duration.ofSeconds(warmupS), Duration.ofSeconds(measureS));
-                double cpu = CpuMeter.cpuSeconds(pids) - cpu0;
-                if (m.firstFailure() != null) System.err.println("first failure (N=" + n + ", K=" + k + "): " + m.firstFailure());
-                System.err.println("  N=" + n + " K=" + k + " " + LogBatches.of("coordinator", cluster.coordinator()));
-                for (String id : ids) System.err.println("  N=" + n + " K=" + k + " " + LogBatches.of(id, cluster.participant(id)));
-                // CPU covers warm-up too; scale it to the measured share of the run.
-                double measuredShare = m.seconds() / (m.seconds() + warmupS);
-                if (jfrDir != null) cluster.stopAll(Duration.ofSeconds(30));
-                return new LoadResult("pledge", n, k, m.seconds(), m.committed(), m.aborted(), m.failed(), m.commitUs(),
-                        m.txUs(), cpu * measuredShare);
+            List<LoadResult> cell = new ArrayList<>();
+            for (String system : onCluster) {
+                cell.add(system.equals("pledge") ? runPledge(cluster, n, k) : runNarayana(cluster, n, k));
             }
+            if (jfrDir != null) cluster.stopAll(Duration.ofSeconds(30));
+            return cell;
         } finally {
             deleteQuietly(root);
         }
     }
 
+    private LoadResult runPledge(LocalCluster cluster, int n, int k) throws Exception {
+        List<String> ids = cluster.participantIds();
+        List<Endpoint> endpoints = ids.stream().map(cluster::participant).toList();
+        // Every node works for a Pledge transaction: the coordinator and the participants.
+        List<Long> pids = cluster.nodeNames().stream().map(name -> cluster.node(name).pid()).toList();
+        try (PledgeClient client = PledgeClient.builder().coordinator(cluster.coordinator()).clientName("bench").build()) {
+            ClosedLoop loop = new ClosedLoop(client, ids, endpoints, k, true);
+            double cpu0 = CpuMeter.cpuSeconds(pids);
+            ClosedLoop.Measured m = loop.run(Duration.ofSeconds(warmupS), Duration.ofSeconds(measureS));
+            double cpu = CpuMeter.cpuSeconds(pids) - cpu0;
+            if (m.firstFailure() != null) System.err.println("first failure (pledge, N=" + n + ", K=" + k + "): " + m.firstFailure());
+            System.err.println("  N=" + n + " K=" + k + " " + LogBatches.of("coordinator", cluster.coordinator()));
+            for (String id : ids) System.err.println("  N=" + n + " K=" + k + " " + LogBatches.of(id, cluster.participant(id)));
+            return measured("pledge", n, k, m, cpu);
+        }
+    }
+
+    private LoadResult runNarayana(LocalCluster cluster, int n, int k) throws Exception {
+        if (narayana == null) narayana = Narayana.start(runRoot.resolve("narayana-object-store"));
+        Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+        for (String id : cluster.participantIds()) endpoints.put(id, cluster.participant(id));
+        // The manager runs in this JVM (counted by CpuMeter); the idle Pledge coordinator is not counted.
+        List<Long> pids = cluster.participantIds().stream().map(id -> cluster.node(id).pid()).toList();
+        try (NarayanaLoop loop = new NarayanaLoop(narayana, endpoints, k)) {
+            double cpu0 = CpuMeter.cpuSeconds(pids);
+            ClosedLoop.Measured m = loop.run(Duration.ofSeconds(warmupS), Duration.ofSeconds(measureS));
+            double cpu = CpuMeter.cpuSeconds(pids) - cpu0;
+            if (m.firstFailure() != null) System.err.println("first failure (narayana, N=" + n + ", K=" + k + "): " + m.firstFailure());
+            return measured("narayana", n, k, m, cpu);
+        }
+    }
+
+    /** CPU covers warm-up too; it is scaled to the measured share of the run. */
+    private LoadResult measured(String system, int n, int k, ClosedLoop.Measured m, double cpuSeconds) {
+        double measuredShare = m.seconds() / (m.seconds() + warmupS);
+        return new LoadResult(system, n, k, m.seconds(), m.committed(), m.aborted(), m.failed(), m.commitUs(), m.txUs(),
+                cpuSeconds * measuredShare);
+    }
+
     private LoadResult runFloor(int n, int k) throws Exception {
-        Path root = Files.createTempDirectory("pledge-floor-");
+        Path root = Files.createDirectories(runRoot.resolve("floor-n" + n + "-k" + k));
         try (FloorLoop loop = new FloorLoop(root, n, k)) {
             double cpu0 = CpuMeter.cpuSeconds(List.of());
             ClosedLoop.Measured m = loop.run(Duration.ofSeconds(warmupS), Duration.ofSeconds(measureS));
-            double cpu = (CpuMeter.cpuSeconds(List.of()) - cpu0) * m.seconds() / (m.seconds() + warmupS);
-            return new LoadResult("floor", n, k, m.seconds(), m.committed(), 0, 0, m.commitUs(), m.txUs(), cpu);
+            return measured("floor", n, k, m, CpuMeter.cpuSeconds(List.of()) - cpu0);
         } finally {
             deleteQuietly(root);
         }

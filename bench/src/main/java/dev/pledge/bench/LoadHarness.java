@@ -1,0 +1,79 @@
+package dev.pledge.bench;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The closed-loop harness a system under test plugs its transaction into: K client threads run
+ * {@link Client#runOne} until stopped; the harness warms up, then measures, and keeps the counts
+ * and latency histograms of the measured part only.
+ */
+final class LoadHarness {
+    private static final long LATENCY_US_MAX = 60_000_000L;
+
+    /** One client's transaction number {@code n}: record its outcome on the harness. */
+    @FunctionalInterface
+    interface Client {
+        void runOne(int clientNo, long n, LoadHarness harness);
+    }
+
+    private final Recorder commitUs = new Recorder(LATENCY_US_MAX, 3);
+    private final Recorder txUs = new Recorder(LATENCY_US_MAX, 3);
+    private final LongAdder committed = new LongAdder();
+    private final LongAdder aborted = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private volatile String firstFailure;
+
+    void committed(long startNs, long commitStartNs, long endNs) {
+        commitUs.recordValue(Math.min(LATENCY_US_MAX, (endNs - commitStartNs) / 1000));
+        txUs.recordValue(Math.min(LATENCY_US_MAX, (endNs - startNs) / 1000));
+        committed.increment();
+    }
+
+    void aborted() {
+        aborted.increment();
+    }
+
+    void failed(String why) {
+        failed.increment();
+        if (firstFailure == null) firstFailure = why;
+    }
+
+    /** Runs {@code concurrency} clients: a warm-up, then {@code measure}; returns the measured part. */
+    ClosedLoop.Measured run(String name, int concurrency, Client client, Duration warmup, Duration measure)
+            throws InterruptedException {
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < concurrency; c++) {
+            int clientNo = c;
+            Thread t = new Thread(() -> {
+                for (long n = 0; !stop.get(); n++) client.runOne(clientNo, n, this);
+            }, name + "-client-" + c);
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
+        Thread.sleep(warmup.toMillis());
+        commitUs.reset();
+        txUs.reset();
+        long c0 = committed.sum();
+        long a0 = aborted.sum();
+        long f0 = failed.sum();
+        long startNs = System.nanoTime();
+        Thread.sleep(measure.toMillis());
+        Histogram commitHist = commitUs.getIntervalHistogram();
+        Histogram txHist = txUs.getIntervalHistogram();
+        double seconds = (System.nanoTime() - startNs) / 1e9;
+        ClosedLoop.Measured m = new ClosedLoop.Measured(seconds, committed.sum() - c0, aborted.sum() - a0,
+                failed.sum() - f0, commitHist, txHist, firstFailure);
+        stop.set(true);
+        for (Thread t : threads) t.join(10_000);
+        return m;
+    }
+}
