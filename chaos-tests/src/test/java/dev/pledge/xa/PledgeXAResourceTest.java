@@ -215,6 +215,26 @@ class PledgeXAResourceTest {
     }
 
     @Test
+    void narayanaRecoveryCommitsABranchWhoseCommitWasLost() throws Exception {
+        tm.begin();
+        Transaction tx = tm.getTransaction();
+        tx.enlistResource(a);
+        a.put(bytes("k"), bytes("v1"));
+        XAResource bLosesCommit = new CommitLostOnce(b);
+        tx.enlistResource(bLosesCommit);
+        b.put(bytes("k"), bytes("v1"));
+        tm.commit();
+        assertThat(recoverAll(b)).hasSize(1);
+
+        try (PledgeXAResource freshB = new PledgeXAResource("B", cluster.participant("B"))) {
+            NarayanaTm.recover(freshB);
+            assertThat(recoverAll(freshB)).isEmpty();
+        }
+        assertThat(readAt("A", "k")).isEqualTo(bytes("v1"));
+        assertThat(readAt("B", "k")).isEqualTo(bytes("v1"));
+    }
+
+    @Test
     void malformedXidGetsAClearXaExceptionNotANullPointer() {
         Xid noGtrid = new Xid() {
             public int getFormatId() { return 1; }
