@@ -35,6 +35,8 @@ public final class PledgeClient implements AutoCloseable {
     /** Distinct participant endpoints one client talks to; a bound on its connections and memory. */
     static final int PARTICIPANT_ENDPOINTS_MAX = 1024;
     private static final Coordinator.Client.Factory COORDINATOR = new Coordinator.Client.Factory();
+    /** Buffered transactions per commitWrites call at most. */
+    static final int COMMIT_BATCH_MAX = 256;
 
     private final RpcClient coordinator;
     private final RpcClientConfig rpcConfig;
@@ -44,6 +46,7 @@ public final class PledgeClient implements AutoCloseable {
     private final long commitGraceMs;
     private final String clientName;
     private final Map<Endpoint, RpcClient> participants = new ConcurrentHashMap<>();
+    private final CommitCoalescer commits;
 
     private PledgeClient(Builder b) {
         this.rpcConfig = b.rpcConfig;
@@ -53,6 +56,7 @@ public final class PledgeClient implements AutoCloseable {
         this.commitGraceMs = b.commitGraceMs;
         this.clientName = b.clientName;
         this.coordinator = new RpcClient(b.coordinator, rpcConfig, time, random);
+        this.commits = new CommitCoalescer(coordinator, b.commitCallsMax, COMMIT_BATCH_MAX);
     }
 
     public static Builder builder() {
@@ -72,12 +76,26 @@ public final class PledgeClient implements AutoCloseable {
         return new Transaction(this, Wire.fromWire(r.getTxId()), startMs + r.getTxTimeoutMs());
     }
 
+    /**
+     * Starts a write-only transaction buffered in the client and sent whole at commit (one request
+     * for begin, every write and commit). The coordinator aborts it if undecided within {@code timeout}.
+     */
+    public BufferedTransaction beginBuffered(Duration timeout) {
+        Check.notNull(timeout, "timeout");
+        Check.argument(!timeout.isNegative() && !timeout.isZero(), "timeout must be > 0, was %s", timeout);
+        return new BufferedTransaction(this, timeout.toMillis());
+    }
+
     /** What the coordinator says about {@code txId} now. */
     public StatusResult status(TxId txId) throws TException {
         dev.pledge.wire.TxId wireId = Wire.toWire(txId);
         return Outcomes.statusResult(coordinator.call(Services.COORDINATOR, COORDINATOR,
                 (c, remainingMs) -> c.status(new StatusRequest(Deadlines.forRequest(remainingMs), wireId)),
                 rpcTimeoutMs));
+    }
+
+    CommitCoalescer commitCoalescer() {
+        return commits;
     }
 
     RpcClient coordinator() {
@@ -128,6 +146,7 @@ public final class PledgeClient implements AutoCloseable {
         private long rpcTimeoutMs = 5_000;
         private long commitGraceMs = 5_000;
         private String clientName = "pledge-java-sdk";
+        private int commitCallsMax = 4;
 
         private Builder() {}
 
@@ -163,6 +182,16 @@ public final class PledgeClient implements AutoCloseable {
             Check.notNull(grace, "commitGrace");
             Check.argument(!grace.isNegative(), "commitGrace must be >= 0, was %s", grace);
             this.commitGraceMs = grace.toMillis();
+            return this;
+        }
+
+        /**
+         * commitWrites calls in flight at once for buffered transactions (default 4). Concurrent
+         * commits beyond that wait and go together in the next call.
+         */
+        public Builder commitCallsMax(int calls) {
+            Check.argument(calls >= 1, "commitCallsMax must be >= 1, was %s", calls);
+            this.commitCallsMax = calls;
             return this;
         }
 

@@ -1,0 +1,128 @@
+package dev.pledge.client;
+
+import dev.pledge.core.Backoff;
+import dev.pledge.core.Check;
+import dev.pledge.core.TxId;
+import dev.pledge.core.TxState;
+import dev.pledge.rpc.RpcException;
+import dev.pledge.rpc.Wire;
+import dev.pledge.wire.BranchWrites;
+import dev.pledge.wire.InvalidArgument;
+import dev.pledge.wire.KvWrite;
+import dev.pledge.wire.WriteResult;
+import dev.pledge.wire.WriteTransaction;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.thrift.TException;
+
+/**
+ * A write-only transaction whose writes stay in this object until {@link #commit}, which sends
+ * them all in one request: the coordinator begins the transaction, hands each participant its
+ * writes with the prepare, and answers the outcome. No round trip per write and no enlistment;
+ * concurrent commits of one {@link PledgeClient} share calls. Participants are named by their
+ * coordinator registry ids. Each key is locked at prepare without waiting: a key another
+ * transaction holds means ABORTED (LOCK_TIMEOUT), and the caller may simply try again.
+ *
+ * <p>Not thread-safe (one thread builds and commits it). For reads, or writes that depend on
+ * them, use {@link PledgeClient#begin}.
+ */
+public final class BufferedTransaction {
+    /** Bytes of the idempotency key that makes a retried commit join the first attempt. */
+    static final int REQUEST_KEY_BYTES = 16;
+    private static final int ROUNDS_MAX = 100_000;
+
+    private final PledgeClient client;
+    private final long timeoutMs;
+    private final Map<String, Map<ByteBuffer, KvWrite>> writes = new LinkedHashMap<>();
+    private boolean committing;
+    private TxId id;
+
+    BufferedTransaction(PledgeClient client, long timeoutMs) {
+        this.client = client;
+        this.timeoutMs = timeoutMs;
+    }
+
+    /** Buffers a write of {@code value} to {@code key} at participant {@code participantId}; the last write of a key wins. */
+    public BufferedTransaction put(String participantId, byte[] key, byte[] value) {
+        Check.notNull(value, "value");
+        return buffer(participantId, key, new KvWrite(ByteBuffer.wrap(key.clone())).setValue(value.clone()));
+    }
+
+    /** Buffers a delete of {@code key} at participant {@code participantId}. */
+    public BufferedTransaction delete(String participantId, byte[] key) {
+        return buffer(participantId, key, new KvWrite(ByteBuffer.wrap(key.clone())));
+    }
+
+    private BufferedTransaction buffer(String participantId, byte[] key, KvWrite write) {
+        Check.notNull(participantId, "participantId");
+        Check.argument(key != null && key.length > 0, "key must be non-empty");
+        Check.state(!committing, "transaction is already committing");
+        writes.computeIfAbsent(participantId, p -> new LinkedHashMap<>()).put(ByteBuffer.wrap(key.clone()), write);
+        return this;
+    }
+
+    /** The transaction's id once the coordinator has given it one (during or after commit). */
+    public Optional<TxId> id() {
+        return Optional.ofNullable(id);
+    }
+
+    /**
+     * Commits every buffered write atomically and says what happened: COMMITTED, or ABORTED with
+     * the reason. Retries (transport failures, an overloaded coordinator, no decision yet) repeat
+     * the same request key, so the writes are never applied twice.
+     *
+     * @throws InDoubtException no outcome within the timeout plus the client's grace period
+     * @throws InvalidArgument  the coordinator refused the request as malformed (e.g. an unknown participant id)
+     */
+    public CommitResult commit() throws InDoubtException, TException {
+        Check.state(!committing, "commit was already called");
+        committing = true;
+        WriteTransaction request = new WriteTransaction(ByteBuffer.wrap(requestKey()), branches(), timeoutMs);
+        long giveUpAtMs = client.time().nowMs() + timeoutMs + client.commitGraceMs();
+        Backoff backoff = new Backoff(client.rpcConfig().backoffBaseMs(), client.rpcConfig().backoffMaxMs());
+        Exception last = null;
+        for (int round = 0; round < ROUNDS_MAX; round++) {
+            long remainingMs = giveUpAtMs - client.time().nowMs();
+            if (remainingMs <= 0) break;
+            try {
+                WriteResult r = client.commitCoalescer().commit(request, Math.min(remainingMs, timeoutMs));
+                if (r.isSetInvalid()) throw new InvalidArgument(r.getInvalid());
+                if (r.isSetTxId()) id = Wire.fromWire(r.getTxId());
+                TxState state = Wire.fromWire(r.getOutcome().getState());
+                if (state == TxState.COMMITTED || state == TxState.ABORTED) return Outcomes.fromOutcome(r.getOutcome());
+                if (state == TxState.FORGOTTEN) throw new InDoubtException(id, "the coordinator has forgotten the outcome", null);
+                last = new IllegalStateException(r.getOutcome().getMessage());
+            } catch (RpcException | dev.pledge.wire.Unavailable e) {
+                last = e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InDoubtException(id, "interrupted while committing", e);
+            }
+            long sleepMs = backoff.delayMs(Math.min(round, 30), client.random());
+            if (client.time().nowMs() + sleepMs >= giveUpAtMs) break;
+            try {
+                Thread.sleep(sleepMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InDoubtException(id, "interrupted while committing", e);
+            }
+        }
+        throw new InDoubtException(id, "no decision within the timeout plus " + client.commitGraceMs() + " ms grace", last);
+    }
+
+    private byte[] requestKey() {
+        byte[] key = new byte[REQUEST_KEY_BYTES];
+        client.random().nextBytes(key);
+        return key;
+    }
+
+    private List<BranchWrites> branches() {
+        List<BranchWrites> out = new ArrayList<>(writes.size());
+        writes.forEach((pid, byKey) -> out.add(new BranchWrites(pid, new ArrayList<>(byKey.values()))));
+        return out;
+    }
+}
