@@ -104,7 +104,7 @@ public final class CoordinatorCore {
         }
         long timeoutMs = clampTimeout(e.txTimeoutMs());
         CoordinatorTx tx = ledger.begin(e.nowMs() + timeoutMs);
-        out.transition(config.nodeId() + " tx " + tx.id + " NEW -> ACTIVE (begin, timeout " + timeoutMs + " ms)");
+        out.routine(config.nodeId() + " tx " + tx.id + " NEW -> ACTIVE (begin, timeout " + timeoutMs + " ms)");
         out.timer(new Timer.Deadline(tx.id), tx.deadlineMs);
         out.reply(e.replyToken(), new Reply.BeginOk(tx.id, timeoutMs));
     }

@@ -55,7 +55,9 @@ final class CoordinatorTx {
 
     void moveTo(CoordinatorTxState next, String nodeId, String why, OutputsBuilder out) {
         next.checkTransitionFrom(state);
-        out.transition(nodeId + " tx " + id + " " + state + " -> " + next + " (" + why + ")");
+        String line = nodeId + " tx " + id + " " + state + " -> " + next + " (" + why + ")";
+        if (next == CoordinatorTxState.ABORTED) out.transition(line);
+        else out.routine(line);
         state = next;
     }
 

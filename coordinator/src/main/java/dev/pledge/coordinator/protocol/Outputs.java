@@ -16,12 +16,18 @@ import java.util.List;
  * @param messages    messages to participants, released after the records are durable
  * @param timers      timers to set
  * @param replies     answers to client requests, released after the records are durable
- * @param transitions one log line per state transition, for the runtime to log
+ * @param transitions one log line per notable state transition (aborts, recovery), for the runtime to log
+ * @param routine     one log line per happy-path transition, for the runtime to log as detail
  */
 public record Outputs(List<Record> records, boolean mustSync, List<Message> messages, List<Timer.Request> timers,
-                      List<Reply> replies, List<String> transitions) {
+                      List<Reply> replies, List<String> transitions, List<String> routine) {
 
     public static final Outputs NONE = new Outputs(List.of(), false, List.of(), List.of(), List.of(), List.of());
+
+    public Outputs(List<Record> records, boolean mustSync, List<Message> messages, List<Timer.Request> timers,
+                   List<Reply> replies, List<String> transitions) {
+        this(records, mustSync, messages, timers, replies, transitions, List.of());
+    }
 
     public Outputs {
         records = List.copyOf(records);
@@ -29,6 +35,7 @@ public record Outputs(List<Record> records, boolean mustSync, List<Message> mess
         timers = List.copyOf(timers);
         replies = List.copyOf(replies);
         transitions = List.copyOf(transitions);
+        routine = List.copyOf(routine);
         if (mustSync && records.isEmpty()) {
             throw new IllegalArgumentException("mustSync without records");
         }
@@ -36,6 +43,6 @@ public record Outputs(List<Record> records, boolean mustSync, List<Message> mess
 
     public boolean isEmpty() {
         return records.isEmpty() && messages.isEmpty() && timers.isEmpty() && replies.isEmpty()
-                && transitions.isEmpty();
+                && transitions.isEmpty() && routine.isEmpty();
     }
 }

@@ -11,6 +11,7 @@ final class OutputsBuilder {
     private final List<Timer.Request> timers = new ArrayList<>();
     private final List<Reply> replies = new ArrayList<>();
     private final List<String> transitions = new ArrayList<>();
+    private final List<String> routine = new ArrayList<>();
 
     void record(Record record, boolean sync) {
         records.add(record);
@@ -33,7 +34,12 @@ final class OutputsBuilder {
         transitions.add(line);
     }
 
+    /** A transition every transaction makes on the happy path (logged as detail, not as news). */
+    void routine(String line) {
+        routine.add(line);
+    }
+
     Outputs build() {
-        return new Outputs(records, mustSync, messages, timers, replies, transitions);
+        return new Outputs(records, mustSync, messages, timers, replies, transitions, routine);
     }
 }

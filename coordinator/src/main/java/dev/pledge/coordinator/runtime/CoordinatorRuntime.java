@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CoordinatorRuntime.class);
+    /** One line per transition, node id first; its own logger so operators can route or silence it. */
+    private static final Logger transitions = LoggerFactory.getLogger("dev.pledge.coordinator.transitions");
     private static final long POLL_MS = 100;
     /** Crash point: every vote is YES, the COMMIT record is not yet written. */
     static final String FAILPOINT_COMMIT_BEFORE_WRITE = "coordinator.commit.before-write";
@@ -141,7 +143,8 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
     }
 
     private void execute(Outputs outputs, Runnable afterRelease) throws InterruptedException {
-        outputs.transitions().forEach(line -> log.info(line));
+        outputs.transitions().forEach(transitions::info);
+        if (transitions.isDebugEnabled()) outputs.routine().forEach(transitions::debug);
         for (Timer.Request t : outputs.timers()) {
             long delayMs = Math.max(0, t.fireAtMs() - time.nowMs());
             timers.schedule(() -> inbox.postInternal(new Event.TimerFired(time.nowMs(), t.timer())),

@@ -142,7 +142,7 @@ final class AccessRules {
         b.phase = Branch.Phase.ACTIVE;
         b.deadlineMs = r.nowMs() + Math.max(0, r.txRemainingMs());
         core.counters.enlisted++;
-        out.log(core.line(b.txId, "UNKNOWN", "ACTIVE", "enlisted, " + r.txRemainingMs() + " ms left"));
+        out.routine(core.line(b.txId, "UNKNOWN", "ACTIVE", "enlisted, " + r.txRemainingMs() + " ms left"));
         out.timer(new Timer.BranchDeadline(b.txId), r.txRemainingMs());
         // Parked operations run in arrival order; an abort on the way fails the rest.
         int bound = b.parked.size();

@@ -55,7 +55,7 @@ final class DecisionRules {
         if (b.writes.isEmpty()) {
             // Synced so that a peer asking later (even after our restart) is never told ABORTED by mistake.
             core.counters.votedReadOnly++;
-            out.log(core.line(b.txId, "ACTIVE", "READ_ONLY", "only reads; locks released"));
+            out.routine(core.line(b.txId, "ACTIVE", "READ_ONLY", "only reads; locks released"));
             conclude(new Record.Concluded(b.txId, Record.Final.READ_ONLY, e.nowMs()), true, e.nowMs(), out);
             out.reply(new Reply.Voted(e.token(), Vote.READ_ONLY, null, null));
             return;
@@ -65,7 +65,7 @@ final class DecisionRules {
         out.record(p, true);
         core.lockChanges(core.apply(p), e.nowMs(), out);
         core.counters.prepared++;
-        out.log(core.line(b.txId, "ACTIVE", "PREPARED", b.writes.size() + " writes; voted YES"));
+        out.routine(core.line(b.txId, "ACTIVE", "PREPARED", b.writes.size() + " writes; voted YES"));
         // Usually the decision arrives first; if not, start asking (the coordinator may have crashed).
         // An external manager is never asked: it tells us (commit, rollback, or recover then either).
         if (!b.txId.isExternal()) {
@@ -140,7 +140,8 @@ final class DecisionRules {
         if (b == null) {
             out.reply(new Reply.Acked(e.token(), finishedState(e.txId(), BranchState.COMMITTED, e.nowMs(), out)));
         } else if (b.phase == Branch.Phase.PREPARED) {
-            commitPrepared(b, "coordinator decided COMMIT", e.nowMs(), out);
+            out.routine(core.line(b.txId, "PREPARED", "COMMITTED", "coordinator decided COMMIT"));
+            applyCommit(b, e.nowMs(), out);
             out.reply(new Reply.Acked(e.token(), BranchState.COMMITTED));
         } else {
             out.reply(new Reply.Failed(e.token(), Reply.ErrorKind.INVALID, null,
@@ -195,7 +196,7 @@ final class DecisionRules {
             out.reply(new Reply.Acked(e.token(), BranchState.ABORTED));
             return;
         }
-        out.log(core.line(b.txId, "ACTIVE", "COMMITTED", "one-phase commit, " + b.writes.size() + " writes"));
+        out.routine(core.line(b.txId, "ACTIVE", "COMMITTED", "one-phase commit, " + b.writes.size() + " writes"));
         core.counters.committed++;
         if (b.writes.isEmpty()) {
             conclude(new Record.Concluded(b.txId, Record.Final.COMMITTED, e.nowMs()), false, e.nowMs(), out);
@@ -309,6 +310,10 @@ final class DecisionRules {
 
     private void commitPrepared(Branch b, String why, long nowMs, Outputs.Builder out) {
         out.log(core.line(b.txId, "PREPARED", "COMMITTED", why));
+        applyCommit(b, nowMs, out);
+    }
+
+    private void applyCommit(Branch b, long nowMs, Outputs.Builder out) {
         core.counters.committed++;
         conclude(new Record.Applied(b.txId, new ArrayList<>(b.writes.values()), nowMs), true, nowMs, out);
     }

@@ -30,8 +30,18 @@ public record Outputs(List<Record> records, boolean mustSync, List<Message> mess
         return records.isEmpty() && messages.isEmpty() && timers.isEmpty() && replies.isEmpty() && logLines.isEmpty();
     }
 
-    /** One line per state transition, node id first, with the reason; ERROR for what an operator must see. */
-    public record LogLine(boolean error, String text) {
+    /**
+     * One line per state transition, node id first, with the reason. {@code level}: ROUTINE for the
+     * every-transaction path (debug detail), NOTABLE for what tells a story (aborts, recovery,
+     * termination protocols), ALARM for what an operator must see.
+     */
+    public record LogLine(Level level, String text) {
+        public enum Level { ROUTINE, NOTABLE, ALARM }
+
+        public boolean error() {
+            return level == Level.ALARM;
+        }
+
         @Override
         public String toString() {
             return text;
@@ -65,11 +75,16 @@ public record Outputs(List<Record> records, boolean mustSync, List<Message> mess
         }
 
         void log(String text) {
-            logLines.add(new LogLine(false, text));
+            logLines.add(new LogLine(LogLine.Level.NOTABLE, text));
+        }
+
+        /** A transition every transaction makes on the happy path. */
+        void routine(String text) {
+            logLines.add(new LogLine(LogLine.Level.ROUTINE, text));
         }
 
         void alarm(String text) {
-            logLines.add(new LogLine(true, text));
+            logLines.add(new LogLine(LogLine.Level.ALARM, text));
         }
 
         Outputs build() {

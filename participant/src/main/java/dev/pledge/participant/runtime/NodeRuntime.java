@@ -235,8 +235,11 @@ public final class NodeRuntime implements AutoCloseable {
 
         @Override
         public void log(Outputs.LogLine line) {
-            if (line.error()) transitions.error("{}", line.text());
-            else transitions.info("{}", line.text());
+            switch (line.level()) {
+                case ALARM -> transitions.error("{}", line.text());
+                case NOTABLE -> transitions.info("{}", line.text());
+                case ROUTINE -> transitions.debug("{}", line.text());
+            }
         }
     }
 }
