@@ -11,11 +11,10 @@ import dev.pledge.coordinator.protocol.Record;
 import dev.pledge.coordinator.storage.GroupCommitWriter;
 import dev.pledge.failpoint.Failpoints;
 import dev.pledge.rpc.TimeSource;
+import dev.pledge.runtime.LoopTimers;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
@@ -42,7 +41,8 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
     private final GroupCommitWriter writer;
     private final MessageSender sender;
     private final TimeSource time;
-    private final ScheduledExecutorService timers;
+    /** Owned by the loop thread (and by start() before the loop runs). */
+    private final LoopTimers<Timer> timers = new LoopTimers<>();
     private final Map<Long, CompletableFuture<Reply.Value>> waiting = new ConcurrentHashMap<>();
     private final AtomicLong tokens = new AtomicLong();
     private final Thread loop;
@@ -59,7 +59,6 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
         this.writer = writer;
         this.sender = sender;
         this.time = time;
-        this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, core.nodeId() + "-timers"));
         this.loop = daemon(this::run, core.nodeId() + "-loop");
     }
 
@@ -124,14 +123,10 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
     private void run() {
         try {
             while (running) {
-                Event e = inbox.poll(POLL_MS);
-                if (e == null) continue;
-                CoordinatorMetrics m = metrics;
-                if (m != null) m.stepping(e);
-                Outputs outputs = core.step(e);
-                eventsStepped.incrementAndGet();
-                transactionsInMemory = core.transactionCount();
-                execute(outputs, () -> {});
+                long nowMs = time.nowMs();
+                for (Timer due : timers.due(nowMs)) step(new Event.TimerFired(nowMs, due));
+                Event e = inbox.poll(timers.waitMs(nowMs, POLL_MS));
+                if (e != null) step(e);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -142,14 +137,19 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
         }
     }
 
+    private void step(Event e) throws InterruptedException {
+        CoordinatorMetrics m = metrics;
+        if (m != null) m.stepping(e);
+        Outputs outputs = core.step(e);
+        eventsStepped.incrementAndGet();
+        transactionsInMemory = core.transactionCount();
+        execute(outputs, () -> {});
+    }
+
     private void execute(Outputs outputs, Runnable afterRelease) throws InterruptedException {
         outputs.transitions().forEach(transitions::info);
         if (transitions.isDebugEnabled()) outputs.routine().forEach(transitions::debug);
-        for (Timer.Request t : outputs.timers()) {
-            long delayMs = Math.max(0, t.fireAtMs() - time.nowMs());
-            timers.schedule(() -> inbox.postInternal(new Event.TimerFired(time.nowMs(), t.timer())),
-                    delayMs, TimeUnit.MILLISECONDS);
-        }
+        for (Timer.Request t : outputs.timers()) timers.add(t.timer(), t.fireAtMs());
         boolean decidesCommit = Failpoints.enabled() && decidesCommit(outputs);
         if (decidesCommit) Failpoints.hit(FAILPOINT_COMMIT_BEFORE_WRITE);
         writer.submit(outputs.records(), outputs.mustSync(), () -> {
@@ -176,7 +176,6 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
     public void close() throws InterruptedException {
         running = false;
         loop.join(5_000);
-        timers.shutdownNow();
         waiting.values().forEach(f -> f.complete(
                 new Reply.ErrorReply(Reply.ErrorKind.UNAVAILABLE, "coordinator stopping", null)));
         waiting.clear();

@@ -10,12 +10,12 @@ import dev.pledge.participant.protocol.ParticipantCore;
 import dev.pledge.participant.protocol.Reply;
 import dev.pledge.participant.protocol.Timer;
 import dev.pledge.participant.storage.GroupCommitWriter;
+import dev.pledge.runtime.LoopTimers;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -25,16 +25,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one thread that owns the {@link ParticipantCore}. It steps events in arrival order and
- * executes each Outputs under its ordering rule: timers at once; records, then (after the
- * group-commit writer made them durable) messages and replies, all through the writer's queue
- * so that no effect overtakes an earlier record.
+ * executes each Outputs under its ordering rule: timers at once (kept by this thread, fired
+ * between events); records, then (after the group-commit writer made them durable) messages and
+ * replies, all through the writer's queue so that no effect overtakes an earlier record.
  */
 final class EventLoop implements AutoCloseable {
     /** Crash point: PREPARED is durable, the YES vote has not left. */
     static final String FAILPOINT_PREPARED_SYNCED = "participant.prepared.synced";
     private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
-    /** Retry delay for a timer whose event found the queue full; dropping a timer would hurt liveness (I6). */
-    private static final long TIMER_RETRY_MS = 10;
+    /** Longest wait for a task when no timer is due sooner (bounds how late close() is noticed). */
+    private static final long IDLE_WAIT_MS = 100;
 
     /** Builds the event on the loop thread, so it may read the core's view consistently. */
     interface EventMaker {
@@ -56,7 +56,7 @@ final class EventLoop implements AutoCloseable {
     private final ParticipantCore core;
     private final CoreView view;
     private final GroupCommitWriter writer;
-    private final ScheduledExecutorService timers;
+    private final LoopTimers<Timer> timers = new LoopTimers<>();
     private final Effects effects;
     private final LongSupplier clockMs;
     private final Consumer<Throwable> onFatal;
@@ -64,12 +64,11 @@ final class EventLoop implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
 
-    EventLoop(String name, ParticipantCore core, GroupCommitWriter writer, ScheduledExecutorService timers,
-              Effects effects, LongSupplier clockMs, int queueMax, Consumer<Throwable> onFatal) {
+    EventLoop(String name, ParticipantCore core, GroupCommitWriter writer, Effects effects, LongSupplier clockMs,
+              int queueMax, Consumer<Throwable> onFatal) {
         this.core = core;
         this.view = core.view();
         this.writer = writer;
-        this.timers = timers;
         this.effects = effects;
         this.clockMs = clockMs;
         this.onFatal = onFatal;
@@ -109,27 +108,38 @@ final class EventLoop implements AutoCloseable {
         while (!closed) {
             Runnable task;
             try {
-                task = tasks.take();
+                long nowMs = clockMs.getAsLong();
+                for (Timer due : timers.due(nowMs)) fire(due);
+                task = tasks.poll(timers.waitMs(nowMs, IDLE_WAIT_MS), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 return;
+            } catch (RuntimeException | Error e) {
+                fail(e);
+                return;
             }
+            if (task == null) continue;
             try {
                 task.run();
             } catch (RuntimeException | Error e) {
-                // The core's state may be broken (a failed Check.state is a bug): stop rather than guess.
-                closed = true;
-                log.error("participant event loop failed; stopping the node", e);
-                onFatal.accept(e);
+                fail(e);
                 return;
             }
         }
+    }
+
+    /** The core's state may be broken (a failed Check.state is a bug): stop rather than guess. */
+    private void fail(Throwable e) {
+        closed = true;
+        log.error("participant event loop failed; stopping the node", e);
+        onFatal.accept(e);
     }
 
     private void step(EventMaker maker) {
         Event e = maker.make(clockMs.getAsLong(), view);
         if (e == null) return;
         Outputs out = core.step(e);
-        for (Timer.Request t : out.timers()) schedule(t.timer(), t.delayMs());
+        long nowMs = e.nowMs();
+        for (Timer.Request t : out.timers()) timers.add(t.timer(), nowMs + t.delayMs());
         for (Outputs.LogLine line : out.logLines()) effects.log(line);
         if (out.records().isEmpty() && out.messages().isEmpty() && out.replies().isEmpty()) return;
         boolean prepares = Failpoints.enabled() && prepares(out);
@@ -157,18 +167,8 @@ final class EventLoop implements AutoCloseable {
         }
     }
 
-    private void schedule(Timer timer, long delayMs) {
-        if (closed) return;
-        try {
-            timers.schedule(() -> fire(timer), delayMs, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            Check.state(closed || timers.isShutdown(), "timer rejected while running: %s", e.getMessage());
-        }
-    }
-
     private void fire(Timer timer) {
-        if (closed) return;
-        if (!post((now, v) -> new Event.TimerFired(now, timer))) schedule(timer, TIMER_RETRY_MS);
+        step((now, v) -> new Event.TimerFired(now, timer));
     }
 
     @Override

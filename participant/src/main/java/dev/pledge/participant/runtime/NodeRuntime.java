@@ -27,8 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.apache.thrift.TMultiplexedProcessor;
@@ -37,7 +35,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running participant: store, core thread, group-commit writer, coordinator link, timers and the
+ * A running participant: store, core thread (with its timers), group-commit writer, coordinator link and the
  * Thrift server, started in the order that keeps promises (recover, sync the new incarnation,
  * then serve) and stopped in reverse.
  */
@@ -51,7 +49,6 @@ public final class NodeRuntime implements AutoCloseable {
     private final ParticipantConfig config;
     private final ParticipantStore store;
     private final GroupCommitWriter writer;
-    private final ScheduledExecutorService timers;
     private final CoordinatorLink link;
     private final PeerLink peerLink;
     private final EventLoop loop;
@@ -79,12 +76,11 @@ public final class NodeRuntime implements AutoCloseable {
         this.contact = new CoordinatorContact(clockMs);
         this.writer = new GroupCommitWriter("participant-" + id + "-log", store, config.logQueueMax(), LOG_BATCH_MAX,
                 this::fatal);
-        this.timers = Executors.newSingleThreadScheduledExecutor(r -> Threads.daemon(r, "participant-" + id + "-timers"));
         this.link = new CoordinatorLink(id, new RpcClient(config.coordinator(), config.rpcClient()),
                 config.coordinatorCallMs(), contact);
         this.peerLink = new PeerLink(id, config.peers(), config.rpcClient(), config.coordinatorCallMs());
         Effects effects = new Effects();
-        this.loop = new EventLoop("participant-" + id + "-core", core, writer, timers, effects, clockMs,
+        this.loop = new EventLoop("participant-" + id + "-core", core, writer, effects, clockMs,
                 config.eventQueueMax(), this::fatal);
         this.gateway = new CoreGateway(loop);
         this.executor = new BranchExecutor(gateway, store, config.coordinatorId(), clockMs);
@@ -209,7 +205,6 @@ public final class NodeRuntime implements AutoCloseable {
         if (metrics != null) metrics.close();
         audit.close();
         loop.close();
-        timers.shutdownNow();
         link.close();
         peerLink.close();
         writer.close();
