@@ -25,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,6 +37,7 @@ class BufferedCommitCrashTest extends ProcessScenario {
     private static final List<String> IDS = List.of("A", "B");
     private static final Duration TX_TIMEOUT = Duration.ofSeconds(60);
     private static final String COMMIT_SYNCED = "coordinator.commit.synced";
+    private static final String PREPARED_SYNCED = "participant.prepared.synced";
 
     @Test
     void aCommitRetriedAcrossACoordinatorCrashAfterCommitIsDurableJoinsTheFirstAttemptAndAppliesOnce() throws Exception {
@@ -43,13 +45,7 @@ class BufferedCommitCrashTest extends ProcessScenario {
         byte[] key = bytes("k");
         BufferedTransaction tx = c.client.beginBuffered(TX_TIMEOUT)
                 .put("A", key, bytes("a")).put("B", key, bytes("b"));
-        CompletableFuture<CommitResult> outcome = CompletableFuture.supplyAsync(() -> {
-            try {
-                return tx.commit();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<CommitResult> outcome = commitAsync(tx);
 
         c.awaitFailpoint(COMMIT_SYNCED);
         await().atMost(MitigationCluster.START_WAIT).until(() -> !c.node(LocalCluster.COORDINATOR).alive());
@@ -112,6 +108,33 @@ class BufferedCommitCrashTest extends ProcessScenario {
                 case UNKNOWN -> { } // in doubt for the client: all or nothing is all we may ask
             }
         }
+    }
+
+    @Test
+    void aParticipantHaltedAfterItsBatchedPrepareIsDurableResolvesTheBranchTheWayTheClientWasTold() throws Exception {
+        c = new MitigationCluster(root, IDS, List.of(), MitigationCluster.fastPolling());
+        c.cluster.startCoordinator();
+        c.cluster.startParticipant("A");
+        c.cluster.startParticipant("B", PREPARED_SYNCED + "=halt");
+        byte[] key = bytes("k");
+        BufferedTransaction tx = c.client.beginBuffered(TX_TIMEOUT).put("A", key, bytes("a")).put("B", key, bytes("b"));
+        CompletableFuture<CommitResult> outcome = commitAsync(tx);
+
+        c.node("B").awaitLine(Pattern.compile("FAILPOINT " + PREPARED_SYNCED + " reached"),
+                MitigationCluster.START_WAIT);
+        await().atMost(MitigationCluster.START_WAIT).until(() -> !c.node("B").alive());
+        c.cluster.startParticipant("B");
+
+        CommitResult result = outcome.get(MitigationCluster.RESOLVE_WAIT.toSeconds(), TimeUnit.SECONDS);
+        TxId id = tx.id().orElseThrow();
+        System.out.println("BUFFERED-PREPARED-HALT " + id + " " + result.state() + ": " + result.message());
+        assertThat(c.client.status(id).state()).as("the answer is the decision").isEqualTo(result.state());
+        // B's PREPARED record survived the halt: it re-took the lock and asks for the outcome.
+        await().atMost(MitigationCluster.RESOLVE_WAIT).ignoreExceptions()
+                .until(() -> c.inDoubt("A", false).isEmpty() && c.inDoubt("B", false).isEmpty());
+        boolean committed = result.state() == TxState.COMMITTED;
+        c.awaitValue("A", key, committed ? bytes("a") : null);
+        c.awaitValue("B", key, committed ? bytes("b") : null);
     }
 
     private enum Outcome { COMMITTED, ABORTED, UNKNOWN }
@@ -182,6 +205,16 @@ class BufferedCommitCrashTest extends ProcessScenario {
             reader.commit();
         }
         return values;
+    }
+
+    private static CompletableFuture<CommitResult> commitAsync(BufferedTransaction tx) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return tx.commit();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     private TxId onlyInDoubt(String participant) throws Exception {
