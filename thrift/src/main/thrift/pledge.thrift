@@ -311,6 +311,9 @@ struct PrepareResponse {
   1: required Vote vote,
   2: optional AbortReason reason,
   3: optional string message,
+  /** For a one-phase item (PrepareItem.onePhase): the branch's state after the call, COMMITTED or
+   *  ABORTED; anything else means undecided here (ask again with peerState). */
+  4: optional BranchState onePhaseState,
 }
 
 struct DecisionRequest {
@@ -347,6 +350,12 @@ struct PrepareItem {
    * returns the first vote. Unset for a branch built by earlier operations.
    */
   4: optional list<KvWrite> writes,
+  /**
+   * Commit this branch in one phase (it is the transaction's only participant) instead of
+   * preparing it: as commitOnePhase, answered in PrepareResponse.onePhaseState. Lets one-phase
+   * commits of many transactions share a call and a log sync.
+   */
+  5: optional bool onePhase,
 }
 
 struct PrepareBatchRequest {

@@ -17,7 +17,6 @@ import dev.pledge.wire.DecisionItem;
 import dev.pledge.wire.KvWrite;
 import dev.pledge.wire.PrepareBatchRequest;
 import dev.pledge.wire.PrepareItem;
-import dev.pledge.wire.OnePhaseRequest;
 import dev.pledge.wire.Participant;
 import dev.pledge.wire.PeerStateRequest;
 import dev.pledge.wire.PrepareResponse;
@@ -160,10 +159,10 @@ final class ParticipantSender implements MessageSender {
     }
 
     private void deliver(RpcClient client, List<Message> batch) {
-        List<Message.Prepare> prepares = new ArrayList<>();
+        List<Message> prepares = new ArrayList<>();
         List<Message> decisions = new ArrayList<>();
         for (Message m : batch) {
-            if (m instanceof Message.Prepare p) prepares.add(p);
+            if (m instanceof Message.Prepare || m instanceof Message.CommitOnePhase) prepares.add(m);
             else if (m instanceof Message.Commit || m instanceof Message.Abort) decisions.add(m);
             else results.accept(deliverOne(client, m));
         }
@@ -171,11 +170,19 @@ final class ParticipantSender implements MessageSender {
         if (!decisions.isEmpty()) decide(client, decisions);
     }
 
-    private void prepare(RpcClient client, List<Message.Prepare> prepares) {
+    /** Prepares and one-phase commits share one prepareBatch call (one-phase items say so). */
+    private void prepare(RpcClient client, List<Message> prepares) {
         List<PrepareItem> items = new ArrayList<>(prepares.size());
-        for (Message.Prepare p : prepares) {
-            PrepareItem item = new PrepareItem(Wire.toWire(p.txId()), p.participants(), p.incarnation());
-            if (p.writes() != null) item.setWrites(kvWrites(p.writes()));
+        for (Message m : prepares) {
+            PrepareItem item;
+            if (m instanceof Message.Prepare p) {
+                item = new PrepareItem(Wire.toWire(p.txId()), p.participants(), p.incarnation());
+                if (p.writes() != null) item.setWrites(kvWrites(p.writes()));
+            } else {
+                Message.CommitOnePhase o = (Message.CommitOnePhase) m;
+                item = new PrepareItem(Wire.toWire(o.txId()), List.of(o.participantId()), o.incarnation()).setOnePhase(true);
+                if (o.writes() != null) item.setWrites(kvWrites(o.writes()));
+            }
             items.add(item);
         }
         List<PrepareResponse> votes;
@@ -187,8 +194,12 @@ final class ParticipantSender implements MessageSender {
             return;
         }
         for (int i = 0; i < prepares.size(); i++) {
-            Message.Prepare p = prepares.get(i);
+            Message p = prepares.get(i);
             PrepareResponse r = votes.get(i);
+            if (p instanceof Message.CommitOnePhase) {
+                results.accept(onePhase(p, r.isSetOnePhaseState() ? Wire.fromWire(r.getOnePhaseState()) : BranchState.UNKNOWN));
+                continue;
+            }
             if (r.getVote() == dev.pledge.wire.Vote.YES) Failpoints.hit(FAILPOINT_PREPARE_FIRST_VOTED);
             results.accept(new Event.VoteReceived(time.nowMs(), p.txId(), p.participantId(), Wire.fromWire(r.getVote()),
                     r.isSetReason() ? Wire.fromWire(r.getReason()) : null, r.getMessage()));
@@ -268,13 +279,6 @@ final class ParticipantSender implements MessageSender {
 
     private Event call(RpcClient client, Message m) throws TException {
         var tx = Wire.toWire(m.txId());
-        if (m instanceof Message.CommitOnePhase o) {
-            OnePhaseRequest request = new OnePhaseRequest(0, tx, o.incarnation());
-            if (o.writes() != null) request.setWrites(kvWrites(o.writes()));
-            Ack ack = client.call(Services.PARTICIPANT, FACTORY,
-                    (c, remainingMs) -> c.commitOnePhase(request.deepCopy().setDeadlineMs(remainingMs)), callTimeoutMs);
-            return onePhase(m, Wire.fromWire(ack.getState()));
-        }
         if (m instanceof Message.AskBranch) {
             var r = client.call(Services.PARTICIPANT, FACTORY, (c, remainingMs) -> c.peerState(
                     new PeerStateRequest(remainingMs, tx, nodeId)), callTimeoutMs);

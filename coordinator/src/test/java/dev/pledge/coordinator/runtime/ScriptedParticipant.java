@@ -98,6 +98,12 @@ final class ScriptedParticipant implements Participant.Iface, AutoCloseable {
             throws Unavailable {
         List<PrepareResponse> votes = new java.util.ArrayList<>();
         for (dev.pledge.wire.PrepareItem item : request.getItems()) {
+            if (item.isOnePhase()) {
+                Ack ack = commitOnePhase(new OnePhaseRequest(request.getDeadlineMs(), item.getTxId(), item.getIncarnation()));
+                votes.add(new PrepareResponse(ack.getState() == BranchState.COMMITTED ? Vote.YES : Vote.NO)
+                        .setOnePhaseState(ack.getState()));
+                continue;
+            }
             votes.add(prepare(new PrepareRequest(request.getDeadlineMs(), item.getTxId(), item.getParticipants(),
                     item.getIncarnation())));
         }

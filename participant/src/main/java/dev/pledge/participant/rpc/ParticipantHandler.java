@@ -69,7 +69,8 @@ public final class ParticipantHandler implements Participant.Iface {
             try {
                 TxId txId = Wire.fromWire(item.getTxId());
                 List<Write> writes = item.isSetWrites() ? writes(item.getWrites()) : null;
-                makers.add(prepareEvent(txId, List.copyOf(item.getParticipants()), item.getIncarnation(), writes));
+                makers.add(item.isOnePhase() ? onePhaseEvent(txId, item.getIncarnation(), writes)
+                        : prepareEvent(txId, List.copyOf(item.getParticipants()), item.getIncarnation(), writes));
                 posted.add(i);
             } catch (RuntimeException e) {
                 // Malformed item: a NO vote for it alone, nothing done; the rest of the batch goes on.
@@ -78,7 +79,10 @@ public final class ParticipantHandler implements Participant.Iface {
             }
         }
         List<Reply> replies = gateway.askAll(makers, req.getDeadlineMs());
-        for (int k = 0; k < replies.size(); k++) votes[posted.get(k)] = vote(replies.get(k));
+        for (int k = 0; k < replies.size(); k++) {
+            Reply r = replies.get(k);
+            votes[posted.get(k)] = items.get(posted.get(k)).isOnePhase() ? onePhaseVote(r) : vote(r);
+        }
         return new PrepareBatchResponse(List.of(votes));
     }
 
@@ -114,6 +118,23 @@ public final class ParticipantHandler implements Participant.Iface {
                                                   List<Write> writes) {
         return (token, now, view) -> new Event.Prepare(now, token, txId, participants, txId.coordinatorId(),
                 incarnation, verdict(txId, view, writes), writes);
+    }
+
+    /** A one-phase item's answer: its branch state, and YES only when it committed. */
+    private static PrepareResponse onePhaseVote(Reply r) {
+        if (r instanceof Reply.Acked a) {
+            dev.pledge.wire.BranchState state = Wire.toWire(a.state());
+            return new PrepareResponse(a.state() == BranchState.COMMITTED ? dev.pledge.wire.Vote.YES : dev.pledge.wire.Vote.NO)
+                    .setOnePhaseState(state);
+        }
+        String why = r instanceof Reply.Failed f ? f.message() : String.valueOf(r);
+        return new PrepareResponse(dev.pledge.wire.Vote.NO).setOnePhaseState(dev.pledge.wire.BranchState.UNKNOWN)
+                .setMessage(why);
+    }
+
+    private CoreGateway.RequestMaker onePhaseEvent(TxId txId, long incarnation, List<Write> writes) {
+        return (token, now, view) -> new Event.CommitOnePhase(now, token, txId, incarnation,
+                verdict(txId, view, writes), writes);
     }
 
     private static PrepareResponse vote(Reply r) throws Unavailable {
@@ -155,8 +176,7 @@ public final class ParticipantHandler implements Participant.Iface {
         } catch (RuntimeException e) {
             throw new Unavailable("malformed one-phase commit of " + txId + ": " + e.getMessage());
         }
-        return ack(gateway.ask((token, now, view) -> new Event.CommitOnePhase(now, token, txId, req.getIncarnation(),
-                verdict(txId, view, writes), writes), req.getDeadlineMs()));
+        return ack(gateway.ask(onePhaseEvent(txId, req.getIncarnation(), writes), req.getDeadlineMs()));
     }
 
     @Override
