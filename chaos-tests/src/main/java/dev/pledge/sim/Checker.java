@@ -63,6 +63,10 @@ final class Checker {
 
     private void coordinatorAnswered(Object request, Object answer) {
         TxId tx = txOf(request);
+        if (answer instanceof Reply.Written written) {
+            tx = written.txId();
+            answer = written.outcome();
+        }
         TxState state = null;
         if (answer instanceof Reply.OutcomeReply o) state = o.state();
         else if (answer instanceof Reply.StatusReply s) state = s.state();
@@ -108,6 +112,27 @@ final class Checker {
         }
     }
 
+    /**
+     * A vote reached the coordinator; the first per participant is the one it decides on. A branch
+     * born at prepare may vote twice (NO, then YES after a restart forgot the NO and a resent
+     * prepare bore it again): fine as long as the coordinator never took the NO.
+     */
+    void onVoteDelivered(TxId tx, String pid, Vote vote) {
+        h.votesTaken.computeIfAbsent(tx, k -> new TreeMap<>()).putIfAbsent(pid, vote.name());
+        String sent = h.votes.getOrDefault(tx, new TreeMap<>()).getOrDefault(pid, "");
+        if (sent.contains(",") && h.flippedVotes.add(pid + "/" + tx)) w.stats().voteFlips++;
+    }
+
+    /**
+     * The abort {@code p} had of {@code tx} was an unvoted branch's that a crash forgot (it is not
+     * durable) and nobody was told ABORTED, so a resent prepare or one-phase commit that bore the
+     * branch again decided afresh. A NO vote is no decision told; an ABORTED answer is, and I2 guards it.
+     */
+    private boolean isRebornAfterForgottenNo(TxId tx, String p) {
+        return h.told.get(tx) != TxState.ABORTED
+                && w.participants().get(p).disk().durable().outcome(tx) != dev.pledge.participant.protocol.Record.Final.ABORTED;
+    }
+
     /** I2: the first decision anyone is told is the only one anyone is ever told. */
     private void told(TxId tx, TxState state, String how) {
         if (state == TxState.COMMITTED && !commitIsDurable(tx)) {
@@ -133,11 +158,12 @@ final class Checker {
         for (Record r : records) {
             if (r instanceof Record.OnePhase o) h.onePhase.add(o.txId());
             if (!(r instanceof Record.Commit c) || h.onePhase.contains(c.txId())) continue;
-            Map<String, String> votes = h.votes.getOrDefault(c.txId(), new TreeMap<>());
+            Map<String, String> taken = h.votesTaken.getOrDefault(c.txId(), new TreeMap<>());
             for (String p : c.participants()) {
-                String v = votes.get(p);
+                String v = taken.get(p);
                 if (v == null || !(v.equals("YES") || v.equals("READ_ONLY"))) {
-                    fail("I3", "COMMIT of " + c.txId() + " but " + p + " voted " + v + " (votes " + votes + ")");
+                    fail("I3", "COMMIT of " + c.txId() + " but the vote it took from " + p + " was " + v
+                            + " (votes sent " + h.votes.get(c.txId()) + ")");
                 }
             }
         }
@@ -154,6 +180,7 @@ final class Checker {
                 h.writers.computeIfAbsent(p.txId(), k -> new TreeSet<>()).add(node);
             }
             if (r instanceof dev.pledge.participant.protocol.Record.Applied a) {
+                checkAppliedWrites(node, a);
                 h.committedEver.add(a.txId());
                 if (!a.writes().isEmpty()) {
                     h.writers.computeIfAbsent(a.txId(), k -> new TreeSet<>()).add(node);
@@ -161,6 +188,75 @@ final class Checker {
                     h.dataChanged = true;
                 }
             }
+        }
+    }
+
+    /** The coordinator started {@code tx} for a client's write-only request and sent {@code pid} its writes. */
+    void onWritesSent(String requestKey, TxId tx, String pid, List<dev.pledge.coordinator.protocol.Write> writes) {
+        h.requestOf.put(tx, requestKey);
+        TreeSet<TxId> txs = h.txsOfRequest.computeIfAbsent(requestKey, k -> new TreeSet<>());
+        txs.add(tx);
+        if (txs.size() > 1) h.rerunRequests.add(requestKey);
+        h.sentWrites.computeIfAbsent(tx, k -> new TreeMap<>()).put(pid, sorted(writes));
+    }
+
+    private static List<String> sorted(List<?> writes) {
+        List<String> out = new ArrayList<>(List.of(Writes.text(writes).split(", ")));
+        out.sort(null);
+        return out;
+    }
+
+    /** A participant applied a write-only transaction: exactly the writes its client sent there. */
+    private void checkAppliedWrites(String node, dev.pledge.participant.protocol.Record.Applied a) {
+        TreeMap<String, List<String>> sent = h.sentWrites.get(a.txId());
+        if (sent == null) return;
+        List<String> applied = sorted(a.writes());
+        if (!applied.equals(sent.get(node))) {
+            fail("APP", node + " applied " + applied + " for " + a.txId() + " (request " + h.requestOf.get(a.txId())
+                    + ") but its client sent " + sent.get(node));
+        }
+    }
+
+    /** Write-only outcomes: what the client that sent {@code requestKey} was finally told ({@code tx} may be null). */
+    void onWriteOutcome(String client, String requestKey, TxId tx, String outcome) {
+        h.writeOutcomes.put(requestKey, outcome);
+        if (tx != null) h.writeAnswered.put(requestKey, tx);
+        w.stats().writeOnly++;
+        switch (outcome) {
+            case "COMMITTED" -> w.stats().committed++;
+            case "ABORTED" -> w.stats().aborted++;
+            case "IN_DOUBT", "GAVE_UP" -> w.stats().inDoubt++;
+            default -> { }
+        }
+        if (outcome.equals("COMMITTED") && !h.txsOfRequest.getOrDefault(requestKey, new TreeSet<>()).contains(tx)) {
+            fail("APP", client + " was told " + tx + " COMMITTED for request " + requestKey + ", which never started it");
+        }
+        if (outcome.equals("ABORTED")) checkNotCommitted(client, requestKey, tx);
+    }
+
+    /** I5 for a write-only request: ABORTED is false if any transaction it started committed. */
+    private void checkNotCommitted(String client, String requestKey, TxId answered) {
+        for (TxId t : h.txsOfRequest.getOrDefault(requestKey, new TreeSet<>())) {
+            if (committedDurably(t)) {
+                fail("I5", client + " was told request " + requestKey + " ABORTED (" + answered + ") but its writes committed as " + t
+                        + (t.equals(answered) ? "" : ": a retry ran as a new transaction"));
+            }
+        }
+    }
+
+    private boolean committedDurably(TxId tx) {
+        for (ParticipantNode p : w.participants().values()) {
+            if (p.disk().durable().outcome(tx) == dev.pledge.participant.protocol.Record.Final.COMMITTED) return true;
+        }
+        return w.coordinator().disk().durable().hasCommit(tx);
+    }
+
+    /** I7 for write-only requests: however often a client resends one, at most one transaction of it commits. */
+    private void checkAppliedOnce() {
+        for (String key : h.rerunRequests) {
+            List<TxId> committed = new ArrayList<>();
+            for (TxId t : h.txsOfRequest.get(key)) if (committedDurably(t)) committed.add(t);
+            if (committed.size() > 1) fail("I7", "request " + key + " applied twice: committed as " + committed);
         }
     }
 
@@ -187,6 +283,7 @@ final class Checker {
 
     void afterStep() {
         for (Map.Entry<TxId, TreeSet<String>> e : h.participants.entrySet()) checkBranches(e.getKey(), e.getValue());
+        checkAppliedOnce();
         if (h.dataChanged && noPartialCommit()) {
             h.dataChanged = false;
             long sum = committedSum();
@@ -211,7 +308,9 @@ final class Checker {
         }
         Set<String> c = h.sawCommitted.get(tx);
         Set<String> a = h.sawAborted.get(tx);
-        if (c != null && a != null) fail("I1", tx + " committed at " + c + " and aborted at " + a);
+        if (c != null && a != null && !a.stream().allMatch(p -> isRebornAfterForgottenNo(tx, p))) {
+            fail("I1", tx + " committed at " + c + " and aborted at " + a);
+        }
     }
 
     private boolean noPartialCommit() {
@@ -262,6 +361,21 @@ final class Checker {
                 fail("I2", "client saw " + tx + " ABORTED but " + applied + " applied it");
             }
         }
+        checkWriteOutcomes();
+    }
+
+    /** A write-only request answered COMMITTED is durable at every participant it wrote to; ABORTED committed nowhere. */
+    private void checkWriteOutcomes() {
+        for (Map.Entry<String, String> e : h.writeOutcomes.entrySet()) {
+            TxId tx = h.writeAnswered.get(e.getKey());
+            if (e.getValue().equals("ABORTED")) checkNotCommitted("the client", e.getKey(), tx);
+            if (!e.getValue().equals("COMMITTED")) continue;
+            for (String p : h.sentWrites.get(tx).keySet()) {
+                if (w.participants().get(p).disk().durable().outcome(tx) != dev.pledge.participant.protocol.Record.Final.COMMITTED) {
+                    fail("I1", "request " + e.getKey() + " was answered COMMITTED (" + tx + ") but " + p + " has not durably applied its writes");
+                }
+            }
+        }
     }
 
     String describe() {
@@ -274,6 +388,9 @@ final class Checker {
         final TreeSet<TxId> onePhase = new TreeSet<>();
         final TreeMap<TxId, TxState> told = new TreeMap<>();
         final TreeMap<TxId, TreeMap<String, String>> votes = new TreeMap<>();
+        /** The first vote of each participant that reached the coordinator. */
+        final TreeMap<TxId, TreeMap<String, String>> votesTaken = new TreeMap<>();
+        final TreeSet<String> flippedVotes = new TreeSet<>();
         final TreeSet<String> yes = new TreeSet<>();
         /** "node/tx" whose PREPARED reached the disk in a synced write. */
         final TreeSet<String> preparedDurable = new TreeSet<>();
@@ -284,12 +401,22 @@ final class Checker {
         final TreeMap<TxId, TreeSet<String>> sawAborted = new TreeMap<>();
         final TreeSet<String> opsApplied = new TreeSet<>();
         final TreeMap<TxId, String> clientOutcomes = new TreeMap<>();
+        /** Write-only requests: the transactions each started, by request key, and back. */
+        final TreeMap<String, TreeSet<TxId>> txsOfRequest = new TreeMap<>();
+        final TreeMap<TxId, String> requestOf = new TreeMap<>();
+        /** Request keys that started more than one transaction (a retry after the coordinator lost the first). */
+        final TreeSet<String> rerunRequests = new TreeSet<>();
+        /** The writes each participant was sent, as sorted "key=value" text. */
+        final TreeMap<TxId, TreeMap<String, List<String>>> sentWrites = new TreeMap<>();
+        /** What each write-only client was finally told, and the transaction the answer named. */
+        final TreeMap<String, String> writeOutcomes = new TreeMap<>();
+        final TreeMap<String, TxId> writeAnswered = new TreeMap<>();
         boolean dataChanged;
 
         String describe() {
             return "told=" + told + " votes=" + votes + " committed=" + committedEver + " applied=" + applied
                     + " sawC=" + sawCommitted + " sawA=" + sawAborted + " ops=" + opsApplied.size()
-                    + " client=" + clientOutcomes;
+                    + " client=" + clientOutcomes + " requests=" + txsOfRequest + " writeOutcomes=" + writeOutcomes;
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.pledge.sim;
 
 import dev.pledge.core.AbortReason;
 import dev.pledge.core.TxId;
+import java.util.SortedMap;
 
 /** What simulated clients send: coordinator API calls, and participant operations with their opSeq. */
 sealed interface ClientCall {
@@ -12,6 +13,13 @@ sealed interface ClientCall {
     record Abort(TxId txId) implements ClientCall {}
 
     record Status(TxId txId) implements ClientCall {}
+
+    /**
+     * A write-only transaction in one request: participant -> key -> value text. Every attempt of one
+     * transaction carries the same {@code requestKey}, so a retry joins the first instead of running again.
+     */
+    record CommitWrites(String requestKey, SortedMap<String, SortedMap<String, String>> writes, long txTimeoutMs)
+            implements ClientCall {}
 
     /** Read {@code key} and, unless {@code read}, add {@code delta} to it: one operation, applied once. */
     record Op(TxId txId, long opSeq, String key, long delta, boolean read) implements ClientCall {}

@@ -10,6 +10,7 @@ import dev.pledge.coordinator.protocol.Reply;
 import dev.pledge.coordinator.protocol.Timer;
 import dev.pledge.core.BranchState;
 import dev.pledge.core.TxState;
+import dev.pledge.core.Vote;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -59,11 +60,11 @@ final class CoordinatorNode extends SimNode {
 
     private void execute(World w, String cause, Outputs o) {
         if (w.tracing() && (!o.records().isEmpty() || !o.messages().isEmpty() || !o.replies().isEmpty())) w.trace(id + " " + cause + "\n            -> records=" + o.records() + (o.mustSync() ? " SYNC" : "")
-                + " msgs=" + o.messages() + " replies=" + o.replies());
+                + " msgs=" + o.messages().stream().map(Writes::describe).toList() + " replies=" + o.replies());
         w.checker().onCoordinatorRecords(o.records());
         List<WriterQueue.Effect> effects = new ArrayList<>();
         for (Message m : o.messages()) {
-            effects.add(new WriterQueue.Effect("send " + m, () -> call(w, m)));
+            effects.add(new WriterQueue.Effect("send " + Writes.describe(m), () -> call(w, m)));
         }
         for (Reply r : o.replies()) effects.add(respond(w, r.replyToken(), mutate(w, r.value())));
         for (Timer.Request t : o.timers()) {
@@ -101,6 +102,7 @@ final class CoordinatorNode extends SimNode {
         if (reply instanceof dev.pledge.participant.protocol.Reply.Failed) return failureOf(w, m);
         if (m instanceof Message.Prepare) {
             var v = (dev.pledge.participant.protocol.Reply.Voted) reply;
+            w.checker().onVoteDelivered(m.txId(), m.participantId(), v.vote());
             return new Event.VoteReceived(now, m.txId(), m.participantId(), v.vote(), v.reason(), v.message());
         }
         if (m instanceof Message.Commit || m instanceof Message.Abort) {
@@ -113,6 +115,9 @@ final class CoordinatorNode extends SimNode {
             case ABORTED, HEURISTIC_ABORTED -> Event.OnePhaseOutcome.ABORTED;
             default -> Event.OnePhaseOutcome.UNKNOWN;
         };
+        if (outcome != Event.OnePhaseOutcome.UNKNOWN) {
+            w.checker().onVoteDelivered(m.txId(), m.participantId(), outcome == Event.OnePhaseOutcome.COMMITTED ? Vote.YES : Vote.NO);
+        }
         return new Event.OnePhaseResult(now, m.txId(), m.participantId(), outcome);
     }
 
@@ -142,9 +147,29 @@ final class CoordinatorNode extends SimNode {
             step(w, new Event.Abort(now, token, a.txId()));
         } else if (m instanceof ClientCall.Status s) {
             step(w, new Event.Status(now, token, s.txId()));
+        } else if (m instanceof ClientCall.CommitWrites cw) {
+            commitWrites(w, token, cw);
         } else {
             throw new IllegalStateException("unknown request to coordinator " + m);
         }
+    }
+
+    /**
+     * A write-only request. The checker learns which transaction it started (if it started one
+     * rather than joining): the first messages carrying writes name it.
+     */
+    private void commitWrites(World w, long token, ClientCall.CommitWrites cw) {
+        String key = cw.requestKey();
+        if (w.config().has(Mutation.REQUEST_KEY_IGNORED)) {
+            key = key + "#" + life + "." + token;
+            w.stats().mutationsFired++;
+        }
+        noteEvent(cw); // the core's event prints its byte arrays by identity
+        Outputs o = core.step(new Event.CommitWrites(w.nowMs(), token, key, Writes.toCoordinator(cw.writes()), cw.txTimeoutMs()));
+        for (Message m : o.messages()) {
+            if (Writes.carried(m) != null) w.checker().onWritesSent(cw.requestKey(), m.txId(), m.participantId(), Writes.carried(m));
+        }
+        execute(w, cw.toString(), o);
     }
 
     @Override

@@ -27,6 +27,8 @@ public final class FailureReport {
         if (c.crashPerMille() != plain.crashPerMille()) sb.append(" -Dsim.crash=").append(c.crashPerMille());
         sb.append(" -Dsim.steps=").append(c.safetyStepsMax());
         if (c.racingRetriesJoined()) sb.append(" -Dsim.racingRetriesJoined=true");
+        if (c.writeOnlyPercent() != plain.writeOnlyPercent()) sb.append(" -Dsim.writeOnly=").append(c.writeOnlyPercent());
+        if (!c.bornBranchesWaitForWriter()) sb.append(" -Dsim.bornWaits=false");
         if (!c.mutations().isEmpty()) {
             sb.append(" -Dsim.mutations=").append(String.join(",", c.mutations().stream().map(Enum::name).sorted().toList()));
         }

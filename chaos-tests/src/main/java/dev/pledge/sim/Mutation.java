@@ -16,5 +16,9 @@ public enum Mutation {
     /** Cooperative termination: a branch that has not voted answers a peer PREPARED (and stays alive). */
     UNVOTED_PEER_ANSWERS_PREPARED,
     /** Cooperative termination: a branch that has not voted answers ABORTED but does not abort (may vote YES later). */
-    UNVOTED_PEER_ANSWERS_ABORTED_WITHOUT_ABORTING
+    UNVOTED_PEER_ANSWERS_ABORTED_WITHOUT_ABORTING,
+    /** Write-only transactions: every commitWrites request reaches the core with a fresh request key, so a retry runs anew. */
+    REQUEST_KEY_IGNORED,
+    /** Write-only transactions: a branch born with its writes at prepare votes YES without syncing its PREPARED record. */
+    BORN_BRANCH_PREPARED_UNSYNCED
 }

@@ -6,6 +6,6 @@ package dev.pledge.sim;
  */
 record Packet(String from, String to, String callId, boolean response, Object payload) {
     String describe() {
-        return (response ? "resp " : "req ") + from + "->" + to + " " + callId + " " + payload;
+        return (response ? "resp " : "req ") + from + "->" + to + " " + callId + " " + Writes.describe(payload);
     }
 }

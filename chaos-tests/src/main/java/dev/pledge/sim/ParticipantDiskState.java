@@ -38,7 +38,7 @@ final class ParticipantDiskState implements DiskState<ParticipantDiskState> {
             for (Write w : a.writes()) {
                 String key = new String(w.key().bytes(), StandardCharsets.UTF_8);
                 if (w.isDelete()) data.remove(key);
-                else data.put(key, Long.parseLong(new String(w.value(), StandardCharsets.UTF_8)));
+                else data.put(key, Writes.balance(w.value()));
             }
             prepared.remove(a.txId());
             outcomes.put(a.txId(), new Record.Concluded(a.txId(), Record.Final.COMMITTED, a.atMs()));

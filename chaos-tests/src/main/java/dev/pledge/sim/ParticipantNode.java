@@ -79,7 +79,13 @@ final class ParticipantNode extends SimNode {
         for (Timer.Request t : o.timers()) {
             w.schedule(new Item.TimerFire(w.nowMs() + t.delayMs(), id, life, t.timer()));
         }
-        release(w, o.records(), o.mustSync(), effects);
+        boolean bornUnsynced = w.config().has(Mutation.BORN_BRANCH_PREPARED_UNSYNCED) && e instanceof Event.Prepare p
+                && p.writes() != null && o.records().stream().anyMatch(r -> r instanceof Record.Prepared);
+        if (bornUnsynced) {
+            w.stats().mutationsFired++;
+            w.trace(id + " MUTATION: branch born at prepare votes YES without syncing PREPARED");
+        }
+        release(w, o.records(), o.mustSync() && !bornUnsynced, effects);
     }
 
     private static String summary(Outputs o) {
@@ -172,16 +178,23 @@ final class ParticipantNode extends SimNode {
             release(w, List.of(), false, List.of(respond(w, token, new Reply.PeerAnswer(token, lie))));
             return;
         }
+        if (w.config().bornBranchesWaitForWriter() && Writes.carried(m) != null && !writer.isEmpty()) {
+            // Workaround for F3: the validator must not read the store before earlier commits reach it.
+            release(w, List.of(), false, List.of(new WriterQueue.Effect("held " + Writes.describe(m), () -> onRequest(w, p))));
+            return;
+        }
         long token = serve(p);
         if (m instanceof dev.pledge.coordinator.protocol.Message.Prepare pr) {
+            List<Write> writes = Writes.toParticipant(pr.writes());
             step(w, new Event.Prepare(now, token, pr.txId(), pr.participants(), p.from(), pr.incarnation(),
-                    verdict(pr.txId())));
+                    verdict(pr.txId(), writes), writes));
         } else if (m instanceof dev.pledge.coordinator.protocol.Message.Commit c) {
             step(w, new Event.Commit(now, token, c.txId()));
         } else if (m instanceof dev.pledge.coordinator.protocol.Message.Abort a) {
             step(w, new Event.Abort(now, token, a.txId()));
         } else if (m instanceof dev.pledge.coordinator.protocol.Message.CommitOnePhase c) {
-            step(w, new Event.CommitOnePhase(now, token, c.txId(), c.incarnation(), verdict(c.txId())));
+            List<Write> writes = Writes.toParticipant(c.writes());
+            step(w, new Event.CommitOnePhase(now, token, c.txId(), c.incarnation(), verdict(c.txId(), writes), writes));
         } else if (m instanceof dev.pledge.coordinator.protocol.Message.AskBranch a) {
             step(w, new Event.PeerState(now, token, a.txId(), p.from()));
         } else if (m instanceof Message.AskPeer a) {
@@ -191,10 +204,22 @@ final class ParticipantNode extends SimNode {
         }
     }
 
-    /** The application's validator: no account may go negative. */
-    private Event.Verdict verdict(TxId tx) {
-        for (Write wr : core.view().writeSet(tx)) {
-            if (!wr.isDelete() && decode(wr.value()) < 0) return Event.Verdict.no("balance of " + wr.key() + " would be negative");
+    /**
+     * The application's validator: no account may go negative, and a write-only transfer's balance
+     * must replace the one it was computed from. As the wire handler does, writes sent with the
+     * call are the write set of a branch the event creates; the store is read as it is now.
+     */
+    private Event.Verdict verdict(TxId tx, List<Write> sentWrites) {
+        BranchState state = core.view().branchState(tx);
+        List<Write> writes = sentWrites != null && state == BranchState.UNKNOWN ? sentWrites : core.view().writeSet(tx);
+        for (Write wr : writes) {
+            if (wr.isDelete()) continue;
+            String key = new String(wr.key().bytes(), StandardCharsets.UTF_8);
+            if (decode(wr.value()) < 0) return Event.Verdict.no("balance of " + key + " would be negative");
+            Long expected = Writes.expected(wr.value());
+            if (expected != null && readCommitted(key) != expected) {
+                return Event.Verdict.no("balance of " + key + " is " + readCommitted(key) + ", the transfer expected " + expected);
+            }
         }
         return Event.Verdict.OK;
     }
@@ -231,7 +256,7 @@ final class ParticipantNode extends SimNode {
     }
 
     static long decode(byte[] value) {
-        return Long.parseLong(new String(value, StandardCharsets.UTF_8));
+        return Writes.balance(value);
     }
 
     static byte[] encode(long value) {

@@ -67,7 +67,7 @@ final class Rpc {
 
     String describe() {
         StringBuilder sb = new StringBuilder();
-        pending.forEach((id, p) -> sb.append(id).append("->").append(p.to()).append(':').append(p.payload())
+        pending.forEach((id, p) -> sb.append(id).append("->").append(p.to()).append(':').append(Writes.describe(p.payload()))
                 .append('#').append(p.attempt()).append(' '));
         return sb.toString();
     }

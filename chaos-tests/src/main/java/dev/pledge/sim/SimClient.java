@@ -5,13 +5,20 @@ import dev.pledge.core.TxId;
 import dev.pledge.core.TxState;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 
 /**
  * A client running transfers (and now and then an audit that reads every account) the way the SDK
  * does: begin, operations with a fixed opSeq per operation (retries reuse it), then commit, which
  * is resent until the coordinator has it, then status is polled until the deadline plus a grace
  * period; after that the outcome is IN_DOUBT. Every outcome it sees goes to the checker.
+ *
+ * <p>A share of its transfers are write-only, as BufferedTransaction runs them: both new balances
+ * (each with the balance it replaces, checked at prepare) go in one commitWrites request, resent
+ * with the same request key while no outcome comes back, until the timeout plus grace or until the
+ * client gives up.
  */
 final class SimClient {
     static final long TX_TIMEOUT_MS = 1_500;
@@ -20,14 +27,27 @@ final class SimClient {
     private static final int AUDIT_PERCENT = 15;
     private static final int ABORT_PERCENT = 8;
     private static final int OP_UNAVAILABLE_RETRIES_MAX = 5;
+    /** Chance that a write-only client abandons its request after an attempt with no outcome. */
+    private static final int WRITES_GIVE_UP_PERCENT = 5;
+    /**
+     * How long a write-only request is resent. The coordinator forgets a request key with its
+     * transaction, retention after END, so resending (plus a packet's longest delay, ~1 s) must stop
+     * before that or a resend runs anew (finding F4: the SDK's timeout plus grace outlasts it here).
+     */
+    private static final long WRITES_RETRY_WINDOW_MS = Math.min(TX_TIMEOUT_MS + COMMIT_GRACE_MS,
+            SimSettings.COORDINATOR_RETENTION_MS - 1_100);
 
-    private enum Phase { IDLE, BEGIN, OPS, COMMIT, POLL, ABORT, DONE }
+    private enum Phase { IDLE, BEGIN, OPS, COMMIT, POLL, ABORT, WRITES, DONE }
 
     private final String id;
     private final Rpc rpc;
     private final SplittableRandom random;
     private final World.Bank bank;
+    private final int writeOnlyPercent;
     private int txsLeft;
+    /** The write-only request being sent (null for an interactive transaction) and how many were sent. */
+    private ClientCall.CommitWrites request;
+    private int writeRequests;
     private Phase phase = Phase.IDLE;
     private TxId tx;
     private long giveUpAtMs;
@@ -41,8 +61,9 @@ final class SimClient {
     /** Small scope: client n (1-based) always transfers from p1:a(n-1) to p2:a(n-1); 0 means random plans. */
     private final int fixedPlan;
 
-    SimClient(String id, long seed, int txs, World.Bank bank, int fixedPlan) {
+    SimClient(String id, long seed, int txs, World.Bank bank, int fixedPlan, int writeOnlyPercent) {
         this.id = id;
+        this.writeOnlyPercent = writeOnlyPercent;
         this.fixedPlan = fixedPlan;
         this.rpc = new Rpc(id);
         this.random = new SplittableRandom(seed);
@@ -63,7 +84,7 @@ final class SimClient {
     }
 
     boolean isCommitting() {
-        return phase == Phase.COMMIT || phase == Phase.POLL || phase == Phase.DONE;
+        return phase == Phase.COMMIT || phase == Phase.POLL || phase == Phase.WRITES || phase == Phase.DONE;
     }
 
     boolean isBusy() {
@@ -85,6 +106,7 @@ final class SimClient {
             case IDLE -> beginNext(w);
             case COMMIT -> commit(w);
             case POLL -> poll(w);
+            case WRITES -> sendWrites(w);
             default -> { }
         }
     }
@@ -95,6 +117,11 @@ final class SimClient {
             return;
         }
         txsLeft--;
+        request = null;
+        if (fixedPlan == 0 && writeOnlyPercent > 0 && random.nextInt(100) < writeOnlyPercent) {
+            beginWrites(w);
+            return;
+        }
         phase = Phase.BEGIN;
         rpc.call(w, w.coordinatorId(), new ClientCall.Begin(TX_TIMEOUT_MS), answer -> {
             if (answer instanceof Reply.BeginOk ok) {
@@ -190,6 +217,56 @@ final class SimClient {
         }, () -> retryLater(w));
     }
 
+    /**
+     * A write-only transfer, its new balances computed from the committed ones read now (as a cache
+     * or replica would serve them: maybe stale, which the check at prepare turns into a NO vote).
+     */
+    private void beginWrites(World w) {
+        List<String> accounts = bank.accounts();
+        int fromIndex = random.nextInt(accounts.size());
+        int toIndex = random.nextInt(accounts.size() - 1);
+        String from = accounts.get(fromIndex);
+        String to = accounts.get(toIndex >= fromIndex ? toIndex + 1 : toIndex);
+        long amount = 1 + random.nextInt(80);
+        long fromBalance = committedBalance(w, from);
+        long toBalance = committedBalance(w, to);
+        SortedMap<String, SortedMap<String, String>> writes = new TreeMap<>();
+        writes.computeIfAbsent(bank.participantOf(from), p -> new TreeMap<>()).put(from, Writes.casValue(fromBalance - amount, fromBalance));
+        writes.computeIfAbsent(bank.participantOf(to), p -> new TreeMap<>()).put(to, Writes.casValue(toBalance + amount, toBalance));
+        request = new ClientCall.CommitWrites(id + ".w" + (++writeRequests), writes, TX_TIMEOUT_MS);
+        tx = null;
+        audit = false;
+        plan = List.of();
+        giveUpAtMs = w.nowMs() + WRITES_RETRY_WINDOW_MS;
+        phase = Phase.WRITES;
+        sendWrites(w);
+    }
+
+    private long committedBalance(World w, String account) {
+        return w.participants().get(bank.participantOf(account)).readCommitted(account);
+    }
+
+    /** One attempt of the write-only request; no outcome means the same request again (same key). */
+    private void sendWrites(World w) {
+        rpc.call(w, w.coordinatorId(), request, answer -> {
+            Reply.Value outcome = answer instanceof Reply.Written written ? written.outcome() : (Reply.Value) answer;
+            if (answer instanceof Reply.Written written) tx = written.txId();
+            if (outcome instanceof Reply.OutcomeReply o && o.state().isFinal()) {
+                finish(w, o.state() == TxState.FORGOTTEN ? "IN_DOUBT" : o.state().name());
+            } else if (outcome instanceof Reply.ErrorReply e && e.kind() != Reply.ErrorKind.UNAVAILABLE) {
+                finish(w, "ERROR_" + e.kind());
+            } else {
+                retryWrites(w);
+            }
+        }, () -> retryWrites(w));
+    }
+
+    private void retryWrites(World w) {
+        w.stats().writeRetries++;
+        if (random.nextInt(100) < WRITES_GIVE_UP_PERCENT) finish(w, "GAVE_UP");
+        else retryLater(w);
+    }
+
     private void retryLater(World w) {
         if (w.nowMs() + POLL_MS >= giveUpAtMs) {
             finish(w, "IN_DOUBT");
@@ -208,9 +285,14 @@ final class SimClient {
     }
 
     private void finish(World w, String outcome) {
-        w.checker().onClientOutcome(id, tx, outcome, audit ? readSum : null);
-        w.trace(id + " OUTCOME " + tx + " " + outcome + (audit ? " (audit sum " + readSum + ")" : ""));
-        if (fixedPlan > 0 || random.nextInt(4) == 0) w.askStatusLater(id, tx);
+        if (request != null) {
+            w.checker().onWriteOutcome(id, request.requestKey(), tx, outcome);
+            w.trace(id + " OUTCOME " + request.requestKey() + " (" + tx + ") " + outcome);
+        } else {
+            w.checker().onClientOutcome(id, tx, outcome, audit ? readSum : null);
+            w.trace(id + " OUTCOME " + tx + " " + outcome + (audit ? " (audit sum " + readSum + ")" : ""));
+        }
+        if (tx != null && (fixedPlan > 0 || random.nextInt(4) == 0)) w.askStatusLater(id, tx);
         idle(w);
     }
 
@@ -220,7 +302,8 @@ final class SimClient {
     }
 
     String describe() {
-        return id + " " + phase + " tx=" + tx + " op=" + opIndex + "/" + plan.size() + " left=" + txsLeft + " rpc="
+        return id + " " + phase + " tx=" + tx + (request == null ? "" : " request=" + request.requestKey()) + " op="
+                + opIndex + "/" + plan.size() + " left=" + txsLeft + " rpc="
                 + rpc.describe();
     }
 }

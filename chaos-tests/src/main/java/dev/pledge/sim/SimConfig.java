@@ -17,16 +17,25 @@ import java.util.SplittableRandom;
  * @param racingRetriesJoined the simulated runtime makes a retried operation whose first run is still in
  *                            flight wait for that run; off by default since the participant core fixed
  *                            finding F1 (d11253e) by answering such a retry Unavailable
+ * @param writeOnlyPercent share of the clients' transactions that are write-only (commitWrites) transfers
+ * @param bornBranchesWaitForWriter the simulated runtime holds a prepare or one-phase commit that brings its
+ *                                  writes until the log writer has written everything queued before it, so
+ *                                  the validator reads every commit the core has made; on by default until
+ *                                  the participant fixes finding F3 (see FindingsTest)
  */
 public record SimConfig(long seed, int participantCount, int clientCount, int txsPerClient, int safetyStepsMax,
                         int livenessStepsMax, int dropPerMille, int duplicatePerMille, int delayMaxMs, int slowPerMille,
                         int crashPerMille, int partitionPerMille, int crashesMax, long inDoubtPollMaxMs,
                         int coordinatorRpcAttempts, boolean zeroDelays,
-                        boolean racingRetriesJoined, Set<Mutation> mutations) {
+                        boolean racingRetriesJoined, int writeOnlyPercent, boolean bornBranchesWaitForWriter,
+                        Set<Mutation> mutations) {
+    /** Write-only shares a swarm seed draws from: none (the interactive-only mix), some, half, most. */
+    private static final int[] WRITE_ONLY_PERCENTS = {0, 25, 50, 75};
 
     public SimConfig {
         if (participantCount < 2 || participantCount > 3) throw new IllegalArgumentException("2 or 3 participants");
         if (clientCount < 1 || clientCount > 4) throw new IllegalArgumentException("1 to 4 clients");
+        if (writeOnlyPercent < 0 || writeOnlyPercent > 100) throw new IllegalArgumentException("writeOnlyPercent 0 to 100");
         mutations = mutations.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(mutations));
     }
 
@@ -37,7 +46,9 @@ public record SimConfig(long seed, int participantCount, int clientCount, int tx
         SimConfig c = new SimConfig(seed, 2 + r.nextInt(2), 1 + r.nextInt(3), 6 + r.nextInt(12), safetyStepsMax,
                 20_000, calm ? 0 : r.nextInt(120), calm ? 0 : r.nextInt(60), 1 + r.nextInt(40), calm ? 0 : r.nextInt(30),
                 calm ? 0 : r.nextInt(8), calm ? 0 : r.nextInt(6), 1 + r.nextInt(4), r.nextInt(3) == 0 ? 10 : 400,
-                r.nextInt(3) == 0 ? 8 : SimSettings.RPC_ATTEMPTS_MAX, false, false, mutations);
+                r.nextInt(3) == 0 ? 8 : SimSettings.RPC_ATTEMPTS_MAX, false, false,
+                WRITE_ONLY_PERCENTS[new SplittableRandom(seed ^ 0x3C6EF372FE94F82BL).nextInt(WRITE_ONLY_PERCENTS.length)],
+                true, mutations);
         return !calm && r.nextInt(8) == 0 ? c.stormy() : c;
     }
 
@@ -48,39 +59,52 @@ public record SimConfig(long seed, int participantCount, int clientCount, int tx
     public SimConfig stormy() {
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
                 dropPerMille, duplicatePerMille, delayMaxMs, 200, crashPerMille, 30, crashesMax, 10, 8, zeroDelays,
-                racingRetriesJoined, mutations);
+                racingRetriesJoined, writeOnlyPercent, bornBranchesWaitForWriter, mutations);
     }
 
     /** Exhaustive mode: the explorer makes every fault a choice, so nothing is random here. */
     public static SimConfig smallScope(int clientCount, Set<Mutation> mutations) {
         return new SimConfig(1, 2, clientCount, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 400, SimSettings.RPC_ATTEMPTS_MAX, true, false,
-                mutations);
+                0, true, mutations);
     }
 
     public SimConfig withMutations(Set<Mutation> value) {
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
                 dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax,
-                inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined, value);
+                inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined, writeOnlyPercent, bornBranchesWaitForWriter, value);
     }
 
     public SimConfig withRacingRetriesJoined(boolean value) {
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
                 dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax,
-                inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, value, mutations);
+                inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, value, writeOnlyPercent, bornBranchesWaitForWriter, mutations);
     }
 
     /** The same run with other waiting times: participants' in-doubt poll cap, coordinator call attempts. */
     public SimConfig withPatience(long pollMaxMs, int coordinatorAttempts) {
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
                 dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax, pollMaxMs,
-                coordinatorAttempts, zeroDelays, racingRetriesJoined, mutations);
+                coordinatorAttempts, zeroDelays, racingRetriesJoined, writeOnlyPercent, bornBranchesWaitForWriter, mutations);
     }
 
     /** The same run with other fault rates (per mille). */
     public SimConfig withFaults(int drop, int duplicate, int partition, int crash) {
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
                 drop, duplicate, delayMaxMs, slowPerMille, crash, partition, crashesMax, inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays,
-                racingRetriesJoined, mutations);
+                racingRetriesJoined, writeOnlyPercent, bornBranchesWaitForWriter, mutations);
+    }
+
+    /** The same run with another share of write-only transactions. */
+    public SimConfig withWriteOnlyPercent(int value) {
+        return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
+                dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax,
+                inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined, value, bornBranchesWaitForWriter, mutations);
+    }
+
+    public SimConfig withBornBranchesWaitingForWriter(boolean value) {
+        return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
+                dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax,
+                inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined, writeOnlyPercent, value, mutations);
     }
 
     public boolean has(Mutation m) {

@@ -14,6 +14,9 @@ public final class Stats {
     long inDoubt;
     long mutationsFired;
     long peerQuestions;
+    long writeOnly;
+    long writeRetries;
+    long voteFlips;
 
     public long steps() {
         return steps;
@@ -53,12 +56,16 @@ public final class Stats {
         inDoubt += o.inDoubt;
         mutationsFired += o.mutationsFired;
         peerQuestions += o.peerQuestions;
+        writeOnly += o.writeOnly;
+        writeRetries += o.writeRetries;
+        voteFlips += o.voteFlips;
     }
 
     @Override
     public String toString() {
         return "steps=" + steps + " drops=" + drops +  " dups=" + duplicates + " slowed=" + slowed + " crashes=" + crashes + " partitions="
                 + partitions + " lostBatches=" + unsyncedBatchesLost + " committed=" + committed + " aborted=" + aborted
-                + " inDoubt=" + inDoubt + " peerQuestions=" + peerQuestions + " mutationsFired=" + mutationsFired;
+                + " inDoubt=" + inDoubt + " writeOnly=" + writeOnly + " writeRetries=" + writeRetries + " voteFlips=" + voteFlips
+                + " peerQuestions=" + peerQuestions + " mutationsFired=" + mutationsFired;
     }
 }

@@ -74,7 +74,7 @@ final class World {
         for (int c = 1; c <= config.clientCount(); c++) {
             String cid = "c" + c;
             clients.put(cid, new SimClient(cid, random.nextLong(), config.txsPerClient(), bank,
-                    config.zeroDelays() ? c : 0));
+                    config.zeroDelays() ? c : 0, config.writeOnlyPercent()));
         }
     }
 
