@@ -3,6 +3,7 @@ package dev.pledge.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Set;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** Protocol problems the simulation found in the cores; each test failed until its fix landed. */
@@ -21,6 +22,32 @@ class FindingsTest {
     void retriedOperationRacingItsFirstRunIsAppliedOnce() {
         for (long seed = 1; seed <= 200; seed++) {
             SimConfig c = SimConfig.swarm(seed, SimulationTest.STEPS_PER_SEED, Set.of()).withRacingRetriesJoined(false);
+            Simulation.Result r = Simulation.run(c);
+            assertThat(r.passed()).as("%s", r.passed() ? "" : FailureReport.describe(r)).isTrue();
+        }
+    }
+
+    /**
+     * F3 (APP, a lost update on the write-only fast path): a branch born at prepare is validated
+     * against the store before earlier commits have reached it. Committing a branch releases its
+     * locks in the core at once, while its Applied batch waits for the log writer; a prepare that
+     * brings its writes (nothing made it wait, unlike an operation's Granted reply) then takes those
+     * locks and its verdict reads the old value, which PrepareValidator's contract ("committed
+     * values", "while the branch holds its exclusive locks") promises it will not. Seed 105
+     * (2 participants, write-only transfers that carry the balance they replace): p1 commits
+     * coord-1.1.3 (p1:a0 100 -> 104) at 126 ms; at 127 ms the prepare of coord-1.1.4 (p1:a0 146,
+     * expecting 100) is validated against the store's 100, votes YES, commits, and overwrites 104:
+     * the bank's balances sum to 596 instead of 600. The real runtime has the same shape (EventLoop
+     * makes the verdict on the loop thread, GroupCommitWriter writes the batch later). The simulated
+     * runtime works around it by holding such a prepare until its writer is empty
+     * (SimConfig.bornBranchesWaitForWriter); this test runs the code as written.
+     */
+    @Disabled("F3 open in the participant (born branch validated before earlier commits reach the store); "
+            + "enable once the runtime or core makes the validator see them")
+    @Test
+    void branchBornAtPrepareIsValidatedAgainstEveryEarlierCommit() {
+        for (long seed = 105; seed <= 400; seed++) {
+            SimConfig c = SimConfig.swarm(seed, SimulationTest.STEPS_PER_SEED, Set.of()).withBornBranchesWaitingForWriter(false);
             Simulation.Result r = Simulation.run(c);
             assertThat(r.passed()).as("%s", r.passed() ? "" : FailureReport.describe(r)).isTrue();
         }

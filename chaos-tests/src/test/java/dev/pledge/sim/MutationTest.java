@@ -3,6 +3,7 @@ package dev.pledge.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,9 +22,14 @@ class MutationTest {
     }
 
     static Simulation.Result firstFailure(Mutation m, boolean stormy) {
+        return firstFailure(m, stormy, c -> c);
+    }
+
+    /** As above, each seed's configuration reshaped by {@code shape} (e.g. more write-only transactions). */
+    static Simulation.Result firstFailure(Mutation m, boolean stormy, UnaryOperator<SimConfig> shape) {
         int seeds = stormy ? STORMY_SEEDS_MAX : SEEDS_MAX;
         for (long seed = 1; seed <= seeds; seed++) {
-            SimConfig c = SimConfig.swarm(seed, SimulationTest.STEPS_PER_SEED, Set.of(m));
+            SimConfig c = shape.apply(SimConfig.swarm(seed, SimulationTest.STEPS_PER_SEED, Set.of(m)));
             Simulation.Result r = Simulation.run(stormy ? c.stormy() : c);
             if (!r.passed()) {
                 System.out.println(m + ": caught by seed " + seed + " as " + r.invariant() + ": " + r.violation().getMessage());
@@ -62,6 +68,29 @@ class MutationTest {
     @Test
     void unvotedPeerAnsweringPreparedIsSafeByDesign() {
         assertThat(firstFailure(Mutation.UNVOTED_PEER_ANSWERS_PREPARED, false)).isNull();
+    }
+
+    /** Seeds with at least half their transactions write-only, where the fast path's bugs live. */
+    private static SimConfig mostlyWriteOnly(SimConfig c) {
+        return c.withWriteOnlyPercent(Math.max(50, c.writeOnlyPercent()));
+    }
+
+    /**
+     * A coordinator that ignores the request key runs a resent commitWrites as a second transaction
+     * with the same writes: the client may hear the second one's ABORTED (its locks or expected
+     * balances clash with the first) while the first commits, or both commit.
+     */
+    @Test
+    void retryRunAsANewTransactionIsCaughtAsAFalseAbortOrADoubleApplication() {
+        Simulation.Result r = firstFailure(Mutation.REQUEST_KEY_IGNORED, false, MutationTest::mostlyWriteOnly);
+        assertThat(r).isNotNull();
+        assertThat(r.invariant()).isIn("I5", "I7");
+    }
+
+    @Test
+    void branchBornAtPrepareVotingYesBeforeItsPreparedIsSyncedBreaksI4() {
+        Simulation.Result r = firstFailure(Mutation.BORN_BRANCH_PREPARED_UNSYNCED, false, MutationTest::mostlyWriteOnly);
+        assertThat(r).extracting(Simulation.Result::invariant).isEqualTo("I4");
     }
 
     @Test

@@ -37,7 +37,9 @@ class SimulationTest {
         if (Boolean.getBoolean("sim.stormy")) c = c.stormy();
         c = c.withFaults(Integer.getInteger("sim.drop", c.dropPerMille()), Integer.getInteger("sim.dup", c.duplicatePerMille()),
                 Integer.getInteger("sim.partition", c.partitionPerMille()), Integer.getInteger("sim.crash", c.crashPerMille()))
-                .withRacingRetriesJoined(Boolean.getBoolean("sim.racingRetriesJoined"));
+                .withRacingRetriesJoined(Boolean.getBoolean("sim.racingRetriesJoined"))
+                .withWriteOnlyPercent(Integer.getInteger("sim.writeOnly", c.writeOnlyPercent()))
+                .withBornBranchesWaitingForWriter(Boolean.parseBoolean(System.getProperty("sim.bornWaits", "true")));
         Simulation.Result r = Simulation.run(c);
         System.out.println("seed " + seed + ": " + r.stats());
         if (!r.passed()) System.out.println(FailureReport.describe(r));
