@@ -75,6 +75,8 @@ enum AbortReason {
   PARTICIPANT_UNREACHABLE = 4,
   /** No decision record exists and the coordinator can prove the transaction never committed. */
   PRESUMED_ABORT = 5,
+  /** A lock was not granted in time; for a write-only transaction, a key another transaction
+   *  held at prepare. Worth retrying. */
   LOCK_TIMEOUT = 6,
   /** Wait-die: a younger transaction asked for a lock an older one holds. */
   DEADLOCK_AVOIDED = 7,

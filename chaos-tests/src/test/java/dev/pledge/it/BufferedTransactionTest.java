@@ -35,7 +35,6 @@ import org.apache.thrift.protocol.TProtocol;
 import org.apache.thrift.protocol.TStruct;
 import org.apache.thrift.protocol.TType;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -169,9 +168,6 @@ class BufferedTransactionTest {
     }
 
     @Test
-    @Disabled("Bug: BufferedTransaction promises ABORTED (LOCK_TIMEOUT) for a held key, but Decisions.onVote reports"
-            + " every NO vote as PARTICIPANT_VOTED_NO (the participant's LOCK_TIMEOUT survives only as text), so a"
-            + " caller cannot tell a retryable conflict from an application refusal without parsing the message")
     void aHeldKeyIsReportedAsLockTimeoutSoTheCallerKnowsARetryMaySucceed() throws Exception {
         start();
         try (Transaction holder = client.begin(TX_TIMEOUT)) {
@@ -197,10 +193,6 @@ class BufferedTransactionTest {
     }
 
     @Test
-    @Disabled("Bug: a one-phase refusal loses the participant's reason. The wire Ack of commitOnePhase carries only"
-            + " a state, and Decisions.onOnePhaseResult answers PARTICIPANT_VOTED_NO with 'participant A aborted the"
-            + " one-phase commit', so a single-participant buffered commit refused as 'course full' or for a held key"
-            + " says neither (with two participants the same refusals name their cause)")
     void aSingleParticipantsRefusalCarriesItsReasonToTheCaller() throws Exception {
         OnePhaseRefusals r = refuseOnePhaseCommits();
 

@@ -61,11 +61,19 @@ final class Decisions {
         tx.votes.put(e.participantId(), e.vote());
         if (e.vote() == Vote.NO) {
             String detail = e.message() == null || e.message().isEmpty() ? String.valueOf(e.reason()) : e.message();
-            abort(tx, AbortReason.PARTICIPANT_VOTED_NO,
-                    "participant " + e.participantId() + " voted NO: " + detail, e.nowMs(), out);
+            abort(tx, votedNoReason(e.reason()), "participant " + e.participantId() + " voted NO: " + detail, e.nowMs(), out);
         } else if (tx.votes.size() == tx.enlisted.size()) {
             decideCommit(tx, e.nowMs(), out);
         }
+    }
+
+    /**
+     * The client-facing reason for a NO: a lock conflict stays LOCK_TIMEOUT or DEADLOCK_AVOIDED,
+     * so a caller can tell "try again" from a refusal; anything else is PARTICIPANT_VOTED_NO.
+     */
+    private static AbortReason votedNoReason(AbortReason participantReason) {
+        return participantReason == AbortReason.LOCK_TIMEOUT || participantReason == AbortReason.DEADLOCK_AVOIDED
+                ? participantReason : AbortReason.PARTICIPANT_VOTED_NO;
     }
 
     void onPrepareFailed(Event.PrepareFailed e, OutputsBuilder out) {
@@ -126,8 +134,8 @@ final class Decisions {
                 record(new Record.End(tx.id, e.nowMs()), false, out);
                 releaseParked(tx, out);
             }
-            case ABORTED -> abort(tx, AbortReason.PARTICIPANT_VOTED_NO,
-                    "participant " + e.participantId() + " aborted the one-phase commit", e.nowMs(), out);
+            case ABORTED -> abort(tx, votedNoReason(e.reason()), "participant " + e.participantId()
+                    + " aborted the one-phase commit" + (e.message() == null ? "" : ": " + e.message()), e.nowMs(), out);
             case UNKNOWN -> scheduleRetry(tx, e.participantId(), e.nowMs(), out);
         }
     }

@@ -54,7 +54,12 @@ public sealed interface Event {
     record DeliveryFailed(long nowMs, TxId txId, String participantId, String error) implements Event {}
 
     /** What the only participant of a one-phase commit said (to commitOnePhase or to AskBranch). */
-    record OnePhaseResult(long nowMs, TxId txId, String participantId, OnePhaseOutcome outcome) implements Event {}
+    record OnePhaseResult(long nowMs, TxId txId, String participantId, OnePhaseOutcome outcome, AbortReason reason,
+                          String message) implements Event {
+        public OnePhaseResult(long nowMs, TxId txId, String participantId, OnePhaseOutcome outcome) {
+            this(nowMs, txId, participantId, outcome, null, null);
+        }
+    }
 
     record TimerFired(long nowMs, Timer timer) implements Event {}
 

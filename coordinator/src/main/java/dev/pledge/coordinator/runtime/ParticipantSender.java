@@ -197,7 +197,9 @@ final class ParticipantSender implements MessageSender {
             Message p = prepares.get(i);
             PrepareResponse r = votes.get(i);
             if (p instanceof Message.CommitOnePhase) {
-                results.accept(onePhase(p, r.isSetOnePhaseState() ? Wire.fromWire(r.getOnePhaseState()) : BranchState.UNKNOWN));
+                Event.OnePhaseResult o = onePhase(p, r.isSetOnePhaseState() ? Wire.fromWire(r.getOnePhaseState()) : BranchState.UNKNOWN);
+                results.accept(new Event.OnePhaseResult(o.nowMs(), o.txId(), o.participantId(), o.outcome(),
+                        r.isSetReason() ? Wire.fromWire(r.getReason()) : null, r.getMessage()));
                 continue;
             }
             if (r.getVote() == dev.pledge.wire.Vote.YES) Failpoints.hit(FAILPOINT_PREPARE_FIRST_VOTED);
@@ -287,7 +289,7 @@ final class ParticipantSender implements MessageSender {
         throw new IllegalArgumentException("unknown message " + m);
     }
 
-    private Event onePhase(Message m, BranchState state) {
+    private Event.OnePhaseResult onePhase(Message m, BranchState state) {
         Event.OnePhaseOutcome outcome = switch (state) {
             case COMMITTED, HEURISTIC_COMMITTED -> Event.OnePhaseOutcome.COMMITTED;
             case ABORTED, HEURISTIC_ABORTED -> Event.OnePhaseOutcome.ABORTED;

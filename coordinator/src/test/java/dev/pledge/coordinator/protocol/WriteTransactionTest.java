@@ -114,6 +114,25 @@ class WriteTransactionTest {
     }
 
     @Test
+    void aLockConflictKeepsItsReasonSoTheClientKnowsARetryMaySucceed() {
+        TxId tx = txOf(commitWrites("key-1", writes(A, B)));
+        Outputs aborted = h.step(new Event.VoteReceived(h.nowMs, tx, A, Vote.NO, AbortReason.LOCK_TIMEOUT, "key k is locked"));
+        Reply.OutcomeReply o = (Reply.OutcomeReply) written(aborted).outcome();
+        assertThat(o.reason()).isEqualTo(AbortReason.LOCK_TIMEOUT);
+        assertThat(o.message()).contains("key k is locked");
+    }
+
+    @Test
+    void aOnePhaseRefusalKeepsTheParticipantsReasonAndMessage() {
+        TxId tx = txOf(commitWrites("key-1", writes(A)));
+        Outputs aborted = h.step(new Event.OnePhaseResult(h.nowMs, tx, A, Event.OnePhaseOutcome.ABORTED,
+                AbortReason.VALIDATION_FAILED, "course full"));
+        Reply.OutcomeReply o = (Reply.OutcomeReply) written(aborted).outcome();
+        assertThat(o.reason()).isEqualTo(AbortReason.PARTICIPANT_VOTED_NO);
+        assertThat(o.message()).contains("course full");
+    }
+
+    @Test
     void oneParticipantCommitsInOnePhaseWithItsWritesAfterASyncedMarker() {
         Outputs o = commitWrites("key-1", writes(A));
         assertThat(o.mustSync()).isTrue();

@@ -167,8 +167,9 @@ final class DecisionRules {
         Branch b = core.branches.get(e.txId());
         boolean born = false;
         if (b == null && e.writes() != null && !core.outcomes.containsKey(e.txId())) {
-            if (bear(e.txId(), e.writes(), e.nowMs(), out) != null) {
-                out.reply(new Reply.Acked(e.token(), BranchState.ABORTED));
+            String busy = bear(e.txId(), e.writes(), e.nowMs(), out);
+            if (busy != null) {
+                out.reply(new Reply.Acked(e.token(), BranchState.ABORTED, AbortReason.LOCK_TIMEOUT, busy));
                 return;
             }
             b = core.branches.get(e.txId());
@@ -192,8 +193,9 @@ final class DecisionRules {
         String refusal = born ? null : refusal(b, e.incarnation(), e.writes() != null);
         if (refusal != null || !e.verdict().ok()) {
             AbortReason reason = refusal != null ? refusalReason(b, e.incarnation()) : AbortReason.VALIDATION_FAILED;
-            core.abortUnprepared(b, reason, refusal != null ? refusal : e.verdict().message(), false, e.nowMs(), out);
-            out.reply(new Reply.Acked(e.token(), BranchState.ABORTED));
+            String why = refusal != null ? refusal : e.verdict().message();
+            core.abortUnprepared(b, reason, why, false, e.nowMs(), out);
+            out.reply(new Reply.Acked(e.token(), BranchState.ABORTED, reason, why));
             return;
         }
         out.routine(core.line(b.txId, "ACTIVE", "COMMITTED", "one-phase commit, " + b.writes.size() + " writes"));

@@ -18,7 +18,12 @@ public sealed interface Reply {
 
     record Voted(long token, Vote vote, AbortReason reason, String message) implements Reply {}
 
-    record Acked(long token, BranchState state) implements Reply {}
+    /** {@code reason} and {@code message}: why a one-phase commit aborted (null otherwise). */
+    record Acked(long token, BranchState state, AbortReason reason, String message) implements Reply {
+        public Acked(long token, BranchState state) {
+            this(token, state, null, null);
+        }
+    }
 
     record PeerAnswer(long token, BranchState state) implements Reply {}
 

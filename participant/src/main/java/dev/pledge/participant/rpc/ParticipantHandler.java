@@ -123,9 +123,11 @@ public final class ParticipantHandler implements Participant.Iface {
     /** A one-phase item's answer: its branch state, and YES only when it committed. */
     private static PrepareResponse onePhaseVote(Reply r) {
         if (r instanceof Reply.Acked a) {
-            dev.pledge.wire.BranchState state = Wire.toWire(a.state());
-            return new PrepareResponse(a.state() == BranchState.COMMITTED ? dev.pledge.wire.Vote.YES : dev.pledge.wire.Vote.NO)
-                    .setOnePhaseState(state);
+            PrepareResponse resp = new PrepareResponse(a.state() == BranchState.COMMITTED
+                    ? dev.pledge.wire.Vote.YES : dev.pledge.wire.Vote.NO).setOnePhaseState(Wire.toWire(a.state()));
+            if (a.reason() != null) resp.setReason(Wire.toWire(a.reason()));
+            if (a.message() != null) resp.setMessage(a.message());
+            return resp;
         }
         String why = r instanceof Reply.Failed f ? f.message() : String.valueOf(r);
         return new PrepareResponse(dev.pledge.wire.Vote.NO).setOnePhaseState(dev.pledge.wire.BranchState.UNKNOWN)
