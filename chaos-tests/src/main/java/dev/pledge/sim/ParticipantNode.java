@@ -11,6 +11,7 @@ import dev.pledge.participant.protocol.ParticipantCore;
 import dev.pledge.participant.protocol.Record;
 import dev.pledge.participant.protocol.Reply;
 import dev.pledge.participant.protocol.Timer;
+import dev.pledge.participant.protocol.Key;
 import dev.pledge.participant.protocol.Write;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -178,23 +179,18 @@ final class ParticipantNode extends SimNode {
             release(w, List.of(), false, List.of(respond(w, token, new Reply.PeerAnswer(token, lie))));
             return;
         }
-        if (w.config().bornBranchesWaitForWriter() && Writes.carried(m) != null && !writer.isEmpty()) {
-            // Workaround for F3: the validator must not read the store before earlier commits reach it.
-            release(w, List.of(), false, List.of(new WriterQueue.Effect("held " + Writes.describe(m), () -> onRequest(w, p))));
-            return;
-        }
         long token = serve(p);
         if (m instanceof dev.pledge.coordinator.protocol.Message.Prepare pr) {
             List<Write> writes = Writes.toParticipant(pr.writes());
             step(w, new Event.Prepare(now, token, pr.txId(), pr.participants(), p.from(), pr.incarnation(),
-                    verdict(pr.txId(), writes), writes));
+                    verdict(w, pr.txId(), writes), writes));
         } else if (m instanceof dev.pledge.coordinator.protocol.Message.Commit c) {
             step(w, new Event.Commit(now, token, c.txId()));
         } else if (m instanceof dev.pledge.coordinator.protocol.Message.Abort a) {
             step(w, new Event.Abort(now, token, a.txId()));
         } else if (m instanceof dev.pledge.coordinator.protocol.Message.CommitOnePhase c) {
             List<Write> writes = Writes.toParticipant(c.writes());
-            step(w, new Event.CommitOnePhase(now, token, c.txId(), c.incarnation(), verdict(c.txId(), writes), writes));
+            step(w, new Event.CommitOnePhase(now, token, c.txId(), c.incarnation(), verdict(w, c.txId(), writes), writes));
         } else if (m instanceof dev.pledge.coordinator.protocol.Message.AskBranch a) {
             step(w, new Event.PeerState(now, token, a.txId(), p.from()));
         } else if (m instanceof Message.AskPeer a) {
@@ -209,7 +205,7 @@ final class ParticipantNode extends SimNode {
      * must replace the one it was computed from. As the wire handler does, writes sent with the
      * call are the write set of a branch the event creates; the store is read as it is now.
      */
-    private Event.Verdict verdict(TxId tx, List<Write> sentWrites) {
+    private Event.Verdict verdict(World w, TxId tx, List<Write> sentWrites) {
         BranchState state = core.view().branchState(tx);
         List<Write> writes = sentWrites != null && state == BranchState.UNKNOWN ? sentWrites : core.view().writeSet(tx);
         for (Write wr : writes) {
@@ -217,8 +213,9 @@ final class ParticipantNode extends SimNode {
             String key = new String(wr.key().bytes(), StandardCharsets.UTF_8);
             if (decode(wr.value()) < 0) return Event.Verdict.no("balance of " + key + " would be negative");
             Long expected = Writes.expected(wr.value());
-            if (expected != null && readCommitted(key) != expected) {
-                return Event.Verdict.no("balance of " + key + " is " + readCommitted(key) + ", the transfer expected " + expected);
+            long committed = validatorRead(w, wr.key());
+            if (expected != null && committed != expected) {
+                return Event.Verdict.no("balance of " + key + " is " + committed + ", the transfer expected " + expected);
             }
         }
         return Event.Verdict.OK;
@@ -247,6 +244,13 @@ final class ParticipantNode extends SimNode {
         long token = newToken();
         handlers.put(token, h);
         return token;
+    }
+
+    /** Committed value of an account as the validator reads it: with unstored commits unless F3 is reproduced. */
+    private long validatorRead(World w, Key key) {
+        Write unwritten = w.config().bornBranchesWaitForWriter() ? writer.unwritten(key) : null;
+        if (unwritten != null) return unwritten.isDelete() ? 0 : decode(unwritten.value());
+        return readCommitted(new String(key.bytes(), StandardCharsets.UTF_8));
     }
 
     /** Committed value of an account as a read sees it now (0 if absent). */

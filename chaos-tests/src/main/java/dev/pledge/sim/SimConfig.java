@@ -18,10 +18,9 @@ import java.util.SplittableRandom;
  *                            flight wait for that run; off by default since the participant core fixed
  *                            finding F1 (d11253e) by answering such a retry Unavailable
  * @param writeOnlyPercent share of the clients' transactions that are write-only (commitWrites) transfers
- * @param bornBranchesWaitForWriter the simulated runtime holds a prepare or one-phase commit that brings its
- *                                  writes until the log writer has written everything queued before it, so
- *                                  the validator reads every commit the core has made; on by default until
- *                                  the participant fixes finding F3 (see FindingsTest)
+ * @param bornBranchesWaitForWriter the simulated runtime's validator sees commits the core has applied
+ *                                  but the log writer has not stored yet, as the participant's EventLoop
+ *                                  does since finding F3 was fixed; off reproduces F3 (see FindingsTest)
  */
 public record SimConfig(long seed, int participantCount, int clientCount, int txsPerClient, int safetyStepsMax,
                         int livenessStepsMax, int dropPerMille, int duplicatePerMille, int delayMaxMs, int slowPerMille,

@@ -25,6 +25,18 @@ final class WriterQueue {
         queue.add(new Queued(List.copyOf(records), sync, List.copyOf(effects)));
     }
 
+    /** The last queued (not yet written) committed write of {@code key}, or null: what the runtime's overlay holds. */
+    dev.pledge.participant.protocol.Write unwritten(dev.pledge.participant.protocol.Key key) {
+        dev.pledge.participant.protocol.Write latest = null;
+        for (Queued q : queue) {
+            for (Object r : q.records()) {
+                if (!(r instanceof dev.pledge.participant.protocol.Record.Applied a)) continue;
+                for (dev.pledge.participant.protocol.Write w : a.writes()) if (w.key().equals(key)) latest = w;
+            }
+        }
+        return latest;
+    }
+
     boolean isEmpty() {
         return queue.isEmpty();
     }

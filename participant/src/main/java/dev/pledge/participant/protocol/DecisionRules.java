@@ -26,7 +26,7 @@ final class DecisionRules {
         Branch b = core.branches.get(e.txId());
         boolean born = false;
         if (b == null && e.writes() != null && !core.outcomes.containsKey(e.txId())) {
-            String busy = bear(e.txId(), e.writes(), e.nowMs(), out);
+            String busy = bear(e.txId(), e.writes(), false, e.nowMs(), out);
             if (busy != null) {
                 core.counters.votedNo++;
                 out.reply(new Reply.Voted(e.token(), Vote.NO, AbortReason.LOCK_TIMEOUT, busy));
@@ -77,9 +77,10 @@ final class DecisionRules {
     /**
      * A branch whose whole write set came with its prepare or one-phase commit: born ACTIVE holding
      * exclusive locks on every key, taken without waiting (the coordinator is not waiting on a
-     * lock queue; the client may retry). Returns null, or why not, with the branch remembered ABORTED.
+     * lock queue; the client may retry). Returns null, or why not, with the branch remembered
+     * ABORTED ({@code durable}: synced first, see commitOnePhase).
      */
-    private String bear(TxId txId, List<Write> writes, long nowMs, Outputs.Builder out) {
+    private String bear(TxId txId, List<Write> writes, boolean durable, long nowMs, Outputs.Builder out) {
         Branch b = new Branch(txId, Branch.Phase.ACTIVE);
         core.branches.put(txId, b);
         for (Write w : writes) b.writes.put(w.key(), w);
@@ -91,7 +92,7 @@ final class DecisionRules {
             }
             if (got.outcome() == LockTable.Outcome.WAIT) core.lockChanges(core.locks.cancelWait(txId, key), nowMs, out);
             String why = "key " + key + " is locked by another transaction";
-            core.abortUnprepared(b, AbortReason.LOCK_TIMEOUT, why, false, nowMs, out);
+            core.abortUnprepared(b, AbortReason.LOCK_TIMEOUT, why, durable, nowMs, out);
             return why;
         }
         return null;
@@ -167,7 +168,9 @@ final class DecisionRules {
         Branch b = core.branches.get(e.txId());
         boolean born = false;
         if (b == null && e.writes() != null && !core.outcomes.containsKey(e.txId())) {
-            String busy = bear(e.txId(), e.writes(), e.nowMs(), out);
+            // This answer IS the decision, and a repeat of this call could bear the branch again
+            // after a restart: an ABORTED answer is synced first, so the repeat repeats it.
+            String busy = bear(e.txId(), e.writes(), true, e.nowMs(), out);
             if (busy != null) {
                 out.reply(new Reply.Acked(e.token(), BranchState.ABORTED, AbortReason.LOCK_TIMEOUT, busy));
                 return;
@@ -194,7 +197,7 @@ final class DecisionRules {
         if (refusal != null || !e.verdict().ok()) {
             AbortReason reason = refusal != null ? refusalReason(b, e.incarnation()) : AbortReason.VALIDATION_FAILED;
             String why = refusal != null ? refusal : e.verdict().message();
-            core.abortUnprepared(b, reason, why, false, e.nowMs(), out);
+            core.abortUnprepared(b, reason, why, born, e.nowMs(), out);
             out.reply(new Reply.Acked(e.token(), BranchState.ABORTED, reason, why));
             return;
         }

@@ -7,7 +7,6 @@ import dev.pledge.participant.protocol.CoreView;
 import dev.pledge.participant.protocol.Event;
 import dev.pledge.participant.protocol.Reply;
 import dev.pledge.participant.runtime.CoreGateway;
-import dev.pledge.participant.storage.ParticipantStore;
 import dev.pledge.rpc.Wire;
 import dev.pledge.participant.protocol.Key;
 import dev.pledge.participant.protocol.Write;
@@ -41,13 +40,15 @@ public final class ParticipantHandler implements Participant.Iface {
     private final String participantId;
     private final CoreGateway gateway;
     private final PrepareValidator validator;
-    private final ParticipantStore store;
+    private final PrepareValidator.CommittedData committed;
 
-    public ParticipantHandler(String participantId, CoreGateway gateway, PrepareValidator validator, ParticipantStore store) {
+    /** {@code committed}: committed values as the core knows them (including commits not yet stored). */
+    public ParticipantHandler(String participantId, CoreGateway gateway, PrepareValidator validator,
+                              PrepareValidator.CommittedData committed) {
         this.participantId = participantId;
         this.gateway = gateway;
         this.validator = validator;
-        this.store = store;
+        this.committed = committed;
     }
 
     @Override
@@ -202,7 +203,7 @@ public final class ParticipantHandler implements Participant.Iface {
                 : state == BranchState.ACTIVE ? view.writeSet(txId) : List.of();
         if (writes.isEmpty()) return Event.Verdict.OK;
         try {
-            PrepareValidator.Result r = validator.validate(txId, writes, store::get);
+            PrepareValidator.Result r = validator.validate(txId, writes, committed);
             return r.ok() ? Event.Verdict.OK : Event.Verdict.no(r.message());
         } catch (RuntimeException e) {
             log.warn("{} tx {} prepare validator failed; voting NO", participantId, txId, e);

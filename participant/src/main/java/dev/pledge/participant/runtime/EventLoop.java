@@ -4,6 +4,8 @@ import dev.pledge.core.Check;
 import dev.pledge.failpoint.Failpoints;
 import dev.pledge.participant.protocol.CoreView;
 import dev.pledge.participant.protocol.Event;
+import dev.pledge.participant.protocol.Key;
+import dev.pledge.participant.protocol.Write;
 import dev.pledge.participant.protocol.Message;
 import dev.pledge.participant.protocol.Outputs;
 import dev.pledge.participant.protocol.ParticipantCore;
@@ -11,10 +13,13 @@ import dev.pledge.participant.protocol.Reply;
 import dev.pledge.participant.protocol.Timer;
 import dev.pledge.participant.storage.GroupCommitWriter;
 import dev.pledge.runtime.LoopTimers;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -57,6 +62,12 @@ final class EventLoop implements AutoCloseable {
     private final CoreView view;
     private final GroupCommitWriter writer;
     private final LoopTimers<Timer> timers = new LoopTimers<>();
+    /**
+     * Writes of commits the core has applied whose records the writer has not stored yet. The core
+     * releases a branch's locks as it commits, so a later step (a prepare validating a branch born
+     * with its writes) may read those keys before the store has them: it must see these values.
+     */
+    private final Map<Key, Unwritten> unwritten = new ConcurrentHashMap<>();
     private final Effects effects;
     private final LongSupplier clockMs;
     private final Consumer<Throwable> onFatal;
@@ -143,12 +154,50 @@ final class EventLoop implements AutoCloseable {
         for (Outputs.LogLine line : out.logLines()) effects.log(line);
         if (out.records().isEmpty() && out.messages().isEmpty() && out.replies().isEmpty()) return;
         boolean prepares = Failpoints.enabled() && prepares(out);
+        List<Unwritten> applied = remember(out.records());
         submit(out.records(), out.mustSync(), () -> {
+            for (Unwritten u : applied) unwritten.remove(u.write().key(), u);
             if (prepares) Failpoints.hit(FAILPOINT_PREPARED_SYNCED);
             if (!out.records().isEmpty()) effects.recorded(out.records());
             for (Reply r : out.replies()) effects.reply(r);
             for (Message m : out.messages()) effects.send(m);
         });
+    }
+
+    /** One committed write on its way to the store; its identity tells a newer write of the same key apart. */
+    private static final class Unwritten {
+        private final Write write;
+
+        Unwritten(Write write) {
+            this.write = write;
+        }
+
+        Write write() {
+            return write;
+        }
+    }
+
+    private List<Unwritten> remember(List<dev.pledge.participant.protocol.Record> records) {
+        List<Unwritten> applied = List.of();
+        for (dev.pledge.participant.protocol.Record r : records) {
+            if (!(r instanceof dev.pledge.participant.protocol.Record.Applied a)) continue;
+            if (applied.isEmpty()) applied = new ArrayList<>();
+            for (Write w : a.writes()) {
+                Unwritten u = new Unwritten(w);
+                unwritten.put(w.key(), u);
+                applied.add(u);
+            }
+        }
+        return applied;
+    }
+
+    /**
+     * The committed value of {@code key} as the core knows it: a commit applied by an earlier step
+     * counts even if the writer has not stored it yet. Null if absent or deleted. Any thread.
+     */
+    byte[] committed(byte[] key, Function<byte[], byte[]> store) {
+        Unwritten u = unwritten.get(Key.of(key));
+        return u != null ? (u.write().isDelete() ? null : u.write().value().clone()) : store.apply(key);
     }
 
     private static boolean prepares(Outputs out) {

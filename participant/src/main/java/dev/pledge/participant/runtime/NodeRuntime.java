@@ -133,7 +133,7 @@ public final class NodeRuntime implements AutoCloseable {
         TMultiplexedProcessor mux = new TMultiplexedProcessor();
         String id = config.participantId();
         mux.registerProcessor(Services.PARTICIPANT,
-                new Participant.Processor<>(new ParticipantHandler(id, gateway, validator, store)));
+                new Participant.Processor<>(new ParticipantHandler(id, gateway, validator, key -> loop.committed(key, store::get))));
         mux.registerProcessor(Services.KV, new Kv.Processor<>(new KvHandler(executor)));
         mux.registerProcessor(Services.ADMIN,
                 new Admin.Processor<>(new AdminHandler(id, gateway, this::runtimeCounters, clockMs, probe, heuristics::entries)));

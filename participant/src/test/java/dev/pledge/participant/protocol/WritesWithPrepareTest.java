@@ -105,10 +105,24 @@ class WritesWithPrepareTest {
     }
 
     @Test
-    void onePhaseWithALockedKeyAborts() {
+    void onePhaseWithALockedKeyAbortsDurablySoARepeatAfterARestartCannotCommitIt() {
         h.put(t2, "a", "other");
         assertThat(onePhaseWith(t1, put("a", "1")).state()).isEqualTo(BranchState.ABORTED);
         assertThat(h.core.view().locksHeldBy(t1)).isEmpty();
+        assertThat(h.last.mustSync()).as("the ABORTED answer is the decision").isTrue();
+
+        CoreHarness after = h.restarted();
+        long t = after.token();
+        after.step(new Event.CommitOnePhase(after.nowMs, t, t1, 0, Event.Verdict.OK, List.of(put("a", "1"))));
+        assertThat(((Reply.Acked) after.onlyReply(t)).state()).isEqualTo(BranchState.ABORTED);
+    }
+
+    @Test
+    void onePhaseRefusedByTheValidatorAbortsDurablyToo() {
+        long t = h.token();
+        h.step(new Event.CommitOnePhase(h.nowMs, t, t1, 0, Event.Verdict.no("course full"), List.of(put("a", "1"))));
+        assertThat(((Reply.Acked) h.onlyReply(t)).message()).isEqualTo("course full");
+        assertThat(h.last.mustSync()).isTrue();
     }
 
     @Test
