@@ -3,6 +3,7 @@ package dev.pledge.sim;
 import dev.pledge.coordinator.protocol.CoordinatorCore;
 import dev.pledge.core.TxId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,9 +151,20 @@ final class World {
         schedule(new Item.Flush(nowMs + (config.zeroDelays() ? 0 : random.nextInt(3)), n.id, n.life));
     }
 
+    /**
+     * Write-only requests in flight, with the coordinator incarnation they were sent to. They go
+     * over TCP: a copy can neither outlive the connection nor reach the next incarnation, and
+     * the request-key contract relies on that (an ABORTED attempt's key is not kept across a
+     * restart). Other requests keep the harsher network, which may deliver them to any incarnation.
+     */
+    private final Map<Packet, Long> writeRequestsInFlight = new HashMap<>();
+
     /** Sends a packet: the network may lose, duplicate or delay it while faults are on. */
     void send(Packet p) {
         checker.onSend(p);
+        if (!p.response() && p.payload() instanceof ClientCall.CommitWrites) {
+            writeRequestsInFlight.put(p, coordinator.up ? coordinator.life : -1);
+        }
         if (config.zeroDelays()) {
             schedule(new Item.Delivery(nowMs, p));
             return;
@@ -284,6 +296,12 @@ final class World {
         }
         SimNode n = node(p.to());
         if (!n.up) return;
+        Long sentToLife = writeRequestsInFlight.get(p);
+        if (sentToLife != null && sentToLife != n.life) {
+            stats.drops++;
+            trace("RESET " + p.describe() + " (its connection was to an earlier incarnation)");
+            return;
+        }
         if (p.response()) n.rpc.onResponse(p.callId(), p.payload());
         else n.onRequest(this, p);
     }
