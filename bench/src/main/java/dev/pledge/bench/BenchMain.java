@@ -35,7 +35,7 @@ public final class BenchMain implements Callable<Integer> {
     List<Integer> concurrency = List.of(1, 16);
 
     @Option(names = "--warmup-s", description = "warm-up seconds per cell (default: ${DEFAULT-VALUE})")
-    int warmupS = 3;
+    int warmupS = 6;
 
     @Option(names = "--measure-s", description = "measured seconds per cell (default: ${DEFAULT-VALUE})")
     int measureS = 10;
@@ -51,6 +51,9 @@ public final class BenchMain implements Callable<Integer> {
 
     @Option(names = "--jfr", description = "record every node with Java Flight Recorder into this directory")
     Path jfrDir;
+
+    @Option(names = "--node-jvm", split = " ", description = "extra JVM options for the nodes, e.g. \"-XX:+UseSerialGC\"")
+    List<String> nodeJvm = new ArrayList<>();
 
     @Option(names = "--quiet-nodes", description = "nodes log warnings only (measures what per-transition logging costs)")
     boolean quietNodes;
@@ -123,6 +126,7 @@ public final class BenchMain implements Callable<Integer> {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) ids.add("p" + (i + 1));
         List<String> jvm = new ArrayList<>(LocalCluster.JVM_STEADY);
+        jvm.addAll(nodeJvm);
         if (quietNodes) jvm.add("-Dlogback.configurationFile=logback-cli.xml");
         if (jfrDir != null) {
             Files.createDirectories(jfrDir);
