@@ -386,6 +386,22 @@ struct DecisionBatchResponse {
   1: required list<Ack> acks,
 }
 
+/** Both phases for many transactions in one call: what a coordinator sends each participant. */
+struct ExchangeRequest {
+  1: required i64 deadlineMs,
+  /** Each as in prepareBatch. */
+  2: required list<PrepareItem> prepares,
+  /** Each as in decideBatch (other transactions than the prepares). */
+  3: required list<DecisionItem> decisions,
+}
+
+struct ExchangeResponse {
+  /** One per prepare, in request order. */
+  1: required list<PrepareResponse> votes,
+  /** One per decision, in request order. */
+  2: required list<Ack> acks,
+}
+
 struct RecoverRequest {
   1: required i64 deadlineMs,
   /** Only branches whose TxId.coordinatorId starts with this (e.g. "xa:"). */
@@ -434,6 +450,10 @@ service Participant {
   /** Phase two for many transactions in one call; each item behaves as `commit` or `abort`.
    *  IDEMPOTENT; MAY RETRY. */
   DecisionBatchResponse decideBatch(1: DecisionBatchRequest request) throws (1: Unavailable unavailable),
+
+  /** prepareBatch and decideBatch in one call, so phase two of earlier transactions rides with
+   *  phase one of later ones: one round trip and one log sync for both. IDEMPOTENT; MAY RETRY. */
+  ExchangeResponse exchange(1: ExchangeRequest request) throws (1: Unavailable unavailable),
 
   /** PREPARED branches (in doubt) whose coordinator id starts with the prefix: what an external
    *  transaction manager asks at recovery (XAResource.recover). Read-only; MAY RETRY. */

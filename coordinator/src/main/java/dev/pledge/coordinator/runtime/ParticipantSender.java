@@ -12,10 +12,10 @@ import dev.pledge.rpc.TimeSource;
 import dev.pledge.rpc.Wire;
 import dev.pledge.wire.Ack;
 import dev.pledge.coordinator.protocol.Write;
-import dev.pledge.wire.DecisionBatchRequest;
+import dev.pledge.wire.ExchangeRequest;
+import dev.pledge.wire.ExchangeResponse;
 import dev.pledge.wire.DecisionItem;
 import dev.pledge.wire.KvWrite;
-import dev.pledge.wire.PrepareBatchRequest;
 import dev.pledge.wire.PrepareItem;
 import dev.pledge.wire.Participant;
 import dev.pledge.wire.PeerStateRequest;
@@ -38,8 +38,8 @@ import org.apache.thrift.TException;
 /**
  * Calls participants over Thrift, one RpcClient and one lane per configured participant (the
  * client retries transport failures inside the call's deadline), and posts each result back as an
- * event. A lane coalesces whatever messages wait for its participant into one prepareBatch and
- * one decideBatch call, with at most {@link #LANE_CALLS_MAX} calls in flight per participant, so
+ * event. A lane coalesces whatever messages wait for its participant into one exchange call
+ * (prepares and decisions together), with at most {@link #LANE_CALLS_MAX} in flight per participant, so
  * under load many transactions share each round trip and each log sync over there. A message
  * that cannot be queued is reported as failed, so the core retries it.
  */
@@ -166,12 +166,14 @@ final class ParticipantSender implements MessageSender {
             else if (m instanceof Message.Commit || m instanceof Message.Abort) decisions.add(m);
             else results.accept(deliverOne(client, m));
         }
-        if (!prepares.isEmpty()) prepare(client, prepares);
-        if (!decisions.isEmpty()) decide(client, decisions);
+        if (!prepares.isEmpty() || !decisions.isEmpty()) exchange(client, prepares, decisions);
     }
 
-    /** Prepares and one-phase commits share one prepareBatch call (one-phase items say so). */
-    private void prepare(RpcClient client, List<Message> prepares) {
+    /**
+     * Prepares, one-phase commits (marked so) and phase-two decisions in one exchange call: phase
+     * two of earlier transactions rides with phase one of later ones.
+     */
+    private void exchange(RpcClient client, List<Message> prepares, List<Message> decisions) {
         List<PrepareItem> items = new ArrayList<>(prepares.size());
         for (Message m : prepares) {
             PrepareItem item;
@@ -185,71 +187,45 @@ final class ParticipantSender implements MessageSender {
             }
             items.add(item);
         }
-        List<PrepareResponse> votes;
+        List<DecisionItem> decided = new ArrayList<>(decisions.size());
+        for (Message m : decisions) decided.add(new DecisionItem(Wire.toWire(m.txId()), m instanceof Message.Commit));
+        ExchangeResponse r;
+        callsSent.incrementAndGet();
+        messagesSent.addAndGet(items.size() + decided.size());
         try {
-            votes = sent(prepares.size(), () -> client.call(Services.PARTICIPANT, FACTORY, (c, remainingMs) ->
-                    c.prepareBatch(new PrepareBatchRequest(remainingMs, items)), callTimeoutMs).getVotes());
-        } catch (TException | RuntimeException e) {
-            prepares.forEach(p -> results.accept(failed(p, describe(e))));
-            return;
-        }
-        for (int i = 0; i < prepares.size(); i++) {
-            Message p = prepares.get(i);
-            PrepareResponse r = votes.get(i);
-            if (p instanceof Message.CommitOnePhase) {
-                Event.OnePhaseResult o = onePhase(p, r.isSetOnePhaseState() ? Wire.fromWire(r.getOnePhaseState()) : BranchState.UNKNOWN);
-                results.accept(new Event.OnePhaseResult(o.nowMs(), o.txId(), o.participantId(), o.outcome(),
-                        r.isSetReason() ? Wire.fromWire(r.getReason()) : null, r.getMessage()));
-                continue;
+            r = client.call(Services.PARTICIPANT, FACTORY, (c, remainingMs) ->
+                    c.exchange(new ExchangeRequest(remainingMs, items, decided)), callTimeoutMs);
+            if (r.getVotesSize() != items.size() || r.getAcksSize() != decided.size()) {
+                throw new TException("participant answered " + r.getVotesSize() + " votes and " + r.getAcksSize()
+                        + " acks for " + items.size() + " prepares and " + decided.size() + " decisions");
             }
-            if (r.getVote() == dev.pledge.wire.Vote.YES) Failpoints.hit(FAILPOINT_PREPARE_FIRST_VOTED);
-            results.accept(new Event.VoteReceived(time.nowMs(), p.txId(), p.participantId(), Wire.fromWire(r.getVote()),
-                    r.isSetReason() ? Wire.fromWire(r.getReason()) : null, r.getMessage()));
-        }
-    }
-
-    private void decide(RpcClient client, List<Message> decisions) {
-        List<DecisionItem> items = new ArrayList<>(decisions.size());
-        for (Message m : decisions) items.add(new DecisionItem(Wire.toWire(m.txId()), m instanceof Message.Commit));
-        List<Ack> acks;
-        try {
-            acks = sent(decisions.size(), () -> client.call(Services.PARTICIPANT, FACTORY, (c, remainingMs) ->
-                    c.decideBatch(new DecisionBatchRequest(remainingMs, items)), callTimeoutMs).getAcks());
         } catch (TException | RuntimeException e) {
+            callsFailed.incrementAndGet();
+            prepares.forEach(m -> results.accept(failed(m, describe(e))));
             decisions.forEach(m -> results.accept(failed(m, describe(e))));
             return;
         }
-        for (int i = 0; i < decisions.size(); i++) {
-            Message m = decisions.get(i);
-            if (acks.get(i).getState() == dev.pledge.wire.BranchState.UNKNOWN) {
-                results.accept(failed(m, "participant could not take the decision (branch never prepared there)"));
-                continue;
-            }
-            if (m instanceof Message.Commit) Failpoints.hit(FAILPOINT_COMMIT_FIRST_DELIVERED);
-            results.accept(new Event.Acked(time.nowMs(), m.txId(), m.participantId())); // the branch has the decision
-        }
+        for (int i = 0; i < prepares.size(); i++) results.accept(voted(prepares.get(i), r.getVotes().get(i)));
+        for (int i = 0; i < decisions.size(); i++) results.accept(acked(decisions.get(i), r.getAcks().get(i)));
     }
 
-    /** A batched call, counted; a reply whose size does not match the request is a broken peer. */
-    private <T> List<T> sent(int expected, ThriftCall<List<T>> call) throws TException {
-        callsSent.incrementAndGet();
-        messagesSent.addAndGet(expected);
-        try {
-            List<T> answers = call.run();
-            if (answers == null || answers.size() != expected) {
-                throw new TException("participant answered " + (answers == null ? 0 : answers.size()) + " items for "
-                        + expected);
-            }
-            return answers;
-        } catch (TException | RuntimeException e) {
-            callsFailed.incrementAndGet();
-            throw e;
+    private Event voted(Message m, PrepareResponse r) {
+        if (m instanceof Message.CommitOnePhase) {
+            Event.OnePhaseResult o = onePhase(m, r.isSetOnePhaseState() ? Wire.fromWire(r.getOnePhaseState()) : BranchState.UNKNOWN);
+            return new Event.OnePhaseResult(o.nowMs(), o.txId(), o.participantId(), o.outcome(),
+                    r.isSetReason() ? Wire.fromWire(r.getReason()) : null, r.getMessage());
         }
+        if (r.getVote() == dev.pledge.wire.Vote.YES) Failpoints.hit(FAILPOINT_PREPARE_FIRST_VOTED);
+        return new Event.VoteReceived(time.nowMs(), m.txId(), m.participantId(), Wire.fromWire(r.getVote()),
+                r.isSetReason() ? Wire.fromWire(r.getReason()) : null, r.getMessage());
     }
 
-    @FunctionalInterface
-    private interface ThriftCall<T> {
-        T run() throws TException;
+    private Event acked(Message m, Ack ack) {
+        if (ack.getState() == dev.pledge.wire.BranchState.UNKNOWN) {
+            return failed(m, "participant could not take the decision (branch never prepared there)");
+        }
+        if (m instanceof Message.Commit) Failpoints.hit(FAILPOINT_COMMIT_FIRST_DELIVERED);
+        return new Event.Acked(time.nowMs(), m.txId(), m.participantId()); // any Ack state: the branch has the decision
     }
 
     private static List<KvWrite> kvWrites(List<Write> writes) {

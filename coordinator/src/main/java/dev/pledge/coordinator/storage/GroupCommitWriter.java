@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -40,6 +41,8 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final AtomicLong submissions = new AtomicLong();
     private final AtomicLong syncedSubmissions = new AtomicLong();
     private final AtomicLong batchSubmissionsSeenMax = new AtomicLong();
+    /** Submissions queued or being written whose callbacks have not run yet. */
+    private final AtomicInteger unreleased = new AtomicInteger();
 
     /**
      * @param onFatal told once if a write fails: durability is then unknown, so the owner must stop
@@ -58,12 +61,20 @@ public final class GroupCommitWriter implements AutoCloseable {
 
     /**
      * Queues {@code records} (possibly none: the callback still waits for every earlier write) and
-     * runs {@code afterDurable} on the writer thread once they are durable. Blocks while the queue
-     * is full, which pushes back on the caller.
+     * runs {@code afterDurable} on the writer thread once they are durable, or at once on the
+     * caller's thread when there are none and nothing earlier waits. Blocks while the queue is
+     * full, which pushes back on the caller. Submit from one thread only.
      */
     public void submit(List<Record> records, boolean sync, Runnable afterDurable) throws InterruptedException {
         Throwable failed = failure;
         if (failed != null) throw new IllegalStateException("decision log failed earlier", failed);
+        // Nothing to write and nothing earlier waiting: release now, on the caller's thread. Sound
+        // because one thread submits (the event loop), so nothing can be queued behind our check.
+        if (records.isEmpty() && unreleased.get() == 0) {
+            afterDurable.run();
+            return;
+        }
+        unreleased.incrementAndGet();
         queue.put(new Submission(List.copyOf(records), sync, afterDurable));
     }
 
@@ -130,6 +141,8 @@ public final class GroupCommitWriter implements AutoCloseable {
             } catch (RuntimeException e) {
                 // A failing effect must not stop durability for everyone else.
                 log.error("effect after durable write failed: {}", e.toString(), e);
+            } finally {
+                unreleased.decrementAndGet();
             }
         }
     }

@@ -122,6 +122,15 @@ final class ScriptedParticipant implements Participant.Iface, AutoCloseable {
     }
 
     @Override
+    public dev.pledge.wire.ExchangeResponse exchange(dev.pledge.wire.ExchangeRequest request) throws Unavailable {
+        List<PrepareResponse> votes = prepareBatch(new dev.pledge.wire.PrepareBatchRequest(request.getDeadlineMs(),
+                request.getPrepares())).getVotes();
+        List<Ack> acks = decideBatch(new dev.pledge.wire.DecisionBatchRequest(request.getDeadlineMs(),
+                request.getDecisions())).getAcks();
+        return new dev.pledge.wire.ExchangeResponse(votes, acks);
+    }
+
+    @Override
     public List<dev.pledge.wire.TxId> recoverPrepared(dev.pledge.wire.RecoverRequest request) {
         return List.of();
     }

@@ -14,6 +14,8 @@ import dev.pledge.wire.Ack;
 import dev.pledge.wire.DecisionBatchRequest;
 import dev.pledge.wire.DecisionBatchResponse;
 import dev.pledge.wire.DecisionItem;
+import dev.pledge.wire.ExchangeRequest;
+import dev.pledge.wire.ExchangeResponse;
 import dev.pledge.wire.KvWrite;
 import dev.pledge.wire.PrepareBatchRequest;
 import dev.pledge.wire.PrepareBatchResponse;
@@ -58,15 +60,32 @@ public final class ParticipantHandler implements Participant.Iface {
         return vote(gateway.ask(prepareEvent(txId, participants, req.getIncarnation(), null), req.getDeadlineMs()));
     }
 
-    /** Every item becomes its own prepare event; they are posted together, so their records share a sync. */
     @Override
     public PrepareBatchResponse prepareBatch(PrepareBatchRequest req) throws Unavailable {
-        List<PrepareItem> items = req.getItems();
-        PrepareResponse[] votes = new PrepareResponse[items.size()];
-        List<CoreGateway.RequestMaker> makers = new ArrayList<>(items.size());
-        List<Integer> posted = new ArrayList<>(items.size());
-        for (int i = 0; i < items.size(); i++) {
-            PrepareItem item = items.get(i);
+        return new PrepareBatchResponse(exchange(req.getDeadlineMs(), req.getItems(), List.of()).getVotes());
+    }
+
+    @Override
+    public DecisionBatchResponse decideBatch(DecisionBatchRequest req) throws Unavailable {
+        return new DecisionBatchResponse(exchange(req.getDeadlineMs(), List.of(), req.getItems()).getAcks());
+    }
+
+    @Override
+    public ExchangeResponse exchange(ExchangeRequest req) throws Unavailable {
+        return exchange(req.getDeadlineMs(), req.getPrepares(), req.getDecisions());
+    }
+
+    /**
+     * Every item becomes its own event; they are all posted before waiting, so their records share
+     * one log sync. A malformed prepare item gets a NO vote of its own and the rest go on.
+     */
+    private ExchangeResponse exchange(long deadlineMs, List<PrepareItem> prepares, List<DecisionItem> decisions)
+            throws Unavailable {
+        PrepareResponse[] votes = new PrepareResponse[prepares.size()];
+        List<CoreGateway.RequestMaker> makers = new ArrayList<>(prepares.size() + decisions.size());
+        List<Integer> posted = new ArrayList<>(prepares.size());
+        for (int i = 0; i < prepares.size(); i++) {
+            PrepareItem item = prepares.get(i);
             try {
                 TxId txId = Wire.fromWire(item.getTxId());
                 List<Write> writes = item.isSetWrites() ? writes(item.getWrites()) : null;
@@ -74,34 +93,27 @@ public final class ParticipantHandler implements Participant.Iface {
                         : prepareEvent(txId, List.copyOf(item.getParticipants()), item.getIncarnation(), writes));
                 posted.add(i);
             } catch (RuntimeException e) {
-                // Malformed item: a NO vote for it alone, nothing done; the rest of the batch goes on.
                 votes[i] = new PrepareResponse(dev.pledge.wire.Vote.NO)
                         .setReason(dev.pledge.wire.AbortReason.VALIDATION_FAILED).setMessage("malformed prepare: " + e.getMessage());
             }
         }
-        List<Reply> replies = gateway.askAll(makers, req.getDeadlineMs());
-        for (int k = 0; k < replies.size(); k++) {
-            Reply r = replies.get(k);
-            votes[posted.get(k)] = items.get(posted.get(k)).isOnePhase() ? onePhaseVote(r) : vote(r);
-        }
-        return new PrepareBatchResponse(List.of(votes));
-    }
-
-    @Override
-    public DecisionBatchResponse decideBatch(DecisionBatchRequest req) throws Unavailable {
-        List<CoreGateway.RequestMaker> makers = new ArrayList<>(req.getItemsSize());
-        for (DecisionItem item : req.getItems()) {
+        for (DecisionItem item : decisions) {
             TxId txId = txId(item.getTxId());
             makers.add(item.isCommit() ? (token, now, view) -> new Event.Commit(now, token, txId)
                     : (token, now, view) -> new Event.Abort(now, token, txId));
         }
-        List<Ack> acks = new ArrayList<>(makers.size());
-        for (Reply r : gateway.askAll(makers, req.getDeadlineMs())) {
+        List<Reply> replies = makers.isEmpty() ? List.of() : gateway.askAll(makers, deadlineMs);
+        for (int k = 0; k < posted.size(); k++) {
+            Reply r = replies.get(k);
+            votes[posted.get(k)] = prepares.get(posted.get(k)).isOnePhase() ? onePhaseVote(r) : vote(r);
+        }
+        List<Ack> acks = new ArrayList<>(decisions.size());
+        for (Reply r : replies.subList(posted.size(), replies.size())) {
             // A decision this branch cannot take (it never prepared here) is UNKNOWN: the sender retries it alone.
             acks.add(r instanceof Reply.Acked a ? new Ack(Wire.toWire(a.state()))
                     : new Ack(dev.pledge.wire.BranchState.UNKNOWN));
         }
-        return new DecisionBatchResponse(acks);
+        return new ExchangeResponse(List.of(votes), acks);
     }
 
     @Override

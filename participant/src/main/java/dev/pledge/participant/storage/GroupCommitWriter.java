@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -58,15 +59,29 @@ public final class GroupCommitWriter implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
+    /** Submissions queued or being written whose actions have not run yet. */
+    private final AtomicInteger unreleased = new AtomicInteger();
+
     public void start() {
         thread.start();
     }
 
-    /** Queues records and the action to run once they are durable; blocks while the queue is full (backpressure). */
+    /**
+     * Queues records and the action to run once they, and everything submitted earlier, are
+     * durable; blocks while the queue is full (backpressure). Without records and with nothing
+     * earlier still waiting, the action runs at once on the caller's thread (a hand-off saved).
+     * One thread submits (the event loop), which is what makes that check sound.
+     */
     public void submit(List<Record> recs, boolean mustSync, Runnable afterDurable) throws InterruptedException {
         Check.state(!closed, "group commit writer is closed");
         if (failure != null) throw new IllegalStateException("log writer failed earlier: " + failure.getMessage(), failure);
-        queue.put(new Entry(List.copyOf(recs), mustSync, Check.notNull(afterDurable, "afterDurable")));
+        Check.notNull(afterDurable, "afterDurable");
+        if (recs.isEmpty() && unreleased.get() == 0) {
+            afterDurable.run();
+            return;
+        }
+        unreleased.incrementAndGet();
+        queue.put(new Entry(List.copyOf(recs), mustSync, afterDurable));
     }
 
     private void run() {
@@ -117,6 +132,8 @@ public final class GroupCommitWriter implements AutoCloseable {
                 e.afterDurable.run();
             } catch (RuntimeException ex) {
                 log.error("an after-durable action failed", ex);
+            } finally {
+                unreleased.decrementAndGet();
             }
         }
         return true;
