@@ -3,7 +3,6 @@ package dev.pledge.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Set;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** Protocol problems the simulation found in the cores; each test failed until its fix landed. */
@@ -38,16 +37,17 @@ class FindingsTest {
      * coord-1.1.3 (p1:a0 100 -> 104) at 126 ms; at 127 ms the prepare of coord-1.1.4 (p1:a0 146,
      * expecting 100) is validated against the store's 100, votes YES, commits, and overwrites 104:
      * the bank's balances sum to 596 instead of 600. The real runtime has the same shape (EventLoop
-     * makes the verdict on the loop thread, GroupCommitWriter writes the batch later). The simulated
-     * runtime works around it by holding such a prepare until its writer is empty
-     * (SimConfig.bornBranchesWaitForWriter); this test runs the code as written.
+     * makes the verdict on the loop thread, GroupCommitWriter writes the batch later). Fixed in
+     * d9d487d: the event loop keeps the committed writes not yet stored and the validator reads
+     * through them; the simulated runtime does the same (SimConfig.bornBranchesWaitForWriter on).
+     * Without it seed 105 fails again, which is checked here too, so the test keeps its teeth.
      */
-    @Disabled("F3 open in the participant (born branch validated before earlier commits reach the store); "
-            + "enable once the runtime or core makes the validator see them")
     @Test
     void branchBornAtPrepareIsValidatedAgainstEveryEarlierCommit() {
+        SimConfig unfixed = SimConfig.swarm(105, SimulationTest.STEPS_PER_SEED, Set.of()).withBornBranchesWaitingForWriter(false);
+        assertThat(Simulation.run(unfixed).passed()).as("seed 105 without the fix").isFalse();
         for (long seed = 105; seed <= 400; seed++) {
-            SimConfig c = SimConfig.swarm(seed, SimulationTest.STEPS_PER_SEED, Set.of()).withBornBranchesWaitingForWriter(false);
+            SimConfig c = SimConfig.swarm(seed, SimulationTest.STEPS_PER_SEED, Set.of()).withBornBranchesWaitingForWriter(true);
             Simulation.Result r = Simulation.run(c);
             assertThat(r.passed()).as("%s", r.passed() ? "" : FailureReport.describe(r)).isTrue();
         }

@@ -14,6 +14,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
@@ -165,14 +168,28 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    /** A port free on {@code host} right now (the usual small race with other processes applies). */
+    /** Below Linux's default ephemeral range (32768-60999), where outgoing connections take their ports. */
+    private static final int PICK_FROM = 20_000;
+    private static final int PICK_SPAN = 12_000;
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port free on {@code host} right now, never handed out before by this process. It is picked
+     * below the kernel's ephemeral range: a port the kernel chose (bind to 0) can be taken by any
+     * outgoing connection before the node binds it, which made tests fail with "port in use".
+     */
     public static int freePort(String host) {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress(host, 0));
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = PICK_FROM + ThreadLocalRandom.current().nextInt(PICK_SPAN);
+            if (HANDED_OUT.contains(port)) continue;
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new InetSocketAddress(host, port));
+            } catch (IOException busy) {
+                continue;
+            }
+            if (HANDED_OUT.add(port)) return port;
         }
+        throw new IllegalStateException("no free port found on " + host + " in " + PICK_FROM + "-" + (PICK_FROM + PICK_SPAN));
     }
 
     /** SIGTERM every node and wait up to {@code grace} each, so shutdown hooks (e.g. profile dumps) run. */
