@@ -1,7 +1,5 @@
 package dev.pledge.bench;
 
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -12,8 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The floor of this machine: the synced RocksDB writes one Pledge transaction needs (one per
@@ -22,14 +18,12 @@ import java.util.concurrent.atomic.LongAdder;
  * RocksDB's own write grouping.
  */
 final class FloorLoop implements AutoCloseable {
-    private static final long LATENCY_US_MAX = 60_000_000L;
+    private static final int KEYS_PER_CLIENT = 64;
 
     private final List<RocksDB> participants = new ArrayList<>();
     private final RocksDB decisions;
+    private final WriteOptions synced;
     private final int concurrency;
-    private final Recorder txUs = new Recorder(LATENCY_US_MAX, 3);
-    private final LongAdder done = new LongAdder();
-    private final AtomicBoolean stop = new AtomicBoolean();
 
     FloorLoop(Path root, int n, int concurrency) throws RocksDBException {
         RocksDB.loadLibrary();
@@ -37,45 +31,25 @@ final class FloorLoop implements AutoCloseable {
             for (int i = 0; i < n; i++) participants.add(RocksDB.open(options, root.resolve("p" + i).toString()));
             decisions = RocksDB.open(options, root.resolve("decisions").toString());
         }
+        this.synced = new WriteOptions().setSync(true);
         this.concurrency = concurrency;
     }
 
+    /** Commit latency and transaction latency are the same thing here: the synced writes. */
     ClosedLoop.Measured run(Duration warmup, Duration measure) throws InterruptedException {
-        List<Thread> threads = new ArrayList<>();
-        for (int c = 0; c < concurrency; c++) {
-            int client = c;
-            Thread t = new Thread(() -> loop(client), "floor-" + c);
-            t.setDaemon(true);
-            threads.add(t);
-            t.start();
-        }
-        Thread.sleep(warmup.toMillis());
-        txUs.reset();
-        long d0 = done.sum();
-        long startNs = System.nanoTime();
-        Thread.sleep(measure.toMillis());
-        Histogram h = txUs.getIntervalHistogram();
-        double seconds = (System.nanoTime() - startNs) / 1e9;
-        long count = done.sum() - d0;
-        stop.set(true);
-        for (Thread t : threads) t.join(10_000);
-        return new ClosedLoop.Measured(seconds, count, 0, 0, h, h, null);
+        return new LoadHarness().run("floor", concurrency, this::runOne, warmup, measure);
     }
 
-    private void loop(int client) {
-        try (WriteOptions synced = new WriteOptions().setSync(true)) {
-            long n = 0;
-            while (!stop.get()) {
-                byte[] key = ("floor/" + client + "/" + (n++ % 64)).getBytes(StandardCharsets.UTF_8);
-                byte[] value = Long.toString(n).getBytes(StandardCharsets.UTF_8);
-                long t0 = System.nanoTime();
-                for (RocksDB p : participants) p.put(synced, key, value);
-                decisions.put(synced, key, value);
-                txUs.recordValue(Math.min(LATENCY_US_MAX, (System.nanoTime() - t0) / 1000));
-                done.increment();
-            }
+    private void runOne(int client, long n, LoadHarness harness) {
+        byte[] key = ("floor/" + client + "/" + (n % KEYS_PER_CLIENT)).getBytes(StandardCharsets.UTF_8);
+        byte[] value = Long.toString(n + 1).getBytes(StandardCharsets.UTF_8);
+        long t0 = System.nanoTime();
+        try {
+            for (RocksDB p : participants) p.put(synced, key, value);
+            decisions.put(synced, key, value);
+            harness.committed(t0, t0, System.nanoTime());
         } catch (RocksDBException e) {
-            throw new IllegalStateException("floor write failed", e);
+            harness.failed("floor write failed: " + e);
         }
     }
 
@@ -83,5 +57,6 @@ final class FloorLoop implements AutoCloseable {
     public void close() {
         participants.forEach(RocksDB::close);
         decisions.close();
+        synced.close();
     }
 }

@@ -1,6 +1,5 @@
 package dev.pledge.client;
 
-import dev.pledge.core.Backoff;
 import dev.pledge.core.Check;
 import dev.pledge.core.TxId;
 import dev.pledge.core.TxState;
@@ -33,7 +32,6 @@ import org.apache.thrift.TException;
 public final class BufferedTransaction {
     /** Bytes of the idempotency key that makes a retried commit join the first attempt. */
     static final int REQUEST_KEY_BYTES = 16;
-    private static final int ROUNDS_MAX = 100_000;
 
     private final PledgeClient client;
     private final long timeoutMs;
@@ -49,19 +47,23 @@ public final class BufferedTransaction {
     /** Buffers a write of {@code value} to {@code key} at participant {@code participantId}; the last write of a key wins. */
     public BufferedTransaction put(String participantId, byte[] key, byte[] value) {
         Check.notNull(value, "value");
-        return buffer(participantId, key, new KvWrite(ByteBuffer.wrap(key.clone())).setValue(value.clone()));
+        return buffer(participantId, key, value.clone());
     }
 
     /** Buffers a delete of {@code key} at participant {@code participantId}. */
     public BufferedTransaction delete(String participantId, byte[] key) {
-        return buffer(participantId, key, new KvWrite(ByteBuffer.wrap(key.clone())));
+        return buffer(participantId, key, null);
     }
 
-    private BufferedTransaction buffer(String participantId, byte[] key, KvWrite write) {
+    /** {@code value} null: a delete. */
+    private BufferedTransaction buffer(String participantId, byte[] key, byte[] value) {
         Check.notNull(participantId, "participantId");
         Check.argument(key != null && key.length > 0, "key must be non-empty");
         Check.state(!committing, "transaction is already committing");
-        writes.computeIfAbsent(participantId, p -> new LinkedHashMap<>()).put(ByteBuffer.wrap(key.clone()), write);
+        ByteBuffer copy = ByteBuffer.wrap(key.clone());
+        KvWrite write = new KvWrite(copy);
+        if (value != null) write.setValue(value);
+        writes.computeIfAbsent(participantId, p -> new LinkedHashMap<>()).put(copy, write);
         return this;
     }
 
@@ -82,11 +84,10 @@ public final class BufferedTransaction {
         Check.state(!committing, "commit was already called");
         committing = true;
         WriteTransaction request = new WriteTransaction(ByteBuffer.wrap(requestKey()), branches(), timeoutMs);
-        long giveUpAtMs = client.time().nowMs() + timeoutMs + client.commitGraceMs();
-        Backoff backoff = new Backoff(client.rpcConfig().backoffBaseMs(), client.rpcConfig().backoffMaxMs());
+        CommitRounds rounds = new CommitRounds(client, client.time().nowMs() + timeoutMs + client.commitGraceMs());
         Exception last = null;
-        for (int round = 0; round < ROUNDS_MAX; round++) {
-            long remainingMs = giveUpAtMs - client.time().nowMs();
+        for (int round = 0; round < CommitRounds.ROUNDS_MAX; round++) {
+            long remainingMs = rounds.remainingMs();
             if (remainingMs <= 0) break;
             try {
                 WriteResult r = client.commitCoalescer().commit(request, Math.min(remainingMs, timeoutMs));
@@ -99,19 +100,20 @@ public final class BufferedTransaction {
             } catch (RpcException | dev.pledge.wire.Unavailable e) {
                 last = e;
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InDoubtException(id, "interrupted while committing", e);
+                throw interrupted(e);
             }
-            long sleepMs = backoff.delayMs(Math.min(round, 30), client.random());
-            if (client.time().nowMs() + sleepMs >= giveUpAtMs) break;
             try {
-                Thread.sleep(sleepMs);
+                if (!rounds.pause(round)) break;
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InDoubtException(id, "interrupted while committing", e);
+                throw interrupted(e);
             }
         }
         throw new InDoubtException(id, "no decision within the timeout plus " + client.commitGraceMs() + " ms grace", last);
+    }
+
+    private InDoubtException interrupted(InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new InDoubtException(id, "interrupted while committing", e);
     }
 
     private byte[] requestKey() {

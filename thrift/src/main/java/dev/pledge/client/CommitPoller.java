@@ -2,7 +2,6 @@ package dev.pledge.client;
 
 import dev.pledge.core.TxId;
 import dev.pledge.core.TxState;
-import dev.pledge.core.Backoff;
 import dev.pledge.rpc.RpcException;
 import dev.pledge.rpc.Services;
 import dev.pledge.rpc.Wire;
@@ -22,28 +21,24 @@ import org.apache.thrift.TException;
  */
 final class CommitPoller {
     private static final Coordinator.Client.Factory COORDINATOR = new Coordinator.Client.Factory();
-    /** A bound on the loop even with a zero backoff. */
-    private static final int ROUNDS_MAX = 100_000;
 
     private final PledgeClient client;
     private final TxId id;
     private final dev.pledge.wire.TxId wireId;
-    private final long giveUpAtMs;
-    private final Backoff backoff;
+    private final CommitRounds rounds;
 
     CommitPoller(PledgeClient client, TxId id, long txDeadlineAtMs) {
         this.client = client;
         this.id = id;
         this.wireId = Wire.toWire(id);
-        this.giveUpAtMs = txDeadlineAtMs + client.commitGraceMs();
-        this.backoff = new Backoff(client.rpcConfig().backoffBaseMs(), client.rpcConfig().backoffMaxMs());
+        this.rounds = new CommitRounds(client, txDeadlineAtMs + client.commitGraceMs());
     }
 
     CommitResult run() throws InDoubtException, TException {
         boolean coordinatorHasCommit = false;
         Exception last = null;
-        for (int round = 0; round < ROUNDS_MAX; round++) {
-            long remainingMs = giveUpAtMs - client.time().nowMs();
+        for (int round = 0; round < CommitRounds.ROUNDS_MAX; round++) {
+            long remainingMs = rounds.remainingMs();
             if (remainingMs <= 0) break;
             try {
                 TxState state;
@@ -89,11 +84,8 @@ final class CommitPoller {
 
     /** Backs off before the next round; false if that would pass the give-up time. */
     private boolean sleep(int round) throws InDoubtException {
-        long sleepMs = backoff.delayMs(Math.min(round, 30), client.random());
-        if (client.time().nowMs() + sleepMs >= giveUpAtMs) return false;
         try {
-            client.time().sleepMs(sleepMs);
-            return true;
+            return rounds.pause(round);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InDoubtException(id, "interrupted while waiting for the decision", e);

@@ -2,6 +2,7 @@ package dev.pledge.coordinator.runtime;
 
 import dev.pledge.coordinator.protocol.Event;
 import dev.pledge.coordinator.protocol.Message;
+import dev.pledge.core.AbortReason;
 import dev.pledge.core.BranchState;
 import dev.pledge.failpoint.Failpoints;
 import dev.pledge.rpc.Endpoint;
@@ -164,7 +165,8 @@ final class ParticipantSender implements MessageSender {
         for (Message m : batch) {
             if (m instanceof Message.Prepare || m instanceof Message.CommitOnePhase) prepares.add(m);
             else if (m instanceof Message.Commit || m instanceof Message.Abort) decisions.add(m);
-            else results.accept(deliverOne(client, m));
+            else if (m instanceof Message.AskBranch a) results.accept(askBranch(client, a));
+            else results.accept(failed(m, "unknown message " + m));
         }
         if (!prepares.isEmpty() || !decisions.isEmpty()) exchange(client, prepares, decisions);
     }
@@ -210,14 +212,14 @@ final class ParticipantSender implements MessageSender {
     }
 
     private Event voted(Message m, PrepareResponse r) {
+        AbortReason reason = r.isSetReason() ? Wire.fromWire(r.getReason()) : null;
         if (m instanceof Message.CommitOnePhase) {
-            Event.OnePhaseResult o = onePhase(m, r.isSetOnePhaseState() ? Wire.fromWire(r.getOnePhaseState()) : BranchState.UNKNOWN);
-            return new Event.OnePhaseResult(o.nowMs(), o.txId(), o.participantId(), o.outcome(),
-                    r.isSetReason() ? Wire.fromWire(r.getReason()) : null, r.getMessage());
+            return onePhase(m, r.isSetOnePhaseState() ? Wire.fromWire(r.getOnePhaseState()) : BranchState.UNKNOWN,
+                    reason, r.getMessage());
         }
         if (r.getVote() == dev.pledge.wire.Vote.YES) Failpoints.hit(FAILPOINT_PREPARE_FIRST_VOTED);
-        return new Event.VoteReceived(time.nowMs(), m.txId(), m.participantId(), Wire.fromWire(r.getVote()),
-                r.isSetReason() ? Wire.fromWire(r.getReason()) : null, r.getMessage());
+        return new Event.VoteReceived(time.nowMs(), m.txId(), m.participantId(), Wire.fromWire(r.getVote()), reason,
+                r.getMessage());
     }
 
     private Event acked(Message m, Ack ack) {
@@ -244,34 +246,27 @@ final class ParticipantSender implements MessageSender {
 
     private static final Participant.Client.Factory FACTORY = new Participant.Client.Factory();
 
-    private Event deliverOne(RpcClient client, Message m) {
+    /** The branch of an unresolved one-phase commit, asked on its own (peerState). */
+    private Event askBranch(RpcClient client, Message.AskBranch m) {
         callsSent.incrementAndGet();
         messagesSent.incrementAndGet();
         try {
-            return call(client, m);
+            var r = client.call(Services.PARTICIPANT, FACTORY, (c, remainingMs) -> c.peerState(
+                    new PeerStateRequest(remainingMs, Wire.toWire(m.txId()), nodeId)), callTimeoutMs);
+            return onePhase(m, Wire.fromWire(r.getState()), null, null);
         } catch (TException | RuntimeException e) {
             callsFailed.incrementAndGet();
             return failed(m, describe(e));
         }
     }
 
-    private Event call(RpcClient client, Message m) throws TException {
-        var tx = Wire.toWire(m.txId());
-        if (m instanceof Message.AskBranch) {
-            var r = client.call(Services.PARTICIPANT, FACTORY, (c, remainingMs) -> c.peerState(
-                    new PeerStateRequest(remainingMs, tx, nodeId)), callTimeoutMs);
-            return onePhase(m, Wire.fromWire(r.getState()));
-        }
-        throw new IllegalArgumentException("unknown message " + m);
-    }
-
-    private Event.OnePhaseResult onePhase(Message m, BranchState state) {
+    private Event.OnePhaseResult onePhase(Message m, BranchState state, AbortReason reason, String message) {
         Event.OnePhaseOutcome outcome = switch (state) {
             case COMMITTED, HEURISTIC_COMMITTED -> Event.OnePhaseOutcome.COMMITTED;
             case ABORTED, HEURISTIC_ABORTED -> Event.OnePhaseOutcome.ABORTED;
             default -> Event.OnePhaseOutcome.UNKNOWN;
         };
-        return new Event.OnePhaseResult(time.nowMs(), m.txId(), m.participantId(), outcome);
+        return new Event.OnePhaseResult(time.nowMs(), m.txId(), m.participantId(), outcome, reason, message);
     }
 
     private Event failed(Message m, String error) {

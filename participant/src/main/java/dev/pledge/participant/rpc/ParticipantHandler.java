@@ -98,9 +98,7 @@ public final class ParticipantHandler implements Participant.Iface {
             }
         }
         for (DecisionItem item : decisions) {
-            TxId txId = txId(item.getTxId());
-            makers.add(item.isCommit() ? (token, now, view) -> new Event.Commit(now, token, txId)
-                    : (token, now, view) -> new Event.Abort(now, token, txId));
+            makers.add(decisionEvent(txId(item.getTxId()), item.isCommit()));
         }
         List<Reply> replies = makers.isEmpty() ? List.of() : gateway.askAll(makers, deadlineMs);
         for (int k = 0; k < posted.size(); k++) {
@@ -172,14 +170,17 @@ public final class ParticipantHandler implements Participant.Iface {
 
     @Override
     public Ack commit(DecisionRequest req) throws Unavailable {
-        TxId txId = txId(req.getTxId());
-        return ack(gateway.ask((token, now, view) -> new Event.Commit(now, token, txId), req.getDeadlineMs()));
+        return ack(gateway.ask(decisionEvent(txId(req.getTxId()), true), req.getDeadlineMs()));
     }
 
     @Override
     public Ack abort(DecisionRequest req) throws Unavailable {
-        TxId txId = txId(req.getTxId());
-        return ack(gateway.ask((token, now, view) -> new Event.Abort(now, token, txId), req.getDeadlineMs()));
+        return ack(gateway.ask(decisionEvent(txId(req.getTxId()), false), req.getDeadlineMs()));
+    }
+
+    private static CoreGateway.RequestMaker decisionEvent(TxId txId, boolean commit) {
+        return commit ? (token, now, view) -> new Event.Commit(now, token, txId)
+                : (token, now, view) -> new Event.Abort(now, token, txId);
     }
 
     @Override

@@ -67,7 +67,7 @@ final class EventLoop implements AutoCloseable {
      * releases a branch's locks as it commits, so a later step (a prepare validating a branch born
      * with its writes) may read those keys before the store has them: it must see these values.
      */
-    private final Map<Key, Unwritten> unwritten = new ConcurrentHashMap<>();
+    private final Map<Key, Write> unwritten = new ConcurrentHashMap<>();
     private final Effects effects;
     private final LongSupplier clockMs;
     private final Consumer<Throwable> onFatal;
@@ -154,9 +154,11 @@ final class EventLoop implements AutoCloseable {
         for (Outputs.LogLine line : out.logLines()) effects.log(line);
         if (out.records().isEmpty() && out.messages().isEmpty() && out.replies().isEmpty()) return;
         boolean prepares = Failpoints.enabled() && prepares(out);
-        List<Unwritten> applied = remember(out.records());
+        List<Write> applied = remember(out.records());
         submit(out.records(), out.mustSync(), () -> {
-            for (Unwritten u : applied) unwritten.remove(u.write().key(), u);
+            // Removed only if still the newest unstored write of its key. An equal newer write may
+            // go with it: the store now holds that same value, since callbacks run in order.
+            for (Write w : applied) unwritten.remove(w.key(), w);
             if (prepares) Failpoints.hit(FAILPOINT_PREPARED_SYNCED);
             if (!out.records().isEmpty()) effects.recorded(out.records());
             for (Reply r : out.replies()) effects.reply(r);
@@ -164,28 +166,15 @@ final class EventLoop implements AutoCloseable {
         });
     }
 
-    /** One committed write on its way to the store; its identity tells a newer write of the same key apart. */
-    private static final class Unwritten {
-        private final Write write;
-
-        Unwritten(Write write) {
-            this.write = write;
-        }
-
-        Write write() {
-            return write;
-        }
-    }
-
-    private List<Unwritten> remember(List<dev.pledge.participant.protocol.Record> records) {
-        List<Unwritten> applied = List.of();
+    /** Notes the committed writes of {@code records} until the writer has stored them; returns them. */
+    private List<Write> remember(List<dev.pledge.participant.protocol.Record> records) {
+        List<Write> applied = List.of();
         for (dev.pledge.participant.protocol.Record r : records) {
             if (!(r instanceof dev.pledge.participant.protocol.Record.Applied a)) continue;
             if (applied.isEmpty()) applied = new ArrayList<>();
             for (Write w : a.writes()) {
-                Unwritten u = new Unwritten(w);
-                unwritten.put(w.key(), u);
-                applied.add(u);
+                unwritten.put(w.key(), w);
+                applied.add(w);
             }
         }
         return applied;
@@ -196,8 +185,8 @@ final class EventLoop implements AutoCloseable {
      * counts even if the writer has not stored it yet. Null if absent or deleted. Any thread.
      */
     byte[] committed(byte[] key, Function<byte[], byte[]> store) {
-        Unwritten u = unwritten.get(Key.of(key));
-        return u != null ? (u.write().isDelete() ? null : u.write().value().clone()) : store.apply(key);
+        Write w = unwritten.get(Key.of(key));
+        return w != null ? (w.isDelete() ? null : w.value().clone()) : store.apply(key);
     }
 
     private static boolean prepares(Outputs out) {
