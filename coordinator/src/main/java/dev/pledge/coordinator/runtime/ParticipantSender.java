@@ -99,12 +99,21 @@ final class ParticipantSender implements MessageSender {
         lane.offer(message);
     }
 
-    /** One participant's queue; each turn on the pool sends one batch, so no lane starves another. */
+    /**
+     * One participant's queue; each turn on the pool sends one batch, so no lane starves another.
+     * Phase two must never hold up phase one: a participant may let a call carrying only decisions
+     * wait briefly for company to share its sync, so when every call in flight is such a call, a
+     * waiting prepare gets one call beyond the limit (its arrival also ends their wait).
+     */
     private final class Lane {
         private final RpcClient client;
         private final int callsMax;
         private final ArrayDeque<Message> queue = new ArrayDeque<>();
         private int calls;
+        /** Calls in flight that carry a prepare or one-phase commit. */
+        private int urgentCalls;
+        /** Prepares and one-phase commits in the queue. */
+        private int urgentQueued;
 
         Lane(RpcClient client, int callsMax) {
             this.client = client;
@@ -118,7 +127,8 @@ final class ParticipantSender implements MessageSender {
                 queued = queue.size() < QUEUED_PER_PARTICIPANT_MAX;
                 if (queued) {
                     queue.add(m);
-                    start = calls < callsMax;
+                    if (urgent(m)) urgentQueued++;
+                    start = calls < callsMax || (urgentQueued > 0 && urgentCalls == 0 && calls < callsMax + 1);
                     if (start) calls++;
                 }
             }
@@ -135,6 +145,7 @@ final class ParticipantSender implements MessageSender {
                     calls--;
                     dropped = new ArrayList<>(queue);
                     queue.clear();
+                    urgentQueued = 0;
                 }
                 dropped.forEach(m -> results.accept(failed(m, "sender closed")));
             }
@@ -142,21 +153,36 @@ final class ParticipantSender implements MessageSender {
 
         private void turn() {
             List<Message> batch = new ArrayList<>();
+            boolean carriesUrgent = false;
             synchronized (this) {
-                while (batch.size() < BATCH_MAX && !queue.isEmpty()) batch.add(queue.poll());
+                while (batch.size() < BATCH_MAX && !queue.isEmpty()) {
+                    Message m = queue.poll();
+                    if (urgent(m)) {
+                        urgentQueued--;
+                        carriesUrgent = true;
+                    }
+                    batch.add(m);
+                }
                 if (batch.isEmpty()) {
                     calls--;
                     return;
                 }
+                if (carriesUrgent) urgentCalls++;
             }
             deliver(client, batch);
             boolean more;
             synchronized (this) {
+                if (carriesUrgent) urgentCalls--;
                 more = !queue.isEmpty();
                 if (!more) calls--;
             }
             if (more) schedule();
         }
+    }
+
+    /** Phase one: someone is waiting on its answer. */
+    private static boolean urgent(Message m) {
+        return m instanceof Message.Prepare || m instanceof Message.CommitOnePhase;
     }
 
     private void deliver(RpcClient client, List<Message> batch) {

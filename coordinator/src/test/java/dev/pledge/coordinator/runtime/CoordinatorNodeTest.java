@@ -57,9 +57,13 @@ class CoordinatorNodeTest {
     }
 
     private void startCoordinator() throws Exception {
+        startCoordinator(500);
+    }
+
+    private void startCoordinator(long participantCallTimeoutMs) throws Exception {
         CoordinatorConfig config = CoordinatorConfig.defaults("coord-1", new Endpoint("127.0.0.1", 0), dataDir,
                         Map.of("student-a", studentA.endpoint(), "course-c", courseC.endpoint()))
-                .withParticipantCallTimeoutMs(500)
+                .withParticipantCallTimeoutMs(participantCallTimeoutMs)
                 .withDeliveryRetryMs(10, 100)
                 .withRandomSeed(1);
         node = CoordinatorNode.start(config);
@@ -150,5 +154,28 @@ class CoordinatorNodeTest {
         courseC.prepareGate.countDown();
         await().atMost(Duration.ofSeconds(10)).until(() -> coordinator((c, ms) ->
                 c.status(new StatusRequest(ms, Wire.toWire(tx)))).getState() != TxState.PREPARING);
+    }
+
+    @Test
+    void prepareIsNotHeldBehindPhaseTwoCallsThatWait() throws Exception {
+        // A participant may hold a call carrying only decisions while its sync waits for company.
+        startCoordinator(30_000);
+        studentA.phaseTwoGate = new java.util.concurrent.CountDownLatch(1);
+        TxId first = beginWithBoth();
+        assertThat(commit(first).getState()).isEqualTo(TxState.COMMITTED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> studentA.phaseTwoWaiting.get() == 1);
+        TxId second = beginWithBoth();
+        assertThat(commit(second).getState()).isEqualTo(TxState.COMMITTED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> studentA.phaseTwoWaiting.get() == 2);
+
+        // Every call slot to student-a now holds a waiting decision; the next prepare still goes out.
+        TxId third = beginWithBoth();
+        assertThat(commit(third).getState()).isEqualTo(TxState.COMMITTED);
+        assertThat(studentA.phaseTwoWaiting.get()).isEqualTo(2);
+
+        studentA.phaseTwoGate.countDown();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            for (TxId tx : java.util.List.of(first, second, third)) assertThat(studentA.count("commit", tx)).isEqualTo(1);
+        });
     }
 }

@@ -34,6 +34,10 @@ final class ScriptedParticipant implements Participant.Iface, AutoCloseable {
     volatile boolean refusePhaseTwo;
     /** prepare waits for this latch before answering (starts open). */
     volatile java.util.concurrent.CountDownLatch prepareGate = new java.util.concurrent.CountDownLatch(0);
+    /** commit and abort wait for this latch before answering (starts open). */
+    volatile java.util.concurrent.CountDownLatch phaseTwoGate = new java.util.concurrent.CountDownLatch(0);
+    /** commit and abort calls waiting at {@link #phaseTwoGate} right now. */
+    final java.util.concurrent.atomic.AtomicInteger phaseTwoWaiting = new java.util.concurrent.atomic.AtomicInteger();
     private final RpcServer server;
 
     ScriptedParticipant() throws IOException {
@@ -77,6 +81,15 @@ final class ScriptedParticipant implements Participant.Iface, AutoCloseable {
     private Ack phaseTwo(String method, DecisionRequest request, BranchState state) throws Unavailable {
         if (refusePhaseTwo) throw new Unavailable("scripted: down");
         calls.add(new Call(method, Wire.fromWire(request.getTxId())));
+        phaseTwoWaiting.incrementAndGet();
+        try {
+            phaseTwoGate.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable("interrupted");
+        } finally {
+            phaseTwoWaiting.decrementAndGet();
+        }
         return new Ack(state);
     }
 

@@ -155,7 +155,7 @@ final class EventLoop implements AutoCloseable {
         if (out.records().isEmpty() && out.messages().isEmpty() && out.replies().isEmpty()) return;
         boolean prepares = Failpoints.enabled() && prepares(out);
         List<Write> applied = remember(out.records());
-        submit(out.records(), out.mustSync(), () -> {
+        submit(out.records(), out.mustSync(), lingers(e), () -> {
             // Removed only if still the newest unstored write of its key. An equal newer write may
             // go with it: the store now holds that same value, since callbacks run in order.
             for (Write w : applied) unwritten.remove(w.key(), w);
@@ -196,9 +196,23 @@ final class EventLoop implements AutoCloseable {
         return false;
     }
 
+    /**
+     * A Pledge coordinator's phase-two commit: its acknowledgement only lets the coordinator write
+     * END, so its sync may wait briefly to share the next one. Not an external (XA) branch's commit:
+     * there a transaction manager holds the application until every branch has acknowledged.
+     */
+    private static boolean lingers(Event e) {
+        return e instanceof Event.Commit c && !c.txId().isExternal();
+    }
+
     private void submit(List<dev.pledge.participant.protocol.Record> records, boolean sync, Runnable after) {
+        submit(records, sync, false, after);
+    }
+
+    private void submit(List<dev.pledge.participant.protocol.Record> records, boolean sync, boolean lingering,
+                        Runnable after) {
         try {
-            writer.submit(records, sync, after);
+            writer.submit(records, sync, lingering, after);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while queueing a log write", e);

@@ -44,6 +44,12 @@ public final class NodeRuntime implements AutoCloseable {
     /** One line per branch transition, node id first; its own logger so operators can route or silence it. */
     private static final Logger transitions = LoggerFactory.getLogger("dev.pledge.participant.transitions");
     private static final int LOG_BATCH_MAX = 1_024;
+    /**
+     * How long a phase-two commit's sync waits for company. Long enough for the next transaction's
+     * prepare to arrive behind it when one client commits back to back (a few hundred µs here);
+     * short against the coordinator's patience for acknowledgements.
+     */
+    private static final long COMMIT_LINGER_NS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(2);
     private static final long START_WAIT_MS = 30_000;
 
     private final ParticipantConfig config;
@@ -75,7 +81,7 @@ public final class NodeRuntime implements AutoCloseable {
         heuristics.recovered(recovered);
         this.contact = new CoordinatorContact(clockMs);
         this.writer = new GroupCommitWriter("participant-" + id + "-log", store, config.logQueueMax(), LOG_BATCH_MAX,
-                this::fatal);
+                COMMIT_LINGER_NS, this::fatal);
         this.link = new CoordinatorLink(id, new RpcClient(config.coordinator(), config.rpcClient()),
                 config.coordinatorCallMs(), contact);
         this.peerLink = new PeerLink(id, config.peers(), config.rpcClient(), config.coordinatorCallMs());
@@ -180,6 +186,7 @@ public final class NodeRuntime implements AutoCloseable {
         m.put("log.syncs", s.syncs());
         m.put("log.synced_submissions", s.syncedEntries());
         m.put("log.batch_submissions_max", s.maxBatchEntries());
+        m.put("log.lingered_batches", s.lingered());
         m.put("cooperativeTerminations", peerLink.cooperativeTerminations());
         m.put("heuristic.forced", heuristics.forcedCount());
         m.put("heuristic.mixed", heuristics.mixedCount());

@@ -19,6 +19,13 @@ import org.slf4j.LoggerFactory;
  * submission order. Entries without records still pass through, so their effects keep their place
  * behind earlier records (the ordering rule on Outputs).
  *
+ * <p>An entry may be submitted as <em>lingering</em>: it must be synced before its actions run, but
+ * nobody is waiting on it urgently (a phase-two commit, whose acknowledgement only lets the
+ * coordinator write END). A batch made only of lingering entries waits up to {@code lingerNs} for
+ * any other entry and then goes out with it under one sync; so a participant serving one
+ * transaction at a time syncs once per transaction (the next PREPARED carries the last commit)
+ * instead of twice. The rule "synced before acknowledging" is unchanged; only when is chosen.
+ *
  * <p>A failed write stops the writer for good: effects that depended on it are never released,
  * and {@code onFailure} tells the node to stop, because continuing could break a promise (I4).
  */
@@ -30,13 +37,14 @@ public final class GroupCommitWriter implements AutoCloseable {
         void write(List<Record> records, boolean sync) throws Exception;
     }
 
-    private record Entry(List<Record> records, boolean mustSync, Runnable afterDurable) {}
+    private record Entry(List<Record> records, boolean mustSync, boolean lingering, Runnable afterDurable) {}
 
-    private static final Entry STOP = new Entry(List.of(), false, () -> {});
+    private static final Entry STOP = new Entry(List.of(), false, false, () -> {});
 
     private final Sink sink;
     private final BlockingQueue<Entry> queue;
     private final int maxBatchEntries;
+    private final long lingerNs;
     private final Consumer<Throwable> onFailure;
     private final Thread thread;
     private volatile Throwable failure;
@@ -48,9 +56,18 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final AtomicLong syncs = new AtomicLong();
     private final AtomicLong syncedEntries = new AtomicLong();
     private final AtomicLong maxBatch = new AtomicLong();
+    private final AtomicLong lingered = new AtomicLong();
 
     public GroupCommitWriter(String name, Sink sink, int queueCapacity, int maxBatchEntries, Consumer<Throwable> onFailure) {
+        this(name, sink, queueCapacity, maxBatchEntries, 0, onFailure);
+    }
+
+    /** {@code lingerNs}: how long a batch of only lingering entries waits for company (0: never). */
+    public GroupCommitWriter(String name, Sink sink, int queueCapacity, int maxBatchEntries, long lingerNs,
+                             Consumer<Throwable> onFailure) {
         Check.argument(queueCapacity > 0 && maxBatchEntries > 0, "queueCapacity and maxBatchEntries must be > 0");
+        Check.argument(lingerNs >= 0, "lingerNs must be >= 0");
+        this.lingerNs = lingerNs;
         this.sink = Check.notNull(sink, "sink");
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.maxBatchEntries = maxBatchEntries;
@@ -73,6 +90,15 @@ public final class GroupCommitWriter implements AutoCloseable {
      * One thread submits (the event loop), which is what makes that check sound.
      */
     public void submit(List<Record> recs, boolean mustSync, Runnable afterDurable) throws InterruptedException {
+        submit(recs, mustSync, false, afterDurable);
+    }
+
+    /**
+     * As {@link #submit(List, boolean, Runnable)}; a {@code lingering} entry (synced, not urgent)
+     * may wait up to the writer's linger for other entries to share its sync.
+     */
+    public void submit(List<Record> recs, boolean mustSync, boolean lingering, Runnable afterDurable)
+            throws InterruptedException {
         Check.state(!closed, "group commit writer is closed");
         if (failure != null) throw new IllegalStateException("log writer failed earlier: " + failure.getMessage(), failure);
         Check.notNull(afterDurable, "afterDurable");
@@ -81,7 +107,7 @@ public final class GroupCommitWriter implements AutoCloseable {
             return;
         }
         unreleased.incrementAndGet();
-        queue.put(new Entry(List.copyOf(recs), mustSync, afterDurable));
+        queue.put(new Entry(List.copyOf(recs), mustSync, lingering && mustSync, afterDurable));
     }
 
     private void run() {
@@ -94,10 +120,39 @@ public final class GroupCommitWriter implements AutoCloseable {
                 return;
             }
             queue.drainTo(batch, maxBatchEntries - 1);
+            try {
+                linger(batch);
+            } catch (InterruptedException e) {
+                // close() gave up waiting: write what was taken, then stop.
+                writeAndRelease(batch);
+                return;
+            }
             boolean stop = batch.remove(STOP);
             if (!batch.isEmpty() && !writeAndRelease(batch)) return;
             if (stop) return;
         }
+    }
+
+    /** While the batch holds only lingering entries, waits (up to the linger) for any other entry. */
+    private void linger(List<Entry> batch) throws InterruptedException {
+        if (lingerNs == 0 || !onlyLingering(batch)) return;
+        lingered.incrementAndGet();
+        long deadline = System.nanoTime() + lingerNs;
+        while (batch.size() < maxBatchEntries && onlyLingering(batch)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return;
+            Entry next = queue.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) return;
+            batch.add(next);
+            queue.drainTo(batch, maxBatchEntries - batch.size());
+        }
+    }
+
+    private static boolean onlyLingering(List<Entry> batch) {
+        for (Entry e : batch) {
+            if (!e.lingering) return false;
+        }
+        return true;
     }
 
     private boolean writeAndRelease(List<Entry> batch) {
@@ -152,10 +207,12 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     /** Batch statistics: how well fsyncs are shared. */
-    public record Stats(long batches, long entries, long records, long syncs, long syncedEntries, long maxBatchEntries) {}
+    public record Stats(long batches, long entries, long records, long syncs, long syncedEntries, long maxBatchEntries,
+                        long lingered) {}
 
     public Stats stats() {
-        return new Stats(batches.get(), entries.get(), records.get(), syncs.get(), syncedEntries.get(), maxBatch.get());
+        return new Stats(batches.get(), entries.get(), records.get(), syncs.get(), syncedEntries.get(), maxBatch.get(),
+                lingered.get());
     }
 
     /** Lets everything already queued finish (bounded wait), then stops the thread. */

@@ -1,6 +1,7 @@
 package dev.pledge.participant.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.pledge.core.TxId;
 import dev.pledge.participant.protocol.Record;
@@ -11,6 +12,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,6 +78,81 @@ class GroupCommitWriterTest {
             assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
             writer.close();
             assertThat(order).containsExactly("incarnation", "reply without records", "second", "last");
+        }
+    }
+
+    /** A sink that remembers each write: how many records, and whether it was synced. */
+    private static final class RecordingSink implements GroupCommitWriter.Sink {
+        final List<String> writes = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void write(List<Record> records, boolean sync) {
+            writes.add(records.size() + (sync ? " synced" : " unsynced"));
+        }
+    }
+
+    private static Record concluded(long seq) {
+        return new Record.Concluded(new TxId("coord-1", 1, seq), Record.Final.COMMITTED, seq);
+    }
+
+    /** Starts the writer with one lingering commit and returns once the writer holds it, waiting. */
+    private static List<String> lingeringCommitTaken(GroupCommitWriter writer) throws InterruptedException {
+        writer.start();
+        List<String> released = new CopyOnWriteArrayList<>();
+        writer.submit(List.of(concluded(1)), true, true, () -> released.add("commit"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> writer.stats().lingered() == 1);
+        return released;
+    }
+
+    @Test
+    void aLingeringCommitSharesTheSyncOfTheNextSubmission() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        try (GroupCommitWriter writer = new GroupCommitWriter("test-log", sink, 100, 100, Duration.ofHours(1).toNanos(), e -> {})) {
+            List<String> released = lingeringCommitTaken(writer);
+
+            writer.submit(List.of(concluded(2)), true, () -> released.add("prepared"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> released.size() == 2);
+            assertThat(released).containsExactly("commit", "prepared");
+            assertThat(sink.writes).containsExactly("2 synced");
+        }
+    }
+
+    @Test
+    void aLingeringCommitAloneIsSyncedWhenTheLingerEnds() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        try (GroupCommitWriter writer = new GroupCommitWriter("test-log", sink, 100, 100, Duration.ofMillis(20).toNanos(), e -> {})) {
+            writer.start();
+            AtomicInteger released = new AtomicInteger();
+            writer.submit(List.of(concluded(1)), true, true, released::incrementAndGet);
+            await().atMost(Duration.ofSeconds(10)).until(() -> released.get() == 1);
+            assertThat(sink.writes).containsExactly("1 synced");
+        }
+    }
+
+    @Test
+    void anythingArrivingEndsTheLingerAndItsEffectsKeepTheirPlace() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        try (GroupCommitWriter writer = new GroupCommitWriter("test-log", sink, 100, 100, Duration.ofHours(1).toNanos(), e -> {})) {
+            List<String> released = lingeringCommitTaken(writer);
+
+            writer.submit(List.of(), false, () -> released.add("reply"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> released.size() == 2);
+            assertThat(released).containsExactly("commit", "reply");
+            assertThat(sink.writes).containsExactly("1 synced");
+        }
+    }
+
+    @Test
+    void onlyCommitsMarkedLingeringWait() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        try (GroupCommitWriter writer = new GroupCommitWriter("test-log", sink, 100, 100, Duration.ofHours(1).toNanos(), e -> {})) {
+            writer.start();
+            List<String> released = new ArrayList<>();
+            CountDownLatch done = new CountDownLatch(2);
+            writer.submit(List.of(concluded(1)), true, () -> { released.add("prepared"); done.countDown(); });
+            writer.submit(List.of(concluded(2)), false, true, () -> { released.add("unsynced"); done.countDown(); });
+            assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(writer.stats().lingered()).isZero();
         }
     }
 }
