@@ -8,6 +8,10 @@ final class SimSettings {
     static final int RPC_ATTEMPTS_MAX = 3;
     static final long COORDINATOR_RETENTION_MS = 2_000;
     static final long SWEEP_MS = 250;
+    /** A tiny archive, so runs forget concluded transactions early, by count, as well as by retention. */
+    static final int CONCLUDED_MAX = 6;
+    /** Past every client's retry window (a packet's longest delay included) measured from the deadline. */
+    static final long ANSWER_GRACE_MS = 1_100;
     /** Longer than any run: a remembered outcome outlives every late operation a client can send. */
     static final long PARTICIPANT_OUTCOME_RETENTION_MS = 3_600_000;
 
@@ -21,7 +25,7 @@ final class SimSettings {
     static dev.pledge.coordinator.protocol.CoreConfig coordinatorConfig(String id, Set<String> participants,
                                                                         long retentionMs) {
         return new dev.pledge.coordinator.protocol.CoreConfig(id, participants, 1_500, 100, 3_000,
-                retentionMs, 20, 400, SWEEP_MS, 64, 1_000);
+                retentionMs, 20, 400, SWEEP_MS, 64, 1_000, CONCLUDED_MAX, ANSWER_GRACE_MS);
     }
 
     /**

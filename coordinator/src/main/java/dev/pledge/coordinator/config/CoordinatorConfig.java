@@ -54,7 +54,8 @@ public record CoordinatorConfig(String nodeId, Endpoint listen, Path dataDir, Ma
                                          long txMinMs, long txMaxMs, long retentionMs, long retryBaseMs,
                                          long retryMaxMs, long sweepIntervalMs) {
         return new CoreConfig(nodeId, participants.keySet(), txDefaultMs, txMinMs, txMaxMs, retentionMs,
-                retryBaseMs, retryMaxMs, sweepIntervalMs, 64, 1_000);
+                retryBaseMs, retryMaxMs, sweepIntervalMs, 64, 1_000, CoreConfig.CONCLUDED_MAX_DEFAULT,
+                CoreConfig.ANSWER_GRACE_MS_DEFAULT);
     }
 
     public CoordinatorConfig withListen(Endpoint value) {

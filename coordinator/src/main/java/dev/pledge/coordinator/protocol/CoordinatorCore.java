@@ -123,7 +123,8 @@ public final class CoordinatorCore {
         TxId known = ledger.byRequestKey(e.requestKey());
         if (known != null) {
             CoordinatorTx tx = liveTx(known, e.nowMs(), out);
-            if (tx.state.isDecided()) out.reply(e.replyToken(), new Reply.Written(tx.id, Decisions.parkedAnswer(tx, true)));
+            if (tx == null) out.reply(e.replyToken(), new Reply.Written(known, noRecordAnswer(known, true, "commit")));
+            else if (tx.state.isDecided()) out.reply(e.replyToken(), new Reply.Written(tx.id, Decisions.parkedAnswer(tx, true)));
             else park(tx, e.replyToken(), true, true, out);
             return;
         }
@@ -242,8 +243,10 @@ public final class CoordinatorCore {
         tx.parked.add(new CoordinatorTx.Parked(replyToken, commit, written));
     }
 
-    /** Presumed abort, proven: the answer for a TxId with no transaction in memory. */
+    /** The answer for a TxId with no live transaction: its archived outcome, else presumed abort, proven. */
     private Reply.Value noRecordAnswer(TxId id, boolean outcomeForForgotten, String what) {
+        TxLedger.Concluded c = ledger.concluded(id);
+        if (c != null) return concludedAnswer(c, what);
         return switch (ledger.presume(id)) {
             case NEVER_ISSUED -> error(Reply.ErrorKind.UNKNOWN_TX,
                     "transaction " + id + " was never issued by coordinator " + config.nodeId(), null);
@@ -254,6 +257,23 @@ public final class CoordinatorCore {
                     ? error(Reply.ErrorKind.NOT_ALLOWED, "enlist in finished transaction " + id, TxState.ABORTED)
                     : new Reply.OutcomeReply(TxState.ABORTED, AbortReason.PRESUMED_ABORT,
                     "no decision record for " + id + ": presumed abort");
+        };
+    }
+
+    /** What a live transaction in the same final state would answer (as {@link Decisions#parkedAnswer}). */
+    private static Reply.Value concludedAnswer(TxLedger.Concluded c, String what) {
+        TxState state = c.committed() ? TxState.COMMITTED : TxState.ABORTED;
+        Reply.Value outcome = c.committed() ? new Reply.OutcomeReply(TxState.COMMITTED, null, null)
+                : new Reply.OutcomeReply(TxState.ABORTED, c.reason(), c.message());
+        return switch (what) {
+            case "enlist" -> error(Reply.ErrorKind.NOT_ALLOWED, "enlist after commit or abort started in " + c.id(), state);
+            case "abort" -> c.committed()
+                    ? error(Reply.ErrorKind.NOT_ALLOWED, "transaction " + c.id() + " committed", TxState.COMMITTED)
+                    : outcome;
+            case "commit" -> c.clientAborted()
+                    ? error(Reply.ErrorKind.NOT_ALLOWED, "commit after the client's own abort of " + c.id(), TxState.ABORTED)
+                    : outcome;
+            default -> outcome;
         };
     }
 
@@ -291,13 +311,20 @@ public final class CoordinatorCore {
 
     public Optional<CoordinatorTxState> stateOf(TxId id) {
         CoordinatorTx tx = ledger.get(id);
-        return tx == null ? Optional.empty() : Optional.of(tx.state);
+        if (tx != null) return Optional.of(tx.state);
+        TxLedger.Concluded c = ledger.concluded(id);
+        if (c == null) return Optional.empty();
+        return Optional.of(c.committed() ? CoordinatorTxState.ENDED : CoordinatorTxState.ABORTED);
     }
 
     /** COMMITTED or ABORTED once decided; empty while undecided or unknown. */
     public Optional<TxState> decisionOf(TxId id) {
         CoordinatorTx tx = ledger.get(id);
-        if (tx == null || !tx.state.isDecided()) return Optional.empty();
+        if (tx == null) {
+            TxLedger.Concluded c = ledger.concluded(id);
+            return c == null ? Optional.empty() : Optional.of(c.committed() ? TxState.COMMITTED : TxState.ABORTED);
+        }
+        if (!tx.state.isDecided()) return Optional.empty();
         return Optional.of(tx.clientState());
     }
 

@@ -9,7 +9,19 @@ import java.util.Set;
  */
 public record CoreConfig(String nodeId, Set<String> participantIds, long txTimeoutDefaultMs, long txTimeoutMinMs,
                          long txTimeoutMaxMs, long retentionMs, long deliveryRetryBaseMs,
-                         long deliveryRetryMaxMs, long sweepIntervalMs, int parkedRepliesMax, int sweepBatchMax) {
+                         long deliveryRetryMaxMs, long sweepIntervalMs, int parkedRepliesMax, int sweepBatchMax,
+                         int concludedMax, long answerGraceMs) {
+    /**
+     * Concluded transactions kept for status and request-key answers before retention forgets them
+     * early (memory: about 0.2 KB each); never one whose client may still be retrying (see below).
+     */
+    public static final int CONCLUDED_MAX_DEFAULT = 500_000;
+    /**
+     * However full the archive, a concluded transaction is kept until its deadline plus this: a
+     * client still retrying its commit within its own window (the SDK's is timeout plus 5 s grace)
+     * gets the real outcome, and a retried request key is still recognised.
+     */
+    public static final long ANSWER_GRACE_MS_DEFAULT = 60_000;
 
     public CoreConfig {
         Check.argument(nodeId != null && !nodeId.isBlank(), "nodeId is required");
@@ -24,15 +36,24 @@ public record CoreConfig(String nodeId, Set<String> participantIds, long txTimeo
         Check.argument(sweepIntervalMs > 0, "sweepIntervalMs must be > 0");
         Check.argument(parkedRepliesMax > 0, "parkedRepliesMax must be > 0");
         Check.argument(sweepBatchMax > 0, "sweepBatchMax must be > 0");
+        Check.argument(concludedMax > 0, "concludedMax must be > 0");
+        Check.argument(answerGraceMs >= 0, "answerGraceMs must be >= 0");
     }
 
     /** Sensible limits for tests and simulations: only the identity and registry are required. */
     public static CoreConfig of(String nodeId, Set<String> participantIds) {
-        return new CoreConfig(nodeId, participantIds, 30_000, 100, 600_000, 3_600_000, 50, 5_000, 1_000, 64, 1_000);
+        return new CoreConfig(nodeId, participantIds, 30_000, 100, 600_000, 3_600_000, 50, 5_000, 1_000, 64, 1_000,
+                CONCLUDED_MAX_DEFAULT, ANSWER_GRACE_MS_DEFAULT);
     }
 
     public CoreConfig withRetentionMs(long value) {
         return new CoreConfig(nodeId, participantIds, txTimeoutDefaultMs, txTimeoutMinMs, txTimeoutMaxMs, value,
-                deliveryRetryBaseMs, deliveryRetryMaxMs, sweepIntervalMs, parkedRepliesMax, sweepBatchMax);
+                deliveryRetryBaseMs, deliveryRetryMaxMs, sweepIntervalMs, parkedRepliesMax, sweepBatchMax, concludedMax, answerGraceMs);
+    }
+
+    public CoreConfig withArchive(int concludedMaxValue, long answerGraceMsValue) {
+        return new CoreConfig(nodeId, participantIds, txTimeoutDefaultMs, txTimeoutMinMs, txTimeoutMaxMs, retentionMs,
+                deliveryRetryBaseMs, deliveryRetryMaxMs, sweepIntervalMs, parkedRepliesMax, sweepBatchMax,
+                concludedMaxValue, answerGraceMsValue);
     }
 }

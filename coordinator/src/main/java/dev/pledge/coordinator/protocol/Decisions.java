@@ -20,6 +20,8 @@ final class Decisions {
     private final TxLedger ledger;
     private final Random random;
     private final Backoff deliveryBackoff;
+    /** The last sweep forgot concluded transactions before their retention (the archive was full). */
+    private boolean forgettingEarly;
 
     Decisions(CoreConfig config, TxLedger ledger, Random random) {
         this.config = config;
@@ -146,6 +148,8 @@ final class Decisions {
         tx.deliveryFailures.remove(e.participantId());
         if (tx.state == CoordinatorTxState.COMMITTED && tx.pendingDelivery.isEmpty()) {
             record(new Record.End(tx.id, e.nowMs()), false, out);
+        } else if (tx.state == CoordinatorTxState.ABORTED && tx.pendingDelivery.isEmpty()) {
+            ledger.conclude(tx); // every participant has the abort; no record needed (presumed abort)
         }
     }
 
@@ -202,21 +206,41 @@ final class Decisions {
         ledger.apply(r, out);
     }
 
-    /** Forgets decisions whose retention has passed, at most sweepBatchMax per sweep. */
+    /**
+     * Forgets decisions whose retention has passed, at most sweepBatchMax per sweep: concluded ones
+     * from the archive's head, also early while the archive is over its cap once their client's
+     * window has passed (the answer becomes FORGOTTEN, never a wrong one), and aborts still owed to
+     * an unreachable participant.
+     */
     void sweep(long nowMs, OutputsBuilder out) {
-        List<Record.Forget> forgets = new ArrayList<>();
+        int forgotten = 0;
+        int early = 0;
         TxId watermark = ledger.watermark().orElse(null);
+        for (TxLedger.Concluded c = ledger.oldestConcluded(); c != null && forgotten < config.sweepBatchMax();
+             c = ledger.oldestConcluded()) {
+            boolean expired = c.atMs() + config.retentionMs() <= nowMs;
+            boolean clientDone = c.deadlineMs() <= nowMs - config.answerGraceMs();
+            if (!expired && (ledger.concludedCount() <= config.concludedMax() || !clientDone)) break;
+            if (!expired) early++;
+            if (c.committed()) watermark = watermark == null || c.id().compareTo(watermark) > 0 ? c.id() : watermark;
+            record(new Record.Forget(c.id(), watermark), false, out);
+            forgotten++;
+        }
+        if (early > 0 && !forgettingEarly) {
+            out.transition(config.nodeId() + " keeps at most " + config.concludedMax() + " concluded transactions:"
+                    + " forgetting the oldest before their retention of " + config.retentionMs() + " ms");
+        }
+        forgettingEarly = early > 0;
+        List<Record.Forget> forgets = new ArrayList<>();
         for (CoordinatorTx tx : ledger.all()) {
-            if (forgets.size() >= config.sweepBatchMax()) break;
-            if (tx.state == CoordinatorTxState.ENDED && tx.endTimeMs + config.retentionMs() <= nowMs) {
-                watermark = watermark == null || tx.id.compareTo(watermark) > 0 ? tx.id : watermark;
-                forgets.add(new Record.Forget(tx.id, watermark));
-            } else if (tx.state == CoordinatorTxState.ABORTED && tx.decidedAtMs + config.retentionMs() <= nowMs) {
+            if (forgotten + forgets.size() >= config.sweepBatchMax()) break;
+            if (tx.state == CoordinatorTxState.ABORTED && tx.decidedAtMs + config.retentionMs() <= nowMs) {
                 forgets.add(new Record.Forget(tx.id, watermark));
             }
         }
         forgets.forEach(f -> record(f, false, out));
-        long nextMs = forgets.size() >= config.sweepBatchMax() ? nowMs + 1 : nowMs + config.sweepIntervalMs();
+        forgotten += forgets.size();
+        long nextMs = forgotten >= config.sweepBatchMax() ? nowMs + 1 : nowMs + config.sweepIntervalMs();
         out.timer(new Timer.Sweep(), nextMs);
     }
 }

@@ -1,9 +1,12 @@
 package dev.pledge.coordinator.protocol;
 
+import dev.pledge.core.AbortReason;
 import dev.pledge.core.Check;
 import dev.pledge.core.TxId;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -12,6 +15,13 @@ import java.util.TreeMap;
  * The coordinator's memory of transactions, epoch and forgotten-commit watermark, and the single
  * {@link #apply} path through which every decision-log record changes it, in normal operation
  * and in recovery alike.
+ *
+ * <p>A transaction with nothing left to do (ENDED, or ABORTED with every participant told) is
+ * moved to a compact archive that keeps only what a later request can still learn: the outcome,
+ * the abort's reason and message, and its request key. About a tenth of a live transaction's
+ * memory: a coordinator committing 10,000 transactions a second held 1.1 KB for each of them for
+ * the whole retention period (an hour by default), which filled a 1 GB heap in under two minutes.
+ * The archive is in conclusion order, so the sweep forgets from its head without scanning.
  */
 final class TxLedger {
     private final String nodeId;
@@ -20,6 +30,8 @@ final class TxLedger {
     private long epoch;
     private long lastSequence;
     private TxId watermark;
+    /** Concluded transactions, oldest first. */
+    private final LinkedHashMap<TxId, Concluded> concluded = new LinkedHashMap<>();
     /** Idempotency keys of write-only transactions held in memory (rebuilt from COMMIT and ONE_PHASE records). */
     private final Map<String, TxId> byRequestKey = new HashMap<>();
     private boolean replaying;
@@ -27,6 +39,13 @@ final class TxLedger {
     TxLedger(String nodeId) {
         this.nodeId = nodeId;
     }
+
+    /**
+     * What is kept of a concluded transaction; {@code atMs} is when it ended (commit) or was decided
+     * (abort); {@code deadlineMs} is Long.MAX_VALUE for one rebuilt from the log.
+     */
+    record Concluded(TxId id, boolean committed, AbortReason reason, String message, boolean clientAborted, long atMs,
+                     long deadlineMs, String requestKey) {}
 
     /** What the coordinator can say about a TxId it holds no transaction for. */
     enum Presumption { NEVER_ISSUED, FORGOTTEN, ABORTED }
@@ -52,7 +71,32 @@ final class TxLedger {
     }
 
     int size() {
-        return txs.size();
+        return txs.size() + concluded.size();
+    }
+
+    /** The archived outcome of {@code id}, or null if it is live, forgotten or unknown. */
+    Concluded concluded(TxId id) {
+        return concluded.get(id);
+    }
+
+    /** The oldest archived transaction, or null. */
+    Concluded oldestConcluded() {
+        Iterator<Concluded> it = concluded.values().iterator();
+        return it.hasNext() ? it.next() : null;
+    }
+
+    int concludedCount() {
+        return concluded.size();
+    }
+
+    /** Moves a transaction with nothing left to do (ENDED, or ABORTED with no one left to tell) to the archive. */
+    void conclude(CoordinatorTx tx) {
+        boolean committed = tx.state == CoordinatorTxState.ENDED;
+        Check.state(committed || (tx.state == CoordinatorTxState.ABORTED && tx.pendingDelivery.isEmpty()),
+                "concluding %s in %s with %s still to tell", tx.id, tx.state, tx.pendingDelivery);
+        Check.state(txs.remove(tx.id) == tx, "concluding %s, which is not live", tx.id);
+        concluded.put(tx.id, new Concluded(tx.id, committed, tx.reason, tx.message, tx.clientAborted,
+                committed ? tx.endTimeMs : tx.decidedAtMs, tx.deadlineMs, tx.requestKey));
     }
 
     /** Hands out the next TxId of the current epoch and remembers the new ACTIVE transaction. */
@@ -77,7 +121,7 @@ final class TxLedger {
 
     /** Presumed abort, proven (docs/protocol.md): only for ids we issued and hold nothing for. */
     Presumption presume(TxId id) {
-        Check.state(!txs.containsKey(id), "presume called for a known transaction %s", id);
+        Check.state(!txs.containsKey(id) && !concluded.containsKey(id), "presume called for a known transaction %s", id);
         boolean ours = id.coordinatorId().equals(nodeId);
         boolean issued = id.epoch() < epoch || (id.epoch() == epoch && id.sequence() <= lastSequence);
         if (!ours || !issued) return Presumption.NEVER_ISSUED;
@@ -113,6 +157,7 @@ final class TxLedger {
             tx.moveTo(CoordinatorTxState.ENDED, nodeId, "every YES voter acknowledged", out);
             tx.pendingDelivery.clear();
             tx.endTimeMs = r.endTimeMs();
+            conclude(tx);
         } else if (record instanceof Record.Forget r) {
             applyForget(r, out);
         } else {
@@ -128,9 +173,15 @@ final class TxLedger {
         tx.decidedAtMs = r.decidedAtMs();
         tx.pendingDelivery.clear();
         tx.pendingDelivery.addAll(r.participantsToTell());
+        if (tx.pendingDelivery.isEmpty()) conclude(tx);
     }
 
     private void applyForget(Record.Forget r, OutputsBuilder out) {
+        Concluded archived = concluded.remove(r.txId());
+        if (archived != null && archived.requestKey() != null) byRequestKey.remove(archived.requestKey());
+        if (archived != null && archived.committed()) {
+            out.routine(nodeId + " tx " + r.txId() + " ENDED -> FORGOTTEN (retention passed)");
+        }
         CoordinatorTx tx = txs.remove(r.txId());
         if (tx != null && tx.requestKey != null) byRequestKey.remove(tx.requestKey);
         if (tx != null && tx.state == CoordinatorTxState.ENDED) {
