@@ -168,6 +168,7 @@ public final class BenchMain implements Callable<Integer> {
             ClosedLoop.Measured m = loop.run(Duration.ofSeconds(warmupS), Duration.ofSeconds(measureS));
             double cpu = CpuMeter.cpuSeconds(pids) - cpu0;
             if (m.firstFailure() != null) System.err.println("first failure (pledge, N=" + n + ", K=" + k + "): " + m.firstFailure());
+            if (m.firstAbort() != null) System.err.println("first abort (pledge, N=" + n + ", K=" + k + "): " + m.firstAbort());
             System.err.println("  N=" + n + " K=" + k + " " + LogBatches.of("coordinator", cluster.coordinator()));
             for (String id : ids) System.err.println("  N=" + n + " K=" + k + " " + LogBatches.of(id, cluster.participant(id)));
             return measured("pledge", n, k, m, cpu);
@@ -195,6 +196,7 @@ public final class BenchMain implements Callable<Integer> {
             ClosedLoop.Measured m = loop.run(Duration.ofSeconds(warmupS), Duration.ofSeconds(measureS));
             double cpu = CpuMeter.cpuSeconds(pids) - cpu0;
             if (m.firstFailure() != null) System.err.println("first failure (narayana, N=" + n + ", K=" + k + "): " + m.firstFailure());
+            if (m.firstAbort() != null) System.err.println("first abort (narayana, N=" + n + ", K=" + k + "): " + m.firstAbort());
             return measured("narayana", n, k, m, cpu);
         }
     }

@@ -42,7 +42,7 @@ final class ClosedLoop {
     }
 
     record Measured(double seconds, long committed, long aborted, long failed, Histogram commitUs, Histogram txUs,
-                    String firstFailure) {}
+                    String firstFailure, String firstAbort) {}
 
     private void runOne(int clientNo, long n, LoadHarness harness) {
         byte[] key = ("bench/" + clientNo + "/" + (n % KEYS_PER_CLIENT)).getBytes(StandardCharsets.UTF_8);
@@ -64,7 +64,7 @@ final class ClosedLoop {
                 }
             }
             if (r.committed()) harness.committed(t0, c0, System.nanoTime());
-            else harness.aborted();
+            else harness.aborted(r.reason().map(Enum::name).orElse("ABORTED") + ": " + r.message());
         } catch (Exception e) {
             harness.failed(e.toString());
         }

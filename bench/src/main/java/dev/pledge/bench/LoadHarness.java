@@ -30,6 +30,7 @@ final class LoadHarness {
     private final LongAdder failed = new LongAdder();
     private final AtomicBoolean stop = new AtomicBoolean();
     private volatile String firstFailure;
+    private volatile String firstAbort;
 
     void committed(long startNs, long commitStartNs, long endNs) {
         commitUs.recordValue(Math.min(LATENCY_US_MAX, (endNs - commitStartNs) / 1000));
@@ -37,8 +38,9 @@ final class LoadHarness {
         committed.increment();
     }
 
-    void aborted() {
+    void aborted(String why) {
         aborted.increment();
+        if (firstAbort == null) firstAbort = why;
     }
 
     void failed(String why) {
@@ -71,7 +73,7 @@ final class LoadHarness {
         Histogram txHist = txUs.getIntervalHistogram();
         double seconds = (System.nanoTime() - startNs) / 1e9;
         ClosedLoop.Measured m = new ClosedLoop.Measured(seconds, committed.sum() - c0, aborted.sum() - a0,
-                failed.sum() - f0, commitHist, txHist, firstFailure);
+                failed.sum() - f0, commitHist, txHist, firstFailure, firstAbort);
         stop.set(true);
         for (Thread t : threads) t.join(10_000);
         return m;

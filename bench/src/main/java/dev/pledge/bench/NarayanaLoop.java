@@ -23,6 +23,8 @@ import java.util.Map;
 final class NarayanaLoop implements AutoCloseable {
     private static final int KEYS_PER_CLIENT = 64;
 
+    private static final int RESOURCE_CONNECTIONS_MAX = 32;
+
     private final TransactionManager tm;
     private final List<PledgeXAResource> resources = new ArrayList<>();
     private final int concurrency;
@@ -31,7 +33,8 @@ final class NarayanaLoop implements AutoCloseable {
     NarayanaLoop(TransactionManager tm, Map<String, Endpoint> participants, int concurrency) {
         this.tm = tm;
         this.concurrency = concurrency;
-        RpcClientConfig rpc = RpcClientConfig.defaults().withPoolSize(Math.max(8, concurrency));
+        // A resource keeps at most its pool's size of calls in flight; a participant serves 64 connections.
+        RpcClientConfig rpc = RpcClientConfig.defaults().withPoolSize(Math.min(RESOURCE_CONNECTIONS_MAX, Math.max(8, concurrency)));
         participants.forEach((id, endpoint) -> resources.add(new PledgeXAResource(id, endpoint, rpc, Duration.ofSeconds(10))));
     }
 
@@ -54,11 +57,27 @@ final class NarayanaLoop implements AutoCloseable {
             tm.commit();
             harness.committed(t0, c0, System.nanoTime());
         } catch (RollbackException e) {
-            harness.aborted();
+            harness.aborted(causes(e));
         } catch (Exception e) {
             harness.failed(e.toString());
             rollbackQuietly();
         }
+    }
+
+    /** The exception and its causes, one line: Narayana names the failed resource's error in a cause or a suppressed one. */
+    private static String causes(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>(List.of(e));
+        while (!todo.isEmpty() && sb.length() < 2_000) {
+            Throwable t = todo.poll();
+            if (!seen.add(t)) continue;
+            if (sb.length() > 0) sb.append(" <- ");
+            sb.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage());
+            if (t.getCause() != null) todo.add(t.getCause());
+            todo.addAll(List.of(t.getSuppressed()));
+        }
+        return sb.toString();
     }
 
     /** Frees this thread for its next transaction; the failure is already counted. */

@@ -30,12 +30,19 @@ public final class InJvmCluster implements AutoCloseable {
     private final Map<String, Endpoint> participants = new LinkedHashMap<>();
     private final Map<String, ParticipantNode> running = new LinkedHashMap<>();
     private final UnaryOperator<CoordinatorConfig> coordinatorTuning;
+    private UnaryOperator<ParticipantConfig> participantTuning = c -> c;
     private CoordinatorNode coordinator;
 
     public InJvmCluster(Path root, List<String> participantIds, UnaryOperator<CoordinatorConfig> coordinatorTuning) {
         this.root = root;
         this.coordinatorTuning = coordinatorTuning;
         for (String id : participantIds) participants.put(id, new Endpoint("127.0.0.1", LocalCluster.freePort("127.0.0.1")));
+    }
+
+    /** Applied to every participant's configuration from the next start on. */
+    public InJvmCluster withParticipantTuning(UnaryOperator<ParticipantConfig> tuning) {
+        this.participantTuning = tuning;
+        return this;
     }
 
     public InJvmCluster startCoordinator() throws IOException {
@@ -53,7 +60,7 @@ public final class InJvmCluster implements AutoCloseable {
         ParticipantConfig config = ParticipantConfig.defaults(id, participants.get(id), dir(id), coordinatorAddress)
                 .withCoordinatorId(COORDINATOR_ID)
                 .withPeers(peers);
-        running.put(id, new ParticipantNode(config).withValidator(validator).start());
+        running.put(id, new ParticipantNode(participantTuning.apply(config)).withValidator(validator).start());
         return this;
     }
 

@@ -11,9 +11,17 @@ import dev.pledge.participant.PrepareValidator;
 import jakarta.transaction.RollbackException;
 import jakarta.transaction.Transaction;
 import jakarta.transaction.TransactionManager;
+import dev.pledge.rpc.RpcClientConfig;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
@@ -232,6 +240,52 @@ class PledgeXAResourceTest {
         }
         assertThat(readAt("A", "k")).isEqualTo(bytes("v1"));
         assertThat(readAt("B", "k")).isEqualTo(bytes("v1"));
+    }
+
+    /**
+     * More threads commit at once than the participants serve connections: each resource keeps to
+     * its pool's size and the rest wait their turn, so nothing is rolled back for want of a socket.
+     */
+    @Test
+    void moreConcurrentCommitsThanTheParticipantServesConnectionsAllCommit() throws Exception {
+        int threads = 48;
+        int txsEach = 4;
+        try (InJvmCluster small = new InJvmCluster(root.resolve("small"), List.of("A", "B"), c -> c)
+                .withParticipantTuning(c -> c.withMaxWorkers(8)).startAll();
+             PledgeXAResource smallA = new PledgeXAResource("A", small.participant("A"),
+                     RpcClientConfig.defaults().withPoolSize(4), Duration.ofSeconds(30));
+             PledgeXAResource smallB = new PledgeXAResource("B", small.participant("B"),
+                     RpcClientConfig.defaults().withPoolSize(4), Duration.ofSeconds(30))) {
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Integer>> committed = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                committed.add(pool.submit(() -> {
+                    go.await();
+                    int n = 0;
+                    for (int i = 0; i < txsEach; i++) {
+                        tm.begin();
+                        Transaction tx = tm.getTransaction();
+                        tx.enlistResource(smallA);
+                        smallA.put(bytes("k" + thread), bytes("v" + i));
+                        tx.enlistResource(smallB);
+                        smallB.put(bytes("k" + thread), bytes("v" + i));
+                        tm.commit();
+                        n++;
+                    }
+                    return n;
+                }));
+            }
+            go.countDown();
+            int total = 0;
+            for (Future<Integer> f : committed) total += f.get(120, TimeUnit.SECONDS);
+            pool.shutdown();
+            assertThat(total).isEqualTo(threads * txsEach);
+            try (PledgeClient smallReader = PledgeClient.builder().coordinator(small.coordinator()).build()) {
+                assertThat(read(smallReader, small.participant("B"), bytes("k7"))).isEqualTo(bytes("v" + (txsEach - 1)));
+            }
+        }
     }
 
     @Test

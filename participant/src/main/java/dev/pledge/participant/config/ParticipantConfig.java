@@ -84,6 +84,13 @@ public record ParticipantConfig(String participantId, Endpoint listen, Path data
                 outcomeRetentionMs, baseMs, maxMs, coordinatorCallMs, rpcClient, maxWorkers, eventQueueMax, logQueueMax, peerAskAfterMs);
     }
 
+    /** At most {@code v} connections are served at once (one worker each); the server closes any beyond. */
+    public ParticipantConfig withMaxWorkers(int v) {
+        return new ParticipantConfig(participantId, listen, dataDir, coordinator, coordinatorId, peers, lockWaitMaxMs,
+                outcomeRetentionMs, inDoubtPollBaseMs, inDoubtPollMaxMs, coordinatorCallMs, rpcClient, v,
+                eventQueueMax, logQueueMax, peerAskAfterMs);
+    }
+
     public ParticipantConfig withRpcClient(RpcClientConfig v) {
         return new ParticipantConfig(participantId, listen, dataDir, coordinator, coordinatorId, peers, lockWaitMaxMs,
                 outcomeRetentionMs, inDoubtPollBaseMs, inDoubtPollMaxMs, coordinatorCallMs, v, maxWorkers,
