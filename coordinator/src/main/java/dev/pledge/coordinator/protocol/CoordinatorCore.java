@@ -159,8 +159,7 @@ public final class CoordinatorCore {
             return;
         }
         if (tx.state != CoordinatorTxState.ACTIVE) {
-            out.reply(e.replyToken(), error(Reply.ErrorKind.NOT_ALLOWED,
-                    "enlist after commit or abort started in " + tx.id, tx.clientState()));
+            out.reply(e.replyToken(), enlistTooLate(tx.id, tx.clientState()));
             return;
         }
         Long known = tx.enlisted.get(e.participantId());
@@ -184,8 +183,7 @@ public final class CoordinatorCore {
             park(tx, e.replyToken(), true, false, out);
             if (start) decisions.startCommit(tx, e.nowMs(), out);
         } else if (tx.state == CoordinatorTxState.ABORTED && tx.clientAborted) {
-            out.reply(e.replyToken(), error(Reply.ErrorKind.NOT_ALLOWED,
-                    "commit after the client's own abort of " + tx.id, TxState.ABORTED));
+            out.reply(e.replyToken(), commitAfterOwnAbort(tx.id));
         } else {
             out.reply(e.replyToken(), Decisions.parkedAnswer(tx, true));
         }
@@ -260,21 +258,22 @@ public final class CoordinatorCore {
         };
     }
 
-    /** What a live transaction in the same final state would answer (as {@link Decisions#parkedAnswer}). */
+    /** What a live transaction in the same final state would answer. */
     private static Reply.Value concludedAnswer(TxLedger.Concluded c, String what) {
-        TxState state = c.committed() ? TxState.COMMITTED : TxState.ABORTED;
-        Reply.Value outcome = c.committed() ? new Reply.OutcomeReply(TxState.COMMITTED, null, null)
-                : new Reply.OutcomeReply(TxState.ABORTED, c.reason(), c.message());
         return switch (what) {
-            case "enlist" -> error(Reply.ErrorKind.NOT_ALLOWED, "enlist after commit or abort started in " + c.id(), state);
-            case "abort" -> c.committed()
-                    ? error(Reply.ErrorKind.NOT_ALLOWED, "transaction " + c.id() + " committed", TxState.COMMITTED)
-                    : outcome;
-            case "commit" -> c.clientAborted()
-                    ? error(Reply.ErrorKind.NOT_ALLOWED, "commit after the client's own abort of " + c.id(), TxState.ABORTED)
-                    : outcome;
-            default -> outcome;
+            case "enlist" -> enlistTooLate(c.id(), c.committed() ? TxState.COMMITTED : TxState.ABORTED);
+            case "commit" -> c.clientAborted() ? commitAfterOwnAbort(c.id())
+                    : Decisions.finalAnswer(c.id(), c.committed(), c.reason(), c.message(), true);
+            default -> Decisions.finalAnswer(c.id(), c.committed(), c.reason(), c.message(), !what.equals("abort"));
         };
+    }
+
+    private static Reply.ErrorReply enlistTooLate(TxId id, TxState state) {
+        return error(Reply.ErrorKind.NOT_ALLOWED, "enlist after commit or abort started in " + id, state);
+    }
+
+    private static Reply.ErrorReply commitAfterOwnAbort(TxId id) {
+        return error(Reply.ErrorKind.NOT_ALLOWED, "commit after the client's own abort of " + id, TxState.ABORTED);
     }
 
     private static Reply.ErrorReply error(Reply.ErrorKind kind, String message, TxState state) {

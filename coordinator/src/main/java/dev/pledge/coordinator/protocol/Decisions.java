@@ -192,13 +192,20 @@ final class Decisions {
     }
 
     static Reply.Value parkedAnswer(CoordinatorTx tx, boolean commit) {
-        boolean committed = tx.clientState() == TxState.COMMITTED;
+        return finalAnswer(tx.id, tx.clientState() == TxState.COMMITTED, tx.reason, tx.message, commit);
+    }
+
+    /**
+     * A decided transaction's answer to a commit ({@code commit}) or an abort request, live or
+     * archived alike: its outcome, or NOT_ALLOWED for an abort of a committed transaction.
+     */
+    static Reply.Value finalAnswer(TxId id, boolean committed, AbortReason reason, String message, boolean commit) {
         if (!commit && committed) {
-            return new Reply.ErrorReply(Reply.ErrorKind.NOT_ALLOWED, "transaction " + tx.id + " committed",
+            return new Reply.ErrorReply(Reply.ErrorKind.NOT_ALLOWED, "transaction " + id + " committed",
                     TxState.COMMITTED);
         }
         return committed ? new Reply.OutcomeReply(TxState.COMMITTED, null, null)
-                : new Reply.OutcomeReply(TxState.ABORTED, tx.reason, tx.message);
+                : new Reply.OutcomeReply(TxState.ABORTED, reason, message);
     }
 
     private void record(Record r, boolean sync, OutputsBuilder out) {

@@ -18,9 +18,9 @@ import java.util.TreeMap;
  *
  * <p>A transaction with nothing left to do (ENDED, or ABORTED with every participant told) is
  * moved to a compact archive that keeps only what a later request can still learn: the outcome,
- * the abort's reason and message, and its request key. About a tenth of a live transaction's
- * memory: a coordinator committing 10,000 transactions a second held 1.1 KB for each of them for
- * the whole retention period (an hour by default), which filled a 1 GB heap in under two minutes.
+ * the abort's reason and message, and its request key: 0.24 KB where a live transaction takes
+ * 1.15 KB. A coordinator committing about 8,000 transactions a second held every one of them live
+ * for the whole retention period (an hour by default) and filled a 1 GB heap in under three minutes.
  * The archive is in conclusion order, so the sweep forgets from its head without scanning.
  */
 final class TxLedger {

@@ -110,7 +110,7 @@ final class EventLoop implements AutoCloseable {
     /** Completes once every Outputs produced so far is durable and released. */
     CompletableFuture<Void> flush() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        boolean queued = !closed && tasks.offer(() -> submit(List.of(), false, () -> done.complete(null)));
+        boolean queued = !closed && tasks.offer(() -> submit(List.of(), false, false, () -> done.complete(null)));
         if (!queued) done.completeExceptionally(new RejectedExecutionException("participant event loop is full or stopped"));
         return done;
     }
@@ -203,10 +203,6 @@ final class EventLoop implements AutoCloseable {
      */
     private static boolean lingers(Event e) {
         return e instanceof Event.Commit c && !c.txId().isExternal();
-    }
-
-    private void submit(List<dev.pledge.participant.protocol.Record> records, boolean sync, Runnable after) {
-        submit(records, sync, false, after);
     }
 
     private void submit(List<dev.pledge.participant.protocol.Record> records, boolean sync, boolean lingering,

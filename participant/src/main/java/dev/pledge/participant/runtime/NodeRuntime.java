@@ -49,7 +49,7 @@ public final class NodeRuntime implements AutoCloseable {
      * prepare to arrive behind it when one client commits back to back (a few hundred µs here);
      * short against the coordinator's patience for acknowledgements.
      */
-    private static final long COMMIT_LINGER_NS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(2);
+    private static final long COMMIT_LINGER_NS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final long START_WAIT_MS = 30_000;
 
     private final ParticipantConfig config;

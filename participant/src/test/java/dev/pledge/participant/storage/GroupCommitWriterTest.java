@@ -13,7 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -147,11 +146,13 @@ class GroupCommitWriterTest {
         RecordingSink sink = new RecordingSink();
         try (GroupCommitWriter writer = new GroupCommitWriter("test-log", sink, 100, 100, Duration.ofHours(1).toNanos(), e -> {})) {
             writer.start();
-            List<String> released = new ArrayList<>();
-            CountDownLatch done = new CountDownLatch(2);
-            writer.submit(List.of(concluded(1)), true, () -> { released.add("prepared"); done.countDown(); });
-            writer.submit(List.of(concluded(2)), false, true, () -> { released.add("unsynced"); done.countDown(); });
-            assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+            // Each alone in its batch: had either lingered, it would wait the full hour.
+            CountDownLatch prepared = new CountDownLatch(1);
+            writer.submit(List.of(concluded(1)), true, prepared::countDown);
+            assertThat(prepared.await(10, TimeUnit.SECONDS)).isTrue();
+            CountDownLatch unsynced = new CountDownLatch(1);
+            writer.submit(List.of(concluded(2)), false, true, unsynced::countDown);
+            assertThat(unsynced.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(writer.stats().lingered()).isZero();
         }
     }
