@@ -70,6 +70,23 @@ final class CircuitBreaker {
         }
     }
 
+    /**
+     * A liveness probe sent outside {@link #tryAcquire} answered ({@code ok}) or not. An answer
+     * closes the circuit at once; a failure counts like any other but leaves a probe in flight alone.
+     */
+    synchronized void onProbe(boolean ok, long nowMs) {
+        if (ok) {
+            consecutiveFailures = 0;
+            if (state != State.CLOSED) transition(State.CLOSED, "a liveness probe was answered");
+            return;
+        }
+        consecutiveFailures++;
+        if (state == State.CLOSED && consecutiveFailures >= threshold) {
+            openedAtMs = nowMs;
+            transition(State.OPEN, consecutiveFailures + " consecutive failures");
+        }
+    }
+
     /** The acquired call ended in a way that says nothing about the endpoint (a bug in the caller). */
     synchronized void onAbandoned() {
         probeOut = false;

@@ -93,6 +93,24 @@ public final class RpcClient implements AutoCloseable {
         }
     }
 
+    /**
+     * One attempt of {@code call}, sent even while the circuit is open: a liveness probe. Its answer
+     * tells the breaker the truth at once, so a node that answers again is called again without
+     * waiting out the cool-down (a participant refused enlistment for seconds after its coordinator
+     * came back). Callers rate-limit their probes.
+     */
+    public <C extends TServiceClient, R> R probe(String serviceName, TServiceClientFactory<C> factory,
+            ThriftCall<C, R> call, long deadlineMs) throws TException {
+        try {
+            R result = attemptOnce(serviceName, factory, call, Math.min(Math.max(1, deadlineMs), DEADLINE_MAX_MS));
+            breaker.onProbe(true, time.nowMs());
+            return result;
+        } catch (TException e) {
+            breaker.onProbe(!Failures.isRetryable(e), time.nowMs());
+            throw e;
+        }
+    }
+
     /** Gives up (by throwing) or sleeps the backoff before the next attempt. */
     private void sleepBeforeRetry(String serviceName, int attempt, long deadlineAtMs, long deadlineMs, TException last)
             throws TException {

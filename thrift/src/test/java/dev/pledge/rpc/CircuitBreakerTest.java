@@ -56,6 +56,25 @@ class CircuitBreakerTest {
         assertThat(breaker.tryAcquire(1000)).isTrue();
     }
 
+    @Test
+    void anAnsweredLivenessProbeClosesTheCircuitWithoutWaitingOutTheCoolDown() {
+        fail(3);
+        assertThat(breaker.tryAcquire(10)).isFalse();
+        breaker.onProbe(true, 10);
+        assertThat(breaker.state()).isEqualTo(State.CLOSED);
+        assertThat(breaker.tryAcquire(11)).isTrue();
+    }
+
+    @Test
+    void failedLivenessProbesOpenTheCircuitLikeCallsButNeverExtendItsCoolDown() {
+        breaker.onProbe(false, 0);
+        breaker.onProbe(false, 0);
+        breaker.onProbe(false, 0);
+        assertThat(breaker.state()).isEqualTo(State.OPEN);
+        breaker.onProbe(false, 900);
+        assertThat(breaker.tryAcquire(1000)).isTrue();
+    }
+
     private void fail(int n) {
         for (int i = 0; i < n; i++) {
             assertThat(breaker.tryAcquire(0)).isTrue();

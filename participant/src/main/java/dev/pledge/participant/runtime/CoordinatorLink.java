@@ -104,10 +104,13 @@ final class CoordinatorLink implements AutoCloseable {
         }
     }
 
-    /** A liveness probe for /health when no other call is going on; the result lands in the contact. */
+    /**
+     * A liveness probe for /health; the result lands in the contact. It is sent even while the
+     * circuit is open, so enlistment works again within one ping period of the coordinator's return.
+     */
     void ping(long waitMs) {
         try {
-            client.call(Services.COORDINATOR, new Coordinator.Client.Factory(), (c, remainingMs) -> c.ping(), waitMs);
+            client.probe(Services.COORDINATOR, new Coordinator.Client.Factory(), (c, remainingMs) -> c.ping(), waitMs);
             contact.ok();
         } catch (TException | RuntimeException e) {
             contact.failed(describe(e));
