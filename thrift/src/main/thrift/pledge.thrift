@@ -90,6 +90,9 @@ enum AbortReason {
   HEURISTIC = 11,
   /** The branch is unknown to the participant (never seen, or lost before it prepared). */
   UNKNOWN_BRANCH = 12,
+  /** A prepare for a transaction this participant has already finished: a stale prepare, or a
+   *  TxId used twice. Its earlier vote is never repeated for it. */
+  ALREADY_FINISHED = 13,
 }
 
 /** A participant's view of its own branch of a transaction (for peers and operators). */
@@ -189,6 +192,10 @@ struct Outcome {
   2: optional AbortReason reason,
   /** Detail for people: which participant, and what it said. */
   3: optional string message,
+  /** COMMITTED, but a participant lost its committed writes (its data directory was replaced
+   *  after it voted YES): one line per damaged participant. Unset or empty when clean. Operators
+   *  see the same in `pledge admin in-doubt --coordinator`, stats and /metrics. */
+  4: optional list<string> damage,
 }
 
 /** One participant's part of a write-only transaction whose writes were buffered at the client. */
@@ -213,6 +220,13 @@ struct WriteTransaction {
   2: required list<BranchWrites> branches,
   /** 0 = server default. */
   3: required i64 txTimeoutMs,
+  /**
+   * Set on every send after the first (a retry, or a new round): an earlier send may have reached
+   * the coordinator. A coordinator that does not know the key and whose records start too
+   * recently to rule that out (it came back on an empty disk) answers FORGOTTEN instead of
+   * running the writes a second time.
+   */
+  4: optional bool resend,
 }
 
 struct CommitWritesRequest {
@@ -253,12 +267,16 @@ struct StatusResponse {
   3: optional string message,
   /** Participants enlisted so far (when known). */
   4: optional list<string> participants,
+  /** As Outcome.damage. */
+  5: optional list<string> damage,
 }
 
 struct PingResponse {
   1: required string nodeId,
   /** Coordinator epoch, or participant incarnation. */
   2: required i64 epoch,
+  /** The identity of the node's storage (its data directory); new when it started on an empty one. */
+  3: optional i64 storageId,
 }
 
 service Coordinator {
@@ -316,6 +334,9 @@ struct PrepareResponse {
   /** For a one-phase item (PrepareItem.onePhase): the branch's state after the call, COMMITTED or
    *  ABORTED; anything else means undecided here (ask again with peerState). */
   4: optional BranchState onePhaseState,
+  /** The identity of the participant's storage (its data directory) the vote is durable on. A
+   *  different identity later means the storage was replaced and the vote is gone. */
+  5: optional i64 storageId,
 }
 
 struct DecisionRequest {
@@ -326,6 +347,8 @@ struct DecisionRequest {
 struct Ack {
   /** The branch's state after applying the decision (COMMITTED, ABORTED or a HEURISTIC_* state). */
   1: required BranchState state,
+  /** The storage identity the participant answers from (see PrepareResponse.storageId). */
+  2: optional i64 storageId,
 }
 
 struct OnePhaseRequest {
@@ -419,6 +442,8 @@ struct PeerStateResponse {
   /** PREPARED, COMMITTED or ABORTED. A branch that had not voted is aborted first (it will vote
    *  NO) and reported ABORTED; UNKNOWN becomes ABORTED the same way. */
   1: required BranchState state,
+  /** The storage identity the peer answers from (see PrepareResponse.storageId). */
+  2: optional i64 storageId,
 }
 
 service Participant {

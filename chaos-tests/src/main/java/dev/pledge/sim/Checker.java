@@ -17,10 +17,12 @@ import java.util.TreeSet;
 /**
  * The safety invariants of DESIGN.md, checked by name after every step from what the nodes said
  * (answers and messages as they leave), what reached their disks, and their cores' read-only views.
+ * What a lost disk changes, and the DAMAGE rules that judge it, are in {@link DiskLosses}.
  */
 final class Checker {
     private final World w;
     private final History h = new History();
+    private final DiskLosses losses = new DiskLosses();
 
     Checker(World w) {
         this.w = w;
@@ -32,6 +34,15 @@ final class Checker {
 
     private static void fail(String invariant, String detail) {
         throw new InvariantViolation(invariant, detail);
+    }
+
+    /** A participant branch as the checker names it: the node and the storage it lives on (a lost disk starts a new one). */
+    private static String branchKey(String node, long storageId, TxId tx) {
+        return node + "@" + Long.toHexString(storageId) + "/" + tx;
+    }
+
+    private long storageOf(String participant) {
+        return w.participants().get(participant).view().storageId();
     }
 
     // ---- hooks ----
@@ -62,20 +73,50 @@ final class Checker {
     }
 
     private void coordinatorAnswered(Object request, Object answer) {
+        checkIssuedOnce(request, answer);
         TxId tx = txOf(request);
         if (answer instanceof Reply.Written written) {
             tx = written.txId();
             answer = written.outcome();
         }
         TxState state = null;
-        if (answer instanceof Reply.OutcomeReply o) state = o.state();
-        else if (answer instanceof Reply.StatusReply s) state = s.state();
-        else if (answer instanceof Reply.ErrorReply e && e.kind() == Reply.ErrorKind.NOT_ALLOWED) state = e.state();
+        List<String> damage = List.of();
+        if (answer instanceof Reply.OutcomeReply o) {
+            state = o.state();
+            damage = o.damage();
+        } else if (answer instanceof Reply.StatusReply s) {
+            state = s.state();
+            damage = s.damage();
+        } else if (answer instanceof Reply.ErrorReply e && e.kind() == Reply.ErrorKind.NOT_ALLOWED) {
+            state = e.state();
+        }
         if (tx == null || state == null) return;
-        if (state == TxState.ABORTED && h.committedEver.contains(tx)) {
+        if (!damage.isEmpty()) losses.onDamageReported(w.stats(), Map.of(tx, damage), "the coordinator's answer to " + request);
+        if (state == TxState.ABORTED && h.committedEver.contains(tx) && !onePhaseDecisionLost(tx)) {
             fail("I5", "coordinator answered ABORTED for committed " + tx + " (" + answer + " to " + request + ")");
         }
         if (state == TxState.COMMITTED || state == TxState.ABORTED) told(tx, state, "answer " + answer);
+    }
+
+    /**
+     * I8: a TxId handed to a client names one transaction, across every coordinator life, a lost
+     * disk included. A write-only request's resends may be answered with its TxId again; nothing else may.
+     */
+    private void checkIssuedOnce(Object request, Object answer) {
+        TxId tx = null;
+        String owner = null;
+        if (answer instanceof Reply.BeginOk ok) {
+            tx = ok.txId();
+            owner = "a begin";
+        } else if (answer instanceof Reply.Written written && request instanceof ClientCall.CommitWrites cw) {
+            tx = written.txId();
+            owner = "write-only request " + cw.requestKey();
+        }
+        if (tx == null) return;
+        String first = h.issued.putIfAbsent(tx, owner);
+        if (first != null && (!first.equals(owner) || owner.equals("a begin"))) {
+            fail("I8", tx + " was handed to a client twice: first for " + first + ", then for " + owner);
+        }
     }
 
     private static TxId txOf(Object request) {
@@ -92,12 +133,14 @@ final class Checker {
             h.votes.computeIfAbsent(pr.txId(), k -> new TreeMap<>()).merge(node, v.vote().name(),
                     (a, b) -> a.equals(b) ? a : a + "," + b);
             if (v.vote() == Vote.YES) {
+                long storage = storageOf(node);
                 ParticipantDiskState d = w.participants().get(node).disk().durable();
                 boolean committed = d.outcome(pr.txId()) == dev.pledge.participant.protocol.Record.Final.COMMITTED;
-                if (!h.preparedDurable.contains(node + "/" + pr.txId()) && !committed) {
+                if (!h.preparedDurable.contains(branchKey(node, storage, pr.txId())) && !committed) {
                     fail("I4", node + " voted YES for " + pr.txId() + " before PREPARED was durable");
                 }
-                h.yes.add(node + "/" + pr.txId());
+                h.yes.add(branchKey(node, storage, pr.txId()));
+                losses.onVotedYes(pr.txId(), node, storage);
             }
         }
         boolean decides = request instanceof Message.CommitOnePhase || request instanceof Message.AskBranch
@@ -107,8 +150,11 @@ final class Checker {
                     : answer instanceof dev.pledge.participant.protocol.Reply.PeerAnswer p ? p.state() : null;
             TxId tx = request instanceof dev.pledge.participant.protocol.Message.AskPeer ap ? ap.txId()
                     : ((Message) request).txId();
-            if (s == BranchState.COMMITTED) told(tx, TxState.COMMITTED, node + " answered " + request);
-            if (s == BranchState.ABORTED) told(tx, TxState.ABORTED, node + " answered " + request);
+            // A new storage answering for a transaction its lost one held tells no decision; what its
+            // peers do with the answer is judged by the damage rules (DiskLosses).
+            if (losses.amnesiac(node, tx)) return;
+            if (s == BranchState.COMMITTED) toldByParticipant(tx, TxState.COMMITTED, node + " answered " + request);
+            if (s == BranchState.ABORTED) toldByParticipant(tx, TxState.ABORTED, node + " answered " + request);
         }
     }
 
@@ -133,20 +179,58 @@ final class Checker {
                 && w.participants().get(p).disk().durable().outcome(tx) != dev.pledge.participant.protocol.Record.Final.ABORTED;
     }
 
-    /** I2: the first decision anyone is told is the only one anyone is ever told. */
+    /**
+     * I2: the first decision anyone is told is the only one anyone is ever told. One exception: see
+     * {@link #onePhaseDecisionLost}.
+     */
     private void told(TxId tx, TxState state, String how) {
-        if (state == TxState.COMMITTED && !commitIsDurable(tx)) {
-            fail("I2", tx + " told COMMITTED (" + how + ") before the commit was durable: a crash could take it back");
-        }
-        TxState first = h.told.putIfAbsent(tx, state);
-        if (first != null && first != state) {
+        TxState first = tell(tx, state, how);
+        boolean decisionLost = first == TxState.COMMITTED && state == TxState.ABORTED && onePhaseDecisionLost(tx);
+        if (state == TxState.COMMITTED) h.coordinatorToldCommitted.add(tx);
+        if (first != null && first != state && !decisionLost) {
             fail("I2", tx + " was told " + first + " and later " + state + " (" + how + ")");
         }
     }
 
-    /** A 2PC commit is durable in the decision log; a one-phase commit in its participant's store. */
+    /**
+     * A one-phase commit is decided by its only participant. If that participant's disk is lost
+     * before its COMMITTED reaches the coordinator, nobody can ever learn that it committed, and its
+     * writes are gone with the disk: the coordinator's later ABORTED matches what survives. Counted,
+     * never failed, and owed no damage report (nothing that survives knows of it).
+     */
+    private boolean onePhaseDecisionLost(TxId tx) {
+        if (!h.onePhase.contains(tx) || !losses.committedOnLostDisk(tx) || h.coordinatorToldCommitted.contains(tx)) {
+            return false;
+        }
+        losses.decisionLost(w, tx);
+        return true;
+    }
+
+    /**
+     * I2 for a participant's answer: one misled by an amnesiac peer (a disk loss) may tell the
+     * opposite of the decision; that is judged by the damage rules. A coordinator that changes its
+     * answer is never excused: a damage report cannot make a changed decision right.
+     */
+    private void toldByParticipant(TxId tx, TxState state, String how) {
+        TxState first = tell(tx, state, how);
+        if (first != null && first != state
+                && !losses.excuse(w, tx, "I2", tx + " was told " + first + " and later " + state + " (" + how + ")", Set.of())) {
+            fail("I2", tx + " was told " + first + " and later " + state + " (" + how + ")");
+        }
+    }
+
+    /** Notes that {@code state} was told; returns what was told first. */
+    private TxState tell(TxId tx, TxState state, String how) {
+        if (state == TxState.COMMITTED && !commitIsDurable(tx)) {
+            fail("I2", tx + " told COMMITTED (" + how + ") before the commit was durable: a crash could take it back");
+        }
+        return h.told.putIfAbsent(tx, state);
+    }
+
+    /** A 2PC commit is durable in the decision log; a one-phase commit in its participant's store (lost or not since). */
     private boolean commitIsDurable(TxId tx) {
         if (h.committedEver.contains(tx) && !h.onePhase.contains(tx)) return true;
+        if (losses.committedOnLostDisk(tx)) return true;
         for (ParticipantNode p : w.participants().values()) {
             if (p.disk().durable().outcome(tx) == dev.pledge.participant.protocol.Record.Final.COMMITTED) return true;
         }
@@ -173,13 +257,16 @@ final class Checker {
     void onWritten(String node, List<Object> records, boolean synced) {
         for (Object r : records) {
             if (synced && r instanceof dev.pledge.participant.protocol.Record.Prepared p) {
-                h.preparedDurable.add(node + "/" + p.txId());
+                h.preparedDurable.add(branchKey(node, storageOf(node), p.txId()));
             }
             if (r instanceof Record.Commit c) h.committedEver.add(c.txId());
             if (r instanceof dev.pledge.participant.protocol.Record.Prepared p) {
                 h.writers.computeIfAbsent(p.txId(), k -> new TreeSet<>()).add(node);
+                losses.touch(p.txId(), node, storageOf(node));
             }
             if (r instanceof dev.pledge.participant.protocol.Record.Applied a) {
+                losses.touch(a.txId(), node, storageOf(node));
+                losses.onApplied(a.txId(), node);
                 checkAppliedWrites(node, a);
                 h.committedEver.add(a.txId());
                 if (!a.writes().isEmpty()) {
@@ -198,6 +285,39 @@ final class Checker {
         txs.add(tx);
         if (txs.size() > 1) h.rerunRequests.add(requestKey);
         h.sentWrites.computeIfAbsent(tx, k -> new TreeMap<>()).put(pid, sorted(writes));
+        long delta = 0;
+        for (dev.pledge.coordinator.protocol.Write wr : writes) {
+            Long expected = wr.value() == null ? null : Writes.expected(wr.value());
+            if (expected != null) delta += Writes.balance(wr.value()) - expected;
+        }
+        losses.onPlanned(tx, pid, delta);
+    }
+
+    /** A client planned the operations of interactive transaction {@code tx}: what each branch will change if it commits. */
+    void onPlanned(TxId tx, List<ClientCall.Op> ops) {
+        TreeMap<String, Long> deltas = new TreeMap<>();
+        for (ClientCall.Op op : ops) if (!op.read()) deltas.merge(w.bank().participantOf(op.key()), op.delta(), Long::sum);
+        deltas.forEach((p, d) -> losses.onPlanned(tx, p, d));
+    }
+
+    /** {@code n} is about to lose its disk: what it held is noted before it is gone. */
+    void onDiskLost(SimNode n) {
+        h.dataChanged = true;
+        if (n instanceof ParticipantNode p) {
+            losses.onParticipantDiskLost(p.id, p.view().storageId(), p.disk().durable(), p.disk().current().sum());
+        } else {
+            losses.onCoordinatorDiskLost();
+        }
+    }
+
+    /** The coordinator started epoch {@code epoch} (its records will be on its current disk). */
+    void onCoordinatorEpoch(long epoch) {
+        losses.onCoordinatorEpoch(epoch);
+    }
+
+    /** The coordinator reports these committed transactions damaged (a participant lost their writes). */
+    void onDamageReported(Map<TxId, List<String>> damaged, String how) {
+        losses.onDamageReported(w.stats(), damaged, how);
     }
 
     private static List<String> sorted(List<?> writes) {
@@ -237,7 +357,7 @@ final class Checker {
     /** I5 for a write-only request: ABORTED is false if any transaction it started committed. */
     private void checkNotCommitted(String client, String requestKey, TxId answered) {
         for (TxId t : h.txsOfRequest.getOrDefault(requestKey, new TreeSet<>())) {
-            if (committedDurably(t)) {
+            if (committedDurably(t) && !(t.equals(answered) && onePhaseDecisionLost(t))) {
                 fail("I5", client + " was told request " + requestKey + " ABORTED (" + answered + ") but its writes committed as " + t
                         + (t.equals(answered) ? "" : ": a retry ran as a new transaction"));
             }
@@ -245,6 +365,7 @@ final class Checker {
     }
 
     private boolean committedDurably(TxId tx) {
+        if (losses.committedOnLostDisk(tx)) return true;
         for (ParticipantNode p : w.participants().values()) {
             if (p.disk().durable().outcome(tx) == dev.pledge.participant.protocol.Record.Final.COMMITTED) return true;
         }
@@ -274,7 +395,12 @@ final class Checker {
             case "IN_DOUBT" -> w.stats().inDoubt++;
             default -> { }
         }
-        if (auditSum != null && outcome.equals("COMMITTED") && auditSum != w.bank().total()) {
+        if (auditSum == null || !outcome.equals("COMMITTED")) return;
+        if (losses.anyParticipantDiskLost()) {
+            // The total an audit must read moves with lost disks and branches at instants its snapshot
+            // cannot be placed against; the bank sum checked after every step covers the same ground.
+            w.stats().auditsUnchecked++;
+        } else if (auditSum != w.bank().total()) {
             fail("APP", "audit " + tx + " by " + client + " read a total of " + auditSum + ", expected " + w.bank().total());
         }
     }
@@ -282,13 +408,25 @@ final class Checker {
     // ---- after every step ----
 
     void afterStep() {
+        noteBlockedBranches();
         for (Map.Entry<TxId, TreeSet<String>> e : h.participants.entrySet()) checkBranches(e.getKey(), e.getValue());
         checkAppliedOnce();
         if (h.dataChanged && noPartialCommit()) {
             h.dataChanged = false;
             long sum = committedSum();
-            if (sum != w.bank().total()) fail("APP", "committed balances sum to " + sum + ", expected " + w.bank().total());
+            long expected = expectedSum();
+            if (sum != expected) fail("APP", "committed balances sum to " + sum + ", expected " + expected + lossNote());
         }
+    }
+
+    /** The bank's total, less what lost disks took (see DiskLosses.expectedSum). */
+    private long expectedSum() {
+        return losses.expectedSum(w.bank().total(), h.applied);
+    }
+
+    private String lossNote() {
+        boolean lost = losses.anyParticipantDiskLost() || losses.anyCoordinatorDiskLost();
+        return lost ? " (after disk losses: " + losses.describe() + ")" : "";
     }
 
     private void checkBranches(TxId tx, Set<String> members) {
@@ -299,24 +437,29 @@ final class Checker {
                 h.sawCommitted.computeIfAbsent(tx, k -> new TreeSet<>()).add(p);
             }
             if (!node.up) continue;
-            if (node.view().branchState(tx) == BranchState.ABORTED) {
+            // A new storage refusing a transaction its lost one held: judged by the damage rules (DiskLosses).
+            if (node.view().branchState(tx) == BranchState.ABORTED && !losses.amnesiac(p, tx)) {
                 h.sawAborted.computeIfAbsent(tx, k -> new TreeSet<>()).add(p);
-                if (h.yes.contains(p + "/" + tx) && h.told.get(tx) != TxState.ABORTED) {
+                if (h.told.get(tx) != TxState.ABORTED && h.yes.contains(branchKey(p, node.view().storageId(), tx))
+                        && !losses.excuse(w, tx, "I4", p + " voted YES and then aborted with no ABORT decision told", Set.of(p))) {
                     fail("I4", p + " voted YES for " + tx + " and then aborted with no ABORT decision told");
                 }
             }
         }
         Set<String> c = h.sawCommitted.get(tx);
         Set<String> a = h.sawAborted.get(tx);
-        if (c != null && a != null && !a.stream().allMatch(p -> isRebornAfterForgottenNo(tx, p))) {
+        if (c != null && a != null && !a.stream().allMatch(p -> isRebornAfterForgottenNo(tx, p))
+                && !losses.excuse(w, tx, "I1", "committed at " + c + " and aborted at " + a, a)) {
             fail("I1", tx + " committed at " + c + " and aborted at " + a);
         }
     }
 
+    /** Every transaction applied somewhere is applied at each of its writers, but for branches that never will (DiskLosses). */
     private boolean noPartialCommit() {
         for (Map.Entry<TxId, TreeSet<String>> e : h.applied.entrySet()) {
-            Set<String> writers = h.writers.getOrDefault(e.getKey(), new TreeSet<>());
-            if (!e.getValue().containsAll(writers)) return false;
+            for (String writer : h.writers.getOrDefault(e.getKey(), new TreeSet<>())) {
+                if (!e.getValue().contains(writer) && !losses.isUnappliedBranch(e.getKey(), writer)) return false;
+            }
         }
         return true;
     }
@@ -334,9 +477,15 @@ final class Checker {
         List<String> problems = new ArrayList<>();
         for (ParticipantNode p : w.participants().values()) {
             var v = p.view();
-            if (v.liveBranches() != 0) problems.add(p.id + " still has " + v.liveBranches() + " live branches");
-            if (!v.lockedKeys().isEmpty()) problems.add(p.id + " still holds locks on " + v.lockedKeys());
-            if (!v.inDoubt().isEmpty()) problems.add(p.id + " still has branches in doubt: " + v.inDoubt());
+            Set<TxId> blocked = blockedByDiskLoss(v);
+            int live = v.liveBranches() - blocked.size();
+            if (live != 0) problems.add(p.id + " still has " + live + " live branches");
+            List<dev.pledge.participant.protocol.Key> locked = v.lockedKeys().stream()
+                    .filter(k -> !blocked.containsAll(v.lockHolders(k).keySet())).toList();
+            if (!locked.isEmpty()) problems.add(p.id + " still holds locks on " + locked);
+            List<dev.pledge.participant.protocol.CoreView.InDoubt> inDoubt = v.inDoubt().stream()
+                    .filter(d -> !blocked.contains(d.txId())).toList();
+            if (!inDoubt.isEmpty()) problems.add(p.id + " still has branches in doubt: " + inDoubt);
         }
         var core = w.coordinatorCore();
         if (core != null && !core.pendingDelivery().isEmpty()) {
@@ -345,16 +494,39 @@ final class Checker {
         return problems;
     }
 
+    /**
+     * Branches in doubt that their coordinator answered FORGOTTEN because it lost its records of
+     * them with its disk: they stay blocked by design (in this wave nothing but an operator can
+     * resolve them), so I6 excuses them, and checkFinal counts them.
+     */
+    private Set<TxId> blockedByDiskLoss(dev.pledge.participant.protocol.CoreView v) {
+        Set<TxId> out = new TreeSet<>();
+        for (var d : v.inDoubt()) if (d.forgotten() && losses.recordsLost(d.txId())) out.add(d.txId());
+        return out;
+    }
+
+    /** Branches blocked by a coordinator's lost disk will not apply their writes: the bank sum is judged so. */
+    private void noteBlockedBranches() {
+        if (!losses.anyCoordinatorDiskLost()) return;
+        for (ParticipantNode p : w.participants().values()) {
+            if (p.up) blockedByDiskLoss(p.view()).forEach(tx -> losses.onBlocked(tx, p.id));
+        }
+    }
+
     void checkFinal() {
         List<String> problems = livenessProblems();
         if (!problems.isEmpty()) fail("I6", String.join("; ", problems));
+        for (ParticipantNode p : w.participants().values()) w.stats().blockedByDiskLoss += blockedByDiskLoss(p.view()).size();
         long sum = committedSum();
-        if (sum != w.bank().total()) fail("APP", "final balances sum to " + sum + ", expected " + w.bank().total());
+        long expected = expectedSum();
+        if (sum != expected) fail("APP", "final balances sum to " + sum + ", expected " + expected + lossNote());
         for (Map.Entry<TxId, String> e : h.clientOutcomes.entrySet()) {
             TxId tx = e.getKey();
             Set<String> writers = h.writers.getOrDefault(tx, new TreeSet<>());
             Set<String> applied = h.applied.getOrDefault(tx, new TreeSet<>());
-            if (e.getValue().equals("COMMITTED") && !applied.containsAll(writers)) {
+            List<String> missing = writers.stream().filter(p -> !applied.contains(p) && !losses.isUnappliedBranch(tx, p)).toList();
+            if (e.getValue().equals("COMMITTED") && !missing.isEmpty()
+                    && !losses.excuse(w, tx, "I1", "client saw it COMMITTED but " + missing + " never applied it", Set.of())) {
                 fail("I1", "client saw " + tx + " COMMITTED but only " + applied + " of writers " + writers + " applied");
             }
             if (e.getValue().equals("ABORTED") && !applied.isEmpty()) {
@@ -362,6 +534,7 @@ final class Checker {
             }
         }
         checkWriteOutcomes();
+        losses.checkReported(w.stats(), h.committedEver::contains);
     }
 
     /** A write-only request answered COMMITTED is durable at every participant it wrote to; ABORTED committed nowhere. */
@@ -371,7 +544,10 @@ final class Checker {
             if (e.getValue().equals("ABORTED")) checkNotCommitted("the client", e.getKey(), tx);
             if (!e.getValue().equals("COMMITTED")) continue;
             for (String p : h.sentWrites.get(tx).keySet()) {
-                if (w.participants().get(p).disk().durable().outcome(tx) != dev.pledge.participant.protocol.Record.Final.COMMITTED) {
+                if (w.participants().get(p).disk().durable().outcome(tx) == dev.pledge.participant.protocol.Record.Final.COMMITTED) continue;
+                // Applied and lost with its disk, never applied (the damage rules judge that), or blocked by design.
+                if (losses.isUnappliedBranch(tx, p) || losses.amnesiac(p, tx)) continue;
+                if (!losses.excuse(w, tx, "I1", "answered COMMITTED but " + p + " has not durably applied its writes", Set.of())) {
                     fail("I1", "request " + e.getKey() + " was answered COMMITTED (" + tx + ") but " + p + " has not durably applied its writes");
                 }
             }
@@ -379,7 +555,7 @@ final class Checker {
     }
 
     String describe() {
-        return h.describe();
+        return h.describe() + " " + losses.describe();
     }
 
     /** What the checker has learned so far; monotone, so it is part of a state's identity. */
@@ -387,12 +563,15 @@ final class Checker {
         final TreeMap<TxId, TreeSet<String>> participants = new TreeMap<>();
         final TreeSet<TxId> onePhase = new TreeSet<>();
         final TreeMap<TxId, TxState> told = new TreeMap<>();
+        /** Transactions the coordinator itself has told COMMITTED (a message or an answer). */
+        final Set<TxId> coordinatorToldCommitted = new TreeSet<>();
         final TreeMap<TxId, TreeMap<String, String>> votes = new TreeMap<>();
         /** The first vote of each participant that reached the coordinator. */
         final TreeMap<TxId, TreeMap<String, String>> votesTaken = new TreeMap<>();
         final TreeSet<String> flippedVotes = new TreeSet<>();
+        /** Branch keys ("node@storage/tx") that voted YES. */
         final TreeSet<String> yes = new TreeSet<>();
-        /** "node/tx" whose PREPARED reached the disk in a synced write. */
+        /** Branch keys ("node@storage/tx") whose PREPARED reached the disk in a synced write. */
         final TreeSet<String> preparedDurable = new TreeSet<>();
         final TreeSet<TxId> committedEver = new TreeSet<>();
         final TreeMap<TxId, TreeSet<String>> writers = new TreeMap<>();
@@ -411,6 +590,8 @@ final class Checker {
         /** What each write-only client was finally told, and the transaction the answer named. */
         final TreeMap<String, String> writeOutcomes = new TreeMap<>();
         final TreeMap<String, TxId> writeAnswered = new TreeMap<>();
+        /** I8: every TxId handed to a client, and what for (a begin, or a write-only request's key). */
+        final TreeMap<TxId, String> issued = new TreeMap<>();
         boolean dataChanged;
 
         String describe() {

@@ -16,10 +16,15 @@ sealed interface ClientCall {
 
     /**
      * A write-only transaction in one request: participant -> key -> value text. Every attempt of one
-     * transaction carries the same {@code requestKey}, so a retry joins the first instead of running again.
+     * transaction carries the same {@code requestKey}, so a retry joins the first instead of running again;
+     * every attempt after the first is marked {@code resend}, as the SDK marks it.
      */
-    record CommitWrites(String requestKey, SortedMap<String, SortedMap<String, String>> writes, long txTimeoutMs)
-            implements ClientCall {}
+    record CommitWrites(String requestKey, SortedMap<String, SortedMap<String, String>> writes, long txTimeoutMs,
+                        boolean resend) implements ClientCall {
+        CommitWrites asResend() {
+            return resend ? this : new CommitWrites(requestKey, writes, txTimeoutMs, true);
+        }
+    }
 
     /** Read {@code key} and, unless {@code read}, add {@code delta} to it: one operation, applied once. */
     record Op(TxId txId, long opSeq, String key, long delta, boolean read) implements ClientCall {}

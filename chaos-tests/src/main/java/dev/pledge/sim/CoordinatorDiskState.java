@@ -13,6 +13,7 @@ import java.util.TreeMap;
  */
 final class CoordinatorDiskState implements DiskState<CoordinatorDiskState> {
     private Record.Epoch epoch;
+    private Record.Storage storage;
     private Record.Forget watermark;
     private final TreeMap<TxId, TreeMap<Integer, Record>> txs = new TreeMap<>(CoordinatorDiskState::keyOrder);
 
@@ -26,6 +27,7 @@ final class CoordinatorDiskState implements DiskState<CoordinatorDiskState> {
     public CoordinatorDiskState copy() {
         CoordinatorDiskState c = new CoordinatorDiskState();
         c.epoch = epoch;
+        c.storage = storage;
         c.watermark = watermark;
         txs.forEach((id, recs) -> c.txs.put(id, new TreeMap<>(recs)));
         return c;
@@ -35,6 +37,8 @@ final class CoordinatorDiskState implements DiskState<CoordinatorDiskState> {
     public void apply(Object record) {
         if (record instanceof Record.Epoch e) {
             epoch = e;
+        } else if (record instanceof Record.Storage st) {
+            storage = st;
         } else if (record instanceof Record.Forget f) {
             txs.remove(f.txId());
             if (f.watermark() != null) watermark = f;
@@ -60,6 +64,7 @@ final class CoordinatorDiskState implements DiskState<CoordinatorDiskState> {
         List<Record> out = new ArrayList<>();
         if (epoch != null) out.add(epoch);
         if (watermark != null) out.add(watermark);
+        if (storage != null) out.add(storage);
         txs.values().forEach(recs -> out.addAll(recs.values()));
         return out;
     }

@@ -9,6 +9,7 @@ import dev.pledge.coordinator.protocol.Record;
 import dev.pledge.coordinator.protocol.Reply;
 import dev.pledge.coordinator.protocol.Timer;
 import dev.pledge.core.BranchState;
+import dev.pledge.core.Incarnations;
 import dev.pledge.core.TxState;
 import dev.pledge.core.Vote;
 import java.util.ArrayList;
@@ -24,6 +25,8 @@ final class CoordinatorNode extends SimNode {
     private final CoreConfig config;
     private final SimDisk<CoordinatorDiskState> disk = new SimDisk<>(CoordinatorDiskState::new);
     private CoordinatorCore core;
+    /** The core's damage counter when the checker last saw its damaged transactions. */
+    private long damageChangesSeen;
 
     CoordinatorNode(CoreConfig config) {
         super(config.nodeId());
@@ -41,9 +44,16 @@ final class CoordinatorNode extends SimNode {
 
     @Override
     void boot(World w) {
-        CoordinatorCore.Recovery r = CoordinatorCore.recover(config, disk.durable().readAll(), w.nowMs(),
-                new Random(w.coreSeed(id, life)));
+        Random random = new Random(w.coreSeed(id, life));
+        Incarnations.Start start = Incarnations.draw(w.nowMs(), random);
+        if (w.config().has(Mutation.TXID_REUSED_AFTER_DISK_LOSS)) {
+            start = new Incarnations.Start(0, start.storageId()); // epochs counted on the disk alone, as before issue 18
+            if (life > 1 && disk.durable().readAll().isEmpty()) w.stats().mutationsFired++;
+        }
+        CoordinatorCore.Recovery r = CoordinatorCore.recover(config, disk.durable().readAll(), w.nowMs(), start, random);
         core = r.core();
+        damageChangesSeen = core.damageChanges();
+        w.checker().onCoordinatorEpoch(core.epoch());
         noteEvent("recover " + disk.durable().describe());
         execute(w, "recover", r.startup());
     }
@@ -62,6 +72,11 @@ final class CoordinatorNode extends SimNode {
         if (w.tracing() && (!o.records().isEmpty() || !o.messages().isEmpty() || !o.replies().isEmpty())) w.trace(id + " " + cause + "\n            -> records=" + o.records() + (o.mustSync() ? " SYNC" : "")
                 + " msgs=" + o.messages().stream().map(Writes::describe).toList() + " replies=" + o.replies());
         w.checker().onCoordinatorRecords(o.records());
+        o.alarms().forEach(a -> w.trace("ALARM " + a));
+        if (core.damageChanges() != damageChangesSeen) {
+            damageChangesSeen = core.damageChanges();
+            w.checker().onDamageReported(core.damaged(), "the coordinator's damaged transactions");
+        }
         List<WriterQueue.Effect> effects = new ArrayList<>();
         for (Message m : o.messages()) {
             effects.add(new WriterQueue.Effect("send " + Writes.describe(m), () -> call(w, m)));
@@ -98,15 +113,17 @@ final class CoordinatorNode extends SimNode {
 
     private Event resultOf(World w, Message m, Object answer) {
         long now = w.nowMs();
-        var reply = (dev.pledge.participant.protocol.Reply) answer;
+        var reply = (dev.pledge.participant.protocol.Reply) Stamped.answerOf(answer);
         if (reply instanceof dev.pledge.participant.protocol.Reply.Failed) return failureOf(w, m);
+        long storageId = storageOf(w, answer);
         if (m instanceof Message.Prepare) {
             var v = (dev.pledge.participant.protocol.Reply.Voted) reply;
             w.checker().onVoteDelivered(m.txId(), m.participantId(), v.vote());
-            return new Event.VoteReceived(now, m.txId(), m.participantId(), v.vote(), v.reason(), v.message());
+            return new Event.VoteReceived(now, m.txId(), m.participantId(), v.vote(), v.reason(), v.message(), storageId);
         }
         if (m instanceof Message.Commit || m instanceof Message.Abort) {
-            return new Event.Acked(now, m.txId(), m.participantId());
+            var ack = (dev.pledge.participant.protocol.Reply.Acked) reply;
+            return new Event.Acked(now, m.txId(), m.participantId(), ack.state(), storageId);
         }
         BranchState state = reply instanceof dev.pledge.participant.protocol.Reply.Acked a ? a.state()
                 : ((dev.pledge.participant.protocol.Reply.PeerAnswer) reply).state();
@@ -118,7 +135,16 @@ final class CoordinatorNode extends SimNode {
         if (outcome != Event.OnePhaseOutcome.UNKNOWN) {
             w.checker().onVoteDelivered(m.txId(), m.participantId(), outcome == Event.OnePhaseOutcome.COMMITTED ? Vote.YES : Vote.NO);
         }
-        return new Event.OnePhaseResult(now, m.txId(), m.participantId(), outcome);
+        return new Event.OnePhaseResult(now, m.txId(), m.participantId(), outcome, null, null, storageId);
+    }
+
+    /** The storage a participant's answer came from, as ParticipantSender reads it off the wire (0: unknown). */
+    private static long storageOf(World w, Object answer) {
+        if (w.config().has(Mutation.STORAGE_ID_DROPPED) && Stamped.storageOf(answer) != 0) {
+            w.stats().mutationsFired++;
+            return 0;
+        }
+        return Stamped.storageOf(answer);
     }
 
     private Event failureOf(World w, Message m) {
@@ -165,7 +191,8 @@ final class CoordinatorNode extends SimNode {
             w.stats().mutationsFired++;
         }
         noteEvent(cw); // the core's event prints its byte arrays by identity
-        Outputs o = core.step(new Event.CommitWrites(w.nowMs(), token, key, Writes.toCoordinator(cw.writes()), cw.txTimeoutMs()));
+        Outputs o = core.step(new Event.CommitWrites(w.nowMs(), token, key, Writes.toCoordinator(cw.writes()), cw.txTimeoutMs(),
+                cw.resend()));
         for (Message m : o.messages()) {
             if (Writes.carried(m) != null) w.checker().onWritesSent(cw.requestKey(), m.txId(), m.participantId(), Writes.carried(m));
         }

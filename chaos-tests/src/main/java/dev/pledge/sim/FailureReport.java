@@ -17,7 +17,7 @@ public final class FailureReport {
                 .append(c.seed());
         SimConfig plain = SimConfig.swarm(c.seed(), c.safetyStepsMax(), c.mutations());
         if (!plain.equals(c) && plain.stormy().equals(c.withFaults(plain.dropPerMille(), plain.duplicatePerMille(),
-                plain.stormy().partitionPerMille(), plain.crashPerMille()))) {
+                plain.stormy().partitionPerMille(), plain.crashPerMille()).withDiskLoss(plain.diskLossPerMille(), plain.diskLossesMax()))) {
             sb.append(" -Dsim.stormy=true");
             plain = plain.stormy();
         }
@@ -25,6 +25,8 @@ public final class FailureReport {
         if (c.duplicatePerMille() != plain.duplicatePerMille()) sb.append(" -Dsim.dup=").append(c.duplicatePerMille());
         if (c.partitionPerMille() != plain.partitionPerMille()) sb.append(" -Dsim.partition=").append(c.partitionPerMille());
         if (c.crashPerMille() != plain.crashPerMille()) sb.append(" -Dsim.crash=").append(c.crashPerMille());
+        if (c.diskLossPerMille() != plain.diskLossPerMille()) sb.append(" -Dsim.diskLoss=").append(c.diskLossPerMille());
+        if (c.diskLossesMax() != plain.diskLossesMax()) sb.append(" -Dsim.diskLossesMax=").append(c.diskLossesMax());
         sb.append(" -Dsim.steps=").append(c.safetyStepsMax());
         if (c.racingRetriesJoined()) sb.append(" -Dsim.racingRetriesJoined=true");
         if (c.writeOnlyPercent() != plain.writeOnlyPercent()) sb.append(" -Dsim.writeOnly=").append(c.writeOnlyPercent());
@@ -62,6 +64,10 @@ public final class FailureReport {
             Simulation.Result r = Simulation.run(merged);
             if (!r.passed() && r.invariant().equals(failed.invariant()) && r.traceTotal() <= best.traceTotal()) best = r;
         }
+        if (c.diskLossPerMille() > 0) {
+            Simulation.Result r = Simulation.run(best.config().withDiskLoss(0, c.diskLossesMax()));
+            if (!r.passed() && r.invariant().equals(failed.invariant()) && r.traceTotal() <= best.traceTotal()) best = r;
+        }
         return best;
     }
 
@@ -69,7 +75,7 @@ public final class FailureReport {
         return c.withFaults(drop, dup, partition, crash);
     }
 
-    /** Applies the one fault that {@code t} switched off (relative to {@code original}) to {@code base}. */
+    /** Applies the one fault that {@code t} switched off (relative to {@code original}) to {@code base}; disk losses stay. */
     private static SimConfig merge(SimConfig base, SimConfig t, SimConfig original) {
         return withFaults(base,
                 t.dropPerMille() != original.dropPerMille() ? t.dropPerMille() : base.dropPerMille(),

@@ -1,6 +1,6 @@
 package dev.pledge.sim;
 
-/** A checker found a broken invariant; {@code invariant} is its name (I1..I7, APP, DURABILITY). */
+/** A checker found a broken invariant; {@code invariant} is its name (I1..I8, APP, DAMAGE, DURABILITY). */
 final class InvariantViolation extends RuntimeException {
     private final String invariant;
 

@@ -20,5 +20,9 @@ public enum Mutation {
     /** Write-only transactions: every commitWrites request reaches the core with a fresh request key, so a retry runs anew. */
     REQUEST_KEY_IGNORED,
     /** Write-only transactions: a branch born with its writes at prepare votes YES without syncing its PREPARED record. */
-    BORN_BRANCH_PREPARED_UNSYNCED
+    BORN_BRANCH_PREPARED_UNSYNCED,
+    /** The coordinator starts with no clock floor on its epoch, so one that lost its disk counts from epoch 1 again. */
+    TXID_REUSED_AFTER_DISK_LOSS,
+    /** Votes and acknowledgements reach the coordinator without their storage identity, so a lost disk goes unnoticed. */
+    STORAGE_ID_DROPPED
 }

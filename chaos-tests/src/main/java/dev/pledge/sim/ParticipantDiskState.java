@@ -14,6 +14,7 @@ import java.util.TreeMap;
  */
 final class ParticipantDiskState implements DiskState<ParticipantDiskState> {
     private Record.Incarnation incarnation;
+    private Record.Storage storage;
     private final TreeMap<TxId, Record.Prepared> prepared = new TreeMap<>();
     private final TreeMap<TxId, Record.Concluded> outcomes = new TreeMap<>();
     private final TreeMap<String, Long> data = new TreeMap<>();
@@ -22,6 +23,7 @@ final class ParticipantDiskState implements DiskState<ParticipantDiskState> {
     public ParticipantDiskState copy() {
         ParticipantDiskState c = new ParticipantDiskState();
         c.incarnation = incarnation;
+        c.storage = storage;
         c.prepared.putAll(prepared);
         c.outcomes.putAll(outcomes);
         c.data.putAll(data);
@@ -32,6 +34,8 @@ final class ParticipantDiskState implements DiskState<ParticipantDiskState> {
     public void apply(Object record) {
         if (record instanceof Record.Incarnation i) {
             incarnation = i;
+        } else if (record instanceof Record.Storage st) {
+            storage = st;
         } else if (record instanceof Record.Prepared p) {
             prepared.put(p.txId(), p);
         } else if (record instanceof Record.Applied a) {
@@ -60,6 +64,7 @@ final class ParticipantDiskState implements DiskState<ParticipantDiskState> {
     /** What ParticipantStore.readAll returns: incarnation, then PREPARED, then OUTCOMEs as Concluded. */
     List<Record> readAll() {
         List<Record> out = new ArrayList<>();
+        if (storage != null) out.add(storage);
         if (incarnation != null) out.add(incarnation);
         out.addAll(prepared.values());
         out.addAll(outcomes.values());
@@ -69,6 +74,20 @@ final class ParticipantDiskState implements DiskState<ParticipantDiskState> {
     Record.Final outcome(TxId tx) {
         Record.Concluded c = outcomes.get(tx);
         return c == null ? null : c.state();
+    }
+
+    /** The storage identity this store holds, or 0 before the node's first start synced one. */
+    long storageId() {
+        return storage == null ? 0 : storage.storageId();
+    }
+
+    /** Transactions this store holds as COMMITTED. */
+    List<TxId> committed() {
+        List<TxId> out = new ArrayList<>();
+        outcomes.forEach((tx, c) -> {
+            if (c.state() == Record.Final.COMMITTED) out.add(tx);
+        });
+        return out;
     }
 
     Long value(String key) {

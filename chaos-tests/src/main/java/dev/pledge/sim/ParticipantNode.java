@@ -1,17 +1,18 @@
 package dev.pledge.sim;
 
 import dev.pledge.core.BranchState;
+import dev.pledge.core.Incarnations;
 import dev.pledge.core.TxId;
 import dev.pledge.participant.protocol.CoreConfig;
 import dev.pledge.participant.protocol.CoreView;
 import dev.pledge.participant.protocol.Event;
+import dev.pledge.participant.protocol.Key;
 import dev.pledge.participant.protocol.Message;
 import dev.pledge.participant.protocol.Outputs;
 import dev.pledge.participant.protocol.ParticipantCore;
 import dev.pledge.participant.protocol.Record;
 import dev.pledge.participant.protocol.Reply;
 import dev.pledge.participant.protocol.Timer;
-import dev.pledge.participant.protocol.Key;
 import dev.pledge.participant.protocol.Write;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -50,8 +51,9 @@ final class ParticipantNode extends SimNode {
 
     @Override
     void boot(World w) {
-        core = ParticipantCore.recover(config, disk.durable().readAll(), w.nowMs(), new Random(w.coreSeed(id, life)));
-        step(w, new Event.Start(w.nowMs()));
+        Random random = new Random(w.coreSeed(id, life));
+        core = ParticipantCore.recover(config, disk.durable().readAll(), w.nowMs(), random);
+        step(w, new Event.Start(w.nowMs(), Incarnations.draw(w.nowMs(), random)));
     }
 
     @Override
@@ -121,7 +123,16 @@ final class ParticipantNode extends SimNode {
         });
     }
 
-    private void peerAnswered(World w, Message.AskPeer ask, Object answer) {
+    /** Votes, acknowledgements and peer answers carry this node's storage identity (ParticipantHandler does). */
+    @Override
+    Object stamp(Object answer) {
+        boolean stamped = answer instanceof Reply.Voted || answer instanceof Reply.Acked || answer instanceof Reply.PeerAnswer;
+        return stamped ? new Stamped(answer, core.view().storageId()) : answer;
+    }
+
+    /** The participant core takes no storage identity from a peer: the stamp is dropped, as its runtime does. */
+    private void peerAnswered(World w, Message.AskPeer ask, Object payload) {
+        Object answer = Stamped.answerOf(payload);
         BranchState state = answer instanceof Reply.PeerAnswer p ? p.state() : null;
         step(w, new Event.PeerReplied(w.nowMs(), ask.txId(), ask.peerId(), state, state == null ? String.valueOf(answer) : null));
     }

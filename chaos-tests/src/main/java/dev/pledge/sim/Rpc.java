@@ -51,8 +51,10 @@ final class Rpc {
             p.onFail().run();
             return;
         }
-        pending.put(t.callId(), new Pending(p.to(), p.payload(), p.attempt() + 1, p.onReply(), p.onFail()));
-        w.send(new Packet(node, p.to(), t.callId(), false, p.payload()));
+        // As the SDK does, a write-only request says that an earlier attempt may have reached the coordinator.
+        Object payload = p.payload() instanceof ClientCall.CommitWrites cw ? cw.asResend() : p.payload();
+        pending.put(t.callId(), new Pending(p.to(), payload, p.attempt() + 1, p.onReply(), p.onFail()));
+        w.send(new Packet(node, p.to(), t.callId(), false, payload));
         w.schedule(new Item.CallTimeout(w.nowMs() + w.rpcAttemptTimeoutMs(), node, life, t.callId(), p.attempt() + 1));
     }
 

@@ -143,6 +143,7 @@ final class SimClient {
             opIndex = 0;
             String k = ":a" + (fixedPlan - 1);
             plan = List.of(new ClientCall.Op(tx, 1, "p1" + k, -10, false), new ClientCall.Op(tx, 2, "p2" + k, 10, false));
+            w.checker().onPlanned(tx, plan);
             return;
         }
         audit = random.nextInt(100) < AUDIT_PERCENT;
@@ -162,6 +163,7 @@ final class SimClient {
             ops.add(new ClientCall.Op(tx, 2, to, amount, false));
         }
         plan = ops;
+        w.checker().onPlanned(tx, plan);
     }
 
     private void nextOp(World w) {
@@ -233,7 +235,7 @@ final class SimClient {
         SortedMap<String, SortedMap<String, String>> writes = new TreeMap<>();
         writes.computeIfAbsent(bank.participantOf(from), p -> new TreeMap<>()).put(from, Writes.casValue(fromBalance - amount, fromBalance));
         writes.computeIfAbsent(bank.participantOf(to), p -> new TreeMap<>()).put(to, Writes.casValue(toBalance + amount, toBalance));
-        request = new ClientCall.CommitWrites(id + ".w" + (++writeRequests), writes, TX_TIMEOUT_MS);
+        request = new ClientCall.CommitWrites(id + ".w" + (++writeRequests), writes, TX_TIMEOUT_MS, false);
         tx = null;
         audit = false;
         plan = List.of();
@@ -248,7 +250,9 @@ final class SimClient {
 
     /** One attempt of the write-only request; no outcome means the same request again (same key). */
     private void sendWrites(World w) {
-        rpc.call(w, w.coordinatorId(), request, answer -> {
+        ClientCall.CommitWrites sending = request;
+        request = request.asResend();
+        rpc.call(w, w.coordinatorId(), sending, answer -> {
             Reply.Value outcome = answer instanceof Reply.Written written ? written.outcome() : (Reply.Value) answer;
             if (answer instanceof Reply.Written written) tx = written.txId();
             if (outcome instanceof Reply.OutcomeReply o && o.state().isFinal()) {

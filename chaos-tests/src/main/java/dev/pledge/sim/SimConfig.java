@@ -21,10 +21,14 @@ import java.util.SplittableRandom;
  * @param bornBranchesWaitForWriter the simulated runtime's validator sees commits the core has applied
  *                                  but the log writer has not stored yet, as the participant's EventLoop
  *                                  does since finding F3 was fixed; off reproduces F3 (see FindingsTest)
+ * @param diskLossPerMille chance per safety step that a node (coordinator or participant) crashes and
+ *                         restarts on an empty data directory, everything it stored lost (issue 18)
+ * @param diskLossesMax at most this many disk losses per run
  */
 public record SimConfig(long seed, int participantCount, int clientCount, int txsPerClient, int safetyStepsMax,
                         int livenessStepsMax, int dropPerMille, int duplicatePerMille, int delayMaxMs, int slowPerMille,
-                        int crashPerMille, int partitionPerMille, int crashesMax, long inDoubtPollMaxMs,
+                        int crashPerMille, int partitionPerMille, int crashesMax, int diskLossPerMille,
+                        int diskLossesMax, long inDoubtPollMaxMs,
                         int coordinatorRpcAttempts, boolean zeroDelays,
                         boolean racingRetriesJoined, int writeOnlyPercent, boolean bornBranchesWaitForWriter,
                         Set<Mutation> mutations) {
@@ -35,6 +39,7 @@ public record SimConfig(long seed, int participantCount, int clientCount, int tx
         if (participantCount < 2 || participantCount > 3) throw new IllegalArgumentException("2 or 3 participants");
         if (clientCount < 1 || clientCount > 4) throw new IllegalArgumentException("1 to 4 clients");
         if (writeOnlyPercent < 0 || writeOnlyPercent > 100) throw new IllegalArgumentException("writeOnlyPercent 0 to 100");
+        if (diskLossPerMille < 0 || diskLossesMax < 0) throw new IllegalArgumentException("disk losses must be >= 0");
         mutations = mutations.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(mutations));
     }
 
@@ -42,13 +47,28 @@ public record SimConfig(long seed, int participantCount, int clientCount, int tx
     public static SimConfig swarm(long seed, int safetyStepsMax, Set<Mutation> mutations) {
         SplittableRandom r = new SplittableRandom(seed ^ 0x5DEECE66DL);
         boolean calm = r.nextInt(8) == 0;
+        DiskLoss loss = calm ? new DiskLoss(0, 0) : DiskLoss.of(seed);
         SimConfig c = new SimConfig(seed, 2 + r.nextInt(2), 1 + r.nextInt(3), 6 + r.nextInt(12), safetyStepsMax,
                 20_000, calm ? 0 : r.nextInt(120), calm ? 0 : r.nextInt(60), 1 + r.nextInt(40), calm ? 0 : r.nextInt(30),
-                calm ? 0 : r.nextInt(8), calm ? 0 : r.nextInt(6), 1 + r.nextInt(4), r.nextInt(3) == 0 ? 10 : 400,
+                calm ? 0 : r.nextInt(8), calm ? 0 : r.nextInt(6), 1 + r.nextInt(4), loss.perMille(), loss.max(),
+                r.nextInt(3) == 0 ? 10 : 400,
                 r.nextInt(3) == 0 ? 8 : SimSettings.RPC_ATTEMPTS_MAX, false, false,
                 WRITE_ONLY_PERCENTS[new SplittableRandom(seed ^ 0x3C6EF372FE94F82BL).nextInt(WRITE_ONLY_PERCENTS.length)],
                 true, mutations);
         return !calm && r.nextInt(8) == 0 ? c.stormy() : c;
+    }
+
+    /**
+     * A quarter of the seeds may lose a disk or two (a coordinator's and a participant's, say),
+     * drawn from a stream of their own: the other draws stay as they were, so a seed runs exactly
+     * as before until its first disk loss, and three seeds in four never lose one, keeping the
+     * audit checks whole (see Checker).
+     */
+    private record DiskLoss(int perMille, int max) {
+        static DiskLoss of(long seed) {
+            SplittableRandom r = new SplittableRandom(seed ^ 0x1B873593C2B2AE35L);
+            return r.nextInt(4) == 0 ? new DiskLoss(1 + r.nextInt(2), 1 + r.nextInt(2)) : new DiskLoss(0, 0);
+        }
     }
 
     /**
@@ -57,53 +77,63 @@ public record SimConfig(long seed, int participantCount, int clientCount, int tx
      */
     public SimConfig stormy() {
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
-                dropPerMille, duplicatePerMille, delayMaxMs, 200, crashPerMille, 30, crashesMax, 10, 8, zeroDelays,
-                racingRetriesJoined, writeOnlyPercent, bornBranchesWaitForWriter, mutations);
+                dropPerMille, duplicatePerMille, delayMaxMs, 200, crashPerMille, 30, crashesMax, diskLossPerMille,
+                diskLossesMax, 10, 8, zeroDelays, racingRetriesJoined, writeOnlyPercent, bornBranchesWaitForWriter, mutations);
     }
 
     /** Exhaustive mode: the explorer makes every fault a choice, so nothing is random here. */
     public static SimConfig smallScope(int clientCount, Set<Mutation> mutations) {
-        return new SimConfig(1, 2, clientCount, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 400, SimSettings.RPC_ATTEMPTS_MAX, true, false,
-                0, true, mutations);
+        return new SimConfig(1, 2, clientCount, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 400, SimSettings.RPC_ATTEMPTS_MAX, true,
+                false, 0, true, mutations);
     }
 
     public SimConfig withMutations(Set<Mutation> value) {
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
                 dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax,
-                inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined, writeOnlyPercent, bornBranchesWaitForWriter, value);
+                diskLossPerMille, diskLossesMax, inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined, writeOnlyPercent, bornBranchesWaitForWriter, value);
     }
 
     public SimConfig withRacingRetriesJoined(boolean value) {
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
                 dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax,
-                inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, value, writeOnlyPercent, bornBranchesWaitForWriter, mutations);
+                diskLossPerMille, diskLossesMax, inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, value, writeOnlyPercent, bornBranchesWaitForWriter, mutations);
     }
 
     /** The same run with other waiting times: participants' in-doubt poll cap, coordinator call attempts. */
     public SimConfig withPatience(long pollMaxMs, int coordinatorAttempts) {
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
-                dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax, pollMaxMs,
-                coordinatorAttempts, zeroDelays, racingRetriesJoined, writeOnlyPercent, bornBranchesWaitForWriter, mutations);
+                dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax,
+                diskLossPerMille, diskLossesMax, pollMaxMs, coordinatorAttempts, zeroDelays, racingRetriesJoined,
+                writeOnlyPercent, bornBranchesWaitForWriter, mutations);
     }
 
     /** The same run with other fault rates (per mille). */
     public SimConfig withFaults(int drop, int duplicate, int partition, int crash) {
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
-                drop, duplicate, delayMaxMs, slowPerMille, crash, partition, crashesMax, inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays,
-                racingRetriesJoined, writeOnlyPercent, bornBranchesWaitForWriter, mutations);
+                drop, duplicate, delayMaxMs, slowPerMille, crash, partition, crashesMax, diskLossPerMille, diskLossesMax,
+                inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined, writeOnlyPercent,
+                bornBranchesWaitForWriter, mutations);
     }
 
     /** The same run with another share of write-only transactions. */
     public SimConfig withWriteOnlyPercent(int value) {
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
                 dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax,
-                inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined, value, bornBranchesWaitForWriter, mutations);
+                diskLossPerMille, diskLossesMax, inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined, value, bornBranchesWaitForWriter, mutations);
+    }
+
+    /** The same run with another disk-loss rate (per mille) and cap. */
+    public SimConfig withDiskLoss(int perMille, int max) {
+        return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
+                dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax,
+                perMille, max, inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined, writeOnlyPercent,
+                bornBranchesWaitForWriter, mutations);
     }
 
     public SimConfig withBornBranchesWaitingForWriter(boolean value) {
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
                 dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax,
-                inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined, writeOnlyPercent, value, mutations);
+                diskLossPerMille, diskLossesMax, inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined, writeOnlyPercent, value, mutations);
     }
 
     public boolean has(Mutation m) {

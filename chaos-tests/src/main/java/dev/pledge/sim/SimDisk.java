@@ -7,18 +7,20 @@ import java.util.function.Supplier;
 /**
  * A disk that loses unsynced writes at a crash. Each write is one batch (RocksDB WriteBatch); a
  * synced write makes it and every earlier batch durable. A crash keeps a prefix of the unsynced
- * batches (a write-ahead log loses a suffix) and drops the rest.
+ * batches (a write-ahead log loses a suffix) and drops the rest; a wipe loses everything.
  */
 final class SimDisk<S extends DiskState<S>> {
     /** A limit on unsynced batches; the protocol syncs often, so reaching it means a runaway writer. */
     private static final int UNSYNCED_BATCHES_MAX = 100_000;
 
-    private final S durable;
+    private final Supplier<S> empty;
+    private S durable;
     private final List<List<Object>> unsynced = new ArrayList<>();
     private long batchesWritten;
     private long syncs;
 
     SimDisk(Supplier<S> empty) {
+        this.empty = empty;
         this.durable = empty.get();
     }
 
@@ -42,6 +44,14 @@ final class SimDisk<S extends DiskState<S>> {
         for (int i = 0; i < keep; i++) unsynced.get(i).forEach(durable::apply);
         int lost = unsynced.size() - keep;
         unsynced.clear();
+        return lost;
+    }
+
+    /** Disk loss: the node comes back on an empty data directory; synced or not, nothing is kept. */
+    int wipe() {
+        int lost = unsynced.size();
+        unsynced.clear();
+        durable = empty.get();
         return lost;
     }
 

@@ -44,15 +44,27 @@ abstract class SimNode {
     abstract String describeCore();
 
     final void crash(World w, int unsyncedKept) {
+        stop();
+        int lost = disk().crash(unsyncedKept);
+        w.stats().unsyncedBatchesLost += lost;
+        w.trace(id + " CRASH (" + lost + " unsynced batches lost)");
+    }
+
+    /** A crash after which the node restarts on an empty data directory (a replaced disk, a container without its volume). */
+    final void loseDisk(World w) {
+        stop();
+        int lost = disk().wipe();
+        w.stats().unsyncedBatchesLost += lost;
+        w.trace(id + " DISK LOST: crash, every record gone (" + lost + " unsynced batches with them); restarts empty");
+    }
+
+    private void stop() {
         up = false;
         flushScheduled = false;
         writer.clear();
         serving.clear();
         rpc.reset(life);
         dropCore();
-        int lost = disk().crash(unsyncedKept);
-        w.stats().unsyncedBatchesLost += lost;
-        w.trace(id + " CRASH (" + lost + " unsynced batches lost)");
     }
 
     final void restart(World w) {
@@ -93,8 +105,13 @@ abstract class SimNode {
             Inbound in = serving.remove(token);
             if (in == null) return;
             w.checker().onAnswer(id, in.request(), answer);
-            w.send(new Packet(id, in.from(), in.callId(), true, answer));
+            w.send(new Packet(id, in.from(), in.callId(), true, stamp(answer)));
         });
+    }
+
+    /** What goes on the wire for {@code answer}: the answer itself, unless the node's adapter adds to it. */
+    Object stamp(Object answer) {
+        return answer;
     }
 
     final void noteEvent(Object event) {

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The random driver: one seed, a safety phase with faults (loss, duplication, delay, partitions,
- * crashes of any node) and every invariant checked after every step, then a liveness phase
+ * crashes of any node, disk losses) and every invariant checked after every step, then a liveness phase
  * (heal, stop faults, run to quiescence, check I6), then late status queries past retention.
  */
 public final class Simulation {
@@ -77,6 +77,7 @@ public final class Simulation {
                 w.schedule(new Item.Restart(w.nowMs() + 5 + r.nextInt(400), n.id));
             }
         }
+        loseDisks(w);
         if (c.partitionPerMille() > 0 && r.nextInt(1000) < c.partitionPerMille()) {
             if (w.network().isPartitioned()) {
                 w.heal();
@@ -89,6 +90,20 @@ public final class Simulation {
                 if (!a.equals(b)) w.partition(a, b, r.nextBoolean());
             }
         }
+    }
+
+    /** Any node, coordinator or participant, may lose its disk: it crashes and restarts empty. */
+    private static void loseDisks(World w) {
+        SimConfig c = w.config();
+        var r = w.diskLossRandom();
+        if (c.diskLossPerMille() == 0 || r.nextInt(1000) >= c.diskLossPerMille() || w.diskLosses() >= c.diskLossesMax()) {
+            return;
+        }
+        List<SimNode> servers = w.servers();
+        SimNode n = servers.get(r.nextInt(servers.size()));
+        if (!n.up) return;
+        w.loseDisk(n);
+        w.schedule(new Item.Restart(w.nowMs() + 5 + r.nextInt(400), n.id));
     }
 
     private static void livenessPhase(World w) {

@@ -17,14 +17,33 @@ public final class Stats {
     long writeOnly;
     long writeRetries;
     long voteFlips;
+    long diskLosses;
+    /** Committed transactions the coordinator reported damaged (a participant lost their writes). */
+    long damageReported;
+    /** Damaged transactions nobody can report: the coordinator lost its records of them too. */
+    long damageUnreportable;
+    /** One-phase commits whose only trace was lost with a disk before anyone heard of it. */
+    long decisionsLost;
+    /** Branches left in doubt because their coordinator lost its records (excused from I6, by design). */
+    long blockedByDiskLoss;
+    /** Audits not held to the bank's total: a participant had lost its disk (the bank sum check still runs). */
+    long auditsUnchecked;
 
     public long steps() {
         return steps;
     }
 
-    /** Injected faults: dropped, duplicated and slowed packets, crashes, partition changes. */
+    /** Injected faults: dropped, duplicated and slowed packets, crashes, disk losses, partition changes. */
     public long faults() {
-        return drops + duplicates + slowed + crashes + partitions;
+        return drops + duplicates + slowed + crashes + diskLosses + partitions;
+    }
+
+    public long diskLosses() {
+        return diskLosses;
+    }
+
+    public long damageReported() {
+        return damageReported;
     }
 
     public long committed() {
@@ -59,13 +78,22 @@ public final class Stats {
         writeOnly += o.writeOnly;
         writeRetries += o.writeRetries;
         voteFlips += o.voteFlips;
+        diskLosses += o.diskLosses;
+        damageReported += o.damageReported;
+        damageUnreportable += o.damageUnreportable;
+        decisionsLost += o.decisionsLost;
+        blockedByDiskLoss += o.blockedByDiskLoss;
+        auditsUnchecked += o.auditsUnchecked;
     }
 
     @Override
     public String toString() {
-        return "steps=" + steps + " drops=" + drops +  " dups=" + duplicates + " slowed=" + slowed + " crashes=" + crashes + " partitions="
-                + partitions + " lostBatches=" + unsyncedBatchesLost + " committed=" + committed + " aborted=" + aborted
+        return "steps=" + steps + " drops=" + drops +  " dups=" + duplicates + " slowed=" + slowed + " crashes=" + crashes
+                + " diskLosses=" + diskLosses + " partitions=" + partitions + " lostBatches=" + unsyncedBatchesLost + " committed=" + committed + " aborted=" + aborted
                 + " inDoubt=" + inDoubt + " writeOnly=" + writeOnly + " writeRetries=" + writeRetries + " voteFlips=" + voteFlips
-                + " peerQuestions=" + peerQuestions + " mutationsFired=" + mutationsFired;
+                + " peerQuestions=" + peerQuestions + " damaged=" + damageReported + " damageUnreportable=" + damageUnreportable
+                + " decisionsLost=" + decisionsLost
+                + " blockedByDiskLoss=" + blockedByDiskLoss + " auditsUnchecked=" + auditsUnchecked
+                + " mutationsFired=" + mutationsFired;
     }
 }

@@ -46,10 +46,14 @@ final class World {
     private boolean faultsOn = true;
     private boolean clientsMayStart = true;
     private int crashes;
+    /** Disk-loss decisions draw from a stream of their own, so a seed's other faults stay where they were. */
+    private final SplittableRandom diskLossRandom;
+    private int diskLosses;
 
     World(SimConfig config, int traceLines) {
         this.config = config;
         this.random = new SplittableRandom(config.seed());
+        this.diskLossRandom = new SplittableRandom(config.seed() ^ 0x85EBCA6BL);
         this.trace = new Trace(Math.max(1, traceLines));
         trace.enabled(traceLines > 0);
         List<String> pids = new ArrayList<>();
@@ -355,6 +359,22 @@ final class World {
         crashes++;
         stats.crashes++;
         n.crash(this, unsyncedKept);
+    }
+
+    SplittableRandom diskLossRandom() {
+        return diskLossRandom;
+    }
+
+    int diskLosses() {
+        return diskLosses;
+    }
+
+    /** The node crashes and will restart on an empty data directory; the checker first notes what the disk held. */
+    void loseDisk(SimNode n) {
+        diskLosses++;
+        stats.diskLosses++;
+        checker.onDiskLost(n);
+        n.loseDisk(this);
     }
 
     Network network() {

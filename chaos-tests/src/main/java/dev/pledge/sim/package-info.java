@@ -3,8 +3,10 @@
  * the coordinator's and participants' cores exactly as their runtimes do (each Outputs' messages
  * and replies leave only after its records, and all earlier ones, are durable), over a simulated
  * network (loss, duplication, delay, slow links, one- and two-way partitions), disks that lose
- * unsynced batches at a crash, and a clock; one seed drives it all. {@link dev.pledge.sim.Checker}
- * checks I1–I5, I7 and the bank-sum invariant after every step and I6 after healing.
+ * unsynced batches at a crash or everything at a disk loss (a node restarting on an empty data
+ * directory, issue 18), and a clock; one seed drives it all. {@link dev.pledge.sim.Checker}
+ * checks I1–I5, I7, I8 and the bank-sum invariant after every step and I6 after healing;
+ * {@link dev.pledge.sim.DiskLosses} holds what a lost disk changes and the DAMAGE rules.
  *
  * <ul>
  *   <li>{@link dev.pledge.sim.Simulation}: random runs; {@code SimulationTest} runs 2,000 seeds,

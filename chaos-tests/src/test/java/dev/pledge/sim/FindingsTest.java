@@ -40,12 +40,14 @@ class FindingsTest {
      * makes the verdict on the loop thread, GroupCommitWriter writes the batch later). Fixed in
      * d9d487d: the event loop keeps the committed writes not yet stored and the validator reads
      * through them; the simulated runtime does the same (SimConfig.bornBranchesWaitForWriter on).
-     * Without it seed 105 fails again, which is checked here too, so the test keeps its teeth.
+     * Without it the finding comes back, which is checked here too, so the test keeps its teeth:
+     * since issue 18 draws epochs and storage identities from the cores' random streams, seed 105
+     * runs differently, and seed 186 shows it (the bank's balances sum to 617 instead of 600).
      */
     @Test
     void branchBornAtPrepareIsValidatedAgainstEveryEarlierCommit() {
-        SimConfig unfixed = SimConfig.swarm(105, SimulationTest.STEPS_PER_SEED, Set.of()).withBornBranchesWaitingForWriter(false);
-        assertThat(Simulation.run(unfixed).passed()).as("seed 105 without the fix").isFalse();
+        SimConfig unfixed = SimConfig.swarm(186, SimulationTest.STEPS_PER_SEED, Set.of()).withBornBranchesWaitingForWriter(false);
+        assertThat(Simulation.run(unfixed).passed()).as("seed 186 without the fix").isFalse();
         for (long seed = 105; seed <= 400; seed++) {
             SimConfig c = SimConfig.swarm(seed, SimulationTest.STEPS_PER_SEED, Set.of()).withBornBranchesWaitingForWriter(true);
             Simulation.Result r = Simulation.run(c);

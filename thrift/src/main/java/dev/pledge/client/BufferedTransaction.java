@@ -89,6 +89,8 @@ public final class BufferedTransaction {
         for (int round = 0; round < CommitRounds.ROUNDS_MAX; round++) {
             long remainingMs = rounds.remainingMs();
             if (remainingMs <= 0) break;
+            // From the second round on the coordinator may have seen this request (see WriteTransaction.resend).
+            if (round > 0) request.setResend(true);
             try {
                 WriteResult r = client.commitCoalescer().commit(request, Math.min(remainingMs, timeoutMs));
                 if (r.isSetInvalid()) throw new InvalidArgument(r.getInvalid());

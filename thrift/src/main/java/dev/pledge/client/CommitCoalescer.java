@@ -69,9 +69,13 @@ final class CommitCoalescer {
                 timeoutMs = Math.max(timeoutMs, q.timeoutMs);
             }
             try {
-                CommitWritesResponse r = coordinator.call(Services.COORDINATOR, COORDINATOR,
-                        (c, remainingMs) -> c.commitWrites(new CommitWritesRequest(Deadlines.forRequest(remainingMs), txs)),
-                        timeoutMs);
+                boolean[] sent = {false};
+                CommitWritesResponse r = coordinator.call(Services.COORDINATOR, COORDINATOR, (c, remainingMs) -> {
+                    // A retried call may follow one that reached the coordinator (see WriteTransaction.resend).
+                    if (sent[0]) txs.forEach(t -> t.setResend(true));
+                    sent[0] = true;
+                    return c.commitWrites(new CommitWritesRequest(Deadlines.forRequest(remainingMs), txs));
+                }, timeoutMs);
                 if (r.getResultsSize() != batch.size()) {
                     throw new TException("coordinator answered " + r.getResultsSize() + " results for " + batch.size());
                 }

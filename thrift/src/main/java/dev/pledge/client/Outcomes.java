@@ -12,17 +12,17 @@ final class Outcomes {
 
     static CommitResult fromOutcome(Outcome o) {
         return new CommitResult(Wire.fromWire(o.getState()), reason(o.isSetReason() ? o.getReason() : null),
-                o.getMessage());
+                o.getMessage(), o.getDamage());
     }
 
     static CommitResult fromStatus(StatusResponse s) {
         return new CommitResult(Wire.fromWire(s.getState()), reason(s.isSetReason() ? s.getReason() : null),
-                s.getMessage());
+                s.getMessage(), s.getDamage());
     }
 
     static StatusResult statusResult(StatusResponse s) {
         return new StatusResult(Wire.fromWire(s.getState()), reason(s.isSetReason() ? s.getReason() : null),
-                s.getMessage());
+                s.getMessage(), s.getDamage());
     }
 
     private static Optional<AbortReason> reason(dev.pledge.wire.AbortReason r) {

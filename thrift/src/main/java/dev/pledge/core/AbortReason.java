@@ -13,5 +13,7 @@ public enum AbortReason {
     VALIDATION_FAILED,
     COOPERATIVE_TERMINATION,
     HEURISTIC,
-    UNKNOWN_BRANCH
+    UNKNOWN_BRANCH,
+    /** A prepare for a transaction the participant has already finished: stale, or a TxId used twice. */
+    ALREADY_FINISHED
 }

@@ -2,10 +2,12 @@ package dev.pledge.coordinator.protocol;
 
 import dev.pledge.core.AbortReason;
 import dev.pledge.core.Check;
+import dev.pledge.core.Incarnations;
 import dev.pledge.core.TxId;
 import dev.pledge.core.TxState;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
@@ -22,6 +24,11 @@ public final class CoordinatorCore {
     private final CoreConfig config;
     private final TxLedger ledger;
     private final Decisions decisions;
+    /**
+     * Until then (core time) this data directory is too young to know every request key a client may
+     * still resend: a first send may have reached an earlier life whose records were lost.
+     */
+    private long keysIncompleteUntilMs;
 
     private CoordinatorCore(CoreConfig config, Random random) {
         this.config = Objects.requireNonNull(config, "config");
@@ -33,23 +40,38 @@ public final class CoordinatorCore {
     public record Recovery(CoordinatorCore core, Outputs startup) {}
 
     /**
-     * Rebuilds the core from the durable records (in log order) and starts a new epoch. The
+     * Rebuilds the core from the durable records (in log order) and starts a new epoch, at least
+     * {@code start.floor()} (unique even when the log was lost; see {@link Incarnations}). The
      * runtime must execute {@code startup} (its EPOCH record is synced) before handing out TxIds.
      */
-    public static Recovery recover(CoreConfig config, List<Record> durableRecords, long nowMs, Random random) {
+    public static Recovery recover(CoreConfig config, List<Record> durableRecords, long nowMs, Incarnations.Start start,
+                                   Random random) {
         CoordinatorCore core = new CoordinatorCore(config, random);
         OutputsBuilder replayLog = new OutputsBuilder(); // replayed transitions are history, not news
         core.ledger.replaying(true);
         durableRecords.forEach(r -> core.ledger.apply(r, replayLog));
         core.ledger.replaying(false);
-        return new Recovery(core, core.startUp(nowMs));
+        return new Recovery(core, core.startUp(nowMs, start));
     }
 
-    private Outputs startUp(long nowMs) {
+    private Outputs startUp(long nowMs, Incarnations.Start start) {
         OutputsBuilder out = new OutputsBuilder();
-        Record.Epoch epoch = new Record.Epoch(ledger.epoch() + 1);
+        boolean emptyLog = ledger.epoch() == 0;
+        Record.Epoch epoch = new Record.Epoch(Incarnations.next(ledger.epoch(), start.floor()));
         out.record(epoch, true);
         ledger.apply(epoch, out);
+        if (ledger.storageId() == 0) {
+            // A log written before storage identities existed holds every epoch since 1.
+            Record.Storage storage = new Record.Storage(start.storageId(), emptyLog ? epoch.epoch() : 1);
+            out.record(storage, true);
+            ledger.apply(storage, out);
+            if (emptyLog) {
+                out.transition(config.nodeId() + " started on an empty data directory (storage "
+                        + Incarnations.storageName(storage.storageId()) + "): transactions of earlier epochs are"
+                        + " unknown here and answered FORGOTTEN, never presumed aborted");
+            }
+        }
+        keysIncompleteUntilMs = nowMs + keysIncompleteForMs(start);
         for (CoordinatorTx tx : ledger.all()) {
             if (tx.state == CoordinatorTxState.PREPARING) {
                 Check.state(tx.isOnePhase(), "recovered %s PREPARING without a ONE_PHASE marker", tx.id);
@@ -62,6 +84,18 @@ public final class CoordinatorCore {
         out.transition(config.nodeId() + " started epoch " + epoch.epoch() + " with " + ledger.size()
                 + " transactions from the log");
         return out.build();
+    }
+
+    /**
+     * How much longer a client may resend a write-only request whose first send predates this data
+     * directory: its first epoch tells when the directory was made (clock-based epochs), and a client
+     * resends for at most the longest transaction timeout plus the answer grace. A log from before
+     * storage identities, or a directory older than that, knows every key it must.
+     */
+    private long keysIncompleteForMs(Incarnations.Start start) {
+        long bornAtMs = ledger.firstEpoch() / Incarnations.SPAN;
+        long startAtMs = start.floor() / Incarnations.SPAN;
+        return Math.max(0, bornAtMs + config.txTimeoutMaxMs() + config.answerGraceMs() - startAtMs);
     }
 
     public Outputs step(Event event) {
@@ -126,6 +160,13 @@ public final class CoordinatorCore {
             if (tx == null) out.reply(e.replyToken(), new Reply.Written(known, noRecordAnswer(known, true, "commit")));
             else if (tx.state.isDecided()) out.reply(e.replyToken(), new Reply.Written(tx.id, Decisions.parkedAnswer(tx, true)));
             else park(tx, e.replyToken(), true, true, out);
+            return;
+        }
+        if (e.resend() && e.nowMs() < keysIncompleteUntilMs) {
+            // Running it could apply writes an earlier life already committed, and answer ABORTED for them.
+            out.reply(e.replyToken(), new Reply.Written(null, new Reply.OutcomeReply(TxState.FORGOTTEN, null,
+                    "request " + e.requestKey() + " was sent before; its first send may have reached an earlier life of "
+                    + config.nodeId() + " whose records were lost with its data directory, so its outcome is unknown here")));
             return;
         }
         String invalid = e.txTimeoutMs() < 0 ? "txTimeoutMs must be >= 0, was " + e.txTimeoutMs() : null;
@@ -209,12 +250,12 @@ public final class CoordinatorCore {
         if (tx == null) {
             Reply.Value v = noRecordAnswer(e.txId(), true, "status");
             out.reply(e.replyToken(), v instanceof Reply.OutcomeReply o
-                    ? new Reply.StatusReply(o.state(), o.reason(), o.message(), List.of()) : v);
+                    ? new Reply.StatusReply(o.state(), o.reason(), o.message(), List.of(), o.damage()) : v);
             return;
         }
         TxState state = tx.clientState();
         out.reply(e.replyToken(), new Reply.StatusReply(state, state == TxState.ABORTED ? tx.reason : null,
-                state == TxState.ABORTED ? tx.message : null, tx.participants()));
+                state == TxState.ABORTED ? tx.message : null, tx.participants(), tx.damage));
     }
 
     /** The transaction, aborted first if its deadline has passed and its timer has not fired yet. */
@@ -248,9 +289,9 @@ public final class CoordinatorCore {
         return switch (ledger.presume(id)) {
             case NEVER_ISSUED -> error(Reply.ErrorKind.UNKNOWN_TX,
                     "transaction " + id + " was never issued by coordinator " + config.nodeId(), null);
-            case FORGOTTEN -> outcomeForForgotten ? new Reply.OutcomeReply(TxState.FORGOTTEN, null,
-                    "the outcome of " + id + " is no longer kept")
-                    : error(Reply.ErrorKind.NOT_ALLOWED, what + " of forgotten transaction " + id, TxState.FORGOTTEN);
+            case FORGOTTEN -> forgotten(id, outcomeForForgotten, what, "the outcome of " + id + " is no longer kept");
+            case EARLIER_LIFE -> forgotten(id, outcomeForForgotten, what, id + " was issued by an earlier life of "
+                    + config.nodeId() + " whose records are not on this data directory; its outcome is unknown here");
             case ABORTED -> what.equals("enlist")
                     ? error(Reply.ErrorKind.NOT_ALLOWED, "enlist in finished transaction " + id, TxState.ABORTED)
                     : new Reply.OutcomeReply(TxState.ABORTED, AbortReason.PRESUMED_ABORT,
@@ -258,13 +299,19 @@ public final class CoordinatorCore {
         };
     }
 
+    private static Reply.Value forgotten(TxId id, boolean outcomeForForgotten, String what, String why) {
+        return outcomeForForgotten ? new Reply.OutcomeReply(TxState.FORGOTTEN, null, why)
+                : error(Reply.ErrorKind.NOT_ALLOWED, what + " of forgotten transaction " + id + ": " + why, TxState.FORGOTTEN);
+    }
+
     /** What a live transaction in the same final state would answer. */
     private static Reply.Value concludedAnswer(TxLedger.Concluded c, String what) {
         return switch (what) {
             case "enlist" -> enlistTooLate(c.id(), c.committed() ? TxState.COMMITTED : TxState.ABORTED);
             case "commit" -> c.clientAborted() ? commitAfterOwnAbort(c.id())
-                    : Decisions.finalAnswer(c.id(), c.committed(), c.reason(), c.message(), true);
-            default -> Decisions.finalAnswer(c.id(), c.committed(), c.reason(), c.message(), !what.equals("abort"));
+                    : Decisions.finalAnswer(c.id(), c.committed(), c.reason(), c.message(), c.damage(), true);
+            default -> Decisions.finalAnswer(c.id(), c.committed(), c.reason(), c.message(), c.damage(),
+                    !what.equals("abort"));
         };
     }
 
@@ -302,6 +349,24 @@ public final class CoordinatorCore {
 
     public long epoch() {
         return ledger.epoch();
+    }
+
+    /** This coordinator's data directory identity (see {@link Record.Storage}). */
+    public long storageId() {
+        return ledger.storageId();
+    }
+
+    /**
+     * Committed transactions whose writes a participant lost (it came back on an empty disk, or
+     * reports the branch aborted), with one line per damaged participant, until forgotten.
+     */
+    public Map<TxId, List<String>> damaged() {
+        return ledger.damaged();
+    }
+
+    /** Grows whenever {@link #damaged} changes. */
+    public long damageChanges() {
+        return ledger.damageChanges();
     }
 
     public Optional<TxId> watermark() {

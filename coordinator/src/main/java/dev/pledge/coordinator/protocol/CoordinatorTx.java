@@ -23,6 +23,10 @@ final class CoordinatorTx {
     /** Enlisted participants in enlistment order, with the incarnation that enlisted. */
     final Map<String, Long> enlisted = new LinkedHashMap<>();
     final Map<String, Vote> votes = new HashMap<>();
+    /** The storage identity each YES voter voted from (where it sent one), for telling data loss at phase two. */
+    final Map<String, Long> voterStorage = new LinkedHashMap<>();
+    /** One line per participant whose acknowledgement showed its committed writes lost; empty when clean. */
+    final List<String> damage = new ArrayList<>();
     /** The only participant of a one-phase commit, from its ONE_PHASE marker; null for 2PC. */
     String onePhaseParticipant;
     /** Participants still owed a phase-two decision (commit to YES voters, or abort). */

@@ -2,7 +2,9 @@ package dev.pledge.coordinator.protocol;
 
 import dev.pledge.core.AbortReason;
 import dev.pledge.core.Backoff;
+import dev.pledge.core.BranchState;
 import dev.pledge.core.Check;
+import dev.pledge.core.Incarnations;
 import dev.pledge.core.TxId;
 import dev.pledge.core.TxState;
 import dev.pledge.core.Vote;
@@ -61,6 +63,7 @@ final class Decisions {
         CoordinatorTx tx = ledger.get(e.txId());
         if (!awaitsVoteFrom(tx, e.participantId())) return; // stale or duplicate: harmless
         tx.votes.put(e.participantId(), e.vote());
+        if (e.vote() == Vote.YES && e.storageId() != 0) tx.voterStorage.put(e.participantId(), e.storageId());
         if (e.vote() == Vote.NO) {
             String detail = e.message() == null || e.message().isEmpty() ? String.valueOf(e.reason()) : e.message();
             abort(tx, votedNoReason(e.reason()), "participant " + e.participantId() + " voted NO: " + detail, e.nowMs(), out);
@@ -99,7 +102,7 @@ final class Decisions {
             if (vote == Vote.YES) yes.add(pid);
         }
         Check.state(tx.votes.size() == tx.enlisted.size(), "commit before every vote in %s", tx.id);
-        record(new Record.Commit(tx.id, yes, tx.participants(), tx.requestKey), true, out);
+        record(new Record.Commit(tx.id, yes, tx.participants(), tx.requestKey, tx.voterStorage), true, out);
         tx.decidedAtMs = nowMs;
         yes.forEach(pid -> out.send(new Message.Commit(tx.id, pid)));
         releaseParked(tx, out);
@@ -129,9 +132,12 @@ final class Decisions {
         }
         switch (e.outcome()) {
             case COMMITTED -> {
-                // The participant's own synced apply is the durable truth; these two need no sync.
+                // The participant's synced apply decided, but its disk can be lost. COMMIT, with the storage it
+                // committed on, is synced before the answer: a restart that finds no END delivers commit and sees
+                // a replaced disk, where asking the branch would hear ABORTED from it after COMMITTED was told.
                 List<String> only = List.of(e.participantId());
-                record(new Record.Commit(tx.id, only, only, tx.requestKey), false, out);
+                Map<String, Long> storage = e.storageId() == 0 ? Map.of() : Map.of(e.participantId(), e.storageId());
+                record(new Record.Commit(tx.id, only, only, tx.requestKey, storage), true, out);
                 tx.decidedAtMs = e.nowMs();
                 record(new Record.End(tx.id, e.nowMs()), false, out);
                 releaseParked(tx, out);
@@ -146,11 +152,38 @@ final class Decisions {
         CoordinatorTx tx = ledger.get(e.txId());
         if (tx == null || !tx.pendingDelivery.remove(e.participantId())) return; // duplicate: harmless
         tx.deliveryFailures.remove(e.participantId());
+        if (tx.state == CoordinatorTxState.COMMITTED) {
+            String damage = commitDamage(tx, e);
+            if (damage != null) {
+                ledger.noteDamage(tx, damage);
+                out.alarm(config.nodeId() + " tx " + tx.id + " COMMITTED with DATA LOSS: " + damage);
+            }
+        }
         if (tx.state == CoordinatorTxState.COMMITTED && tx.pendingDelivery.isEmpty()) {
-            record(new Record.End(tx.id, e.nowMs()), false, out);
+            record(new Record.End(tx.id, e.nowMs(), tx.damage), false, out);
         } else if (tx.state == CoordinatorTxState.ABORTED && tx.pendingDelivery.isEmpty()) {
             ledger.conclude(tx); // every participant has the abort; no record needed (presumed abort)
         }
+    }
+
+    /**
+     * Why {@code e}, an acknowledgement of COMMIT, shows that the participant's committed writes
+     * are lost, or null. A participant acknowledges a commit of a branch it has no record of, so
+     * the acknowledgement alone cannot tell "applied earlier" from "forgotten with its disk": the
+     * storage identity can. A branch that reports itself aborted lost the decision another way.
+     */
+    private static String commitDamage(CoordinatorTx tx, Event.Acked e) {
+        String pid = e.participantId();
+        long voted = tx.voterStorage.getOrDefault(pid, 0L);
+        if (voted != 0 && e.storageId() != 0 && voted != e.storageId()) {
+            return "participant " + pid + " voted YES from storage " + Incarnations.storageName(voted)
+                    + " but acknowledged the commit from storage " + Incarnations.storageName(e.storageId())
+                    + " (its data directory was replaced): its writes of this transaction are lost";
+        }
+        if (e.state() == BranchState.ABORTED || e.state() == BranchState.HEURISTIC_MIXED) {
+            return "participant " + pid + " reports its branch " + e.state() + " for a committed transaction";
+        }
+        return null;
     }
 
     void onDeliveryFailed(Event.DeliveryFailed e, OutputsBuilder out) {
@@ -192,19 +225,20 @@ final class Decisions {
     }
 
     static Reply.Value parkedAnswer(CoordinatorTx tx, boolean commit) {
-        return finalAnswer(tx.id, tx.clientState() == TxState.COMMITTED, tx.reason, tx.message, commit);
+        return finalAnswer(tx.id, tx.clientState() == TxState.COMMITTED, tx.reason, tx.message, tx.damage, commit);
     }
 
     /**
      * A decided transaction's answer to a commit ({@code commit}) or an abort request, live or
      * archived alike: its outcome, or NOT_ALLOWED for an abort of a committed transaction.
      */
-    static Reply.Value finalAnswer(TxId id, boolean committed, AbortReason reason, String message, boolean commit) {
+    static Reply.Value finalAnswer(TxId id, boolean committed, AbortReason reason, String message, List<String> damage,
+                                   boolean commit) {
         if (!commit && committed) {
             return new Reply.ErrorReply(Reply.ErrorKind.NOT_ALLOWED, "transaction " + id + " committed",
                     TxState.COMMITTED);
         }
-        return committed ? new Reply.OutcomeReply(TxState.COMMITTED, null, null)
+        return committed ? new Reply.OutcomeReply(TxState.COMMITTED, null, null, damage)
                 : new Reply.OutcomeReply(TxState.ABORTED, reason, message);
     }
 

@@ -1,6 +1,7 @@
 package dev.pledge.coordinator.protocol;
 
 import dev.pledge.core.AbortReason;
+import dev.pledge.core.BranchState;
 import dev.pledge.core.TxId;
 import dev.pledge.core.Vote;
 import java.util.Collections;
@@ -26,13 +27,20 @@ public sealed interface Event {
     /**
      * Client: begin and commit a write-only transaction whose writes it buffered, in one request.
      * {@code requestKey} is the client's idempotency key: a retry with it joins the first attempt.
+     * {@code resend}: the client sent it before (see {@code CoordinatorCore} on a young data directory).
      * {@code writes} maps each participant (in the client's order) to its write set.
      */
     record CommitWrites(long nowMs, long replyToken, String requestKey, Map<String, List<Write>> writes,
-                        long txTimeoutMs) implements Event {
+                        long txTimeoutMs, boolean resend) implements Event {
         public CommitWrites {
             Objects.requireNonNull(requestKey, "requestKey");
             writes = Collections.unmodifiableMap(new LinkedHashMap<>(writes));
+        }
+
+        /** A first send. */
+        public CommitWrites(long nowMs, long replyToken, String requestKey, Map<String, List<Write>> writes,
+                            long txTimeoutMs) {
+            this(nowMs, replyToken, requestKey, writes, txTimeoutMs, false);
         }
     }
 
@@ -40,22 +48,42 @@ public sealed interface Event {
 
     record Status(long nowMs, long replyToken, TxId txId) implements Event {}
 
-    /** A participant answered prepare. {@code reason} and {@code message} may be null unless NO. */
-    record VoteReceived(long nowMs, TxId txId, String participantId, Vote vote, AbortReason reason, String message)
-            implements Event {}
+    /**
+     * A participant answered prepare. {@code reason} and {@code message} may be null unless NO.
+     * {@code storageId}: the identity of the storage the vote is durable on (0: not sent).
+     */
+    record VoteReceived(long nowMs, TxId txId, String participantId, Vote vote, AbortReason reason, String message,
+                        long storageId) implements Event {
+        public VoteReceived(long nowMs, TxId txId, String participantId, Vote vote, AbortReason reason, String message) {
+            this(nowMs, txId, participantId, vote, reason, message, 0);
+        }
+    }
 
     /** Prepare could not be delivered, after the RPC layer's own retries. */
     record PrepareFailed(long nowMs, TxId txId, String participantId, String error) implements Event {}
 
-    /** A participant acknowledged commit or abort. */
-    record Acked(long nowMs, TxId txId, String participantId) implements Event {}
+    /**
+     * A participant acknowledged commit or abort. {@code state}: the branch's state it reported
+     * (null: not sent); {@code storageId}: the storage it answered from (0: not sent).
+     */
+    record Acked(long nowMs, TxId txId, String participantId, BranchState state, long storageId) implements Event {
+        public Acked(long nowMs, TxId txId, String participantId) {
+            this(nowMs, txId, participantId, null, 0);
+        }
+    }
 
     /** A commit or abort could not be delivered, after the RPC layer's own retries. */
     record DeliveryFailed(long nowMs, TxId txId, String participantId, String error) implements Event {}
 
     /** What the only participant of a one-phase commit said (to commitOnePhase or to AskBranch). */
+    /** {@code storageId}: the storage the participant answered from (0: not sent). */
     record OnePhaseResult(long nowMs, TxId txId, String participantId, OnePhaseOutcome outcome, AbortReason reason,
-                          String message) implements Event {
+                          String message, long storageId) implements Event {
+        public OnePhaseResult(long nowMs, TxId txId, String participantId, OnePhaseOutcome outcome, AbortReason reason,
+                              String message) {
+            this(nowMs, txId, participantId, outcome, reason, message, 0);
+        }
+
         public OnePhaseResult(long nowMs, TxId txId, String participantId, OnePhaseOutcome outcome) {
             this(nowMs, txId, participantId, outcome, null, null);
         }

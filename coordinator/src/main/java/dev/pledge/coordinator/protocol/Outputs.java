@@ -18,11 +18,17 @@ import java.util.List;
  * @param replies     answers to client requests, released after the records are durable
  * @param transitions one log line per notable state transition (aborts, recovery), for the runtime to log
  * @param routine     one log line per happy-path transition, for the runtime to log as detail
+ * @param alarms      one log line per finding an operator must act on (data loss), logged as errors
  */
 public record Outputs(List<Record> records, boolean mustSync, List<Message> messages, List<Timer.Request> timers,
-                      List<Reply> replies, List<String> transitions, List<String> routine) {
+                      List<Reply> replies, List<String> transitions, List<String> routine, List<String> alarms) {
 
     public static final Outputs NONE = new Outputs(List.of(), false, List.of(), List.of(), List.of(), List.of());
+
+    public Outputs(List<Record> records, boolean mustSync, List<Message> messages, List<Timer.Request> timers,
+                   List<Reply> replies, List<String> transitions, List<String> routine) {
+        this(records, mustSync, messages, timers, replies, transitions, routine, List.of());
+    }
 
     public Outputs(List<Record> records, boolean mustSync, List<Message> messages, List<Timer.Request> timers,
                    List<Reply> replies, List<String> transitions) {
@@ -36,6 +42,7 @@ public record Outputs(List<Record> records, boolean mustSync, List<Message> mess
         replies = List.copyOf(replies);
         transitions = List.copyOf(transitions);
         routine = List.copyOf(routine);
+        alarms = List.copyOf(alarms);
         if (mustSync && records.isEmpty()) {
             throw new IllegalArgumentException("mustSync without records");
         }
@@ -43,6 +50,6 @@ public record Outputs(List<Record> records, boolean mustSync, List<Message> mess
 
     public boolean isEmpty() {
         return records.isEmpty() && messages.isEmpty() && timers.isEmpty() && replies.isEmpty()
-                && transitions.isEmpty() && routine.isEmpty();
+                && transitions.isEmpty() && routine.isEmpty() && alarms.isEmpty();
     }
 }

@@ -12,6 +12,7 @@ final class OutputsBuilder {
     private final List<Reply> replies = new ArrayList<>();
     private final List<String> transitions = new ArrayList<>();
     private final List<String> routine = new ArrayList<>();
+    private final List<String> alarms = new ArrayList<>();
 
     void record(Record record, boolean sync) {
         records.add(record);
@@ -39,7 +40,12 @@ final class OutputsBuilder {
         routine.add(line);
     }
 
+    /** A finding an operator must act on (logged as an error). */
+    void alarm(String line) {
+        alarms.add(line);
+    }
+
     Outputs build() {
-        return new Outputs(records, mustSync, messages, timers, replies, transitions, routine);
+        return new Outputs(records, mustSync, messages, timers, replies, transitions, routine, alarms);
     }
 }

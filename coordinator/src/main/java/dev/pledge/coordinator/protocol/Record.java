@@ -3,7 +3,10 @@ package dev.pledge.coordinator.protocol;
 import dev.pledge.core.AbortReason;
 import dev.pledge.core.Check;
 import dev.pledge.core.TxId;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -19,17 +22,44 @@ public sealed interface Record {
         }
     }
 
-    /** The commit decision; synced before the COMMITTED answer and before any commit message. */
-    /** {@code requestKey}: the client's idempotency key of a write-only transaction, else null. */
-    record Commit(TxId txId, List<String> yesVoters, List<String> participants, String requestKey) implements Record {
+    /**
+     * The data directory's identity, synced once with the first epoch it holds. Epochs below
+     * {@code firstEpoch} were handed out by an earlier life of this coordinator whose records are
+     * not here: their transactions are unknown (FORGOTTEN), never presumed aborted.
+     */
+    record Storage(long storageId, long firstEpoch) implements Record {
+        public Storage {
+            Check.argument(storageId != 0, "storageId 0 means unknown");
+            Check.argument(firstEpoch >= 1, "firstEpoch must be >= 1, was %s", firstEpoch);
+        }
+    }
+
+    /**
+     * The commit decision; synced before the COMMITTED answer and before any commit message.
+     * {@code requestKey}: the client's idempotency key of a write-only transaction, else null.
+     * {@code voterStorage}: the storage identity each YES voter voted from (absent where it sent none),
+     * so an acknowledgement from a different storage is known as data loss, even after a restart.
+     */
+    record Commit(TxId txId, List<String> yesVoters, List<String> participants, String requestKey,
+                  Map<String, Long> voterStorage) implements Record {
         public Commit {
             Objects.requireNonNull(txId, "txId");
             yesVoters = List.copyOf(yesVoters);
             participants = List.copyOf(participants);
+            voterStorage = Collections.unmodifiableMap(new LinkedHashMap<>(voterStorage));
+        }
+
+        public Commit(TxId txId, List<String> yesVoters, List<String> participants, String requestKey) {
+            this(txId, yesVoters, participants, requestKey, Map.of());
         }
 
         public Commit(TxId txId, List<String> yesVoters, List<String> participants) {
             this(txId, yesVoters, participants, null);
+        }
+
+        /** The storage {@code participantId} voted YES from, or 0 if not known. */
+        public long storageOf(String participantId) {
+            return voterStorage.getOrDefault(participantId, 0L);
         }
     }
 
@@ -56,10 +86,19 @@ public sealed interface Record {
         }
     }
 
-    /** Every YES voter acknowledged the commit; the record is kept until endTimeMs + retention. */
-    record End(TxId txId, long endTimeMs) implements Record {
+    /**
+     * Every YES voter acknowledged the commit; the record is kept until endTimeMs + retention.
+     * {@code damage}: one line per participant whose acknowledgement showed that its committed
+     * writes are lost (it came back on a new storage, or reports the branch aborted); empty when clean.
+     */
+    record End(TxId txId, long endTimeMs, List<String> damage) implements Record {
         public End {
             Objects.requireNonNull(txId, "txId");
+            damage = List.copyOf(damage);
+        }
+
+        public End(TxId txId, long endTimeMs) {
+            this(txId, endTimeMs, List.of());
         }
     }
 

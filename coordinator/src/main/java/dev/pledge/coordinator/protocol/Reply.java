@@ -23,13 +23,31 @@ public record Reply(long replyToken, Value value) {
     /** A write-only transaction's id and its outcome (an {@link OutcomeReply} or an {@link ErrorReply}). */
     public record Written(TxId txId, Value outcome) implements Value {}
 
-    /** COMMITTED or ABORTED (with reason), FORGOTTEN, or PREPARING when not decided in time. */
-    public record OutcomeReply(TxState state, AbortReason reason, String message) implements Value {}
+    /**
+     * COMMITTED or ABORTED (with reason), FORGOTTEN, or PREPARING when not decided in time.
+     * {@code damage}: for a COMMITTED transaction, one line per participant known to have lost its
+     * committed writes (empty when clean).
+     */
+    public record OutcomeReply(TxState state, AbortReason reason, String message, List<String> damage) implements Value {
+        public OutcomeReply {
+            damage = List.copyOf(damage);
+        }
 
-    public record StatusReply(TxState state, AbortReason reason, String message, List<String> participants)
-            implements Value {
+        public OutcomeReply(TxState state, AbortReason reason, String message) {
+            this(state, reason, message, List.of());
+        }
+    }
+
+    /** As {@link OutcomeReply}, with the participants the coordinator knows. */
+    public record StatusReply(TxState state, AbortReason reason, String message, List<String> participants,
+                              List<String> damage) implements Value {
         public StatusReply {
             participants = List.copyOf(participants);
+            damage = List.copyOf(damage);
+        }
+
+        public StatusReply(TxState state, AbortReason reason, String message, List<String> participants) {
+            this(state, reason, message, participants, List.of());
         }
     }
 

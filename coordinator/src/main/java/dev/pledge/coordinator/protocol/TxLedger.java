@@ -4,9 +4,11 @@ import dev.pledge.core.AbortReason;
 import dev.pledge.core.Check;
 import dev.pledge.core.TxId;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -28,12 +30,18 @@ final class TxLedger {
     /** Ordered by TxId so sweeps and recovery visit transactions in a deterministic order. */
     private final Map<TxId, CoordinatorTx> txs = new TreeMap<>();
     private long epoch;
+    /** This data directory's identity and the first epoch it holds records of (0 until known). */
+    private long storageId;
+    private long firstEpoch;
     private long lastSequence;
     private TxId watermark;
     /** Concluded transactions, oldest first. */
     private final LinkedHashMap<TxId, Concluded> concluded = new LinkedHashMap<>();
     /** Idempotency keys of write-only transactions held in memory (rebuilt from COMMIT and ONE_PHASE records). */
     private final Map<String, TxId> byRequestKey = new HashMap<>();
+    /** Transactions in {@link #txs} or {@link #concluded} whose commit lost a participant's writes. */
+    private final Map<TxId, List<String>> damaged = new LinkedHashMap<>();
+    private long damageChanges;
     private boolean replaying;
 
     TxLedger(String nodeId) {
@@ -45,10 +53,10 @@ final class TxLedger {
      * (abort); {@code deadlineMs} is Long.MAX_VALUE for one rebuilt from the log.
      */
     record Concluded(TxId id, boolean committed, AbortReason reason, String message, boolean clientAborted, long atMs,
-                     long deadlineMs, String requestKey) {}
+                     long deadlineMs, String requestKey, List<String> damage) {}
 
     /** What the coordinator can say about a TxId it holds no transaction for. */
-    enum Presumption { NEVER_ISSUED, FORGOTTEN, ABORTED }
+    enum Presumption { NEVER_ISSUED, FORGOTTEN, EARLIER_LIFE, ABORTED }
 
     void replaying(boolean value) {
         replaying = value;
@@ -56,6 +64,31 @@ final class TxLedger {
 
     long epoch() {
         return epoch;
+    }
+
+    long storageId() {
+        return storageId;
+    }
+
+    long firstEpoch() {
+        return firstEpoch;
+    }
+
+    /** Committed transactions whose acknowledgements showed lost writes, oldest first, until forgotten. */
+    Map<TxId, List<String>> damaged() {
+        return Collections.unmodifiableMap(damaged);
+    }
+
+    /** Grows whenever {@link #damaged} changes, so a runtime can copy it only then. */
+    long damageChanges() {
+        return damageChanges;
+    }
+
+    /** Notes that {@code tx}'s acknowledgement from a participant showed its committed writes lost. */
+    void noteDamage(CoordinatorTx tx, String line) {
+        tx.damage.add(line);
+        damaged.put(tx.id, List.copyOf(tx.damage));
+        damageChanges++;
     }
 
     Optional<TxId> watermark() {
@@ -96,7 +129,7 @@ final class TxLedger {
                 "concluding %s in %s with %s still to tell", tx.id, tx.state, tx.pendingDelivery);
         Check.state(txs.remove(tx.id) == tx, "concluding %s, which is not live", tx.id);
         concluded.put(tx.id, new Concluded(tx.id, committed, tx.reason, tx.message, tx.clientAborted,
-                committed ? tx.endTimeMs : tx.decidedAtMs, tx.deadlineMs, tx.requestKey));
+                committed ? tx.endTimeMs : tx.decidedAtMs, tx.deadlineMs, tx.requestKey, List.copyOf(tx.damage)));
     }
 
     /** Hands out the next TxId of the current epoch and remembers the new ACTIVE transaction. */
@@ -125,6 +158,8 @@ final class TxLedger {
         boolean ours = id.coordinatorId().equals(nodeId);
         boolean issued = id.epoch() < epoch || (id.epoch() == epoch && id.sequence() <= lastSequence);
         if (!ours || !issued) return Presumption.NEVER_ISSUED;
+        // Issued by an earlier life whose records are not on this disk: it may have committed.
+        if (id.epoch() < firstEpoch) return Presumption.EARLIER_LIFE;
         if (watermark != null && id.compareTo(watermark) <= 0) return Presumption.FORGOTTEN;
         return Presumption.ABORTED;
     }
@@ -135,6 +170,10 @@ final class TxLedger {
             Check.state(r.epoch() > epoch || replaying, "epoch must grow: %s -> %s", epoch, r.epoch());
             epoch = r.epoch();
             lastSequence = 0;
+        } else if (record instanceof Record.Storage r) {
+            Check.state(storageId == 0 || replaying, "storage identity set twice: %s then %s", storageId, r.storageId());
+            storageId = r.storageId();
+            firstEpoch = r.firstEpoch();
         } else if (record instanceof Record.OnePhase r) {
             CoordinatorTx tx = txFor(r.txId());
             if (r.requestKey() != null && tx.requestKey == null) keyed(tx, r.requestKey());
@@ -150,6 +189,7 @@ final class TxLedger {
             r.participants().forEach(p -> tx.enlisted.putIfAbsent(p, CoordinatorTx.UNKNOWN_INCARNATION));
             tx.pendingDelivery.clear();
             tx.pendingDelivery.addAll(r.yesVoters());
+            tx.voterStorage.putAll(r.voterStorage());
         } else if (record instanceof Record.Abort r) {
             applyAbort(r, out);
         } else if (record instanceof Record.End r) {
@@ -157,6 +197,11 @@ final class TxLedger {
             tx.moveTo(CoordinatorTxState.ENDED, nodeId, "every YES voter acknowledged", out);
             tx.pendingDelivery.clear();
             tx.endTimeMs = r.endTimeMs();
+            if (tx.damage.isEmpty() && !r.damage().isEmpty()) {
+                tx.damage.addAll(r.damage());
+                damaged.put(tx.id, List.copyOf(tx.damage));
+                damageChanges++;
+            }
             conclude(tx);
         } else if (record instanceof Record.Forget r) {
             applyForget(r, out);
@@ -177,6 +222,7 @@ final class TxLedger {
     }
 
     private void applyForget(Record.Forget r, OutputsBuilder out) {
+        if (damaged.remove(r.txId()) != null) damageChanges++;
         Concluded archived = concluded.remove(r.txId());
         if (archived != null && archived.requestKey() != null) byRequestKey.remove(archived.requestKey());
         if (archived != null && archived.committed()) {

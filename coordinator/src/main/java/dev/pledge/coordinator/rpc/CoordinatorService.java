@@ -41,9 +41,11 @@ public final class CoordinatorService implements Coordinator.Iface {
 
     private final String nodeId;
     private final LongSupplier epoch;
+    private final long storageId;
     private final RequestPoster poster;
 
-    public CoordinatorService(String nodeId, LongSupplier epoch, RequestPoster poster) {
+    public CoordinatorService(String nodeId, LongSupplier epoch, long storageId, RequestPoster poster) {
+        this.storageId = storageId;
         this.nodeId = nodeId;
         this.epoch = epoch;
         this.poster = poster;
@@ -122,7 +124,9 @@ public final class CoordinatorService implements Coordinator.Iface {
             String key = WriteTransactions.requestKey(tx);
             var writes = WriteTransactions.writes(tx);
             long timeoutMs = tx.getTxTimeoutMs();
-            replies.add(poster.request(token -> new Event.CommitWrites(poster.nowMs(), token, key, writes, timeoutMs)));
+            boolean resend = tx.isResend();
+            replies.add(poster.request(token -> new Event.CommitWrites(poster.nowMs(), token, key, writes, timeoutMs,
+                    resend)));
         }
         for (int i = 0; i < n; i++) {
             CompletableFuture<Reply.Value> reply = replies.get(i);
@@ -148,7 +152,7 @@ public final class CoordinatorService implements Coordinator.Iface {
 
     @Override
     public PingResponse ping() {
-        return new PingResponse(nodeId, epoch.getAsLong());
+        return new PingResponse(nodeId, epoch.getAsLong()).setStorageId(storageId);
     }
 
     private static TxId txId(dev.pledge.wire.TxId wire) throws InvalidArgument {

@@ -32,10 +32,14 @@ final class WireReplies {
 
     static Outcome outcome(Reply.Value value, TxId txId) throws TException {
         throwIfError(value, txId);
-        Reply.OutcomeReply o = expect(value, Reply.OutcomeReply.class);
+        return outcome(expect(value, Reply.OutcomeReply.class));
+    }
+
+    static Outcome outcome(Reply.OutcomeReply o) {
         Outcome out = new Outcome(Wire.toWire(o.state()));
         if (o.reason() != null) out.setReason(Wire.toWire(o.reason()));
         if (o.message() != null) out.setMessage(o.message());
+        if (!o.damage().isEmpty()) out.setDamage(o.damage());
         return out;
     }
 
@@ -46,6 +50,7 @@ final class WireReplies {
         if (s.reason() != null) out.setReason(Wire.toWire(s.reason()));
         if (s.message() != null) out.setMessage(s.message());
         out.setParticipants(s.participants());
+        if (!s.damage().isEmpty()) out.setDamage(s.damage());
         return out;
     }
 

@@ -66,7 +66,8 @@ final class WriteTransactions {
     /** The wire result for the core's reply; null (no reply in time) asks the client to retry with its key. */
     static WriteResult result(Reply.Value value) {
         if (value instanceof Reply.Written w) {
-            return new WriteResult(outcome(w.outcome())).setTxId(Wire.toWire(w.txId()));
+            WriteResult result = new WriteResult(outcome(w.outcome()));
+            return w.txId() == null ? result : result.setTxId(Wire.toWire(w.txId()));
         }
         if (value instanceof Reply.ErrorReply e && e.kind() == Reply.ErrorKind.INVALID) {
             return new WriteResult(new Outcome(TxState.ABORTED).setMessage(e.message())).setInvalid(e.message());
@@ -76,12 +77,7 @@ final class WriteTransactions {
     }
 
     private static Outcome outcome(Reply.Value value) {
-        if (value instanceof Reply.OutcomeReply o) {
-            Outcome out = new Outcome(Wire.toWire(o.state()));
-            if (o.reason() != null) out.setReason(Wire.toWire(o.reason()));
-            if (o.message() != null) out.setMessage(o.message());
-            return out;
-        }
+        if (value instanceof Reply.OutcomeReply o) return WireReplies.outcome(o);
         Reply.ErrorReply e = (Reply.ErrorReply) value;
         return new Outcome(e.state() == null ? TxState.ABORTED : Wire.toWire(e.state())).setMessage(e.message());
     }

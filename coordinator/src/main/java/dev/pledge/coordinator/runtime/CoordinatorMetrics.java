@@ -7,12 +7,14 @@ import dev.pledge.coordinator.protocol.Reply;
 import dev.pledge.core.TxId;
 import dev.pledge.rpc.NodeMetrics;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 /**
  * A coordinator's meters, fed by the runtime: transactions begun, decided (committed, or aborted by
@@ -27,10 +29,18 @@ final class CoordinatorMetrics implements AutoCloseable {
     private final Counter begun;
     private final Counter committed;
     private final Timer commitLatency;
+    private final Counter damageFound;
     private final Map<TxId, Long> commitRequestedAtMs = new LinkedHashMap<>();
 
-    CoordinatorMetrics(String nodeId) {
+    CoordinatorMetrics(String nodeId, IntSupplier damagedTransactions) {
         this.metrics = new NodeMetrics("coordinator", nodeId);
+        this.damageFound = Counter.builder("pledge_coordinator_data_loss_found")
+                .description("Acknowledgements of COMMIT that showed a participant's committed writes lost"
+                        + " (its storage was replaced after it voted YES, or it reports the branch aborted)")
+                .register(metrics.registry());
+        Gauge.builder("pledge_coordinator_transactions_damaged", damagedTransactions::getAsInt)
+                .description("Committed transactions, still remembered, whose writes a participant lost")
+                .register(metrics.registry());
         this.begun = Counter.builder("pledge_coordinator_transactions_begun")
                 .description("Transactions begun").register(metrics.registry());
         this.committed = Counter.builder("pledge_coordinator_transactions_committed")
@@ -59,6 +69,7 @@ final class CoordinatorMetrics implements AutoCloseable {
 
     /** An Outputs' records are durable and its replies are going out. */
     synchronized void released(Outputs outputs, long nowMs) {
+        if (!outputs.alarms().isEmpty()) damageFound.increment(outputs.alarms().size());
         for (Reply r : outputs.replies()) {
             if (r.value() instanceof Reply.BeginOk) begun.increment();
         }

@@ -7,6 +7,7 @@ import dev.pledge.coordinator.rpc.CoordinatorService;
 import dev.pledge.coordinator.storage.DecisionLog;
 import dev.pledge.coordinator.storage.GroupCommitWriter;
 import dev.pledge.coordinator.storage.LogStats;
+import dev.pledge.core.Incarnations;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.OpsHttpServer;
 import dev.pledge.rpc.RpcServer;
@@ -16,6 +17,7 @@ import dev.pledge.rpc.TimeSource;
 import dev.pledge.wire.Admin;
 import dev.pledge.wire.Coordinator;
 import java.io.IOException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +64,7 @@ public final class CoordinatorNode implements AutoCloseable {
         CoordinatorCore.Recovery recovery;
         try {
             recovery = CoordinatorCore.recover(config.coreConfig(), decisionLog.readAll(), time.nowMs(),
-                    new Random(config.randomSeed()));
+                    Incarnations.draw(System.currentTimeMillis(), new SecureRandom()), new Random(config.randomSeed()));
         } catch (IOException | RuntimeException e) {
             decisionLog.close();
             throw e;
@@ -92,7 +94,7 @@ public final class CoordinatorNode implements AutoCloseable {
         runtime = new CoordinatorRuntime(recovery.core(), inbox, writer, sender, time);
         closeInOrder.add(0, runtime);
         if (metricsListen != null) {
-            metrics = new CoordinatorMetrics(id);
+            metrics = new CoordinatorMetrics(id, () -> runtime.damaged().size());
             closeInOrder.add(0, metrics);
             writer.observeBatches(metrics.nodeMetrics()::logBatch);
             runtime.meter(metrics);
@@ -100,8 +102,8 @@ public final class CoordinatorNode implements AutoCloseable {
         runtime.start(recovery.startup());
         TMultiplexedProcessor processor = new TMultiplexedProcessor();
         processor.registerProcessor(Services.COORDINATOR,
-                new Coordinator.Processor<>(new CoordinatorService(id, () -> epoch, runtime)));
-        processor.registerProcessor(Services.ADMIN, new Admin.Processor<>(new AdminService(id, this::stats)));
+                new Coordinator.Processor<>(new CoordinatorService(id, () -> epoch, recovery.core().storageId(), runtime)));
+        processor.registerProcessor(Services.ADMIN, new Admin.Processor<>(new AdminService(id, this::stats, runtime::damaged)));
         server = RpcServer.start(RpcServerConfig.defaults(config.listen().host(), config.listen().port())
                 .withWorkers(Math.min(4, config.serverWorkersMax()), config.serverWorkersMax()), processor);
         closeInOrder.add(0, server);
@@ -147,6 +149,7 @@ public final class CoordinatorNode implements AutoCloseable {
         counters.put("participant.calls", sender.callsSent.get());
         counters.put("participant.calls_failed", sender.callsFailed.get());
         counters.put("epoch", epoch);
+        counters.put("tx.damaged", (long) runtime.damaged().size());
         return counters;
     }
 

@@ -6,12 +6,16 @@ import dev.pledge.coordinator.protocol.Message;
 import dev.pledge.coordinator.protocol.Outputs;
 import dev.pledge.coordinator.protocol.Reply;
 import dev.pledge.coordinator.protocol.Timer;
-import dev.pledge.coordinator.rpc.RequestPoster;
 import dev.pledge.coordinator.protocol.Record;
+import dev.pledge.coordinator.rpc.RequestPoster;
 import dev.pledge.coordinator.storage.GroupCommitWriter;
 import dev.pledge.failpoint.Failpoints;
 import dev.pledge.rpc.TimeSource;
 import dev.pledge.runtime.LoopTimers;
+import dev.pledge.core.TxId;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,6 +52,9 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
     private final Thread loop;
     private volatile boolean running = true;
     private volatile int transactionsInMemory;
+    /** A copy of the core's damaged transactions, taken by the loop whenever they change. */
+    private volatile Map<TxId, List<String>> damaged = Map.of();
+    private long damageChangesSeen;
     private volatile CoordinatorMetrics metrics;
     final AtomicLong eventsStepped = new AtomicLong();
     final AtomicLong requestsRefused = new AtomicLong();
@@ -71,6 +78,7 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
     /** Executes the recovery Outputs, waits until its EPOCH is durable, then starts the loop. */
     void start(Outputs startup) throws InterruptedException {
         CompletableFuture<Void> durable = new CompletableFuture<>();
+        noteDamage();
         execute(startup, () -> durable.complete(null));
         try {
             durable.get(60, TimeUnit.SECONDS);
@@ -120,6 +128,11 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
         return transactionsInMemory;
     }
 
+    /** Committed transactions a participant lost writes of (see {@link CoordinatorCore#damaged}). */
+    Map<TxId, List<String>> damaged() {
+        return damaged;
+    }
+
     private void run() {
         try {
             while (running) {
@@ -143,10 +156,18 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
         Outputs outputs = core.step(e);
         eventsStepped.incrementAndGet();
         transactionsInMemory = core.transactionCount();
+        noteDamage();
         execute(outputs, () -> {});
     }
 
+    private void noteDamage() {
+        if (core.damageChanges() == damageChangesSeen) return;
+        damageChangesSeen = core.damageChanges();
+        damaged = Collections.unmodifiableMap(new LinkedHashMap<>(core.damaged()));
+    }
+
     private void execute(Outputs outputs, Runnable afterRelease) throws InterruptedException {
+        outputs.alarms().forEach(transitions::error);
         outputs.transitions().forEach(transitions::info);
         if (transitions.isDebugEnabled()) outputs.routine().forEach(transitions::debug);
         for (Timer.Request t : outputs.timers()) timers.add(t.timer(), t.fireAtMs());

@@ -241,11 +241,11 @@ final class ParticipantSender implements MessageSender {
         AbortReason reason = r.isSetReason() ? Wire.fromWire(r.getReason()) : null;
         if (m instanceof Message.CommitOnePhase) {
             return onePhase(m, r.isSetOnePhaseState() ? Wire.fromWire(r.getOnePhaseState()) : BranchState.UNKNOWN,
-                    reason, r.getMessage());
+                    reason, r.getMessage(), r.isSetStorageId() ? r.getStorageId() : 0);
         }
         if (r.getVote() == dev.pledge.wire.Vote.YES) Failpoints.hit(FAILPOINT_PREPARE_FIRST_VOTED);
         return new Event.VoteReceived(time.nowMs(), m.txId(), m.participantId(), Wire.fromWire(r.getVote()), reason,
-                r.getMessage());
+                r.getMessage(), r.isSetStorageId() ? r.getStorageId() : 0);
     }
 
     private Event acked(Message m, Ack ack) {
@@ -253,7 +253,9 @@ final class ParticipantSender implements MessageSender {
             return failed(m, "participant could not take the decision (branch never prepared there)");
         }
         if (m instanceof Message.Commit) Failpoints.hit(FAILPOINT_COMMIT_FIRST_DELIVERED);
-        return new Event.Acked(time.nowMs(), m.txId(), m.participantId()); // any Ack state: the branch has the decision
+        // Any Ack state means the branch has the decision; the core tells a lost one from its state and storage.
+        return new Event.Acked(time.nowMs(), m.txId(), m.participantId(), Wire.fromWire(ack.getState()),
+                ack.isSetStorageId() ? ack.getStorageId() : 0);
     }
 
     private static List<KvWrite> kvWrites(List<Write> writes) {
@@ -279,20 +281,21 @@ final class ParticipantSender implements MessageSender {
         try {
             var r = client.call(Services.PARTICIPANT, FACTORY, (c, remainingMs) -> c.peerState(
                     new PeerStateRequest(remainingMs, Wire.toWire(m.txId()), nodeId)), callTimeoutMs);
-            return onePhase(m, Wire.fromWire(r.getState()), null, null);
+            return onePhase(m, Wire.fromWire(r.getState()), null, null, r.isSetStorageId() ? r.getStorageId() : 0);
         } catch (TException | RuntimeException e) {
             callsFailed.incrementAndGet();
             return failed(m, describe(e));
         }
     }
 
-    private Event.OnePhaseResult onePhase(Message m, BranchState state, AbortReason reason, String message) {
+    private Event.OnePhaseResult onePhase(Message m, BranchState state, AbortReason reason, String message,
+                                          long storageId) {
         Event.OnePhaseOutcome outcome = switch (state) {
             case COMMITTED, HEURISTIC_COMMITTED -> Event.OnePhaseOutcome.COMMITTED;
             case ABORTED, HEURISTIC_ABORTED -> Event.OnePhaseOutcome.ABORTED;
             default -> Event.OnePhaseOutcome.UNKNOWN;
         };
-        return new Event.OnePhaseResult(time.nowMs(), m.txId(), m.participantId(), outcome, reason, message);
+        return new Event.OnePhaseResult(time.nowMs(), m.txId(), m.participantId(), outcome, reason, message, storageId);
     }
 
     private Event failed(Message m, String error) {

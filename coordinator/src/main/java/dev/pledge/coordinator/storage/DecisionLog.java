@@ -83,6 +83,8 @@ public final class DecisionLog implements AutoCloseable {
         byte[] value = RecordCodec.encode(r);
         if (r instanceof Record.Epoch) {
             batch.put(RecordCodec.EPOCH_KEY, value);
+        } else if (r instanceof Record.Storage) {
+            batch.put(RecordCodec.STORAGE_KEY, value);
         } else if (r instanceof Record.Forget f) {
             for (byte[] key : RecordCodec.allTxKeys(f.txId())) batch.delete(key);
             if (f.watermark() != null) batch.put(RecordCodec.WATERMARK_KEY, value);

@@ -2,6 +2,8 @@ package dev.pledge.coordinator.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pledge.core.BranchState;
+import dev.pledge.core.Incarnations;
 import dev.pledge.core.TxId;
 import dev.pledge.core.Vote;
 import java.util.ArrayList;
@@ -32,9 +34,22 @@ final class CoreHarness {
         restart();
     }
 
-    /** A crash and restart: only the records written so far survive. */
+    /** Storage identity the harness's first data directory gets. */
+    static final long STORAGE = 0x5eedL;
+
+    /** A crash and restart: only the records written so far survive. Epochs count 1, 2, 3 (no clock floor). */
     CoreHarness restart() {
-        CoordinatorCore.Recovery r = CoordinatorCore.recover(config, List.copyOf(log), nowMs, new Random(42));
+        return restart(new Incarnations.Start(0, STORAGE));
+    }
+
+    /** A crash and restart on an empty data directory, at wall clock {@code wallClockMs}. */
+    CoreHarness restartOnEmptyDisk(long wallClockMs, long newStorageId) {
+        log.clear();
+        return restart(new Incarnations.Start(Incarnations.floor(wallClockMs, new Random(7)), newStorageId));
+    }
+
+    CoreHarness restart(Incarnations.Start start) {
+        CoordinatorCore.Recovery r = CoordinatorCore.recover(config, List.copyOf(log), nowMs, start, new Random(42));
         core = r.core();
         startup = r.startup();
         log.addAll(startup.records());
@@ -80,8 +95,18 @@ final class CoreHarness {
                 vote == Vote.NO ? "course full" : null));
     }
 
+    /** A vote durable on the participant's storage {@code storageId}. */
+    Outputs vote(TxId tx, String participant, Vote vote, long storageId) {
+        return step(new Event.VoteReceived(nowMs, tx, participant, vote, null, null, storageId));
+    }
+
     Outputs ack(TxId tx, String participant) {
         return step(new Event.Acked(nowMs, tx, participant));
+    }
+
+    /** An acknowledgement reporting {@code state}, answered from the participant's storage {@code storageId}. */
+    Outputs ack(TxId tx, String participant, BranchState state, long storageId) {
+        return step(new Event.Acked(nowMs, tx, participant, state, storageId));
     }
 
     Outputs fire(Timer timer) {

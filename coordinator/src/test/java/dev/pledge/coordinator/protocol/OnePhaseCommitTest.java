@@ -4,9 +4,11 @@ import static dev.pledge.coordinator.protocol.CoreHarness.A;
 import static dev.pledge.coordinator.protocol.CoreHarness.outcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pledge.core.BranchState;
 import dev.pledge.core.TxId;
 import dev.pledge.core.TxState;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class OnePhaseCommitTest {
@@ -23,14 +25,27 @@ class OnePhaseCommitTest {
     }
 
     @Test
-    void theParticipantsCommitIsRecordedUnsyncedAndAnswered() {
+    void theParticipantsCommitIsSyncedWithItsStorageBeforeTheAnswer() {
         TxId tx = h.beginWith(A);
         h.commit(tx);
-        Outputs o = h.step(new Event.OnePhaseResult(h.nowMs, tx, A, Event.OnePhaseOutcome.COMMITTED));
-        assertThat(o.records()).containsExactly(new Record.Commit(tx, List.of(A), List.of(A)), new Record.End(tx, h.nowMs));
-        assertThat(o.mustSync()).isFalse();
+        Outputs o = h.step(new Event.OnePhaseResult(h.nowMs, tx, A, Event.OnePhaseOutcome.COMMITTED, null, null, 11));
+        assertThat(o.records()).containsExactly(new Record.Commit(tx, List.of(A), List.of(A), null, Map.of(A, 11L)),
+                new Record.End(tx, h.nowMs));
+        assertThat(o.mustSync()).as("a restart must not ask a disk that may since have been replaced").isTrue();
         assertThat(outcome(o).state()).isEqualTo(TxState.COMMITTED);
         assertThat(o.messages()).isEmpty();
+    }
+
+    @Test
+    void aRestartBeforeEndDeliversCommitAndSeesTheParticipantsReplacedDisk() {
+        TxId tx = h.beginWith(A);
+        h.commit(tx);
+        Outputs o = h.step(new Event.OnePhaseResult(h.nowMs, tx, A, Event.OnePhaseOutcome.COMMITTED, null, null, 11));
+        h.log.remove(o.records().get(1)); // END was not synced: lost in the crash
+        h.restart();
+        assertThat(h.startup.messages()).containsExactly(new Message.Commit(tx, A));
+        assertThat(h.ack(tx, A, BranchState.COMMITTED, 12).alarms()).singleElement().asString().contains("DATA LOSS");
+        assertThat(((Reply.StatusReply) h.status(tx)).state()).isEqualTo(TxState.COMMITTED);
     }
 
     @Test

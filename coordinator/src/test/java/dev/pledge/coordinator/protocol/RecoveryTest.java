@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pledge.core.AbortReason;
+import dev.pledge.core.Incarnations;
 import dev.pledge.core.TxId;
 import dev.pledge.core.TxState;
 import dev.pledge.core.Vote;
@@ -21,7 +22,7 @@ class RecoveryTest {
 
     @Test
     void everyStartSyncsANewEpochBeforeAnyTxIdIsHandedOut() {
-        assertThat(h.startup.records()).containsExactly(new Record.Epoch(1));
+        assertThat(h.startup.records()).containsExactly(new Record.Epoch(1), new Record.Storage(CoreHarness.STORAGE, 1));
         assertThat(h.startup.mustSync()).isTrue();
         h.begin();
         h.restart();
@@ -82,7 +83,8 @@ class RecoveryTest {
     void recoveryRejectsALogWhoseRecordsBreakTheStateMachine() {
         TxId tx = new TxId(NODE, 1, 1);
         List<Record> broken = List.of(new Record.Epoch(1), new Record.End(tx, 5));
-        assertThatThrownBy(() -> CoordinatorCore.recover(CoreConfig.of(NODE, Set.of(A)), broken, 0, new Random(1)))
+        assertThatThrownBy(() -> CoordinatorCore.recover(CoreConfig.of(NODE, Set.of(A)), broken, 0,
+                new Incarnations.Start(0, 1), new Random(1)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("PREPARING -> ENDED");
     }

@@ -2,6 +2,7 @@ package dev.pledge.coordinator.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pledge.core.Incarnations;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -28,13 +29,17 @@ class CoordinatorMainTest {
 
     @Test
     void printsTheReadyLineWithItsPortAndEpochAndASecondOnTheSameDataDirFailsInOneLine() throws Exception {
+        long startedAtMs = System.currentTimeMillis();
         Process first = new ProcessBuilder(command("--node-id", "coord-7", "--listen", "127.0.0.1:0",
                 "--data-dir", dataDir.toString(), "--participant", "student-a=127.0.0.1:1"))
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(first.getInputStream(), StandardCharsets.UTF_8));
             String ready = out.readLine(); // blocks until the node serves, or null if it died
-            assertThat(ready).matches("coordinator coord-7 listening on 127\\.0\\.0\\.1:\\d+ epoch 1");
+            assertThat(ready).matches("coordinator coord-7 listening on 127\\.0\\.0\\.1:\\d+ epoch \\d+");
+            // The epoch is made from the start time, so a node on an empty disk never reuses one.
+            long epoch = Long.parseLong(ready.substring(ready.lastIndexOf(' ') + 1));
+            assertThat(epoch / Incarnations.SPAN).isBetween(startedAtMs, System.currentTimeMillis());
 
             Process second = new ProcessBuilder(command("--node-id", "coord-7", "--listen", "127.0.0.1:0",
                     "--data-dir", dataDir.toString()))

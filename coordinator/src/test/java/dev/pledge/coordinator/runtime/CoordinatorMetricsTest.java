@@ -18,7 +18,7 @@ class CoordinatorMetricsTest {
 
     @Test
     void decisionsAreCountedByOutcomeAndReasonAndTimedFromTheFirstCommitRequest() {
-        try (CoordinatorMetrics m = new CoordinatorMetrics("coord-1")) {
+        try (CoordinatorMetrics m = new CoordinatorMetrics("coord-1", () -> 0)) {
             m.released(outputs(List.of(), List.of(new Reply(1, new Reply.BeginOk(COMMITTED, 1_000)))), 0);
             m.stepping(new Event.Commit(100, 2, COMMITTED));
             m.stepping(new Event.Commit(400, 3, COMMITTED)); // a retried request does not restart the clock

@@ -28,6 +28,11 @@ public final class CoreView {
         return core.incarnation;
     }
 
+    /** This node's data directory identity; answers carry it (see {@link Record.Storage}). */
+    public long storageId() {
+        return core.storageId;
+    }
+
     public BranchState branchState(TxId txId) {
         Branch b = core.branches.get(txId);
         if (b != null) return b.phase == Branch.Phase.PREPARED ? BranchState.PREPARED : BranchState.ACTIVE;

@@ -119,7 +119,11 @@ final class DecisionRules {
         return b.phase == Branch.Phase.ENLISTING ? AbortReason.UNKNOWN_BRANCH : AbortReason.VALIDATION_FAILED;
     }
 
-    /** A prepare for a branch that is gone repeats the vote it got, or votes NO if there never was one. */
+    /**
+     * A prepare for a branch that is gone votes NO. The vote it once gave is never repeated: the
+     * coordinator that asked for it has decided already (a late or duplicated prepare), or this is a
+     * TxId used twice, whose new writes an old answer would silently drop.
+     */
     private Reply.Voted repeatedVote(long token, TxId txId, long nowMs) {
         Remembered r = core.outcomes.get(txId);
         if (r == null) {
@@ -128,12 +132,13 @@ final class DecisionRules {
             core.remember(txId, new Remembered(Record.Final.ABORTED, AbortReason.UNKNOWN_BRANCH, why, nowMs, false));
             return new Reply.Voted(token, Vote.NO, AbortReason.UNKNOWN_BRANCH, why);
         }
-        return switch (r.state()) {
-            case COMMITTED, HEURISTIC_COMMITTED, HEURISTIC_ABORTED, HEURISTIC_MIXED -> new Reply.Voted(token, Vote.YES, null, null);
-            case READ_ONLY -> new Reply.Voted(token, Vote.READ_ONLY, null, null);
-            case ABORTED -> new Reply.Voted(token, Vote.NO, r.reason() == null ? AbortReason.UNKNOWN_BRANCH : r.reason(),
+        if (r.state() == Record.Final.ABORTED) {
+            return new Reply.Voted(token, Vote.NO, r.reason() == null ? AbortReason.UNKNOWN_BRANCH : r.reason(),
                     r.message() == null ? "branch was aborted here" : r.message());
-        };
+        }
+        core.counters.votedNo++;
+        return new Reply.Voted(token, Vote.NO, AbortReason.ALREADY_FINISHED, "transaction " + txId
+                + " already finished here (" + r.state() + "); a prepare after that is stale or reuses its TxId");
     }
 
     void commit(Event.Commit e, Outputs.Builder out) {

@@ -3,6 +3,8 @@ package dev.pledge.participant.protocol;
 import dev.pledge.core.AbortReason;
 import dev.pledge.core.BranchState;
 import dev.pledge.core.Check;
+import dev.pledge.core.Check;
+import dev.pledge.core.Incarnations;
 import dev.pledge.core.TxId;
 import dev.pledge.core.TxState;
 import java.util.List;
@@ -12,7 +14,15 @@ public sealed interface Event {
     long nowMs();
 
     /** First event after {@link ParticipantCore#recover}: bumps the incarnation and resumes in-doubt polling. */
-    record Start(long nowMs) implements Event {}
+    /**
+     * The first event: syncs a new incarnation, at least {@code start.floor()}, and a storage
+     * identity if the directory has none ({@code start.storageId()}); see {@link Incarnations}.
+     */
+    record Start(long nowMs, Incarnations.Start start) implements Event {
+        public Start {
+            Check.notNull(start, "start");
+        }
+    }
 
     /** An application operation begins; answered {@link Reply.Cached} for a retry, else {@link Reply.Proceed}. */
     record BeginOp(long nowMs, long token, TxId txId, long opSeq) implements Event {}

@@ -3,6 +3,7 @@ package dev.pledge.participant.protocol;
 import dev.pledge.core.AbortReason;
 import dev.pledge.core.Backoff;
 import dev.pledge.core.Check;
+import dev.pledge.core.Incarnations;
 import dev.pledge.core.TxId;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -36,6 +37,8 @@ public final class ParticipantCore {
     private final DecisionRules decisionRules;
     private final HeuristicRules heuristicRules;
     long incarnation;
+    /** This data directory's identity (0 until Start made or read it). */
+    long storageId;
     long nextWaitId = 1;
     private boolean started;
 
@@ -93,6 +96,11 @@ public final class ParticipantCore {
             incarnation = i.number();
             return LockTable.Changes.NONE;
         }
+        if (r instanceof Record.Storage st) {
+            Check.state(storageId == 0, "storage identity set twice: %s then %s", storageId, st.storageId());
+            storageId = st.storageId();
+            return LockTable.Changes.NONE;
+        }
         if (r instanceof Record.Prepared p) return applyPrepared(p);
         if (r instanceof Record.Applied a) {
             return finish(a.txId(), new Remembered(a.outcome(), null, null, a.atMs(), true));
@@ -145,7 +153,19 @@ public final class ParticipantCore {
     private void start(Event.Start s, Outputs.Builder out) {
         Check.state(!started, "Start twice");
         started = true;
-        Record.Incarnation next = new Record.Incarnation(incarnation + 1);
+        boolean emptyDisk = incarnation == 0;
+        if (storageId == 0) {
+            Record.Storage storage = new Record.Storage(s.start().storageId());
+            out.record(storage, true);
+            apply(storage);
+            if (emptyDisk) {
+                // Normal on a first start; after a lost disk, coordinators holding its old votes raise the alarm.
+                out.log(config.participantId() + " started on an empty data directory (storage "
+                        + Incarnations.storageName(storageId) + "): votes of any earlier life of this node are gone,"
+                        + " and coordinators holding one report their transaction as damaged");
+            }
+        }
+        Record.Incarnation next = new Record.Incarnation(Incarnations.next(incarnation, s.start().floor()));
         out.record(next, true);
         apply(next);
         for (Branch b : branches.values()) {

@@ -18,6 +18,17 @@ public sealed interface Record {
         }
     }
 
+    /**
+     * The data directory's identity, synced once when the directory is new. Votes, acknowledgements
+     * and peer answers carry it, so a node that came back on an empty disk is never taken for its
+     * old self: a coordinator that holds its YES vote sees another storage answering.
+     */
+    record Storage(long storageId) implements Record {
+        public Storage {
+            Check.argument(storageId != 0, "storageId 0 means unknown");
+        }
+    }
+
     /** Voted YES: everything needed to commit later, even after a crash. Synced before the vote. */
     record Prepared(TxId txId, List<Write> writes, List<String> participants, String coordinatorId,
                     long incarnation, long preparedAtMs) implements Record {

@@ -40,14 +40,17 @@ public final class ParticipantHandler implements Participant.Iface {
     private static final Logger log = LoggerFactory.getLogger(ParticipantHandler.class);
 
     private final String participantId;
+    /** Stamped on every vote, acknowledgement and peer answer: which storage they are durable on. */
+    private final long storageId;
     private final CoreGateway gateway;
     private final PrepareValidator validator;
     private final PrepareValidator.CommittedData committed;
 
     /** {@code committed}: committed values as the core knows them (including commits not yet stored). */
-    public ParticipantHandler(String participantId, CoreGateway gateway, PrepareValidator validator,
+    public ParticipantHandler(String participantId, long storageId, CoreGateway gateway, PrepareValidator validator,
                               PrepareValidator.CommittedData committed) {
         this.participantId = participantId;
+        this.storageId = storageId;
         this.gateway = gateway;
         this.validator = validator;
         this.committed = committed;
@@ -57,7 +60,8 @@ public final class ParticipantHandler implements Participant.Iface {
     public PrepareResponse prepare(PrepareRequest req) throws Unavailable {
         TxId txId = txId(req.getTxId());
         List<String> participants = List.copyOf(req.getParticipants());
-        return vote(gateway.ask(prepareEvent(txId, participants, req.getIncarnation(), null), req.getDeadlineMs()));
+        return vote(gateway.ask(prepareEvent(txId, participants, req.getIncarnation(), null), req.getDeadlineMs()))
+                .setStorageId(storageId);
     }
 
     @Override
@@ -105,11 +109,12 @@ public final class ParticipantHandler implements Participant.Iface {
             Reply r = replies.get(k);
             votes[posted.get(k)] = prepares.get(posted.get(k)).isOnePhase() ? onePhaseVote(r) : vote(r);
         }
+        for (PrepareResponse v : votes) v.setStorageId(storageId);
         List<Ack> acks = new ArrayList<>(decisions.size());
         for (Reply r : replies.subList(posted.size(), replies.size())) {
             // A decision this branch cannot take (it never prepared here) is UNKNOWN: the sender retries it alone.
-            acks.add(r instanceof Reply.Acked a ? new Ack(Wire.toWire(a.state()))
-                    : new Ack(dev.pledge.wire.BranchState.UNKNOWN));
+            acks.add((r instanceof Reply.Acked a ? new Ack(Wire.toWire(a.state()))
+                    : new Ack(dev.pledge.wire.BranchState.UNKNOWN)).setStorageId(storageId));
         }
         return new ExchangeResponse(List.of(votes), acks);
     }
@@ -200,12 +205,12 @@ public final class ParticipantHandler implements Participant.Iface {
         TxId txId = txId(req.getTxId());
         Reply r = gateway.ask((token, now, view) -> new Event.PeerState(now, token, txId, req.getAskingParticipantId()),
                 req.getDeadlineMs());
-        return new PeerStateResponse(Wire.toWire(expect(r, Reply.PeerAnswer.class).state()));
+        return new PeerStateResponse(Wire.toWire(expect(r, Reply.PeerAnswer.class).state())).setStorageId(storageId);
     }
 
     @Override
     public PingResponse ping() throws Unavailable {
-        return new PingResponse(participantId, gateway.query(CoreView::incarnation, 1_000));
+        return new PingResponse(participantId, gateway.query(CoreView::incarnation, 1_000)).setStorageId(storageId);
     }
 
     /** Runs on the core's thread, so the write set cannot change under the validator. */
@@ -224,8 +229,8 @@ public final class ParticipantHandler implements Participant.Iface {
         }
     }
 
-    private static Ack ack(Reply r) throws Unavailable {
-        return new Ack(Wire.toWire(expect(r, Reply.Acked.class).state()));
+    private Ack ack(Reply r) throws Unavailable {
+        return new Ack(Wire.toWire(expect(r, Reply.Acked.class).state())).setStorageId(storageId);
     }
 
     /** Protocol calls only throw Unavailable on the wire; any other failure is reported as that, with its message. */

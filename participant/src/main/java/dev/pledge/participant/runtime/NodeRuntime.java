@@ -1,5 +1,6 @@
 package dev.pledge.participant.runtime;
 
+import dev.pledge.core.Incarnations;
 import dev.pledge.participant.PrepareValidator;
 import dev.pledge.participant.config.MetricsConfig;
 import dev.pledge.participant.config.ParticipantConfig;
@@ -68,6 +69,7 @@ public final class NodeRuntime implements AutoCloseable {
     private int metricsPort = -1;
     private RpcServer server;
     private long incarnation;
+    private long storageId;
     private volatile boolean stopped;
 
     private NodeRuntime(ParticipantConfig config, ParticipantStore store, LongSupplier clockMs) {
@@ -129,17 +131,20 @@ public final class NodeRuntime implements AutoCloseable {
             throws IOException {
         writer.start();
         loop.start();
-        if (!loop.post((now, view) -> new Event.Start(now))) throw new IllegalStateException("cannot post Start");
+        Incarnations.Start start = Incarnations.draw(System.currentTimeMillis(), new SecureRandom());
+        if (!loop.post((now, view) -> new Event.Start(now, start))) throw new IllegalStateException("cannot post Start");
         try {
             loop.flush().get(START_WAIT_MS, TimeUnit.MILLISECONDS);
             incarnation = gateway.query(CoreView::incarnation, START_WAIT_MS);
+            storageId = gateway.query(CoreView::storageId, START_WAIT_MS);
         } catch (Exception e) {
             throw new IllegalStateException("participant did not start: " + e, e);
         }
         TMultiplexedProcessor mux = new TMultiplexedProcessor();
         String id = config.participantId();
         mux.registerProcessor(Services.PARTICIPANT,
-                new Participant.Processor<>(new ParticipantHandler(id, gateway, validator, key -> loop.committed(key, store::get))));
+                new Participant.Processor<>(new ParticipantHandler(id, storageId, gateway, validator,
+                        key -> loop.committed(key, store::get))));
         mux.registerProcessor(Services.KV, new Kv.Processor<>(new KvHandler(executor)));
         mux.registerProcessor(Services.ADMIN,
                 new Admin.Processor<>(new AdminHandler(id, gateway, this::runtimeCounters, clockMs, probe, heuristics::entries)));
@@ -167,6 +172,11 @@ public final class NodeRuntime implements AutoCloseable {
 
     public long incarnation() {
         return incarnation;
+    }
+
+    /** The identity of this node's data directory (new when it started on an empty one). */
+    public long storageId() {
+        return storageId;
     }
 
     public BranchExecutor executor() {

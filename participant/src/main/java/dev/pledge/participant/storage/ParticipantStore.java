@@ -88,10 +88,12 @@ public final class ParticipantStore implements AutoCloseable, GroupCommitWriter.
         return dir;
     }
 
-    /** Every durable record, for recovery: the incarnation, then PREPARED branches, then OUTCOMEs. */
+    /** Every durable record, for recovery: the storage identity, the incarnation, then PREPARED branches, then OUTCOMEs. */
     public List<Record> readAll() {
         List<Record> out = new ArrayList<>();
         try {
+            byte[] storage = db.get(meta, RecordCodec.STORAGE_KEY);
+            if (storage != null) out.add(new Record.Storage(RecordCodec.decodeLong(storage)));
             byte[] inc = db.get(meta, RecordCodec.INCARNATION_KEY);
             if (inc != null) out.add(new Record.Incarnation(RecordCodec.decodeLong(inc)));
         } catch (RocksDBException e) {
@@ -139,6 +141,8 @@ public final class ParticipantStore implements AutoCloseable, GroupCommitWriter.
     private void add(WriteBatch batch, Record r) throws RocksDBException {
         if (r instanceof Record.Incarnation i) {
             batch.put(meta, RecordCodec.INCARNATION_KEY, RecordCodec.longValue(i.number()));
+        } else if (r instanceof Record.Storage st) {
+            batch.put(meta, RecordCodec.STORAGE_KEY, RecordCodec.longValue(st.storageId()));
         } else if (r instanceof Record.Prepared p) {
             batch.put(prepared, RecordCodec.txKey(p.txId()), RecordCodec.prepared(p));
         } else if (r instanceof Record.Applied a) {

@@ -24,6 +24,7 @@ final class RecordCodec {
     static final int MAX_ITEMS = 1_000_000;
     static final int MAX_BYTES = 64 * 1024 * 1024;
     static final byte[] INCARNATION_KEY = "incarnation".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] STORAGE_KEY = "storage".getBytes(StandardCharsets.US_ASCII);
 
     private RecordCodec() {}
 

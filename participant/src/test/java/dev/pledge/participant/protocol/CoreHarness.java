@@ -1,5 +1,6 @@
 package dev.pledge.participant.protocol;
 
+import dev.pledge.core.Incarnations;
 import dev.pledge.core.TxId;
 import dev.pledge.core.TxState;
 import java.util.ArrayList;
@@ -9,6 +10,8 @@ import java.util.Random;
 /** Drives a ParticipantCore in tests: a manual clock, tokens, and the last Outputs. */
 final class CoreHarness {
     static final String COORD = "coord-1";
+    /** The storage identity a new harness directory gets; incarnations count 1, 2, 3 (no clock floor). */
+    static final long STORAGE = 0x5eedL;
 
     ParticipantCore core;
     long nowMs = 1_000;
@@ -22,7 +25,7 @@ final class CoreHarness {
 
     CoreHarness(CoreConfig config, List<Record> durable) {
         core = ParticipantCore.recover(config, durable, nowMs, new Random(42));
-        step(new Event.Start(nowMs));
+        step(new Event.Start(nowMs, new Incarnations.Start(0, STORAGE)));
     }
 
     static TxId tx(long seq) {

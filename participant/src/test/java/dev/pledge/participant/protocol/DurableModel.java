@@ -12,11 +12,13 @@ final class DurableModel {
 
     static List<Record> replay(List<Outputs> outputs) {
         Record.Incarnation inc = null;
+        Record.Storage storage = null;
         Map<TxId, Record.Prepared> prepared = new LinkedHashMap<>();
         Map<TxId, Record.Concluded> outcomes = new LinkedHashMap<>();
         for (Outputs o : outputs) {
             for (Record r : o.records()) {
                 if (r instanceof Record.Incarnation i) inc = i;
+                else if (r instanceof Record.Storage st) storage = st;
                 else if (r instanceof Record.Prepared p) prepared.put(p.txId(), p);
                 else if (r instanceof Record.Applied a) {
                     prepared.remove(a.txId());
@@ -28,6 +30,7 @@ final class DurableModel {
             }
         }
         List<Record> out = new ArrayList<>();
+        if (storage != null) out.add(storage);
         if (inc != null) out.add(inc);
         out.addAll(prepared.values());
         out.addAll(outcomes.values());

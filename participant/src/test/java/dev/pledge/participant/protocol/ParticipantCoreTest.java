@@ -111,7 +111,10 @@ class ParticipantCoreTest {
         h.commit(t1);
         assertThat(((Reply.Acked) h.commit(t1)).state()).isEqualTo(BranchState.COMMITTED);
         assertThat(h.last.records()).isEmpty();
-        assertThat(((Reply.Voted) h.prepare(t1)).vote()).isEqualTo(Vote.YES);
+        Reply.Voted late = (Reply.Voted) h.prepare(t1);
+        assertThat(late.vote()).as("a prepare after the branch finished never repeats its vote").isEqualTo(Vote.NO);
+        assertThat(late.reason()).isEqualTo(AbortReason.ALREADY_FINISHED);
+        assertThat(h.last.records()).isEmpty();
 
         h.put(t2, "k", "v");
         h.abort(t2);

@@ -16,9 +16,11 @@ class RecoveryTest {
     @Test
     void everyStartSyncsANewIncarnation() {
         CoreHarness h = new CoreHarness();
-        assertThat(h.all.get(0).records()).containsExactly(new Record.Incarnation(1));
+        assertThat(h.all.get(0).records()).containsExactly(new Record.Storage(CoreHarness.STORAGE), new Record.Incarnation(1));
         assertThat(h.all.get(0).mustSync()).isTrue();
-        assertThat(h.restarted().core.view().incarnation()).isEqualTo(2);
+        CoreHarness again = h.restarted();
+        assertThat(again.core.view().incarnation()).isEqualTo(2);
+        assertThat(again.all.get(0).records()).as("the storage identity is made once").containsExactly(new Record.Incarnation(2));
     }
 
     @Test

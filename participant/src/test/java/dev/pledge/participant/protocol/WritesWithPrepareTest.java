@@ -57,7 +57,9 @@ class WritesWithPrepareTest {
         assertThat(h.last.records()).isEmpty();
 
         h.commit(t1);
-        assertThat(prepareWith(t1, Event.Verdict.OK, put("a", "1")).vote()).isEqualTo(Vote.YES);
+        Reply.Voted late = prepareWith(t1, Event.Verdict.OK, put("a", "2"));
+        assertThat(late.vote()).as("a TxId used again after its commit never gets the old vote").isEqualTo(Vote.NO);
+        assertThat(late.reason()).isEqualTo(AbortReason.ALREADY_FINISHED);
         assertThat(h.last.records()).as("a finished branch is not born twice").isEmpty();
     }
 

@@ -28,11 +28,11 @@ class ParticipantStoreTest {
     @Test
     void recordsSurviveReopen() throws Exception {
         try (ParticipantStore s = ParticipantStore.open(dir)) {
-            s.write(List.of(new Record.Incarnation(2), prepared(t1), prepared(t2)), true);
+            s.write(List.of(new Record.Storage(-5L), new Record.Incarnation(2), prepared(t1), prepared(t2)), true);
             s.write(List.of(new Record.Concluded(t2, Record.Final.ABORTED, 99)), false);
         }
         try (ParticipantStore s = ParticipantStore.open(dir)) {
-            assertThat(s.readAll()).containsExactly(new Record.Incarnation(2), prepared(t1),
+            assertThat(s.readAll()).containsExactly(new Record.Storage(-5L), new Record.Incarnation(2), prepared(t1),
                     new Record.Concluded(t2, Record.Final.ABORTED, 99));
         }
     }

@@ -91,7 +91,8 @@ public final class AdminCommand {
                 out.println(id + " " + s.getState()
                         + (s.isSetReason() ? " reason=" + s.getReason() : "")
                         + (s.isSetMessage() && !s.getMessage().isEmpty() ? " (" + s.getMessage() + ")" : "")
-                        + (s.isSetParticipants() ? " participants=" + s.getParticipants() : ""));
+                        + (s.isSetParticipants() ? " participants=" + s.getParticipants() : "")
+                        + (s.isSetDamage() && !s.getDamage().isEmpty() ? " DATA LOSS: " + String.join("; ", s.getDamage()) : ""));
                 return 0;
             }
         }
@@ -99,19 +100,30 @@ public final class AdminCommand {
 
     @Command(name = "in-doubt", mixinStandardHelpOptions = true,
             description = "Prepared branches of a participant waiting for a decision, with what the coordinator and peers said; "
-                    + "branches an operator forced are listed too (HEURISTIC_*).")
+                    + "branches an operator forced are listed too (HEURISTIC_*). With --coordinator: committed transactions "
+                    + "whose writes a participant lost (it came back on an empty data directory), as HEURISTIC_MIXED.")
     static final class InDoubt extends Base {
-        @Option(names = "--participant", required = true, paramLabel = "HOST:PORT")
-        String participant;
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Target target;
+
+        static final class Target {
+            @Option(names = "--participant", paramLabel = "HOST:PORT")
+            String participant;
+            @Option(names = "--coordinator", paramLabel = "HOST:PORT")
+            String coordinator;
+        }
 
         @Override
         int run() throws Exception {
-            try (AdminCalls calls = new AdminCalls(AdminCalls.parse(participant, "--participant"), "participant")) {
+            boolean ofCoordinator = target.coordinator != null;
+            String node = ofCoordinator ? target.coordinator : target.participant;
+            String flag = ofCoordinator ? "--coordinator" : "--participant";
+            try (AdminCalls calls = new AdminCalls(AdminCalls.parse(node, flag), ofCoordinator ? "coordinator" : "participant")) {
                 InDoubtRequest req = new InDoubtRequest(CALL_DEADLINE_MS);
                 req.setIncludeHeuristic(true);
                 List<InDoubtBranch> branches = calls.admin((c, ms) -> c.listInDoubt(req.setDeadlineMs(ms)), CALL_DEADLINE_MS);
                 if (branches.isEmpty()) {
-                    out.println("no branches in doubt at " + participant);
+                    out.println(ofCoordinator ? "no damaged transactions at " + node : "no branches in doubt at " + node);
                     return 0;
                 }
                 out.printf("%-22s %-18s %8s  %s%n", "TXID", "STATE", "AGE", "WHAT THE COORDINATOR AND PEERS SAID");

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * A coordinator and its participants on loopback, each its own OS process with its own RocksDB
@@ -140,6 +142,22 @@ public final class LocalCluster implements AutoCloseable {
 
     public NodeProcess node(String name) {
         return running.get(name);
+    }
+
+    /**
+     * Deletes the data directory of node {@code name}, which must not be running: the next start
+     * finds an empty disk, as after a disk replaced or a container run without its volume.
+     */
+    public void wipe(String name) {
+        NodeProcess node = running.get(name);
+        if (node != null && node.alive()) throw new IllegalStateException(name + " is running; stop or kill it first");
+        Path dir = root.resolve(name);
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot wipe " + dir, e);
+        }
     }
 
     public List<String> nodeNames() {
