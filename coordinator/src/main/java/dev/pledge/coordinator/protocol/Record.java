@@ -2,6 +2,7 @@ package dev.pledge.coordinator.protocol;
 
 import dev.pledge.core.AbortReason;
 import dev.pledge.core.Check;
+import dev.pledge.core.Limits;
 import dev.pledge.core.TxId;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -82,7 +83,7 @@ public sealed interface Record {
             Objects.requireNonNull(txId, "txId");
             Objects.requireNonNull(reason, "reason");
             participantsToTell = List.copyOf(participantsToTell);
-            message = message == null ? "" : message;
+            message = message == null ? "" : Limits.clip(message, Limits.REASON_CHARS_MAX);
         }
     }
 

@@ -3,6 +3,8 @@ package dev.pledge.coordinator.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pledge.coordinator.protocol.Record;
+import dev.pledge.core.AbortReason;
+import dev.pledge.core.Limits;
 import dev.pledge.core.TxId;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -35,6 +37,13 @@ class RecordCodecTest {
                 new Record.End(tx, 77, List.of("participant b lost its writes")),
                 new Record.End(tx, 78));
         for (Record r : records) assertThat(RecordCodec.decode(RecordCodec.encode(r))).isEqualTo(r);
+    }
+
+    @Test
+    void anAbortCarryingAPeersMegabyteReasonStillEncodes() throws IOException {
+        Record.Abort abort = new Record.Abort(tx, List.of("a"), AbortReason.PARTICIPANT_VOTED_NO, "x".repeat(1 << 20), 5);
+        assertThat(abort.message()).hasSizeLessThanOrEqualTo(Limits.REASON_CHARS_MAX).endsWith("more characters)");
+        assertThat(RecordCodec.decode(RecordCodec.encode(abort))).isEqualTo(abort);
     }
 
     @Test
