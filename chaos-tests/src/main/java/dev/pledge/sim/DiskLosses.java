@@ -158,6 +158,10 @@ final class DiskLosses {
         return committedOnLostDisk.contains(tx);
     }
 
+    boolean isDecisionLost(TxId tx) {
+        return decisionsLost.contains(tx);
+    }
+
     /** A one-phase commit whose only trace was lost with its participant's disk before anyone heard it. */
     void decisionLost(World w, TxId tx) {
         if (decisionsLost.add(tx)) {
