@@ -97,7 +97,9 @@ public final class BufferedTransaction {
                 if (r.isSetTxId()) id = Wire.fromWire(r.getTxId());
                 TxState state = Wire.fromWire(r.getOutcome().getState());
                 if (state == TxState.COMMITTED || state == TxState.ABORTED) return Outcomes.fromOutcome(r.getOutcome());
-                if (state == TxState.FORGOTTEN) throw new InDoubtException(id, "the coordinator has forgotten the outcome", null);
+                if (state == TxState.FORGOTTEN) {
+                    throw new InDoubtException(id, "the coordinator cannot tell the outcome: " + r.getOutcome().getMessage(), null);
+                }
                 last = new IllegalStateException(r.getOutcome().getMessage());
             } catch (RpcException | dev.pledge.wire.Unavailable e) {
                 last = e;
