@@ -43,6 +43,11 @@ class EmptyDiskProcessTest extends ProcessScenario {
         c = MitigationCluster.started(root, IDS, List.of(), List.of());
         Map<TxId, String> committed = new LinkedHashMap<>();
         commitBothKinds("before", committed);
+        // Between transactions: phase two has reached both participants. (A coordinator that loses its
+        // disk while it still delivers leaves those branches in doubt, FORGOTTEN: blocked by design until
+        // the decision is the participants' votes, issue 14.)
+        await().atMost(MitigationCluster.RESOLVE_WAIT).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+                .until(() -> c.inDoubt("A", false).isEmpty() && c.inDoubt("B", false).isEmpty());
 
         c.node(LocalCluster.COORDINATOR).kill9();
         c.cluster.wipe(LocalCluster.COORDINATOR);
