@@ -64,6 +64,13 @@ final class DiskLosses {
     private final TreeSet<Long> epochsLost = new TreeSet<>();
     /** Balances that were on participant disks when they were lost. */
     private long balancesLost;
+    /**
+     * Branches applied on a participant disk since lost, by transaction. A late prepare that carries
+     * the writes can bear such a branch again on the new disk, and its commit there puts the
+     * branch's planned change back into the bank: {@link #balancesRestored}.
+     */
+    private final TreeMap<TxId, TreeSet<String>> appliedOnLostDisk = new TreeMap<>();
+    private long balancesRestored;
     private int participantDisksLost;
 
     // ---- what happened ----
@@ -87,6 +94,7 @@ final class DiskLosses {
         balancesLost += balances;
         Set<TxId> committedHere = new TreeSet<>(durable.committed());
         committedOnLostDisk.addAll(committedHere);
+        committedHere.forEach(tx -> appliedOnLostDisk.computeIfAbsent(tx, k -> new TreeSet<>()).add(node));
         yesStorage.forEach((tx, voters) -> {
             if (voters.getOrDefault(node, 0L) == storageId && !committedHere.contains(tx)) {
                 orphaned.computeIfAbsent(tx, k -> new TreeSet<>()).add(node);
@@ -112,9 +120,15 @@ final class DiskLosses {
 
     /**
      * {@code node} applied its commit of {@code tx}: if a lost storage had voted on it, a branch born
-     * again on the new one (a resent prepare carrying the writes) committed after all, and nothing is lost.
+     * again on the new one (a resent prepare carrying the writes) committed after all, and nothing is
+     * lost; if a lost storage had applied it already, the branch's change is back in the bank.
      */
     void onApplied(TxId tx, String node) {
+        TreeSet<String> before = appliedOnLostDisk.get(tx);
+        if (before != null && before.remove(node)) {
+            balancesRestored += plannedDeltas.getOrDefault(tx, new TreeMap<>()).getOrDefault(node, 0L);
+            if (before.isEmpty()) appliedOnLostDisk.remove(tx);
+        }
         for (TreeMap<TxId, TreeSet<String>> m : List.of(orphaned, unappliedBranches)) {
             TreeSet<String> nodes = m.get(tx);
             if (nodes != null && nodes.remove(node) && nodes.isEmpty()) m.remove(tx);
@@ -202,7 +216,7 @@ final class DiskLosses {
      * participants, so no subset of them conserves money.)
      */
     long expectedSum(long bankTotal, Map<TxId, TreeSet<String>> applied) {
-        long expected = bankTotal - balancesLost;
+        long expected = bankTotal - balancesLost + balancesRestored;
         for (Map.Entry<TxId, TreeSet<String>> e : unappliedBranches.entrySet()) {
             Set<String> appliedAt = applied.getOrDefault(e.getKey(), new TreeSet<>());
             if (appliedAt.isEmpty()) continue;
