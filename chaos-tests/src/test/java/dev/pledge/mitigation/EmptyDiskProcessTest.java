@@ -10,15 +10,9 @@ import dev.pledge.core.TxId;
 import dev.pledge.core.TxState;
 import dev.pledge.demo.launch.LocalCluster;
 import dev.pledge.rpc.Endpoint;
-import dev.pledge.rpc.RpcClient;
-import dev.pledge.rpc.RpcClientConfig;
-import dev.pledge.rpc.Services;
 import dev.pledge.rpc.Wire;
-import dev.pledge.wire.Admin;
 import dev.pledge.wire.InDoubtBranch;
-import dev.pledge.wire.InDoubtRequest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -129,7 +123,7 @@ class EmptyDiskProcessTest extends ProcessScenario {
             assertThat(c.client.status(id).damage()).isNotEmpty();
         }
 
-        InDoubtBranch listed = coordinatorInDoubt().stream()
+        InDoubtBranch listed = c.inDoubtAt(c.cluster.coordinator(), false).stream()
                 .filter(b -> Wire.fromWire(b.getTxId()).equals(id)).findFirst().orElseThrow();
         assertThat(listed.getState()).isEqualTo(dev.pledge.wire.BranchState.HEURISTIC_MIXED);
         assertThat(listed.getCoordinatorView()).contains("DATA LOSS").contains("participant " + lost);
@@ -145,12 +139,5 @@ class EmptyDiskProcessTest extends ProcessScenario {
 
     private long committedCount(String participant) throws TException {
         return c.stats(c.participant(participant)).get("branches.committed");
-    }
-
-    private List<InDoubtBranch> coordinatorInDoubt() throws TException {
-        try (RpcClient admin = new RpcClient(c.cluster.coordinator(), RpcClientConfig.defaults().withMaxAttempts(2))) {
-            return new ArrayList<>(admin.call(Services.ADMIN, new Admin.Client.Factory(),
-                    (cl, ms) -> cl.listInDoubt(new InDoubtRequest(ms)), 20_000));
-        }
     }
 }

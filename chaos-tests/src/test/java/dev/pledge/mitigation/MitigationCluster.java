@@ -114,7 +114,12 @@ final class MitigationCluster implements AutoCloseable {
     }
 
     List<InDoubtBranch> inDoubt(String participantId, boolean includeHeuristic) throws TException {
-        try (RpcClient admin = new RpcClient(participant(participantId), adminRpc)) {
+        return inDoubtAt(participant(participantId), includeHeuristic);
+    }
+
+    /** Admin.listInDoubt of any node: a participant's branches, or a coordinator's damaged transactions. */
+    List<InDoubtBranch> inDoubtAt(Endpoint node, boolean includeHeuristic) throws TException {
+        try (RpcClient admin = new RpcClient(node, adminRpc)) {
             return admin.call(Services.ADMIN, new Admin.Client.Factory(), (c, ms) -> {
                 InDoubtRequest req = new InDoubtRequest(ms);
                 req.setIncludeHeuristic(includeHeuristic);

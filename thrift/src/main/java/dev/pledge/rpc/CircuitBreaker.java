@@ -60,11 +60,18 @@ final class CircuitBreaker {
 
     synchronized void onFailure(long nowMs) {
         probeOut = false;
-        consecutiveFailures++;
         if (state == State.HALF_OPEN) {
+            consecutiveFailures++;
             openedAtMs = nowMs;
             transition(State.OPEN, "probe failed");
-        } else if (state == State.CLOSED && consecutiveFailures >= threshold) {
+        } else {
+            countFailure(nowMs);
+        }
+    }
+
+    private void countFailure(long nowMs) {
+        consecutiveFailures++;
+        if (state == State.CLOSED && consecutiveFailures >= threshold) {
             openedAtMs = nowMs;
             transition(State.OPEN, consecutiveFailures + " consecutive failures");
         }
@@ -80,11 +87,7 @@ final class CircuitBreaker {
             if (state != State.CLOSED) transition(State.CLOSED, "a liveness probe was answered");
             return;
         }
-        consecutiveFailures++;
-        if (state == State.CLOSED && consecutiveFailures >= threshold) {
-            openedAtMs = nowMs;
-            transition(State.OPEN, consecutiveFailures + " consecutive failures");
-        }
+        countFailure(nowMs);
     }
 
     /** The acquired call ended in a way that says nothing about the endpoint (a bug in the caller). */

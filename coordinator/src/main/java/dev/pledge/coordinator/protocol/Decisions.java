@@ -5,7 +5,6 @@ import dev.pledge.core.Backoff;
 import dev.pledge.core.BranchState;
 import dev.pledge.core.Check;
 import dev.pledge.core.Incarnations;
-import dev.pledge.core.Limits;
 import dev.pledge.core.TxId;
 import dev.pledge.core.TxState;
 import dev.pledge.core.Vote;
@@ -121,8 +120,7 @@ final class Decisions {
         tx.enlisted.keySet().forEach(pid -> {
             if (!tx.votes.containsKey(pid) || tx.votes.get(pid) == Vote.YES) tell.add(pid);
         });
-        // The message carries a peer's words into a record and a log line.
-        record(new Record.Abort(tx.id, tell, reason, Limits.clip(message, Limits.REASON_CHARS_MAX), nowMs), false, out);
+        record(new Record.Abort(tx.id, tell, reason, message, nowMs), false, out); // the record clips a peer's words
         tell.forEach(pid -> out.send(new Message.Abort(tx.id, pid)));
         releaseParked(tx, out);
     }
