@@ -13,7 +13,9 @@ import java.util.concurrent.CountDownLatch;
  * <ul>
  *   <li>{@code block}: print {@code FAILPOINT <name> reached} on stdout and stop this thread
  *       forever, so the test can send SIGKILL at exactly this point;</li>
- *   <li>{@code halt}: print the same line and halt the JVM at once (exit code 137, no hooks).</li>
+ *   <li>{@code halt}: print the same line and halt the JVM at once (exit code 137, no hooks);</li>
+ *   <li>{@code fail}: print the same line and throw {@link Injected} from the call, as if the step
+ *       had failed (e.g. a disk write).</li>
  * </ul>
  * Runtimes (never the pure protocol cores) call {@link #hit} at their crash points; the names are
  * constants next to the call so tests and code cannot drift apart.
@@ -24,6 +26,13 @@ public final class Failpoints {
     private static volatile Map<String, String> actions = parse(System.getProperty(PROPERTY, ""));
 
     private Failpoints() {}
+
+    /** What a failpoint with the {@code fail} action throws. */
+    public static final class Injected extends RuntimeException {
+        public Injected(String name) {
+            super("failpoint " + name + " injected a failure");
+        }
+    }
 
     /** True if any failpoint is configured; lets callers skip work done only to name a crash point. */
     public static boolean enabled() {
@@ -40,6 +49,7 @@ public final class Failpoints {
         switch (action) {
             case "halt" -> Runtime.getRuntime().halt(137);
             case "block" -> blockForever();
+            case "fail" -> throw new Injected(name);
             default -> throw new IllegalStateException("unknown failpoint action " + action + " for " + name);
         }
     }
@@ -54,8 +64,8 @@ public final class Failpoints {
         if (spec == null || spec.isBlank()) return Map.of();
         for (String part : spec.split(",")) {
             String[] kv = part.trim().split("=", 2);
-            if (kv.length != 2 || kv[0].isBlank() || !(kv[1].equals("block") || kv[1].equals("halt"))) {
-                throw new IllegalArgumentException(PROPERTY + ": want name=block|halt, got '" + part + "'");
+            if (kv.length != 2 || kv[0].isBlank() || !(kv[1].equals("block") || kv[1].equals("halt") || kv[1].equals("fail"))) {
+                throw new IllegalArgumentException(PROPERTY + ": want name=block|halt|fail, got '" + part + "'");
             }
             parsed.put(kv[0].trim(), kv[1].trim());
         }

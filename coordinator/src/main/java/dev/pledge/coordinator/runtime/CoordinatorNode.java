@@ -5,15 +5,16 @@ import dev.pledge.coordinator.protocol.CoordinatorCore;
 import dev.pledge.coordinator.rpc.AdminService;
 import dev.pledge.coordinator.rpc.CoordinatorService;
 import dev.pledge.coordinator.storage.DecisionLog;
-import dev.pledge.coordinator.storage.GroupCommitWriter;
-import dev.pledge.coordinator.storage.LogStats;
+import dev.pledge.coordinator.protocol.Record;
 import dev.pledge.core.Incarnations;
 import dev.pledge.rpc.Endpoint;
+import dev.pledge.rpc.LogWriterListener;
 import dev.pledge.rpc.OpsHttpServer;
 import dev.pledge.rpc.RpcServer;
 import dev.pledge.rpc.RpcServerConfig;
 import dev.pledge.rpc.Services;
 import dev.pledge.rpc.TimeSource;
+import dev.pledge.runtime.GroupCommitWriter;
 import dev.pledge.wire.Admin;
 import dev.pledge.wire.Coordinator;
 import java.io.IOException;
@@ -41,9 +42,9 @@ public final class CoordinatorNode implements AutoCloseable {
     private final CoordinatorConfig config;
     private final long epoch;
     private final List<AutoCloseable> closeInOrder = new ArrayList<>();
-    private GroupCommitWriter writer;
+    private GroupCommitWriter<Record> writer;
     private ParticipantSender sender;
-    private CoordinatorRuntime runtime;
+    private volatile CoordinatorRuntime runtime;
     private RpcServer server;
     private CoordinatorMetrics metrics;
     private int metricsPort = -1;
@@ -84,8 +85,13 @@ public final class CoordinatorNode implements AutoCloseable {
             throws IOException, InterruptedException {
         closeInOrder.add(decisionLog);
         String id = config.nodeId();
-        writer = new GroupCommitWriter(decisionLog, LOG_QUEUE_MAX, LOG_BATCH_SUBMISSIONS_MAX,
-                e -> log.error("{} decision log failed; no further decisions will be made", id), id + "-log");
+        LogWriterListener logListener = new LogWriterListener(id, cause -> {
+            CoordinatorRuntime r = runtime;
+            if (r != null) r.stopDeciding(cause);
+        });
+        writer = new GroupCommitWriter<>(id + "-log", decisionLog,
+                new GroupCommitWriter.Settings(LOG_QUEUE_MAX, LOG_BATCH_SUBMISSIONS_MAX, 0), logListener);
+        writer.start();
         closeInOrder.add(0, writer);
         EventInbox inbox = new EventInbox(config.eventQueueMax(), INTERNAL_EVENTS_MAX);
         sender = new ParticipantSender(id, config.participants(), config.rpcClient(),
@@ -96,7 +102,7 @@ public final class CoordinatorNode implements AutoCloseable {
         if (metricsListen != null) {
             metrics = new CoordinatorMetrics(id, () -> runtime.damaged().size());
             closeInOrder.add(0, metrics);
-            writer.observeBatches(metrics.nodeMetrics()::logBatch);
+            logListener.meter(metrics.nodeMetrics());
             runtime.meter(metrics);
         }
         runtime.start(recovery.startup());
@@ -111,8 +117,9 @@ public final class CoordinatorNode implements AutoCloseable {
     }
 
     private OpsHttpServer.Health health() {
-        return runtime.running() ? new OpsHttpServer.Health(true, "deciding; epoch " + epoch)
-                : new OpsHttpServer.Health(false, "event loop stopped (broken invariant or decision-log failure); no decisions are made");
+        String stopped = runtime.stoppedBecause();
+        return stopped == null ? new OpsHttpServer.Health(true, "deciding; epoch " + epoch)
+                : new OpsHttpServer.Health(false, "no decisions are made: " + stopped);
     }
 
     /** The bound port of /metrics and /health, or -1 when they are not served. */
@@ -135,14 +142,7 @@ public final class CoordinatorNode implements AutoCloseable {
     /** Counters for Admin.stats, including group-commit figures. */
     public Map<String, Long> stats() {
         Map<String, Long> counters = new TreeMap<>();
-        LogStats s = writer.stats();
-        counters.put("log.batches", s.batches());
-        counters.put("log.syncs", s.syncs());
-        counters.put("log.records", s.records());
-        counters.put("log.submissions", s.submissions());
-        counters.put("log.synced_submissions", s.syncedSubmissions());
-        counters.put("log.batch_submissions_max", s.batchSubmissionsMax());
-        counters.put("log.batch_submissions_mean_x100", Math.round(s.submissionsPerBatchMean() * 100));
+        counters.putAll(writer.stats().counters());
         counters.put("events.stepped", runtime.eventsStepped.get());
         counters.put("requests.refused", runtime.requestsRefused.get());
         counters.put("tx.in_memory", (long) runtime.transactionsInMemory());

@@ -8,9 +8,9 @@ import dev.pledge.coordinator.protocol.Reply;
 import dev.pledge.coordinator.protocol.Timer;
 import dev.pledge.coordinator.protocol.Record;
 import dev.pledge.coordinator.rpc.RequestPoster;
-import dev.pledge.coordinator.storage.GroupCommitWriter;
 import dev.pledge.failpoint.Failpoints;
 import dev.pledge.rpc.TimeSource;
+import dev.pledge.runtime.GroupCommitWriter;
 import dev.pledge.runtime.LoopTimers;
 import dev.pledge.core.TxId;
 import java.util.Collections;
@@ -42,7 +42,7 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
 
     private final CoordinatorCore core;
     private final EventInbox inbox;
-    private final GroupCommitWriter writer;
+    private final GroupCommitWriter<Record> writer;
     private final MessageSender sender;
     private final TimeSource time;
     /** Owned by the loop thread (and by start() before the loop runs). */
@@ -51,6 +51,8 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
     private final AtomicLong tokens = new AtomicLong();
     private final Thread loop;
     private volatile boolean running = true;
+    /** Why the loop stopped deciding, or null while it decides. */
+    private volatile String stoppedBecause;
     private volatile int transactionsInMemory;
     /** A copy of the core's damaged transactions, taken by the loop whenever they change. */
     private volatile Map<TxId, List<String>> damaged = Map.of();
@@ -59,7 +61,7 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
     final AtomicLong eventsStepped = new AtomicLong();
     final AtomicLong requestsRefused = new AtomicLong();
 
-    CoordinatorRuntime(CoordinatorCore core, EventInbox inbox, GroupCommitWriter writer, MessageSender sender,
+    CoordinatorRuntime(CoordinatorCore core, EventInbox inbox, GroupCommitWriter<Record> writer, MessageSender sender,
                        TimeSource time) {
         this.core = core;
         this.inbox = inbox;
@@ -98,7 +100,7 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
             waiting.remove(token);
             requestsRefused.incrementAndGet();
             reply.complete(new Reply.ErrorReply(Reply.ErrorKind.UNAVAILABLE,
-                    running ? "coordinator overloaded, retry later" : "coordinator stopping", null));
+                    running ? "coordinator overloaded, retry later" : "coordinator not deciding: " + stoppedBecause(), null));
         }
         return reply;
     }
@@ -119,9 +121,26 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
         this.metrics = m;
     }
 
-    /** False once the loop stopped on a broken invariant (or closed): no more decisions. */
+    /** False once the loop stopped on a broken invariant or a failed log write (or closed): no more decisions. */
     boolean running() {
         return running && loop.isAlive();
+    }
+
+    /** Why no more decisions are made, or null while the loop decides. */
+    String stoppedBecause() {
+        String why = stoppedBecause;
+        if (why != null) return why;
+        return running() ? null : "event loop stopped";
+    }
+
+    /** The log writer failed: durability is unknown from here on, so decide nothing more. */
+    void stopDeciding(Throwable cause) {
+        stop("the log write failed: " + cause);
+    }
+
+    private void stop(String why) {
+        if (stoppedBecause == null) stoppedBecause = why;
+        running = false;
     }
 
     int transactionsInMemory() {
@@ -146,7 +165,7 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
         } catch (RuntimeException e) {
             // A broken invariant: stop deciding rather than risk a wrong decision.
             log.error("{} event loop stopped on a broken invariant: {}", core.nodeId(), e.toString(), e);
-            running = false;
+            stop("broken invariant: " + e);
         }
     }
 

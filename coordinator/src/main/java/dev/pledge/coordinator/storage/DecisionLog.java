@@ -1,6 +1,7 @@
 package dev.pledge.coordinator.storage;
 
 import dev.pledge.coordinator.protocol.Record;
+import dev.pledge.runtime.LogStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ import org.rocksdb.WriteOptions;
  * epoch and one for the forgotten-commit watermark. Writes are batches; a synced batch is on disk
  * when {@link #write} returns. Callers serialize writes (the group-commit writer is the only one).
  */
-public final class DecisionLog implements AutoCloseable {
+public final class DecisionLog implements AutoCloseable, LogStore<Record> {
     static {
         RocksDB.loadLibrary();
     }
@@ -69,6 +70,7 @@ public final class DecisionLog implements AutoCloseable {
     }
 
     /** Writes {@code records} in one batch; synced to disk before returning if {@code sync}. */
+    @Override
     public void write(List<Record> records, boolean sync) throws IOException {
         if (records.isEmpty()) return;
         try (WriteBatch batch = new WriteBatch()) {

@@ -56,7 +56,7 @@ public final class CoreGateway {
                 tokens.add(token);
                 answers.add(answer);
                 if (!loop.post((now, view) -> maker.make(token, now, view))) {
-                    throw unavailable("participant is overloaded (event queue full) or stopping", 50);
+                    throw unavailable(loop.whyRefused(), 50);
                 }
             }
             List<Reply> replies = new ArrayList<>(answers.size());
@@ -79,7 +79,7 @@ public final class CoreGateway {
     /** Posts an event nobody waits for (e.g. the end of an operation). */
     public void tell(Function<Long, Event> maker) throws Unavailable {
         if (!loop.post((now, view) -> maker.apply(now))) {
-            throw unavailable("participant is overloaded (event queue full) or stopping", 50);
+            throw unavailable(loop.whyRefused(), 50);
         }
     }
 

@@ -11,7 +11,7 @@ import dev.pledge.participant.protocol.Outputs;
 import dev.pledge.participant.protocol.ParticipantCore;
 import dev.pledge.participant.protocol.Reply;
 import dev.pledge.participant.protocol.Timer;
-import dev.pledge.participant.storage.GroupCommitWriter;
+import dev.pledge.runtime.GroupCommitWriter;
 import dev.pledge.runtime.LoopTimers;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +60,7 @@ final class EventLoop implements AutoCloseable {
 
     private final ParticipantCore core;
     private final CoreView view;
-    private final GroupCommitWriter writer;
+    private final GroupCommitWriter<dev.pledge.participant.protocol.Record> writer;
     private final LoopTimers<Timer> timers = new LoopTimers<>();
     /**
      * Writes of commits the core has applied whose records the writer has not stored yet. The core
@@ -74,8 +74,10 @@ final class EventLoop implements AutoCloseable {
     private final BlockingQueue<Runnable> tasks;
     private final Thread thread;
     private volatile boolean closed;
+    /** Why the loop stopped deciding (a failed log write, a broken invariant), or null. */
+    private volatile String stoppedBecause;
 
-    EventLoop(String name, ParticipantCore core, GroupCommitWriter writer, Effects effects, LongSupplier clockMs,
+    EventLoop(String name, ParticipantCore core, GroupCommitWriter<dev.pledge.participant.protocol.Record> writer, Effects effects, LongSupplier clockMs,
               int queueMax, Consumer<Throwable> onFatal) {
         this.core = core;
         this.view = core.view();
@@ -138,11 +140,25 @@ final class EventLoop implements AutoCloseable {
         }
     }
 
-    /** The core's state may be broken (a failed Check.state is a bug): stop rather than guess. */
+    /** The core's state may be broken (a failed Check.state is a bug): stop deciding rather than guess. */
     private void fail(Throwable e) {
-        closed = true;
-        log.error("participant event loop failed; stopping the node", e);
+        stop("broken invariant: " + e);
+        log.error("participant event loop stopped on a broken invariant; no more decisions", e);
         onFatal.accept(e);
+    }
+
+    /** Stops deciding: events and queries already queued are dropped, new ones refused. Any thread. */
+    void stop(String why) {
+        if (stoppedBecause == null) stoppedBecause = why;
+        closed = true;
+        tasks.clear();
+    }
+
+    /** Why a post or query was just refused, for the caller's Unavailable answer. */
+    String whyRefused() {
+        String why = stoppedBecause;
+        if (why != null) return "participant decides nothing more (" + why + "); an operator must restart it";
+        return closed ? "participant is stopping" : "participant is overloaded (event queue full)";
     }
 
     private void step(EventMaker maker) {

@@ -13,12 +13,14 @@ import dev.pledge.participant.protocol.Reply;
 import dev.pledge.participant.rpc.AdminHandler;
 import dev.pledge.participant.rpc.KvHandler;
 import dev.pledge.participant.rpc.ParticipantHandler;
-import dev.pledge.participant.storage.GroupCommitWriter;
 import dev.pledge.participant.storage.ParticipantStore;
+import dev.pledge.rpc.LogWriterListener;
 import dev.pledge.rpc.RpcClient;
 import dev.pledge.rpc.RpcServer;
 import dev.pledge.rpc.RpcServerConfig;
 import dev.pledge.rpc.Services;
+import dev.pledge.runtime.GroupCommitWriter;
+import dev.pledge.runtime.LogStats;
 import dev.pledge.wire.Admin;
 import dev.pledge.wire.Kv;
 import dev.pledge.wire.Participant;
@@ -55,7 +57,8 @@ public final class NodeRuntime implements AutoCloseable {
 
     private final ParticipantConfig config;
     private final ParticipantStore store;
-    private final GroupCommitWriter writer;
+    private final GroupCommitWriter<dev.pledge.participant.protocol.Record> writer;
+    private final LogWriterListener logListener;
     private final CoordinatorLink link;
     private final PeerLink peerLink;
     private final EventLoop loop;
@@ -71,6 +74,7 @@ public final class NodeRuntime implements AutoCloseable {
     private long incarnation;
     private long storageId;
     private volatile boolean stopped;
+    private volatile String stoppedBecause;
 
     private NodeRuntime(ParticipantConfig config, ParticipantStore store, LongSupplier clockMs) {
         this.config = config;
@@ -82,14 +86,15 @@ public final class NodeRuntime implements AutoCloseable {
         this.heuristics = new HeuristicWatch();
         heuristics.recovered(recovered);
         this.contact = new CoordinatorContact(clockMs);
-        this.writer = new GroupCommitWriter("participant-" + id + "-log", store, config.logQueueMax(), LOG_BATCH_MAX,
-                COMMIT_LINGER_NS, this::fatal);
+        this.logListener = new LogWriterListener("participant " + id, this::stopDeciding);
+        this.writer = new GroupCommitWriter<>("participant-" + id + "-log", store,
+                new GroupCommitWriter.Settings(config.logQueueMax(), LOG_BATCH_MAX, COMMIT_LINGER_NS), logListener);
         this.link = new CoordinatorLink(id, new RpcClient(config.coordinator(), config.rpcClient()),
                 config.coordinatorCallMs(), contact);
         this.peerLink = new PeerLink(id, config.peers(), config.rpcClient(), config.coordinatorCallMs());
         Effects effects = new Effects();
         this.loop = new EventLoop("participant-" + id + "-core", core, writer, effects, clockMs,
-                config.eventQueueMax(), this::fatal);
+                config.eventQueueMax(), this::stopDeciding);
         this.gateway = new CoreGateway(loop);
         this.executor = new BranchExecutor(gateway, store, config.coordinatorId(), clockMs);
         link.attach(loop);
@@ -157,8 +162,8 @@ public final class NodeRuntime implements AutoCloseable {
 
     private void startMetrics(MetricsConfig mc, LongSupplier clockMs) {
         metrics = new ParticipantMetrics(config.participantId(), gateway, contact, peerLink, heuristics, clockMs,
-                mc.coordinatorLostAfterMs());
-        writer.observeBatches(metrics.nodeMetrics()::logBatch);
+                mc.coordinatorLostAfterMs(), this::stoppedBecause);
+        logListener.meter(metrics.nodeMetrics());
     }
 
     public int port() {
@@ -188,15 +193,7 @@ public final class NodeRuntime implements AutoCloseable {
     }
 
     public Map<String, Long> runtimeCounters() {
-        GroupCommitWriter.Stats s = writer.stats();
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put("log.batches", s.batches());
-        m.put("log.submissions", s.entries());
-        m.put("log.records", s.records());
-        m.put("log.syncs", s.syncs());
-        m.put("log.synced_submissions", s.syncedEntries());
-        m.put("log.batch_submissions_max", s.maxBatchEntries());
-        m.put("log.lingered_batches", s.lingered());
+        Map<String, Long> m = new LinkedHashMap<>(writer.stats().counters());
         m.put("cooperativeTerminations", peerLink.cooperativeTerminations());
         m.put("heuristic.forced", heuristics.forcedCount());
         m.put("heuristic.mixed", heuristics.mixedCount());
@@ -205,13 +202,23 @@ public final class NodeRuntime implements AutoCloseable {
         return m;
     }
 
-    public GroupCommitWriter.Stats logStats() {
+    public LogStats logStats() {
         return writer.stats();
     }
 
-    private void fatal(Throwable t) {
-        log.error("participant {} stops after a fatal error", config.participantId(), t);
-        Threads.daemon(this::close, "participant-" + config.participantId() + "-stop").start();
+    /**
+     * A failed log write or a broken invariant in the core: decide nothing more (the loop refuses
+     * every event, so callers get Unavailable) and fail /health, but stay up so that /health,
+     * /metrics and the log say why. The same policy as the coordinator's.
+     */
+    private void stopDeciding(Throwable cause) {
+        if (stoppedBecause == null) stoppedBecause = cause.toString();
+        loop.stop(cause.toString());
+    }
+
+    /** Why this node decides nothing more, or null while it decides. */
+    public String stoppedBecause() {
+        return stoppedBecause;
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -36,11 +37,14 @@ final class ParticipantMetrics implements AutoCloseable {
     private final LongSupplier clockMs;
     private final long lostAfterMs;
     private final ScheduledExecutorService pinger;
+    private final Supplier<String> stoppedBecause;
     private volatile Snapshot snapshot = Snapshot.EMPTY;
 
+    /** {@code stoppedBecause}: why the node decides nothing more, or null while it decides. */
     ParticipantMetrics(String participantId, CoreGateway gateway, CoordinatorContact contact, PeerLink peers,
-                       HeuristicWatch heuristics, LongSupplier clockMs, long lostAfterMs) {
+                       HeuristicWatch heuristics, LongSupplier clockMs, long lostAfterMs, Supplier<String> stoppedBecause) {
         this.participantId = participantId;
+        this.stoppedBecause = stoppedBecause;
         this.metrics = new NodeMetrics("participant", participantId);
         this.gateway = gateway;
         this.contact = contact;
@@ -89,6 +93,8 @@ final class ParticipantMetrics implements AutoCloseable {
     }
 
     OpsHttpServer.Health health() {
+        String stopped = stoppedBecause.get();
+        if (stopped != null) return new OpsHttpServer.Health(false, "no decisions are made: " + stopped);
         long lostMs = contact.lostForMs();
         if (lostMs > lostAfterMs) {
             return new OpsHttpServer.Health(false, "coordinator unreachable for " + lostMs + " ms (limit " + lostAfterMs

@@ -2,6 +2,7 @@ package dev.pledge.participant.storage;
 
 import dev.pledge.core.Check;
 import dev.pledge.participant.protocol.Record;
+import dev.pledge.runtime.LogStore;
 import dev.pledge.participant.protocol.Write;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,7 @@ import org.rocksdb.WriteOptions;
  * (the incarnation). Each {@link #write} is one atomic WriteBatch, so a commit's data, the dropped
  * PREPARED and its OUTCOME land together or not at all.
  */
-public final class ParticipantStore implements AutoCloseable, GroupCommitWriter.Sink {
+public final class ParticipantStore implements AutoCloseable, LogStore<Record> {
     static {
         RocksDB.loadLibrary();
     }

@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.pledge.core.TxId;
 import dev.pledge.participant.protocol.Record;
+import dev.pledge.runtime.GroupCommitWriter;
+import dev.pledge.runtime.LogStats;
+import dev.pledge.runtime.LogStore;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,7 +20,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The shared group-commit writer over a real participant store (RocksDB, real syncs). */
 class GroupCommitWriterTest {
+    private static GroupCommitWriter<Record> writer(LogStore<Record> store, int queueMax, int batchMax, long lingerNs) {
+        return new GroupCommitWriter<>("test-log", store, new GroupCommitWriter.Settings(queueMax, batchMax, lingerNs),
+                new GroupCommitWriter.Listener() {
+                    @Override
+                    public void writeFailed(Throwable cause) {}
+
+                    @Override
+                    public void releaseFailed(RuntimeException e) {}
+                });
+    }
+
     @TempDir
     Path dir;
 
@@ -25,7 +40,7 @@ class GroupCommitWriterTest {
     void concurrentSyncedWritesShareFsyncs() throws Exception {
         int writes = 50;
         try (ParticipantStore store = ParticipantStore.open(dir)) {
-            GroupCommitWriter writer = new GroupCommitWriter("test-log", store, 1_000, 1_000, e -> {});
+            GroupCommitWriter<Record> writer = writer(store, 1_000, 1_000, 0);
             CountDownLatch submitted = new CountDownLatch(writes);
             CountDownLatch durable = new CountDownLatch(writes);
             List<Integer> released = new CopyOnWriteArrayList<>();
@@ -52,7 +67,7 @@ class GroupCommitWriterTest {
             writer.close();
             pool.shutdown();
 
-            GroupCommitWriter.Stats stats = writer.stats();
+            LogStats stats = writer.stats();
             assertThat(stats.syncedEntries()).isEqualTo(writes);
             assertThat(stats.syncs()).isLessThan(writes);
             assertThat(released).hasSize(writes);
@@ -63,7 +78,7 @@ class GroupCommitWriterTest {
     @Test
     void effectsAreReleasedInSubmissionOrderAfterEarlierRecords() throws Exception {
         try (ParticipantStore store = ParticipantStore.open(dir)) {
-            GroupCommitWriter writer = new GroupCommitWriter("test-log", store, 100, 3, e -> {});
+            GroupCommitWriter<Record> writer = writer(store, 100, 3, 0);
             List<String> order = new CopyOnWriteArrayList<>();
             CountDownLatch done = new CountDownLatch(1);
             writer.submit(List.of(new Record.Incarnation(1)), true, () -> order.add("incarnation"));
@@ -81,7 +96,7 @@ class GroupCommitWriterTest {
     }
 
     /** A sink that remembers each write: how many records, and whether it was synced. */
-    private static final class RecordingSink implements GroupCommitWriter.Sink {
+    private static final class RecordingSink implements LogStore<Record> {
         final List<String> writes = new CopyOnWriteArrayList<>();
 
         @Override
@@ -95,7 +110,7 @@ class GroupCommitWriterTest {
     }
 
     /** Starts the writer with one lingering commit and returns once the writer holds it, waiting. */
-    private static List<String> lingeringCommitTaken(GroupCommitWriter writer) throws InterruptedException {
+    private static List<String> lingeringCommitTaken(GroupCommitWriter<Record> writer) throws InterruptedException {
         writer.start();
         List<String> released = new CopyOnWriteArrayList<>();
         writer.submit(List.of(concluded(1)), true, true, () -> released.add("commit"));
@@ -106,7 +121,7 @@ class GroupCommitWriterTest {
     @Test
     void aLingeringCommitSharesTheSyncOfTheNextSubmission() throws Exception {
         RecordingSink sink = new RecordingSink();
-        try (GroupCommitWriter writer = new GroupCommitWriter("test-log", sink, 100, 100, Duration.ofHours(1).toNanos(), e -> {})) {
+        try (GroupCommitWriter<Record> writer = writer(sink, 100, 100, Duration.ofHours(1).toNanos())) {
             List<String> released = lingeringCommitTaken(writer);
 
             writer.submit(List.of(concluded(2)), true, () -> released.add("prepared"));
@@ -119,7 +134,7 @@ class GroupCommitWriterTest {
     @Test
     void aLingeringCommitAloneIsSyncedWhenTheLingerEnds() throws Exception {
         RecordingSink sink = new RecordingSink();
-        try (GroupCommitWriter writer = new GroupCommitWriter("test-log", sink, 100, 100, Duration.ofMillis(20).toNanos(), e -> {})) {
+        try (GroupCommitWriter<Record> writer = writer(sink, 100, 100, Duration.ofMillis(20).toNanos())) {
             writer.start();
             AtomicInteger released = new AtomicInteger();
             writer.submit(List.of(concluded(1)), true, true, released::incrementAndGet);
@@ -131,7 +146,7 @@ class GroupCommitWriterTest {
     @Test
     void anythingArrivingEndsTheLingerAndItsEffectsKeepTheirPlace() throws Exception {
         RecordingSink sink = new RecordingSink();
-        try (GroupCommitWriter writer = new GroupCommitWriter("test-log", sink, 100, 100, Duration.ofHours(1).toNanos(), e -> {})) {
+        try (GroupCommitWriter<Record> writer = writer(sink, 100, 100, Duration.ofHours(1).toNanos())) {
             List<String> released = lingeringCommitTaken(writer);
 
             writer.submit(List.of(), false, () -> released.add("reply"));
@@ -144,7 +159,7 @@ class GroupCommitWriterTest {
     @Test
     void onlyCommitsMarkedLingeringWait() throws Exception {
         RecordingSink sink = new RecordingSink();
-        try (GroupCommitWriter writer = new GroupCommitWriter("test-log", sink, 100, 100, Duration.ofHours(1).toNanos(), e -> {})) {
+        try (GroupCommitWriter<Record> writer = writer(sink, 100, 100, Duration.ofHours(1).toNanos())) {
             writer.start();
             // Each alone in its batch: had either lingered, it would wait the full hour.
             CountDownLatch prepared = new CountDownLatch(1);
