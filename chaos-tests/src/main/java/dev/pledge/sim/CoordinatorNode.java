@@ -28,8 +28,8 @@ final class CoordinatorNode extends SimNode {
     /** The core's damage counter when the checker last saw its damaged transactions. */
     private long damageChangesSeen;
 
-    CoordinatorNode(CoreConfig config) {
-        super(config.nodeId());
+    CoordinatorNode(CoreConfig config, java.util.Set<dev.pledge.runtime.Defect> defects) {
+        super(config.nodeId(), dev.pledge.coordinator.runtime.CoordinatorNode.LOG_BATCH_SUBMISSIONS_MAX, 0, defects);
         this.config = config;
     }
 
@@ -77,9 +77,9 @@ final class CoordinatorNode extends SimNode {
             damageChangesSeen = core.damageChanges();
             w.checker().onDamageReported(core.damaged(), "the coordinator's damaged transactions");
         }
-        List<WriterQueue.Effect> effects = new ArrayList<>();
+        List<Effect> effects = new ArrayList<>();
         for (Message m : o.messages()) {
-            effects.add(new WriterQueue.Effect("send " + Writes.describe(m), () -> call(w, m)));
+            effects.add(new Effect("send " + Writes.describe(m), () -> call(w, m)));
         }
         for (Reply r : o.replies()) effects.add(respond(w, r.replyToken(), mutate(w, r.value())));
         for (Timer.Request t : o.timers()) {

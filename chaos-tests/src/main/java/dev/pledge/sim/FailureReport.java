@@ -30,7 +30,6 @@ public final class FailureReport {
         sb.append(" -Dsim.steps=").append(c.safetyStepsMax());
         if (c.racingRetriesJoined()) sb.append(" -Dsim.racingRetriesJoined=true");
         if (c.writeOnlyPercent() != plain.writeOnlyPercent()) sb.append(" -Dsim.writeOnly=").append(c.writeOnlyPercent());
-        if (!c.bornBranchesWaitForWriter()) sb.append(" -Dsim.bornWaits=false");
         if (!c.mutations().isEmpty()) {
             sb.append(" -Dsim.mutations=").append(String.join(",", c.mutations().stream().map(Enum::name).sorted().toList()));
         }

@@ -1,8 +1,14 @@
 package dev.pledge.sim;
 
+import dev.pledge.runtime.Defect;
+import java.util.EnumSet;
+import java.util.Set;
+
 /**
- * Deliberate protocol bugs, made by the simulator's adapters (how outputs and events are executed),
- * never by changing production code. They exist to prove the checkers have teeth.
+ * Deliberate bugs that prove the checkers have teeth. Most are made by the simulator's adapters
+ * (how outputs and events reach the cores); the runtime ones are the production runtime's own
+ * {@link Defect}s, switched on in the real {@code GroupCommit} and {@code OutputsExecution} the
+ * simulator runs.
  */
 public enum Mutation {
     /** The participant's YES vote leaves before its PREPARED record is synced. */
@@ -24,5 +30,32 @@ public enum Mutation {
     /** The coordinator starts with no clock floor on its epoch, so one that lost its disk counts from epoch 1 again. */
     TXID_REUSED_AFTER_DISK_LOSS,
     /** Votes and acknowledgements reach the coordinator without their storage identity, so a lost disk goes unnoticed. */
-    STORAGE_ID_DROPPED
+    STORAGE_ID_DROPPED,
+    /** Runtime: the group-commit writer writes every batch but never syncs one. */
+    WRITER_SKIPS_SYNC(Defect.WRITER_SKIPS_SYNC),
+    /** Runtime: an Outputs' messages and replies leave before its records are durable, on every node. */
+    RELEASED_BEFORE_DURABLE(Defect.RELEASED_BEFORE_DURABLE),
+    /** Runtime: a lingering phase-two commit is acknowledged at once and synced later. */
+    LINGERING_ACKED_BEFORE_SYNC(Defect.LINGERING_ACKED_BEFORE_SYNC),
+    /** Runtime: the participant forgets its applied but unstored commits, so a validator reads stale values. */
+    OVERLAY_DROPPED(Defect.OVERLAY_DROPPED);
+
+    private final Defect defect;
+
+    Mutation() {
+        this(null);
+    }
+
+    Mutation(Defect defect) {
+        this.defect = defect;
+    }
+
+    /** The production runtime defects among {@code mutations}. */
+    static Set<Defect> defectsOf(Set<Mutation> mutations) {
+        EnumSet<Defect> out = EnumSet.noneOf(Defect.class);
+        for (Mutation m : mutations) {
+            if (m.defect != null) out.add(m.defect);
+        }
+        return out;
+    }
 }

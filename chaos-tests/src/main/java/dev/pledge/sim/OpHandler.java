@@ -81,7 +81,7 @@ final class OpHandler {
     /** The handler thread answers directly: everything it depends on was released after durability. */
     private void finish(World w, ClientCall.OpResult result) {
         node.finished(op, this);
-        java.util.List<WriterQueue.Effect> answers = new java.util.ArrayList<>();
+        java.util.List<SimNode.Effect> answers = new java.util.ArrayList<>();
         for (long token : answerTokens) answers.add(node.respond(w, token, result));
         node.release(w, java.util.List.of(), false, answers);
     }

@@ -14,6 +14,8 @@ import dev.pledge.participant.protocol.Record;
 import dev.pledge.participant.protocol.Reply;
 import dev.pledge.participant.protocol.Timer;
 import dev.pledge.participant.protocol.Write;
+import dev.pledge.participant.runtime.NodeRuntime;
+import dev.pledge.participant.runtime.OutputsExecution;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,9 +35,12 @@ final class ParticipantNode extends SimNode {
     /** Operations running now, by "tx/opSeq", for joining a retry that races its first run (finding F1). */
     private final TreeMap<String, OpHandler> running = new TreeMap<>();
     private ParticipantCore core;
+    /** The production runtime's execution of Outputs (and its overlay of unstored commits); one per life. */
+    private OutputsExecution execution;
 
-    ParticipantNode(String id, String coordinatorId, CoreConfig config) {
-        super(id);
+    ParticipantNode(String id, String coordinatorId, CoreConfig config, java.util.Set<dev.pledge.runtime.Defect> defects) {
+        super(id, NodeRuntime.LOG_BATCH_MAX, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(NodeRuntime.COMMIT_LINGER_NS),
+                defects);
         this.coordinatorId = coordinatorId;
         this.config = config;
     }
@@ -53,12 +58,15 @@ final class ParticipantNode extends SimNode {
     void boot(World w) {
         Random random = new Random(w.coreSeed(id, life));
         core = ParticipantCore.recover(config, disk.durable().readAll(), w.nowMs(), random);
+        execution = new OutputsExecution((records, sync, lingers, release) -> submit(w, records, sync, lingers, release),
+                defects);
         step(w, new Event.Start(w.nowMs(), Incarnations.draw(w.nowMs(), random)));
     }
 
     @Override
     void dropCore() {
         core = null;
+        execution = null;
         handlers.clear();
         running.clear();
     }
@@ -70,25 +78,35 @@ final class ParticipantNode extends SimNode {
             w.trace(id + " " + e + "\n            -> " + summary(o));
         }
         o.logLines().stream().filter(Outputs.LogLine::error).forEach(l -> w.trace("ALARM " + l.text()));
-        List<WriterQueue.Effect> effects = new ArrayList<>();
-        boolean yesEarly = w.config().has(Mutation.YES_BEFORE_PREPARED_SYNC)
-                && o.records().stream().anyMatch(r -> r instanceof Record.Prepared);
-        for (Message m : o.messages()) effects.add(sendEffect(w, m));
-        for (Reply r : o.replies()) {
-            WriterQueue.Effect effect = replyEffect(w, r);
-            if (yesEarly && r instanceof Reply.Voted v && v.vote() == dev.pledge.core.Vote.YES) effect.action().run();
-            else effects.add(effect);
-        }
         for (Timer.Request t : o.timers()) {
             w.schedule(new Item.TimerFire(w.nowMs() + t.delayMs(), id, life, t.timer()));
+        }
+        if (w.config().has(Mutation.YES_BEFORE_PREPARED_SYNC) && o.records().stream().anyMatch(r -> r instanceof Record.Prepared)) {
+            List<Reply> later = new ArrayList<>();
+            for (Reply r : o.replies()) {
+                if (r instanceof Reply.Voted v && v.vote() == dev.pledge.core.Vote.YES) replyEffect(w, r).action().run();
+                else later.add(r);
+            }
+            o = new Outputs(o.records(), o.mustSync(), o.messages(), o.timers(), later, o.logLines());
         }
         boolean bornUnsynced = w.config().has(Mutation.BORN_BRANCH_PREPARED_UNSYNCED) && e instanceof Event.Prepare p
                 && p.writes() != null && o.records().stream().anyMatch(r -> r instanceof Record.Prepared);
         if (bornUnsynced) {
             w.stats().mutationsFired++;
             w.trace(id + " MUTATION: branch born at prepare votes YES without syncing PREPARED");
+            o = new Outputs(o.records(), false, o.messages(), o.timers(), o.replies(), o.logLines());
         }
-        release(w, o.records(), o.mustSync() && !bornUnsynced, effects);
+        execution.execute(e, o, new OutputsExecution.Effects() {
+            @Override
+            public void reply(Reply r) {
+                replyEffect(w, r).action().run();
+            }
+
+            @Override
+            public void send(Message m) {
+                sendEffect(w, m).action().run();
+            }
+        });
     }
 
     private static String summary(Outputs o) {
@@ -96,16 +114,16 @@ final class ParticipantNode extends SimNode {
                 + " replies=" + o.replies() + " timers=" + o.timers().size();
     }
 
-    private WriterQueue.Effect replyEffect(World w, Reply r) {
+    private Effect replyEffect(World w, Reply r) {
         if (isServing(r.token())) return respond(w, r.token(), r);
-        return new WriterQueue.Effect("op-reply#" + r.token() + " " + r, () -> {
+        return new Effect("op-reply#" + r.token() + " " + r, () -> {
             OpHandler h = handlers.remove(r.token());
             if (h != null) h.onReply(w, r);
         });
     }
 
-    private WriterQueue.Effect sendEffect(World w, Message m) {
-        return new WriterQueue.Effect("send " + m, () -> {
+    private Effect sendEffect(World w, Message m) {
+        return new Effect("send " + m, () -> {
             if (m instanceof Message.Enlist en) {
                 rpc.call(w, coordinatorId, m, answer -> enlistAnswered(w, en.txId(), answer),
                         () -> step(w, Event.EnlistResult.refused(w.nowMs(), en.txId(), Reply.ErrorKind.UNAVAILABLE,
@@ -257,9 +275,9 @@ final class ParticipantNode extends SimNode {
         return token;
     }
 
-    /** Committed value of an account as the validator reads it: with unstored commits unless F3 is reproduced. */
+    /** Committed value of an account as the validator reads it: through the runtime's overlay of unstored commits. */
     private long validatorRead(World w, Key key) {
-        Write unwritten = w.config().bornBranchesWaitForWriter() ? writer.unwritten(key) : null;
+        Write unwritten = execution.unstored(key);
         if (unwritten != null) return unwritten.isDelete() ? 0 : decode(unwritten.value());
         return readCommitted(new String(key.bytes(), StandardCharsets.UTF_8));
     }

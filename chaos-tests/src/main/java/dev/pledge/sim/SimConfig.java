@@ -18,9 +18,6 @@ import java.util.SplittableRandom;
  *                            flight wait for that run; off by default since the participant core fixed
  *                            finding F1 (d11253e) by answering such a retry Unavailable
  * @param writeOnlyPercent share of the clients' transactions that are write-only (commitWrites) transfers
- * @param bornBranchesWaitForWriter the simulated runtime's validator sees commits the core has applied
- *                                  but the log writer has not stored yet, as the participant's EventLoop
- *                                  does since finding F3 was fixed; off reproduces F3 (see FindingsTest)
  * @param diskLossPerMille chance per safety step that a node (coordinator or participant) crashes and
  *                         restarts on an empty data directory, everything it stored lost (issue 18)
  * @param diskLossesMax at most this many disk losses per run
@@ -30,7 +27,7 @@ public record SimConfig(long seed, int participantCount, int clientCount, int tx
                         int crashPerMille, int partitionPerMille, int crashesMax, int diskLossPerMille,
                         int diskLossesMax, long inDoubtPollMaxMs,
                         int coordinatorRpcAttempts, boolean zeroDelays,
-                        boolean racingRetriesJoined, int writeOnlyPercent, boolean bornBranchesWaitForWriter,
+                        boolean racingRetriesJoined, int writeOnlyPercent,
                         Set<Mutation> mutations) {
     /** Write-only shares a swarm seed draws from: none (the interactive-only mix), some, half, most. */
     private static final int[] WRITE_ONLY_PERCENTS = {0, 25, 50, 75};
@@ -54,7 +51,7 @@ public record SimConfig(long seed, int participantCount, int clientCount, int tx
                 r.nextInt(3) == 0 ? 10 : 400,
                 r.nextInt(3) == 0 ? 8 : SimSettings.RPC_ATTEMPTS_MAX, false, false,
                 WRITE_ONLY_PERCENTS[new SplittableRandom(seed ^ 0x3C6EF372FE94F82BL).nextInt(WRITE_ONLY_PERCENTS.length)],
-                true, mutations);
+                mutations);
         return !calm && r.nextInt(8) == 0 ? c.stormy() : c;
     }
 
@@ -78,25 +75,25 @@ public record SimConfig(long seed, int participantCount, int clientCount, int tx
     public SimConfig stormy() {
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
                 dropPerMille, duplicatePerMille, delayMaxMs, 200, crashPerMille, 30, crashesMax, diskLossPerMille,
-                diskLossesMax, 10, 8, zeroDelays, racingRetriesJoined, writeOnlyPercent, bornBranchesWaitForWriter, mutations);
+                diskLossesMax, 10, 8, zeroDelays, racingRetriesJoined, writeOnlyPercent, mutations);
     }
 
     /** Exhaustive mode: the explorer makes every fault a choice, so nothing is random here. */
     public static SimConfig smallScope(int clientCount, Set<Mutation> mutations) {
         return new SimConfig(1, 2, clientCount, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 400, SimSettings.RPC_ATTEMPTS_MAX, true,
-                false, 0, true, mutations);
+                false, 0, mutations);
     }
 
     public SimConfig withMutations(Set<Mutation> value) {
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
                 dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax,
-                diskLossPerMille, diskLossesMax, inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined, writeOnlyPercent, bornBranchesWaitForWriter, value);
+                diskLossPerMille, diskLossesMax, inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined, writeOnlyPercent, value);
     }
 
     public SimConfig withRacingRetriesJoined(boolean value) {
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
                 dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax,
-                diskLossPerMille, diskLossesMax, inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, value, writeOnlyPercent, bornBranchesWaitForWriter, mutations);
+                diskLossPerMille, diskLossesMax, inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, value, writeOnlyPercent, mutations);
     }
 
     /** The same run with other waiting times: participants' in-doubt poll cap, coordinator call attempts. */
@@ -104,7 +101,7 @@ public record SimConfig(long seed, int participantCount, int clientCount, int tx
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
                 dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax,
                 diskLossPerMille, diskLossesMax, pollMaxMs, coordinatorAttempts, zeroDelays, racingRetriesJoined,
-                writeOnlyPercent, bornBranchesWaitForWriter, mutations);
+                writeOnlyPercent, mutations);
     }
 
     /** The same run with other fault rates (per mille). */
@@ -112,14 +109,14 @@ public record SimConfig(long seed, int participantCount, int clientCount, int tx
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
                 drop, duplicate, delayMaxMs, slowPerMille, crash, partition, crashesMax, diskLossPerMille, diskLossesMax,
                 inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined, writeOnlyPercent,
-                bornBranchesWaitForWriter, mutations);
+                mutations);
     }
 
     /** The same run with another share of write-only transactions. */
     public SimConfig withWriteOnlyPercent(int value) {
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
                 dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax,
-                diskLossPerMille, diskLossesMax, inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined, value, bornBranchesWaitForWriter, mutations);
+                diskLossPerMille, diskLossesMax, inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined, value, mutations);
     }
 
     /** The same run with another disk-loss rate (per mille) and cap. */
@@ -127,14 +124,9 @@ public record SimConfig(long seed, int participantCount, int clientCount, int tx
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
                 dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax,
                 perMille, max, inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined, writeOnlyPercent,
-                bornBranchesWaitForWriter, mutations);
+                mutations);
     }
 
-    public SimConfig withBornBranchesWaitingForWriter(boolean value) {
-        return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
-                dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax,
-                diskLossPerMille, diskLossesMax, inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined, writeOnlyPercent, value, mutations);
-    }
 
     public boolean has(Mutation m) {
         return mutations.contains(m);

@@ -1,11 +1,16 @@
 package dev.pledge.sim;
 
+import dev.pledge.runtime.Defect;
+import dev.pledge.runtime.GroupCommit;
+import dev.pledge.runtime.LogStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * What every simulated server node has: a life (incremented at each restart), a log writer, an RPC
+ * What every simulated server node has: a life (incremented at each restart), the production
+ * group-commit state machine ({@link GroupCommit}) driven by scheduled flushes, an RPC
  * client, the requests it is serving, and a digest of the events its current core has stepped
  * (the core is a function of its recovered records and those events, which is what hashing needs).
  */
@@ -13,8 +18,30 @@ abstract class SimNode {
     /** A request being served: where the response goes once the core replies to its token. */
     private record Inbound(String callId, String from, Object request) {}
 
+    /** One step's effects, released only after its records (and all earlier ones) are durable. */
+    record Effect(String description, Runnable action) {}
+
+    /** Effects released together, named so that equal queues describe (and hash) alike. */
+    private record Released(List<Effect> effects) implements Runnable {
+        @Override
+        public void run() {
+            for (Effect e : effects) e.action().run();
+        }
+
+        @Override
+        public String toString() {
+            return effects.stream().map(Effect::description).toList().toString();
+        }
+    }
+
     final String id;
-    final WriterQueue writer = new WriterQueue();
+    private final int batchEntriesMax;
+    private final long lingerMs;
+    final Set<Defect> defects;
+    /** The node's writer state; a new one each life, since a crash loses the process's queue. */
+    GroupCommit<Object> writer;
+    /** A flush found only lingering entries and is holding them for company. */
+    private boolean lingering;
     final Rpc rpc;
     private final TreeMap<Long, Inbound> serving = new TreeMap<>();
     long life = 1;
@@ -24,8 +51,16 @@ abstract class SimNode {
     private long historyDigest;
     private long eventsStepped;
 
-    SimNode(String id) {
+    /**
+     * {@code batchEntriesMax} and {@code lingerMs} as the node's production runtime sets its writer;
+     * {@code defects}: runtime bugs injected by mutation tests.
+     */
+    SimNode(String id, int batchEntriesMax, long lingerMs, Set<Defect> defects) {
         this.id = id;
+        this.batchEntriesMax = batchEntriesMax;
+        this.lingerMs = lingerMs;
+        this.defects = Set.copyOf(defects);
+        this.writer = new GroupCommit<>(batchEntriesMax, defects);
         this.rpc = new Rpc(id);
     }
 
@@ -61,7 +96,8 @@ abstract class SimNode {
     private void stop() {
         up = false;
         flushScheduled = false;
-        writer.clear();
+        lingering = false;
+        writer = new GroupCommit<>(batchEntriesMax, defects);
         serving.clear();
         rpc.reset(life);
         dropCore();
@@ -78,10 +114,43 @@ abstract class SimNode {
         boot(w);
     }
 
+    /** Entries wait to be written. */
+    final boolean writing() {
+        return writer.queued() > 0;
+    }
+
+    /**
+     * What GroupCommitWriter's thread does, as one scheduled event: hold a batch of only lingering
+     * entries for the linger (a later submission ends the wait), else take a batch, write it with
+     * one sync if any entry needs it, and release its effects in order.
+     */
     final void flush(World w) {
         flushScheduled = false;
-        List<WriterQueue.Effect> effects = writer.flush(disk(), (records, sync) -> w.checker().onWritten(id, records, sync));
-        for (WriterQueue.Effect e : effects) e.action().run();
+        if (writer.queued() == 0) return;
+        if (lingerMs > 0 && !lingering && writer.onlyLingering()) {
+            lingering = true;
+            writer.noteLingered();
+            flushScheduled = true;
+            w.schedule(new Item.Flush(w.nowMs() + lingerMs, id, life));
+            return;
+        }
+        lingering = false;
+        GroupCommit.Batch<Object> batch = writer.take();
+        LogStore<Object> store = (records, sync) -> {
+            disk().write(records, sync);
+            w.checker().onWritten(id, records, sync);
+        };
+        try {
+            batch.write(store);
+        } catch (Exception e) {
+            throw new IllegalStateException(id + " simulated write failed", e);
+        }
+        batch.count();
+        batch.release(e -> {
+            throw e;
+        });
+        writer.done(batch);
+        if (writer.queued() > 0) w.scheduleFlush(this);
     }
 
     final long newToken() {
@@ -100,8 +169,8 @@ abstract class SimNode {
     }
 
     /** The effect that sends the answer to the request served under {@code token}. */
-    final WriterQueue.Effect respond(World w, long token, Object answer) {
-        return new WriterQueue.Effect("answer#" + token + " " + answer, () -> {
+    final Effect respond(World w, long token, Object answer) {
+        return new Effect("answer#" + token + " " + answer, () -> {
             Inbound in = serving.remove(token);
             if (in == null) return;
             w.checker().onAnswer(id, in.request(), answer);
@@ -119,10 +188,26 @@ abstract class SimNode {
         historyDigest = historyDigest * 1_000_003L + event.toString().hashCode();
     }
 
-    final void release(World w, List<?> records, boolean sync, List<WriterQueue.Effect> effects) {
+    final void release(World w, List<?> records, boolean sync, List<Effect> effects) {
         if (records.isEmpty() && effects.isEmpty()) return;
-        writer.enqueue(records, sync, effects);
-        w.scheduleFlush(this);
+        submit(w, records, sync, false, new Released(List.copyOf(effects)));
+    }
+
+    /** Submits to the writer as the event loop does; runs what must run now, and keeps a flush coming. */
+    @SuppressWarnings("unchecked")
+    final void submit(World w, List<?> records, boolean sync, boolean lingers, Runnable release) {
+        Runnable now = writer.submit((List<Object>) records, sync, lingers, release);
+        if (writer.queued() > 0) {
+            if (lingering && !writer.onlyLingering()) {
+                // Company arrived: the writer thread wakes and takes the batch at once.
+                lingering = false;
+                flushScheduled = true;
+                w.schedule(new Item.Flush(w.nowMs(), id, life));
+            } else {
+                w.scheduleFlush(this);
+            }
+        }
+        now.run();
     }
 
     String describe() {

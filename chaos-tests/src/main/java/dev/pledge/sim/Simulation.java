@@ -70,7 +70,7 @@ public final class Simulation {
             List<SimNode> servers = w.servers();
             SimNode n = servers.get(r.nextInt(servers.size()));
             // Half the crashes aim at the window between a step and its flush, where ordering bugs live.
-            List<SimNode> busy = servers.stream().filter(s -> s.up && !s.writer.isEmpty()).toList();
+            List<SimNode> busy = servers.stream().filter(s -> s.up && s.writing()).toList();
             if (!busy.isEmpty() && r.nextBoolean()) n = busy.get(r.nextInt(busy.size()));
             if (n.up) {
                 w.crash(n, r.nextInt(n.disk().unsyncedBatches() + 1));

@@ -64,10 +64,12 @@ final class World {
             for (int a = 0; a < ACCOUNTS_PER_PARTICIPANT; a++) accounts.add(pid + ":a" + a);
         }
         this.bank = new Bank(List.copyOf(accounts));
+        java.util.Set<dev.pledge.runtime.Defect> defects = Mutation.defectsOf(config.mutations());
         this.coordinator = new CoordinatorNode(SimSettings.coordinatorConfig(COORDINATOR, Set.copyOf(pids),
-                SimSettings.retentionMs(config)));
+                SimSettings.retentionMs(config)), defects);
         for (String pid : pids) {
-            ParticipantNode p = new ParticipantNode(pid, COORDINATOR, SimSettings.participantConfig(pid, config.inDoubtPollMaxMs()));
+            ParticipantNode p = new ParticipantNode(pid, COORDINATOR, SimSettings.participantConfig(pid, config.inDoubtPollMaxMs()),
+                    defects);
             List<Object> seed = new ArrayList<>();
             for (String account : accounts) {
                 if (bank.participantOf(account).equals(pid)) seed.add(new ParticipantDiskState.SeedData(account, ACCOUNT_START));
@@ -216,7 +218,7 @@ final class World {
         if (item instanceof Item.TimerFire t) return node(t.node()).up && node(t.node()).life == t.life();
         if (item instanceof Item.Flush f) {
             SimNode n = node(f.node());
-            return n.up && n.life == f.life() && !n.writer.isEmpty();
+            return n.up && n.life == f.life() && n.writing();
         }
         if (item instanceof Item.CallTimeout t) {
             boolean server = participants.containsKey(t.node()) || t.node().equals(COORDINATOR);

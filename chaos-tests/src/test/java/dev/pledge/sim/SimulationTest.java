@@ -39,7 +39,6 @@ class SimulationTest {
                 Integer.getInteger("sim.partition", c.partitionPerMille()), Integer.getInteger("sim.crash", c.crashPerMille()))
                 .withRacingRetriesJoined(Boolean.getBoolean("sim.racingRetriesJoined"))
                 .withWriteOnlyPercent(Integer.getInteger("sim.writeOnly", c.writeOnlyPercent()))
-                .withBornBranchesWaitingForWriter(Boolean.parseBoolean(System.getProperty("sim.bornWaits", "true")))
                 .withDiskLoss(Integer.getInteger("sim.diskLoss", c.diskLossPerMille()),
                         Integer.getInteger("sim.diskLossesMax", c.diskLossesMax()));
         Simulation.Result r = Simulation.run(c);

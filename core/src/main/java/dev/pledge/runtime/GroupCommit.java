@@ -119,6 +119,20 @@ public final class GroupCommit<R> {
         return out;
     }
 
+    /**
+     * The queue in canonical text, oldest first: each entry's records, whether it syncs or
+     * lingers, and its release action's {@code toString} (the simulator names its actions so that
+     * equal states hash equal).
+     */
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        for (Entry<R> e : queue) {
+            sb.append('[').append(e.records()).append(e.sync() ? " sync" : "").append(e.lingering() ? " linger" : "")
+                    .append(' ').append(e.release()).append(']');
+        }
+        return sb.toString();
+    }
+
     /** Takes up to the batch limit of waiting entries, oldest first; null when none wait. */
     public Batch<R> take() {
         if (queue.isEmpty()) return null;

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class CoordinatorNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CoordinatorNode.class);
     private static final int LOG_QUEUE_MAX = 10_000;
-    private static final int LOG_BATCH_SUBMISSIONS_MAX = 1_000;
+    public static final int LOG_BATCH_SUBMISSIONS_MAX = 1_000;
     private static final int INTERNAL_EVENTS_MAX = 1_000_000;
 
     private final CoordinatorConfig config;

@@ -1,25 +1,16 @@
 package dev.pledge.participant.runtime;
 
-import dev.pledge.core.Check;
-import dev.pledge.failpoint.Failpoints;
 import dev.pledge.participant.protocol.CoreView;
 import dev.pledge.participant.protocol.Event;
-import dev.pledge.participant.protocol.Key;
-import dev.pledge.participant.protocol.Write;
-import dev.pledge.participant.protocol.Message;
 import dev.pledge.participant.protocol.Outputs;
 import dev.pledge.participant.protocol.ParticipantCore;
-import dev.pledge.participant.protocol.Reply;
 import dev.pledge.participant.protocol.Timer;
 import dev.pledge.runtime.GroupCommitWriter;
 import dev.pledge.runtime.LoopTimers;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -35,8 +26,6 @@ import org.slf4j.LoggerFactory;
  * replies, all through the writer's queue so that no effect overtakes an earlier record.
  */
 final class EventLoop implements AutoCloseable {
-    /** Crash point: PREPARED is durable, the YES vote has not left. */
-    static final String FAILPOINT_PREPARED_SYNCED = "participant.prepared.synced";
     private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
     /** Longest wait for a task when no timer is due sooner (bounds how late close() is noticed). */
     private static final long IDLE_WAIT_MS = 100;
@@ -46,28 +35,16 @@ final class EventLoop implements AutoCloseable {
         Event make(long nowMs, CoreView view);
     }
 
-    /** Where released effects go. Called on the writer thread, in order; must not block long. */
-    interface Effects {
-        void reply(Reply reply);
-
-        void send(Message message);
-
+    /** Where released effects go (on the writer thread, in order; must not block long) and log lines. */
+    interface Effects extends OutputsExecution.Effects {
         void log(Outputs.LogLine line);
-
-        /** The records of one Outputs are durable (before its replies and messages are released). */
-        default void recorded(List<dev.pledge.participant.protocol.Record> records) {}
     }
 
     private final ParticipantCore core;
     private final CoreView view;
     private final GroupCommitWriter<dev.pledge.participant.protocol.Record> writer;
     private final LoopTimers<Timer> timers = new LoopTimers<>();
-    /**
-     * Writes of commits the core has applied whose records the writer has not stored yet. The core
-     * releases a branch's locks as it commits, so a later step (a prepare validating a branch born
-     * with its writes) may read those keys before the store has them: it must see these values.
-     */
-    private final Map<Key, Write> unwritten = new ConcurrentHashMap<>();
+    private final OutputsExecution execution;
     private final Effects effects;
     private final LongSupplier clockMs;
     private final Consumer<Throwable> onFatal;
@@ -86,6 +63,7 @@ final class EventLoop implements AutoCloseable {
         this.clockMs = clockMs;
         this.onFatal = onFatal;
         this.tasks = new ArrayBlockingQueue<>(queueMax);
+        this.execution = new OutputsExecution(this::submit, java.util.Set.of());
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
     }
@@ -168,32 +146,7 @@ final class EventLoop implements AutoCloseable {
         long nowMs = e.nowMs();
         for (Timer.Request t : out.timers()) timers.add(t.timer(), nowMs + t.delayMs());
         for (Outputs.LogLine line : out.logLines()) effects.log(line);
-        if (out.records().isEmpty() && out.messages().isEmpty() && out.replies().isEmpty()) return;
-        boolean prepares = Failpoints.enabled() && prepares(out);
-        List<Write> applied = remember(out.records());
-        submit(out.records(), out.mustSync(), lingers(e), () -> {
-            // Removed only if still the newest unstored write of its key. An equal newer write may
-            // go with it: the store now holds that same value, since callbacks run in order.
-            for (Write w : applied) unwritten.remove(w.key(), w);
-            if (prepares) Failpoints.hit(FAILPOINT_PREPARED_SYNCED);
-            if (!out.records().isEmpty()) effects.recorded(out.records());
-            for (Reply r : out.replies()) effects.reply(r);
-            for (Message m : out.messages()) effects.send(m);
-        });
-    }
-
-    /** Notes the committed writes of {@code records} until the writer has stored them; returns them. */
-    private List<Write> remember(List<dev.pledge.participant.protocol.Record> records) {
-        List<Write> applied = List.of();
-        for (dev.pledge.participant.protocol.Record r : records) {
-            if (!(r instanceof dev.pledge.participant.protocol.Record.Applied a)) continue;
-            if (applied.isEmpty()) applied = new ArrayList<>();
-            for (Write w : a.writes()) {
-                unwritten.put(w.key(), w);
-                applied.add(w);
-            }
-        }
-        return applied;
+        execution.execute(e, out, effects);
     }
 
     /**
@@ -201,24 +154,7 @@ final class EventLoop implements AutoCloseable {
      * counts even if the writer has not stored it yet. Null if absent or deleted. Any thread.
      */
     byte[] committed(byte[] key, Function<byte[], byte[]> store) {
-        Write w = unwritten.get(Key.of(key));
-        return w != null ? (w.isDelete() ? null : w.value().clone()) : store.apply(key);
-    }
-
-    private static boolean prepares(Outputs out) {
-        for (dev.pledge.participant.protocol.Record r : out.records()) {
-            if (r instanceof dev.pledge.participant.protocol.Record.Prepared) return true;
-        }
-        return false;
-    }
-
-    /**
-     * A Pledge coordinator's phase-two commit: its acknowledgement only lets the coordinator write
-     * END, so its sync may wait briefly to share the next one. Not an external (XA) branch's commit:
-     * there a transaction manager holds the application until every branch has acknowledged.
-     */
-    private static boolean lingers(Event e) {
-        return e instanceof Event.Commit c && !c.txId().isExternal();
+        return execution.committed(key, store);
     }
 
     private void submit(List<dev.pledge.participant.protocol.Record> records, boolean sync, boolean lingering,

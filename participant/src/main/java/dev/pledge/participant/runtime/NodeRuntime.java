@@ -46,13 +46,13 @@ public final class NodeRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeRuntime.class);
     /** One line per branch transition, node id first; its own logger so operators can route or silence it. */
     private static final Logger transitions = LoggerFactory.getLogger("dev.pledge.participant.transitions");
-    private static final int LOG_BATCH_MAX = 1_024;
+    public static final int LOG_BATCH_MAX = 1_024;
     /**
      * How long a phase-two commit's sync waits for company. Long enough for the next transaction's
      * prepare to arrive behind it when one client commits back to back (a few hundred µs here);
      * short against the coordinator's patience for acknowledgements.
      */
-    private static final long COMMIT_LINGER_NS = TimeUnit.MILLISECONDS.toNanos(2);
+    public static final long COMMIT_LINGER_NS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final long START_WAIT_MS = 30_000;
 
     private final ParticipantConfig config;
