@@ -2,6 +2,7 @@ package dev.pledge.participant.protocol;
 
 import dev.pledge.core.BranchState;
 import dev.pledge.core.Check;
+import dev.pledge.core.OnDiskId;
 import dev.pledge.core.TxId;
 import java.util.List;
 
@@ -72,15 +73,26 @@ public sealed interface Record {
     /** The retention sweep dropped an OUTCOME. */
     record OutcomeForgotten(TxId txId) implements Record {}
 
-    /** Final branch outcomes that are remembered (durably or not) for repeats and peers. */
-    enum Final {
-        COMMITTED, ABORTED,
+    /** Final branch outcomes that are remembered (durably or not) for repeats and peers; stored by their id. */
+    enum Final implements OnDiskId {
+        COMMITTED(0), ABORTED(1),
         /** Voted READ_ONLY: this participant took no part in the decision and cannot tell a peer what it was. */
-        READ_ONLY,
+        READ_ONLY(2),
         /** An operator forced the in-doubt branch; the real decision has not contradicted it (yet). */
-        HEURISTIC_COMMITTED, HEURISTIC_ABORTED,
+        HEURISTIC_COMMITTED(3), HEURISTIC_ABORTED(4),
         /** An operator forced one outcome and the real decision was the other. Reported loudly. */
-        HEURISTIC_MIXED;
+        HEURISTIC_MIXED(5);
+
+        private final int onDiskId;
+
+        Final(int onDiskId) {
+            this.onDiskId = onDiskId;
+        }
+
+        @Override
+        public int onDiskId() {
+            return onDiskId;
+        }
 
         public boolean isHeuristic() {
             return this == HEURISTIC_COMMITTED || this == HEURISTIC_ABORTED || this == HEURISTIC_MIXED;

@@ -91,6 +91,14 @@ public final class ParticipantStore implements AutoCloseable, LogStore<Record> {
 
     /** Every durable record, for recovery: the storage identity, the incarnation, then PREPARED branches, then OUTCOMEs. */
     public List<Record> readAll() {
+        try {
+            return readRecords();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the records in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private List<Record> readRecords() throws IOException {
         List<Record> out = new ArrayList<>();
         try {
             byte[] storage = db.get(meta, RecordCodec.STORAGE_KEY);
