@@ -2,6 +2,7 @@ package dev.pledge.coordinator.rpc;
 
 import dev.pledge.coordinator.protocol.Event;
 import dev.pledge.coordinator.protocol.Reply;
+import dev.pledge.core.ReplyMargin;
 import dev.pledge.core.TxId;
 import dev.pledge.rpc.Wire;
 import dev.pledge.wire.AbortRequest;
@@ -37,8 +38,6 @@ import org.apache.thrift.TException;
  * thread waits for the core's reply up to the request's own deadline.
  */
 public final class CoordinatorService implements Coordinator.Iface {
-    private static final long REPLY_MARGIN_MS_MAX = 100;
-
     private final String nodeId;
     private final LongSupplier epoch;
     private final long storageId;
@@ -109,7 +108,7 @@ public final class CoordinatorService implements Coordinator.Iface {
         if (deadlineMs <= 0) throw new Unavailable("the request's deadline has already passed");
         if (request.getTransactions() == null) throw new InvalidArgument("transactions is required");
         long waitUntilNs = System.nanoTime()
-                + TimeUnit.MILLISECONDS.toNanos(Math.max(1, deadlineMs - Math.min(REPLY_MARGIN_MS_MAX, deadlineMs / 10)));
+                + TimeUnit.MILLISECONDS.toNanos(ReplyMargin.withinMs(deadlineMs));
         int n = request.getTransactionsSize();
         WriteResult[] results = new WriteResult[n];
         List<CompletableFuture<Reply.Value>> replies = new ArrayList<>(n);
@@ -169,7 +168,6 @@ public final class CoordinatorService implements Coordinator.Iface {
         if (deadlineMs <= 0) throw new Unavailable("the request's deadline has already passed");
         CompletableFuture<Reply.Value> reply = poster.request(event);
         // Answer a little before the caller gives up, so PREPARING reaches it instead of a timeout.
-        long waitMs = Math.max(1, deadlineMs - Math.min(REPLY_MARGIN_MS_MAX, deadlineMs / 10));
-        return awaitUntil(reply, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs));
+        return awaitUntil(reply, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ReplyMargin.withinMs(deadlineMs)));
     }
 }
