@@ -37,6 +37,7 @@ public final class ParticipantNode implements AutoCloseable {
 
     public ParticipantNode(ParticipantConfig config) {
         this.config = Check.notNull(config, "config");
+        this.metrics = config.metrics();
     }
 
     /** The application's check at prepare (e.g. "course full" votes NO). Before {@link #start}. */
@@ -46,7 +47,7 @@ public final class ParticipantNode implements AutoCloseable {
         return this;
     }
 
-    /** Serves /metrics (Prometheus text) and /health over HTTP as well. Before {@link #start}. */
+    /** Serves /metrics (Prometheus text) and /health over HTTP as well (else as the config says). Before {@link #start}. */
     public synchronized ParticipantNode withMetrics(MetricsConfig m) {
         Check.state(runtime == null, "configure before start()");
         this.metrics = Check.notNull(m, "metrics");
@@ -108,7 +109,7 @@ public final class ParticipantNode implements AutoCloseable {
     public <R> R execute(TxContext ctx, BranchWork<R> work) throws TException {
         Check.notNull(work, "work");
         NodeRuntime r = runtime;
-        if (r == null) throw new Unavailable("participant " + config.participantId() + " is not started");
+        if (r == null) throw new Unavailable("participant " + config.core().participantId() + " is not started");
         return r.executor().execute(ctx, work);
     }
 
@@ -119,7 +120,7 @@ public final class ParticipantNode implements AutoCloseable {
 
     private NodeRuntime running() {
         NodeRuntime r = runtime;
-        Check.state(r != null, "participant %s is not started", config.participantId());
+        Check.state(r != null, "participant %s is not started", config.core().participantId());
         return r;
     }
 }

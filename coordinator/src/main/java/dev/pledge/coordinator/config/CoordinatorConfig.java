@@ -2,101 +2,110 @@ package dev.pledge.coordinator.config;
 
 import dev.pledge.coordinator.protocol.CoreConfig;
 import dev.pledge.core.Check;
+import dev.pledge.core.config.ConfigValues;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClientConfig;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * Everything a coordinator node needs, validated once. The participant registry maps ids to
- * addresses: enlist names an id, and the coordinator talks only to addresses configured here.
- *
- * @param participantCallTimeoutMs deadline of one prepare/commit/abort call (the RPC client retries inside it)
- * @param randomSeed               seeds retry jitter; fixed in tests for exact runs
+ * Everything a coordinator node needs, validated once, in three sections. Its keys and defaults
+ * are defined once, in {@link CoordinatorSettings}; {@link #defaults} goes through them too.
  */
-public record CoordinatorConfig(String nodeId, Endpoint listen, Path dataDir, Map<String, Endpoint> participants,
-                                long txTimeoutDefaultMs, long txTimeoutMinMs, long txTimeoutMaxMs, long retentionMs,
-                                long deliveryRetryBaseMs, long deliveryRetryMaxMs, long sweepIntervalMs,
-                                long participantCallTimeoutMs, int serverWorkersMax, int eventQueueMax,
-                                int senderThreadsMax, RpcClientConfig rpcClient, long randomSeed) {
+public record CoordinatorConfig(Core core, Rpc rpc, Storage storage) {
+
+    /**
+     * What the protocol core and its event loop need.
+     *
+     * @param randomSeed seeds retry jitter; fixed in tests for exact runs
+     */
+    public record Core(String nodeId, long txTimeoutDefaultMs, long txTimeoutMinMs, long txTimeoutMaxMs,
+                       long retentionMs, long deliveryRetryBaseMs, long deliveryRetryMaxMs, long sweepIntervalMs,
+                       int eventQueueMax, long randomSeed) {
+        public Core {
+            Check.argument(nodeId != null && nodeId.matches("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*"),
+                    "nodeId must be letters, digits, '-', '_' (dots between them), was %s", nodeId);
+            Check.argument(eventQueueMax > 0, "eventQueueMax must be > 0");
+        }
+    }
+
+    /**
+     * The coordinator's address, the participant registry (enlist names an id; the coordinator
+     * talks only to addresses configured here) and the limits of its calls.
+     *
+     * @param participantCallTimeoutMs deadline of one prepare/commit/abort call (the RPC client retries inside it)
+     * @param metrics                  where /metrics and /health are served; null for none
+     */
+    public record Rpc(Endpoint listen, Map<String, Endpoint> participants, long participantCallTimeoutMs,
+                      int serverWorkersMax, int senderThreadsMax, RpcClientConfig client, Endpoint metrics) {
+        public Rpc {
+            Check.notNull(listen, "listen");
+            participants = Map.copyOf(new TreeMap<>(Check.notNull(participants, "participants")));
+            participants.keySet().forEach(id -> Check.argument(!id.isBlank(), "participant id is blank"));
+            Check.argument(participantCallTimeoutMs > 0, "participantCallTimeoutMs must be > 0");
+            Check.argument(serverWorkersMax > 0, "serverWorkersMax must be > 0");
+            Check.argument(senderThreadsMax > 0, "senderThreadsMax must be > 0");
+            Check.notNull(client, "client");
+        }
+    }
+
+    /** Where the decision log lives. */
+    public record Storage(Path dataDir) {
+        public Storage {
+            Check.notNull(dataDir, "dataDir");
+        }
+    }
 
     public CoordinatorConfig {
-        Check.argument(nodeId != null && nodeId.matches("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*"),
-                "nodeId must be letters, digits, '-', '_' (dots between them), was %s", nodeId);
-        Objects.requireNonNull(listen, "listen");
-        Objects.requireNonNull(dataDir, "dataDir");
-        participants = Map.copyOf(new TreeMap<>(Objects.requireNonNull(participants, "participants")));
-        participants.keySet().forEach(id -> Check.argument(!id.isBlank(), "participant id is blank"));
-        Check.argument(participantCallTimeoutMs > 0, "participantCallTimeoutMs must be > 0");
-        Check.argument(serverWorkersMax > 0, "serverWorkersMax must be > 0");
-        Check.argument(eventQueueMax > 0, "eventQueueMax must be > 0");
-        Check.argument(senderThreadsMax > 0, "senderThreadsMax must be > 0");
-        Objects.requireNonNull(rpcClient, "rpcClient");
-        coreConfig(nodeId, participants, txTimeoutDefaultMs, txTimeoutMinMs, txTimeoutMaxMs, retentionMs,
-                deliveryRetryBaseMs, deliveryRetryMaxMs, sweepIntervalMs); // validates the protocol limits
+        Check.notNull(core, "core");
+        Check.notNull(rpc, "rpc");
+        Check.notNull(storage, "storage");
+        coreConfig(core, rpc); // validates the protocol limits
     }
 
     /** Defaults for everything but identity, address, data and registry. */
-    public static CoordinatorConfig defaults(String nodeId, Endpoint listen, Path dataDir,
-                                             Map<String, Endpoint> participants) {
-        return new CoordinatorConfig(nodeId, listen, dataDir, participants, 30_000, 100, 600_000, 3_600_000,
-                50, 5_000, 1_000, 5_000, 64, 10_000, 16, RpcClientConfig.defaults(), System.nanoTime());
+    public static CoordinatorConfig defaults(String nodeId, Endpoint listen, Path dataDir, Map<String, Endpoint> participants) {
+        Map<String, String> given = new HashMap<>();
+        given.put(CoordinatorSettings.NODE_ID.key(), nodeId);
+        given.put(CoordinatorSettings.LISTEN.key(), listen.toString());
+        given.put(CoordinatorSettings.DATA_DIR.key(), dataDir.toString());
+        participants.forEach((id, address) -> given.put(CoordinatorSettings.PARTICIPANTS.prefix() + "." + id, address.toString()));
+        return CoordinatorSettings.config(ConfigValues.of(CoordinatorSettings.SCHEMA, given));
     }
 
     public CoreConfig coreConfig() {
-        return coreConfig(nodeId, participants, txTimeoutDefaultMs, txTimeoutMinMs, txTimeoutMaxMs, retentionMs,
-                deliveryRetryBaseMs, deliveryRetryMaxMs, sweepIntervalMs);
+        return coreConfig(core, rpc);
     }
 
-    private static CoreConfig coreConfig(String nodeId, Map<String, Endpoint> participants, long txDefaultMs,
-                                         long txMinMs, long txMaxMs, long retentionMs, long retryBaseMs,
-                                         long retryMaxMs, long sweepIntervalMs) {
-        return new CoreConfig(nodeId, participants.keySet(), txDefaultMs, txMinMs, txMaxMs, retentionMs,
-                retryBaseMs, retryMaxMs, sweepIntervalMs, 64, 1_000, CoreConfig.CONCLUDED_MAX_DEFAULT,
+    private static CoreConfig coreConfig(Core c, Rpc rpc) {
+        return new CoreConfig(c.nodeId(), rpc.participants().keySet(), c.txTimeoutDefaultMs(), c.txTimeoutMinMs(),
+                c.txTimeoutMaxMs(), c.retentionMs(), c.deliveryRetryBaseMs(), c.deliveryRetryMaxMs(), c.sweepIntervalMs(),
+                CoreConfig.PARKED_REPLIES_MAX_DEFAULT, CoreConfig.SWEEP_BATCH_MAX_DEFAULT, CoreConfig.CONCLUDED_MAX_DEFAULT,
                 CoreConfig.ANSWER_GRACE_MS_DEFAULT);
     }
 
-    public CoordinatorConfig withListen(Endpoint value) {
-        return new CoordinatorConfig(nodeId, value, dataDir, participants, txTimeoutDefaultMs, txTimeoutMinMs,
-                txTimeoutMaxMs, retentionMs, deliveryRetryBaseMs, deliveryRetryMaxMs, sweepIntervalMs,
-                participantCallTimeoutMs, serverWorkersMax, eventQueueMax, senderThreadsMax, rpcClient, randomSeed);
-    }
-
     public CoordinatorConfig withRetentionMs(long value) {
-        return new CoordinatorConfig(nodeId, listen, dataDir, participants, txTimeoutDefaultMs, txTimeoutMinMs,
-                txTimeoutMaxMs, value, deliveryRetryBaseMs, deliveryRetryMaxMs, sweepIntervalMs,
-                participantCallTimeoutMs, serverWorkersMax, eventQueueMax, senderThreadsMax, rpcClient, randomSeed);
+        return new CoordinatorConfig(new Core(core.nodeId(), core.txTimeoutDefaultMs(), core.txTimeoutMinMs(),
+                core.txTimeoutMaxMs(), value, core.deliveryRetryBaseMs(), core.deliveryRetryMaxMs(),
+                core.sweepIntervalMs(), core.eventQueueMax(), core.randomSeed()), rpc, storage);
     }
 
     public CoordinatorConfig withDeliveryRetryMs(long baseMs, long maxMs) {
-        return new CoordinatorConfig(nodeId, listen, dataDir, participants, txTimeoutDefaultMs, txTimeoutMinMs,
-                txTimeoutMaxMs, retentionMs, baseMs, maxMs, sweepIntervalMs,
-                participantCallTimeoutMs, serverWorkersMax, eventQueueMax, senderThreadsMax, rpcClient, randomSeed);
-    }
-
-    public CoordinatorConfig withTxTimeoutsMs(long defaultMs, long minMs, long maxMs) {
-        return new CoordinatorConfig(nodeId, listen, dataDir, participants, defaultMs, minMs, maxMs, retentionMs,
-                deliveryRetryBaseMs, deliveryRetryMaxMs, sweepIntervalMs,
-                participantCallTimeoutMs, serverWorkersMax, eventQueueMax, senderThreadsMax, rpcClient, randomSeed);
-    }
-
-    public CoordinatorConfig withParticipantCallTimeoutMs(long value) {
-        return new CoordinatorConfig(nodeId, listen, dataDir, participants, txTimeoutDefaultMs, txTimeoutMinMs,
-                txTimeoutMaxMs, retentionMs, deliveryRetryBaseMs, deliveryRetryMaxMs, sweepIntervalMs,
-                value, serverWorkersMax, eventQueueMax, senderThreadsMax, rpcClient, randomSeed);
-    }
-
-    public CoordinatorConfig withSenderThreadsMax(int value) {
-        return new CoordinatorConfig(nodeId, listen, dataDir, participants, txTimeoutDefaultMs, txTimeoutMinMs,
-                txTimeoutMaxMs, retentionMs, deliveryRetryBaseMs, deliveryRetryMaxMs, sweepIntervalMs,
-                participantCallTimeoutMs, serverWorkersMax, eventQueueMax, value, rpcClient, randomSeed);
+        return new CoordinatorConfig(new Core(core.nodeId(), core.txTimeoutDefaultMs(), core.txTimeoutMinMs(),
+                core.txTimeoutMaxMs(), core.retentionMs(), baseMs, maxMs, core.sweepIntervalMs(), core.eventQueueMax(),
+                core.randomSeed()), rpc, storage);
     }
 
     public CoordinatorConfig withRandomSeed(long value) {
-        return new CoordinatorConfig(nodeId, listen, dataDir, participants, txTimeoutDefaultMs, txTimeoutMinMs,
-                txTimeoutMaxMs, retentionMs, deliveryRetryBaseMs, deliveryRetryMaxMs, sweepIntervalMs,
-                participantCallTimeoutMs, serverWorkersMax, eventQueueMax, senderThreadsMax, rpcClient, value);
+        return new CoordinatorConfig(new Core(core.nodeId(), core.txTimeoutDefaultMs(), core.txTimeoutMinMs(),
+                core.txTimeoutMaxMs(), core.retentionMs(), core.deliveryRetryBaseMs(), core.deliveryRetryMaxMs(),
+                core.sweepIntervalMs(), core.eventQueueMax(), value), rpc, storage);
+    }
+
+    public CoordinatorConfig withParticipantCallTimeoutMs(long value) {
+        return new CoordinatorConfig(core, new Rpc(rpc.listen(), rpc.participants(), value, rpc.serverWorkersMax(),
+                rpc.senderThreadsMax(), rpc.client(), rpc.metrics()), storage);
     }
 }

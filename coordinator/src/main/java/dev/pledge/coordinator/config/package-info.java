@@ -1,2 +1,2 @@
-/** The coordinator's one immutable, validated configuration and its loading from properties. */
+/** The coordinator's one immutable, validated configuration (core, rpc, storage) and its keys with their defaults. */
 package dev.pledge.coordinator.config;

@@ -22,6 +22,15 @@ public record CoreConfig(String nodeId, Set<String> participantIds, long txTimeo
      * gets the real outcome, and a retried request key is still recognised.
      */
     public static final long ANSWER_GRACE_MS_DEFAULT = 60_000;
+    public static final long TX_TIMEOUT_MS_DEFAULT = 30_000;
+    public static final long TX_TIMEOUT_MIN_MS_DEFAULT = 100;
+    public static final long TX_TIMEOUT_MAX_MS_DEFAULT = 600_000;
+    public static final long RETENTION_MS_DEFAULT = 3_600_000;
+    public static final long DELIVERY_RETRY_BASE_MS_DEFAULT = 50;
+    public static final long DELIVERY_RETRY_MAX_MS_DEFAULT = 5_000;
+    public static final long SWEEP_INTERVAL_MS_DEFAULT = 1_000;
+    public static final int PARKED_REPLIES_MAX_DEFAULT = 64;
+    public static final int SWEEP_BATCH_MAX_DEFAULT = 1_000;
 
     public CoreConfig {
         Check.argument(nodeId != null && !nodeId.isBlank(), "nodeId is required");
@@ -42,8 +51,10 @@ public record CoreConfig(String nodeId, Set<String> participantIds, long txTimeo
 
     /** Sensible limits for tests and simulations: only the identity and registry are required. */
     public static CoreConfig of(String nodeId, Set<String> participantIds) {
-        return new CoreConfig(nodeId, participantIds, 30_000, 100, 600_000, 3_600_000, 50, 5_000, 1_000, 64, 1_000,
-                CONCLUDED_MAX_DEFAULT, ANSWER_GRACE_MS_DEFAULT);
+        return new CoreConfig(nodeId, participantIds, TX_TIMEOUT_MS_DEFAULT, TX_TIMEOUT_MIN_MS_DEFAULT,
+                TX_TIMEOUT_MAX_MS_DEFAULT, RETENTION_MS_DEFAULT, DELIVERY_RETRY_BASE_MS_DEFAULT,
+                DELIVERY_RETRY_MAX_MS_DEFAULT, SWEEP_INTERVAL_MS_DEFAULT, PARKED_REPLIES_MAX_DEFAULT,
+                SWEEP_BATCH_MAX_DEFAULT, CONCLUDED_MAX_DEFAULT, ANSWER_GRACE_MS_DEFAULT);
     }
 
     public CoreConfig withRetentionMs(long value) {

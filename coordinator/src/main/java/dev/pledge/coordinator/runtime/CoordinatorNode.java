@@ -54,18 +54,19 @@ public final class CoordinatorNode implements AutoCloseable {
         this.epoch = epoch;
     }
 
+    /** Starts a node, serving /metrics and /health if the config names an address for them. */
     public static CoordinatorNode start(CoordinatorConfig config) throws IOException {
-        return start(config, null);
+        return start(config, config.rpc().metrics());
     }
 
     /** As {@link #start(CoordinatorConfig)}, also serving /metrics and /health on {@code metricsListen} unless null. */
     public static CoordinatorNode start(CoordinatorConfig config, Endpoint metricsListen) throws IOException {
-        DecisionLog decisionLog = DecisionLog.open(config.dataDir());
+        DecisionLog decisionLog = DecisionLog.open(config.storage().dataDir());
         TimeSource time = TimeSource.system();
         CoordinatorCore.Recovery recovery;
         try {
             recovery = CoordinatorCore.recover(config.coreConfig(), decisionLog.readAll(), time.nowMs(),
-                    Incarnations.draw(System.currentTimeMillis(), new SecureRandom()), new Random(config.randomSeed()));
+                    Incarnations.draw(System.currentTimeMillis(), new SecureRandom()), new Random(config.core().randomSeed()));
         } catch (IOException | RuntimeException e) {
             decisionLog.close();
             throw e;
@@ -84,7 +85,7 @@ public final class CoordinatorNode implements AutoCloseable {
     private void wire(DecisionLog decisionLog, CoordinatorCore.Recovery recovery, TimeSource time, Endpoint metricsListen)
             throws IOException, InterruptedException {
         closeInOrder.add(decisionLog);
-        String id = config.nodeId();
+        String id = config.core().nodeId();
         LogWriterListener logListener = new LogWriterListener(id, cause -> {
             CoordinatorRuntime r = runtime;
             if (r != null) r.stopDeciding(cause);
@@ -93,9 +94,9 @@ public final class CoordinatorNode implements AutoCloseable {
                 new GroupCommitWriter.Settings(LOG_QUEUE_MAX, LOG_BATCH_SUBMISSIONS_MAX, 0), logListener);
         writer.start();
         closeInOrder.add(0, writer);
-        EventInbox inbox = new EventInbox(config.eventQueueMax(), INTERNAL_EVENTS_MAX);
-        sender = new ParticipantSender(id, config.participants(), config.rpcClient(),
-                config.participantCallTimeoutMs(), config.senderThreadsMax(), inbox::postInternal, time);
+        EventInbox inbox = new EventInbox(config.core().eventQueueMax(), INTERNAL_EVENTS_MAX);
+        sender = new ParticipantSender(id, config.rpc().participants(), config.rpc().client(),
+                config.rpc().participantCallTimeoutMs(), config.rpc().senderThreadsMax(), inbox::postInternal, time);
         closeInOrder.add(0, sender);
         runtime = new CoordinatorRuntime(recovery.core(), inbox, writer, sender, time);
         closeInOrder.add(0, runtime);
@@ -110,8 +111,8 @@ public final class CoordinatorNode implements AutoCloseable {
         processor.registerProcessor(Services.COORDINATOR,
                 new Coordinator.Processor<>(new CoordinatorService(id, () -> epoch, recovery.core().storageId(), runtime)));
         processor.registerProcessor(Services.ADMIN, new Admin.Processor<>(new AdminService(id, this::stats, runtime::damaged)));
-        server = RpcServer.start(RpcServerConfig.defaults(config.listen().host(), config.listen().port())
-                .withWorkers(Math.min(4, config.serverWorkersMax()), config.serverWorkersMax()), processor);
+        server = RpcServer.start(RpcServerConfig.defaults(config.rpc().listen().host(), config.rpc().listen().port())
+                .withWorkers(Math.min(4, config.rpc().serverWorkersMax()), config.rpc().serverWorkersMax()), processor);
         closeInOrder.add(0, server);
         if (metrics != null) metricsPort = metrics.nodeMetrics().serve(id, metricsListen, this::health);
     }
@@ -159,7 +160,7 @@ public final class CoordinatorNode implements AutoCloseable {
             try {
                 c.close();
             } catch (Exception e) {
-                log.warn("{} close of {} failed: {}", config.nodeId(), c.getClass().getSimpleName(), e.toString());
+                log.warn("{} close of {} failed: {}", config.core().nodeId(), c.getClass().getSimpleName(), e.toString());
                 if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             }
         }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.pledge.coordinator.config.CoordinatorConfig;
+import dev.pledge.coordinator.config.CoordinatorSettings;
+import dev.pledge.core.config.ConfigValues;
 import dev.pledge.core.TxId;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClient;
@@ -178,5 +180,14 @@ class CoordinatorNodeTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             for (TxId tx : java.util.List.of(first, second, third)) assertThat(studentA.count("commit", tx)).isEqualTo(1);
         });
+    }
+
+    @Test
+    void aNodeServesMetricsWhenItsConfigNamesAnAddress() throws Exception {
+        CoordinatorConfig config = CoordinatorSettings.config(ConfigValues.of(CoordinatorSettings.SCHEMA, Map.of(
+                "core.node-id", "coord-1", "rpc.listen", "127.0.0.1:0", "storage.data-dir", dataDir.toString(),
+                "rpc.metrics", "127.0.0.1:0")));
+        node = CoordinatorNode.start(config);
+        assertThat(node.metricsPort()).isPositive();
     }
 }

@@ -8,8 +8,6 @@ import dev.pledge.rpc.Endpoint;
  * coordinator call /health reports the coordinator lost (503).
  */
 public record MetricsConfig(Endpoint listen, long coordinatorLostAfterMs) {
-    public static final long COORDINATOR_LOST_AFTER_MS_DEFAULT = 5_000;
-
     public MetricsConfig {
         Check.notNull(listen, "listen");
         Check.argument(coordinatorLostAfterMs >= 100, "coordinatorLostAfterMs must be >= 100, was %s", coordinatorLostAfterMs);

@@ -1,117 +1,136 @@
 package dev.pledge.participant.config;
 
 import dev.pledge.core.Check;
+import dev.pledge.core.config.ConfigValues;
 import dev.pledge.participant.protocol.CoreConfig;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClientConfig;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Everything a participant node needs, immutable and validated on construction.
- * Start from {@link #defaults} and adjust with the {@code with...} copies.
- *
- * @param listen            host and port to serve on (port 0 = any free port)
- * @param coordinatorId     the coordinator this participant serves; transactions of another id are refused
- * @param peers             other participants by id, asked for cooperative termination when the coordinator is away
- * @param lockWaitMaxMs     longest a transaction waits for a lock before its branch aborts
- * @param outcomeRetentionMs how long OUTCOME records answer repeats and peers
- * @param inDoubtPollBaseMs first backoff step when asking the coordinator about an in-doubt branch
- * @param inDoubtPollMaxMs  cap of that backoff
- * @param coordinatorCallMs deadline of one enlist or status call to the coordinator
- * @param maxWorkers        RPC worker threads (bounds concurrent requests)
- * @param eventQueueMax     bound on events waiting for the core's thread; beyond it requests get Unavailable
- * @param logQueueMax       bound on Outputs waiting for the group-commit writer (backpressure beyond it)
- * @param peerAskAfterMs    how long the coordinator must be unreachable before in-doubt branches ask peers
+ * Everything a participant node needs, immutable and validated on construction, in three
+ * sections. Its keys and defaults are defined once, in {@link ParticipantSettings}; {@link #defaults}
+ * goes through them too.
  */
-public record ParticipantConfig(String participantId, Endpoint listen, Path dataDir, Endpoint coordinator,
-                                String coordinatorId, Map<String, Endpoint> peers, long lockWaitMaxMs, long outcomeRetentionMs,
-                                long inDoubtPollBaseMs, long inDoubtPollMaxMs, long coordinatorCallMs,
-                                RpcClientConfig rpcClient, int maxWorkers, int eventQueueMax, int logQueueMax,
-                                long peerAskAfterMs) {
+public record ParticipantConfig(Core core, Rpc rpc, Storage storage) {
+
+    /**
+     * What the protocol core and its event loop need.
+     *
+     * @param coordinatorId      the coordinator this participant serves; transactions of another id are refused
+     * @param lockWaitMaxMs      longest a transaction waits for a lock before its branch aborts
+     * @param outcomeRetentionMs how long OUTCOME records answer repeats and peers
+     * @param inDoubtPollBaseMs  first backoff step when asking the coordinator about an in-doubt branch
+     * @param inDoubtPollMaxMs   cap of that backoff
+     * @param peerAskAfterMs     how long the coordinator must be unreachable before in-doubt branches ask peers
+     * @param eventQueueMax      bound on events waiting for the core's thread; beyond it requests get Unavailable
+     */
+    public record Core(String participantId, String coordinatorId, long lockWaitMaxMs, long outcomeRetentionMs,
+                       long inDoubtPollBaseMs, long inDoubtPollMaxMs, long peerAskAfterMs, int eventQueueMax) {
+        public Core {
+            Check.argument(participantId != null && participantId.matches("[A-Za-z0-9._-]{1,64}"),
+                    "participantId must be 1-64 of [A-Za-z0-9._-], was %s", participantId);
+            Check.argument(coordinatorId != null && !coordinatorId.isBlank(), "coordinatorId is required");
+            Check.argument(eventQueueMax >= 16, "eventQueueMax must be >= 16, was %s", eventQueueMax);
+        }
+    }
+
+    /**
+     * Addresses and the limits of calls.
+     *
+     * @param listen                 host and port to serve on (port 0 = any free port)
+     * @param peers                  other participants by id, asked for cooperative termination when the coordinator is away
+     * @param coordinatorCallMs      deadline of one enlist or status call to the coordinator
+     * @param workersMax             RPC worker threads (bounds concurrent requests)
+     * @param metrics                where /metrics and /health are served; null for none
+     * @param coordinatorLostAfterMs /health reports the coordinator lost after this long without a successful call
+     */
+    public record Rpc(Endpoint listen, Endpoint coordinator, Map<String, Endpoint> peers, long coordinatorCallMs,
+                      int workersMax, RpcClientConfig client, Endpoint metrics, long coordinatorLostAfterMs) {
+        public Rpc {
+            Check.notNull(listen, "listen");
+            Check.notNull(coordinator, "coordinator");
+            peers = Map.copyOf(Check.notNull(peers, "peers"));
+            Check.argument(coordinatorCallMs > 0, "coordinatorCallMs must be > 0, was %s", coordinatorCallMs);
+            Check.argument(workersMax >= 1 && workersMax <= 10_000, "workersMax must be in [1, 10000], was %s", workersMax);
+            Check.notNull(client, "client");
+        }
+    }
+
+    /** @param logQueueMax bound on Outputs waiting for the group-commit writer (backpressure beyond it) */
+    public record Storage(Path dataDir, int logQueueMax) {
+        public Storage {
+            Check.notNull(dataDir, "dataDir");
+            Check.argument(logQueueMax >= 16, "logQueueMax must be >= 16, was %s", logQueueMax);
+        }
+    }
 
     public ParticipantConfig {
-        Check.argument(participantId != null && participantId.matches("[A-Za-z0-9._-]{1,64}"),
-                "participantId must be 1-64 of [A-Za-z0-9._-], was %s", participantId);
-        Check.notNull(listen, "listen");
-        Check.notNull(dataDir, "dataDir");
-        Check.notNull(coordinator, "coordinator");
-        Check.argument(coordinatorId != null && !coordinatorId.isBlank(), "coordinatorId is required");
-        peers = Map.copyOf(Check.notNull(peers, "peers"));
-        Check.argument(coordinatorCallMs > 0, "coordinatorCallMs must be > 0, was %s", coordinatorCallMs);
-        Check.notNull(rpcClient, "rpcClient");
-        Check.argument(maxWorkers >= 1 && maxWorkers <= 10_000, "maxWorkers must be in [1, 10000], was %s", maxWorkers);
-        Check.argument(eventQueueMax >= 16, "eventQueueMax must be >= 16, was %s", eventQueueMax);
-        Check.argument(logQueueMax >= 16, "logQueueMax must be >= 16, was %s", logQueueMax);
-        coreConfig(participantId, lockWaitMaxMs, outcomeRetentionMs, inDoubtPollBaseMs, inDoubtPollMaxMs, peerAskAfterMs);
+        Check.notNull(core, "core");
+        Check.notNull(rpc, "rpc");
+        Check.notNull(storage, "storage");
+        coreConfig(core); // validates the protocol limits
+        metrics(rpc);
     }
 
     public static ParticipantConfig defaults(String participantId, Endpoint listen, Path dataDir, Endpoint coordinator) {
-        CoreConfig c = CoreConfig.defaults(participantId);
-        return new ParticipantConfig(participantId, listen, dataDir, coordinator, "coord-1", Map.of(), c.lockWaitMaxMs(),
-                c.outcomeRetentionMs(), c.inDoubtPollBaseMs(), c.inDoubtPollMaxMs(), 5_000,
-                RpcClientConfig.defaults(), 64, 10_000, 4_096, c.peerAskAfterMs());
+        Map<String, String> given = new HashMap<>();
+        given.put(ParticipantSettings.PARTICIPANT_ID.key(), participantId);
+        given.put(ParticipantSettings.LISTEN.key(), listen.toString());
+        given.put(ParticipantSettings.DATA_DIR.key(), dataDir.toString());
+        given.put(ParticipantSettings.COORDINATOR.key(), coordinator.toString());
+        return ParticipantSettings.config(ConfigValues.of(ParticipantSettings.SCHEMA, given));
     }
 
     public CoreConfig coreConfig() {
-        return coreConfig(participantId, lockWaitMaxMs, outcomeRetentionMs, inDoubtPollBaseMs, inDoubtPollMaxMs, peerAskAfterMs);
+        return coreConfig(core);
     }
 
-    private static CoreConfig coreConfig(String id, long lockWaitMaxMs, long retentionMs, long pollBaseMs, long pollMaxMs,
-                                         long peerAskAfterMs) {
-        CoreConfig d = CoreConfig.defaults(id);
-        return new CoreConfig(id, lockWaitMaxMs, retentionMs, pollBaseMs, pollMaxMs, d.maxBranches(), d.maxWaitsPerBranch(),
-                d.enlistWaitMaxMs(), peerAskAfterMs);
+    /** Where and how /metrics and /health are served, or null when they are not. */
+    public MetricsConfig metrics() {
+        return metrics(rpc);
+    }
+
+    private static MetricsConfig metrics(Rpc rpc) {
+        return rpc.metrics() == null ? null : new MetricsConfig(rpc.metrics(), rpc.coordinatorLostAfterMs());
+    }
+
+    private static CoreConfig coreConfig(Core c) {
+        CoreConfig d = CoreConfig.defaults(c.participantId());
+        return new CoreConfig(c.participantId(), c.lockWaitMaxMs(), c.outcomeRetentionMs(), c.inDoubtPollBaseMs(),
+                c.inDoubtPollMaxMs(), d.maxBranches(), d.maxWaitsPerBranch(), d.enlistWaitMaxMs(), c.peerAskAfterMs());
     }
 
     public ParticipantConfig withCoordinatorId(String v) {
-        return new ParticipantConfig(participantId, listen, dataDir, coordinator, v, peers, lockWaitMaxMs, outcomeRetentionMs,
-                inDoubtPollBaseMs, inDoubtPollMaxMs, coordinatorCallMs, rpcClient, maxWorkers, eventQueueMax, logQueueMax, peerAskAfterMs);
+        return new ParticipantConfig(new Core(core.participantId(), v, core.lockWaitMaxMs(), core.outcomeRetentionMs(),
+                core.inDoubtPollBaseMs(), core.inDoubtPollMaxMs(), core.peerAskAfterMs(), core.eventQueueMax()), rpc, storage);
     }
 
     public ParticipantConfig withLockWaitMaxMs(long v) {
-        return new ParticipantConfig(participantId, listen, dataDir, coordinator, coordinatorId, peers, v, outcomeRetentionMs,
-                inDoubtPollBaseMs, inDoubtPollMaxMs, coordinatorCallMs, rpcClient, maxWorkers, eventQueueMax, logQueueMax, peerAskAfterMs);
-    }
-
-    public ParticipantConfig withOutcomeRetentionMs(long v) {
-        return new ParticipantConfig(participantId, listen, dataDir, coordinator, coordinatorId, peers, lockWaitMaxMs, v,
-                inDoubtPollBaseMs, inDoubtPollMaxMs, coordinatorCallMs, rpcClient, maxWorkers, eventQueueMax, logQueueMax, peerAskAfterMs);
+        return new ParticipantConfig(new Core(core.participantId(), core.coordinatorId(), v, core.outcomeRetentionMs(),
+                core.inDoubtPollBaseMs(), core.inDoubtPollMaxMs(), core.peerAskAfterMs(), core.eventQueueMax()), rpc, storage);
     }
 
     public ParticipantConfig withInDoubtPollMs(long baseMs, long maxMs) {
-        return new ParticipantConfig(participantId, listen, dataDir, coordinator, coordinatorId, peers, lockWaitMaxMs,
-                outcomeRetentionMs, baseMs, maxMs, coordinatorCallMs, rpcClient, maxWorkers, eventQueueMax, logQueueMax, peerAskAfterMs);
+        return new ParticipantConfig(new Core(core.participantId(), core.coordinatorId(), core.lockWaitMaxMs(),
+                core.outcomeRetentionMs(), baseMs, maxMs, core.peerAskAfterMs(), core.eventQueueMax()), rpc, storage);
     }
 
     /** At most {@code v} connections are served at once (one worker each); the server closes any beyond. */
-    public ParticipantConfig withMaxWorkers(int v) {
-        return new ParticipantConfig(participantId, listen, dataDir, coordinator, coordinatorId, peers, lockWaitMaxMs,
-                outcomeRetentionMs, inDoubtPollBaseMs, inDoubtPollMaxMs, coordinatorCallMs, rpcClient, v,
-                eventQueueMax, logQueueMax, peerAskAfterMs);
+    public ParticipantConfig withWorkersMax(int v) {
+        return new ParticipantConfig(core, new Rpc(rpc.listen(), rpc.coordinator(), rpc.peers(), rpc.coordinatorCallMs(), v,
+                rpc.client(), rpc.metrics(), rpc.coordinatorLostAfterMs()), storage);
     }
 
     public ParticipantConfig withRpcClient(RpcClientConfig v) {
-        return new ParticipantConfig(participantId, listen, dataDir, coordinator, coordinatorId, peers, lockWaitMaxMs,
-                outcomeRetentionMs, inDoubtPollBaseMs, inDoubtPollMaxMs, coordinatorCallMs, v, maxWorkers,
-                eventQueueMax, logQueueMax, peerAskAfterMs);
+        return new ParticipantConfig(core, new Rpc(rpc.listen(), rpc.coordinator(), rpc.peers(), rpc.coordinatorCallMs(),
+                rpc.workersMax(), v, rpc.metrics(), rpc.coordinatorLostAfterMs()), storage);
     }
 
     public ParticipantConfig withPeers(Map<String, Endpoint> v) {
-        return new ParticipantConfig(participantId, listen, dataDir, coordinator, coordinatorId, v, lockWaitMaxMs,
-                outcomeRetentionMs, inDoubtPollBaseMs, inDoubtPollMaxMs, coordinatorCallMs, rpcClient, maxWorkers,
-                eventQueueMax, logQueueMax, peerAskAfterMs);
-    }
-
-    public ParticipantConfig withListen(Endpoint v) {
-        return new ParticipantConfig(participantId, v, dataDir, coordinator, coordinatorId, peers, lockWaitMaxMs,
-                outcomeRetentionMs, inDoubtPollBaseMs, inDoubtPollMaxMs, coordinatorCallMs, rpcClient, maxWorkers,
-                eventQueueMax, logQueueMax, peerAskAfterMs);
-    }
-
-    public ParticipantConfig withPeerAskAfterMs(long v) {
-        return new ParticipantConfig(participantId, listen, dataDir, coordinator, coordinatorId, peers, lockWaitMaxMs,
-                outcomeRetentionMs, inDoubtPollBaseMs, inDoubtPollMaxMs, coordinatorCallMs, rpcClient, maxWorkers,
-                eventQueueMax, logQueueMax, v);
+        return new ParticipantConfig(core, new Rpc(rpc.listen(), rpc.coordinator(), v, rpc.coordinatorCallMs(),
+                rpc.workersMax(), rpc.client(), rpc.metrics(), rpc.coordinatorLostAfterMs()), storage);
     }
 }

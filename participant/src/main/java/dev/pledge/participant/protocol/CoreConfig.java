@@ -16,6 +16,13 @@ public record CoreConfig(String participantId, long lockWaitMaxMs, long outcomeR
                          long enlistWaitMaxMs, long peerAskAfterMs) {
 
     public static final long PEER_ASK_AFTER_MS_DEFAULT = 1_000;
+    public static final long LOCK_WAIT_MAX_MS_DEFAULT = 2_000;
+    public static final long OUTCOME_RETENTION_MS_DEFAULT = 10 * 60_000;
+    public static final long IN_DOUBT_POLL_BASE_MS_DEFAULT = 100;
+    public static final long IN_DOUBT_POLL_MAX_MS_DEFAULT = 5_000;
+    public static final int MAX_BRANCHES_DEFAULT = 100_000;
+    public static final int MAX_WAITS_PER_BRANCH_DEFAULT = 64;
+    public static final long ENLIST_WAIT_MAX_MS_DEFAULT = 10_000;
 
     /** Without a peer-ask delay: peers are asked at the first failed coordinator poll. */
     public CoreConfig(String participantId, long lockWaitMaxMs, long outcomeRetentionMs, long inDoubtPollBaseMs,
@@ -37,6 +44,8 @@ public record CoreConfig(String participantId, long lockWaitMaxMs, long outcomeR
     }
 
     public static CoreConfig defaults(String participantId) {
-        return new CoreConfig(participantId, 2_000, 10 * 60_000, 100, 5_000, 100_000, 64, 10_000, PEER_ASK_AFTER_MS_DEFAULT);
+        return new CoreConfig(participantId, LOCK_WAIT_MAX_MS_DEFAULT, OUTCOME_RETENTION_MS_DEFAULT,
+                IN_DOUBT_POLL_BASE_MS_DEFAULT, IN_DOUBT_POLL_MAX_MS_DEFAULT, MAX_BRANCHES_DEFAULT,
+                MAX_WAITS_PER_BRANCH_DEFAULT, ENLIST_WAIT_MAX_MS_DEFAULT, PEER_ASK_AFTER_MS_DEFAULT);
     }
 }

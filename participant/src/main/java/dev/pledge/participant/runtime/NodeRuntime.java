@@ -79,7 +79,7 @@ public final class NodeRuntime implements AutoCloseable {
     private NodeRuntime(ParticipantConfig config, ParticipantStore store, LongSupplier clockMs) {
         this.config = config;
         this.store = store;
-        String id = config.participantId();
+        String id = config.core().participantId();
         List<dev.pledge.participant.protocol.Record> recovered = store.readAll();
         ParticipantCore core = ParticipantCore.recover(config.coreConfig(), recovered, clockMs.getAsLong(),
                 new Random(new SecureRandom().nextLong()));
@@ -88,19 +88,19 @@ public final class NodeRuntime implements AutoCloseable {
         this.contact = new CoordinatorContact(clockMs);
         this.logListener = new LogWriterListener("participant " + id, this::stopDeciding);
         this.writer = new GroupCommitWriter<>("participant-" + id + "-log", store,
-                new GroupCommitWriter.Settings(config.logQueueMax(), LOG_BATCH_MAX, COMMIT_LINGER_NS), logListener);
-        this.link = new CoordinatorLink(id, new RpcClient(config.coordinator(), config.rpcClient()),
-                config.coordinatorCallMs(), contact);
-        this.peerLink = new PeerLink(id, config.peers(), config.rpcClient(), config.coordinatorCallMs());
+                new GroupCommitWriter.Settings(config.storage().logQueueMax(), LOG_BATCH_MAX, COMMIT_LINGER_NS), logListener);
+        this.link = new CoordinatorLink(id, new RpcClient(config.rpc().coordinator(), config.rpc().client()),
+                config.rpc().coordinatorCallMs(), contact);
+        this.peerLink = new PeerLink(id, config.rpc().peers(), config.rpc().client(), config.rpc().coordinatorCallMs());
         Effects effects = new Effects();
         this.loop = new EventLoop("participant-" + id + "-core", core, writer, effects, clockMs,
-                config.eventQueueMax(), this::stopDeciding);
+                config.core().eventQueueMax(), this::stopDeciding);
         this.gateway = new CoreGateway(loop);
-        this.executor = new BranchExecutor(gateway, store, config.coordinatorId(), clockMs);
+        this.executor = new BranchExecutor(gateway, store, config.core().coordinatorId(), clockMs);
         link.attach(loop);
         peerLink.attach(loop);
         this.probe = new OutcomeProbe(id, link, peerLink);
-        this.audit = new HeuristicAudit(id, heuristics, link, gateway, config.coordinatorCallMs());
+        this.audit = new HeuristicAudit(id, heuristics, link, gateway, config.rpc().coordinatorCallMs());
     }
 
     /** Recovers, syncs a new incarnation, then serves the protocol, Kv, Admin and the app's services on one port. */
@@ -113,7 +113,7 @@ public final class NodeRuntime implements AutoCloseable {
     public static NodeRuntime start(ParticipantConfig config, PrepareValidator validator, Map<String, TProcessor> services,
                                     MetricsConfig metricsConfig) throws IOException {
         LongSupplier clockMs = System::currentTimeMillis;
-        ParticipantStore store = ParticipantStore.open(config.dataDir());
+        ParticipantStore store = ParticipantStore.open(config.storage().dataDir());
         NodeRuntime node;
         try {
             node = new NodeRuntime(config, store, clockMs);
@@ -146,7 +146,7 @@ public final class NodeRuntime implements AutoCloseable {
             throw new IllegalStateException("participant did not start: " + e, e);
         }
         TMultiplexedProcessor mux = new TMultiplexedProcessor();
-        String id = config.participantId();
+        String id = config.core().participantId();
         mux.registerProcessor(Services.PARTICIPANT,
                 new Participant.Processor<>(new ParticipantHandler(id, storageId, gateway, validator,
                         key -> loop.committed(key, store::get))));
@@ -154,14 +154,14 @@ public final class NodeRuntime implements AutoCloseable {
         mux.registerProcessor(Services.ADMIN,
                 new Admin.Processor<>(new AdminHandler(id, gateway, this::runtimeCounters, clockMs, probe, heuristics::entries)));
         services.forEach(mux::registerProcessor);
-        RpcServerConfig rpc = RpcServerConfig.defaults(config.listen().host(), config.listen().port())
-                .withWorkers(Math.min(4, config.maxWorkers()), config.maxWorkers());
+        RpcServerConfig rpc = RpcServerConfig.defaults(config.rpc().listen().host(), config.rpc().listen().port())
+                .withWorkers(Math.min(4, config.rpc().workersMax()), config.rpc().workersMax());
         server = RpcServer.start(rpc, mux);
         audit.start();
     }
 
     private void startMetrics(MetricsConfig mc, LongSupplier clockMs) {
-        metrics = new ParticipantMetrics(config.participantId(), gateway, contact, peerLink, heuristics, clockMs,
+        metrics = new ParticipantMetrics(config.core().participantId(), gateway, contact, peerLink, heuristics, clockMs,
                 mc.coordinatorLostAfterMs(), this::stoppedBecause);
         logListener.meter(metrics.nodeMetrics());
     }

@@ -19,7 +19,7 @@ class ParticipantConfigTest {
                 .withPeers(Map.of("student-a", new Endpoint("127.0.0.1", 7101)));
         assertThat(c.coreConfig().participantId()).isEqualTo("course-c");
         assertThat(c.coreConfig().lockWaitMaxMs()).isEqualTo(750);
-        assertThat(c.peers()).containsOnlyKeys("student-a");
+        assertThat(c.rpc().peers()).containsOnlyKeys("student-a");
     }
 
     @Test

@@ -7,7 +7,9 @@ import static org.awaitility.Awaitility.await;
 import dev.pledge.core.TxId;
 import dev.pledge.participant.ParticipantNode;
 import dev.pledge.participant.PrepareValidator;
+import dev.pledge.core.config.ConfigValues;
 import dev.pledge.participant.config.ParticipantConfig;
+import dev.pledge.participant.config.ParticipantSettings;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClient;
 import dev.pledge.rpc.RpcClientConfig;
@@ -36,6 +38,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.thrift.TException;
 import org.junit.jupiter.api.AfterEach;
@@ -211,5 +214,14 @@ class ParticipantNodeTest {
         AtomicInteger nextTx = new AtomicInteger(100);
         await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(NotAllowed.class)
                 .until(() -> "enrolled".equals(get(tx(nextTx.incrementAndGet()), 1, "student:7")));
+    }
+
+    @Test
+    void aNodeServesMetricsWhenItsConfigNamesAnAddress() throws Exception {
+        ParticipantConfig config = ParticipantSettings.config(ConfigValues.of(ParticipantSettings.SCHEMA, Map.of(
+                "core.participant-id", "A", "rpc.coordinator", "127.0.0.1:" + coordinator.port(),
+                "storage.data-dir", dataDir.toString(), "rpc.metrics", "127.0.0.1:0")));
+        node = new ParticipantNode(config).start();
+        assertThat(node.metricsPort()).isPositive();
     }
 }

@@ -5,24 +5,28 @@ import dev.pledge.demo.wire.CourseService;
 import dev.pledge.demo.wire.StudentService;
 import dev.pledge.participant.ParticipantNode;
 import dev.pledge.participant.TxKv;
+import dev.pledge.participant.config.ParticipantConfig;
+import dev.pledge.participant.runtime.ParticipantProcess;
 import dev.pledge.wire.TxContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
 import org.apache.thrift.TException;
 import picocli.CommandLine;
-import dev.pledge.participant.runtime.ParticipantOptions;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-
-import java.util.concurrent.Callable;
+import picocli.CommandLine.Unmatched;
 
 /**
  * One participant process of the demo: a student shard or the course node, built on the
  * participant library. The enrollment service and the Pledge protocol share one port.
  */
-@Command(name = "demo-node", mixinStandardHelpOptions = true, description = "A student shard or the course node.")
+@Command(name = "demo-node", mixinStandardHelpOptions = true, description = "A student shard or the course node.",
+        footer = "Every other flag configures the participant: %n" + "[--config FILE] [--key=value | --key value ...]")
 public final class DemoNodeMain implements Callable<Integer> {
-    @Mixin
-    ParticipantOptions options;
+    /** The participant's own flags, read by its one loader (ParticipantSettings). */
+    @Unmatched
+    List<String> participantArgs = new ArrayList<>();
 
     @Option(names = "--role", required = true, description = "student or course")
     String role;
@@ -39,7 +43,8 @@ public final class DemoNodeMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ParticipantNode node = options.node();
+        ParticipantConfig config = ParticipantProcess.config(participantArgs);
+        ParticipantNode node = ParticipantProcess.node(config);
         BranchRunner runner = runnerOf(node);
         switch (role) {
             case "student" -> node.withValidator(Validators.students())
@@ -48,7 +53,7 @@ public final class DemoNodeMain implements Callable<Integer> {
                     .withService(Topology.COURSE_SERVICE, new CourseService.Processor<>(new CourseHandler(runner)));
             default -> throw new CommandLine.ParameterException(new CommandLine(this), "--role must be student or course, was " + role);
         }
-        options.serve(node, options.id() + " (" + role + ")");
+        ParticipantProcess.serve(node, config.core().participantId() + " (" + role + ")");
         return 0;
     }
 

@@ -1,0 +1,82 @@
+package dev.pledge.participant.config;
+
+import static dev.pledge.participant.protocol.CoreConfig.IN_DOUBT_POLL_BASE_MS_DEFAULT;
+import static dev.pledge.participant.protocol.CoreConfig.IN_DOUBT_POLL_MAX_MS_DEFAULT;
+import static dev.pledge.participant.protocol.CoreConfig.LOCK_WAIT_MAX_MS_DEFAULT;
+import static dev.pledge.participant.protocol.CoreConfig.OUTCOME_RETENTION_MS_DEFAULT;
+import static dev.pledge.participant.protocol.CoreConfig.PEER_ASK_AFTER_MS_DEFAULT;
+
+import dev.pledge.core.config.ConfigSchema;
+import dev.pledge.core.config.ConfigValues;
+import dev.pledge.core.config.Entries;
+import dev.pledge.core.config.Setting;
+import dev.pledge.rpc.Endpoint;
+import dev.pledge.rpc.RpcClientConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The participant's configuration keys, each with its one default, as a properties file or flags:
+ * <pre>
+ * core.participant-id=course-c
+ * rpc.listen=0.0.0.0:7103
+ * rpc.coordinator=10.0.0.1:7000
+ * rpc.peer.student-a=10.0.0.2:7101
+ * storage.data-dir=/var/lib/pledge/course-c
+ * </pre>
+ */
+public final class ParticipantSettings {
+    public static final Setting<String> PARTICIPANT_ID = Setting.required("core.participant-id", s -> s,
+            "participant id, as registered at the coordinator");
+    public static final Setting<String> COORDINATOR_ID = Setting.withDefault("core.coordinator-id", "coord-1", s -> s,
+            "the coordinator's node id; transactions of another are refused");
+    public static final Setting<Long> LOCK_WAIT_MAX_MS = Setting.longAtLeast("core.lock-wait-max-ms",
+            LOCK_WAIT_MAX_MS_DEFAULT, 1, "longest wait for a lock");
+    public static final Setting<Long> OUTCOME_RETENTION_MS = Setting.longAtLeast("core.outcome-retention-ms",
+            OUTCOME_RETENTION_MS_DEFAULT, 1, "how long outcomes are kept");
+    public static final Setting<Long> IN_DOUBT_POLL_BASE_MS = Setting.longAtLeast("core.in-doubt-poll-base-ms",
+            IN_DOUBT_POLL_BASE_MS_DEFAULT, 1, "first in-doubt poll backoff");
+    public static final Setting<Long> IN_DOUBT_POLL_MAX_MS = Setting.longAtLeast("core.in-doubt-poll-max-ms",
+            IN_DOUBT_POLL_MAX_MS_DEFAULT, 1, "cap of the in-doubt poll backoff");
+    public static final Setting<Long> PEER_ASK_AFTER_MS = Setting.longAtLeast("core.peer-ask-after-ms",
+            PEER_ASK_AFTER_MS_DEFAULT, 0, "how long the coordinator must be unreachable before in-doubt branches ask their peers");
+    public static final Setting<Integer> EVENT_QUEUE_MAX = Setting.intIn("core.event-queue-max", 10_000, 16, 10_000_000,
+            "events waiting for the core's thread; beyond it requests get Unavailable");
+    public static final Setting<Endpoint> LISTEN = Setting.withDefault("rpc.listen", "127.0.0.1:0", Endpoint::parse,
+            "host:port to serve on (port 0 = any)");
+    public static final Setting<Endpoint> COORDINATOR = Setting.required("rpc.coordinator", Endpoint::parse, "coordinator host:port");
+    public static final Entries<Endpoint> PEERS = new Entries<>("rpc.peer", Endpoint::parse,
+            "another participant, id=host:port; asked when the coordinator is away");
+    public static final Setting<Long> COORDINATOR_CALL_MS = Setting.longAtLeast("rpc.coordinator-call-ms", 5_000, 1,
+            "deadline of one enlist or status call to the coordinator");
+    public static final Setting<Integer> WORKERS_MAX = Setting.intIn("rpc.workers-max", 64, 1, 10_000,
+            "connections served at once");
+    public static final Setting<Endpoint> METRICS = Setting.optional("rpc.metrics", Endpoint::parse,
+            "host:port for HTTP /metrics and /health (port 0 = any); off if absent");
+    public static final Setting<Long> COORDINATOR_LOST_AFTER_MS = Setting.longAtLeast("rpc.coordinator-lost-after-ms",
+            5_000, 100, "/health answers 503 once every coordinator call has failed this long");
+    public static final Setting<Path> DATA_DIR = Setting.required("storage.data-dir", Path::of,
+            "RocksDB directory (one per participant)");
+    public static final Setting<Integer> LOG_QUEUE_MAX = Setting.intIn("storage.log-queue-max", 4_096, 16, 10_000_000,
+            "Outputs waiting for the group-commit writer (backpressure beyond it)");
+
+    public static final ConfigSchema SCHEMA = new ConfigSchema("participant",
+            List.of(PARTICIPANT_ID, COORDINATOR_ID, LOCK_WAIT_MAX_MS, OUTCOME_RETENTION_MS, IN_DOUBT_POLL_BASE_MS,
+                    IN_DOUBT_POLL_MAX_MS, PEER_ASK_AFTER_MS, EVENT_QUEUE_MAX, LISTEN, COORDINATOR, COORDINATOR_CALL_MS,
+                    WORKERS_MAX, METRICS, COORDINATOR_LOST_AFTER_MS, DATA_DIR, LOG_QUEUE_MAX),
+            List.of(PEERS),
+            Map.of("id", PARTICIPANT_ID.key()));
+
+    private ParticipantSettings() {}
+
+    public static ParticipantConfig config(ConfigValues v) {
+        return new ParticipantConfig(
+                new ParticipantConfig.Core(v.get(PARTICIPANT_ID), v.get(COORDINATOR_ID), v.get(LOCK_WAIT_MAX_MS),
+                        v.get(OUTCOME_RETENTION_MS), v.get(IN_DOUBT_POLL_BASE_MS), v.get(IN_DOUBT_POLL_MAX_MS),
+                        v.get(PEER_ASK_AFTER_MS), v.get(EVENT_QUEUE_MAX)),
+                new ParticipantConfig.Rpc(v.get(LISTEN), v.get(COORDINATOR), v.get(PEERS), v.get(COORDINATOR_CALL_MS),
+                        v.get(WORKERS_MAX), RpcClientConfig.defaults(), v.get(METRICS), v.get(COORDINATOR_LOST_AFTER_MS)),
+                new ParticipantConfig.Storage(v.get(DATA_DIR), v.get(LOG_QUEUE_MAX)));
+    }
+}

@@ -1,0 +1,76 @@
+package dev.pledge.participant.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pledge.core.config.ConfigLoader;
+import dev.pledge.participant.protocol.CoreConfig;
+import dev.pledge.rpc.Endpoint;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ParticipantSettingsTest {
+    @TempDir
+    Path dir;
+
+    private ParticipantConfig load(String... args) throws IOException {
+        return ParticipantSettings.config(ConfigLoader.load(ParticipantSettings.SCHEMA, List.of(args)));
+    }
+
+    @Test
+    void aPropertiesFileConfiguresEverySection() throws IOException {
+        Path file = dir.resolve("course-c.properties");
+        Files.writeString(file, "core.participant-id=course-c\ncore.lock-wait-max-ms=750\n"
+                + "rpc.listen=0.0.0.0:7103\nrpc.coordinator=10.0.0.1:7000\nrpc.peer.student-a=10.0.0.2:7101\n"
+                + "rpc.metrics=0.0.0.0:9103\nstorage.data-dir=" + dir + "\nstorage.log-queue-max=128\n");
+        ParticipantConfig c = load("--config", file.toString(), "--lock-wait-max-ms", "900");
+        assertThat(c.core().participantId()).isEqualTo("course-c");
+        assertThat(c.core().lockWaitMaxMs()).isEqualTo(900); // the flag beats the file
+        assertThat(c.rpc().listen()).isEqualTo(new Endpoint("0.0.0.0", 7103));
+        assertThat(c.rpc().coordinator()).isEqualTo(new Endpoint("10.0.0.1", 7000));
+        assertThat(c.rpc().peers()).isEqualTo(Map.of("student-a", new Endpoint("10.0.0.2", 7101)));
+        assertThat(c.metrics()).isEqualTo(new MetricsConfig(new Endpoint("0.0.0.0", 9103), 5_000));
+        assertThat(c.storage().dataDir()).isEqualTo(dir);
+        assertThat(c.storage().logQueueMax()).isEqualTo(128);
+    }
+
+    @Test
+    void theFlagsTheDemoAndTheChaosSuitePassStillWork() throws IOException {
+        ParticipantConfig c = load("--id", "A", "--listen", "127.0.0.1:0", "--data-dir", dir.toString(),
+                "--coordinator", "127.0.0.1:7000", "--coordinator-id", "coord-9", "--peer", "B=127.0.0.1:7102",
+                "--in-doubt-poll-base-ms", "20000", "--in-doubt-poll-max-ms", "60000", "--metrics", "127.0.0.1:0",
+                "--coordinator-lost-after-ms", "1000", "--peer-ask-after-ms", "0", "--outcome-retention-ms", "60000");
+        assertThat(c.core().participantId()).isEqualTo("A");
+        assertThat(c.core().coordinatorId()).isEqualTo("coord-9");
+        assertThat(c.rpc().peers()).isEqualTo(Map.of("B", new Endpoint("127.0.0.1", 7102)));
+        assertThat(c.coreConfig().inDoubtPollBaseMs()).isEqualTo(20_000);
+        assertThat(c.coreConfig().inDoubtPollMaxMs()).isEqualTo(60_000);
+        assertThat(c.coreConfig().peerAskAfterMs()).isZero();
+        assertThat(c.coreConfig().outcomeRetentionMs()).isEqualTo(60_000);
+        assertThat(c.metrics()).isEqualTo(new MetricsConfig(new Endpoint("127.0.0.1", 0), 1_000));
+    }
+
+    @Test
+    void theDefaultsAreTheProtocolCoresOwnAndNoMetricsUnlessAsked() throws IOException {
+        ParticipantConfig c = load("--id", "A", "--data-dir", dir.toString(), "--coordinator", "127.0.0.1:7000");
+        assertThat(c.coreConfig()).isEqualTo(CoreConfig.defaults("A"));
+        assertThat(c.rpc().listen()).isEqualTo(new Endpoint("127.0.0.1", 0));
+        assertThat(c.metrics()).isNull();
+    }
+
+    @Test
+    void anUnknownKeyOrAnInvalidValueIsRefusedNamingTheKey() throws IOException {
+        Path file = dir.resolve("typo.properties");
+        Files.writeString(file, "core.participant-id=A\ncore.lock-wait-ms=5\n");
+        assertThatThrownBy(() -> load("--config", file.toString()))
+                .hasMessage("unknown configuration key core.lock-wait-ms (in " + file + ")");
+        assertThatThrownBy(() -> load("--id", "A", "--data-dir", dir.toString(), "--coordinator", "127.0.0.1:7000",
+                "--coordinator-lost-after-ms", "50"))
+                .hasMessage("rpc.coordinator-lost-after-ms: must be >= 100, was 50");
+    }
+}
