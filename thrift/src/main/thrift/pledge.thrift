@@ -318,15 +318,7 @@ service Coordinator {
 // ---------------------------------------------------------------------------------------------
 // Participant (the protocol side; the application's own service is multiplexed beside it)
 
-struct PrepareRequest {
-  1: required i64 deadlineMs,
-  2: required TxId txId,
-  /** Every participant of the transaction (ids), for cooperative termination. */
-  3: required list<string> participants,
-  /** The incarnation that enlisted; a different current incarnation lost the branch: NO. */
-  4: required i64 incarnation,
-}
-
+/** A participant's answer to one PrepareItem: its vote, durable before it is sent. */
 struct PrepareResponse {
   1: required Vote vote,
   2: optional AbortReason reason,
@@ -339,11 +331,7 @@ struct PrepareResponse {
   5: optional i64 storageId,
 }
 
-struct DecisionRequest {
-  1: required i64 deadlineMs,
-  2: required TxId txId,
-}
-
+/** A participant's answer to one DecisionItem. */
 struct Ack {
   /** The branch's state after applying the decision (COMMITTED, ABORTED or a HEURISTIC_* state). */
   1: required BranchState state,
@@ -351,17 +339,11 @@ struct Ack {
   2: optional i64 storageId,
 }
 
-struct OnePhaseRequest {
-  1: required i64 deadlineMs,
-  2: required TxId txId,
-  /** The enlisting incarnation; ignored when `writes` is set (the branch is born by this call). */
-  3: required i64 incarnation,
-  /** The branch's whole write set, buffered at the client: the participant creates the branch,
-   *  takes its locks, validates and commits in one step. Unset for a branch built by operations. */
-  4: optional list<KvWrite> writes,
-}
-
-/** One transaction's prepare inside a batch. */
+/**
+ * Phase one of one transaction at this participant. The participant validates, makes PREPARED
+ * durable, then votes YES; or votes NO (and aborts); or READ_ONLY (and releases). A repeat returns
+ * the same vote.
+ */
 struct PrepareItem {
   1: required TxId txId,
   /** Every participant of the transaction (ids), for cooperative termination. */
@@ -377,44 +359,31 @@ struct PrepareItem {
   4: optional list<KvWrite> writes,
   /**
    * Commit this branch in one phase (it is the transaction's only participant) instead of
-   * preparing it: as commitOnePhase, answered in PrepareResponse.onePhaseState. Lets one-phase
-   * commits of many transactions share a call and a log sync.
+   * preparing it: the participant validates and commits directly, and answers the branch's state
+   * in PrepareResponse.onePhaseState. Lets one-phase commits of many transactions share a call
+   * and a log sync.
    */
   5: optional bool onePhase,
 }
 
-struct PrepareBatchRequest {
-  1: required i64 deadlineMs,
-  2: required list<PrepareItem> items,
-}
-
-struct PrepareBatchResponse {
-  /** One vote per item, in request order. */
-  1: required list<PrepareResponse> votes,
-}
-
+/**
+ * Phase two of one transaction at this participant. Commit: applied data and the dropped PREPARED
+ * record are durable before the Ack. An unknown or finished branch is acknowledged.
+ */
 struct DecisionItem {
   1: required TxId txId,
   /** true = commit, false = abort. */
   2: required bool commit,
 }
 
-struct DecisionBatchRequest {
-  1: required i64 deadlineMs,
-  2: required list<DecisionItem> items,
-}
-
-struct DecisionBatchResponse {
-  /** One Ack per item, in request order. */
-  1: required list<Ack> acks,
-}
-
-/** Both phases for many transactions in one call: what a coordinator sends each participant. */
+/**
+ * Both phases for many transactions in one call: what a coordinator sends each participant, and
+ * what the XA resource sends (one item at a time).
+ */
 struct ExchangeRequest {
   1: required i64 deadlineMs,
-  /** Each as in prepareBatch. */
   2: required list<PrepareItem> prepares,
-  /** Each as in decideBatch (other transactions than the prepares). */
+  /** Other transactions than the prepares. */
   3: required list<DecisionItem> decisions,
 }
 
@@ -447,38 +416,18 @@ struct PeerStateResponse {
 }
 
 service Participant {
-  /** Phase one. The participant validates, makes PREPARED durable, then votes YES; or votes NO
-   *  (and aborts); or READ_ONLY (and releases). IDEMPOTENT (a repeat returns the same vote);
-   *  MAY RETRY. */
-  PrepareResponse prepare(1: PrepareRequest request) throws (1: Unavailable unavailable),
-
-  /** Phase two, commit. Applied data and the dropped PREPARED record are durable before the Ack.
-   *  IDEMPOTENT (unknown or finished branch: acknowledged); MAY RETRY. */
-  Ack commit(1: DecisionRequest request) throws (1: Unavailable unavailable),
-
-  /** Phase two, abort. IDEMPOTENT; MAY RETRY. */
-  Ack abort(1: DecisionRequest request) throws (1: Unavailable unavailable),
-
-  /** One-phase commit, used when this is the only participant: validate and commit directly.
-   *  Answers COMMITTED or ABORTED. IDEMPOTENT; MAY RETRY. */
-  Ack commitOnePhase(1: OnePhaseRequest request) throws (1: Unavailable unavailable),
+  /**
+   * The one protocol call for both phases, for many transactions at once: phase two of earlier
+   * transactions rides with phase one of later ones, in one round trip and one log sync. Each
+   * prepare behaves as PrepareItem says (with writes, it creates and prepares its branch in one
+   * step; with onePhase, it commits it), each decision as DecisionItem says. A malformed prepare
+   * item gets a NO vote of its own and the rest go on. IDEMPOTENT; MAY RETRY.
+   */
+  ExchangeResponse exchange(1: ExchangeRequest request) throws (1: Unavailable unavailable),
 
   /** Cooperative termination: a prepared peer asks what this participant knows of a
    *  transaction. IDEMPOTENT in effect (the first call may abort an unvoted branch); MAY RETRY. */
   PeerStateResponse peerState(1: PeerStateRequest request) throws (1: Unavailable unavailable),
-
-  /** Phase one for many transactions in one call; each item behaves as `prepare` (or, with
-   *  writes, creates and prepares its branch in one step). The votes share one log sync.
-   *  IDEMPOTENT; MAY RETRY. */
-  PrepareBatchResponse prepareBatch(1: PrepareBatchRequest request) throws (1: Unavailable unavailable),
-
-  /** Phase two for many transactions in one call; each item behaves as `commit` or `abort`.
-   *  IDEMPOTENT; MAY RETRY. */
-  DecisionBatchResponse decideBatch(1: DecisionBatchRequest request) throws (1: Unavailable unavailable),
-
-  /** prepareBatch and decideBatch in one call, so phase two of earlier transactions rides with
-   *  phase one of later ones: one round trip and one log sync for both. IDEMPOTENT; MAY RETRY. */
-  ExchangeResponse exchange(1: ExchangeRequest request) throws (1: Unavailable unavailable),
 
   /** PREPARED branches (in doubt) whose coordinator id starts with the prefix: what an external
    *  transaction manager asks at recovery (XAResource.recover). Read-only; MAY RETRY. */

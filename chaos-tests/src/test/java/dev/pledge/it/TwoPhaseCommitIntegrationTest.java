@@ -17,7 +17,8 @@ import dev.pledge.wire.Ack;
 import dev.pledge.wire.BranchState;
 import dev.pledge.wire.CommitRequest;
 import dev.pledge.wire.Coordinator;
-import dev.pledge.wire.DecisionRequest;
+import dev.pledge.wire.DecisionItem;
+import dev.pledge.wire.ExchangeRequest;
 import dev.pledge.wire.EnlistRequest;
 import dev.pledge.wire.InvalidArgument;
 import dev.pledge.wire.NotAllowed;
@@ -148,11 +149,10 @@ class TwoPhaseCommitIntegrationTest {
         Outcome again = coordinatorCall(c -> c.commit(new CommitRequest(5_000, Wire.toWire(id))));
         assertThat(again.getState()).isEqualTo(dev.pledge.wire.TxState.COMMITTED);
         // The coordinator's phase two delivered twice (a retry after a lost ack): acknowledged again.
-        Ack dup = participantCall("A", c -> c.commit(new DecisionRequest(5_000, Wire.toWire(id))));
+        Ack dup = decide("A", id, true);
         assertThat(dup.getState()).isEqualTo(BranchState.COMMITTED);
         assertThat(read(client, cluster.participant("A"), bytes("k"))).isEqualTo(bytes("once"));
-        Ack abortUnknown = participantCall("B", c -> c.abort(new DecisionRequest(5_000,
-                Wire.toWire(new TxId(InJvmCluster.COORDINATOR_ID, id.epoch(), id.sequence() + 1000)))));
+        Ack abortUnknown = decide("B", new TxId(InJvmCluster.COORDINATOR_ID, id.epoch(), id.sequence() + 1000), false);
         assertThat(abortUnknown.getState()).isIn(BranchState.ABORTED, BranchState.UNKNOWN);
     }
 
@@ -267,8 +267,11 @@ class TwoPhaseCommitIntegrationTest {
         return callOnce(cluster.coordinator(), Services.COORDINATOR, COORDINATOR, call);
     }
 
-    private <R> R participantCall(String p, Call<Participant.Client, R> call) throws Exception {
-        return callOnce(cluster.participant(p), Services.PARTICIPANT, PARTICIPANT, call);
+    /** Phase two of {@code tx} at participant {@code p}, as the coordinator sends it. */
+    private Ack decide(String p, TxId tx, boolean commit) throws Exception {
+        DecisionItem item = new DecisionItem(Wire.toWire(tx), commit);
+        return callOnce(cluster.participant(p), Services.PARTICIPANT, PARTICIPANT,
+                c -> c.exchange(new ExchangeRequest(5_000, List.of(), List.of(item)))).getAcks().get(0);
     }
 
     private static <C extends org.apache.thrift.TServiceClient, R> R callOnce(Endpoint e, String service,

@@ -9,8 +9,9 @@ import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.rpc.Services;
 import dev.pledge.rpc.Wire;
 import dev.pledge.wire.Participant;
-import dev.pledge.wire.PrepareRequest;
-import dev.pledge.wire.PrepareResponse;
+import dev.pledge.wire.PrepareItem;
+import dev.pledge.wire.ExchangeRequest;
+import dev.pledge.wire.ExchangeResponse;
 import dev.pledge.wire.Vote;
 import java.util.List;
 import java.util.Map;
@@ -58,9 +59,10 @@ class CooperativeAbortTest extends ProcessScenario {
         try (RpcClient rpc = new RpcClient(c.participant(participant), RpcClientConfig.defaults())) {
             long incarnation = rpc.call(Services.PARTICIPANT, new Participant.Client.Factory(), (p, ms) -> p.ping(), 5_000)
                     .getEpoch();
-            PrepareResponse r = rpc.call(Services.PARTICIPANT, new Participant.Client.Factory(), (p, ms) -> p.prepare(
-                    new PrepareRequest(ms, Wire.toWire(tx.id()), IDS, incarnation)), 5_000);
-            return r.getVote();
+            PrepareItem item = new PrepareItem(Wire.toWire(tx.id()), IDS, incarnation);
+            ExchangeResponse r = rpc.call(Services.PARTICIPANT, new Participant.Client.Factory(),
+                    (p, ms) -> p.exchange(new ExchangeRequest(ms, List.of(item), List.of())), 5_000);
+            return r.getVotes().get(0).getVote();
         }
     }
 }

@@ -13,12 +13,11 @@ import dev.pledge.rpc.ThriftCall;
 import dev.pledge.rpc.TimeSource;
 import dev.pledge.rpc.Wire;
 import dev.pledge.wire.Ack;
-import dev.pledge.wire.DecisionBatchRequest;
 import dev.pledge.wire.DecisionItem;
+import dev.pledge.wire.ExchangeRequest;
+import dev.pledge.wire.ExchangeResponse;
 import dev.pledge.wire.KvWrite;
-import dev.pledge.wire.OnePhaseRequest;
 import dev.pledge.wire.Participant;
-import dev.pledge.wire.PrepareBatchRequest;
 import dev.pledge.wire.PrepareItem;
 import dev.pledge.wire.PrepareResponse;
 import dev.pledge.wire.RecoverRequest;
@@ -220,13 +219,8 @@ public final class PledgeXAResource implements XAResource, AutoCloseable {
             log.debug("{} tx {} ACTIVE -> READ_ONLY (no writes; nothing sent)", participantId, txId);
             return XA_RDONLY;
         }
-        PrepareItem item = new PrepareItem(Wire.toWire(txId), List.of(participantId), 0).setWrites(writes);
-        List<PrepareResponse> votes = call("prepare", txId, (client, remainingMs) ->
-                client.prepareBatch(new PrepareBatchRequest(remainingMs, List.of(item))).getVotes());
-        if (votes == null || votes.size() != 1 || votes.get(0) == null || votes.get(0).getVote() == null) {
-            throw XaErrors.of(XAException.XAER_RMERR, participantId + " answered prepare of " + txId + " with " + votes);
-        }
-        PrepareResponse vote = votes.get(0);
+        PrepareResponse vote = prepareItem("prepare", txId,
+                new PrepareItem(Wire.toWire(txId), List.of(participantId), 0).setWrites(writes));
         switch (vote.getVote()) {
             case YES:
                 log.debug("{} tx {} ACTIVE -> PREPARED ({} writes)", participantId, txId, writes.size());
@@ -253,12 +247,18 @@ public final class PledgeXAResource implements XAResource, AutoCloseable {
         }
         List<KvWrite> writes = shipIdle(txId, "one-phase commit");
         if (writes.isEmpty()) return;
-        Ack ack = call("one-phase commit", txId, (client, remainingMs) ->
-                client.commitOnePhase(new OnePhaseRequest(remainingMs, Wire.toWire(txId), 0).setWrites(writes)));
-        BranchState state = ackState(ack, txId);
+        PrepareResponse answer = prepareItem("one-phase commit", txId,
+                new PrepareItem(Wire.toWire(txId), List.of(participantId), 0).setWrites(writes).setOnePhase(true));
+        BranchState state = answer.getOnePhaseState() == null ? BranchState.UNKNOWN : Wire.fromWire(answer.getOnePhaseState());
         if (state == BranchState.ABORTED) {
-            throw XaErrors.of(XAException.XA_RBROLLBACK, participantId + " rolled back the one-phase commit of " + txId
-                    + " (its log says why)");
+            AbortReason reason = answer.getReason() == null ? null : Wire.fromWire(answer.getReason());
+            throw XaErrors.of(XaErrors.rollbackCode(reason), participantId + " rolled back the one-phase commit of "
+                    + txId + " (" + reason + "): " + answer.getMessage());
+        }
+        if (state == BranchState.UNKNOWN) {
+            // The participant did not decide within the call: the manager may ask again later.
+            throw XaErrors.of(XAException.XAER_RMFAIL, participantId + " did not decide the one-phase commit of "
+                    + txId + ": " + answer.getMessage());
         }
         throwIfNotAsTold(state, true, txId);
         log.debug("{} tx {} ACTIVE -> COMMITTED (one phase, {} writes)", participantId, txId, writes.size());
@@ -284,14 +284,28 @@ public final class PledgeXAResource implements XAResource, AutoCloseable {
     }
 
     private void decide(TxId txId, boolean commit) throws XAException {
-        DecisionItem item = new DecisionItem(Wire.toWire(txId), commit);
-        List<Ack> acks = call(commit ? "commit" : "rollback", txId, (client, remainingMs) ->
-                client.decideBatch(new DecisionBatchRequest(remainingMs, List.of(item))).getAcks());
+        List<Ack> acks = exchange(commit ? "commit" : "rollback", txId, List.of(),
+                List.of(new DecisionItem(Wire.toWire(txId), commit))).getAcks();
         if (acks == null || acks.size() != 1) {
             throw XaErrors.of(XAException.XAER_RMERR, participantId + " answered the decision on " + txId + " with " + acks);
         }
         throwIfNotAsTold(ackState(acks.get(0), txId), commit, txId);
         log.debug("{} tx {} PREPARED -> {}", participantId, txId, commit ? "COMMITTED" : "ABORTED");
+    }
+
+    /** Phase one, or a one-phase commit, of this branch alone: one exchange call with one prepare item. */
+    private PrepareResponse prepareItem(String what, TxId txId, PrepareItem item) throws XAException {
+        List<PrepareResponse> votes = exchange(what, txId, List.of(item), List.of()).getVotes();
+        if (votes == null || votes.size() != 1 || votes.get(0) == null || votes.get(0).getVote() == null) {
+            throw XaErrors.of(XAException.XAER_RMERR, participantId + " answered " + what + " of " + txId + " with " + votes);
+        }
+        return votes.get(0);
+    }
+
+    /** The participant's one protocol call, for both phases. */
+    private ExchangeResponse exchange(String what, TxId txId, List<PrepareItem> prepares, List<DecisionItem> decisions)
+            throws XAException {
+        return call(what, txId, (client, remainingMs) -> client.exchange(new ExchangeRequest(remainingMs, prepares, decisions)));
     }
 
     private BranchState ackState(Ack ack, TxId txId) throws XAException {

@@ -1,8 +1,10 @@
 package dev.pledge.chaos.proxy;
 
 import dev.pledge.rpc.Services;
+import dev.pledge.wire.ExchangeRequest;
+import dev.pledge.wire.ExchangeResponse;
 import dev.pledge.wire.Participant;
-import dev.pledge.wire.PrepareRequest;
+import dev.pledge.wire.PrepareItem;
 import dev.pledge.wire.PrepareResponse;
 import dev.pledge.wire.TxId;
 import dev.pledge.wire.Vote;
@@ -37,7 +39,7 @@ class CorruptionTest {
             TMemoryBuffer out = new TMemoryBuffer(1024);
             boolean refused;
             try {
-                server.process(framedReader(c.apply(prepareRequest())), new TBinaryProtocol(out));
+                server.process(framedReader(c.apply(exchangeRequest())), new TBinaryProtocol(out));
                 refused = isException(out);
             } catch (TException e) {
                 refused = true;
@@ -52,7 +54,7 @@ class CorruptionTest {
         AtomicInteger handled = new AtomicInteger();
         TMultiplexedProcessor server = new TMultiplexedProcessor();
         server.registerProcessor(Services.PARTICIPANT, new Participant.Processor<>(countingHandler(handled)));
-        byte[] payload = prepareRequest();
+        byte[] payload = exchangeRequest();
         byte[] framed = java.nio.ByteBuffer.allocate(4 + payload.length).putInt(payload.length).put(payload).array();
         server.process(framedReader(framed), new TBinaryProtocol(new TMemoryBuffer(1024)));
         assertThat(handled).hasValue(1);
@@ -62,26 +64,28 @@ class CorruptionTest {
     void everyCorruptionMeantForRepliesFailsTheCallerInsteadOfAnsweringIt() throws Exception {
         for (Corruption c : Corruption.values()) {
             if (!c.detectableIn(Direction.REPLY)) continue;
-            byte[] wire = c.apply(prepareReply());
-            assertThatThrownBy(() -> new Participant.Client(framedReader(wire)).recv_prepare()).as("%s", c)
+            byte[] wire = c.apply(exchangeReply());
+            assertThatThrownBy(() -> new Participant.Client(framedReader(wire)).recv_exchange()).as("%s", c)
                     .isInstanceOf(TException.class);
         }
         assertThat(Arrays.stream(Corruption.values()).filter(c -> !c.detectableIn(Direction.REPLY)))
                 .as("replies are not matched by method name, so a garbled name would pass").containsExactly(Corruption.UNKNOWN_METHOD);
     }
 
-    private static byte[] prepareRequest() throws TException {
+    private static byte[] exchangeRequest() throws TException {
         TMemoryBuffer buffer = new TMemoryBuffer(256);
         new Participant.Client(new TMultiplexedProtocol(new TBinaryProtocol(buffer), Services.PARTICIPANT))
-                .send_prepare(new PrepareRequest(1_000, new TxId("coord-1", 1, 7), List.of("A", "B"), 1));
+                .send_exchange(new ExchangeRequest(1_000,
+                        List.of(new PrepareItem(new TxId("coord-1", 1, 7), List.of("A", "B"), 1)), List.of()));
         return Arrays.copyOf(buffer.getArray(), buffer.length());
     }
 
-    private static byte[] prepareReply() throws TException {
+    private static byte[] exchangeReply() throws TException {
         TMemoryBuffer buffer = new TMemoryBuffer(256);
         TBinaryProtocol p = new TBinaryProtocol(buffer);
-        p.writeMessageBegin(new TMessage("prepare", TMessageType.REPLY, 0));
-        new Participant.prepare_result().setSuccess(new PrepareResponse(Vote.YES)).write(p);
+        p.writeMessageBegin(new TMessage("exchange", TMessageType.REPLY, 0));
+        new Participant.exchange_result().setSuccess(new ExchangeResponse(List.of(new PrepareResponse(Vote.YES)), List.of()))
+                .write(p);
         p.writeMessageEnd();
         return Arrays.copyOf(buffer.getArray(), buffer.length());
     }

@@ -75,7 +75,7 @@ public sealed interface Event {
     /** A commit or abort could not be delivered, after the RPC layer's own retries. */
     record DeliveryFailed(long nowMs, TxId txId, String participantId, String error) implements Event {}
 
-    /** What the only participant of a one-phase commit said (to commitOnePhase or to AskBranch). */
+    /** What the only participant of a one-phase commit said (to the one-phase commit or to AskBranch). */
     /** {@code storageId}: the storage the participant answered from (0: not sent). */
     record OnePhaseResult(long nowMs, TxId txId, String participantId, OnePhaseOutcome outcome, AbortReason reason,
                           String message, long storageId) implements Event {

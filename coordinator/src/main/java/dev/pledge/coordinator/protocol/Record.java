@@ -64,7 +64,7 @@ public sealed interface Record {
         }
     }
 
-    /** Synced before commitOnePhase is sent, so a crash mid-call asks the branch, never presumes. */
+    /** Synced before the one-phase commit is sent, so a crash mid-call asks the branch, never presumes. */
     record OnePhase(TxId txId, String participantId, String requestKey) implements Record {
         public OnePhase {
             Objects.requireNonNull(txId, "txId");

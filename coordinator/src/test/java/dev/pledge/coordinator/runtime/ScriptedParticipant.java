@@ -8,13 +8,14 @@ import dev.pledge.rpc.Services;
 import dev.pledge.rpc.Wire;
 import dev.pledge.wire.Ack;
 import dev.pledge.wire.BranchState;
-import dev.pledge.wire.DecisionRequest;
-import dev.pledge.wire.OnePhaseRequest;
+import dev.pledge.wire.DecisionItem;
+import dev.pledge.wire.ExchangeRequest;
+import dev.pledge.wire.ExchangeResponse;
 import dev.pledge.wire.Participant;
 import dev.pledge.wire.PeerStateRequest;
 import dev.pledge.wire.PeerStateResponse;
 import dev.pledge.wire.PingResponse;
-import dev.pledge.wire.PrepareRequest;
+import dev.pledge.wire.PrepareItem;
 import dev.pledge.wire.PrepareResponse;
 import dev.pledge.wire.Unavailable;
 import dev.pledge.wire.Vote;
@@ -23,7 +24,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.thrift.TMultiplexedProcessor;
 
-/** A participant that answers as scripted and records every call, served over real Thrift. */
+/**
+ * A participant that answers as scripted and records every item of every exchange as a call of its
+ * own ("prepare", "commitOnePhase", "commit", "abort", "peerState"), served over real Thrift.
+ */
 final class ScriptedParticipant implements Participant.Iface, AutoCloseable {
     record Call(String method, TxId txId) {}
 
@@ -54,9 +58,21 @@ final class ScriptedParticipant implements Participant.Iface, AutoCloseable {
         return calls.stream().filter(c -> c.method().equals(method) && c.txId().equals(txId)).count();
     }
 
+    /** Items behave as if sent one by one (the scripted answers are per item). */
     @Override
-    public PrepareResponse prepare(PrepareRequest request) throws Unavailable {
-        calls.add(new Call("prepare", Wire.fromWire(request.getTxId())));
+    public ExchangeResponse exchange(ExchangeRequest request) throws Unavailable {
+        List<PrepareResponse> votes = new java.util.ArrayList<>();
+        for (PrepareItem item : request.getPrepares()) votes.add(item.isOnePhase() ? commitOnePhase(item) : prepare(item));
+        List<Ack> acks = new java.util.ArrayList<>();
+        for (DecisionItem item : request.getDecisions()) {
+            acks.add(item.isCommit() ? phaseTwo("commit", item, BranchState.COMMITTED)
+                    : phaseTwo("abort", item, BranchState.ABORTED));
+        }
+        return new ExchangeResponse(votes, acks);
+    }
+
+    private PrepareResponse prepare(PrepareItem item) throws Unavailable {
+        calls.add(new Call("prepare", Wire.fromWire(item.getTxId())));
         try {
             prepareGate.await();
         } catch (InterruptedException e) {
@@ -68,19 +84,16 @@ final class ScriptedParticipant implements Participant.Iface, AutoCloseable {
         return r;
     }
 
-    @Override
-    public Ack commit(DecisionRequest request) throws Unavailable {
-        return phaseTwo("commit", request, BranchState.COMMITTED);
+    private PrepareResponse commitOnePhase(PrepareItem item) {
+        calls.add(new Call("commitOnePhase", Wire.fromWire(item.getTxId())));
+        boolean commits = vote != Vote.NO;
+        return new PrepareResponse(commits ? Vote.YES : Vote.NO)
+                .setOnePhaseState(commits ? BranchState.COMMITTED : BranchState.ABORTED);
     }
 
-    @Override
-    public Ack abort(DecisionRequest request) throws Unavailable {
-        return phaseTwo("abort", request, BranchState.ABORTED);
-    }
-
-    private Ack phaseTwo(String method, DecisionRequest request, BranchState state) throws Unavailable {
+    private Ack phaseTwo(String method, DecisionItem item, BranchState state) throws Unavailable {
         if (refusePhaseTwo) throw new Unavailable("scripted: down");
-        calls.add(new Call(method, Wire.fromWire(request.getTxId())));
+        calls.add(new Call(method, Wire.fromWire(item.getTxId())));
         phaseTwoWaiting.incrementAndGet();
         try {
             phaseTwoGate.await();
@@ -94,53 +107,9 @@ final class ScriptedParticipant implements Participant.Iface, AutoCloseable {
     }
 
     @Override
-    public Ack commitOnePhase(OnePhaseRequest request) {
-        calls.add(new Call("commitOnePhase", Wire.fromWire(request.getTxId())));
-        return new Ack(vote == Vote.NO ? BranchState.ABORTED : BranchState.COMMITTED);
-    }
-
-    @Override
     public PeerStateResponse peerState(PeerStateRequest request) {
         calls.add(new Call("peerState", Wire.fromWire(request.getTxId())));
         return new PeerStateResponse(BranchState.ABORTED);
-    }
-
-    /** Batches behave as their items sent one by one (the scripted answers are per item). */
-    @Override
-    public dev.pledge.wire.PrepareBatchResponse prepareBatch(dev.pledge.wire.PrepareBatchRequest request)
-            throws Unavailable {
-        List<PrepareResponse> votes = new java.util.ArrayList<>();
-        for (dev.pledge.wire.PrepareItem item : request.getItems()) {
-            if (item.isOnePhase()) {
-                Ack ack = commitOnePhase(new OnePhaseRequest(request.getDeadlineMs(), item.getTxId(), item.getIncarnation()));
-                votes.add(new PrepareResponse(ack.getState() == BranchState.COMMITTED ? Vote.YES : Vote.NO)
-                        .setOnePhaseState(ack.getState()));
-                continue;
-            }
-            votes.add(prepare(new PrepareRequest(request.getDeadlineMs(), item.getTxId(), item.getParticipants(),
-                    item.getIncarnation())));
-        }
-        return new dev.pledge.wire.PrepareBatchResponse(votes);
-    }
-
-    @Override
-    public dev.pledge.wire.DecisionBatchResponse decideBatch(dev.pledge.wire.DecisionBatchRequest request)
-            throws Unavailable {
-        List<Ack> acks = new java.util.ArrayList<>();
-        for (dev.pledge.wire.DecisionItem item : request.getItems()) {
-            DecisionRequest one = new DecisionRequest(request.getDeadlineMs(), item.getTxId());
-            acks.add(item.isCommit() ? commit(one) : abort(one));
-        }
-        return new dev.pledge.wire.DecisionBatchResponse(acks);
-    }
-
-    @Override
-    public dev.pledge.wire.ExchangeResponse exchange(dev.pledge.wire.ExchangeRequest request) throws Unavailable {
-        List<PrepareResponse> votes = prepareBatch(new dev.pledge.wire.PrepareBatchRequest(request.getDeadlineMs(),
-                request.getPrepares())).getVotes();
-        List<Ack> acks = decideBatch(new dev.pledge.wire.DecisionBatchRequest(request.getDeadlineMs(),
-                request.getDecisions())).getAcks();
-        return new dev.pledge.wire.ExchangeResponse(votes, acks);
     }
 
     @Override

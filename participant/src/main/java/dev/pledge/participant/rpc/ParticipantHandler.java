@@ -11,23 +11,16 @@ import dev.pledge.rpc.Wire;
 import dev.pledge.participant.protocol.Key;
 import dev.pledge.participant.protocol.Write;
 import dev.pledge.wire.Ack;
-import dev.pledge.wire.DecisionBatchRequest;
-import dev.pledge.wire.DecisionBatchResponse;
 import dev.pledge.wire.DecisionItem;
 import dev.pledge.wire.ExchangeRequest;
 import dev.pledge.wire.ExchangeResponse;
 import dev.pledge.wire.KvWrite;
-import dev.pledge.wire.PrepareBatchRequest;
-import dev.pledge.wire.PrepareBatchResponse;
 import dev.pledge.wire.PrepareItem;
 import dev.pledge.wire.RecoverRequest;
-import dev.pledge.wire.DecisionRequest;
-import dev.pledge.wire.OnePhaseRequest;
 import dev.pledge.wire.Participant;
 import dev.pledge.wire.PeerStateRequest;
 import dev.pledge.wire.PeerStateResponse;
 import dev.pledge.wire.PingResponse;
-import dev.pledge.wire.PrepareRequest;
 import dev.pledge.wire.PrepareResponse;
 import dev.pledge.wire.Unavailable;
 import java.util.ArrayList;
@@ -54,24 +47,6 @@ public final class ParticipantHandler implements Participant.Iface {
         this.gateway = gateway;
         this.validator = validator;
         this.committed = committed;
-    }
-
-    @Override
-    public PrepareResponse prepare(PrepareRequest req) throws Unavailable {
-        TxId txId = txId(req.getTxId());
-        List<String> participants = List.copyOf(req.getParticipants());
-        return vote(gateway.ask(prepareEvent(txId, participants, req.getIncarnation(), null), req.getDeadlineMs()))
-                .setStorageId(storageId);
-    }
-
-    @Override
-    public PrepareBatchResponse prepareBatch(PrepareBatchRequest req) throws Unavailable {
-        return new PrepareBatchResponse(exchange(req.getDeadlineMs(), req.getItems(), List.of()).getVotes());
-    }
-
-    @Override
-    public DecisionBatchResponse decideBatch(DecisionBatchRequest req) throws Unavailable {
-        return new DecisionBatchResponse(exchange(req.getDeadlineMs(), List.of(), req.getItems()).getAcks());
     }
 
     @Override
@@ -173,31 +148,9 @@ public final class ParticipantHandler implements Participant.Iface {
         return out;
     }
 
-    @Override
-    public Ack commit(DecisionRequest req) throws Unavailable {
-        return ack(gateway.ask(decisionEvent(txId(req.getTxId()), true), req.getDeadlineMs()));
-    }
-
-    @Override
-    public Ack abort(DecisionRequest req) throws Unavailable {
-        return ack(gateway.ask(decisionEvent(txId(req.getTxId()), false), req.getDeadlineMs()));
-    }
-
     private static CoreGateway.RequestMaker decisionEvent(TxId txId, boolean commit) {
         return commit ? (token, now, view) -> new Event.Commit(now, token, txId)
                 : (token, now, view) -> new Event.Abort(now, token, txId);
-    }
-
-    @Override
-    public Ack commitOnePhase(OnePhaseRequest req) throws Unavailable {
-        TxId txId = txId(req.getTxId());
-        List<Write> writes;
-        try {
-            writes = req.isSetWrites() ? writes(req.getWrites()) : null;
-        } catch (RuntimeException e) {
-            throw new Unavailable("malformed one-phase commit of " + txId + ": " + e.getMessage());
-        }
-        return ack(gateway.ask(onePhaseEvent(txId, req.getIncarnation(), writes), req.getDeadlineMs()));
     }
 
     @Override
@@ -227,10 +180,6 @@ public final class ParticipantHandler implements Participant.Iface {
             log.warn("{} tx {} prepare validator failed; voting NO", participantId, txId, e);
             return Event.Verdict.no("validator failed: " + e);
         }
-    }
-
-    private Ack ack(Reply r) throws Unavailable {
-        return new Ack(Wire.toWire(expect(r, Reply.Acked.class).state())).setStorageId(storageId);
     }
 
     /** Protocol calls only throw Unavailable on the wire; any other failure is reported as that, with its message. */

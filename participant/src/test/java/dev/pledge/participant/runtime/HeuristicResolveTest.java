@@ -15,12 +15,10 @@ import dev.pledge.rpc.Wire;
 import dev.pledge.wire.Ack;
 import dev.pledge.wire.Admin;
 import dev.pledge.wire.BranchState;
-import dev.pledge.wire.DecisionRequest;
 import dev.pledge.wire.InDoubtBranch;
 import dev.pledge.wire.InDoubtRequest;
 import dev.pledge.wire.Kv;
 import dev.pledge.wire.Participant;
-import dev.pledge.wire.PrepareRequest;
 import dev.pledge.wire.ResolveRequest;
 import dev.pledge.wire.ResolveResponse;
 import dev.pledge.wire.TxContext;
@@ -70,9 +68,7 @@ class HeuristicResolveTest {
             c.put(new TxContext(Wire.toWire(TX), 1, ms), utf8("k"), utf8("v"));
             return null;
         }, CALL_MS);
-        Vote vote = client.call(Services.PARTICIPANT, new Participant.Client.Factory(),
-                (c, ms) -> c.prepare(new PrepareRequest(ms, Wire.toWire(TX), List.of("A"), node.incarnation())), CALL_MS)
-                .getVote();
+        Vote vote = PhaseCalls.prepare(client, TX, node.incarnation(), CALL_MS).getVote();
         assertThat(vote).isEqualTo(Vote.YES);
     }
 
@@ -103,8 +99,7 @@ class HeuristicResolveTest {
         assertThat(forced.getState()).isEqualTo(BranchState.HEURISTIC_ABORTED);
         assertThat(listed()).extracting(InDoubtBranch::getState).containsExactly(BranchState.HEURISTIC_ABORTED);
 
-        Ack ack = client.call(Services.PARTICIPANT, new Participant.Client.Factory(),
-                (c, ms) -> c.commit(new DecisionRequest(ms, Wire.toWire(TX))), CALL_MS);
+        Ack ack = PhaseCalls.decide(client, TX, true, CALL_MS);
 
         assertThat(ack.getState()).isEqualTo(BranchState.HEURISTIC_MIXED);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->

@@ -19,13 +19,11 @@ import dev.pledge.wire.AbortReason;
 import dev.pledge.wire.Ack;
 import dev.pledge.wire.Admin;
 import dev.pledge.wire.BranchState;
-import dev.pledge.wire.DecisionRequest;
 import dev.pledge.wire.InDoubtBranch;
 import dev.pledge.wire.InDoubtRequest;
 import dev.pledge.wire.Kv;
 import dev.pledge.wire.NotAllowed;
 import dev.pledge.wire.Participant;
-import dev.pledge.wire.PrepareRequest;
 import dev.pledge.wire.PrepareResponse;
 import dev.pledge.wire.ResolveRequest;
 import dev.pledge.wire.ResolveResponse;
@@ -109,20 +107,15 @@ class ParticipantNodeTest {
     }
 
     private Vote prepare(TxId tx) throws TException {
-        PrepareResponse r = client.call(Services.PARTICIPANT, new Participant.Client.Factory(),
-                (c, ms) -> c.prepare(new PrepareRequest(ms, Wire.toWire(tx), List.of("A"), node.incarnation())), CALL_MS);
-        return r.getVote();
+        return prepareResponse(tx).getVote();
     }
 
     private PrepareResponse prepareResponse(TxId tx) throws TException {
-        return client.call(Services.PARTICIPANT, new Participant.Client.Factory(),
-                (c, ms) -> c.prepare(new PrepareRequest(ms, Wire.toWire(tx), List.of("A"), node.incarnation())), CALL_MS);
+        return PhaseCalls.prepare(client, tx, node.incarnation(), CALL_MS);
     }
 
     private BranchState commit(TxId tx) throws TException {
-        Ack ack = client.call(Services.PARTICIPANT, new Participant.Client.Factory(),
-                (c, ms) -> c.commit(new DecisionRequest(ms, Wire.toWire(tx))), CALL_MS);
-        return ack.getState();
+        return PhaseCalls.decide(client, tx, true, CALL_MS).getState();
     }
 
     @Test
