@@ -421,13 +421,19 @@ service Participant {
    * transactions rides with phase one of later ones, in one round trip and one log sync. Each
    * prepare behaves as PrepareItem says (with writes, it creates and prepares its branch in one
    * step; with onePhase, it commits it), each decision as DecisionItem says. A malformed prepare
-   * item gets a NO vote of its own and the rest go on. IDEMPOTENT; MAY RETRY.
+   * item gets a NO vote of its own and the rest go on; so does one over a limit (more than
+   * Limits.PARTICIPANTS_PER_TX_MAX participants, WRITES_PER_BRANCH_MAX writes, a key over
+   * KEY_BYTES_MAX or a value over VALUE_BYTES_MAX bytes, an id over ID_CHARS_MAX characters).
+   * InvalidArgument, and nothing done, for more than Limits.BATCH_ITEMS_MAX (1,024) items in all
+   * or a malformed decision item. IDEMPOTENT; MAY RETRY (not InvalidArgument).
    */
-  ExchangeResponse exchange(1: ExchangeRequest request) throws (1: Unavailable unavailable),
+  ExchangeResponse exchange(1: ExchangeRequest request) throws (1: Unavailable unavailable, 2: InvalidArgument invalid),
 
   /** Cooperative termination: a prepared peer asks what this participant knows of a
-   *  transaction. IDEMPOTENT in effect (the first call may abort an unvoted branch); MAY RETRY. */
-  PeerStateResponse peerState(1: PeerStateRequest request) throws (1: Unavailable unavailable),
+   *  transaction. IDEMPOTENT in effect (the first call may abort an unvoted branch); MAY RETRY.
+   *  InvalidArgument for a malformed txId or an asking id over Limits.ID_CHARS_MAX. */
+  PeerStateResponse peerState(1: PeerStateRequest request)
+      throws (1: Unavailable unavailable, 2: InvalidArgument invalid),
 
   /** PREPARED branches (in doubt) whose coordinator id starts with the prefix: what an external
    *  transaction manager asks at recovery (XAResource.recover). Read-only; MAY RETRY. */

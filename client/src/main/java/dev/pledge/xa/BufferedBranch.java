@@ -1,5 +1,6 @@
 package dev.pledge.xa;
 
+import dev.pledge.core.Limits;
 import dev.pledge.core.TxId;
 import dev.pledge.wire.KvWrite;
 import java.nio.ByteBuffer;
@@ -13,9 +14,6 @@ import java.util.Map;
  * The last write to a key wins. Thread-safe: every method locks the branch.
  */
 final class BufferedBranch {
-    /** Put a limit on everything: one branch ships in one frame. */
-    static final int WRITES_MAX = 65_536;
-
     private final TxId txId;
     private final long startedMs;
     private final long timeoutMs;
@@ -38,10 +36,14 @@ final class BufferedBranch {
 
     synchronized void write(byte[] key, byte[] value) {
         if (key == null) throw new IllegalArgumentException("key is null");
+        // Refused here, where the caller can still act on it, rather than as a NO vote at prepare.
+        Limits.checkKey("key", key.length);
+        if (value != null) Limits.checkValue("value", value.length);
         if (shipped) throw new IllegalStateException("branch " + txId + " was already prepared or committed");
         ByteBuffer k = ByteBuffer.wrap(key.clone());
-        if (!writes.containsKey(k) && writes.size() >= WRITES_MAX) {
-            throw new IllegalStateException("branch " + txId + " already has " + WRITES_MAX + " writes, the most one branch may hold");
+        if (!writes.containsKey(k) && writes.size() >= Limits.WRITES_PER_BRANCH_MAX) {
+            throw new IllegalStateException("branch " + txId + " already has " + Limits.WRITES_PER_BRANCH_MAX
+                    + " writes, the most one branch may hold (Limits.WRITES_PER_BRANCH_MAX)");
         }
         writes.put(k, value == null ? null : value.clone());
     }

@@ -17,7 +17,8 @@ public record TxId(String coordinatorId, long epoch, long sequence) implements C
 
     public TxId {
         Objects.requireNonNull(coordinatorId, "coordinatorId");
-        Check.argument(!coordinatorId.isEmpty(), "coordinatorId is empty");
+        // Bounded here, so every TxId that reaches a record or a log line is: a peer's id is refused as it arrives.
+        Limits.checkId("coordinatorId", coordinatorId);
         Check.argument(epoch >= 1, "epoch must be >= 1, was %s", epoch);
         Check.argument(sequence >= 1, "sequence must be >= 1, was %s", sequence);
     }

@@ -2,9 +2,12 @@ package dev.pledge.rpc;
 
 import dev.pledge.core.AbortReason;
 import dev.pledge.core.BranchState;
+import dev.pledge.core.Limits;
 import dev.pledge.core.TxId;
 import dev.pledge.core.TxState;
 import dev.pledge.core.Vote;
+import dev.pledge.wire.InvalidArgument;
+import java.util.function.Supplier;
 
 /**
  * Converters between the pure domain types ({@code dev.pledge.core}) and the generated wire types
@@ -23,7 +26,7 @@ public final class Wire {
     public static TxId fromWire(dev.pledge.wire.TxId txId) {
         require(txId, "TxId");
         if (!txId.isSetCoordinatorId() || !txId.isSetEpoch() || !txId.isSetSequence()) {
-            throw new IllegalArgumentException("incomplete TxId on the wire: " + txId);
+            throw new IllegalArgumentException("incomplete TxId on the wire (coordinatorId, epoch and sequence are required)");
         }
         return new TxId(txId.getCoordinatorId(), txId.getEpoch(), txId.getSequence());
     }
@@ -58,6 +61,18 @@ public final class Wire {
 
     public static BranchState fromWire(dev.pledge.wire.BranchState v) {
         return byName(v, BranchState.class);
+    }
+
+    /**
+     * {@code check}'s result; its IllegalArgumentException (bad or oversized input, see
+     * {@link Limits}) as the declared InvalidArgument, its message clipped.
+     */
+    public static <T> T invalidIf(Supplier<T> check) throws InvalidArgument {
+        try {
+            return check.get();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArgument(Limits.clip(e.getMessage(), Limits.REASON_CHARS_MAX));
+        }
     }
 
     /** Enums map by name; an unknown wire value arrives as null, so null and unknown fail alike. */

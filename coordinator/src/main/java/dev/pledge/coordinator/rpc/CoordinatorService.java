@@ -3,6 +3,7 @@ package dev.pledge.coordinator.rpc;
 import dev.pledge.coordinator.protocol.Event;
 import dev.pledge.coordinator.protocol.Reply;
 import dev.pledge.core.ReplyMargin;
+import dev.pledge.core.Limits;
 import dev.pledge.core.TxId;
 import dev.pledge.rpc.Wire;
 import dev.pledge.wire.AbortRequest;
@@ -63,7 +64,8 @@ public final class CoordinatorService implements Coordinator.Iface {
     @Override
     public EnlistResponse enlist(EnlistRequest request) throws TException {
         TxId txId = txId(request.getTxId());
-        Reply.Value v = await(token -> new Event.Enlist(poster.nowMs(), token, txId, request.getParticipantId(),
+        String participantId = Wire.invalidIf(() -> Limits.checkId("participantId", request.getParticipantId()));
+        Reply.Value v = await(token -> new Event.Enlist(poster.nowMs(), token, txId, participantId,
                 request.getIncarnation()), request.getDeadlineMs());
         if (v == null) throw new Unavailable("no answer within the request's deadline");
         WireReplies.throwIfError(v, txId);
@@ -107,6 +109,8 @@ public final class CoordinatorService implements Coordinator.Iface {
         long deadlineMs = request.getDeadlineMs();
         if (deadlineMs <= 0) throw new Unavailable("the request's deadline has already passed");
         if (request.getTransactions() == null) throw new InvalidArgument("transactions is required");
+        Wire.invalidIf(() -> Limits.checkSize("transactions", request.getTransactionsSize(), "transactions",
+                Limits.BATCH_ITEMS_MAX, "BATCH_ITEMS_MAX"));
         long waitUntilNs = System.nanoTime()
                 + TimeUnit.MILLISECONDS.toNanos(ReplyMargin.withinMs(deadlineMs));
         int n = request.getTransactionsSize();
@@ -156,11 +160,7 @@ public final class CoordinatorService implements Coordinator.Iface {
 
     private static TxId txId(dev.pledge.wire.TxId wire) throws InvalidArgument {
         if (wire == null) throw new InvalidArgument("txId is required");
-        try {
-            return Wire.fromWire(wire);
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new InvalidArgument("bad txId: " + e.getMessage());
-        }
+        return Wire.invalidIf(() -> Wire.fromWire(wire));
     }
 
     /** The core's reply, or null if it did not come within {@code deadlineMs}. */

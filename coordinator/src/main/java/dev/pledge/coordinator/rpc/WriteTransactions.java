@@ -2,6 +2,8 @@ package dev.pledge.coordinator.rpc;
 
 import dev.pledge.coordinator.protocol.Reply;
 import dev.pledge.coordinator.protocol.Write;
+import dev.pledge.core.Check;
+import dev.pledge.core.Limits;
 import dev.pledge.rpc.Wire;
 import dev.pledge.wire.BranchWrites;
 import dev.pledge.wire.KvWrite;
@@ -10,42 +12,52 @@ import dev.pledge.wire.TxState;
 import dev.pledge.wire.WriteResult;
 import dev.pledge.wire.WriteTransaction;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Write-only transactions at the wire's edge: checks, conversion to core types, and their results. */
 final class WriteTransactions {
-    static final int REQUEST_KEY_BYTES_MIN = 8;
-    static final int REQUEST_KEY_BYTES_MAX = 64;
-
     private WriteTransactions() {}
 
-    /** Why the transaction is malformed (nothing is done for it), or null. */
+    /** Why the transaction is malformed or over a {@link Limits limit} (nothing is done for it), or null. */
     static String check(WriteTransaction tx) {
         if (tx == null) return "a transaction is null";
         byte[] key = tx.getRequestKey();
-        if (key == null || key.length < REQUEST_KEY_BYTES_MIN || key.length > REQUEST_KEY_BYTES_MAX) {
-            return "requestKey must be " + REQUEST_KEY_BYTES_MIN + " to " + REQUEST_KEY_BYTES_MAX + " bytes, was "
-                    + (key == null ? "unset" : key.length);
+        if (key == null || key.length < Limits.REQUEST_KEY_BYTES_MIN || key.length > Limits.REQUEST_KEY_BYTES_MAX) {
+            return "requestKey must be " + Limits.REQUEST_KEY_BYTES_MIN + " to " + Limits.REQUEST_KEY_BYTES_MAX
+                    + " bytes (Limits.REQUEST_KEY_BYTES_MIN, _MAX), was " + (key == null ? "unset" : key.length);
         }
         if (tx.getBranches() == null) return "branches is required";
         if (tx.getTxTimeoutMs() < 0) return "txTimeoutMs must be >= 0, was " + tx.getTxTimeoutMs();
-        List<String> seen = new ArrayList<>();
-        for (BranchWrites b : tx.getBranches()) {
-            if (b == null || b.getParticipantId() == null || b.getWrites() == null) {
-                return "every branch needs a participantId and writes";
-            }
-            if (seen.contains(b.getParticipantId())) return "participant '" + b.getParticipantId() + "' appears twice";
-            seen.add(b.getParticipantId());
-            for (KvWrite w : b.getWrites()) {
-                if (w == null || w.getKey() == null || w.getKey().length == 0) {
-                    return "a write to participant '" + b.getParticipantId() + "' has no key";
-                }
-            }
+        try {
+            checkBranches(tx.getBranches());
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
         }
         return null;
+    }
+
+    /** IllegalArgumentException naming what is malformed or over its limit. */
+    private static void checkBranches(List<BranchWrites> branches) {
+        Limits.checkSize("branches", branches.size(), "participants", Limits.PARTICIPANTS_PER_TX_MAX,
+                "PARTICIPANTS_PER_TX_MAX");
+        Set<String> seen = new HashSet<>();
+        for (BranchWrites b : branches) {
+            Check.argument(b != null && b.getWrites() != null, "every branch needs a participantId and writes");
+            String id = Limits.checkId("participantId", b.getParticipantId());
+            Check.argument(seen.add(id), "participant '%s' appears twice", id);
+            Limits.checkSize("writes to participant '" + id + "'", b.getWritesSize(), "writes",
+                    Limits.WRITES_PER_BRANCH_MAX, "WRITES_PER_BRANCH_MAX");
+            for (KvWrite w : b.getWrites()) {
+                Check.argument(w != null && w.getKey() != null, "a write to participant '%s' has no key", id);
+                Limits.checkKey("a key written to participant '" + id + "'", w.getKey().length);
+                if (w.isSetValue()) Limits.checkValue("a value written to participant '" + id + "'", w.getValue().length);
+            }
+        }
     }
 
     static String requestKey(WriteTransaction tx) {

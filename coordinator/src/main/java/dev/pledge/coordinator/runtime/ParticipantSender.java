@@ -4,6 +4,8 @@ import dev.pledge.coordinator.protocol.Event;
 import dev.pledge.coordinator.protocol.Message;
 import dev.pledge.core.AbortReason;
 import dev.pledge.core.BranchState;
+import dev.pledge.core.Check;
+import dev.pledge.core.Limits;
 import dev.pledge.failpoint.Failpoints;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClient;
@@ -58,6 +60,11 @@ final class ParticipantSender implements MessageSender {
     private static final int QUEUED_PER_PARTICIPANT_MAX = 10_000;
     /** Items per batched call: bounds the frame size and how long one call holds a lane. */
     static final int BATCH_MAX = 256;
+
+    static {
+        Check.state(BATCH_MAX <= Limits.BATCH_ITEMS_MAX, "a participant refuses an exchange of more than %s items",
+                Limits.BATCH_ITEMS_MAX);
+    }
     /** Calls in flight per participant: one being served while the next batch gathers. */
     static final int LANE_CALLS_MAX = 2;
 

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.pledge.coordinator.config.CoordinatorConfig;
 import dev.pledge.coordinator.config.CoordinatorSettings;
 import dev.pledge.core.config.ConfigValues;
+import dev.pledge.core.Limits;
 import dev.pledge.core.TxId;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClient;
@@ -15,24 +16,34 @@ import dev.pledge.rpc.Services;
 import dev.pledge.rpc.Wire;
 import dev.pledge.wire.Admin;
 import dev.pledge.wire.BeginRequest;
+import dev.pledge.wire.BranchWrites;
 import dev.pledge.wire.CommitRequest;
+import dev.pledge.wire.CommitWritesRequest;
 import dev.pledge.wire.Coordinator;
 import dev.pledge.wire.EnlistRequest;
 import dev.pledge.wire.InvalidArgument;
+import dev.pledge.wire.KvWrite;
 import dev.pledge.wire.Outcome;
 import dev.pledge.wire.StatusRequest;
 import dev.pledge.wire.TxState;
 import dev.pledge.wire.Vote;
+import dev.pledge.wire.WriteResult;
+import dev.pledge.wire.WriteTransaction;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.thrift.TException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The coordinator over real Thrift and RocksDB on loopback, against scripted participants. */
+/** The coordinator over real Thrift and RocksDB on loopback, against scripted participants (real sockets both ways). */
 class CoordinatorNodeTest {
     private static final long CALL_MS = 5_000;
 
@@ -189,5 +200,126 @@ class CoordinatorNodeTest {
                 "rpc.metrics", "127.0.0.1:0")));
         node = CoordinatorNode.start(config);
         assertThat(node.metricsPort()).isPositive();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Bounded inputs: each named limit refuses oversize with a clear, declared answer, and the
+    // coordinator keeps deciding (a later transaction commits).
+
+    private static final String SEVENTY_KB = "p".repeat(70 * 1024);
+
+    private void assertStillDecides() throws TException {
+        studentA.vote = Vote.YES;
+        courseC.vote = Vote.YES;
+        assertThat(commit(beginWithBoth()).getState()).isEqualTo(TxState.COMMITTED);
+    }
+
+    /** One write-only transaction of {@code branches}, with a fresh 16-byte request key. */
+    private static WriteTransaction writeTx(List<BranchWrites> branches) {
+        return new WriteTransaction(ByteBuffer.wrap(UUID.randomUUID().toString().substring(0, 16).getBytes()), branches, 0);
+    }
+
+    private static BranchWrites branch(String participantId, List<KvWrite> writes) {
+        return new BranchWrites(participantId, writes);
+    }
+
+    private static KvWrite write(int keyBytes, int valueBytes) {
+        return new KvWrite(ByteBuffer.wrap(new byte[keyBytes])).setValue(new byte[valueBytes]);
+    }
+
+    /** The answer to {@code tx} sent alone: refused as invalid, naming {@code limit}. */
+    private void assertRefusedNaming(WriteTransaction tx, String limit) throws TException {
+        WriteResult r = coordinator((c, ms) -> c.commitWrites(new CommitWritesRequest(ms, List.of(tx)))).getResults().get(0);
+        assertThat(r.getInvalid()).contains("Limits." + limit).hasSizeLessThan(1_000);
+        assertThat(r.isSetTxId()).as("nothing was begun").isFalse();
+    }
+
+    @Test
+    void aNoVoteWithAMegabyteReasonAbortsWithTheReasonClippedAndTheCoordinatorKeepsDeciding() throws Exception {
+        startCoordinator();
+        courseC.vote = Vote.NO;
+        courseC.noMessage = "course full ".repeat(90_000);
+
+        Outcome outcome = commit(beginWithBoth());
+
+        assertThat(outcome.getState()).isEqualTo(TxState.ABORTED);
+        assertThat(outcome.getMessage()).contains("course full").hasSizeLessThanOrEqualTo(Limits.REASON_CHARS_MAX);
+        assertStillDecides();
+    }
+
+    @Test
+    void anEnlistNamingA70KbParticipantIdIsRefusedAndTheCoordinatorKeepsDeciding() throws Exception {
+        startCoordinator();
+        dev.pledge.wire.TxId tx = coordinator((c, ms) -> c.begin(new BeginRequest(ms, 0))).getTxId();
+
+        assertThatThrownBy(() -> coordinator((c, ms) -> c.enlist(new EnlistRequest(ms, tx, SEVENTY_KB, 1))))
+                .isInstanceOfSatisfying(InvalidArgument.class,
+                        e -> assertThat(e.getMessage()).contains("Limits.ID_CHARS_MAX").hasSizeLessThan(1_000));
+        assertStillDecides();
+    }
+
+    @Test
+    void aWriteTransactionNamingA70KbParticipantIdIsRefused() throws Exception {
+        startCoordinator();
+        assertRefusedNaming(writeTx(List.of(branch(SEVENTY_KB, List.of(write(1, 1))))), "ID_CHARS_MAX");
+        assertStillDecides();
+    }
+
+    @Test
+    void aWriteTransactionWithTooManyParticipantsIsRefused() throws Exception {
+        startCoordinator();
+        List<BranchWrites> branches = new ArrayList<>();
+        for (int i = 0; i <= Limits.PARTICIPANTS_PER_TX_MAX; i++) branches.add(branch("p" + i, List.of(write(1, 1))));
+
+        assertRefusedNaming(writeTx(branches), "PARTICIPANTS_PER_TX_MAX");
+        assertStillDecides();
+    }
+
+    @Test
+    void aWriteTransactionWithTooManyWritesIsRefused() throws Exception {
+        startCoordinator();
+        List<KvWrite> writes = Collections.nCopies(Limits.WRITES_PER_BRANCH_MAX + 1, write(1, 0));
+
+        assertRefusedNaming(writeTx(List.of(branch("student-a", writes))), "WRITES_PER_BRANCH_MAX");
+        assertStillDecides();
+    }
+
+    @Test
+    void aWriteTransactionWithAnOversizedKeyIsRefused() throws Exception {
+        startCoordinator();
+        assertRefusedNaming(writeTx(List.of(branch("student-a", List.of(write(Limits.KEY_BYTES_MAX + 1, 1))))),
+                "KEY_BYTES_MAX");
+        assertStillDecides();
+    }
+
+    @Test
+    void aWriteTransactionWithAnOversizedValueIsRefused() throws Exception {
+        startCoordinator();
+        assertRefusedNaming(writeTx(List.of(branch("student-a", List.of(write(1, Limits.VALUE_BYTES_MAX + 1))))),
+                "VALUE_BYTES_MAX");
+        assertStillDecides();
+    }
+
+    @Test
+    void aWriteTransactionWithAnOversizedRequestKeyIsRefused() throws Exception {
+        startCoordinator();
+        WriteTransaction tx = writeTx(List.of(branch("student-a", List.of(write(1, 1)))))
+                .setRequestKey(new byte[Limits.REQUEST_KEY_BYTES_MAX + 1]);
+
+        assertRefusedNaming(tx, "REQUEST_KEY_BYTES");
+        assertStillDecides();
+    }
+
+    @Test
+    void aCommitWritesOfTooManyTransactionsIsRefusedWhole() throws Exception {
+        startCoordinator();
+        List<WriteTransaction> txs = new ArrayList<>();
+        for (int i = 0; i <= Limits.BATCH_ITEMS_MAX; i++) txs.add(writeTx(List.of(branch("student-a", List.of(write(1, 1))))));
+
+        assertThatThrownBy(() -> coordinator((c, ms) -> c.commitWrites(new CommitWritesRequest(ms, txs))))
+                .isInstanceOfSatisfying(InvalidArgument.class,
+                        e -> assertThat(e.getMessage()).contains("Limits.BATCH_ITEMS_MAX"));
+        assertThat(studentA.calls).as("nothing was begun").isEmpty();
+        assertStillDecides();
     }
 }

@@ -2,6 +2,7 @@ package dev.pledge.participant.protocol;
 
 import dev.pledge.core.AbortReason;
 import dev.pledge.core.Check;
+import dev.pledge.core.Limits;
 import dev.pledge.core.TxId;
 import java.util.ArrayList;
 import java.util.Set;
@@ -87,6 +88,11 @@ final class AccessRules {
         if (b.phase == Branch.Phase.PREPARED) {
             out.reply(new Reply.Failed(a.token(), Reply.ErrorKind.NOT_ALLOWED, null,
                     "transaction " + a.txId() + " is already PREPARED here; no more operations"));
+            return;
+        }
+        if (!a.mode().isRead() && !b.writes.containsKey(a.key()) && b.writes.size() >= Limits.WRITES_PER_BRANCH_MAX) {
+            out.reply(new Reply.Failed(a.token(), Reply.ErrorKind.INVALID, null, "transaction " + a.txId() + " already writes "
+                    + b.writes.size() + " keys here, max " + Limits.WRITES_PER_BRANCH_MAX + " (Limits.WRITES_PER_BRANCH_MAX)"));
             return;
         }
         if (b.pendingAccesses() >= core.config.maxWaitsPerBranch()) {

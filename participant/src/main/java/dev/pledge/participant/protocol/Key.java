@@ -1,14 +1,12 @@
 package dev.pledge.participant.protocol;
 
 import dev.pledge.core.Check;
+import dev.pledge.core.Limits;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /** An opaque data key with value semantics (byte[] has identity equality, so it cannot be a map key). */
 public final class Key implements Comparable<Key> {
-    /** Keys travel in records and lock tables; a bound keeps one bad request from bloating both. */
-    public static final int MAX_BYTES = 4096;
-
     private final byte[] bytes;
 
     private Key(byte[] bytes) {
@@ -17,8 +15,8 @@ public final class Key implements Comparable<Key> {
 
     public static Key of(byte[] bytes) {
         Check.notNull(bytes, "key");
-        Check.argument(bytes.length > 0, "key is empty");
-        Check.argument(bytes.length <= MAX_BYTES, "key is %s bytes, max %s", bytes.length, MAX_BYTES);
+        // Keys travel in records and lock tables; a bound keeps one bad request from bloating both.
+        Limits.checkKey("key", bytes.length);
         return new Key(bytes.clone());
     }
 

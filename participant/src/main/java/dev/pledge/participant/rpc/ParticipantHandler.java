@@ -1,6 +1,8 @@
 package dev.pledge.participant.rpc;
 
 import dev.pledge.core.BranchState;
+import dev.pledge.core.Check;
+import dev.pledge.core.Limits;
 import dev.pledge.core.TxId;
 import dev.pledge.participant.PrepareValidator;
 import dev.pledge.participant.protocol.CoreView;
@@ -11,6 +13,7 @@ import dev.pledge.rpc.Wire;
 import dev.pledge.participant.protocol.Key;
 import dev.pledge.participant.protocol.Write;
 import dev.pledge.wire.Ack;
+import dev.pledge.wire.InvalidArgument;
 import dev.pledge.wire.DecisionItem;
 import dev.pledge.wire.ExchangeRequest;
 import dev.pledge.wire.ExchangeResponse;
@@ -49,36 +52,38 @@ public final class ParticipantHandler implements Participant.Iface {
         this.committed = committed;
     }
 
-    @Override
-    public ExchangeResponse exchange(ExchangeRequest req) throws Unavailable {
-        return exchange(req.getDeadlineMs(), req.getPrepares(), req.getDecisions());
-    }
-
     /**
      * Every item becomes its own event; they are all posted before waiting, so their records share
-     * one log sync. A malformed prepare item gets a NO vote of its own and the rest go on.
+     * one log sync. A malformed prepare item (oversized included) gets a NO vote of its own and the
+     * rest go on; a request over the batch limit, or with a malformed decision, is refused whole
+     * before anything is done.
      */
-    private ExchangeResponse exchange(long deadlineMs, List<PrepareItem> prepares, List<DecisionItem> decisions)
-            throws Unavailable {
+    @Override
+    public ExchangeResponse exchange(ExchangeRequest req) throws Unavailable, InvalidArgument {
+        List<PrepareItem> prepares = req.getPrepares() == null ? List.of() : req.getPrepares();
+        List<DecisionItem> decisions = req.getDecisions() == null ? List.of() : req.getDecisions();
+        Wire.invalidIf(() -> Limits.checkSize("exchange", (long) prepares.size() + decisions.size(),
+                "items (prepares plus decisions)", Limits.BATCH_ITEMS_MAX, "BATCH_ITEMS_MAX"));
+        List<CoreGateway.RequestMaker> decided = new ArrayList<>(decisions.size());
+        for (DecisionItem item : decisions) {
+            TxId txId = Wire.invalidIf(() -> Wire.fromWire(item.getTxId()));
+            decided.add(decisionEvent(txId, item.isCommit()));
+        }
         PrepareResponse[] votes = new PrepareResponse[prepares.size()];
         List<CoreGateway.RequestMaker> makers = new ArrayList<>(prepares.size() + decisions.size());
         List<Integer> posted = new ArrayList<>(prepares.size());
         for (int i = 0; i < prepares.size(); i++) {
             PrepareItem item = prepares.get(i);
             try {
-                TxId txId = Wire.fromWire(item.getTxId());
-                List<Write> writes = item.isSetWrites() ? writes(item.getWrites()) : null;
-                makers.add(item.isOnePhase() ? onePhaseEvent(txId, item.getIncarnation(), writes)
-                        : prepareEvent(txId, List.copyOf(item.getParticipants()), item.getIncarnation(), writes));
+                makers.add(prepareItemEvent(item));
                 posted.add(i);
             } catch (RuntimeException e) {
-                votes[i] = new PrepareResponse(dev.pledge.wire.Vote.NO)
-                        .setReason(dev.pledge.wire.AbortReason.VALIDATION_FAILED).setMessage("malformed prepare: " + e.getMessage());
+                votes[i] = new PrepareResponse(dev.pledge.wire.Vote.NO).setReason(dev.pledge.wire.AbortReason.VALIDATION_FAILED)
+                        .setMessage(Limits.clip("malformed prepare: " + e.getMessage(), Limits.REASON_CHARS_MAX));
             }
         }
-        for (DecisionItem item : decisions) {
-            makers.add(decisionEvent(txId(item.getTxId()), item.isCommit()));
-        }
+        makers.addAll(decided);
+        long deadlineMs = req.getDeadlineMs();
         List<Reply> replies = makers.isEmpty() ? List.of() : gateway.askAll(makers, deadlineMs);
         for (int k = 0; k < posted.size(); k++) {
             Reply r = replies.get(k);
@@ -103,6 +108,18 @@ public final class ParticipantHandler implements Participant.Iface {
             if (b.txId().coordinatorId().startsWith(prefix)) ids.add(Wire.toWire(b.txId()));
         }
         return ids;
+    }
+
+    /** The event of one prepare item; IllegalArgumentException (clear message) if it is malformed or oversized. */
+    private CoreGateway.RequestMaker prepareItemEvent(PrepareItem item) {
+        TxId txId = Wire.fromWire(item.getTxId());
+        List<Write> writes = item.isSetWrites() ? writes(item.getWrites()) : null;
+        if (item.isOnePhase()) return onePhaseEvent(txId, item.getIncarnation(), writes);
+        Check.argument(item.getParticipants() != null, "participants is required");
+        Limits.checkSize("participants", item.getParticipantsSize(), "ids", Limits.PARTICIPANTS_PER_TX_MAX,
+                "PARTICIPANTS_PER_TX_MAX");
+        for (String id : item.getParticipants()) Limits.checkId("a participant id", id);
+        return prepareEvent(txId, List.copyOf(item.getParticipants()), item.getIncarnation(), writes);
     }
 
     private CoreGateway.RequestMaker prepareEvent(TxId txId, List<String> participants, long incarnation,
@@ -138,11 +155,14 @@ public final class ParticipantHandler implements Participant.Iface {
         return resp;
     }
 
-    /** Wire writes to core writes; IllegalArgumentException (clear message) for an empty or oversized key. */
+    /** Wire writes to core writes; IllegalArgumentException (clear message) for too many, or an empty or oversized key or value. */
     private static List<Write> writes(List<KvWrite> wire) {
+        Limits.checkSize("writes", wire.size(), "writes", Limits.WRITES_PER_BRANCH_MAX, "WRITES_PER_BRANCH_MAX");
         List<Write> out = new ArrayList<>(wire.size());
         for (KvWrite w : wire) {
+            Check.argument(w != null && w.getKey() != null, "a write has no key");
             Key key = Key.of(w.getKey());
+            if (w.isSetValue()) Limits.checkValue("value", w.getValue().length);
             out.add(w.isSetValue() ? Write.put(key, w.getValue()) : Write.delete(key));
         }
         return out;
@@ -154,10 +174,10 @@ public final class ParticipantHandler implements Participant.Iface {
     }
 
     @Override
-    public PeerStateResponse peerState(PeerStateRequest req) throws Unavailable {
-        TxId txId = txId(req.getTxId());
-        Reply r = gateway.ask((token, now, view) -> new Event.PeerState(now, token, txId, req.getAskingParticipantId()),
-                req.getDeadlineMs());
+    public PeerStateResponse peerState(PeerStateRequest req) throws Unavailable, InvalidArgument {
+        TxId txId = Wire.invalidIf(() -> Wire.fromWire(req.getTxId()));
+        String asker = Wire.invalidIf(() -> Limits.checkId("askingParticipantId", req.getAskingParticipantId()));
+        Reply r = gateway.ask((token, now, view) -> new Event.PeerState(now, token, txId, asker), req.getDeadlineMs());
         return new PeerStateResponse(Wire.toWire(expect(r, Reply.PeerAnswer.class).state())).setStorageId(storageId);
     }
 
@@ -175,14 +195,15 @@ public final class ParticipantHandler implements Participant.Iface {
         if (writes.isEmpty()) return Event.Verdict.OK;
         try {
             PrepareValidator.Result r = validator.validate(txId, writes, committed);
-            return r.ok() ? Event.Verdict.OK : Event.Verdict.no(r.message());
+            // The application's reason travels in the vote and the log: clipped like a peer's.
+            return r.ok() ? Event.Verdict.OK : Event.Verdict.no(Limits.clip(r.message(), Limits.REASON_CHARS_MAX));
         } catch (RuntimeException e) {
             log.warn("{} tx {} prepare validator failed; voting NO", participantId, txId, e);
             return Event.Verdict.no("validator failed: " + e);
         }
     }
 
-    /** Protocol calls only throw Unavailable on the wire; any other failure is reported as that, with its message. */
+    /** A failure of the core is Unavailable on the wire, with its message. */
     private static <T extends Reply> T expect(Reply r, Class<T> type) throws Unavailable {
         if (type.isInstance(r)) return type.cast(r);
         if (r instanceof Reply.Failed f) {
@@ -191,12 +212,5 @@ public final class ParticipantHandler implements Participant.Iface {
         throw new IllegalStateException("unexpected reply " + r);
     }
 
-    static TxId txId(dev.pledge.wire.TxId wire) throws Unavailable {
-        try {
-            return Wire.fromWire(wire);
-        } catch (RuntimeException e) {
-            // The protocol methods declare only Unavailable; a malformed id still gets a clear message.
-            throw new Unavailable("bad txId: " + e.getMessage());
-        }
-    }
+
 }

@@ -1,6 +1,7 @@
 package dev.pledge.participant.runtime;
 
 import dev.pledge.core.Check;
+import dev.pledge.core.Limits;
 import dev.pledge.core.TxId;
 import dev.pledge.participant.BranchWork;
 import dev.pledge.participant.TxKv;
@@ -110,6 +111,7 @@ public final class BranchExecutor {
         public void put(byte[] key, byte[] value) throws TException {
             Key k = keyOf(key);
             if (value == null) throw new InvalidArgument("value is required (use delete to remove a key)");
+            Wire.invalidIf(() -> Limits.checkValue("value", value.length));
             access(k, Event.AccessMode.WRITE, Write.put(k, value));
         }
 

@@ -114,8 +114,9 @@ final class CoreHarness {
 
     /** The reply with this token in any Outputs so far, or null. */
     Reply replyFor(long token) {
-        for (Outputs o : all) {
-            for (Reply r : o.replies()) if (r.token() == token) return r;
+        // Newest first: a reply is usually in the last outputs, and a token is answered once.
+        for (int i = all.size() - 1; i >= 0; i--) {
+            for (Reply r : all.get(i).replies()) if (r.token() == token) return r;
         }
         return null;
     }

@@ -7,13 +7,14 @@ import dev.pledge.rpc.Wire;
 import dev.pledge.wire.Ack;
 import dev.pledge.wire.DecisionItem;
 import dev.pledge.wire.ExchangeRequest;
+import dev.pledge.wire.ExchangeResponse;
 import dev.pledge.wire.Participant;
 import dev.pledge.wire.PrepareItem;
 import dev.pledge.wire.PrepareResponse;
 import java.util.List;
 import org.apache.thrift.TException;
 
-/** Each phase of one transaction as a coordinator sends it: an exchange call carrying one item. */
+/** The participant's one protocol call, exchange, as a coordinator sends it; and each phase of one transaction alone. */
 final class PhaseCalls {
     private static final Participant.Client.Factory FACTORY = new Participant.Client.Factory();
 
@@ -22,13 +23,17 @@ final class PhaseCalls {
     /** Phase one of {@code tx}, whose only participant is "A". */
     static PrepareResponse prepare(RpcClient client, TxId tx, long incarnation, long deadlineMs) throws TException {
         PrepareItem item = new PrepareItem(Wire.toWire(tx), List.of("A"), incarnation);
-        return client.call(Services.PARTICIPANT, FACTORY,
-                (c, ms) -> c.exchange(new ExchangeRequest(ms, List.of(item), List.of())), deadlineMs).getVotes().get(0);
+        return exchange(client, List.of(item), List.of(), deadlineMs).getVotes().get(0);
     }
 
     static Ack decide(RpcClient client, TxId tx, boolean commit, long deadlineMs) throws TException {
         DecisionItem item = new DecisionItem(Wire.toWire(tx), commit);
+        return exchange(client, List.of(), List.of(item), deadlineMs).getAcks().get(0);
+    }
+
+    static ExchangeResponse exchange(RpcClient client, List<PrepareItem> prepares, List<DecisionItem> decisions,
+                                     long deadlineMs) throws TException {
         return client.call(Services.PARTICIPANT, FACTORY,
-                (c, ms) -> c.exchange(new ExchangeRequest(ms, List.of(), List.of(item))), deadlineMs).getAcks().get(0);
+                (c, ms) -> c.exchange(new ExchangeRequest(ms, prepares, decisions)), deadlineMs);
     }
 }
