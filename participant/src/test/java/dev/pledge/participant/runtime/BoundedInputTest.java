@@ -74,9 +74,13 @@ class BoundedInputTest {
         return new TxId("coord-1", 1, nextSeq++);
     }
 
-    /** A write-only prepare of a fresh transaction carrying {@code writes}. */
+    /** A write-only prepare of a fresh transaction carrying {@code writes}: it would create the branch. */
     private PrepareItem prepareWith(List<KvWrite> writes) {
-        return new PrepareItem(Wire.toWire(nextTx()), List.of("A"), 0).setWrites(writes);
+        return prepareWith(List.of("A"), writes);
+    }
+
+    private PrepareItem prepareWith(List<String> participants, List<KvWrite> writes) {
+        return new PrepareItem(Wire.toWire(nextTx()), participants, 0).setWrites(writes);
     }
 
     private PrepareResponse prepare(PrepareItem item) throws TException {
@@ -120,15 +124,13 @@ class BoundedInputTest {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i <= Limits.PARTICIPANTS_PER_TX_MAX; i++) ids.add("p" + i);
 
-        assertRefusedNaming(prepare(new PrepareItem(Wire.toWire(nextTx()), ids, node.incarnation())), "PARTICIPANTS_PER_TX_MAX");
+        assertRefusedNaming(prepare(prepareWith(ids, List.of(write(1, 1)))), "PARTICIPANTS_PER_TX_MAX");
         assertStillDecides();
     }
 
     @Test
     void aPrepareNamingA70KbParticipantIdVotesNo() throws Exception {
-        PrepareItem item = new PrepareItem(Wire.toWire(nextTx()), List.of("A", SEVENTY_KB), node.incarnation());
-
-        assertRefusedNaming(prepare(item), "ID_CHARS_MAX");
+        assertRefusedNaming(prepare(prepareWith(List.of("A", SEVENTY_KB), List.of(write(1, 1)))), "ID_CHARS_MAX");
         assertStillDecides();
     }
 
