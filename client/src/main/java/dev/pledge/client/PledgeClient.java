@@ -1,6 +1,7 @@
 package dev.pledge.client;
 
 import dev.pledge.core.Check;
+import dev.pledge.core.Limits;
 import dev.pledge.core.TxId;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClient;
@@ -37,6 +38,11 @@ public final class PledgeClient implements AutoCloseable {
     private static final Coordinator.Client.Factory COORDINATOR = new Coordinator.Client.Factory();
     /** Buffered transactions per commitWrites call at most. */
     static final int COMMIT_BATCH_MAX = 256;
+
+    static {
+        Check.state(COMMIT_BATCH_MAX <= Limits.BATCH_ITEMS_MAX, "a coordinator refuses a commitWrites of more than %s",
+                Limits.BATCH_ITEMS_MAX);
+    }
 
     private final RpcClient coordinator;
     private final RpcClientConfig rpcConfig;

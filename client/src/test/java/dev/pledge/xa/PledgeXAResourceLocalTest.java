@@ -3,6 +3,7 @@ package dev.pledge.xa;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pledge.core.Limits;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.testkit.ManualTime;
@@ -149,6 +150,17 @@ class PledgeXAResourceLocalTest {
             assertThat(resource.isSameRM(same)).isTrue();
             assertThat(resource.isSameRM(other)).isFalse();
         }
+    }
+
+    @Test
+    void anOversizedKeyOrValueIsRefusedAtTheWriteNamingItsLimit() throws Exception {
+        resource.start(xid(1), XAResource.TMNOFLAGS);
+
+        assertThatThrownBy(() -> resource.put(new byte[Limits.KEY_BYTES_MAX + 1], bytes("v")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Limits.KEY_BYTES_MAX");
+        assertThatThrownBy(() -> resource.put(bytes("k"), new byte[Limits.VALUE_BYTES_MAX + 1]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Limits.VALUE_BYTES_MAX");
+        resource.put(bytes("k"), bytes("v"));
     }
 
     @FunctionalInterface

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pledge.core.Limits;
 import dev.pledge.core.TxId;
 import dev.pledge.participant.ParticipantNode;
+import dev.pledge.participant.PrepareValidator;
 import dev.pledge.participant.config.ParticipantConfig;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClient;
@@ -58,8 +59,12 @@ class BoundedInputTest {
     @BeforeEach
     void start() throws Exception {
         coordinator = new ScriptedCoordinator();
+        startNode(PrepareValidator.ACCEPT_ALL);
+    }
+
+    private void startNode(PrepareValidator validator) throws Exception {
         node = new ParticipantNode(ParticipantConfig.defaults("A", new Endpoint("127.0.0.1", 0), dataDir,
-                new Endpoint("127.0.0.1", coordinator.port()))).start();
+                new Endpoint("127.0.0.1", coordinator.port()))).withValidator(validator).start();
         client = new RpcClient(new Endpoint("127.0.0.1", node.port()), RpcClientConfig.defaults().withMaxAttempts(1));
     }
 
@@ -116,6 +121,20 @@ class BoundedInputTest {
         assertThatThrownBy(() -> PhaseCalls.exchange(client, List.of(), decisions, CALL_MS))
                 .isInstanceOfSatisfying(InvalidArgument.class,
                         e -> assertThat(e.getMessage()).contains("10000 items", "Limits.BATCH_ITEMS_MAX"));
+        assertStillDecides();
+    }
+
+    @Test
+    void aValidatorsMegabyteReasonIsClippedInTheNoVoteAndTheNodeKeepsDeciding() throws Exception {
+        stop();
+        coordinator = new ScriptedCoordinator();
+        startNode((txId, writes, committed) -> writes.size() == 2
+                ? PrepareValidator.Result.no("course full ".repeat(90_000)) : PrepareValidator.Result.OK);
+
+        PrepareResponse vote = prepare(prepareWith(List.of(write(1, 1), write(2, 1))));
+
+        assertThat(vote.getVote()).isEqualTo(Vote.NO);
+        assertThat(vote.getMessage()).startsWith("course full").hasSizeLessThanOrEqualTo(Limits.REASON_CHARS_MAX);
         assertStillDecides();
     }
 
