@@ -53,7 +53,8 @@ final class WriteTransactions {
             Limits.checkSize("writes to participant '" + id + "'", b.getWritesSize(), "writes",
                     Limits.WRITES_PER_BRANCH_MAX, "WRITES_PER_BRANCH_MAX");
             for (KvWrite w : b.getWrites()) {
-                Check.argument(w != null && w.getKey() != null, "a write to participant '%s' has no key", id);
+                Check.argument(w != null && w.getKey() != null && w.getKey().length > 0,
+                        "a write to participant '%s' has no key", id);
                 Limits.checkKey("a key written to participant '" + id + "'", w.getKey().length);
                 if (w.isSetValue()) Limits.checkValue("a value written to participant '" + id + "'", w.getValue().length);
             }
