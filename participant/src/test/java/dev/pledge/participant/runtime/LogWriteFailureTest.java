@@ -16,8 +16,6 @@ import dev.pledge.rpc.Services;
 import dev.pledge.rpc.Wire;
 import dev.pledge.runtime.GroupCommitWriter;
 import dev.pledge.wire.Kv;
-import dev.pledge.wire.Participant;
-import dev.pledge.wire.PrepareRequest;
 import dev.pledge.wire.TxContext;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,7 +25,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,8 +63,7 @@ class LogWriteFailureTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> health().statusCode() == 200);
 
         Failpoints.configure(GroupCommitWriter.FAILPOINT_WRITE + "=fail");
-        assertThatThrownBy(() -> client.call(Services.PARTICIPANT, new Participant.Client.Factory(),
-                (c, ms) -> c.prepare(new PrepareRequest(ms, Wire.toWire(tx), List.of("A"), node.incarnation())), CALL_MS))
+        assertThatThrownBy(() -> PhaseCalls.prepare(client, tx, node.incarnation(), CALL_MS))
                 .as("no vote leaves before its PREPARED record is durable");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> health().statusCode() == 503);
