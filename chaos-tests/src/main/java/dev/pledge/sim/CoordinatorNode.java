@@ -23,7 +23,8 @@ import java.util.Random;
  */
 final class CoordinatorNode extends SimNode {
     private final CoreConfig config;
-    private final SimDisk<CoordinatorDiskState> disk = new SimDisk<>(CoordinatorDiskState::new);
+    private final SimDisk<Record, CoordinatorDiskState> disk = new SimDisk<>(
+            dev.pledge.coordinator.storage.CoordinatorLayout.INSTANCE, CoordinatorDiskState::new);
     private CoordinatorCore core;
     /** The core's damage counter when the checker last saw its damaged transactions. */
     private long damageChangesSeen;
@@ -34,7 +35,7 @@ final class CoordinatorNode extends SimNode {
     }
 
     @Override
-    SimDisk<CoordinatorDiskState> disk() {
+    SimDisk<Record, CoordinatorDiskState> disk() {
         return disk;
     }
 

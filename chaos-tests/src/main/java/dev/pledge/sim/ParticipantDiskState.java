@@ -2,111 +2,97 @@ package dev.pledge.sim;
 
 import dev.pledge.core.TxId;
 import dev.pledge.participant.protocol.Record;
-import dev.pledge.participant.protocol.Write;
+import dev.pledge.participant.storage.ParticipantLayout;
+import dev.pledge.runtime.KvOp;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 
-/**
- * A participant's store as ParticipantStore lays it out: the incarnation, PREPARED by tx, OUTCOME
- * by tx, and committed data. An Applied record writes data, drops PREPARED and adds OUTCOME.
- */
-final class ParticipantDiskState implements DiskState<ParticipantDiskState> {
-    private Record.Incarnation incarnation;
-    private Record.Storage storage;
-    private final TreeMap<TxId, Record.Prepared> prepared = new TreeMap<>();
-    private final TreeMap<TxId, Record.Concluded> outcomes = new TreeMap<>();
-    private final TreeMap<String, Long> data = new TreeMap<>();
+/** A simulated participant store read back through the production {@link ParticipantLayout}. */
+final class ParticipantDiskState {
+    private final SimKv store;
 
-    @Override
-    public ParticipantDiskState copy() {
-        ParticipantDiskState c = new ParticipantDiskState();
-        c.incarnation = incarnation;
-        c.storage = storage;
-        c.prepared.putAll(prepared);
-        c.outcomes.putAll(outcomes);
-        c.data.putAll(data);
-        return c;
+    ParticipantDiskState(SimKv store) {
+        this.store = store;
     }
 
-    @Override
-    public void apply(Object record) {
-        if (record instanceof Record.Incarnation i) {
-            incarnation = i;
-        } else if (record instanceof Record.Storage st) {
-            storage = st;
-        } else if (record instanceof Record.Prepared p) {
-            prepared.put(p.txId(), p);
-        } else if (record instanceof Record.Applied a) {
-            for (Write w : a.writes()) {
-                String key = new String(w.key().bytes(), StandardCharsets.UTF_8);
-                if (w.isDelete()) data.remove(key);
-                else data.put(key, Writes.balance(w.value()));
-            }
-            prepared.remove(a.txId());
-            outcomes.put(a.txId(), new Record.Concluded(a.txId(), Record.Final.COMMITTED, a.atMs()));
-        } else if (record instanceof Record.Concluded c) {
-            prepared.remove(c.txId());
-            outcomes.put(c.txId(), c);
-        } else if (record instanceof Record.OutcomeForgotten f) {
-            outcomes.remove(f.txId());
-        } else if (record instanceof SeedData s) {
-            data.put(s.key(), s.value());
-        } else {
-            throw new IllegalStateException("unknown participant record " + record);
+    /** A store holding {@code records}, laid out as the node would write them (for tests). */
+    static ParticipantDiskState of(Record... records) {
+        SimKv kv = new SimKv();
+        List<KvOp> ops = new ArrayList<>();
+        for (Record r : records) ParticipantLayout.INSTANCE.ops(r, ops);
+        ops.forEach(kv::apply);
+        return new ParticipantDiskState(kv);
+    }
+
+    /** The initial balance of {@code account}, as the seed data the run starts from. */
+    static KvOp seed(String account, long balance) {
+        return KvOp.put(ParticipantLayout.DATA, account.getBytes(StandardCharsets.UTF_8),
+                Long.toString(balance).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** What ParticipantStore.readAll returns: storage, incarnation, then PREPARED, then OUTCOMEs. */
+    List<Record> readAll() {
+        try {
+            return ParticipantLayout.INSTANCE.read(store);
+        } catch (IOException e) {
+            throw new IllegalStateException("simulated participant store does not decode", e);
         }
     }
 
-    /** Initial account balances, written before the simulation starts. */
-    record SeedData(String key, long value) {}
-
-    /** What ParticipantStore.readAll returns: incarnation, then PREPARED, then OUTCOMEs as Concluded. */
-    List<Record> readAll() {
-        List<Record> out = new ArrayList<>();
-        if (storage != null) out.add(storage);
-        if (incarnation != null) out.add(incarnation);
-        out.addAll(prepared.values());
-        out.addAll(outcomes.values());
-        return out;
-    }
-
     Record.Final outcome(TxId tx) {
-        Record.Concluded c = outcomes.get(tx);
-        return c == null ? null : c.state();
+        try {
+            return ParticipantLayout.outcome(store, tx);
+        } catch (IOException e) {
+            throw new IllegalStateException("simulated outcome of " + tx + " does not decode", e);
+        }
     }
 
     /** The storage identity this store holds, or 0 before the node's first start synced one. */
     long storageId() {
-        return storage == null ? 0 : storage.storageId();
+        try {
+            return ParticipantLayout.storageId(store);
+        } catch (IOException e) {
+            throw new IllegalStateException("simulated storage identity does not decode", e);
+        }
     }
 
     /** Transactions this store holds as COMMITTED. */
     List<TxId> committed() {
         List<TxId> out = new ArrayList<>();
-        outcomes.forEach((tx, c) -> {
-            if (c.state() == Record.Final.COMMITTED) out.add(tx);
-        });
+        for (Record r : readAll()) {
+            if (r instanceof Record.Concluded c && c.state() == Record.Final.COMMITTED) out.add(c.txId());
+        }
         return out;
     }
 
     Long value(String key) {
-        return data.get(key);
+        byte[] v = store.get(ParticipantLayout.DATA, key.getBytes(StandardCharsets.UTF_8));
+        return v == null ? null : Writes.balance(v);
     }
 
     long sum() {
-        long s = 0;
-        for (long v : data.values()) s += v;
-        return s;
+        long[] s = {0};
+        store.forEach(ParticipantLayout.DATA, (k, v) -> s[0] += Writes.balance(v));
+        return s[0];
     }
 
     TreeMap<String, Long> data() {
-        return new TreeMap<>(data);
+        TreeMap<String, Long> out = new TreeMap<>();
+        store.forEach(ParticipantLayout.DATA, (k, v) -> out.put(new String(k, StandardCharsets.UTF_8), Writes.balance(v)));
+        return out;
     }
 
-    @Override
-    public String describe() {
-        return "inc=" + (incarnation == null ? 0 : incarnation.number()) + " prep=" + prepared.keySet()
-                + " out=" + outcomes.values().stream().map(c -> c.txId() + ":" + c.state()).toList() + " data=" + data;
+    /** Canonical text (records print byte arrays by identity, so only ids and states are shown). */
+    String describe() {
+        List<String> parts = new ArrayList<>();
+        for (Record r : readAll()) {
+            if (r instanceof Record.Prepared p) parts.add("prep:" + p.txId());
+            else if (r instanceof Record.Concluded c) parts.add("out:" + c.txId() + ":" + c.state());
+            else parts.add(r.toString());
+        }
+        return parts + " data=" + data();
     }
 }

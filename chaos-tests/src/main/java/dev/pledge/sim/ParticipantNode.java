@@ -30,7 +30,8 @@ import java.util.TreeMap;
 final class ParticipantNode extends SimNode {
     private final CoreConfig config;
     private final String coordinatorId;
-    private final SimDisk<ParticipantDiskState> disk = new SimDisk<>(ParticipantDiskState::new);
+    private final SimDisk<Record, ParticipantDiskState> disk = new SimDisk<>(
+            dev.pledge.participant.storage.ParticipantLayout.INSTANCE, ParticipantDiskState::new);
     private final TreeMap<Long, OpHandler> handlers = new TreeMap<>();
     /** Operations running now, by "tx/opSeq", for joining a retry that races its first run (finding F1). */
     private final TreeMap<String, OpHandler> running = new TreeMap<>();
@@ -46,7 +47,7 @@ final class ParticipantNode extends SimNode {
     }
 
     @Override
-    SimDisk<ParticipantDiskState> disk() {
+    SimDisk<Record, ParticipantDiskState> disk() {
         return disk;
     }
 

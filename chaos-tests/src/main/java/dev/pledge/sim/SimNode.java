@@ -64,7 +64,7 @@ abstract class SimNode {
         this.rpc = new Rpc(id);
     }
 
-    abstract SimDisk<?> disk();
+    abstract SimDisk<?, ?> disk();
 
     /** Builds the core from the durable records through its own recover path. */
     abstract void boot(World w);

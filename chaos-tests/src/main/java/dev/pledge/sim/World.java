@@ -70,11 +70,11 @@ final class World {
         for (String pid : pids) {
             ParticipantNode p = new ParticipantNode(pid, COORDINATOR, SimSettings.participantConfig(pid, config.inDoubtPollMaxMs()),
                     defects);
-            List<Object> seed = new ArrayList<>();
+            List<dev.pledge.runtime.KvOp> seed = new ArrayList<>();
             for (String account : accounts) {
-                if (bank.participantOf(account).equals(pid)) seed.add(new ParticipantDiskState.SeedData(account, ACCOUNT_START));
+                if (bank.participantOf(account).equals(pid)) seed.add(ParticipantDiskState.seed(account, ACCOUNT_START));
             }
-            p.disk().write(seed, true);
+            p.disk().seed(seed);
             participants.put(pid, p);
         }
         this.checker = new Checker(this);

@@ -24,11 +24,11 @@ class DiskLossesTest {
     private final Stats stats = new Stats();
     private final World world = new World(SimConfig.smallScope(1, Set.of()), 0);
 
-    private static ParticipantDiskState disk(Object... records) {
-        ParticipantDiskState d = new ParticipantDiskState();
-        d.apply(new Record.Storage(OLD_STORAGE));
-        for (Object r : records) d.apply(r);
-        return d;
+    private static ParticipantDiskState disk(Record... records) {
+        Record[] all = new Record[records.length + 1];
+        all[0] = new Record.Storage(OLD_STORAGE);
+        System.arraycopy(records, 0, all, 1, records.length);
+        return ParticipantDiskState.of(all);
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.pledge.coordinator.storage;
 
 import dev.pledge.coordinator.protocol.Record;
+import dev.pledge.runtime.KvOp;
+import dev.pledge.runtime.KvView;
 import dev.pledge.runtime.LogStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -58,46 +61,41 @@ public final class DecisionLog implements AutoCloseable, LogStore<Record> {
         return dir;
     }
 
-    /** Every record, in replay order: epoch, watermark, then each transaction's records. */
+    /** Every record, in replay order (see {@link CoordinatorLayout}). */
     public List<Record> readAll() throws IOException {
-        List<Record> records = new ArrayList<>();
-        try (RocksIterator it = db.newIterator()) {
-            for (it.seekToFirst(); it.isValid(); it.next()) {
-                records.add(RecordCodec.decode(it.value()));
+        return CoordinatorLayout.INSTANCE.read(new KvView() {
+            @Override
+            public byte[] get(String family, byte[] key) {
+                try {
+                    return db.get(key);
+                } catch (RocksDBException e) {
+                    throw new IllegalStateException("cannot read the decision log in " + dir + ": " + e.getMessage(), e);
+                }
             }
-        }
-        return records;
+
+            @Override
+            public void forEach(String family, BiConsumer<byte[], byte[]> entry) {
+                try (RocksIterator it = db.newIterator()) {
+                    for (it.seekToFirst(); it.isValid(); it.next()) entry.accept(it.key(), it.value());
+                }
+            }
+        });
     }
 
-    /** Writes {@code records} in one batch; synced to disk before returning if {@code sync}. */
+    /** Writes {@code records} in one batch, laid out by {@link CoordinatorLayout}; synced to disk before returning if {@code sync}. */
     @Override
     public void write(List<Record> records, boolean sync) throws IOException {
         if (records.isEmpty()) return;
+        List<KvOp> ops = new ArrayList<>();
+        for (Record r : records) CoordinatorLayout.INSTANCE.ops(r, ops);
         try (WriteBatch batch = new WriteBatch()) {
-            for (Record r : records) add(batch, r);
+            for (KvOp op : ops) {
+                if (op.isDelete()) batch.delete(op.key());
+                else batch.put(op.key(), op.value());
+            }
             db.write(sync ? syncedWrite : plainWrite, batch);
         } catch (RocksDBException e) {
             throw new IOException("decision log write failed in " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void add(WriteBatch batch, Record r) throws RocksDBException {
-        byte[] value = RecordCodec.encode(r);
-        if (r instanceof Record.Epoch) {
-            batch.put(RecordCodec.EPOCH_KEY, value);
-        } else if (r instanceof Record.Storage) {
-            batch.put(RecordCodec.STORAGE_KEY, value);
-        } else if (r instanceof Record.Forget f) {
-            for (byte[] key : RecordCodec.allTxKeys(f.txId())) batch.delete(key);
-            if (f.watermark() != null) batch.put(RecordCodec.WATERMARK_KEY, value);
-        } else if (r instanceof Record.Commit c) {
-            batch.put(RecordCodec.txKey(c.txId(), RecordCodec.TAG_COMMIT), value);
-        } else if (r instanceof Record.OnePhase o) {
-            batch.put(RecordCodec.txKey(o.txId(), RecordCodec.TAG_ONE_PHASE), value);
-        } else if (r instanceof Record.Abort a) {
-            batch.put(RecordCodec.txKey(a.txId(), RecordCodec.TAG_ABORT), value);
-        } else if (r instanceof Record.End e) {
-            batch.put(RecordCodec.txKey(e.txId(), RecordCodec.TAG_END), value);
         }
     }
 

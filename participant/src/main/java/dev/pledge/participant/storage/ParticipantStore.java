@@ -2,14 +2,18 @@ package dev.pledge.participant.storage;
 
 import dev.pledge.core.Check;
 import dev.pledge.participant.protocol.Record;
+import dev.pledge.runtime.KvOp;
+import dev.pledge.runtime.KvView;
 import dev.pledge.runtime.LogStore;
-import dev.pledge.participant.protocol.Write;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -22,9 +26,8 @@ import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * One RocksDB per participant with column families {@code data} (committed key/values),
- * {@code prepared} (PREPARED records), {@code outcomes} (OUTCOME records) and {@code meta}
- * (the incarnation). Each {@link #write} is one atomic WriteBatch, so a commit's data, the dropped
+ * One RocksDB per participant, laid out by {@link ParticipantLayout} (families data, prepared,
+ * outcomes, meta). Each {@link #write} is one atomic WriteBatch, so a commit's data, the dropped
  * PREPARED and its OUTCOME land together or not at all.
  */
 public final class ParticipantStore implements AutoCloseable, LogStore<Record> {
@@ -32,17 +35,14 @@ public final class ParticipantStore implements AutoCloseable, LogStore<Record> {
         RocksDB.loadLibrary();
     }
 
-    private static final List<String> FAMILIES = List.of("data", "prepared", "outcomes", "meta");
 
     private final Path dir;
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions cfOptions;
     private final RocksDB db;
     private final List<ColumnFamilyHandle> handles;
+    private final Map<String, ColumnFamilyHandle> families = new HashMap<>();
     private final ColumnFamilyHandle data;
-    private final ColumnFamilyHandle prepared;
-    private final ColumnFamilyHandle outcomes;
-    private final ColumnFamilyHandle meta;
     /** Reads and writes hold it shared, close() exclusively: a late reader must never touch a closed (freed) DB. */
     private final ReentrantReadWriteLock open = new ReentrantReadWriteLock();
     private boolean closed;
@@ -54,10 +54,9 @@ public final class ParticipantStore implements AutoCloseable, LogStore<Record> {
         this.cfOptions = cfOptions;
         this.db = db;
         this.handles = handles;
-        this.data = handles.get(1);
-        this.prepared = handles.get(2);
-        this.outcomes = handles.get(3);
-        this.meta = handles.get(4);
+        List<String> names = ParticipantLayout.INSTANCE.families();
+        for (int i = 0; i < names.size(); i++) families.put(names.get(i), handles.get(i));
+        this.data = families.get(ParticipantLayout.DATA);
     }
 
     /** Opens (creating if needed); fails with {@link StoreInUseException} if another process holds the dir. */
@@ -70,8 +69,10 @@ public final class ParticipantStore implements AutoCloseable, LogStore<Record> {
         DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
         ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-        descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
-        for (String f : FAMILIES) descriptors.add(new ColumnFamilyDescriptor(f.getBytes(StandardCharsets.US_ASCII), cfOptions));
+        for (String f : ParticipantLayout.INSTANCE.families()) {
+            byte[] name = f.equals(ParticipantLayout.DEFAULT) ? RocksDB.DEFAULT_COLUMN_FAMILY : f.getBytes(StandardCharsets.US_ASCII);
+            descriptors.add(new ColumnFamilyDescriptor(name, cfOptions));
+        }
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         try {
             RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
@@ -99,26 +100,23 @@ public final class ParticipantStore implements AutoCloseable, LogStore<Record> {
     }
 
     private List<Record> readRecords() throws IOException {
-        List<Record> out = new ArrayList<>();
-        try {
-            byte[] storage = db.get(meta, RecordCodec.STORAGE_KEY);
-            if (storage != null) out.add(new Record.Storage(RecordCodec.decodeLong(storage)));
-            byte[] inc = db.get(meta, RecordCodec.INCARNATION_KEY);
-            if (inc != null) out.add(new Record.Incarnation(RecordCodec.decodeLong(inc)));
-        } catch (RocksDBException e) {
-            throw new IllegalStateException("cannot read incarnation in " + dir + ": " + e.getMessage(), e);
-        }
-        try (RocksIterator it = db.newIterator(prepared)) {
-            for (it.seekToFirst(); it.isValid(); it.next()) {
-                out.add(RecordCodec.decodePrepared(RecordCodec.decodeTxKey(it.key()), it.value()));
+        return ParticipantLayout.INSTANCE.read(new KvView() {
+            @Override
+            public byte[] get(String family, byte[] key) {
+                try {
+                    return db.get(families.get(family), key);
+                } catch (RocksDBException e) {
+                    throw new IllegalStateException("cannot read " + family + " in " + dir + ": " + e.getMessage(), e);
+                }
             }
-        }
-        try (RocksIterator it = db.newIterator(outcomes)) {
-            for (it.seekToFirst(); it.isValid(); it.next()) {
-                out.add(RecordCodec.decodeOutcome(RecordCodec.decodeTxKey(it.key()), it.value()));
+
+            @Override
+            public void forEach(String family, BiConsumer<byte[], byte[]> entry) {
+                try (RocksIterator it = db.newIterator(families.get(family))) {
+                    for (it.seekToFirst(); it.isValid(); it.next()) entry.accept(it.key(), it.value());
+                }
             }
-        }
-        return out;
+        });
     }
 
     /** Committed value of a key, or null. */
@@ -137,39 +135,19 @@ public final class ParticipantStore implements AutoCloseable, LogStore<Record> {
     /** Writes all records as one atomic batch; {@code sync} makes it durable before returning. */
     @Override
     public void write(List<Record> records, boolean sync) throws RocksDBException {
+        List<KvOp> ops = new ArrayList<>();
+        for (Record r : records) ParticipantLayout.INSTANCE.ops(r, ops);
         open.readLock().lock();
         try (WriteBatch batch = new WriteBatch(); WriteOptions options = new WriteOptions().setSync(sync)) {
             Check.state(!closed, "store %s is closed", dir);
-            for (Record r : records) add(batch, r);
+            for (KvOp op : ops) {
+                ColumnFamilyHandle family = families.get(op.family());
+                if (op.isDelete()) batch.delete(family, op.key());
+                else batch.put(family, op.key(), op.value());
+            }
             db.write(options, batch);
         } finally {
             open.readLock().unlock();
-        }
-    }
-
-    private void add(WriteBatch batch, Record r) throws RocksDBException {
-        if (r instanceof Record.Incarnation i) {
-            batch.put(meta, RecordCodec.INCARNATION_KEY, RecordCodec.longValue(i.number()));
-        } else if (r instanceof Record.Storage st) {
-            batch.put(meta, RecordCodec.STORAGE_KEY, RecordCodec.longValue(st.storageId()));
-        } else if (r instanceof Record.Prepared p) {
-            batch.put(prepared, RecordCodec.txKey(p.txId()), RecordCodec.prepared(p));
-        } else if (r instanceof Record.Applied a) {
-            for (Write w : a.writes()) {
-                if (w.isDelete()) batch.delete(data, w.key().bytes());
-                else batch.put(data, w.key().bytes(), w.value());
-            }
-            byte[] tx = RecordCodec.txKey(a.txId());
-            batch.delete(prepared, tx);
-            batch.put(outcomes, tx, RecordCodec.outcome(a.outcome(), a.atMs()));
-        } else if (r instanceof Record.Concluded c) {
-            byte[] tx = RecordCodec.txKey(c.txId());
-            batch.delete(prepared, tx);
-            batch.put(outcomes, tx, RecordCodec.outcome(c.state(), c.atMs()));
-        } else if (r instanceof Record.OutcomeForgotten f) {
-            batch.delete(outcomes, RecordCodec.txKey(f.txId()));
-        } else {
-            Check.state(false, "unhandled record %s", r);
         }
     }
 
