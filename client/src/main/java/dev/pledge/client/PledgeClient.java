@@ -7,7 +7,7 @@ import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClient;
 import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.rpc.Services;
-import dev.pledge.rpc.TimeSource;
+import dev.pledge.runtime.Clock;
 import dev.pledge.rpc.Wire;
 import dev.pledge.wire.BeginRequest;
 import dev.pledge.wire.BeginResponse;
@@ -46,7 +46,7 @@ public final class PledgeClient implements AutoCloseable {
 
     private final RpcClient coordinator;
     private final RpcClientConfig rpcConfig;
-    private final TimeSource time;
+    private final Clock time;
     private final Random random;
     private final long rpcTimeoutMs;
     private final long commitGraceMs;
@@ -116,7 +116,7 @@ public final class PledgeClient implements AutoCloseable {
         return participants.computeIfAbsent(endpoint, e -> new RpcClient(e, rpcConfig, time, random));
     }
 
-    TimeSource time() {
+    Clock time() {
         return time;
     }
 
@@ -147,7 +147,7 @@ public final class PledgeClient implements AutoCloseable {
     public static final class Builder {
         private Endpoint coordinator;
         private RpcClientConfig rpcConfig = RpcClientConfig.defaults();
-        private TimeSource time = TimeSource.system();
+        private Clock time = Clock.system();
         private Random random;
         private long rpcTimeoutMs = 5_000;
         private long commitGraceMs = 5_000;
@@ -166,7 +166,7 @@ public final class PledgeClient implements AutoCloseable {
             return this;
         }
 
-        public Builder timeSource(TimeSource time) {
+        public Builder timeSource(Clock time) {
             this.time = Check.notNull(time, "timeSource");
             return this;
         }

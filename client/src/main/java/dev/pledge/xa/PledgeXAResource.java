@@ -10,7 +10,7 @@ import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.rpc.RpcException;
 import dev.pledge.rpc.Services;
 import dev.pledge.rpc.ThriftCall;
-import dev.pledge.rpc.TimeSource;
+import dev.pledge.runtime.Clock;
 import dev.pledge.rpc.Wire;
 import dev.pledge.wire.Ack;
 import dev.pledge.wire.DecisionItem;
@@ -61,7 +61,7 @@ public final class PledgeXAResource implements XAResource, AutoCloseable {
 
     private final String participantId;
     private final RpcClient rpc;
-    private final TimeSource time;
+    private final Clock time;
     private final long callDeadlineMs;
     private final Map<TxId, BufferedBranch> branches = new ConcurrentHashMap<>();
     /** Which branch each thread works on between start and end. */
@@ -87,10 +87,10 @@ public final class PledgeXAResource implements XAResource, AutoCloseable {
      * connection included; at most {@code config.poolSize()} calls are in flight at once.
      */
     public PledgeXAResource(String participantId, Endpoint endpoint, RpcClientConfig config, Duration callDeadline) {
-        this(participantId, endpoint, config, callDeadline, TimeSource.system());
+        this(participantId, endpoint, config, callDeadline, Clock.system());
     }
 
-    PledgeXAResource(String participantId, Endpoint endpoint, RpcClientConfig config, Duration callDeadline, TimeSource time) {
+    PledgeXAResource(String participantId, Endpoint endpoint, RpcClientConfig config, Duration callDeadline, Clock time) {
         Check.notNull(participantId, "participantId");
         Check.argument(!participantId.isBlank(), "participantId is blank");
         Check.notNull(callDeadline, "callDeadline");

@@ -1,5 +1,6 @@
 package dev.pledge.rpc;
 
+import dev.pledge.runtime.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -22,11 +23,11 @@ final class ConnectionPool implements AutoCloseable {
     private final Endpoint endpoint;
     private final int poolSize;
     private final int maxFrameBytes;
-    private final TimeSource time;
+    private final Clock time;
     private final Deque<Connection> idle = new ArrayDeque<>();
     private boolean closed;
 
-    ConnectionPool(Endpoint endpoint, int poolSize, int maxFrameBytes, TimeSource time) {
+    ConnectionPool(Endpoint endpoint, int poolSize, int maxFrameBytes, Clock time) {
         this.endpoint = endpoint;
         this.poolSize = poolSize;
         this.maxFrameBytes = maxFrameBytes;

@@ -1,5 +1,6 @@
 package dev.pledge.rpc;
 
+import dev.pledge.runtime.Clock;
 import dev.pledge.core.Backoff;
 import dev.pledge.core.Check;
 import dev.pledge.wire.Unavailable;
@@ -29,7 +30,7 @@ public final class RpcClient implements AutoCloseable {
 
     private final Endpoint endpoint;
     private final RpcClientConfig config;
-    private final TimeSource time;
+    private final Clock time;
     private final Random random;
     private final Backoff backoff;
     private final RetryBudget budget;
@@ -37,10 +38,10 @@ public final class RpcClient implements AutoCloseable {
     private final ConnectionPool pool;
 
     public RpcClient(Endpoint endpoint, RpcClientConfig config) {
-        this(endpoint, config, TimeSource.system(), new Random(new SecureRandom().nextLong()));
+        this(endpoint, config, Clock.system(), new Random(new SecureRandom().nextLong()));
     }
 
-    public RpcClient(Endpoint endpoint, RpcClientConfig config, TimeSource time, Random random) {
+    public RpcClient(Endpoint endpoint, RpcClientConfig config, Clock time, Random random) {
         this.endpoint = Check.notNull(endpoint, "endpoint");
         this.config = Check.notNull(config, "config");
         this.time = Check.notNull(time, "time");

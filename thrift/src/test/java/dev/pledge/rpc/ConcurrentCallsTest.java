@@ -1,5 +1,6 @@
 package dev.pledge.rpc;
 
+import dev.pledge.runtime.Clock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pledge.testkit.DedupKv;
@@ -24,7 +25,7 @@ class ConcurrentCallsTest {
         DedupKv kv = new DedupKv();
         try (RpcServer server = TestServers.start(new TMultiplexedProcessor(), kv, null);
              RpcClient client = new RpcClient(TestServers.endpoint(server), RpcClientConfig.defaults().withPoolSize(3),
-                     TimeSource.system(), new Random(5))) {
+                     Clock.system(), new Random(5))) {
             ExecutorService callers = Executors.newFixedThreadPool(THREADS);
             try {
                 List<Future<?>> done = new ArrayList<>();

@@ -1,12 +1,12 @@
 package dev.pledge.testkit;
 
-import dev.pledge.rpc.TimeSource;
+import dev.pledge.runtime.Clock;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A clock that moves only when someone sleeps on it (or a test advances it); records every sleep. */
-public final class ManualTime implements TimeSource {
+public final class ManualTime implements Clock {
     private final AtomicLong nowMs;
     private final List<Long> sleepsMs = new CopyOnWriteArrayList<>();
 

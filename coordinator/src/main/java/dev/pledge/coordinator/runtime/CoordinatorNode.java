@@ -13,7 +13,7 @@ import dev.pledge.rpc.OpsHttpServer;
 import dev.pledge.rpc.RpcServer;
 import dev.pledge.rpc.RpcServerConfig;
 import dev.pledge.rpc.Services;
-import dev.pledge.rpc.TimeSource;
+import dev.pledge.runtime.Clock;
 import dev.pledge.runtime.GroupCommitWriter;
 import dev.pledge.wire.Admin;
 import dev.pledge.wire.Coordinator;
@@ -62,7 +62,7 @@ public final class CoordinatorNode implements AutoCloseable {
     /** As {@link #start(CoordinatorConfig)}, also serving /metrics and /health on {@code metricsListen} unless null. */
     public static CoordinatorNode start(CoordinatorConfig config, Endpoint metricsListen) throws IOException {
         DecisionLog decisionLog = DecisionLog.open(config.storage().dataDir());
-        TimeSource time = TimeSource.system();
+        Clock time = Clock.system();
         CoordinatorCore.Recovery recovery;
         try {
             recovery = CoordinatorCore.recover(config.coreConfig(), decisionLog.readAll(), time.nowMs(),
@@ -82,7 +82,7 @@ public final class CoordinatorNode implements AutoCloseable {
         return node;
     }
 
-    private void wire(DecisionLog decisionLog, CoordinatorCore.Recovery recovery, TimeSource time, Endpoint metricsListen)
+    private void wire(DecisionLog decisionLog, CoordinatorCore.Recovery recovery, Clock time, Endpoint metricsListen)
             throws IOException, InterruptedException {
         closeInOrder.add(decisionLog);
         String id = config.core().nodeId();

@@ -9,7 +9,7 @@ import dev.pledge.coordinator.protocol.Timer;
 import dev.pledge.coordinator.protocol.Record;
 import dev.pledge.coordinator.rpc.RequestPoster;
 import dev.pledge.failpoint.Failpoints;
-import dev.pledge.rpc.TimeSource;
+import dev.pledge.runtime.Clock;
 import dev.pledge.runtime.GroupCommitWriter;
 import dev.pledge.runtime.LoopTimers;
 import dev.pledge.core.TxId;
@@ -44,7 +44,7 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
     private final EventInbox inbox;
     private final GroupCommitWriter<Record> writer;
     private final MessageSender sender;
-    private final TimeSource time;
+    private final Clock time;
     /** Owned by the loop thread (and by start() before the loop runs). */
     private final LoopTimers<Timer> timers = new LoopTimers<>();
     private final Map<Long, CompletableFuture<Reply.Value>> waiting = new ConcurrentHashMap<>();
@@ -62,7 +62,7 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
     final AtomicLong requestsRefused = new AtomicLong();
 
     CoordinatorRuntime(CoordinatorCore core, EventInbox inbox, GroupCommitWriter<Record> writer, MessageSender sender,
-                       TimeSource time) {
+                       Clock time) {
         this.core = core;
         this.inbox = inbox;
         this.writer = writer;

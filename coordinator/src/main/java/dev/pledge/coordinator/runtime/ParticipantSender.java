@@ -11,7 +11,7 @@ import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClient;
 import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.rpc.Services;
-import dev.pledge.rpc.TimeSource;
+import dev.pledge.runtime.Clock;
 import dev.pledge.rpc.Wire;
 import dev.pledge.wire.Ack;
 import dev.pledge.coordinator.protocol.Write;
@@ -72,14 +72,14 @@ final class ParticipantSender implements MessageSender {
     private final Map<String, Lane> lanes = new TreeMap<>();
     private final long callTimeoutMs;
     private final Consumer<Event> results;
-    private final TimeSource time;
+    private final Clock time;
     private final ThreadPoolExecutor pool;
     final AtomicLong callsSent = new AtomicLong();
     final AtomicLong callsFailed = new AtomicLong();
     final AtomicLong messagesSent = new AtomicLong();
 
     ParticipantSender(String nodeId, Map<String, Endpoint> participants, RpcClientConfig rpc, long callTimeoutMs,
-                      int threadsMax, Consumer<Event> results, TimeSource time) {
+                      int threadsMax, Consumer<Event> results, Clock time) {
         this.nodeId = nodeId;
         int laneCalls = Math.min(LANE_CALLS_MAX, threadsMax);
         participants.forEach((id, endpoint) -> lanes.put(id, new Lane(new RpcClient(endpoint, rpc), laneCalls)));

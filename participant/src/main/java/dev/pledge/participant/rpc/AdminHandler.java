@@ -1,5 +1,6 @@
 package dev.pledge.participant.rpc;
 
+import dev.pledge.runtime.Clock;
 import dev.pledge.core.BranchState;
 import dev.pledge.core.TxId;
 import dev.pledge.participant.protocol.Event;
@@ -25,7 +26,6 @@ import dev.pledge.wire.Unavailable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /** Operator calls: in-doubt branches, heuristic resolve, counters. */
@@ -36,16 +36,16 @@ public final class AdminHandler implements Admin.Iface {
     private final String participantId;
     private final CoreGateway gateway;
     private final Supplier<Map<String, Long>> runtimeCounters;
-    private final LongSupplier clockMs;
+    private final Clock clock;
     private final OutcomeOracle oracle;
     private final Supplier<List<HeuristicWatch.Entry>> heuristics;
 
     public AdminHandler(String participantId, CoreGateway gateway, Supplier<Map<String, Long>> runtimeCounters,
-                        LongSupplier clockMs, OutcomeOracle oracle, Supplier<List<HeuristicWatch.Entry>> heuristics) {
+                        Clock clock, OutcomeOracle oracle, Supplier<List<HeuristicWatch.Entry>> heuristics) {
         this.participantId = participantId;
         this.gateway = gateway;
         this.runtimeCounters = runtimeCounters;
-        this.clockMs = clockMs;
+        this.clock = clock;
         this.oracle = oracle;
         this.heuristics = heuristics;
     }
@@ -53,7 +53,7 @@ public final class AdminHandler implements Admin.Iface {
     @Override
     public List<InDoubtBranch> listInDoubt(InDoubtRequest req) throws Unavailable {
         List<CoreView.InDoubt> inDoubt = gateway.query(CoreView::inDoubt, Math.min(QUERY_WAIT_MS, Math.max(1, req.getDeadlineMs())));
-        long now = clockMs.getAsLong();
+        long now = clock.nowMs();
         List<InDoubtBranch> out = new ArrayList<>(inDoubt.size());
         for (CoreView.InDoubt d : inDoubt) {
             List<PeerView> peers = new ArrayList<>();
@@ -103,7 +103,7 @@ public final class AdminHandler implements Admin.Iface {
         } catch (RuntimeException e) {
             throw new InvalidArgument("bad txId: " + e.getMessage());
         }
-        long startMs = clockMs.getAsLong();
+        long startMs = clock.nowMs();
         long waitMs = Math.min(QUERY_WAIT_MS, Math.max(1, req.getDeadlineMs()));
         CoreView.InDoubt branch = gateway.query(v -> v.inDoubt().stream().filter(d -> d.txId().equals(txId))
                 .findFirst().orElse(null), waitMs);
@@ -147,7 +147,7 @@ public final class AdminHandler implements Admin.Iface {
     }
 
     private long remainingMs(ResolveRequest req, long startMs) {
-        return Math.max(1, req.getDeadlineMs() - (clockMs.getAsLong() - startMs));
+        return Math.max(1, req.getDeadlineMs() - (clock.nowMs() - startMs));
     }
 
     @Override

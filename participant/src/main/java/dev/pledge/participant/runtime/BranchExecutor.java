@@ -1,5 +1,6 @@
 package dev.pledge.participant.runtime;
 
+import dev.pledge.runtime.Clock;
 import dev.pledge.core.Check;
 import dev.pledge.core.Limits;
 import dev.pledge.core.TxId;
@@ -13,7 +14,6 @@ import dev.pledge.participant.storage.ParticipantStore;
 import dev.pledge.rpc.Wire;
 import dev.pledge.wire.InvalidArgument;
 import dev.pledge.wire.TxContext;
-import java.util.function.LongSupplier;
 import org.apache.thrift.TException;
 
 /**
@@ -28,20 +28,20 @@ public final class BranchExecutor {
     private final CoreGateway gateway;
     private final ParticipantStore store;
     private final String coordinatorId;
-    private final LongSupplier clockMs;
+    private final Clock clock;
 
-    BranchExecutor(CoreGateway gateway, ParticipantStore store, String coordinatorId, LongSupplier clockMs) {
+    BranchExecutor(CoreGateway gateway, ParticipantStore store, String coordinatorId, Clock clock) {
         this.gateway = gateway;
         this.store = store;
         this.coordinatorId = coordinatorId;
-        this.clockMs = clockMs;
+        this.clock = clock;
     }
 
     @SuppressWarnings("unchecked")
     public <R> R execute(TxContext ctx, BranchWork<R> work) throws TException {
         TxId txId = txIdOf(ctx);
         long opSeq = ctx.getOpSeq();
-        long deadlineAtMs = clockMs.getAsLong() + Math.min(ctx.getDeadlineMs(), MAX_WAIT_MS);
+        long deadlineAtMs = clock.nowMs() + Math.min(ctx.getDeadlineMs(), MAX_WAIT_MS);
         Reply begin = gateway.ask((token, now, view) -> new Event.BeginOp(now, token, txId, opSeq), remaining(deadlineAtMs));
         if (begin instanceof Reply.Cached cached) return (R) cached.result();
         if (begin instanceof Reply.Failed failed) throw Failures.toWire(failed);
@@ -78,7 +78,7 @@ public final class BranchExecutor {
     }
 
     private long remaining(long deadlineAtMs) {
-        return deadlineAtMs - clockMs.getAsLong();
+        return deadlineAtMs - clock.nowMs();
     }
 
     /** The TxKv of one operation. */

@@ -1,5 +1,6 @@
 package dev.pledge.participant.runtime;
 
+import dev.pledge.runtime.Clock;
 import dev.pledge.participant.protocol.CoreView;
 import dev.pledge.participant.protocol.Event;
 import dev.pledge.participant.protocol.Outputs;
@@ -15,7 +16,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +46,7 @@ final class EventLoop implements AutoCloseable {
     private final LoopTimers<Timer> timers = new LoopTimers<>();
     private final OutputsExecution execution;
     private final Effects effects;
-    private final LongSupplier clockMs;
+    private final Clock clock;
     private final Consumer<Throwable> onFatal;
     private final BlockingQueue<Runnable> tasks;
     private final Thread thread;
@@ -54,13 +54,13 @@ final class EventLoop implements AutoCloseable {
     /** Why the loop stopped deciding (a failed log write, a broken invariant), or null. */
     private volatile String stoppedBecause;
 
-    EventLoop(String name, ParticipantCore core, GroupCommitWriter<dev.pledge.participant.protocol.Record> writer, Effects effects, LongSupplier clockMs,
+    EventLoop(String name, ParticipantCore core, GroupCommitWriter<dev.pledge.participant.protocol.Record> writer, Effects effects, Clock clock,
               int queueMax, Consumer<Throwable> onFatal) {
         this.core = core;
         this.view = core.view();
         this.writer = writer;
         this.effects = effects;
-        this.clockMs = clockMs;
+        this.clock = clock;
         this.onFatal = onFatal;
         this.tasks = new ArrayBlockingQueue<>(queueMax);
         this.execution = new OutputsExecution(this::submit, java.util.Set.of());
@@ -99,7 +99,7 @@ final class EventLoop implements AutoCloseable {
         while (!closed) {
             Runnable task;
             try {
-                long nowMs = clockMs.getAsLong();
+                long nowMs = clock.nowMs();
                 for (Timer due : timers.due(nowMs)) fire(due);
                 task = tasks.poll(timers.waitMs(nowMs, IDLE_WAIT_MS), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
@@ -140,7 +140,7 @@ final class EventLoop implements AutoCloseable {
     }
 
     private void step(EventMaker maker) {
-        Event e = maker.make(clockMs.getAsLong(), view);
+        Event e = maker.make(clock.nowMs(), view);
         if (e == null) return;
         Outputs out = core.step(e);
         long nowMs = e.nowMs();

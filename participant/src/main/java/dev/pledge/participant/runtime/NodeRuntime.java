@@ -1,5 +1,6 @@
 package dev.pledge.participant.runtime;
 
+import dev.pledge.runtime.Clock;
 import dev.pledge.core.Incarnations;
 import dev.pledge.participant.PrepareValidator;
 import dev.pledge.participant.config.MetricsConfig;
@@ -31,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import org.apache.thrift.TMultiplexedProcessor;
 import org.apache.thrift.TProcessor;
 import org.slf4j.Logger;
@@ -76,16 +76,16 @@ public final class NodeRuntime implements AutoCloseable {
     private volatile boolean stopped;
     private volatile String stoppedBecause;
 
-    private NodeRuntime(ParticipantConfig config, ParticipantStore store, LongSupplier clockMs) {
+    private NodeRuntime(ParticipantConfig config, ParticipantStore store, Clock clock) {
         this.config = config;
         this.store = store;
         String id = config.core().participantId();
         List<dev.pledge.participant.protocol.Record> recovered = store.readAll();
-        ParticipantCore core = ParticipantCore.recover(config.coreConfig(), recovered, clockMs.getAsLong(),
+        ParticipantCore core = ParticipantCore.recover(config.coreConfig(), recovered, clock.nowMs(),
                 new Random(new SecureRandom().nextLong()));
         this.heuristics = new HeuristicWatch();
         heuristics.recovered(recovered);
-        this.contact = new CoordinatorContact(clockMs);
+        this.contact = new CoordinatorContact(clock);
         this.logListener = new LogWriterListener("participant " + id, this::stopDeciding);
         this.writer = new GroupCommitWriter<>("participant-" + id + "-log", store,
                 new GroupCommitWriter.Settings(config.storage().logQueueMax(), LOG_BATCH_MAX, COMMIT_LINGER_NS), logListener);
@@ -93,10 +93,10 @@ public final class NodeRuntime implements AutoCloseable {
                 config.rpc().coordinatorCallMs(), contact);
         this.peerLink = new PeerLink(id, config.rpc().peers(), config.rpc().client(), config.rpc().coordinatorCallMs());
         Effects effects = new Effects();
-        this.loop = new EventLoop("participant-" + id + "-core", core, writer, effects, clockMs,
+        this.loop = new EventLoop("participant-" + id + "-core", core, writer, effects, clock,
                 config.core().eventQueueMax(), this::stopDeciding);
         this.gateway = new CoreGateway(loop);
-        this.executor = new BranchExecutor(gateway, store, config.core().coordinatorId(), clockMs);
+        this.executor = new BranchExecutor(gateway, store, config.core().coordinatorId(), clock);
         link.attach(loop);
         peerLink.attach(loop);
         this.probe = new OutcomeProbe(id, link, peerLink);
@@ -112,18 +112,18 @@ public final class NodeRuntime implements AutoCloseable {
     /** As {@link #start(ParticipantConfig, PrepareValidator, Map)}, also serving /metrics and /health unless {@code metricsConfig} is null. */
     public static NodeRuntime start(ParticipantConfig config, PrepareValidator validator, Map<String, TProcessor> services,
                                     MetricsConfig metricsConfig) throws IOException {
-        LongSupplier clockMs = System::currentTimeMillis;
+        Clock clock = Clock.system();
         ParticipantStore store = ParticipantStore.open(config.storage().dataDir());
         NodeRuntime node;
         try {
-            node = new NodeRuntime(config, store, clockMs);
+            node = new NodeRuntime(config, store, clock);
         } catch (RuntimeException e) {
             store.close();
             throw e;
         }
         try {
-            if (metricsConfig != null) node.startMetrics(metricsConfig, clockMs);
-            node.serve(validator, services, clockMs);
+            if (metricsConfig != null) node.startMetrics(metricsConfig, clock);
+            node.serve(validator, services, clock);
             if (metricsConfig != null) node.metricsPort = node.metrics.serve(metricsConfig.listen(), node.link);
             return node;
         } catch (IOException | RuntimeException e) {
@@ -132,7 +132,7 @@ public final class NodeRuntime implements AutoCloseable {
         }
     }
 
-    private void serve(PrepareValidator validator, Map<String, TProcessor> services, LongSupplier clockMs)
+    private void serve(PrepareValidator validator, Map<String, TProcessor> services, Clock clock)
             throws IOException {
         writer.start();
         loop.start();
@@ -152,7 +152,7 @@ public final class NodeRuntime implements AutoCloseable {
                         key -> loop.committed(key, store::get))));
         mux.registerProcessor(Services.KV, new Kv.Processor<>(new KvHandler(executor)));
         mux.registerProcessor(Services.ADMIN,
-                new Admin.Processor<>(new AdminHandler(id, gateway, this::runtimeCounters, clockMs, probe, heuristics::entries)));
+                new Admin.Processor<>(new AdminHandler(id, gateway, this::runtimeCounters, clock, probe, heuristics::entries)));
         services.forEach(mux::registerProcessor);
         RpcServerConfig rpc = RpcServerConfig.defaults(config.rpc().listen().host(), config.rpc().listen().port())
                 .withWorkers(Math.min(4, config.rpc().workersMax()), config.rpc().workersMax());
@@ -160,8 +160,8 @@ public final class NodeRuntime implements AutoCloseable {
         audit.start();
     }
 
-    private void startMetrics(MetricsConfig mc, LongSupplier clockMs) {
-        metrics = new ParticipantMetrics(config.core().participantId(), gateway, contact, peerLink, heuristics, clockMs,
+    private void startMetrics(MetricsConfig mc, Clock clock) {
+        metrics = new ParticipantMetrics(config.core().participantId(), gateway, contact, peerLink, heuristics, clock,
                 mc.coordinatorLostAfterMs(), this::stoppedBecause);
         logListener.meter(metrics.nodeMetrics());
     }

@@ -1,5 +1,6 @@
 package dev.pledge.participant.runtime;
 
+import dev.pledge.runtime.Clock;
 import dev.pledge.participant.protocol.CoreView;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.NodeMetrics;
@@ -13,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -34,7 +34,7 @@ final class ParticipantMetrics implements AutoCloseable {
     private final NodeMetrics metrics;
     private final CoreGateway gateway;
     private final CoordinatorContact contact;
-    private final LongSupplier clockMs;
+    private final Clock clock;
     private final long lostAfterMs;
     private final ScheduledExecutorService pinger;
     private final Supplier<String> stoppedBecause;
@@ -42,13 +42,13 @@ final class ParticipantMetrics implements AutoCloseable {
 
     /** {@code stoppedBecause}: why the node decides nothing more, or null while it decides. */
     ParticipantMetrics(String participantId, CoreGateway gateway, CoordinatorContact contact, PeerLink peers,
-                       HeuristicWatch heuristics, LongSupplier clockMs, long lostAfterMs, Supplier<String> stoppedBecause) {
+                       HeuristicWatch heuristics, Clock clock, long lostAfterMs, Supplier<String> stoppedBecause) {
         this.participantId = participantId;
         this.stoppedBecause = stoppedBecause;
         this.metrics = new NodeMetrics("participant", participantId);
         this.gateway = gateway;
         this.contact = contact;
-        this.clockMs = clockMs;
+        this.clock = clock;
         this.lostAfterMs = lostAfterMs;
         this.pinger = Executors.newSingleThreadScheduledExecutor(r -> Threads.daemon(r, "participant-" + participantId + "-ping"));
         MeterRegistry r = metrics.registry();
@@ -119,7 +119,7 @@ final class ParticipantMetrics implements AutoCloseable {
 
     private double oldestAgeSeconds() {
         Snapshot s = snapshot;
-        return s.oldestPreparedAtMs < 0 ? 0 : Math.max(0, clockMs.getAsLong() - s.oldestPreparedAtMs) / 1000.0;
+        return s.oldestPreparedAtMs < 0 ? 0 : Math.max(0, clock.nowMs() - s.oldestPreparedAtMs) / 1000.0;
     }
 
     @Override

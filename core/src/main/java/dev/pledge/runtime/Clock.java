@@ -1,7 +1,10 @@
-package dev.pledge.rpc;
+package dev.pledge.runtime;
 
-/** The only clock and sleeper the RPC runtime uses, so tests can replace it with a manual one. */
-public interface TimeSource {
+/**
+ * The one clock of every node runtime: event loops, their timers, RPC deadlines and backoff all
+ * read it, so tests (and the simulator) can replace it with a manual one.
+ */
+public interface Clock {
 
     /**
      * Milliseconds since the Unix epoch that never go backwards within a process. The system
@@ -12,7 +15,7 @@ public interface TimeSource {
 
     void sleepMs(long ms) throws InterruptedException;
 
-    static TimeSource system() {
-        return SystemTimeSource.INSTANCE;
+    static Clock system() {
+        return SystemClock.INSTANCE;
     }
 }

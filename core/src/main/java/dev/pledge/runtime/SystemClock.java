@@ -1,4 +1,4 @@
-package dev.pledge.rpc;
+package dev.pledge.runtime;
 
 import java.util.concurrent.TimeUnit;
 
@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
  * clock step never shortens a deadline or runs time backwards within the process, while values
  * stay comparable across restarts (records persist them, e.g. END times for retention).
  */
-enum SystemTimeSource implements TimeSource {
+enum SystemClock implements Clock {
     INSTANCE;
 
     private final long startWallMs = System.currentTimeMillis();
