@@ -10,7 +10,7 @@ import dev.pledge.client.Transaction;
 import dev.pledge.core.AbortReason;
 import dev.pledge.core.TxId;
 import dev.pledge.core.TxState;
-import dev.pledge.participant.PrepareValidator;
+import dev.pledge.participant.app.PrepareValidator;
 import dev.pledge.participant.protocol.Write;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClient;

@@ -4,7 +4,7 @@ import dev.pledge.coordinator.config.CoordinatorConfig;
 import dev.pledge.coordinator.runtime.CoordinatorNode;
 import dev.pledge.demo.launch.LocalCluster;
 import dev.pledge.participant.ParticipantNode;
-import dev.pledge.participant.PrepareValidator;
+import dev.pledge.participant.app.PrepareValidator;
 import dev.pledge.participant.config.ParticipantConfig;
 import dev.pledge.rpc.Endpoint;
 

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pledge.client.PledgeClient;
 import dev.pledge.it.InJvmCluster;
-import dev.pledge.participant.PrepareValidator;
+import dev.pledge.participant.app.PrepareValidator;
 import jakarta.transaction.RollbackException;
 import jakarta.transaction.Transaction;
 import jakarta.transaction.TransactionManager;

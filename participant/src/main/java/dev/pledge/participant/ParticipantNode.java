@@ -1,10 +1,18 @@
 package dev.pledge.participant;
 
 import dev.pledge.core.Check;
+import dev.pledge.participant.app.BranchWork;
+import dev.pledge.participant.app.PrepareValidator;
 import dev.pledge.participant.config.MetricsConfig;
 import dev.pledge.participant.config.ParticipantConfig;
 import dev.pledge.participant.runtime.NodeRuntime;
+import dev.pledge.participant.rpc.AdminHandler;
+import dev.pledge.participant.rpc.KvHandler;
+import dev.pledge.participant.rpc.ParticipantHandler;
 import dev.pledge.rpc.Services;
+import dev.pledge.wire.Admin;
+import dev.pledge.wire.Kv;
+import dev.pledge.wire.Participant;
 import dev.pledge.wire.TxContext;
 import dev.pledge.wire.Unavailable;
 import java.io.IOException;
@@ -12,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.apache.thrift.TException;
+import org.apache.thrift.TMultiplexedProcessor;
 import org.apache.thrift.TProcessor;
 
 /**
@@ -66,8 +75,23 @@ public final class ParticipantNode implements AutoCloseable {
     /** Recovers from the data dir (PREPARED branches re-take their locks), syncs a new incarnation, then serves. */
     public synchronized ParticipantNode start() throws IOException {
         Check.state(runtime == null, "already started");
-        runtime = NodeRuntime.start(config, validator, Map.copyOf(services), metrics);
+        PrepareValidator v = validator;
+        Map<String, TProcessor> apps = Map.copyOf(services);
+        runtime = NodeRuntime.start(config, metrics, started -> services(started, v, apps));
         return this;
+    }
+
+    /** The wiring: the protocol, Kv and Admin handlers over the started runtime, beside the app's services. */
+    private TMultiplexedProcessor services(NodeRuntime started, PrepareValidator v, Map<String, TProcessor> apps) {
+        TMultiplexedProcessor mux = new TMultiplexedProcessor();
+        String id = config.core().participantId();
+        mux.registerProcessor(Services.PARTICIPANT, new Participant.Processor<>(
+                new ParticipantHandler(id, started.storageId(), started.gateway(), v, started::committed)));
+        mux.registerProcessor(Services.KV, new Kv.Processor<>(new KvHandler(started.executor())));
+        mux.registerProcessor(Services.ADMIN, new Admin.Processor<>(new AdminHandler(id, started.gateway(),
+                started::runtimeCounters, started.clock(), started.outcomeOracle(), started::heuristicEntries)));
+        apps.forEach(mux::registerProcessor);
+        return mux;
     }
 
     public synchronized void stop() {

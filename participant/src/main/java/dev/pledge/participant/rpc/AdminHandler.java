@@ -6,8 +6,6 @@ import dev.pledge.core.TxId;
 import dev.pledge.participant.protocol.Event;
 import dev.pledge.participant.protocol.Reply;
 import dev.pledge.participant.protocol.CoreView;
-import dev.pledge.participant.runtime.CoreGateway;
-import dev.pledge.participant.runtime.HeuristicWatch;
 import dev.pledge.core.TxState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,14 +32,14 @@ public final class AdminHandler implements Admin.Iface {
     private static final long QUERY_WAIT_MS = 2_000;
 
     private final String participantId;
-    private final CoreGateway gateway;
+    private final CoreAccess gateway;
     private final Supplier<Map<String, Long>> runtimeCounters;
     private final Clock clock;
     private final OutcomeOracle oracle;
-    private final Supplier<List<HeuristicWatch.Entry>> heuristics;
+    private final Supplier<List<HeuristicEntry>> heuristics;
 
-    public AdminHandler(String participantId, CoreGateway gateway, Supplier<Map<String, Long>> runtimeCounters,
-                        Clock clock, OutcomeOracle oracle, Supplier<List<HeuristicWatch.Entry>> heuristics) {
+    public AdminHandler(String participantId, CoreAccess gateway, Supplier<Map<String, Long>> runtimeCounters,
+                        Clock clock, OutcomeOracle oracle, Supplier<List<HeuristicEntry>> heuristics) {
         this.participantId = participantId;
         this.gateway = gateway;
         this.runtimeCounters = runtimeCounters;
@@ -65,7 +63,7 @@ public final class AdminHandler implements Admin.Iface {
             out.add(b);
         }
         if (req.isIncludeHeuristic()) {
-            for (HeuristicWatch.Entry h : heuristics.get()) {
+            for (HeuristicEntry h : heuristics.get()) {
                 InDoubtBranch b = new InDoubtBranch(Wire.toWire(h.txId()), Math.max(0, now - h.atMs()), List.of(), List.of());
                 b.setState(Wire.toWire(h.state()));
                 b.setCoordinatorView(h.state() == BranchState.HEURISTIC_MIXED

@@ -1,6 +1,5 @@
 package dev.pledge.participant.rpc;
 
-import dev.pledge.participant.runtime.BranchExecutor;
 import dev.pledge.wire.InvalidArgument;
 import dev.pledge.wire.Kv;
 import dev.pledge.wire.KvGetResponse;
@@ -10,11 +9,11 @@ import dev.pledge.wire.Unavailable;
 import java.nio.ByteBuffer;
 import org.apache.thrift.TException;
 
-/** The generic transactional key-value service every participant offers, built on {@link BranchExecutor}. */
+/** The generic transactional key-value service every participant offers, built on {@link BranchRunner}. */
 public final class KvHandler implements Kv.Iface {
-    private final BranchExecutor executor;
+    private final BranchRunner executor;
 
-    public KvHandler(BranchExecutor executor) {
+    public KvHandler(BranchRunner executor) {
         this.executor = executor;
     }
 

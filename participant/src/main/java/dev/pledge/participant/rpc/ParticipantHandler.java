@@ -4,11 +4,10 @@ import dev.pledge.core.BranchState;
 import dev.pledge.core.Check;
 import dev.pledge.core.Limits;
 import dev.pledge.core.TxId;
-import dev.pledge.participant.PrepareValidator;
+import dev.pledge.participant.app.PrepareValidator;
 import dev.pledge.participant.protocol.CoreView;
 import dev.pledge.participant.protocol.Event;
 import dev.pledge.participant.protocol.Reply;
-import dev.pledge.participant.runtime.CoreGateway;
 import dev.pledge.rpc.Wire;
 import dev.pledge.participant.protocol.Key;
 import dev.pledge.participant.protocol.Write;
@@ -38,12 +37,12 @@ public final class ParticipantHandler implements Participant.Iface {
     private final String participantId;
     /** Stamped on every vote, acknowledgement and peer answer: which storage they are durable on. */
     private final long storageId;
-    private final CoreGateway gateway;
+    private final CoreAccess gateway;
     private final PrepareValidator validator;
     private final PrepareValidator.CommittedData committed;
 
     /** {@code committed}: committed values as the core knows them (including commits not yet stored). */
-    public ParticipantHandler(String participantId, long storageId, CoreGateway gateway, PrepareValidator validator,
+    public ParticipantHandler(String participantId, long storageId, CoreAccess gateway, PrepareValidator validator,
                               PrepareValidator.CommittedData committed) {
         this.participantId = participantId;
         this.storageId = storageId;
@@ -64,13 +63,13 @@ public final class ParticipantHandler implements Participant.Iface {
         List<DecisionItem> decisions = req.getDecisions() == null ? List.of() : req.getDecisions();
         Wire.invalidIf(() -> Limits.checkSize("exchange", (long) prepares.size() + decisions.size(),
                 "items (prepares plus decisions)", Limits.BATCH_ITEMS_MAX, "BATCH_ITEMS_MAX"));
-        List<CoreGateway.RequestMaker> decided = new ArrayList<>(decisions.size());
+        List<CoreAccess.RequestMaker> decided = new ArrayList<>(decisions.size());
         for (DecisionItem item : decisions) {
             TxId txId = Wire.invalidIf(() -> Wire.fromWire(item.getTxId()));
             decided.add(decisionEvent(txId, item.isCommit()));
         }
         PrepareResponse[] votes = new PrepareResponse[prepares.size()];
-        List<CoreGateway.RequestMaker> makers = new ArrayList<>(prepares.size() + decisions.size());
+        List<CoreAccess.RequestMaker> makers = new ArrayList<>(prepares.size() + decisions.size());
         List<Integer> posted = new ArrayList<>(prepares.size());
         for (int i = 0; i < prepares.size(); i++) {
             PrepareItem item = prepares.get(i);
@@ -111,7 +110,7 @@ public final class ParticipantHandler implements Participant.Iface {
     }
 
     /** The event of one prepare item; IllegalArgumentException (clear message) if it is malformed or oversized. */
-    private CoreGateway.RequestMaker prepareItemEvent(PrepareItem item) {
+    private CoreAccess.RequestMaker prepareItemEvent(PrepareItem item) {
         TxId txId = Wire.fromWire(item.getTxId());
         List<Write> writes = item.isSetWrites() ? writes(item.getWrites()) : null;
         if (item.isOnePhase()) return onePhaseEvent(txId, item.getIncarnation(), writes);
@@ -122,7 +121,7 @@ public final class ParticipantHandler implements Participant.Iface {
         return prepareEvent(txId, List.copyOf(item.getParticipants()), item.getIncarnation(), writes);
     }
 
-    private CoreGateway.RequestMaker prepareEvent(TxId txId, List<String> participants, long incarnation,
+    private CoreAccess.RequestMaker prepareEvent(TxId txId, List<String> participants, long incarnation,
                                                   List<Write> writes) {
         return (token, now, view) -> new Event.Prepare(now, token, txId, participants, txId.coordinatorId(),
                 incarnation, verdict(txId, view, writes), writes);
@@ -142,7 +141,7 @@ public final class ParticipantHandler implements Participant.Iface {
                 .setMessage(why);
     }
 
-    private CoreGateway.RequestMaker onePhaseEvent(TxId txId, long incarnation, List<Write> writes) {
+    private CoreAccess.RequestMaker onePhaseEvent(TxId txId, long incarnation, List<Write> writes) {
         return (token, now, view) -> new Event.CommitOnePhase(now, token, txId, incarnation,
                 verdict(txId, view, writes), writes);
     }
@@ -168,7 +167,7 @@ public final class ParticipantHandler implements Participant.Iface {
         return out;
     }
 
-    private static CoreGateway.RequestMaker decisionEvent(TxId txId, boolean commit) {
+    private static CoreAccess.RequestMaker decisionEvent(TxId txId, boolean commit) {
         return commit ? (token, now, view) -> new Event.Commit(now, token, txId)
                 : (token, now, view) -> new Event.Abort(now, token, txId);
     }

@@ -1,11 +1,12 @@
 package dev.pledge.participant.runtime;
 
+import dev.pledge.participant.rpc.BranchRunner;
 import dev.pledge.runtime.Clock;
 import dev.pledge.core.Check;
 import dev.pledge.core.Limits;
 import dev.pledge.core.TxId;
-import dev.pledge.participant.BranchWork;
-import dev.pledge.participant.TxKv;
+import dev.pledge.participant.app.BranchWork;
+import dev.pledge.participant.app.TxKv;
 import dev.pledge.participant.protocol.Event;
 import dev.pledge.participant.protocol.Key;
 import dev.pledge.participant.protocol.Reply;
@@ -21,7 +22,7 @@ import org.apache.thrift.TException;
  * the work a {@link TxKv} whose calls block on the core's answers (bounded by the request
  * deadline), and records the result for retries.
  */
-public final class BranchExecutor {
+public final class BranchExecutor implements BranchRunner {
     /** Longest any single operation waits, whatever deadline the caller sent. */
     static final long MAX_WAIT_MS = 5 * 60_000;
 

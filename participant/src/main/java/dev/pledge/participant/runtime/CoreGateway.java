@@ -1,5 +1,6 @@
 package dev.pledge.participant.runtime;
 
+import dev.pledge.participant.rpc.CoreAccess;
 import dev.pledge.participant.protocol.CoreView;
 import dev.pledge.participant.protocol.Event;
 import dev.pledge.participant.protocol.Reply;
@@ -19,12 +20,7 @@ import java.util.function.Function;
  * How request threads talk to the core's thread: post an event carrying a fresh token, then block
  * (bounded by the request's deadline) until the reply with that token is released.
  */
-public final class CoreGateway {
-
-    /** Builds a request event on the loop thread, given its reply token. */
-    public interface RequestMaker {
-        Event make(long token, long nowMs, CoreView view);
-    }
+public final class CoreGateway implements CoreAccess {
 
     private final EventLoop loop;
     private final AtomicLong nextToken = new AtomicLong(1);
@@ -35,6 +31,7 @@ public final class CoreGateway {
     }
 
     /** Posts the event and waits for its reply; Unavailable if the loop is full or the wait exceeds {@code waitMs}. */
+    @Override
     public Reply ask(RequestMaker maker, long waitMs) throws Unavailable {
         return askAll(List.of(maker), waitMs).get(0);
     }
@@ -43,6 +40,7 @@ public final class CoreGateway {
      * Posts one event per maker and waits for all their replies (one batch, one shared wait):
      * replies in maker order. Unavailable if any cannot be posted or answered within {@code waitMs}.
      */
+    @Override
     public List<Reply> askAll(List<RequestMaker> makers, long waitMs) throws Unavailable {
         if (waitMs <= 0) throw unavailable("the request's deadline has already passed", 0);
         long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
@@ -77,6 +75,7 @@ public final class CoreGateway {
     }
 
     /** Posts an event nobody waits for (e.g. the end of an operation). */
+    @Override
     public void tell(Function<Long, Event> maker) throws Unavailable {
         if (!loop.post((now, view) -> maker.apply(now))) {
             throw unavailable(loop.whyRefused(), 50);
@@ -84,6 +83,7 @@ public final class CoreGateway {
     }
 
     /** Answers a read-only question on the loop thread. */
+    @Override
     public <T> T query(Function<CoreView, T> question, long waitMs) throws Unavailable {
         try {
             return loop.query(question).get(waitMs, TimeUnit.MILLISECONDS);

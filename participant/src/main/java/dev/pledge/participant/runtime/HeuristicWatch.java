@@ -1,5 +1,6 @@
 package dev.pledge.participant.runtime;
 
+import dev.pledge.participant.rpc.HeuristicEntry;
 import dev.pledge.core.BranchState;
 import dev.pledge.core.TxId;
 import dev.pledge.participant.protocol.Record;
@@ -18,9 +19,7 @@ public final class HeuristicWatch {
     static final int TRACKED_MAX = 10_000;
 
     /** One forced branch: its state now and when that state was recorded. */
-    public record Entry(TxId txId, BranchState state, long atMs) {}
-
-    private final Map<TxId, Entry> entries = new TreeMap<>();
+    private final Map<TxId, HeuristicEntry> entries = new TreeMap<>();
     /** Forced branches whose real outcome is known (agreeing, MIXED) or can no longer be learned. */
     private final java.util.Set<TxId> settled = new java.util.HashSet<>();
     private final AtomicLong forced = new AtomicLong();
@@ -31,7 +30,7 @@ public final class HeuristicWatch {
     /** Recovered records: remembered, not counted again (the counters are per process). */
     synchronized void recovered(List<Record> records) {
         for (Record r : records) {
-            Entry e = entryOf(r);
+            HeuristicEntry e = entryOf(r);
             if (e != null) put(e);
         }
     }
@@ -44,7 +43,7 @@ public final class HeuristicWatch {
                 settled.remove(f.txId());
                 continue;
             }
-            Entry e = entryOf(r);
+            HeuristicEntry e = entryOf(r);
             if (e == null) continue;
             // The core already logged the transition at ERROR; one line per transition is enough.
             if (e.state() == BranchState.HEURISTIC_MIXED) {
@@ -56,7 +55,7 @@ public final class HeuristicWatch {
         }
     }
 
-    private void put(Entry e) {
+    private void put(HeuristicEntry e) {
         entries.put(e.txId(), e);
         if (e.state() == BranchState.HEURISTIC_MIXED) settled.add(e.txId());
         while (entries.size() > TRACKED_MAX) {
@@ -76,17 +75,17 @@ public final class HeuristicWatch {
         if (entries.containsKey(txId)) settled.add(txId);
     }
 
-    private static Entry entryOf(Record r) {
+    private static HeuristicEntry entryOf(Record r) {
         if (r instanceof Record.Applied a && a.outcome().isHeuristic()) {
-            return new Entry(a.txId(), a.outcome().branchState(), a.atMs());
+            return new HeuristicEntry(a.txId(), a.outcome().branchState(), a.atMs());
         }
         if (r instanceof Record.Concluded c && c.state().isHeuristic()) {
-            return new Entry(c.txId(), c.state().branchState(), c.atMs());
+            return new HeuristicEntry(c.txId(), c.state().branchState(), c.atMs());
         }
         return null;
     }
 
-    public synchronized List<Entry> entries() {
+    public synchronized List<HeuristicEntry> entries() {
         return List.copyOf(entries.values());
     }
 

@@ -2,7 +2,6 @@ package dev.pledge.participant.runtime;
 
 import dev.pledge.runtime.Clock;
 import dev.pledge.core.Incarnations;
-import dev.pledge.participant.PrepareValidator;
 import dev.pledge.participant.config.MetricsConfig;
 import dev.pledge.participant.config.ParticipantConfig;
 import dev.pledge.participant.protocol.CoreView;
@@ -11,20 +10,15 @@ import dev.pledge.participant.protocol.Message;
 import dev.pledge.participant.protocol.Outputs;
 import dev.pledge.participant.protocol.ParticipantCore;
 import dev.pledge.participant.protocol.Reply;
-import dev.pledge.participant.rpc.AdminHandler;
-import dev.pledge.participant.rpc.KvHandler;
-import dev.pledge.participant.rpc.ParticipantHandler;
 import dev.pledge.participant.storage.ParticipantStore;
+import dev.pledge.participant.rpc.HeuristicEntry;
+import dev.pledge.participant.rpc.OutcomeOracle;
 import dev.pledge.rpc.LogWriterListener;
 import dev.pledge.rpc.RpcClient;
 import dev.pledge.rpc.RpcServer;
 import dev.pledge.rpc.RpcServerConfig;
-import dev.pledge.rpc.Services;
 import dev.pledge.runtime.GroupCommitWriter;
 import dev.pledge.runtime.LogStats;
-import dev.pledge.wire.Admin;
-import dev.pledge.wire.Kv;
-import dev.pledge.wire.Participant;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
@@ -32,8 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.thrift.TMultiplexedProcessor;
-import org.apache.thrift.TProcessor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +50,7 @@ public final class NodeRuntime implements AutoCloseable {
     private static final long START_WAIT_MS = 30_000;
 
     private final ParticipantConfig config;
+    private final Clock clock;
     private final ParticipantStore store;
     private final GroupCommitWriter<dev.pledge.participant.protocol.Record> writer;
     private final LogWriterListener logListener;
@@ -78,6 +73,7 @@ public final class NodeRuntime implements AutoCloseable {
 
     private NodeRuntime(ParticipantConfig config, ParticipantStore store, Clock clock) {
         this.config = config;
+        this.clock = clock;
         this.store = store;
         String id = config.core().participantId();
         List<dev.pledge.participant.protocol.Record> recovered = store.readAll();
@@ -103,15 +99,13 @@ public final class NodeRuntime implements AutoCloseable {
         this.audit = new HeuristicAudit(id, heuristics, link, gateway, config.rpc().coordinatorCallMs());
     }
 
-    /** Recovers, syncs a new incarnation, then serves the protocol, Kv, Admin and the app's services on one port. */
-    public static NodeRuntime start(ParticipantConfig config, PrepareValidator validator, Map<String, TProcessor> services)
-            throws IOException {
-        return start(config, validator, services, null);
-    }
-
-    /** As {@link #start(ParticipantConfig, PrepareValidator, Map)}, also serving /metrics and /health unless {@code metricsConfig} is null. */
-    public static NodeRuntime start(ParticipantConfig config, PrepareValidator validator, Map<String, TProcessor> services,
-                                    MetricsConfig metricsConfig) throws IOException {
+    /**
+     * Recovers, syncs a new incarnation, then serves on one port whatever {@code services} builds
+     * from the started runtime (the node wires the protocol, Kv, Admin and the app's handlers);
+     * also /metrics and /health unless {@code metricsConfig} is null.
+     */
+    public static NodeRuntime start(ParticipantConfig config, MetricsConfig metricsConfig,
+                                    Function<NodeRuntime, TMultiplexedProcessor> services) throws IOException {
         Clock clock = Clock.system();
         ParticipantStore store = ParticipantStore.open(config.storage().dataDir());
         NodeRuntime node;
@@ -123,7 +117,7 @@ public final class NodeRuntime implements AutoCloseable {
         }
         try {
             if (metricsConfig != null) node.startMetrics(metricsConfig, clock);
-            node.serve(validator, services, clock);
+            node.serve(services);
             if (metricsConfig != null) node.metricsPort = node.metrics.serve(metricsConfig.listen(), node.link);
             return node;
         } catch (IOException | RuntimeException e) {
@@ -132,8 +126,7 @@ public final class NodeRuntime implements AutoCloseable {
         }
     }
 
-    private void serve(PrepareValidator validator, Map<String, TProcessor> services, Clock clock)
-            throws IOException {
+    private void serve(Function<NodeRuntime, TMultiplexedProcessor> services) throws IOException {
         writer.start();
         loop.start();
         Incarnations.Start start = Incarnations.draw(System.currentTimeMillis(), new SecureRandom());
@@ -145,19 +138,32 @@ public final class NodeRuntime implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("participant did not start: " + e, e);
         }
-        TMultiplexedProcessor mux = new TMultiplexedProcessor();
-        String id = config.core().participantId();
-        mux.registerProcessor(Services.PARTICIPANT,
-                new Participant.Processor<>(new ParticipantHandler(id, storageId, gateway, validator,
-                        key -> loop.committed(key, store::get))));
-        mux.registerProcessor(Services.KV, new Kv.Processor<>(new KvHandler(executor)));
-        mux.registerProcessor(Services.ADMIN,
-                new Admin.Processor<>(new AdminHandler(id, gateway, this::runtimeCounters, clock, probe, heuristics::entries)));
-        services.forEach(mux::registerProcessor);
         RpcServerConfig rpc = RpcServerConfig.defaults(config.rpc().listen().host(), config.rpc().listen().port())
                 .withWorkers(Math.min(4, config.rpc().workersMax()), config.rpc().workersMax());
-        server = RpcServer.start(rpc, mux);
+        server = RpcServer.start(rpc, services.apply(this));
         audit.start();
+    }
+
+    /**
+     * The committed value of {@code key} as the core knows it: commits applied but not stored yet
+     * count (the validator must see them). Null if absent or deleted. Any thread.
+     */
+    public byte[] committed(byte[] key) {
+        return loop.committed(key, store::get);
+    }
+
+    /** Asks the coordinator, then the peers, for a transaction's real outcome (before a heuristic decision). */
+    public OutcomeOracle outcomeOracle() {
+        return probe;
+    }
+
+    /** The branches decided by hand or found MIXED. */
+    public List<HeuristicEntry> heuristicEntries() {
+        return heuristics.entries();
+    }
+
+    public Clock clock() {
+        return clock;
     }
 
     private void startMetrics(MetricsConfig mc, Clock clock) {

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pledge.core.Limits;
 import dev.pledge.core.TxId;
 import dev.pledge.participant.ParticipantNode;
-import dev.pledge.participant.PrepareValidator;
+import dev.pledge.participant.app.PrepareValidator;
 import dev.pledge.participant.config.ParticipantConfig;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClient;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.pledge.core.TxId;
 import dev.pledge.participant.ParticipantNode;
-import dev.pledge.participant.PrepareValidator;
+import dev.pledge.participant.app.PrepareValidator;
 import dev.pledge.core.config.ConfigValues;
 import dev.pledge.participant.config.ParticipantConfig;
 import dev.pledge.participant.config.ParticipantSettings;

@@ -29,7 +29,7 @@ import java.util.stream.Stream;
 public final class LocalCluster implements AutoCloseable {
     public static final String COORDINATOR = "coordinator";
     public static final String COORDINATOR_MAIN = "dev.pledge.coordinator.runtime.CoordinatorMain";
-    public static final String KV_PARTICIPANT_MAIN = "dev.pledge.participant.runtime.ParticipantMain";
+    public static final String KV_PARTICIPANT_MAIN = "dev.pledge.participant.ParticipantMain";
     public static final String COORDINATOR_ID = "coord-1";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     /** Small, quick-starting JVMs (C1 only): for tests, where start-up dominates and CPU is shared. */

@@ -4,7 +4,7 @@ import dev.pledge.demo.domain.Records;
 import dev.pledge.demo.domain.Rules;
 import dev.pledge.demo.wire.Course;
 import dev.pledge.demo.wire.Student;
-import dev.pledge.participant.PrepareValidator;
+import dev.pledge.participant.app.PrepareValidator;
 import dev.pledge.participant.protocol.Write;
 
 /**

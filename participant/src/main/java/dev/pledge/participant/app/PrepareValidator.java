@@ -1,4 +1,4 @@
-package dev.pledge.participant;
+package dev.pledge.participant.app;
 
 import dev.pledge.core.TxId;
 import dev.pledge.participant.protocol.Write;

@@ -1,4 +1,4 @@
-package dev.pledge.participant.runtime;
+package dev.pledge.participant;
 
 import dev.pledge.core.config.ConfigLoader;
 import dev.pledge.participant.ParticipantNode;

@@ -1,4 +1,4 @@
-package dev.pledge.participant.runtime;
+package dev.pledge.participant;
 
 import dev.pledge.participant.config.ParticipantConfig;
 import java.util.List;

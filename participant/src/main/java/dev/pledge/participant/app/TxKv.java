@@ -1,4 +1,4 @@
-package dev.pledge.participant;
+package dev.pledge.participant.app;
 
 import org.apache.thrift.TException;
 

@@ -1,4 +1,4 @@
-package dev.pledge.participant.runtime;
+package dev.pledge.participant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
