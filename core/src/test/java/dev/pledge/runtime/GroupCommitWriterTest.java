@@ -18,10 +18,12 @@ class GroupCommitWriterTest {
     private static final class Store implements LogStore<String> {
         final List<String> writes = Collections.synchronizedList(new ArrayList<>());
         volatile CountDownLatch hold;
+        final CountDownLatch entered = new CountDownLatch(1);
         volatile Exception failWith;
 
         @Override
         public void write(List<String> records, boolean sync) throws Exception {
+            entered.countDown();
             CountDownLatch h = hold;
             if (h != null) h.await();
             if (failWith != null) throw failWith;
@@ -58,6 +60,7 @@ class GroupCommitWriterTest {
         CountDownLatch all = new CountDownLatch(51);
         try (GroupCommitWriter<String> w = writer(1_000, 0)) {
             w.submit(List.of("first"), true, () -> { released.add(0); all.countDown(); });
+            assertThat(store.entered.await(30, TimeUnit.SECONDS)).as("the writer holds the first batch").isTrue();
             for (int i = 1; i <= 50; i++) {
                 int n = i;
                 w.submit(List.of("r" + i), true, () -> { released.add(n); all.countDown(); });

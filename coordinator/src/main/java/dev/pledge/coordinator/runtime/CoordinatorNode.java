@@ -37,7 +37,6 @@ public final class CoordinatorNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CoordinatorNode.class);
     private static final int LOG_QUEUE_MAX = 10_000;
     public static final int LOG_BATCH_SUBMISSIONS_MAX = 1_000;
-    private static final int INTERNAL_EVENTS_MAX = 1_000_000;
 
     private final CoordinatorConfig config;
     private final long epoch;
@@ -94,11 +93,10 @@ public final class CoordinatorNode implements AutoCloseable {
                 new GroupCommitWriter.Settings(LOG_QUEUE_MAX, LOG_BATCH_SUBMISSIONS_MAX, 0), logListener);
         writer.start();
         closeInOrder.add(0, writer);
-        EventInbox inbox = new EventInbox(config.core().eventQueueMax(), INTERNAL_EVENTS_MAX);
         sender = new ParticipantSender(id, config.rpc().participants(), config.rpc().client(),
-                config.rpc().participantCallTimeoutMs(), config.rpc().senderThreadsMax(), inbox::postInternal, time);
+                config.rpc().participantCallTimeoutMs(), config.rpc().senderThreadsMax(), e -> runtime.postInternal(e), time);
         closeInOrder.add(0, sender);
-        runtime = new CoordinatorRuntime(recovery.core(), inbox, writer, sender, time);
+        runtime = new CoordinatorRuntime(recovery.core(), config.core().eventQueueMax(), writer, sender, time);
         closeInOrder.add(0, runtime);
         if (metricsListen != null) {
             metrics = new CoordinatorMetrics(id, () -> runtime.damaged().size());

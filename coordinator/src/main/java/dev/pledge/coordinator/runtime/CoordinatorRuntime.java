@@ -11,7 +11,7 @@ import dev.pledge.coordinator.rpc.RequestPoster;
 import dev.pledge.failpoint.Failpoints;
 import dev.pledge.runtime.Clock;
 import dev.pledge.runtime.GroupCommitWriter;
-import dev.pledge.runtime.LoopTimers;
+import dev.pledge.runtime.NodeLoop;
 import dev.pledge.core.TxId;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -26,33 +26,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single event-loop thread that owns the {@link CoordinatorCore}. Handlers post events; the
- * loop steps the core and hands each Outputs to the group-commit writer, which releases its
- * messages and replies only after its records (and all earlier ones) are durable.
+ * The coordinator's core on the shared {@link NodeLoop}: client requests are offered (bounded,
+ * refused beyond), answers to its own calls are posted (never dropped), timers fire between
+ * events, and each Outputs goes to the group-commit writer, which releases its messages and
+ * replies only after its records (and all earlier ones) are durable.
  */
 final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CoordinatorRuntime.class);
     /** One line per transition, node id first; its own logger so operators can route or silence it. */
     private static final Logger transitions = LoggerFactory.getLogger("dev.pledge.coordinator.transitions");
-    private static final long POLL_MS = 100;
     /** Crash point: every vote is YES, the COMMIT record is not yet written. */
     static final String FAILPOINT_COMMIT_BEFORE_WRITE = "coordinator.commit.before-write";
     /** Crash point: COMMIT is durable, no commit message or COMMITTED answer has left. */
     static final String FAILPOINT_COMMIT_SYNCED = "coordinator.commit.synced";
 
     private final CoordinatorCore core;
-    private final EventInbox inbox;
     private final GroupCommitWriter<Record> writer;
     private final MessageSender sender;
     private final Clock time;
-    /** Owned by the loop thread (and by start() before the loop runs). */
-    private final LoopTimers<Timer> timers = new LoopTimers<>();
     private final Map<Long, CompletableFuture<Reply.Value>> waiting = new ConcurrentHashMap<>();
     private final AtomicLong tokens = new AtomicLong();
-    private final Thread loop;
-    private volatile boolean running = true;
-    /** Why the loop stopped deciding, or null while it decides. */
-    private volatile String stoppedBecause;
+    private final NodeLoop<Timer> loop;
     private volatile int transactionsInMemory;
     /** A copy of the core's damaged transactions, taken by the loop whenever they change. */
     private volatile Map<TxId, List<String>> damaged = Map.of();
@@ -61,20 +55,16 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
     final AtomicLong eventsStepped = new AtomicLong();
     final AtomicLong requestsRefused = new AtomicLong();
 
-    CoordinatorRuntime(CoordinatorCore core, EventInbox inbox, GroupCommitWriter<Record> writer, MessageSender sender,
+    /** {@code requestsMax}: client requests waiting at once before more are refused. */
+    CoordinatorRuntime(CoordinatorCore core, int requestsMax, GroupCommitWriter<Record> writer, MessageSender sender,
                        Clock time) {
         this.core = core;
-        this.inbox = inbox;
         this.writer = writer;
         this.sender = sender;
         this.time = time;
-        this.loop = daemon(this::run, core.nodeId() + "-loop");
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
+        this.loop = new NodeLoop<>(core.nodeId(), time, requestsMax, INTERNAL_EVENTS_MAX,
+                (timer, nowMs) -> step(new Event.TimerFired(nowMs, timer)),
+                cause -> log.error("{} event loop stopped on a broken invariant: {}", core.nodeId(), cause.toString(), cause));
     }
 
     /** Executes the recovery Outputs, waits until its EPOCH is durable, then starts the loop. */
@@ -90,17 +80,20 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
         loop.start();
     }
 
+    /** Internal events in flight (answers to calls, timers) are bounded by the calls in flight; a hard cap anyway. */
+    private static final int INTERNAL_EVENTS_MAX = 1_000_000;
+
     /** Posts a client request; the future completes with the core's reply (or Unavailable). */
     @Override
     public CompletableFuture<Reply.Value> request(LongFunction<Event> event) {
         long token = tokens.incrementAndGet();
         CompletableFuture<Reply.Value> reply = new CompletableFuture<>();
         waiting.put(token, reply);
-        if (!running || !inbox.offerClient(event.apply(token))) {
+        Event e = event.apply(token);
+        if (!loop.offer(() -> step(e))) {
             waiting.remove(token);
             requestsRefused.incrementAndGet();
-            reply.complete(new Reply.ErrorReply(Reply.ErrorKind.UNAVAILABLE,
-                    running ? "coordinator overloaded, retry later" : "coordinator not deciding: " + stoppedBecause(), null));
+            reply.complete(new Reply.ErrorReply(Reply.ErrorKind.UNAVAILABLE, loop.whyRefused(), null));
         }
         return reply;
     }
@@ -121,26 +114,26 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
         this.metrics = m;
     }
 
+    /** An answer to one of the coordinator's own calls: never dropped while the loop runs. */
+    void postInternal(Event e) {
+        loop.post(() -> step(e));
+    }
+
     /** False once the loop stopped on a broken invariant or a failed log write (or closed): no more decisions. */
     boolean running() {
-        return running && loop.isAlive();
+        return loop.running();
     }
 
     /** Why no more decisions are made, or null while the loop decides. */
     String stoppedBecause() {
-        String why = stoppedBecause;
+        String why = loop.stoppedBecause();
         if (why != null) return why;
         return running() ? null : "event loop stopped";
     }
 
     /** The log writer failed: durability is unknown from here on, so decide nothing more. */
     void stopDeciding(Throwable cause) {
-        stop("the log write failed: " + cause);
-    }
-
-    private void stop(String why) {
-        if (stoppedBecause == null) stoppedBecause = why;
-        running = false;
+        loop.stop("the log write failed: " + cause);
     }
 
     int transactionsInMemory() {
@@ -152,24 +145,7 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
         return damaged;
     }
 
-    private void run() {
-        try {
-            while (running) {
-                long nowMs = time.nowMs();
-                for (Timer due : timers.due(nowMs)) step(new Event.TimerFired(nowMs, due));
-                Event e = inbox.poll(timers.waitMs(nowMs, POLL_MS));
-                if (e != null) step(e);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            // A broken invariant: stop deciding rather than risk a wrong decision.
-            log.error("{} event loop stopped on a broken invariant: {}", core.nodeId(), e.toString(), e);
-            stop("broken invariant: " + e);
-        }
-    }
-
-    private void step(Event e) throws InterruptedException {
+    private void step(Event e) {
         CoordinatorMetrics m = metrics;
         if (m != null) m.stepping(e);
         Outputs outputs = core.step(e);
@@ -185,14 +161,14 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
         damaged = Collections.unmodifiableMap(new LinkedHashMap<>(core.damaged()));
     }
 
-    private void execute(Outputs outputs, Runnable afterRelease) throws InterruptedException {
+    private void execute(Outputs outputs, Runnable afterRelease) {
         outputs.alarms().forEach(transitions::error);
         outputs.transitions().forEach(transitions::info);
         if (transitions.isDebugEnabled()) outputs.routine().forEach(transitions::debug);
-        for (Timer.Request t : outputs.timers()) timers.add(t.timer(), t.fireAtMs());
+        for (Timer.Request t : outputs.timers()) loop.schedule(t.timer(), t.fireAtMs());
         boolean decidesCommit = Failpoints.enabled() && decidesCommit(outputs);
         if (decidesCommit) Failpoints.hit(FAILPOINT_COMMIT_BEFORE_WRITE);
-        writer.submit(outputs.records(), outputs.mustSync(), () -> {
+        submit(outputs.records(), outputs.mustSync(), () -> {
             if (decidesCommit) Failpoints.hit(FAILPOINT_COMMIT_SYNCED);
             CoordinatorMetrics meters = metrics;
             if (meters != null) meters.released(outputs, time.nowMs());
@@ -205,6 +181,15 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
         });
     }
 
+    private void submit(List<Record> records, boolean sync, Runnable release) {
+        try {
+            writer.submit(records, sync, release);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while queueing a decision-log write", e);
+        }
+    }
+
     private static boolean decidesCommit(Outputs outputs) {
         for (Record r : outputs.records()) {
             if (r instanceof Record.Commit) return true;
@@ -213,9 +198,8 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        running = false;
-        loop.join(5_000);
+    public void close() {
+        loop.close();
         waiting.values().forEach(f -> f.complete(
                 new Reply.ErrorReply(Reply.ErrorKind.UNAVAILABLE, "coordinator stopping", null)));
         waiting.clear();

@@ -129,8 +129,8 @@ final class CoordinatorLink implements AutoCloseable {
 
     private void post(java.util.function.LongFunction<Event> event) {
         EventLoop l = loop;
-        // A full queue drops the answer; the core re-asks in-doubt branches, and an enlist waiter times out.
-        if (l != null) l.post((now, view) -> event.apply(now));
+        // An answer to this node's own call is never dropped: it waits for room in the loop.
+        if (l != null) l.postInternal((now, view) -> event.apply(now));
     }
 
     static String describe(Exception e) {

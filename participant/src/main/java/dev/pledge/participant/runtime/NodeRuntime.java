@@ -89,7 +89,7 @@ public final class NodeRuntime implements AutoCloseable {
                 config.rpc().coordinatorCallMs(), contact);
         this.peerLink = new PeerLink(id, config.rpc().peers(), config.rpc().client(), config.rpc().coordinatorCallMs());
         Effects effects = new Effects();
-        this.loop = new EventLoop("participant-" + id + "-core", core, writer, effects, clock,
+        this.loop = new EventLoop("participant-" + id, core, writer, effects, clock,
                 config.core().eventQueueMax(), this::stopDeciding);
         this.gateway = new CoreGateway(loop);
         this.executor = new BranchExecutor(gateway, store, config.core().coordinatorId(), clock);

@@ -84,7 +84,7 @@ final class PeerLink implements AutoCloseable {
     private void answer(Message.AskPeer m, BranchState state, String error) {
         EventLoop l = loop;
         if (l == null) return;
-        l.post((now, view) -> {
+        l.postInternal((now, view) -> {
             // Counted here, where the core's view says whether this answer is what ends the wait.
             boolean decides = state == BranchState.COMMITTED || state == BranchState.ABORTED;
             if (decides && view.branchState(m.txId()) == BranchState.PREPARED) cooperativeTerminations.incrementAndGet();
