@@ -8,17 +8,17 @@ import dev.pledge.coordinator.protocol.Outputs;
 import dev.pledge.coordinator.protocol.Record;
 import dev.pledge.coordinator.protocol.Reply;
 import dev.pledge.coordinator.protocol.Timer;
+import dev.pledge.coordinator.runtime.CoordinatorExecution;
 import dev.pledge.core.BranchState;
 import dev.pledge.core.Incarnations;
 import dev.pledge.core.TxState;
 import dev.pledge.core.Vote;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 
 /**
  * The coordinator: the real {@link CoordinatorCore}, recovered from its simulated decision log and
- * driven the way CoordinatorRuntime drives it. Each message becomes an RPC call whose answer, or
+ * driven the way CoordinatorRuntime drives it, its Outputs executed by the production
+ * {@link CoordinatorExecution}. Each message becomes an RPC call whose answer, or
  * final failure after the RPC layer's retries, comes back as the event ParticipantSender posts.
  */
 final class CoordinatorNode extends SimNode {
@@ -78,22 +78,41 @@ final class CoordinatorNode extends SimNode {
             damageChangesSeen = core.damageChanges();
             w.checker().onDamageReported(core.damaged(), "the coordinator's damaged transactions");
         }
-        List<Effect> effects = new ArrayList<>();
-        for (Message m : o.messages()) {
-            effects.add(new Effect("send " + Writes.describe(m), () -> call(w, m)));
-        }
-        for (Reply r : o.replies()) effects.add(respond(w, r.replyToken(), mutate(w, r.value())));
         for (Timer.Request t : o.timers()) {
             w.schedule(new Item.TimerFire(Math.max(w.nowMs(), t.fireAtMs()), id, life, t.timer()));
         }
         boolean commitEarly = w.config().has(Mutation.COMMIT_RELEASED_BEFORE_SYNC) && o.mustSync()
                 && o.records().stream().anyMatch(r -> r instanceof Record.Commit);
+        CoordinatorExecution.Log log = (records, sync, release) -> submit(w, records, sync, false, release);
         if (commitEarly) {
-            effects.forEach(e -> e.action().run());
-            effects.clear();
+            log = (records, sync, release) -> {
+                release.run();
+                submit(w, records, sync, false, RELEASED_EARLY);
+            };
         }
-        release(w, o.records(), o.mustSync(), effects);
+        new CoordinatorExecution(log).execute(o, new CoordinatorExecution.Effects() {
+            @Override
+            public void send(Message m) {
+                call(w, m);
+            }
+
+            @Override
+            public void reply(Reply r) {
+                respond(w, r.replyToken(), mutate(w, r.value())).action().run();
+            }
+        });
     }
+
+    /** What the COMMIT_RELEASED_BEFORE_SYNC mutation leaves in the writer: the records, their effects gone. */
+    private static final Runnable RELEASED_EARLY = new Runnable() {
+        @Override
+        public void run() {}
+
+        @Override
+        public String toString() {
+            return "released early";
+        }
+    };
 
     private Reply.Value mutate(World w, Reply.Value v) {
         if (!w.config().has(Mutation.FORGOTTEN_ANSWERED_ABORTED)) return v;

@@ -8,7 +8,6 @@ import dev.pledge.coordinator.protocol.Reply;
 import dev.pledge.coordinator.protocol.Timer;
 import dev.pledge.coordinator.protocol.Record;
 import dev.pledge.coordinator.rpc.RequestPoster;
-import dev.pledge.failpoint.Failpoints;
 import dev.pledge.runtime.Clock;
 import dev.pledge.runtime.GroupCommitWriter;
 import dev.pledge.runtime.NodeLoop;
@@ -35,10 +34,6 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CoordinatorRuntime.class);
     /** One line per transition, node id first; its own logger so operators can route or silence it. */
     private static final Logger transitions = LoggerFactory.getLogger("dev.pledge.coordinator.transitions");
-    /** Crash point: every vote is YES, the COMMIT record is not yet written. */
-    static final String FAILPOINT_COMMIT_BEFORE_WRITE = "coordinator.commit.before-write";
-    /** Crash point: COMMIT is durable, no commit message or COMMITTED answer has left. */
-    static final String FAILPOINT_COMMIT_SYNCED = "coordinator.commit.synced";
 
     private final CoordinatorCore core;
     private final GroupCommitWriter<Record> writer;
@@ -47,6 +42,7 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
     private final Map<Long, CompletableFuture<Reply.Value>> waiting = new ConcurrentHashMap<>();
     private final AtomicLong tokens = new AtomicLong();
     private final NodeLoop<Timer> loop;
+    private final CoordinatorExecution execution = new CoordinatorExecution(this::submit);
     private volatile int transactionsInMemory;
     /** A copy of the core's damaged transactions, taken by the loop whenever they change. */
     private volatile Map<TxId, List<String>> damaged = Map.of();
@@ -71,7 +67,8 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
     void start(Outputs startup) throws InterruptedException {
         CompletableFuture<Void> durable = new CompletableFuture<>();
         noteDamage();
-        execute(startup, () -> durable.complete(null));
+        execute(startup);
+        submit(List.of(), false, () -> durable.complete(null)); // waits behind the start-up records
         try {
             durable.get(60, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -152,7 +149,7 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
         eventsStepped.incrementAndGet();
         transactionsInMemory = core.transactionCount();
         noteDamage();
-        execute(outputs, () -> {});
+        execute(outputs);
     }
 
     private void noteDamage() {
@@ -161,23 +158,28 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
         damaged = Collections.unmodifiableMap(new LinkedHashMap<>(core.damaged()));
     }
 
-    private void execute(Outputs outputs, Runnable afterRelease) {
+    private void execute(Outputs outputs) {
         outputs.alarms().forEach(transitions::error);
         outputs.transitions().forEach(transitions::info);
         if (transitions.isDebugEnabled()) outputs.routine().forEach(transitions::debug);
         for (Timer.Request t : outputs.timers()) loop.schedule(t.timer(), t.fireAtMs());
-        boolean decidesCommit = Failpoints.enabled() && decidesCommit(outputs);
-        if (decidesCommit) Failpoints.hit(FAILPOINT_COMMIT_BEFORE_WRITE);
-        submit(outputs.records(), outputs.mustSync(), () -> {
-            if (decidesCommit) Failpoints.hit(FAILPOINT_COMMIT_SYNCED);
-            CoordinatorMetrics meters = metrics;
-            if (meters != null) meters.released(outputs, time.nowMs());
-            for (Message m : outputs.messages()) sender.send(m);
-            for (Reply r : outputs.replies()) {
+        execution.execute(outputs, new CoordinatorExecution.Effects() {
+            @Override
+            public void released(Outputs o) {
+                CoordinatorMetrics meters = metrics;
+                if (meters != null) meters.released(o, time.nowMs());
+            }
+
+            @Override
+            public void send(Message m) {
+                sender.send(m);
+            }
+
+            @Override
+            public void reply(Reply r) {
                 CompletableFuture<Reply.Value> f = waiting.remove(r.replyToken());
                 if (f != null) f.complete(r.value());
             }
-            afterRelease.run();
         });
     }
 
@@ -188,13 +190,6 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while queueing a decision-log write", e);
         }
-    }
-
-    private static boolean decidesCommit(Outputs outputs) {
-        for (Record r : outputs.records()) {
-            if (r instanceof Record.Commit) return true;
-        }
-        return false;
     }
 
     @Override
