@@ -1,5 +1,6 @@
 package dev.pledge.coordinator.protocol;
 
+import dev.pledge.core.LogLine;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,9 +11,7 @@ final class OutputsBuilder {
     private final List<Message> messages = new ArrayList<>();
     private final List<Timer.Request> timers = new ArrayList<>();
     private final List<Reply> replies = new ArrayList<>();
-    private final List<String> transitions = new ArrayList<>();
-    private final List<String> routine = new ArrayList<>();
-    private final List<String> alarms = new ArrayList<>();
+    private final List<LogLine> logLines = new ArrayList<>();
 
     void record(Record record, boolean sync) {
         records.add(record);
@@ -32,20 +31,20 @@ final class OutputsBuilder {
     }
 
     void transition(String line) {
-        transitions.add(line);
+        logLines.add(LogLine.notable(line));
     }
 
     /** A transition every transaction makes on the happy path (logged as detail, not as news). */
     void routine(String line) {
-        routine.add(line);
+        logLines.add(LogLine.routine(line));
     }
 
     /** A finding an operator must act on (logged as an error). */
     void alarm(String line) {
-        alarms.add(line);
+        logLines.add(LogLine.alarm(line));
     }
 
     Outputs build() {
-        return new Outputs(records, mustSync, messages, timers, replies, transitions, routine, alarms);
+        return new Outputs(records, mustSync, messages, timers, replies, logLines);
     }
 }

@@ -11,6 +11,7 @@ import dev.pledge.coordinator.rpc.RequestPoster;
 import dev.pledge.runtime.Clock;
 import dev.pledge.runtime.GroupCommitWriter;
 import dev.pledge.runtime.NodeLoop;
+import dev.pledge.core.LogLine;
 import dev.pledge.core.TxId;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -159,9 +160,13 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
     }
 
     private void execute(Outputs outputs) {
-        outputs.alarms().forEach(transitions::error);
-        outputs.transitions().forEach(transitions::info);
-        if (transitions.isDebugEnabled()) outputs.routine().forEach(transitions::debug);
+        for (LogLine line : outputs.logLines()) {
+            switch (line.level()) {
+                case ALARM -> transitions.error("{}", line.text());
+                case NOTABLE -> transitions.info("{}", line.text());
+                case ROUTINE -> transitions.debug("{}", line.text());
+            }
+        }
         for (Timer.Request t : outputs.timers()) loop.schedule(t.timer(), t.fireAtMs());
         execution.execute(outputs, new CoordinatorExecution.Effects() {
             @Override
