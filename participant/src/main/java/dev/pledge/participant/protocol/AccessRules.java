@@ -5,15 +5,16 @@ import dev.pledge.core.Check;
 import dev.pledge.core.Limits;
 import dev.pledge.core.TxId;
 import java.util.ArrayList;
-import java.util.Set;
-import java.util.TreeSet;
 
 /** Operations of unprepared branches: enlistment, locks, buffered writes, lock waits and deadlines. */
 final class AccessRules {
     private final ParticipantCore core;
+    private final BranchLedger ledger;
+    private long nextWaitId = 1;
 
     AccessRules(ParticipantCore core) {
         this.core = core;
+        this.ledger = core.ledger;
     }
 
     /**
@@ -21,18 +22,18 @@ final class AccessRules {
      * to retry later ({@code Unavailable}), and by then it gets the first run's cached result.
      */
     void beginOp(Event.BeginOp e, Outputs.Builder out) {
-        Branch b = core.branches.get(e.txId());
+        Branch b = ledger.branch(e.txId());
         if (b == null) {
             Reply.Failed finished = finishedError(e.token(), e.txId());
             if (finished != null) {
                 out.reply(finished);
-            } else if (core.unbornOps.getOrDefault(e.txId(), Set.of()).contains(e.opSeq())) {
+            } else if (ledger.isUnbornRunning(e.txId(), e.opSeq())) {
                 out.reply(stillRunning(e));
-            } else if (core.unbornOps.size() >= core.config.maxBranches()) {
+            } else if (ledger.unbornCount() >= core.config.maxBranches()) {
                 out.reply(new Reply.Failed(e.token(), Reply.ErrorKind.UNAVAILABLE, null,
                         "participant is at its limit of " + core.config.maxBranches() + " live transactions"));
             } else {
-                core.unbornOps.computeIfAbsent(e.txId(), t -> new TreeSet<>()).add(e.opSeq());
+                ledger.beginUnborn(e.txId(), e.opSeq());
                 out.reply(new Reply.Proceed(e.token()));
             }
         } else if (b.phase == Branch.Phase.PREPARED) {
@@ -54,17 +55,9 @@ final class AccessRules {
                 "operation " + e.opSeq() + " of " + e.txId() + " is still running; retry for its result");
     }
 
-    /** The operation ended before it touched any data: no branch was born for it. */
-    private boolean endUnborn(TxId txId, long opSeq) {
-        Set<Long> ops = core.unbornOps.get(txId);
-        if (ops == null || !ops.remove(opSeq)) return false;
-        if (ops.isEmpty()) core.unbornOps.remove(txId);
-        return true;
-    }
-
     void endOp(Event.EndOp e) {
-        if (endUnborn(e.txId(), e.opSeq())) return;
-        Branch b = core.branches.get(e.txId());
+        if (ledger.endUnborn(e.txId(), e.opSeq())) return;
+        Branch b = ledger.branch(e.txId());
         if (b == null || !b.isUnprepared()) return;
         b.runningOps.remove(e.opSeq());
         b.brokenOps.remove(e.opSeq());
@@ -72,15 +65,15 @@ final class AccessRules {
     }
 
     void opFailed(Event.OpFailed e) {
-        if (endUnborn(e.txId(), e.opSeq())) return;
-        Branch b = core.branches.get(e.txId());
+        if (ledger.endUnborn(e.txId(), e.opSeq())) return;
+        Branch b = ledger.branch(e.txId());
         if (b == null || !b.isUnprepared()) return;
         b.runningOps.remove(e.opSeq());
         if (b.opsThatWrote.contains(e.opSeq())) b.brokenOps.add(e.opSeq());
     }
 
     void access(Event.Access a, Outputs.Builder out) {
-        Branch b = core.branches.get(a.txId());
+        Branch b = ledger.branch(a.txId());
         if (b == null) {
             enlistFirst(a, out);
             return;
@@ -121,25 +114,22 @@ final class AccessRules {
                     + " is coordinated externally (XA): send its writes with prepare, not as operations"));
             return;
         }
-        if (core.branches.size() >= core.config.maxBranches()) {
+        if (ledger.branchCount() >= core.config.maxBranches()) {
             out.reply(new Reply.Failed(a.token(), Reply.ErrorKind.UNAVAILABLE, null,
                     "participant is at its limit of " + core.config.maxBranches() + " live transactions"));
             return;
         }
-        Branch b = new Branch(a.txId(), Branch.Phase.ENLISTING);
-        core.branches.put(a.txId(), b);
-        Set<Long> begun = core.unbornOps.remove(a.txId());
-        if (begun != null) b.runningOps.addAll(begun);
+        Branch b = ledger.enlist(a.txId());
         b.runningOps.add(a.opSeq());
         b.parked.add(a);
         // A lost enlist answer must not leave the branch parked forever.
         b.deadlineMs = a.nowMs() + core.config.enlistWaitMaxMs();
         out.timer(new Timer.BranchDeadline(a.txId()), core.config.enlistWaitMaxMs());
-        out.message(new Message.Enlist(a.txId(), core.incarnation));
+        out.message(new Message.Enlist(a.txId(), ledger.incarnation()));
     }
 
     void enlistResult(Event.EnlistResult r, Outputs.Builder out) {
-        Branch b = core.branches.get(r.txId());
+        Branch b = ledger.branch(r.txId());
         if (b == null || b.phase != Branch.Phase.ENLISTING) return;
         if (!r.ok()) {
             refuse(b, r, out);
@@ -152,7 +142,7 @@ final class AccessRules {
         out.timer(new Timer.BranchDeadline(b.txId), r.txRemainingMs());
         // Parked operations run in arrival order; an abort on the way fails the rest.
         int bound = b.parked.size();
-        for (int i = 0; i < bound && !b.parked.isEmpty() && core.branches.get(b.txId) == b; i++) {
+        for (int i = 0; i < bound && !b.parked.isEmpty() && ledger.branch(b.txId) == b; i++) {
             lockAndRun(b, b.parked.poll(), out);
         }
     }
@@ -172,7 +162,7 @@ final class AccessRules {
     private void forgetUnjoined(Branch b, String why, Outputs.Builder out) {
         for (Event.Access a : b.parked) out.reply(new Reply.Failed(a.token(), Reply.ErrorKind.UNAVAILABLE, null, why));
         b.parked.clear();
-        core.branches.remove(b.txId);
+        ledger.forgetUnjoined(b);
     }
 
     private void lockAndRun(Branch b, Event.Access a, Outputs.Builder out) {
@@ -182,11 +172,11 @@ final class AccessRules {
             return;
         }
         LockMode mode = a.mode() == Event.AccessMode.READ ? LockMode.SHARED : LockMode.EXCLUSIVE;
-        LockTable.Acquired got = core.locks.acquire(b.txId, a.key(), mode);
+        LockTable.Acquired got = ledger.acquire(b.txId, a.key(), mode);
         switch (got.outcome()) {
             case GRANTED -> run(b, a, out);
             case WAIT -> {
-                Branch.Wait w = new Branch.Wait(core.nextWaitId++);
+                Branch.Wait w = new Branch.Wait(nextWaitId++);
                 w.accesses.add(a);
                 b.waits.put(a.key(), w);
                 core.counters.lockWaits++;
@@ -219,7 +209,7 @@ final class AccessRules {
     }
 
     void granted(LockTable.Request g, Outputs.Builder out) {
-        Branch b = core.branches.get(g.tx());
+        Branch b = ledger.branch(g.tx());
         // Aborted earlier in the same round: its abort already gave this lock back.
         if (b == null) return;
         Check.state(b.isUnprepared(), "lock granted to a PREPARED branch: %s", g);
@@ -229,7 +219,7 @@ final class AccessRules {
     }
 
     void lockWaitExpired(Timer.LockWait t, long nowMs, Outputs.Builder out) {
-        Branch b = core.branches.get(t.txId());
+        Branch b = ledger.branch(t.txId());
         if (b == null || !b.isUnprepared()) return;
         Branch.Wait w = b.waits.get(t.key());
         if (w == null || w.waitId != t.waitId()) return;
@@ -238,7 +228,7 @@ final class AccessRules {
     }
 
     void deadline(Timer.BranchDeadline t, long nowMs, Outputs.Builder out) {
-        Branch b = core.branches.get(t.txId());
+        Branch b = ledger.branch(t.txId());
         // A PREPARED branch ignores its deadline: after a YES vote only the decision moves it (I4).
         if (b == null || b.phase == Branch.Phase.PREPARED) return;
         if (nowMs < b.deadlineMs) {
@@ -253,8 +243,8 @@ final class AccessRules {
     }
 
     /** An operation on a transaction that already finished here fails NOT_ALLOWED with the reason; null if none. */
-    private Reply.Failed finishedError(long token, dev.pledge.core.TxId txId) {
-        Remembered r = core.outcomes.get(txId);
+    private Reply.Failed finishedError(long token, TxId txId) {
+        Remembered r = ledger.outcome(txId);
         if (r == null) return null;
         String msg = r.state() == Record.Final.ABORTED
                 ? "transaction " + txId + " was aborted here" + (r.message() == null ? "" : ": " + r.message())

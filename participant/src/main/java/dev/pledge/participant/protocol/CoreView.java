@@ -25,47 +25,47 @@ public final class CoreView {
     }
 
     public long incarnation() {
-        return core.incarnation;
+        return core.ledger.incarnation();
     }
 
     /** This node's data directory identity; answers carry it (see {@link Record.Storage}). */
     public long storageId() {
-        return core.storageId;
+        return core.ledger.storageId();
     }
 
     public BranchState branchState(TxId txId) {
-        Branch b = core.branches.get(txId);
+        Branch b = core.ledger.branch(txId);
         if (b != null) return b.phase == Branch.Phase.PREPARED ? BranchState.PREPARED : BranchState.ACTIVE;
-        Remembered r = core.outcomes.get(txId);
+        Remembered r = core.ledger.outcome(txId);
         if (r == null) return BranchState.UNKNOWN;
         return r.state().branchState();
     }
 
     /** The branch's buffered writes in first-write order (empty if none or unknown); what a validator sees. */
     public List<Write> writeSet(TxId txId) {
-        Branch b = core.branches.get(txId);
+        Branch b = core.ledger.branch(txId);
         return b == null ? List.of() : List.copyOf(b.writes.values());
     }
 
     public Map<Key, LockMode> locksHeldBy(TxId txId) {
-        return core.locks.heldBy(txId);
+        return core.ledger.locksHeldBy(txId);
     }
 
     public Map<TxId, LockMode> lockHolders(Key key) {
-        return core.locks.holders(key);
+        return core.ledger.lockHolders(key);
     }
 
     public Set<Key> lockedKeys() {
-        return core.locks.lockedKeys();
+        return core.ledger.lockedKeys();
     }
 
     public boolean isWaiting(TxId txId, Key key) {
-        return core.locks.isWaiting(txId, key);
+        return core.ledger.isWaiting(txId, key);
     }
 
     public List<InDoubt> inDoubt() {
         List<InDoubt> out = new ArrayList<>();
-        for (Branch b : core.branches.values()) {
+        for (Branch b : core.ledger.branches()) {
             if (b.phase != Branch.Phase.PREPARED) continue;
             out.add(new InDoubt(b.txId, b.preparedAtMs, b.participants, b.coordinatorId, b.coordinatorView, b.forgotten,
                     Map.copyOf(b.peerViews)));
@@ -75,16 +75,16 @@ public final class CoreView {
     }
 
     public int liveBranches() {
-        return core.branches.size();
+        return core.ledger.branchCount();
     }
 
     public int rememberedOutcomes() {
-        return core.outcomes.size();
+        return core.ledger.outcomeCount();
     }
 
     public Map<String, Long> counters() {
         Map<String, Long> m = core.counters.snapshot();
-        m.put("branches.live", (long) core.branches.size());
+        m.put("branches.live", (long) core.ledger.branchCount());
         m.put("inDoubt.branches", (long) inDoubt().size());
         return m;
     }

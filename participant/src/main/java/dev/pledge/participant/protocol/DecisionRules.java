@@ -5,7 +5,6 @@ import dev.pledge.core.BranchState;
 import dev.pledge.core.TxId;
 import dev.pledge.core.Vote;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -15,24 +14,26 @@ final class DecisionRules {
     static final int SWEEP_MAX = 1_000;
 
     private final ParticipantCore core;
+    private final BranchLedger ledger;
     private final HeuristicRules heuristics;
 
     DecisionRules(ParticipantCore core, HeuristicRules heuristics) {
         this.core = core;
+        this.ledger = core.ledger;
         this.heuristics = heuristics;
     }
 
     void prepare(Event.Prepare e, Outputs.Builder out) {
-        Branch b = core.branches.get(e.txId());
+        Branch b = ledger.branch(e.txId());
         boolean born = false;
-        if (b == null && e.writes() != null && !core.outcomes.containsKey(e.txId())) {
+        if (b == null && e.writes() != null && ledger.outcome(e.txId()) == null) {
             String busy = bear(e.txId(), e.writes(), false, e.nowMs(), out);
             if (busy != null) {
                 core.counters.votedNo++;
                 out.reply(new Reply.Voted(e.token(), Vote.NO, AbortReason.LOCK_TIMEOUT, busy));
                 return;
             }
-            b = core.branches.get(e.txId());
+            b = ledger.branch(e.txId());
             born = true;
         }
         if (b == null) {
@@ -61,9 +62,8 @@ final class DecisionRules {
             return;
         }
         Record.Prepared p = new Record.Prepared(b.txId, new ArrayList<>(b.writes.values()), e.participants(),
-                e.coordinatorId(), core.incarnation, e.nowMs());
-        out.record(p, true);
-        core.lockChanges(core.apply(p), e.nowMs(), out);
+                e.coordinatorId(), ledger.incarnation(), e.nowMs());
+        core.lockChanges(ledger.record(p, true, out), e.nowMs(), out);
         core.counters.prepared++;
         out.routine(core.line(b.txId, "ACTIVE", "PREPARED", b.writes.size() + " writes; voted YES"));
         // Usually the decision arrives first; if not, start asking (the coordinator may have crashed).
@@ -81,16 +81,14 @@ final class DecisionRules {
      * ABORTED ({@code durable}: synced first, see commitOnePhase).
      */
     private String bear(TxId txId, List<Write> writes, boolean durable, long nowMs, Outputs.Builder out) {
-        Branch b = new Branch(txId, Branch.Phase.ACTIVE);
-        core.branches.put(txId, b);
-        for (Write w : writes) b.writes.put(w.key(), w);
+        Branch b = ledger.bear(txId, writes);
         for (Key key : b.writes.keySet()) {
-            LockTable.Acquired got = core.locks.acquire(txId, key, LockMode.EXCLUSIVE);
+            LockTable.Acquired got = ledger.acquire(txId, key, LockMode.EXCLUSIVE);
             if (got.outcome() == LockTable.Outcome.GRANTED) {
                 core.lockChanges(got.changes(), nowMs, out);
                 continue;
             }
-            if (got.outcome() == LockTable.Outcome.WAIT) core.lockChanges(core.locks.cancelWait(txId, key), nowMs, out);
+            if (got.outcome() == LockTable.Outcome.WAIT) core.lockChanges(ledger.cancelWait(txId, key), nowMs, out);
             String why = "key " + key + " is locked by another transaction";
             core.abortUnprepared(b, AbortReason.LOCK_TIMEOUT, why, durable, nowMs, out);
             return why;
@@ -100,8 +98,8 @@ final class DecisionRules {
 
     private String refusal(Branch b, long incarnation, boolean withWrites) {
         if (withWrites) return "writes came with the prepare, but operations had already built this branch";
-        if (incarnation != core.incarnation) {
-            return "enlisted by incarnation " + incarnation + ", this is incarnation " + core.incarnation;
+        if (incarnation != ledger.incarnation()) {
+            return "enlisted by incarnation " + incarnation + ", this is incarnation " + ledger.incarnation();
         }
         if (b.phase == Branch.Phase.ENLISTING) return "prepare arrived before enlistment finished";
         if (b.pendingAccesses() > 0) return "prepare arrived while an operation was still waiting for a lock";
@@ -115,7 +113,7 @@ final class DecisionRules {
     }
 
     private AbortReason refusalReason(Branch b, long incarnation) {
-        if (incarnation != core.incarnation) return AbortReason.PARTICIPANT_RESTARTED;
+        if (incarnation != ledger.incarnation()) return AbortReason.PARTICIPANT_RESTARTED;
         return b.phase == Branch.Phase.ENLISTING ? AbortReason.UNKNOWN_BRANCH : AbortReason.VALIDATION_FAILED;
     }
 
@@ -125,11 +123,12 @@ final class DecisionRules {
      * TxId used twice, whose new writes an old answer would silently drop.
      */
     private Reply.Voted repeatedVote(long token, TxId txId, long nowMs) {
-        Remembered r = core.outcomes.get(txId);
+        Remembered r = ledger.outcome(txId);
         if (r == null) {
             core.counters.votedNo++;
             String why = "no branch for " + txId + " here (never seen, or lost in a restart)";
-            core.remember(txId, new Remembered(Record.Final.ABORTED, AbortReason.UNKNOWN_BRANCH, why, nowMs, false));
+            // Unsynced: a restart forgets it, and a repeat is again unknown here and refused again.
+            ledger.abortUnsynced(txId, AbortReason.UNKNOWN_BRANCH, why, nowMs);
             return new Reply.Voted(token, Vote.NO, AbortReason.UNKNOWN_BRANCH, why);
         }
         if (r.state() == Record.Final.ABORTED) {
@@ -142,7 +141,7 @@ final class DecisionRules {
     }
 
     void commit(Event.Commit e, Outputs.Builder out) {
-        Branch b = core.branches.get(e.txId());
+        Branch b = ledger.branch(e.txId());
         if (b == null) {
             out.reply(new Reply.Acked(e.token(), finishedState(e.txId(), BranchState.COMMITTED, e.nowMs(), out)));
         } else if (b.phase == Branch.Phase.PREPARED) {
@@ -156,7 +155,7 @@ final class DecisionRules {
     }
 
     void abort(Event.Abort e, Outputs.Builder out) {
-        Branch b = core.branches.get(e.txId());
+        Branch b = ledger.branch(e.txId());
         if (b == null) {
             out.reply(new Reply.Acked(e.token(), finishedState(e.txId(), BranchState.ABORTED, e.nowMs(), out)));
             return;
@@ -170,9 +169,9 @@ final class DecisionRules {
     }
 
     void commitOnePhase(Event.CommitOnePhase e, Outputs.Builder out) {
-        Branch b = core.branches.get(e.txId());
+        Branch b = ledger.branch(e.txId());
         boolean born = false;
-        if (b == null && e.writes() != null && !core.outcomes.containsKey(e.txId())) {
+        if (b == null && e.writes() != null && ledger.outcome(e.txId()) == null) {
             // This answer IS the decision, and a repeat of this call could bear the branch again
             // after a restart: an ABORTED answer is synced first, so the repeat repeats it.
             String busy = bear(e.txId(), e.writes(), true, e.nowMs(), out);
@@ -180,14 +179,13 @@ final class DecisionRules {
                 out.reply(new Reply.Acked(e.token(), BranchState.ABORTED, AbortReason.LOCK_TIMEOUT, busy));
                 return;
             }
-            b = core.branches.get(e.txId());
+            b = ledger.branch(e.txId());
             born = true;
         }
         if (b == null) {
-            Remembered r = core.outcomes.get(e.txId());
+            Remembered r = ledger.outcome(e.txId());
             if (r == null) {
-                core.remember(e.txId(), new Remembered(Record.Final.ABORTED, AbortReason.UNKNOWN_BRANCH,
-                        "one-phase commit of an unknown branch", e.nowMs(), false));
+                ledger.abortUnsynced(e.txId(), AbortReason.UNKNOWN_BRANCH, "one-phase commit of an unknown branch", e.nowMs());
             }
             out.reply(new Reply.Acked(e.token(), r == null ? BranchState.ABORTED
                     : r.state() == Record.Final.READ_ONLY ? BranchState.COMMITTED : r.state().branchState()));
@@ -217,7 +215,7 @@ final class DecisionRules {
     }
 
     void peerState(Event.PeerState e, Outputs.Builder out) {
-        Branch b = core.branches.get(e.txId());
+        Branch b = ledger.branch(e.txId());
         if (b != null && b.phase == Branch.Phase.PREPARED) {
             out.reply(new Reply.PeerAnswer(e.token(), BranchState.PREPARED));
             return;
@@ -229,13 +227,10 @@ final class DecisionRules {
             out.reply(new Reply.PeerAnswer(e.token(), BranchState.ABORTED));
             return;
         }
-        Remembered r = core.outcomes.get(e.txId());
+        Remembered r = ledger.outcome(e.txId());
         if (r == null) {
-            Record.Concluded c = new Record.Concluded(e.txId(), Record.Final.ABORTED, e.nowMs());
-            out.record(c, true);
-            core.apply(c);
-            core.remember(e.txId(), new Remembered(Record.Final.ABORTED, AbortReason.COOPERATIVE_TERMINATION,
-                    "peer " + e.asker() + " asked about a branch unknown here", e.nowMs(), true));
+            ledger.recordAborted(e.txId(), AbortReason.COOPERATIVE_TERMINATION,
+                    "peer " + e.asker() + " asked about a branch unknown here", e.nowMs(), out);
             out.reply(new Reply.PeerAnswer(e.token(), BranchState.ABORTED));
             return;
         }
@@ -249,7 +244,7 @@ final class DecisionRules {
     }
 
     void coordinatorStatus(Event.CoordinatorStatus e, Outputs.Builder out) {
-        Branch b = core.branches.get(e.txId());
+        Branch b = ledger.branch(e.txId());
         if (b == null || b.phase != Branch.Phase.PREPARED || b.forgotten) return;
         b.coordinatorView = e.state().name();
         b.coordinatorUnreachableSinceMs = -1;
@@ -269,7 +264,7 @@ final class DecisionRules {
     }
 
     void coordinatorUnreachable(Event.CoordinatorUnreachable e, Outputs.Builder out) {
-        Branch b = core.branches.get(e.txId());
+        Branch b = ledger.branch(e.txId());
         if (b == null || b.phase != Branch.Phase.PREPARED || b.forgotten) return;
         b.coordinatorView = "unreachable: " + e.error();
         if (b.coordinatorUnreachableSinceMs < 0) b.coordinatorUnreachableSinceMs = e.nowMs();
@@ -285,7 +280,7 @@ final class DecisionRules {
     }
 
     void peerReplied(Event.PeerReplied e, Outputs.Builder out) {
-        Branch b = core.branches.get(e.txId());
+        Branch b = ledger.branch(e.txId());
         if (b == null || b.phase != Branch.Phase.PREPARED) return;
         b.peerViews.put(e.peerId(), e.state() == null ? "error: " + e.error() : e.state().name());
         if (e.state() == BranchState.COMMITTED) {
@@ -296,7 +291,7 @@ final class DecisionRules {
     }
 
     void poll(Timer.InDoubtPoll t, Outputs.Builder out) {
-        Branch b = core.branches.get(t.txId());
+        Branch b = ledger.branch(t.txId());
         if (b == null || b.phase != Branch.Phase.PREPARED || b.forgotten || t.attempt() != b.pollAttempt) return;
         if (b.txId.isExternal()) return; // its manager tells us; there is no Pledge coordinator to ask
         out.message(new Message.AskCoordinatorStatus(b.txId));
@@ -306,16 +301,12 @@ final class DecisionRules {
     }
 
     void sweep(long nowMs, Outputs.Builder out) {
-        int dropped = 0;
-        for (Iterator<Map.Entry<TxId, Remembered>> it = core.outcomes.entrySet().iterator();
-             it.hasNext() && dropped < SWEEP_MAX; ) {
-            Map.Entry<TxId, Remembered> en = it.next();
-            if (en.getValue().atMs() + core.config.outcomeRetentionMs() > nowMs) continue;
-            it.remove();
-            dropped++;
-            if (en.getValue().durable()) out.record(new Record.OutcomeForgotten(en.getKey()), false);
+        List<Map.Entry<TxId, Remembered>> due = ledger.finishedBy(nowMs - core.config.outcomeRetentionMs(), SWEEP_MAX);
+        for (Map.Entry<TxId, Remembered> en : due) {
+            if (en.getValue().durable()) ledger.record(new Record.OutcomeForgotten(en.getKey()), false, out);
+            else ledger.forgetUnsynced(en.getKey());
         }
-        out.timer(new Timer.OutcomeSweep(), dropped == SWEEP_MAX ? 1 : core.sweepPeriodMs());
+        out.timer(new Timer.OutcomeSweep(), due.size() == SWEEP_MAX ? 1 : core.sweepPeriodMs());
     }
 
     private void commitPrepared(Branch b, String why, long nowMs, Outputs.Builder out) {
@@ -336,13 +327,12 @@ final class DecisionRules {
 
     /** Emits a final record, applies it (branch gone, locks released) and hands freed locks on. */
     private void conclude(Record r, boolean sync, long nowMs, Outputs.Builder out) {
-        out.record(r, sync);
-        core.lockChanges(core.apply(r), nowMs, out);
+        core.lockChanges(ledger.record(r, sync, out), nowMs, out);
     }
 
     /** The state to acknowledge for a decision about a branch that is gone; loud if it contradicts. */
     private BranchState finishedState(TxId txId, BranchState asked, long nowMs, Outputs.Builder out) {
-        Remembered r = core.outcomes.get(txId);
+        Remembered r = ledger.outcome(txId);
         if (r == null || r.state() == Record.Final.READ_ONLY) return asked;
         if (r.state().isHeuristic()) {
             return heuristics.decisionAfterHeuristic(txId, r, asked == BranchState.COMMITTED, nowMs, out);

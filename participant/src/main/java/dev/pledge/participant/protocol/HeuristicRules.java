@@ -16,9 +16,9 @@ final class HeuristicRules {
     }
 
     void resolve(Event.Resolve e, Outputs.Builder out) {
-        Branch b = core.branches.get(e.txId());
+        Branch b = core.ledger.branch(e.txId());
         if (b == null) {
-            Remembered r = core.outcomes.get(e.txId());
+            Remembered r = core.ledger.outcome(e.txId());
             if (r == null) {
                 out.reply(new Reply.Failed(e.token(), Reply.ErrorKind.UNKNOWN_TRANSACTION, null,
                         "no branch of " + e.txId() + " here"));
@@ -37,8 +37,7 @@ final class HeuristicRules {
         Record r = e.commit()
                 ? new Record.Applied(b.txId, new ArrayList<>(b.writes.values()), e.nowMs(), forced)
                 : new Record.Concluded(b.txId, forced, e.nowMs());
-        out.record(r, true);
-        core.lockChanges(core.apply(r), e.nowMs(), out);
+        core.lockChanges(core.ledger.record(r, true, out), e.nowMs(), out);
         out.reply(new Reply.Resolved(e.token(), forced.branchState(), true, "forced " + forced));
     }
 
@@ -52,9 +51,7 @@ final class HeuristicRules {
         if (agrees) return r.state().branchState();
         out.alarm(core.line(txId, r.state().name(), "HEURISTIC_MIXED",
                 "the real decision was " + (committed ? "COMMIT" : "ABORT") + ", the operator forced the other"));
-        Record.Concluded mixed = new Record.Concluded(txId, Record.Final.HEURISTIC_MIXED, nowMs);
-        out.record(mixed, true);
-        core.apply(mixed);
+        core.ledger.record(new Record.Concluded(txId, Record.Final.HEURISTIC_MIXED, nowMs), true, out);
         return BranchState.HEURISTIC_MIXED;
     }
 }

@@ -6,40 +6,27 @@ import dev.pledge.core.Check;
 import dev.pledge.core.Incarnations;
 import dev.pledge.core.TxId;
 import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * The participant's protocol as a deterministic step function: {@code Outputs step(Event)}.
  * No I/O, threads or clock: time comes in on every event, randomness from a seeded Random.
  * The runtime executes each {@link Outputs} under the ordering rule written there.
  *
- * <p>Durable state changes go through {@link #apply(Record)}, which also rebuilds state at
- * start-up ({@link #recover}); recovery is replay, not a second implementation.
+ * <p>State lives in one {@link BranchLedger}: durable changes go through its {@code apply(record)},
+ * which also rebuilds state at start-up ({@link #recover}); recovery is replay, not a second implementation.
  */
 public final class ParticipantCore {
 
     final CoreConfig config;
     final Random random;
     final Backoff backoff;
-    final LockTable locks = new LockTable();
-    final Map<TxId, Branch> branches = new HashMap<>();
-    /** Operations begun for a transaction that has no branch here yet (their first access creates it). */
-    final Map<TxId, Set<Long>> unbornOps = new HashMap<>();
-    /** Insertion order is finish order, so the retention sweep reads from the front. */
-    final LinkedHashMap<TxId, Remembered> outcomes = new LinkedHashMap<>();
+    final BranchLedger ledger = new BranchLedger();
     final CoreCounters counters = new CoreCounters();
     private final AccessRules accessRules;
     private final DecisionRules decisionRules;
     private final HeuristicRules heuristicRules;
-    long incarnation;
-    /** This data directory's identity (0 until Start made or read it). */
-    long storageId;
-    long nextWaitId = 1;
     private boolean started;
 
     private ParticipantCore(CoreConfig config, Random random) {
@@ -56,7 +43,7 @@ public final class ParticipantCore {
         ParticipantCore core = new ParticipantCore(config, random);
         for (Record r : durable) {
             Check.state(!(r instanceof Record.Applied), "the store returns applied commits as Concluded, got %s", r);
-            LockTable.Changes c = core.apply(r);
+            LockTable.Changes c = core.ledger.apply(r);
             Check.state(c.isEmpty(), "replay must not move locks of live waiters: %s", c);
         }
         return core;
@@ -86,89 +73,21 @@ public final class ParticipantCore {
         return out.build();
     }
 
-    /**
-     * Changes state as a durable record says. Normal operation emits the record and applies it in
-     * the same step; recovery applies what the store read back. Returns lock changes for live waiters.
-     */
-    LockTable.Changes apply(Record r) {
-        if (r instanceof Record.Incarnation i) {
-            Check.state(i.number() > incarnation, "incarnation goes up: %s then %s", incarnation, i.number());
-            incarnation = i.number();
-            return LockTable.Changes.NONE;
-        }
-        if (r instanceof Record.Storage st) {
-            Check.state(storageId == 0, "storage identity set twice: %s then %s", storageId, st.storageId());
-            storageId = st.storageId();
-            return LockTable.Changes.NONE;
-        }
-        if (r instanceof Record.Prepared p) return applyPrepared(p);
-        if (r instanceof Record.Applied a) {
-            return finish(a.txId(), new Remembered(a.outcome(), null, null, a.atMs(), true));
-        }
-        if (r instanceof Record.Concluded c) {
-            return finish(c.txId(), new Remembered(c.state(), null, null, c.atMs(), true));
-        }
-        if (r instanceof Record.OutcomeForgotten f) {
-            outcomes.remove(f.txId());
-            return LockTable.Changes.NONE;
-        }
-        throw new IllegalStateException("unhandled record " + r);
-    }
-
-    private LockTable.Changes applyPrepared(Record.Prepared p) {
-        Branch b = branches.get(p.txId());
-        if (b == null) {
-            // Start-up: the branch comes back PREPARED and re-takes the exclusive locks of its writes.
-            b = new Branch(p.txId(), Branch.Phase.PREPARED);
-            branches.put(p.txId(), b);
-            for (Write w : p.writes()) {
-                b.writes.put(w.key(), w);
-                LockTable.Acquired got = locks.acquire(p.txId(), w.key(), LockMode.EXCLUSIVE);
-                Check.state(got.outcome() == LockTable.Outcome.GRANTED,
-                        "two PREPARED branches hold key %s (%s)", w.key(), p.txId());
-            }
-        }
-        Check.state(b.phase == Branch.Phase.ACTIVE || b.phase == Branch.Phase.PREPARED && b.preparedAtMs == 0,
-                "PREPARED applies to an ACTIVE branch, %s is %s", p.txId(), b.phase);
-        b.phase = Branch.Phase.PREPARED;
-        b.participants = p.participants();
-        b.coordinatorId = p.coordinatorId();
-        b.preparedIncarnation = p.incarnation();
-        b.preparedAtMs = p.preparedAtMs();
-        return locks.releaseAllBut(p.txId(), b.writes.keySet());
-    }
-
-    private LockTable.Changes finish(TxId txId, Remembered outcome) {
-        Branch b = branches.remove(txId);
-        if (b != null) Check.state(b.pendingAccesses() == 0, "%s finished with parked operations", txId);
-        remember(txId, outcome);
-        return locks.releaseAll(txId);
-    }
-
-    void remember(TxId txId, Remembered outcome) {
-        outcomes.remove(txId);
-        outcomes.put(txId, outcome);
-    }
-
     private void start(Event.Start s, Outputs.Builder out) {
         Check.state(!started, "Start twice");
         started = true;
-        boolean emptyDisk = incarnation == 0;
-        if (storageId == 0) {
-            Record.Storage storage = new Record.Storage(s.start().storageId());
-            out.record(storage, true);
-            apply(storage);
+        boolean emptyDisk = ledger.incarnation() == 0;
+        if (ledger.storageId() == 0) {
+            ledger.record(new Record.Storage(s.start().storageId()), true, out);
             if (emptyDisk) {
                 // Normal on a first start; after a lost disk, coordinators holding its old votes raise the alarm.
                 out.log(config.participantId() + " started on an empty data directory (storage "
-                        + Incarnations.storageName(storageId) + "): votes of any earlier life of this node are gone,"
+                        + Incarnations.storageName(ledger.storageId()) + "): votes of any earlier life of this node are gone,"
                         + " and coordinators holding one report their transaction as damaged");
             }
         }
-        Record.Incarnation next = new Record.Incarnation(Incarnations.next(incarnation, s.start().floor()));
-        out.record(next, true);
-        apply(next);
-        for (Branch b : branches.values()) {
+        ledger.record(new Record.Incarnation(Incarnations.next(ledger.incarnation(), s.start().floor())), true, out);
+        for (Branch b : ledger.branches()) {
             Check.state(b.phase == Branch.Phase.PREPARED, "only PREPARED branches survive a restart");
             if (b.txId.isExternal()) {
                 out.log(line(b.txId, "PREPARED", "PREPARED", "recovered in doubt; waiting for its external manager"));
@@ -206,13 +125,13 @@ public final class ParticipantCore {
         ArrayDeque<LockTable.Changes> work = new ArrayDeque<>();
         work.add(first);
         // Each round removes at least one branch for good, so the live branches bound the loop.
-        int limit = 2 + 2 * branches.size();
+        int limit = 2 + 2 * ledger.branchCount();
         for (int round = 0; !work.isEmpty(); round++) {
             Check.state(round < limit, "lock changes did not settle after %s rounds", round);
             LockTable.Changes c = work.poll();
             for (LockTable.Request g : c.granted()) accessRules.granted(g, out);
             for (LockTable.Request v : c.victims()) {
-                Branch b = branches.get(v.tx());
+                Branch b = ledger.branch(v.tx());
                 if (b == null || !b.isUnprepared() || !b.waits.containsKey(v.key())) continue;
                 work.add(abortKeepingChanges(b, AbortReason.DEADLOCK_AVOIDED,
                         "wait-die: an older transaction now holds key " + v.key(), false, nowMs, out));
@@ -232,13 +151,8 @@ public final class ParticipantCore {
         b.waits.clear();
         out.log(line(b.txId, b.phase.name(), "ABORTED", why));
         counters.abortedUnprepared++;
-        Remembered outcome = new Remembered(Record.Final.ABORTED, reason, why, nowMs, durable);
-        if (!durable) return finish(b.txId, outcome);
-        Record.Concluded r = new Record.Concluded(b.txId, Record.Final.ABORTED, nowMs);
-        out.record(r, true);
-        LockTable.Changes changes = apply(r);
-        remember(b.txId, outcome);
-        return changes;
+        return durable ? ledger.recordAborted(b.txId, reason, why, nowMs, out)
+                : ledger.abortUnsynced(b.txId, reason, why, nowMs);
     }
 
     String line(TxId txId, String from, String to, String why) {

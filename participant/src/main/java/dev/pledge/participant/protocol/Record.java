@@ -7,7 +7,7 @@ import dev.pledge.core.TxId;
 import java.util.List;
 
 /**
- * What a participant makes durable. The same {@code ParticipantCore.apply(record)} path builds
+ * What a participant makes durable. The same {@code BranchLedger.apply(record)} path builds
  * state at start-up and during normal operation, so recovery is replay, not a second implementation.
  */
 public sealed interface Record {
