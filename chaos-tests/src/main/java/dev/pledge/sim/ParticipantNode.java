@@ -80,7 +80,7 @@ final class ParticipantNode extends SimNode {
         }
         o.logLines().stream().filter(Outputs.LogLine::error).forEach(l -> w.trace("ALARM " + l.text()));
         for (Timer.Request t : o.timers()) {
-            w.schedule(new Item.TimerFire(w.nowMs() + t.delayMs(), id, life, t.timer()));
+            w.schedule(new Item.TimerFire(t.fireAtMs(), id, life, t.timer()));
         }
         if (w.config().has(Mutation.YES_BEFORE_PREPARED_SYNC) && o.records().stream().anyMatch(r -> r instanceof Record.Prepared)) {
             List<Reply> later = new ArrayList<>();

@@ -124,7 +124,7 @@ final class AccessRules {
         b.parked.add(a);
         // A lost enlist answer must not leave the branch parked forever.
         b.deadlineMs = a.nowMs() + core.config.enlistWaitMaxMs();
-        out.timer(new Timer.BranchDeadline(a.txId()), core.config.enlistWaitMaxMs());
+        out.timer(new Timer.BranchDeadline(a.txId()), b.deadlineMs);
         out.message(new Message.Enlist(a.txId(), ledger.incarnation()));
     }
 
@@ -139,7 +139,7 @@ final class AccessRules {
         b.deadlineMs = r.nowMs() + Math.max(0, r.txRemainingMs());
         core.counters.enlisted++;
         out.routine(core.line(b.txId, "UNKNOWN", "ACTIVE", "enlisted, " + r.txRemainingMs() + " ms left"));
-        out.timer(new Timer.BranchDeadline(b.txId), r.txRemainingMs());
+        out.timer(new Timer.BranchDeadline(b.txId), b.deadlineMs);
         // Parked operations run in arrival order; an abort on the way fails the rest.
         int bound = b.parked.size();
         for (int i = 0; i < bound && !b.parked.isEmpty() && ledger.branch(b.txId) == b; i++) {
@@ -180,8 +180,8 @@ final class AccessRules {
                 w.accesses.add(a);
                 b.waits.put(a.key(), w);
                 core.counters.lockWaits++;
-                long waitMs = Math.min(core.config.lockWaitMaxMs(), b.deadlineMs - a.nowMs());
-                out.timer(new Timer.LockWait(b.txId, a.key(), w.waitId), waitMs);
+                long giveUpAtMs = Math.min(a.nowMs() + core.config.lockWaitMaxMs(), b.deadlineMs);
+                out.timer(new Timer.LockWait(b.txId, a.key(), w.waitId), giveUpAtMs);
             }
             case DIE -> {
                 core.counters.waitDieDeaths++;
@@ -232,7 +232,7 @@ final class AccessRules {
         // A PREPARED branch ignores its deadline: after a YES vote only the decision moves it (I4).
         if (b == null || b.phase == Branch.Phase.PREPARED) return;
         if (nowMs < b.deadlineMs) {
-            out.timer(t, b.deadlineMs - nowMs);
+            out.timer(t, b.deadlineMs);
             return;
         }
         if (b.phase == Branch.Phase.ENLISTING) {

@@ -69,7 +69,8 @@ final class DecisionRules {
         // Usually the decision arrives first; if not, start asking (the coordinator may have crashed).
         // An external manager is never asked: it tells us (commit, rollback, or recover then either).
         if (!b.txId.isExternal()) {
-            out.timer(new Timer.InDoubtPoll(b.txId, 0), core.config.inDoubtPollMaxMs() + core.backoff.delayMs(0, core.random));
+            out.timer(new Timer.InDoubtPoll(b.txId, 0),
+                    e.nowMs() + core.config.inDoubtPollMaxMs() + core.backoff.delayMs(0, core.random));
         }
         out.reply(new Reply.Voted(e.token(), Vote.YES, null, null));
     }
@@ -290,14 +291,14 @@ final class DecisionRules {
         }
     }
 
-    void poll(Timer.InDoubtPoll t, Outputs.Builder out) {
+    void poll(Timer.InDoubtPoll t, long nowMs, Outputs.Builder out) {
         Branch b = ledger.branch(t.txId());
         if (b == null || b.phase != Branch.Phase.PREPARED || b.forgotten || t.attempt() != b.pollAttempt) return;
         if (b.txId.isExternal()) return; // its manager tells us; there is no Pledge coordinator to ask
         out.message(new Message.AskCoordinatorStatus(b.txId));
         // The next poll is set now, not on the answer, so a lost answer cannot stop the polling (I6).
         b.pollAttempt++;
-        out.timer(new Timer.InDoubtPoll(b.txId, b.pollAttempt), core.backoff.delayMs(b.pollAttempt, core.random));
+        out.timer(new Timer.InDoubtPoll(b.txId, b.pollAttempt), nowMs + core.backoff.delayMs(b.pollAttempt, core.random));
     }
 
     void sweep(long nowMs, Outputs.Builder out) {
@@ -306,7 +307,7 @@ final class DecisionRules {
             if (en.getValue().durable()) ledger.record(new Record.OutcomeForgotten(en.getKey()), false, out);
             else ledger.forgetUnsynced(en.getKey());
         }
-        out.timer(new Timer.OutcomeSweep(), due.size() == SWEEP_MAX ? 1 : core.sweepPeriodMs());
+        out.timer(new Timer.OutcomeSweep(), nowMs + (due.size() == SWEEP_MAX ? 1 : core.sweepPeriodMs()));
     }
 
     private void commitPrepared(Branch b, String why, long nowMs, Outputs.Builder out) {

@@ -50,12 +50,18 @@ public record Outputs(List<Record> records, boolean mustSync, List<Message> mess
 
     /** Collects the effects of one step; only the core uses it. */
     static final class Builder {
+        private final long nowMs;
         private final List<Record> records = new ArrayList<>();
         private boolean mustSync;
         private final List<Message> messages = new ArrayList<>();
         private final List<Timer.Request> timers = new ArrayList<>();
         private final List<Reply> replies = new ArrayList<>();
         private final List<LogLine> logLines = new ArrayList<>();
+
+        /** {@code nowMs}: the time of the event being stepped. */
+        Builder(long nowMs) {
+            this.nowMs = nowMs;
+        }
 
         void record(Record r, boolean sync) {
             records.add(r);
@@ -66,8 +72,9 @@ public record Outputs(List<Record> records, boolean mustSync, List<Message> mess
             messages.add(m);
         }
 
-        void timer(Timer t, long delayMs) {
-            timers.add(new Timer.Request(t, Math.max(0, delayMs)));
+        /** A time already past fires at once: the request never points before the event that set it. */
+        void timer(Timer t, long fireAtMs) {
+            timers.add(new Timer.Request(t, Math.max(nowMs, fireAtMs)));
         }
 
         void reply(Reply r) {

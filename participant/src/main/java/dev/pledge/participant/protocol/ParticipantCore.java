@@ -52,7 +52,7 @@ public final class ParticipantCore {
     public Outputs step(Event e) {
         Check.notNull(e, "event");
         Check.state(started || e instanceof Event.Start, "the first event must be Start, got %s", e);
-        Outputs.Builder out = new Outputs.Builder();
+        Outputs.Builder out = new Outputs.Builder(e.nowMs());
         if (e instanceof Event.Start s) start(s, out);
         else if (e instanceof Event.BeginOp b) accessRules.beginOp(b, out);
         else if (e instanceof Event.EndOp end) accessRules.endOp(end);
@@ -94,16 +94,16 @@ public final class ParticipantCore {
                 continue;
             }
             out.log(line(b.txId, "PREPARED", "PREPARED", "recovered in doubt; asking coordinator " + b.coordinatorId));
-            out.timer(new Timer.InDoubtPoll(b.txId, 0), backoff.delayMs(0, random));
+            out.timer(new Timer.InDoubtPoll(b.txId, 0), s.nowMs() + backoff.delayMs(0, random));
         }
-        out.timer(new Timer.OutcomeSweep(), sweepPeriodMs());
+        out.timer(new Timer.OutcomeSweep(), s.nowMs() + sweepPeriodMs());
     }
 
     private void timerFired(Event.TimerFired t, Outputs.Builder out) {
         Timer timer = t.timer();
         if (timer instanceof Timer.BranchDeadline d) accessRules.deadline(d, t.nowMs(), out);
         else if (timer instanceof Timer.LockWait w) accessRules.lockWaitExpired(w, t.nowMs(), out);
-        else if (timer instanceof Timer.InDoubtPoll p) decisionRules.poll(p, out);
+        else if (timer instanceof Timer.InDoubtPoll p) decisionRules.poll(p, t.nowMs(), out);
         else if (timer instanceof Timer.OutcomeSweep) decisionRules.sweep(t.nowMs(), out);
         else throw new IllegalStateException("unhandled timer " + timer);
     }

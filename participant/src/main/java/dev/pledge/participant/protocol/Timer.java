@@ -17,6 +17,6 @@ public sealed interface Timer {
     /** Drop OUTCOMEs older than the retention period. */
     record OutcomeSweep() implements Timer {}
 
-    /** A timer to set, {@code delayMs} from the event that asked for it. */
-    record Request(Timer timer, long delayMs) {}
+    /** A request to fire {@code timer} at {@code fireAtMs} (same clock as the events' nowMs). */
+    record Request(Timer timer, long fireAtMs) {}
 }

@@ -106,7 +106,7 @@ final class EventLoop implements AutoCloseable {
 
     private void step(Event e) {
         Outputs out = core.step(e);
-        for (Timer.Request t : out.timers()) loop.schedule(t.timer(), e.nowMs() + t.delayMs());
+        for (Timer.Request t : out.timers()) loop.schedule(t.timer(), t.fireAtMs());
         for (Outputs.LogLine line : out.logLines()) effects.log(line);
         execution.execute(e, out, effects);
     }

@@ -198,6 +198,32 @@ class ParticipantCoreTest {
     }
 
     @Test
+    void aLockWaitEndsAtItsLimitOrAtTheTransactionDeadlineWhicheverComesFirst() {
+        h.put(CoreHarness.tx(3), "k", "youngest");
+        h.step(h.write(t2, "k", "younger"));
+        h.step(Event.EnlistResult.ok(h.nowMs, t2, 30_000));
+        assertThat(fireAtMs(Timer.LockWait.class)).isEqualTo(h.nowMs + h.core.config.lockWaitMaxMs());
+
+        h.step(h.write(t1, "k", "oldest"));
+        h.step(Event.EnlistResult.ok(h.nowMs, t1, 10));
+        assertThat(fireAtMs(Timer.LockWait.class)).isEqualTo(h.nowMs + 10);
+    }
+
+    @Test
+    void aTimerIsNeverSetBeforeTheEventThatAskedForIt() {
+        h.put(CoreHarness.tx(3), "k", "young");
+        h.put(t1, "mine", "x");
+        h.nowMs += 60_000; // t1's deadline has passed, and its deadline timer has not fired yet
+        h.step(h.write(t1, "k", "old"));
+        assertThat(fireAtMs(Timer.LockWait.class)).isEqualTo(h.nowMs);
+    }
+
+    /** When the last Outputs asks the timer of this type to fire (the timer's time is absolute). */
+    private long fireAtMs(Class<? extends Timer> type) {
+        return h.last.timers().stream().filter(r -> type.isInstance(r.timer())).reduce((x, y) -> y).orElseThrow().fireAtMs();
+    }
+
+    @Test
     void commitOfAPreparedBranchReleasesItsLocksToWaiters() {
         h.put(t2, "k", "young");
         h.prepare(t2);
