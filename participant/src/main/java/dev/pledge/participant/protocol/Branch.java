@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** One transaction's branch on this participant, while it is live. Mutable; owned by the core. */
+/**
+ * One transaction's branch on this participant, while it is live. Mutable; owned by the
+ * {@link BranchLedger}, whose apply(PREPARED) alone sets phase PREPARED and the prepared fields.
+ */
 final class Branch {
 
     enum Phase { ENLISTING, ACTIVE, PREPARED }
@@ -43,10 +46,12 @@ final class Branch {
     final Set<Long> brokenOps = new TreeSet<>();
     final Set<Long> opsThatWrote = new HashSet<>();
 
+    // Set by BranchLedger.apply(PREPARED); what a restart rebuilds from the record.
     List<String> participants = List.of();
     String coordinatorId;
     long preparedAtMs;
     long preparedIncarnation;
+    // Volatile: lost at a restart, changed by the rules.
     int pollAttempt;
     String coordinatorView = "not asked yet";
     /** When the coordinator last stopped answering this branch's polls; -1 while it answers. */
