@@ -1,5 +1,6 @@
 package dev.pledge.sim;
 
+import dev.pledge.core.LogLine;
 import dev.pledge.core.BranchState;
 import dev.pledge.core.Incarnations;
 import dev.pledge.core.TxId;
@@ -78,7 +79,7 @@ final class ParticipantNode extends SimNode {
         if (w.tracing() && (!o.records().isEmpty() || !o.messages().isEmpty() || !o.replies().isEmpty())) {
             w.trace(id + " " + e + "\n            -> " + summary(o));
         }
-        o.logLines().stream().filter(Outputs.LogLine::error).forEach(l -> w.trace("ALARM " + l.text()));
+        o.logLines().stream().filter(LogLine::error).forEach(l -> w.trace("ALARM " + l.text()));
         for (Timer.Request t : o.timers()) {
             w.schedule(new Item.TimerFire(t.fireAtMs(), id, life, t.timer()));
         }

@@ -1,5 +1,6 @@
 package dev.pledge.participant.protocol;
 
+import dev.pledge.core.LogLine;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,24 +29,6 @@ public record Outputs(List<Record> records, boolean mustSync, List<Message> mess
 
     public boolean isEmpty() {
         return records.isEmpty() && messages.isEmpty() && timers.isEmpty() && replies.isEmpty() && logLines.isEmpty();
-    }
-
-    /**
-     * One line per state transition, node id first, with the reason. {@code level}: ROUTINE for the
-     * every-transaction path (debug detail), NOTABLE for what tells a story (aborts, recovery,
-     * termination protocols), ALARM for what an operator must see.
-     */
-    public record LogLine(Level level, String text) {
-        public enum Level { ROUTINE, NOTABLE, ALARM }
-
-        public boolean error() {
-            return level == Level.ALARM;
-        }
-
-        @Override
-        public String toString() {
-            return text;
-        }
     }
 
     /** Collects the effects of one step; only the core uses it. */

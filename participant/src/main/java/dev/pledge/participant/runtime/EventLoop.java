@@ -1,5 +1,6 @@
 package dev.pledge.participant.runtime;
 
+import dev.pledge.core.LogLine;
 import dev.pledge.participant.protocol.CoreView;
 import dev.pledge.participant.protocol.Event;
 import dev.pledge.participant.protocol.Outputs;
@@ -33,7 +34,7 @@ final class EventLoop implements AutoCloseable {
 
     /** Where released effects go (on the writer thread, in order; must not block long) and log lines. */
     interface Effects extends OutputsExecution.Effects {
-        void log(Outputs.LogLine line);
+        void log(LogLine line);
     }
 
     private final ParticipantCore core;
@@ -107,7 +108,7 @@ final class EventLoop implements AutoCloseable {
     private void step(Event e) {
         Outputs out = core.step(e);
         for (Timer.Request t : out.timers()) loop.schedule(t.timer(), t.fireAtMs());
-        for (Outputs.LogLine line : out.logLines()) effects.log(line);
+        for (LogLine line : out.logLines()) effects.log(line);
         execution.execute(e, out, effects);
     }
 

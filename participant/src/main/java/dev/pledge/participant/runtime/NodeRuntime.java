@@ -1,5 +1,6 @@
 package dev.pledge.participant.runtime;
 
+import dev.pledge.core.LogLine;
 import dev.pledge.runtime.Clock;
 import dev.pledge.core.Incarnations;
 import dev.pledge.participant.config.MetricsConfig;
@@ -259,7 +260,7 @@ public final class NodeRuntime implements AutoCloseable {
         }
 
         @Override
-        public void log(Outputs.LogLine line) {
+        public void log(LogLine line) {
             switch (line.level()) {
                 case ALARM -> transitions.error("{}", line.text());
                 case NOTABLE -> transitions.info("{}", line.text());

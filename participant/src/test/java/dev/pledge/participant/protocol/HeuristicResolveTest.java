@@ -1,5 +1,6 @@
 package dev.pledge.participant.protocol;
 
+import dev.pledge.core.LogLine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pledge.core.BranchState;
@@ -42,7 +43,7 @@ class HeuristicResolveTest {
         Reply.Acked ack = (Reply.Acked) h.commit(t1);
         assertThat(ack.state()).isEqualTo(BranchState.HEURISTIC_MIXED);
         assertThat(h.last.records()).containsExactly(new Record.Concluded(t1, Record.Final.HEURISTIC_MIXED, h.nowMs));
-        assertThat(h.last.logLines()).anyMatch(Outputs.LogLine::error);
+        assertThat(h.last.logLines()).anyMatch(LogLine::error);
         assertThat(h.core.view().branchState(t1)).isEqualTo(BranchState.HEURISTIC_MIXED);
     }
 
