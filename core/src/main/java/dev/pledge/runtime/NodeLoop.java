@@ -1,6 +1,7 @@
 package dev.pledge.runtime;
 
 import dev.pledge.core.Check;
+import dev.pledge.core.StepOutputs;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -90,6 +91,11 @@ public final class NodeLoop<T> implements AutoCloseable {
     /** Sets {@code timer} to fire at {@code atMs} on the clock. Loop thread only (or before {@link #start}). */
     public void schedule(T timer, long atMs) {
         timers.add(timer, atMs);
+    }
+
+    /** Sets every timer a step asked for. Loop thread only. */
+    public void schedule(StepOutputs<?, ?, ?, T> out) {
+        for (StepOutputs.TimerRequest<T> t : out.timers()) timers.add(t.timer(), t.fireAtMs());
     }
 
     public long nowMs() {

@@ -1,6 +1,7 @@
 package dev.pledge.coordinator.protocol;
 
 import dev.pledge.core.LogLine;
+import dev.pledge.core.StepOutputs;
 import java.util.List;
 
 /**
@@ -21,7 +22,8 @@ import java.util.List;
  *                 (routine detail, a notable transition, or an alarm an operator must act on)
  */
 public record Outputs(List<Record> records, boolean mustSync, List<Message> messages, List<Timer.Request> timers,
-                      List<Reply> replies, List<LogLine> logLines) {
+                      List<Reply> replies, List<LogLine> logLines)
+        implements StepOutputs<Record, Message, Reply, Timer> {
 
     public static final Outputs NONE = new Outputs(List.of(), false, List.of(), List.of(), List.of(), List.of());
 

@@ -1,5 +1,7 @@
 package dev.pledge.coordinator.protocol;
 
+import dev.pledge.core.StepOutputs;
+
 import dev.pledge.core.TxId;
 
 /** Something the core wants to hear about later. Timers may fire late or stale; the core checks. */
@@ -15,5 +17,5 @@ public sealed interface Timer {
     record Sweep() implements Timer {}
 
     /** A request to fire {@code timer} at {@code fireAtMs} (same clock as the events' nowMs). */
-    record Request(Timer timer, long fireAtMs) {}
+    record Request(Timer timer, long fireAtMs) implements StepOutputs.TimerRequest<Timer> {}
 }

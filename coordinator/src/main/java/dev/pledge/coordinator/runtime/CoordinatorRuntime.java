@@ -8,10 +8,10 @@ import dev.pledge.coordinator.protocol.Reply;
 import dev.pledge.coordinator.protocol.Timer;
 import dev.pledge.coordinator.protocol.Record;
 import dev.pledge.coordinator.rpc.RequestPoster;
+import dev.pledge.rpc.TransitionLog;
 import dev.pledge.runtime.Clock;
 import dev.pledge.runtime.GroupCommitWriter;
 import dev.pledge.runtime.NodeLoop;
-import dev.pledge.core.LogLine;
 import dev.pledge.core.TxId;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -160,14 +160,8 @@ final class CoordinatorRuntime implements RequestPoster, AutoCloseable {
     }
 
     private void execute(Outputs outputs) {
-        for (LogLine line : outputs.logLines()) {
-            switch (line.level()) {
-                case ALARM -> transitions.error("{}", line.text());
-                case NOTABLE -> transitions.info("{}", line.text());
-                case ROUTINE -> transitions.debug("{}", line.text());
-            }
-        }
-        for (Timer.Request t : outputs.timers()) loop.schedule(t.timer(), t.fireAtMs());
+        TransitionLog.write(transitions, outputs.logLines());
+        loop.schedule(outputs);
         execution.execute(outputs, new CoordinatorExecution.Effects() {
             @Override
             public void released(Outputs o) {

@@ -1,6 +1,7 @@
 package dev.pledge.participant.protocol;
 
 import dev.pledge.core.LogLine;
+import dev.pledge.core.StepOutputs;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,7 +16,8 @@ import java.util.List;
  * promise and may be set at once. Log lines describe transitions the core already made.
  */
 public record Outputs(List<Record> records, boolean mustSync, List<Message> messages,
-                      List<Timer.Request> timers, List<Reply> replies, List<LogLine> logLines) {
+                      List<Timer.Request> timers, List<Reply> replies, List<LogLine> logLines)
+        implements StepOutputs<Record, Message, Reply, Timer> {
 
     public static final Outputs NONE = new Outputs(List.of(), false, List.of(), List.of(), List.of(), List.of());
 

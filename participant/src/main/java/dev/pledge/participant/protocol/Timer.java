@@ -1,5 +1,7 @@
 package dev.pledge.participant.protocol;
 
+import dev.pledge.core.StepOutputs;
+
 import dev.pledge.core.TxId;
 
 /** Timers the core asks for; firing one is harmless if the state it guarded has moved on. */
@@ -18,5 +20,5 @@ public sealed interface Timer {
     record OutcomeSweep() implements Timer {}
 
     /** A request to fire {@code timer} at {@code fireAtMs} (same clock as the events' nowMs). */
-    record Request(Timer timer, long fireAtMs) {}
+    record Request(Timer timer, long fireAtMs) implements StepOutputs.TimerRequest<Timer> {}
 }

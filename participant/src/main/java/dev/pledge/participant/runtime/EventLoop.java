@@ -34,7 +34,7 @@ final class EventLoop implements AutoCloseable {
 
     /** Where released effects go (on the writer thread, in order; must not block long) and log lines. */
     interface Effects extends OutputsExecution.Effects {
-        void log(LogLine line);
+        void log(List<LogLine> lines);
     }
 
     private final ParticipantCore core;
@@ -107,8 +107,8 @@ final class EventLoop implements AutoCloseable {
 
     private void step(Event e) {
         Outputs out = core.step(e);
-        for (Timer.Request t : out.timers()) loop.schedule(t.timer(), t.fireAtMs());
-        for (LogLine line : out.logLines()) effects.log(line);
+        loop.schedule(out);
+        effects.log(out.logLines());
         execution.execute(e, out, effects);
     }
 

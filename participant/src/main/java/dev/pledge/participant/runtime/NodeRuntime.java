@@ -15,6 +15,7 @@ import dev.pledge.participant.storage.ParticipantStore;
 import dev.pledge.participant.rpc.HeuristicEntry;
 import dev.pledge.participant.rpc.OutcomeOracle;
 import dev.pledge.rpc.LogWriterListener;
+import dev.pledge.rpc.TransitionLog;
 import dev.pledge.rpc.RpcClient;
 import dev.pledge.rpc.RpcServer;
 import dev.pledge.rpc.RpcServerConfig;
@@ -260,12 +261,8 @@ public final class NodeRuntime implements AutoCloseable {
         }
 
         @Override
-        public void log(LogLine line) {
-            switch (line.level()) {
-                case ALARM -> transitions.error("{}", line.text());
-                case NOTABLE -> transitions.info("{}", line.text());
-                case ROUTINE -> transitions.debug("{}", line.text());
-            }
+        public void log(List<LogLine> lines) {
+            TransitionLog.write(transitions, lines);
         }
     }
 }
