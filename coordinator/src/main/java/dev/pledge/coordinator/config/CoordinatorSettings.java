@@ -8,6 +8,7 @@ import static dev.pledge.coordinator.protocol.CoreConfig.TX_TIMEOUT_MAX_MS_DEFAU
 import static dev.pledge.coordinator.protocol.CoreConfig.TX_TIMEOUT_MIN_MS_DEFAULT;
 import static dev.pledge.coordinator.protocol.CoreConfig.TX_TIMEOUT_MS_DEFAULT;
 
+import dev.pledge.core.Limits;
 import dev.pledge.core.config.ConfigSchema;
 import dev.pledge.core.config.ConfigValues;
 import dev.pledge.core.config.Entries;
@@ -28,7 +29,7 @@ import java.util.Map;
  * </pre>
  */
 public final class CoordinatorSettings {
-    public static final Setting<String> NODE_ID = Setting.required("core.node-id", s -> s, "coordinator id, e.g. coord-1");
+    public static final Setting<String> NODE_ID = Setting.required("core.node-id", s -> Limits.checkId("core.node-id", s), "coordinator id, e.g. coord-1");
     public static final Setting<Long> TX_TIMEOUT_DEFAULT_MS = Setting.longAtLeast("core.tx-timeout-default-ms",
             TX_TIMEOUT_MS_DEFAULT, 1, "transaction timeout when begin names none");
     public static final Setting<Long> TX_TIMEOUT_MIN_MS = Setting.longAtLeast("core.tx-timeout-min-ms",

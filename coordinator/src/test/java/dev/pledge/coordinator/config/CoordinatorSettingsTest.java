@@ -82,4 +82,11 @@ class CoordinatorSettingsTest {
                 "--core.tx-timeout-min-ms=5000", "--tx-timeout-default-ms=1000"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("txTimeoutMinMs <= txTimeoutDefaultMs");
     }
+
+    @Test
+    void aNodeIdOverTheLimitIsRefusedAtStartUpNamingTheKeyAndTheLimit() {
+        String longId = "c".repeat(dev.pledge.core.Limits.ID_CHARS_MAX + 1);
+        assertThatThrownBy(() -> load("--node-id", longId, "--listen", "127.0.0.1:0", "--data-dir", dir.toString()))
+                .hasMessageContaining("core.node-id").hasMessageContaining("ID_CHARS_MAX");
+    }
 }

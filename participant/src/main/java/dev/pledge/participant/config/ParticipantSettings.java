@@ -6,6 +6,7 @@ import static dev.pledge.participant.protocol.CoreConfig.LOCK_WAIT_MAX_MS_DEFAUL
 import static dev.pledge.participant.protocol.CoreConfig.OUTCOME_RETENTION_MS_DEFAULT;
 import static dev.pledge.participant.protocol.CoreConfig.PEER_ASK_AFTER_MS_DEFAULT;
 
+import dev.pledge.core.Limits;
 import dev.pledge.core.config.ConfigSchema;
 import dev.pledge.core.config.ConfigValues;
 import dev.pledge.core.config.Entries;
@@ -27,9 +28,9 @@ import java.util.Map;
  * </pre>
  */
 public final class ParticipantSettings {
-    public static final Setting<String> PARTICIPANT_ID = Setting.required("core.participant-id", s -> s,
+    public static final Setting<String> PARTICIPANT_ID = Setting.required("core.participant-id", s -> Limits.checkId("core.participant-id", s),
             "participant id, as registered at the coordinator");
-    public static final Setting<String> COORDINATOR_ID = Setting.withDefault("core.coordinator-id", "coord-1", s -> s,
+    public static final Setting<String> COORDINATOR_ID = Setting.withDefault("core.coordinator-id", "coord-1", s -> Limits.checkId("core.coordinator-id", s),
             "the coordinator's node id; transactions of another are refused");
     public static final Setting<Long> LOCK_WAIT_MAX_MS = Setting.longAtLeast("core.lock-wait-max-ms",
             LOCK_WAIT_MAX_MS_DEFAULT, 1, "longest wait for a lock");

@@ -73,4 +73,14 @@ class ParticipantSettingsTest {
                 "--coordinator-lost-after-ms", "50"))
                 .hasMessage("rpc.coordinator-lost-after-ms: must be >= 100, was 50");
     }
+
+    @Test
+    void anIdOverTheLimitIsRefusedAtStartUpNamingTheKeyAndTheLimit() {
+        String longId = "p".repeat(dev.pledge.core.Limits.ID_CHARS_MAX + 1);
+        assertThatThrownBy(() -> load("--id", longId, "--data-dir", dir.toString(), "--coordinator", "127.0.0.1:7000"))
+                .hasMessageContaining("core.participant-id").hasMessageContaining("ID_CHARS_MAX");
+        assertThatThrownBy(() -> load("--id", "A", "--data-dir", dir.toString(), "--coordinator", "127.0.0.1:7000",
+                "--coordinator-id", longId))
+                .hasMessageContaining("core.coordinator-id").hasMessageContaining("ID_CHARS_MAX");
+    }
 }
