@@ -86,8 +86,13 @@ public final class Limits {
         if (text == null || text.length() <= maxChars) return text;
         int keep = maxChars;
         while (keep > 0 && keep + cutNote(text.length() - keep).length() > maxChars) keep--;
-        if (keep > 0 && Character.isHighSurrogate(text.charAt(keep - 1))) keep--; // never split a character
-        return keep == 0 ? text.substring(0, maxChars) : text.substring(0, keep) + cutNote(text.length() - keep);
+        if (keep > 0) {
+            if (Character.isHighSurrogate(text.charAt(keep - 1))) keep--; // never split a character
+            return text.substring(0, keep) + cutNote(text.length() - keep);
+        }
+        int end = maxChars; // no room for the note: the head alone, still whole characters
+        if (end > 0 && Character.isHighSurrogate(text.charAt(end - 1))) end--;
+        return text.substring(0, end);
     }
 
     private static String cutNote(int cutChars) {
