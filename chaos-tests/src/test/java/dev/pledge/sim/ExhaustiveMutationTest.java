@@ -47,4 +47,19 @@ class ExhaustiveMutationTest {
         assertThat(r.violation()).isNotNull();
         assertThat(r.violation().invariant()).isEqualTo("I5");
     }
+
+    /** Runtime defects of the production GroupCommit, found breadth first by the shortest schedule. */
+    @Test
+    void writerSkippingTheSyncBreaksI2OrI4() {
+        Explorer.Result r = explore(Mutation.WRITER_SKIPS_SYNC, new Explorer.Budget(10, 100_000, 0, 0, 0));
+        assertThat(r.violation()).isNotNull();
+        assertThat(r.violation().invariant()).isIn("I2", "I4");
+    }
+
+    @Test
+    void effectsReleasedBeforeTheirRecordsAreDurableBreakI2OrI4() {
+        Explorer.Result r = explore(Mutation.RELEASED_BEFORE_DURABLE, new Explorer.Budget(10, 100_000, 0, 0, 0));
+        assertThat(r.violation()).isNotNull();
+        assertThat(r.violation().invariant()).isIn("I2", "I4");
+    }
 }
