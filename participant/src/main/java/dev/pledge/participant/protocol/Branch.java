@@ -58,7 +58,9 @@ final class Branch {
     long coordinatorUnreachableSinceMs = -1;
     /** What each peer said when last asked (cooperative termination), for operators. */
     final Map<String, String> peerViews = new LinkedHashMap<>();
-    /** The coordinator said FORGOTTEN: the outcome is lost, only an operator can move this branch. */
+    /** Peers whose answer (a state, not a failed call) has arrived; a forgotten branch stops asking them. */
+    final Set<String> peersAnswered = new HashSet<>();
+    /** The coordinator said FORGOTTEN: the outcome is lost there; only a peer or an operator can move this branch. */
     boolean forgotten;
 
     Branch(TxId txId, Phase phase) {

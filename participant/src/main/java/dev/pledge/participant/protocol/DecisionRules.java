@@ -280,10 +280,22 @@ final class DecisionRules {
         }
     }
 
+    /** Asks each peer that has not answered yet; false if every one has. */
+    private boolean askUnansweredPeers(Branch b, Outputs.Builder out) {
+        boolean asked = false;
+        for (String peer : b.participants) {
+            if (peer.equals(core.config.participantId()) || b.peersAnswered.contains(peer)) continue;
+            out.message(new Message.AskPeer(b.txId, peer));
+            asked = true;
+        }
+        return asked;
+    }
+
     void peerReplied(Event.PeerReplied e, Outputs.Builder out) {
         Branch b = ledger.branch(e.txId());
         if (b == null || b.phase != Branch.Phase.PREPARED) return;
         b.peerViews.put(e.peerId(), e.state() == null ? "error: " + e.error() : e.state().name());
+        if (e.state() != null) b.peersAnswered.add(e.peerId());
         if (e.state() == BranchState.COMMITTED) {
             commitPrepared(b, "peer " + e.peerId() + " reports COMMITTED (cooperative termination)", e.nowMs(), out);
         } else if (e.state() == BranchState.ABORTED) {
@@ -293,9 +305,16 @@ final class DecisionRules {
 
     void poll(Timer.InDoubtPoll t, long nowMs, Outputs.Builder out) {
         Branch b = ledger.branch(t.txId());
-        if (b == null || b.phase != Branch.Phase.PREPARED || b.forgotten || t.attempt() != b.pollAttempt) return;
+        if (b == null || b.phase != Branch.Phase.PREPARED || t.attempt() != b.pollAttempt) return;
         if (b.txId.isExternal()) return; // its manager tells us; there is no Pledge coordinator to ask
-        out.message(new Message.AskCoordinatorStatus(b.txId));
+        // Once the coordinator has forgotten the outcome only a peer can still tell it: ask again
+        // every peer whose answer was lost, since one lost answer must not block the branch for
+        // good (I6). Once every peer has answered and none knows, only an operator can decide.
+        if (b.forgotten) {
+            if (!askUnansweredPeers(b, out)) return;
+        } else {
+            out.message(new Message.AskCoordinatorStatus(b.txId));
+        }
         // The next poll is set now, not on the answer, so a lost answer cannot stop the polling (I6).
         b.pollAttempt++;
         out.timer(new Timer.InDoubtPoll(b.txId, b.pollAttempt), nowMs + core.backoff.delayMs(b.pollAttempt, core.random));

@@ -85,4 +85,24 @@ class CooperativeTerminationTest {
         h.step(new Event.PeerReplied(h.nowMs, t1, "student-a", BranchState.COMMITTED, null));
         assertThat(h.core.view().branchState(t1)).isEqualTo(BranchState.COMMITTED);
     }
+
+    /**
+     * Soak seed 79651: the coordinator answered FORGOTTEN, the one question to the peer was lost,
+     * and the branch stayed in doubt for good although the peer knew it had aborted. A forgotten
+     * branch keeps asking its peers at every poll.
+     */
+    @Test
+    void aForgottenBranchWhosePeerQuestionWasLostAsksAgainAtTheNextPoll() {
+        h.put(t1, "k", "v");
+        h.prepare(t1);
+        h.fire(h.lastTimer(Timer.InDoubtPoll.class));
+        h.status(t1, TxState.FORGOTTEN);
+        h.step(new Event.PeerReplied(h.nowMs, t1, "student-a", null, "rpc failed"));
+
+        h.fire(h.lastTimer(Timer.InDoubtPoll.class));
+        assertThat(h.last.messages()).containsExactly(new Message.AskPeer(t1, "student-a"));
+        assertThat(h.last.timers()).as("the poll chain goes on").isNotEmpty();
+        h.step(new Event.PeerReplied(h.nowMs, t1, "student-a", BranchState.ABORTED, null));
+        assertThat(h.core.view().branchState(t1)).isEqualTo(BranchState.ABORTED);
+    }
 }
