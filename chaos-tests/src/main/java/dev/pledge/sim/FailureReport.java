@@ -8,7 +8,7 @@ import java.util.List;
  * fails the same way, since a shorter trace is easier to read.
  */
 public final class FailureReport {
-    private static final int TAIL_LINES = 80;
+    private static final int TAIL_LINES = Integer.getInteger("sim.tailLines", 80);
 
     private FailureReport() {}
 

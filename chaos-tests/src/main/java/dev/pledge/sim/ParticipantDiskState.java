@@ -10,9 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 
-/** A simulated participant store read back through the production {@link ParticipantLayout}. */
+/**
+ * A simulated participant store read back through the production {@link ParticipantLayout}. A
+ * view of the store as it was when {@link SimDisk} handed it out: the disk hands out a new one
+ * after every change, so what it computes once stays true.
+ */
 final class ParticipantDiskState {
     private final SimKv store;
+    private Long sum;
 
     ParticipantDiskState(SimKv store) {
         this.store = store;
@@ -74,9 +79,12 @@ final class ParticipantDiskState {
     }
 
     long sum() {
-        long[] s = {0};
-        store.forEach(ParticipantLayout.DATA, (k, v) -> s[0] += Writes.balance(v));
-        return s[0];
+        if (sum == null) {
+            long[] s = {0};
+            store.forEach(ParticipantLayout.DATA, (k, v) -> s[0] += Writes.balance(v));
+            sum = s[0];
+        }
+        return sum;
     }
 
     TreeMap<String, Long> data() {

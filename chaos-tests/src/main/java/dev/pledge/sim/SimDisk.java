@@ -24,6 +24,9 @@ final class SimDisk<R, V> {
     private final List<List<R>> unsynced = new ArrayList<>();
     private long batchesWritten;
     private long syncs;
+    /** Views handed out since the last change (the checker reads them after every step). */
+    private V durableView;
+    private V currentView;
 
     SimDisk(Layout<R> layout, Function<SimKv, V> view) {
         this.layout = layout;
@@ -33,6 +36,7 @@ final class SimDisk<R, V> {
     @SuppressWarnings("unchecked")
     void write(List<?> records, boolean sync) {
         if (records.isEmpty() && !sync) return;
+        changed();
         if (!records.isEmpty()) {
             if (unsynced.size() >= UNSYNCED_BATCHES_MAX) throw new IllegalStateException("too many unsynced batches");
             unsynced.add(List.copyOf((List<R>) records));
@@ -47,6 +51,7 @@ final class SimDisk<R, V> {
 
     /** Writes straight to the durable store, before the run starts (the demo's seed data). */
     void seed(List<KvOp> ops) {
+        changed();
         ops.forEach(durable::apply);
     }
 
@@ -58,6 +63,7 @@ final class SimDisk<R, V> {
 
     /** Crash: the first {@code kept} unsynced batches reach the platter after all, the rest are lost. */
     int crash(int kept) {
+        changed();
         int keep = Math.max(0, Math.min(kept, unsynced.size()));
         for (int i = 0; i < keep; i++) apply(durable, unsynced.get(i));
         int lost = unsynced.size() - keep;
@@ -67,6 +73,7 @@ final class SimDisk<R, V> {
 
     /** Disk loss: the node comes back on an empty data directory; synced or not, nothing is kept. */
     int wipe() {
+        changed();
         int lost = unsynced.size();
         unsynced.clear();
         durable = new SimKv();
@@ -79,15 +86,24 @@ final class SimDisk<R, V> {
 
     /** Durable content only (what survives any crash). */
     V durable() {
-        return view.apply(durable);
+        if (durableView == null) durableView = view.apply(durable);
+        return durableView;
     }
 
     /** What a read sees now: durable content plus unsynced batches (RocksDB reads its memtable). */
     V current() {
-        if (unsynced.isEmpty()) return view.apply(durable);
-        SimKv now = durable.copy();
-        for (List<R> b : unsynced) apply(now, b);
-        return view.apply(now);
+        if (unsynced.isEmpty()) return durable();
+        if (currentView == null) {
+            SimKv now = durable.copy();
+            for (List<R> b : unsynced) apply(now, b);
+            currentView = view.apply(now);
+        }
+        return currentView;
+    }
+
+    private void changed() {
+        durableView = null;
+        currentView = null;
     }
 
     long batchesWritten() {

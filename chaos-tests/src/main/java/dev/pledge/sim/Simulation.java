@@ -8,7 +8,7 @@ import java.util.List;
  * (heal, stop faults, run to quiescence, check I6), then late status queries past retention.
  */
 public final class Simulation {
-    private static final int TRACE_LINES = 400;
+    private static final int TRACE_LINES = Integer.getInteger("sim.traceLines", 400);
 
     /** One run's result; {@code violation} is null when every check passed. */
     public record Result(SimConfig config, Stats stats, InvariantViolation violation, List<String> trace,
