@@ -112,13 +112,6 @@ public final class GroupCommit<R> {
         lingered++;
     }
 
-    /** The records queued and not yet taken, oldest first (what a read of the store does not see yet). */
-    public List<R> queuedRecords() {
-        List<R> out = new ArrayList<>();
-        for (Entry<R> e : queue) out.addAll(e.records());
-        return out;
-    }
-
     /**
      * The queue in canonical text, oldest first: each entry's records, whether it syncs or
      * lingers, and its release action's {@code toString} (the simulator names its actions so that

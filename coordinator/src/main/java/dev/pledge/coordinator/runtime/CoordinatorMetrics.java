@@ -4,6 +4,7 @@ import dev.pledge.coordinator.protocol.Event;
 import dev.pledge.coordinator.protocol.Outputs;
 import dev.pledge.coordinator.protocol.Record;
 import dev.pledge.coordinator.protocol.Reply;
+import dev.pledge.core.LogLine;
 import dev.pledge.core.TxId;
 import dev.pledge.rpc.NodeMetrics;
 import io.micrometer.core.instrument.Counter;
@@ -69,7 +70,11 @@ final class CoordinatorMetrics implements AutoCloseable {
 
     /** An Outputs' records are durable and its replies are going out. */
     synchronized void released(Outputs outputs, long nowMs) {
-        if (!outputs.alarms().isEmpty()) damageFound.increment(outputs.alarms().size());
+        int alarms = 0;
+        for (LogLine line : outputs.logLines()) {
+            if (line.error()) alarms++;
+        }
+        if (alarms > 0) damageFound.increment(alarms);
         for (Reply r : outputs.replies()) {
             if (r.value() instanceof Reply.BeginOk) begun.increment();
         }

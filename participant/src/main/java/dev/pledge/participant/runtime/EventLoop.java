@@ -13,7 +13,6 @@ import dev.pledge.runtime.NodeLoop;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,17 +44,14 @@ final class EventLoop implements AutoCloseable {
     private final NodeLoop<Timer> loop;
 
     EventLoop(String name, ParticipantCore core, GroupCommitWriter<Record> writer, Effects effects, Clock clock,
-              int queueMax, Consumer<Throwable> onFatal) {
+              int queueMax) {
         this.core = core;
         this.view = core.view();
         this.writer = writer;
         this.effects = effects;
         this.execution = new OutputsExecution(this::submit, java.util.Set.of());
         this.loop = new NodeLoop<>(name, clock, queueMax, queueMax, (timer, now) -> step(new Event.TimerFired(now, timer)),
-                cause -> {
-                    log.error("participant event loop stopped on a broken invariant; no more decisions", cause);
-                    onFatal.accept(cause);
-                });
+                cause -> log.error("participant event loop stopped on a broken invariant; no more decisions", cause));
     }
 
     void start() {
@@ -93,6 +89,11 @@ final class EventLoop implements AutoCloseable {
     /** Stops deciding: events and queries already queued are dropped, new ones refused. Any thread. */
     void stop(String why) {
         loop.stop(why);
+    }
+
+    /** Why the loop decides nothing more (a failed log write, a broken invariant), or null. */
+    String stoppedBecause() {
+        return loop.stoppedBecause();
     }
 
     /** Why a post or query was just refused, for the caller's Unavailable answer. */

@@ -71,7 +71,6 @@ public final class NodeRuntime implements AutoCloseable {
     private long incarnation;
     private long storageId;
     private volatile boolean stopped;
-    private volatile String stoppedBecause;
 
     private NodeRuntime(ParticipantConfig config, ParticipantStore store, Clock clock) {
         this.config = config;
@@ -92,7 +91,7 @@ public final class NodeRuntime implements AutoCloseable {
         this.peerLink = new PeerLink(id, config.rpc().peers(), config.rpc().client(), config.rpc().coordinatorCallMs());
         Effects effects = new Effects();
         this.loop = new EventLoop("participant-" + id, core, writer, effects, clock,
-                config.core().eventQueueMax(), this::stopDeciding);
+                config.core().eventQueueMax());
         this.gateway = new CoreGateway(loop);
         this.executor = new BranchExecutor(gateway, store, config.core().coordinatorId(), clock);
         link.attach(loop);
@@ -215,18 +214,17 @@ public final class NodeRuntime implements AutoCloseable {
     }
 
     /**
-     * A failed log write or a broken invariant in the core: decide nothing more (the loop refuses
-     * every event, so callers get Unavailable) and fail /health, but stay up so that /health,
-     * /metrics and the log say why. The same policy as the coordinator's.
+     * A failed log write: decide nothing more (the loop refuses every event, so callers get
+     * Unavailable) and fail /health, but stay up so that /health, /metrics and the log say why.
+     * The same policy as the coordinator's; a broken invariant stops the loop the same way.
      */
     private void stopDeciding(Throwable cause) {
-        if (stoppedBecause == null) stoppedBecause = cause.toString();
         loop.stop(cause.toString());
     }
 
-    /** Why this node decides nothing more, or null while it decides. */
+    /** Why this node decides nothing more, or null while it decides; the loop keeps the first reason. */
     public String stoppedBecause() {
-        return stoppedBecause;
+        return loop.stoppedBecause();
     }
 
     @Override
