@@ -88,8 +88,11 @@ public final class GroupCommitWriter<R> implements AutoCloseable {
         try {
             Check.state(!stopping, "log writer is closed");
             while (log.queued() >= settings.queueMax() && log.failure() == null) room.await();
+            int queuedBefore = log.queued();
             now = log.submit(records, sync, lingering, release);
-            work.signal();
+            // Wake the writer only for an entry it must write: an action released at once would
+            // cost it a futex wake-up and a context switch for nothing.
+            if (log.queued() > queuedBefore) work.signal();
         } finally {
             lock.unlock();
         }
@@ -121,52 +124,59 @@ public final class GroupCommitWriter<R> implements AutoCloseable {
     }
 
     private void run() {
-        while (true) {
-            GroupCommit.Batch<R> batch;
-            lock.lock();
-            try {
-                while (log.queued() == 0 && !stopping) work.await();
-                if (log.queued() == 0) return; // stopping, and everything queued was written
-                if (!stopping) linger();
-                batch = log.take();
-                room.signalAll();
-            } catch (InterruptedException e) {
-                return; // close() gave up waiting
-            } finally {
-                lock.unlock();
-            }
-            boolean synced;
-            try {
-                Failpoints.hit(FAILPOINT_WRITE);
-                synced = batch.write(store);
-            } catch (Exception | Error e) {
-                lock.lock();
-                try {
-                    log.fail(e);
-                    room.signalAll();
-                } finally {
-                    lock.unlock();
-                }
-                listener.writeFailed(e);
-                return;
-            }
-            lock.lock();
-            try {
-                batch.count();
-            } finally {
-                lock.unlock();
-            }
-            listener.written(batch.size(), synced);
-            // Released outside the lock: the loop may submit meanwhile, and its entry waits behind
-            // this batch because the batch is still in flight until done().
-            batch.release(listener);
-            lock.lock();
-            try {
-                log.done(batch);
-            } finally {
-                lock.unlock();
-            }
+        while (writeNextBatch()) {
+            // One batch per call: the per-batch work is an ordinary method the JIT compiles whole,
+            // not a loop body left to on-stack replacement.
         }
+    }
+
+    /** Waits for entries, writes one batch and releases it; false once the writer must stop. */
+    private boolean writeNextBatch() {
+        GroupCommit.Batch<R> batch;
+        lock.lock();
+        try {
+            while (log.queued() == 0 && !stopping) work.await();
+            if (log.queued() == 0) return false; // stopping, and everything queued was written
+            if (!stopping) linger();
+            batch = log.take();
+            room.signalAll();
+        } catch (InterruptedException e) {
+            return false; // close() gave up waiting
+        } finally {
+            lock.unlock();
+        }
+        boolean synced;
+        try {
+            Failpoints.hit(FAILPOINT_WRITE);
+            synced = batch.write(store);
+        } catch (Exception | Error e) {
+            lock.lock();
+            try {
+                log.fail(e);
+                room.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            listener.writeFailed(e);
+            return false;
+        }
+        lock.lock();
+        try {
+            batch.count();
+        } finally {
+            lock.unlock();
+        }
+        listener.written(batch.size(), synced);
+        // Released outside the lock: the loop may submit meanwhile, and its entry waits behind
+        // this batch because the batch is still in flight until done().
+        batch.release(listener);
+        lock.lock();
+        try {
+            log.done(batch);
+        } finally {
+            lock.unlock();
+        }
+        return true;
     }
 
     /** While only lingering entries wait, waits up to the linger for any other entry (lock held). */

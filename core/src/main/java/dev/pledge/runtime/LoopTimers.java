@@ -36,6 +36,7 @@ public final class LoopTimers<T> {
 
     /** Removes and returns every timer due at {@code nowMs}, earliest first. */
     public List<T> due(long nowMs) {
+        if (heap.isEmpty() || heap.peek().atMs() > nowMs) return List.of(); // the common case: no list per loop turn
         List<T> due = new ArrayList<>();
         while (!heap.isEmpty() && heap.peek().atMs() <= nowMs) due.add(heap.poll().timer());
         return due;
