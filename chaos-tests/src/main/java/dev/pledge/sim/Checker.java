@@ -92,7 +92,8 @@ final class Checker {
         }
         if (tx == null || state == null) return;
         if (!damage.isEmpty()) losses.onDamageReported(w.stats(), Map.of(tx, damage), "the coordinator's answer to " + request);
-        if (state == TxState.ABORTED && h.committedEver.contains(tx) && !onePhaseDecisionLost(tx)) {
+        if (state == TxState.ABORTED && h.committedEver.contains(tx) && !onePhaseDecisionLost(tx)
+                && !abortFromAmnesiacRefusal(tx, "coordinator answered ABORTED for committed " + tx)) {
             fail("I5", "coordinator answered ABORTED for committed " + tx + " (" + answer + " to " + request + ")");
         }
         if (state == TxState.COMMITTED || state == TxState.ABORTED) told(tx, state, "answer " + answer);
@@ -130,6 +131,7 @@ final class Checker {
 
     private void participantAnswered(String node, Object request, Object answer) {
         if (request instanceof Message.Prepare pr && answer instanceof dev.pledge.participant.protocol.Reply.Voted v) {
+            h.members.computeIfAbsent(pr.txId(), k -> new TreeSet<>()).addAll(pr.participants());
             h.votes.computeIfAbsent(pr.txId(), k -> new TreeMap<>()).merge(node, v.vote().name(),
                     (a, b) -> a.equals(b) ? a : a + "," + b);
             if (v.vote() == Vote.YES) {
@@ -144,6 +146,7 @@ final class Checker {
             }
         }
         boolean decides = request instanceof Message.CommitOnePhase || request instanceof Message.AskBranch
+                || request instanceof Message.AskVote
                 || request instanceof dev.pledge.participant.protocol.Message.AskPeer;
         if (decides) {
             BranchState s = answer instanceof dev.pledge.participant.protocol.Reply.Acked a ? a.state()
@@ -153,6 +156,13 @@ final class Checker {
             // A new storage answering for a transaction its lost one held tells no decision; what its
             // peers do with the answer is judged by the damage rules (DiskLosses).
             if (losses.amnesiac(node, tx)) return;
+            if (s == BranchState.ABORTED && !(request instanceof Message.CommitOnePhase)
+                    && !h.preparedDurable.contains(branchKey(node, storageOf(node), tx))
+                    && w.participants().get(node).disk().durable().outcome(tx)
+                    != dev.pledge.participant.protocol.Record.Final.ABORTED) {
+                fail("I4", node + " refused " + tx + " (answered ABORTED to " + request
+                        + ") before its refusal was durable: a crash could let it vote YES");
+            }
             if (s == BranchState.COMMITTED) toldByParticipant(tx, TxState.COMMITTED, node + " answered " + request);
             if (s == BranchState.ABORTED) toldByParticipant(tx, TxState.ABORTED, node + " answered " + request);
         }
@@ -186,10 +196,22 @@ final class Checker {
     private void told(TxId tx, TxState state, String how) {
         TxState first = tell(tx, state, how);
         boolean decisionLost = first == TxState.COMMITTED && state == TxState.ABORTED && onePhaseDecisionLost(tx);
+        boolean amnesiacRefusal = !decisionLost && first == TxState.COMMITTED && state == TxState.ABORTED
+                && abortFromAmnesiacRefusal(tx, tx + " was told " + first + " and later " + state + " (" + how + ")");
         if (state == TxState.COMMITTED) h.coordinatorToldCommitted.add(tx);
-        if (first != null && first != state && !decisionLost) {
+        if (first != null && first != state && !decisionLost && !amnesiacRefusal) {
             fail("I2", tx + " was told " + first + " and later " + state + " (" + how + ")");
         }
+    }
+
+    /**
+     * Implicit commit: a participant that lost the disk holding its yes vote refuses from its new,
+     * empty one when asked, and a coordinator that never said COMMITTED aborts. The votes were the
+     * decision, and that branch's writes are gone with the disk: excused here, judged as damage at the end.
+     */
+    private boolean abortFromAmnesiacRefusal(TxId tx, String detail) {
+        return !h.coordinatorToldCommitted.contains(tx)
+                && losses.excuse(w, tx, "I2", detail + ": a participant refused from a new disk", Set.of());
     }
 
     /**
@@ -227,9 +249,13 @@ final class Checker {
         return h.told.putIfAbsent(tx, state);
     }
 
-    /** A 2PC commit is durable in the decision log; a one-phase commit in its participant's store (lost or not since). */
+    /**
+     * Implicit commit: a 2PC transaction is committed once every participant of P(T) has durably
+     * voted yes (the coordinator's COMMIT is an unsynced hint); a one-phase commit is durable in
+     * its participant's store (lost or not since).
+     */
     private boolean commitIsDurable(TxId tx) {
-        if (h.committedEver.contains(tx) && !h.onePhase.contains(tx)) return true;
+        if (!h.onePhase.contains(tx) && everyVoteYesDurable(tx)) return true;
         if (losses.committedOnLostDisk(tx)) return true;
         for (ParticipantNode p : w.participants().values()) {
             if (p.disk().durable().outcome(tx) == dev.pledge.participant.protocol.Record.Final.COMMITTED) return true;
@@ -237,10 +263,36 @@ final class Checker {
         return w.coordinator().disk().durable().hasCommit(tx);
     }
 
+    /** True when T is two-phase and every participant of P(T) has durably voted yes: T is committed. */
+    private boolean everyVoteYesDurable(TxId tx) {
+        TreeSet<String> members = h.members.get(tx);
+        if (members == null || members.isEmpty()) return false;
+        for (String p : members) {
+            if (!h.durableYes.contains(p + "/" + tx)) return false;
+        }
+        return true;
+    }
+
+    private List<String> durableYesOf(TxId tx) {
+        List<String> yes = new ArrayList<>();
+        for (String p : h.members.getOrDefault(tx, new TreeSet<>())) if (h.durableYes.contains(p + "/" + tx)) yes.add(p);
+        return yes;
+    }
+
+    /** The coordinator sent a prepare (or a one-phase commit) of {@code tx}: from now on only a refusal aborts it. */
+    void onPrepareSent(TxId tx) {
+        h.preparesSent.add(tx);
+    }
+
     /** The coordinator's core emitted records (checked at the step, before they are written). */
     void onCoordinatorRecords(List<Record> records) {
         for (Record r : records) {
             if (r instanceof Record.OnePhase o) h.onePhase.add(o.txId());
+            if (r instanceof Record.Abort a && h.preparesSent.contains(a.txId())
+                    && !h.votesTaken.getOrDefault(a.txId(), new TreeMap<>()).containsValue("NO")) {
+                fail("I3", "ABORT of " + a.txId() + " after its prepares went out, but no participant refused"
+                        + " (votes taken " + h.votesTaken.get(a.txId()) + "): " + a.message());
+            }
             if (!(r instanceof Record.Commit c) || h.onePhase.contains(c.txId())) continue;
             Map<String, String> taken = h.votesTaken.getOrDefault(c.txId(), new TreeMap<>());
             for (String p : c.participants()) {
@@ -258,6 +310,21 @@ final class Checker {
         for (Object r : records) {
             if (synced && r instanceof dev.pledge.participant.protocol.Record.Prepared p) {
                 h.preparedDurable.add(branchKey(node, storageOf(node), p.txId()));
+                h.durableYes.add(node + "/" + p.txId());
+                h.members.computeIfAbsent(p.txId(), k -> new TreeSet<>()).addAll(p.participants());
+            }
+            if (synced && r instanceof dev.pledge.participant.protocol.Record.Concluded c
+                    && c.state() == dev.pledge.participant.protocol.Record.Final.READ_ONLY) {
+                h.durableYes.add(node + "/" + c.txId());
+            }
+            if (r instanceof dev.pledge.participant.protocol.Record.Applied a
+                    && a.outcome() == dev.pledge.participant.protocol.Record.Final.COMMITTED
+                    && h.members.containsKey(a.txId()) && !everyVoteYesDurable(a.txId())) {
+                fail("I3", node + " applied the commit of " + a.txId() + " but not every participant of "
+                        + h.members.get(a.txId()) + " had durably voted yes (durable: " + durableYesOf(a.txId()) + ")");
+            }
+            if (synced && r instanceof dev.pledge.participant.protocol.Record.Applied a) {
+                h.durableYes.add(node + "/" + a.txId());
             }
             if (r instanceof Record.Commit c) h.committedEver.add(c.txId());
             if (r instanceof dev.pledge.participant.protocol.Record.Prepared p) {
@@ -535,7 +602,7 @@ final class Checker {
             }
         }
         checkWriteOutcomes();
-        losses.checkReported(w.stats(), h.committedEver::contains);
+        losses.checkReported(w.stats(), h.committedEver::contains, tx -> w.coordinator().disk().durable().hasCommit(tx));
     }
 
     /** A write-only request answered COMMITTED is durable at every participant it wrote to; ABORTED committed nowhere. */
@@ -575,6 +642,12 @@ final class Checker {
         /** Branch keys ("node@storage/tx") whose PREPARED reached the disk in a synced write. */
         final TreeSet<String> preparedDurable = new TreeSet<>();
         final TreeSet<TxId> committedEver = new TreeSet<>();
+        /** Transactions the coordinator sent a prepare or one-phase commit for. */
+        final TreeSet<TxId> preparesSent = new TreeSet<>();
+        /** P(T) of each two-phase transaction, from its participants' PREPARED records. */
+        final TreeMap<TxId, TreeSet<String>> members = new TreeMap<>();
+        /** "node/tx" for each durable yes vote: PREPARED or a READ_ONLY outcome synced, or a synced apply. */
+        final TreeSet<String> durableYes = new TreeSet<>();
         final TreeMap<TxId, TreeSet<String>> writers = new TreeMap<>();
         final TreeMap<TxId, TreeSet<String>> applied = new TreeMap<>();
         final TreeMap<TxId, TreeSet<String>> sawCommitted = new TreeMap<>();

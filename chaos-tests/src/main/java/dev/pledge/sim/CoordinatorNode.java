@@ -13,6 +13,7 @@ import dev.pledge.core.BranchState;
 import dev.pledge.core.Incarnations;
 import dev.pledge.core.TxState;
 import dev.pledge.core.Vote;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -65,8 +66,30 @@ final class CoordinatorNode extends SimNode {
     }
 
     void step(World w, Event e) {
+        if (w.config().has(Mutation.ABORTS_WITHOUT_REFUSAL) && e instanceof Event.PrepareFailed f) {
+            // The mutation, wave 1's rule: an unreachable participant's missing vote counts as a NO.
+            e = new Event.VoteReceived(f.nowMs(), f.txId(), f.participantId(), Vote.NO,
+                    dev.pledge.core.AbortReason.PARTICIPANT_UNREACHABLE, "mutated: unreachable, taken as a refusal");
+        }
         noteEvent(e);
-        execute(w, e.toString(), core.step(e));
+        Outputs o = core.step(e);
+        // Resolution starts (the deadline, or the client's abort during commit): its first questions.
+        boolean retry = e instanceof Event.TimerFired t && t.timer() instanceof Timer.DeliveryRetry;
+        Message.AskVote ask = w.config().has(Mutation.ABORTS_WITHOUT_REFUSAL) && !retry
+                ? o.messages().stream().filter(m -> m instanceof Message.AskVote).map(m -> (Message.AskVote) m)
+                        .findFirst().orElse(null)
+                : null;
+        if (ask == null) {
+            execute(w, e.toString(), o);
+            return;
+        }
+        // The mutation: it decides ABORT as if a participant had refused, though none did.
+        w.stats().mutationsFired++;
+        w.trace(id + " MUTATION: deadline of " + ask.txId() + " aborts it without any refusal");
+        List<Message> rest = o.messages().stream().filter(m -> !(m instanceof Message.AskVote)).toList();
+        execute(w, e.toString(), new Outputs(o.records(), o.mustSync(), rest, o.timers(), o.replies(), o.logLines()));
+        step(w, new Event.VoteReceived(w.nowMs(), ask.txId(), ask.participantId(), Vote.NO,
+                dev.pledge.core.AbortReason.COOPERATIVE_TERMINATION, "mutated: nobody refused"));
     }
 
     private void execute(World w, String cause, Outputs o) {
@@ -81,15 +104,7 @@ final class CoordinatorNode extends SimNode {
         for (Timer.Request t : o.timers()) {
             w.schedule(new Item.TimerFire(Math.max(w.nowMs(), t.fireAtMs()), id, life, t.timer()));
         }
-        boolean commitEarly = w.config().has(Mutation.COMMIT_RELEASED_BEFORE_SYNC) && o.mustSync()
-                && o.records().stream().anyMatch(r -> r instanceof Record.Commit);
         CoordinatorExecution.Log log = (records, sync, release) -> submit(w, records, sync, false, release);
-        if (commitEarly) {
-            log = (records, sync, release) -> {
-                release.run();
-                submit(w, records, sync, false, RELEASED_EARLY);
-            };
-        }
         new CoordinatorExecution(log).execute(o, new CoordinatorExecution.Effects() {
             @Override
             public void send(Message m) {
@@ -102,17 +117,6 @@ final class CoordinatorNode extends SimNode {
             }
         });
     }
-
-    /** What the COMMIT_RELEASED_BEFORE_SYNC mutation leaves in the writer: the records, their effects gone. */
-    private static final Runnable RELEASED_EARLY = new Runnable() {
-        @Override
-        public void run() {}
-
-        @Override
-        public String toString() {
-            return "released early";
-        }
-    };
 
     private Reply.Value mutate(World w, Reply.Value v) {
         if (!w.config().has(Mutation.FORGOTTEN_ANSWERED_ABORTED)) return v;
@@ -128,6 +132,7 @@ final class CoordinatorNode extends SimNode {
 
     /** What ParticipantSender does with one message: call, then post the result or the failure. */
     private void call(World w, Message m) {
+        if (m instanceof Message.Prepare || m instanceof Message.CommitOnePhase) w.checker().onPrepareSent(m.txId());
         rpc.call(w, m.participantId(), m, answer -> step(w, resultOf(w, m, answer)), () -> step(w, failureOf(w, m)));
     }
 
@@ -147,6 +152,11 @@ final class CoordinatorNode extends SimNode {
         }
         BranchState state = reply instanceof dev.pledge.participant.protocol.Reply.Acked a ? a.state()
                 : ((dev.pledge.participant.protocol.Reply.PeerAnswer) reply).state();
+        if (m instanceof Message.AskVote) {
+            Event e = Event.ofVoteAnswer(now, m.txId(), m.participantId(), state, storageId);
+            if (e instanceof Event.VoteReceived v) w.checker().onVoteDelivered(m.txId(), m.participantId(), v.vote());
+            return e;
+        }
         Event.OnePhaseOutcome outcome = switch (state) {
             case COMMITTED, HEURISTIC_COMMITTED -> Event.OnePhaseOutcome.COMMITTED;
             case ABORTED, HEURISTIC_ABORTED -> Event.OnePhaseOutcome.ABORTED;
@@ -169,7 +179,9 @@ final class CoordinatorNode extends SimNode {
 
     private Event failureOf(World w, Message m) {
         long now = w.nowMs();
-        if (m instanceof Message.Prepare) return new Event.PrepareFailed(now, m.txId(), m.participantId(), "rpc failed");
+        if (m instanceof Message.Prepare || m instanceof Message.AskVote) {
+            return new Event.PrepareFailed(now, m.txId(), m.participantId(), "rpc failed");
+        }
         if (m instanceof Message.CommitOnePhase || m instanceof Message.AskBranch) {
             return new Event.OnePhaseResult(now, m.txId(), m.participantId(), Event.OnePhaseOutcome.UNKNOWN);
         }

@@ -241,12 +241,14 @@ final class DiskLosses {
     }
 
     /** DAMAGE at the end: every committed transaction a disk loss affected or broke was reported damaged. */
-    void checkReported(Stats stats, Predicate<TxId> committed) {
+    void checkReported(Stats stats, Predicate<TxId> committed, Predicate<TxId> hintDurable) {
         TreeSet<TxId> owed = new TreeSet<>(orphaned.keySet());
         owed.addAll(broken.keySet());
         for (TxId tx : owed) {
             if (!committed.test(tx) || reported.containsKey(tx) || decisionsLost.contains(tx)) continue;
-            if (recordsLost(tx)) {
+            // Implicit commit: COMMIT is an unsynced hint. A coordinator crash that took it leaves
+            // nothing that knows which storages voted, so the loss cannot be told from the outside.
+            if (recordsLost(tx) || !hintDurable.test(tx)) {
                 stats.damageUnreportable++;
                 continue;
             }

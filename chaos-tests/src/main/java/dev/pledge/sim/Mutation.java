@@ -13,8 +13,6 @@ import java.util.Set;
 public enum Mutation {
     /** The participant's YES vote leaves before its PREPARED record is synced. */
     YES_BEFORE_PREPARED_SYNC,
-    /** The coordinator's COMMITTED answers and commit messages leave before COMMIT is synced. */
-    COMMIT_RELEASED_BEFORE_SYNC,
     /** Presumed abort misapplied: FORGOTTEN answers are rewritten to ABORTED. */
     FORGOTTEN_ANSWERED_ABORTED,
     /** A PREPARED branch aborts on its own when its deadline or in-doubt poll timer fires. */
@@ -31,6 +29,17 @@ public enum Mutation {
     TXID_REUSED_AFTER_DISK_LOSS,
     /** Votes and acknowledgements reach the coordinator without their storage identity, so a lost disk goes unnoticed. */
     STORAGE_ID_DROPPED,
+    /** Implicit commit: a NO vote leaves before its ABORTED outcome is synced. */
+    NO_BEFORE_ABORT_SYNC,
+    /** Implicit commit: a branch asked to refuse answers ABORTED without syncing its refusal. */
+    REFUSAL_NOT_DURABLE,
+    /** Implicit commit: a READ_ONLY vote leaves before its read-only outcome is synced. */
+    READ_ONLY_NOT_SYNCED,
+    /**
+     * Implicit commit: the coordinator aborts a PREPARING transaction without any participant's
+     * refusal — from an unreachable participant's missing vote, at the deadline, or on the client's abort.
+     */
+    ABORTS_WITHOUT_REFUSAL,
     /** Runtime: the group-commit writer writes every batch but never syncs one. */
     WRITER_SKIPS_SYNC(Defect.WRITER_SKIPS_SYNC),
     /** Runtime: an Outputs' messages and replies leave before its records are durable, on every node. */

@@ -98,6 +98,7 @@ final class ParticipantNode extends SimNode {
             w.trace(id + " MUTATION: branch born at prepare votes YES without syncing PREPARED");
             o = new Outputs(o.records(), false, o.messages(), o.timers(), o.replies(), o.logLines());
         }
+        o = unsyncedVote(w, e, o);
         execution.execute(e, o, new OutputsExecution.Effects() {
             @Override
             public void reply(Reply r) {
@@ -109,6 +110,29 @@ final class ParticipantNode extends SimNode {
                 sendEffect(w, m).action().run();
             }
         });
+    }
+
+    /** The implicit-commit mutations: a vote or refusal whose record the mutation leaves unsynced. */
+    private Outputs unsyncedVote(World w, Event e, Outputs o) {
+        if (!o.mustSync()) return o;
+        String what = null;
+        for (Reply r : o.replies()) {
+            if (r instanceof Reply.Voted v && v.vote() == dev.pledge.core.Vote.NO && w.config().has(Mutation.NO_BEFORE_ABORT_SYNC)) {
+                what = "NO vote";
+            } else if (r instanceof Reply.Voted v && v.vote() == dev.pledge.core.Vote.READ_ONLY
+                    && w.config().has(Mutation.READ_ONLY_NOT_SYNCED)) {
+                what = "READ_ONLY vote";
+            } else if (r instanceof Reply.PeerAnswer a && a.state() == BranchState.ABORTED && e instanceof Event.PeerState
+                    && w.config().has(Mutation.REFUSAL_NOT_DURABLE)) {
+                what = "refusal";
+            }
+        }
+        if (what == null || o.records().stream().anyMatch(r -> r instanceof Record.Prepared || r instanceof Record.Applied)) {
+            return o;
+        }
+        w.stats().mutationsFired++;
+        w.trace(id + " MUTATION: " + what + " sent without syncing its record");
+        return new Outputs(o.records(), false, o.messages(), o.timers(), o.replies(), o.logLines());
     }
 
     private static String summary(Outputs o) {
@@ -200,7 +224,8 @@ final class ParticipantNode extends SimNode {
             return;
         }
         TxId asked = m instanceof Message.AskPeer ap ? ap.txId()
-                : m instanceof dev.pledge.coordinator.protocol.Message.AskBranch ab ? ab.txId() : null;
+                : m instanceof dev.pledge.coordinator.protocol.Message.AskBranch ab ? ab.txId()
+                : m instanceof dev.pledge.coordinator.protocol.Message.AskVote av ? av.txId() : null;
         BranchState lie = w.config().has(Mutation.UNVOTED_PEER_ANSWERS_PREPARED) ? BranchState.PREPARED
                 : w.config().has(Mutation.UNVOTED_PEER_ANSWERS_ABORTED_WITHOUT_ABORTING) ? BranchState.ABORTED : null;
         if (asked != null && lie != null && core.view().branchState(asked) == BranchState.ACTIVE) {
@@ -223,6 +248,8 @@ final class ParticipantNode extends SimNode {
             List<Write> writes = Writes.toParticipant(c.writes());
             step(w, new Event.CommitOnePhase(now, token, c.txId(), c.incarnation(), verdict(w, c.txId(), writes), writes));
         } else if (m instanceof dev.pledge.coordinator.protocol.Message.AskBranch a) {
+            step(w, new Event.PeerState(now, token, a.txId(), p.from()));
+        } else if (m instanceof dev.pledge.coordinator.protocol.Message.AskVote a) {
             step(w, new Event.PeerState(now, token, a.txId(), p.from()));
         } else if (m instanceof Message.AskPeer a) {
             step(w, new Event.PeerState(now, token, a.txId(), p.from()));

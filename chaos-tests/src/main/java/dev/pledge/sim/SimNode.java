@@ -142,6 +142,8 @@ abstract class SimNode {
         };
         try {
             batch.write(store);
+        } catch (InvariantViolation v) {
+            throw v; // the checker judged what was written
         } catch (Exception e) {
             throw new IllegalStateException(id + " simulated write failed", e);
         }

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 class BufferedCommitCrashTest extends ProcessScenario {
     private static final List<String> IDS = List.of("A", "B");
     private static final Duration TX_TIMEOUT = Duration.ofSeconds(60);
-    private static final String COMMIT_SYNCED = "coordinator.commit.synced";
+    private static final String COMMIT_SYNCED = "coordinator.commit.written";
     private static final String PREPARED_SYNCED = "participant.prepared.synced";
 
     @Test

@@ -48,14 +48,20 @@ class HeuristicResolutionTest extends ProcessScenario {
 
     @Test
     void aForcedOutcomeContradictedLaterIsReportedAsHeuristicMixed() throws Exception {
-        c = MitigationCluster.started(root, IDS, List.of(), MitigationCluster.fastPolling(), "coordinator.commit.synced=block");
+        // Implicit commit: with every participant reachable the branches would commit by themselves.
+        c = MitigationCluster.started(root, IDS, List.of(), MitigationCluster.fastPolling(), "coordinator.commit.written=block");
         Endpoint metricsA = c.metricsOf("A");
         byte[] key = bytes("e2-key");
         Transaction tx = c.commitInBackground(key, bytes("e2-value"), IDS);
-        // COMMIT is durable at the coordinator, and no participant has heard of it.
-        long lostAt = c.killCoordinatorAt("coordinator.commit.synced");
+        // Every vote is in and COMMIT is written (a hint), and no participant has heard of it. C is
+        // frozen before the coordinator dies, so A and B cannot learn C's durable yes: blocked.
+        c.awaitFailpoint("coordinator.commit.written");
+        c.node("C").pause();
+        long lostAt = c.killCoordinatorAt("coordinator.commit.written");
         await().atMost(MitigationCluster.RESOLVE_WAIT).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                .until(() -> c.peersAllSayPrepared("A", tx.id()));
+                .until(() -> c.branch("A", tx.id()).getPeers().stream().anyMatch(v -> v.getParticipantId().equals("B")
+                        && v.getState() == dev.pledge.wire.BranchState.PREPARED));
+        assertThat(c.isInDoubt("A", tx.id())).as("C's vote cannot be learned while it is frozen").isTrue();
 
         ResolveResponse forced = c.resolve("A", tx.id(), false);
         MitigationCluster.reportBlocked("e-forced", "A", (System.nanoTime() - lostAt) / 1_000_000);
@@ -63,6 +69,7 @@ class HeuristicResolutionTest extends ProcessScenario {
         assertThat(forced.getState()).isEqualTo(BranchState.HEURISTIC_ABORTED);
 
         c.cluster.startCoordinator();
+        c.node("C").resume();
         await().atMost(MitigationCluster.RESOLVE_WAIT).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
                 .until(() -> stateAtA(tx) == BranchState.HEURISTIC_MIXED);
         Map<String, Long> resolvedMs = c.awaitResolved(tx.id(), List.of("B", "C"), lostAt, MitigationCluster.RESOLVE_WAIT);

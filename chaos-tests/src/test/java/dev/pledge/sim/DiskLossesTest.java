@@ -36,12 +36,12 @@ class DiskLossesTest {
         losses.onVotedYes(TX, "p1", OLD_STORAGE);
         losses.onParticipantDiskLost("p1", OLD_STORAGE, disk(), 0);
 
-        assertThatThrownBy(() -> losses.checkReported(stats, tx -> true))
+        assertThatThrownBy(() -> losses.checkReported(stats, tx -> true, tx -> true))
                 .isInstanceOf(InvariantViolation.class).hasMessageContaining("DAMAGE: silently committed");
-        losses.checkReported(stats, tx -> false); // aborted after all: nothing committed was lost
+        losses.checkReported(stats, tx -> false, tx -> true); // aborted after all: nothing committed was lost
 
         losses.onDamageReported(stats, Map.of(TX, List.of("p1 lost it")), "test");
-        losses.checkReported(stats, tx -> true);
+        losses.checkReported(stats, tx -> true, tx -> true);
         assertThat(stats.damageReported).isEqualTo(1);
     }
 
@@ -50,7 +50,7 @@ class DiskLossesTest {
         losses.onVotedYes(TX, "p1", OLD_STORAGE);
         losses.onParticipantDiskLost("p1", OLD_STORAGE, disk(new Record.Applied(TX, List.of(), 1, Record.Final.COMMITTED)), 0);
 
-        losses.checkReported(stats, tx -> true);
+        losses.checkReported(stats, tx -> true, tx -> true);
         // Its acknowledgement may have been lost with the disk; the new storage's then shows the loss.
         losses.onDamageReported(stats, Map.of(TX, List.of("p1 lost it")), "test");
         assertThat(losses.committedOnLostDisk(TX)).isTrue();
@@ -71,7 +71,7 @@ class DiskLossesTest {
         losses.onParticipantDiskLost("p1", OLD_STORAGE, disk(), 0);
         losses.onCoordinatorDiskLost();
 
-        losses.checkReported(stats, tx -> true);
+        losses.checkReported(stats, tx -> true, tx -> true);
         assertThat(stats.damageUnreportable).isEqualTo(1);
     }
 
@@ -83,7 +83,7 @@ class DiskLossesTest {
         assertThat(losses.amnesiac("p1", TX)).isTrue();
         assertThat(losses.excuse(world, TX, "I1", "committed at [p1] and aborted at [p2]", Set.of("p2"))).isTrue();
         assertThat(losses.isUnappliedBranch(TX, "p2")).isTrue();
-        assertThatThrownBy(() -> losses.checkReported(stats, tx -> true))
+        assertThatThrownBy(() -> losses.checkReported(stats, tx -> true, tx -> true))
                 .isInstanceOf(InvariantViolation.class).hasMessageContaining("a disk loss broke it: I1");
     }
 

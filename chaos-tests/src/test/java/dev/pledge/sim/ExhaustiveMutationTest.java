@@ -19,11 +19,15 @@ class ExhaustiveMutationTest {
         assertThat(r.violation().invariant()).isEqualTo("I4");
     }
 
+    /** Implicit commit: a PREPARING transaction is aborted only on a participant's refusal. */
     @Test
-    void commitReleasedBeforeItsSyncBreaksI2() {
-        Explorer.Result r = explore(Mutation.COMMIT_RELEASED_BEFORE_SYNC, new Explorer.Budget(10, 100_000, 0, 0, 0));
+    void abortingWithoutARefusalBreaksI3() {
+        Explorer.Budget budget = new Explorer.Budget(8, 50_000, 0, 0, 0);
+        Set<Mutation> m = Set.of(Mutation.ABORTS_WITHOUT_REFUSAL);
+        Explorer explorer = new Explorer(SimConfig.smallScope(1, m).withPatience(10, SimSettings.RPC_ATTEMPTS_MAX), budget);
+        Explorer.Result r = ExhaustiveTest.explore(explorer, 1, m, budget);
         assertThat(r.violation()).isNotNull();
-        assertThat(r.violation().invariant()).isEqualTo("I2");
+        assertThat(r.violation().invariant()).isEqualTo("I3");
     }
 
     @Test

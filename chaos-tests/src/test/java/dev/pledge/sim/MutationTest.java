@@ -52,9 +52,30 @@ class MutationTest {
         assertThat(firstFailure(Mutation.YES_BEFORE_PREPARED_SYNC)).extracting(Simulation.Result::invariant).isEqualTo("I4");
     }
 
+    /** Implicit commit counts durable votes: a NO a crash can take back lets a resent prepare vote YES. */
     @Test
-    void commitReleasedBeforeItsSyncBreaksI2() {
-        assertThat(firstFailure(Mutation.COMMIT_RELEASED_BEFORE_SYNC)).extracting(Simulation.Result::invariant).isEqualTo("I2");
+    void noVoteSentBeforeItIsDurableIsCaught() {
+        Simulation.Result r = firstFailure(Mutation.NO_BEFORE_ABORT_SYNC, false, MutationTest::mostlyWriteOnly);
+        assertThat(r).isNotNull();
+    }
+
+    @Test
+    void refusalAnsweredWithoutADurableRecordIsCaught() {
+        Simulation.Result r = firstFailure(Mutation.REFUSAL_NOT_DURABLE, true);
+        assertThat(r).isNotNull();
+    }
+
+    @Test
+    void readOnlyVoteNotSyncedIsCaught() {
+        assertThat(firstFailure(Mutation.READ_ONLY_NOT_SYNCED)).isNotNull();
+    }
+
+    /** The coordinator must not abort from a missing vote (unreachable, deadline, client abort) once prepares may have been delivered. */
+    @Test
+    void abortingWithoutARefusalIsCaught() {
+        Simulation.Result r = firstFailure(Mutation.ABORTS_WITHOUT_REFUSAL);
+        assertThat(r).isNotNull();
+        assertThat(r.invariant()).isIn("I1", "I2", "I3", "I5");
     }
 
     @Test
@@ -68,13 +89,14 @@ class MutationTest {
     }
 
     /**
-     * Finding F2: not a bug, so not catchable. PREPARED is the answer that decides nothing: the asker
-     * stays in doubt and asks again, and the unvoted branch may still vote either way. Cooperative
-     * termination is only unsafe if an unvoted branch answers ABORTED and does not keep it (next test).
+     * Finding F2 was "not a bug" while PREPARED decided nothing. Under implicit commit PREPARED is a
+     * durable yes that a peer counts toward COMMIT, so an unvoted branch that claims it breaks atomicity.
      */
     @Test
-    void unvotedPeerAnsweringPreparedIsSafeByDesign() {
-        assertThat(firstFailure(Mutation.UNVOTED_PEER_ANSWERS_PREPARED, false)).isNull();
+    void unvotedPeerAnsweringPreparedBreaksAtomicity() {
+        Simulation.Result r = firstFailure(Mutation.UNVOTED_PEER_ANSWERS_PREPARED, false);
+        assertThat(r).isNotNull();
+        assertThat(r.invariant()).isIn("I1", "I2", "I3");
     }
 
     /** Seeds with at least half their transactions write-only, where the fast path's bugs live. */
@@ -135,7 +157,7 @@ class MutationTest {
         // Only in stormy weather does a peer get asked before it votes (see SimConfig.stormy).
         Simulation.Result r = firstFailure(Mutation.UNVOTED_PEER_ANSWERS_ABORTED_WITHOUT_ABORTING, true);
         assertThat(r).isNotNull();
-        assertThat(r.invariant()).isIn("I1", "I2");
+        assertThat(r.invariant()).as("I4: the refusal is not durable").isIn("I1", "I2", "I4");
     }
 
     /** Runtime: without fsyncs a crash loses PREPARED records whose YES votes were counted, or COMMITs already answered. */

@@ -71,7 +71,7 @@ public final class CoordinatorCore {
                         + " unknown here and answered FORGOTTEN, never presumed aborted");
             }
         }
-        keysIncompleteUntilMs = nowMs + keysIncompleteForMs(start);
+        keysIncompleteUntilMs = nowMs + keysIncompleteForMs();
         for (CoordinatorTx tx : ledger.all()) {
             if (tx.state == CoordinatorTxState.PREPARING) {
                 Check.state(tx.isOnePhase(), "recovered %s PREPARING without a ONE_PHASE marker", tx.id);
@@ -87,15 +87,13 @@ public final class CoordinatorCore {
     }
 
     /**
-     * How much longer a client may resend a write-only request whose first send predates this data
-     * directory: its first epoch tells when the directory was made (clock-based epochs), and a client
-     * resends for at most the longest transaction timeout plus the answer grace. A log from before
-     * storage identities, or a directory older than that, knows every key it must.
+     * How long after a start a resent write-only request may be one whose first send reached an
+     * earlier life and left no record here: a client resends for at most the longest transaction
+     * timeout plus the answer grace. COMMIT, which holds the request's key, is written unsynced
+     * (implicit commit), so a crash may lose it on any data directory, young or old.
      */
-    private long keysIncompleteForMs(Incarnations.Start start) {
-        long bornAtMs = ledger.firstEpoch() / Incarnations.SPAN;
-        long startAtMs = start.floor() / Incarnations.SPAN;
-        return Math.max(0, bornAtMs + config.txTimeoutMaxMs() + config.answerGraceMs() - startAtMs);
+    private long keysIncompleteForMs() {
+        return config.txTimeoutMaxMs() + config.answerGraceMs();
     }
 
     public Outputs step(Event event) {
@@ -166,7 +164,7 @@ public final class CoordinatorCore {
             // Running it could apply writes an earlier life already committed, and answer ABORTED for them.
             out.reply(e.replyToken(), new Reply.Written(null, new Reply.OutcomeReply(TxState.FORGOTTEN, null,
                     "request " + e.requestKey() + " was sent before; its first send may have reached an earlier life of "
-                    + config.nodeId() + " whose records were lost with its data directory, so its outcome is unknown here")));
+                    + config.nodeId() + " whose record of it a crash or a lost data directory took, so its outcome is unknown here")));
             return;
         }
         String invalid = e.txTimeoutMs() < 0 ? "txTimeoutMs must be >= 0, was " + e.txTimeoutMs() : null;
@@ -236,7 +234,11 @@ public final class CoordinatorCore {
             out.reply(e.replyToken(), noRecordAnswer(e.txId(), false, "abort"));
         } else if (tx.state == CoordinatorTxState.PREPARING && tx.isOnePhase()) {
             park(tx, e.replyToken(), false, false, out); // the participant decides; answer when it has
-        } else if (tx.state == CoordinatorTxState.ACTIVE || tx.state == CoordinatorTxState.PREPARING) {
+        } else if (tx.state == CoordinatorTxState.PREPARING) {
+            // Prepares are out: some may have been voted on already, so only a refusal can abort it.
+            park(tx, e.replyToken(), false, false, out);
+            decisions.resolve(tx, AbortReason.CLIENT_REQUESTED, "client requested abort during commit", e.nowMs(), out);
+        } else if (tx.state == CoordinatorTxState.ACTIVE) {
             tx.clientAborted = true;
             decisions.abort(tx, AbortReason.CLIENT_REQUESTED, "client requested abort", e.nowMs(), out);
             out.reply(e.replyToken(), Decisions.parkedAnswer(tx, false));
@@ -266,10 +268,10 @@ public final class CoordinatorCore {
     }
 
     private void expire(CoordinatorTx tx, long nowMs, OutputsBuilder out) {
-        boolean undecided = tx.state == CoordinatorTxState.ACTIVE
-                || (tx.state == CoordinatorTxState.PREPARING && !tx.isOnePhase()); // 1PC: the branch decides
-        if (undecided) {
+        if (tx.state == CoordinatorTxState.ACTIVE) {
             decisions.abort(tx, AbortReason.DEADLINE_EXCEEDED, "deadline passed", nowMs, out);
+        } else if (tx.state == CoordinatorTxState.PREPARING && !tx.isOnePhase()) { // 1PC: the branch decides
+            decisions.resolve(tx, AbortReason.DEADLINE_EXCEEDED, "deadline passed", nowMs, out);
         }
     }
 
@@ -292,6 +294,9 @@ public final class CoordinatorCore {
             case FORGOTTEN -> forgotten(id, outcomeForForgotten, what, "the outcome of " + id + " is no longer kept");
             case EARLIER_LIFE -> forgotten(id, outcomeForForgotten, what, id + " was issued by an earlier life of "
                     + config.nodeId() + " whose records are not on this data directory; its outcome is unknown here");
+            case BEFORE_RESTART -> forgotten(id, outcomeForForgotten, what, id + " was issued before " + config.nodeId()
+                    + " restarted and left no record here (a COMMIT is written unsynced, so a crash may lose it);"
+                    + " its outcome is unknown here, and its participants resolve it from their durable votes");
             case ABORTED -> what.equals("enlist")
                     ? error(Reply.ErrorKind.NOT_ALLOWED, "enlist in finished transaction " + id, TxState.ABORTED)
                     : new Reply.OutcomeReply(TxState.ABORTED, AbortReason.PRESUMED_ABORT,

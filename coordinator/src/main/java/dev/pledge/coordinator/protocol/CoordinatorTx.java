@@ -36,6 +36,13 @@ final class CoordinatorTx {
     AbortReason reason;
     String message = "";
     boolean clientAborted;
+    /**
+     * Set once prepares may have been delivered and the transaction must end without waiting for
+     * every vote (deadline, an unreachable participant, the client's abort): why it would abort.
+     * From then on it is resolved through the participants, never aborted from a missing answer.
+     */
+    AbortReason resolving;
+    String resolvingWhy;
     long decidedAtMs;
     long endTimeMs;
     /** Commit and abort requests waiting for the decision. */

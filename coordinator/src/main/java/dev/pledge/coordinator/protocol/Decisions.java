@@ -63,10 +63,18 @@ final class Decisions {
         CoordinatorTx tx = ledger.get(e.txId());
         if (!awaitsVoteFrom(tx, e.participantId())) return; // stale or duplicate: harmless
         tx.votes.put(e.participantId(), e.vote());
+        tx.deliveryFailures.remove(e.participantId()); // vote inquiries' backoff must not slow phase two
         if (e.vote() == Vote.YES && e.storageId() != 0) tx.voterStorage.put(e.participantId(), e.storageId());
         if (e.vote() == Vote.NO) {
             String detail = e.message() == null || e.message().isEmpty() ? String.valueOf(e.reason()) : e.message();
-            abort(tx, votedNoReason(e.reason()), "participant " + e.participantId() + " voted NO: " + detail, e.nowMs(), out);
+            if (tx.resolving != null && e.reason() == AbortReason.COOPERATIVE_TERMINATION) {
+                // A refusal we asked for: the transaction ends for the reason we asked.
+                abort(tx, tx.resolving, tx.resolvingWhy + "; participant " + e.participantId() + " refused: " + detail,
+                        e.nowMs(), out);
+            } else {
+                abort(tx, votedNoReason(e.reason()), "participant " + e.participantId() + " voted NO: " + detail,
+                        e.nowMs(), out);
+            }
         } else if (tx.votes.size() == tx.enlisted.size()) {
             decideCommit(tx, e.nowMs(), out);
         }
@@ -81,11 +89,40 @@ final class Decisions {
                 ? participantReason : AbortReason.PARTICIPANT_VOTED_NO;
     }
 
+    /**
+     * No vote came back. The prepare may have been delivered and voted on, so its absence decides
+     * nothing: the participant is asked to refuse if it has not voted, again after a backoff until
+     * it answers (implicit commit: T is committed iff every participant durably voted yes).
+     */
     void onPrepareFailed(Event.PrepareFailed e, OutputsBuilder out) {
         CoordinatorTx tx = ledger.get(e.txId());
         if (!awaitsVoteFrom(tx, e.participantId())) return;
-        abort(tx, AbortReason.PARTICIPANT_UNREACHABLE,
+        startResolving(tx, AbortReason.PARTICIPANT_UNREACHABLE,
                 "participant " + e.participantId() + " unreachable: " + e.error(), e.nowMs(), out);
+        scheduleRetry(tx, e.participantId(), e.nowMs(), out);
+    }
+
+    /**
+     * From PREPARING, the transaction must end without waiting for every prepare's answer: every
+     * participant that has not voted is asked to refuse if it has not voted. Any refusal aborts it
+     * (for {@code reason}); every yes commits it. Nothing is decided from a missing answer.
+     */
+    void resolve(CoordinatorTx tx, AbortReason reason, String why, long nowMs, OutputsBuilder out) {
+        Check.state(tx.state == CoordinatorTxState.PREPARING && !tx.isOnePhase(), "resolve %s in %s", tx.id, tx.state);
+        if (!startResolving(tx, reason, why, nowMs, out)) return;
+        for (String pid : tx.enlisted.keySet()) {
+            if (!tx.votes.containsKey(pid)) out.send(new Message.AskVote(tx.id, pid));
+        }
+    }
+
+    /** Marks {@code tx} as resolving; false if it already was. */
+    private boolean startResolving(CoordinatorTx tx, AbortReason reason, String why, long nowMs, OutputsBuilder out) {
+        if (tx.resolving != null) return false;
+        tx.resolving = reason;
+        tx.resolvingWhy = why;
+        out.routine(config.nodeId() + " tx " + tx.id + " PREPARING: " + why
+                + "; asking the participants that have not voted to refuse (it aborts only on a durable refusal)");
+        return true;
     }
 
     private static boolean awaitsVoteFrom(CoordinatorTx tx, String participantId) {
@@ -93,7 +130,12 @@ final class Decisions {
                 && tx.enlisted.containsKey(participantId) && !tx.votes.containsKey(participantId);
     }
 
-    /** COMMIT is synced in the same Outputs as the first commit messages and COMMITTED answers. */
+    /**
+     * Every participant durably voted yes: the transaction committed at that moment (implicit
+     * commit), so COMMIT is only a hint for delivery and {@code status} and is written unsynced —
+     * no coordinator fsync after the votes. Losing it loses no decision: a participant in doubt
+     * learns the outcome from its peers' durable votes.
+     */
     private void decideCommit(CoordinatorTx tx, long nowMs, OutputsBuilder out) {
         List<String> yes = new ArrayList<>();
         for (String pid : tx.enlisted.keySet()) { // enlistment order keeps runs deterministic
@@ -102,7 +144,7 @@ final class Decisions {
             if (vote == Vote.YES) yes.add(pid);
         }
         Check.state(tx.votes.size() == tx.enlisted.size(), "commit before every vote in %s", tx.id);
-        record(new Record.Commit(tx.id, yes, tx.participants(), tx.requestKey, tx.voterStorage), true, out);
+        record(new Record.Commit(tx.id, yes, tx.participants(), tx.requestKey, tx.voterStorage), false, out);
         tx.decidedAtMs = nowMs;
         yes.forEach(pid -> out.send(new Message.Commit(tx.id, pid)));
         releaseParked(tx, out);
@@ -198,6 +240,8 @@ final class Decisions {
         String pid = t.participantId();
         if (tx.state == CoordinatorTxState.PREPARING && pid.equals(tx.onePhaseParticipant)) {
             out.send(new Message.AskBranch(tx.id, pid));
+        } else if (awaitsVoteFrom(tx, pid)) {
+            out.send(new Message.AskVote(tx.id, pid));
         } else if (tx.pendingDelivery.contains(pid)) {
             out.send(deliveryMessage(tx, pid));
         }

@@ -59,7 +59,22 @@ public sealed interface Event {
         }
     }
 
-    /** Prepare could not be delivered, after the RPC layer's own retries. */
+    /**
+     * The event for a participant's answer to {@link Message.AskVote}: a durable yes (PREPARED, or
+     * a branch already committed: T is then committed) is a YES vote; ABORTED is a durable refusal;
+     * anything else (its outcome forgotten) tells nothing, and the core asks again later.
+     */
+    public static Event ofVoteAnswer(long nowMs, TxId txId, String participantId, BranchState state, long storageId) {
+        return switch (state) {
+            case PREPARED, COMMITTED, HEURISTIC_COMMITTED, HEURISTIC_ABORTED, HEURISTIC_MIXED ->
+                    new VoteReceived(nowMs, txId, participantId, Vote.YES, null, null, storageId);
+            case ABORTED -> new VoteReceived(nowMs, txId, participantId, Vote.NO, AbortReason.COOPERATIVE_TERMINATION,
+                    "refused: it had not voted when asked", storageId);
+            default -> new PrepareFailed(nowMs, txId, participantId, "its vote is unknown there (" + state + ")");
+        };
+    }
+
+    /** Prepare (or a vote inquiry) got no answer, after the RPC layer's own retries. */
     record PrepareFailed(long nowMs, TxId txId, String participantId, String error) implements Event {}
 
     /**

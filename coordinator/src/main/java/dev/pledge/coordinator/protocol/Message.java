@@ -37,4 +37,11 @@ public sealed interface Message {
 
     /** Asks the branch of an unresolved one-phase commit (peerState); answered by OnePhaseResult. */
     record AskBranch(TxId txId, String participantId) implements Message {}
+
+    /**
+     * Resolution (peerState): "refuse if you have not voted". A participant that has not voted
+     * refuses durably; one that has answers its durable vote. Answered by VoteReceived (YES for a
+     * durable yes, NO for a refusal) or, with no answer, PrepareFailed.
+     */
+    record AskVote(TxId txId, String participantId) implements Message {}
 }

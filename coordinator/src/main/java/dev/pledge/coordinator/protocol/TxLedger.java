@@ -56,7 +56,13 @@ final class TxLedger {
                      long deadlineMs, String requestKey, List<String> damage) {}
 
     /** What the coordinator can say about a TxId it holds no transaction for. */
-    enum Presumption { NEVER_ISSUED, FORGOTTEN, EARLIER_LIFE, ABORTED }
+    /**
+     * What a TxId with no record here is: never issued by us; forgotten after retention; issued by
+     * an earlier life whose records are not on this disk; issued before this start, whose unsynced
+     * COMMIT hint a crash may have lost (so it may have committed); or aborted (this life decides
+     * every commit in memory, so an issued TxId it holds nothing for never committed).
+     */
+    enum Presumption { NEVER_ISSUED, FORGOTTEN, EARLIER_LIFE, BEFORE_RESTART, ABORTED }
 
     void replaying(boolean value) {
         replaying = value;
@@ -161,6 +167,7 @@ final class TxLedger {
         // Issued by an earlier life whose records are not on this disk: it may have committed.
         if (id.epoch() < firstEpoch) return Presumption.EARLIER_LIFE;
         if (watermark != null && id.compareTo(watermark) <= 0) return Presumption.FORGOTTEN;
+        if (id.epoch() < epoch) return Presumption.BEFORE_RESTART;
         return Presumption.ABORTED;
     }
 

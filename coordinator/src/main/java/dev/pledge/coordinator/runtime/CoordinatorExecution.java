@@ -16,8 +16,8 @@ import java.util.List;
 public final class CoordinatorExecution {
     /** Crash point: every vote is YES, the COMMIT record is not yet written. */
     public static final String FAILPOINT_COMMIT_BEFORE_WRITE = "coordinator.commit.before-write";
-    /** Crash point: COMMIT is durable, no commit message or COMMITTED answer has left. */
-    public static final String FAILPOINT_COMMIT_SYNCED = "coordinator.commit.synced";
+    /** Crash point: COMMIT is written (an unsynced hint; synced for a one-phase commit), no commit message or COMMITTED answer has left. */
+    public static final String FAILPOINT_COMMIT_WRITTEN = "coordinator.commit.written";
 
     /** Where records go: the group-commit writer, or the simulator's driver of the same state machine. */
     public interface Log {
@@ -52,7 +52,7 @@ public final class CoordinatorExecution {
     private record Release(Outputs out, Effects effects, boolean decidesCommit) implements Runnable {
         @Override
         public void run() {
-            if (decidesCommit) Failpoints.hit(FAILPOINT_COMMIT_SYNCED);
+            if (decidesCommit) Failpoints.hit(FAILPOINT_COMMIT_WRITTEN);
             effects.released(out);
             for (Message m : out.messages()) effects.send(m);
             for (Reply r : out.replies()) effects.reply(r);

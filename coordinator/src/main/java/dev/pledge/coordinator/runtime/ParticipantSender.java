@@ -199,6 +199,7 @@ final class ParticipantSender implements MessageSender {
             if (m instanceof Message.Prepare || m instanceof Message.CommitOnePhase) prepares.add(m);
             else if (m instanceof Message.Commit || m instanceof Message.Abort) decisions.add(m);
             else if (m instanceof Message.AskBranch a) results.accept(askBranch(client, a));
+            else if (m instanceof Message.AskVote a) results.accept(askVote(client, a));
             else results.accept(failed(m, "unknown message " + m));
         }
         if (!prepares.isEmpty() || !decisions.isEmpty()) exchange(client, prepares, decisions);
@@ -283,12 +284,27 @@ final class ParticipantSender implements MessageSender {
 
     /** The branch of an unresolved one-phase commit, asked on its own (peerState). */
     private Event askBranch(RpcClient client, Message.AskBranch m) {
+        return askPeerState(client, m, (state, storageId) -> onePhase(m, state, null, null, storageId));
+    }
+
+    /** Resolution: the participant refuses if it has not voted, else answers its durable vote (peerState). */
+    private Event askVote(RpcClient client, Message.AskVote m) {
+        return askPeerState(client, m,
+                (state, storageId) -> Event.ofVoteAnswer(time.nowMs(), m.txId(), m.participantId(), state, storageId));
+    }
+
+    private interface PeerStateAnswer {
+        Event of(BranchState state, long storageId);
+    }
+
+    /** One peerState call about {@code m}'s branch; its answer as {@code answer} reads it, or the failure event. */
+    private Event askPeerState(RpcClient client, Message m, PeerStateAnswer answer) {
         callsSent.incrementAndGet();
         messagesSent.incrementAndGet();
         try {
             var r = client.call(Services.PARTICIPANT, FACTORY, (c, remainingMs) -> c.peerState(
                     new PeerStateRequest(remainingMs, Wire.toWire(m.txId()), nodeId)), callTimeoutMs);
-            return onePhase(m, Wire.fromWire(r.getState()), null, null, r.isSetStorageId() ? r.getStorageId() : 0);
+            return answer.of(Wire.fromWire(r.getState()), r.isSetStorageId() ? r.getStorageId() : 0);
         } catch (TException | RuntimeException e) {
             callsFailed.incrementAndGet();
             return failed(m, describe(e));
@@ -307,7 +323,9 @@ final class ParticipantSender implements MessageSender {
 
     private Event failed(Message m, String error) {
         long nowMs = time.nowMs();
-        if (m instanceof Message.Prepare) return new Event.PrepareFailed(nowMs, m.txId(), m.participantId(), error);
+        if (m instanceof Message.Prepare || m instanceof Message.AskVote) {
+            return new Event.PrepareFailed(nowMs, m.txId(), m.participantId(), error);
+        }
         if (m instanceof Message.CommitOnePhase || m instanceof Message.AskBranch) {
             return new Event.OnePhaseResult(nowMs, m.txId(), m.participantId(), Event.OnePhaseOutcome.UNKNOWN);
         }

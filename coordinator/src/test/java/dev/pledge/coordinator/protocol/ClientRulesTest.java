@@ -7,6 +7,7 @@ import static dev.pledge.coordinator.protocol.CoreHarness.outcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pledge.core.AbortReason;
+import dev.pledge.core.BranchState;
 import dev.pledge.core.TxId;
 import dev.pledge.core.TxState;
 import dev.pledge.core.Vote;
@@ -106,15 +107,33 @@ class ClientRulesTest {
     }
 
     @Test
-    void abortDuringPreparingAbortsAndAnswersTheWaitingCommit() {
+    void abortDuringPreparingAsksTheUnvotedToRefuseAndAbortsOnlyOnARefusal() {
         TxId tx = h.beginWith(A, B);
         h.commit(tx);
         h.vote(tx, A, Vote.YES);
-        Outputs o = h.abort(tx);
+        Outputs asked = h.abort(tx);
+        assertThat(asked.replies()).as("nothing is decided before B answers").isEmpty();
+        assertThat(asked.records()).isEmpty();
+        assertThat(asked.messages()).containsExactly(new Message.AskVote(tx, B));
+        Outputs o = h.step(Event.ofVoteAnswer(h.nowMs, tx, B, BranchState.ABORTED, 0));
         assertThat(o.replies()).hasSize(2)
                 .allMatch(r -> ((Reply.OutcomeReply) r.value()).state() == TxState.ABORTED);
-        assertThat(o.messages()).containsExactly(new Message.Abort(tx, A), new Message.Abort(tx, B));
+        assertThat(((Reply.OutcomeReply) o.replies().get(0).value()).reason()).isEqualTo(AbortReason.CLIENT_REQUESTED);
+        assertThat(o.messages()).containsExactly(new Message.Abort(tx, A));
         assertThat(h.vote(tx, B, Vote.YES).isEmpty()).as("a late YES changes nothing").isTrue();
+    }
+
+    @Test
+    void abortDuringPreparingCannotUndoVotesAlreadyAllYes() {
+        TxId tx = h.beginWith(A, B);
+        h.commit(tx);
+        h.vote(tx, A, Vote.YES);
+        h.abort(tx);
+        // B had voted before it was asked: T committed when B's YES became durable.
+        Outputs o = h.step(Event.ofVoteAnswer(h.nowMs, tx, B, BranchState.PREPARED, 0));
+        assertThat(o.replies()).hasSize(2);
+        assertThat(((Reply.OutcomeReply) o.replies().get(0).value()).state()).isEqualTo(TxState.COMMITTED);
+        assertThat(((Reply.ErrorReply) o.replies().get(1).value()).state()).isEqualTo(TxState.COMMITTED);
     }
 
     @Test
@@ -137,12 +156,19 @@ class ClientRulesTest {
     }
 
     @Test
-    void theDeadlineAbortsAPreparingTransactionAndAnswersTheWaitingCommit() {
+    void theDeadlineOfAPreparingTransactionAbortsItOnlyOnARefusal() {
         TxId tx = h.beginWith(A, B);
         h.commit(tx);
         h.vote(tx, A, Vote.YES);
         h.nowMs += h.config.txTimeoutDefaultMs();
-        Reply.OutcomeReply answer = outcome(h.fire(new Timer.Deadline(tx)));
+        Outputs asked = h.fire(new Timer.Deadline(tx));
+        assertThat(asked.replies()).as("a missing vote decides nothing").isEmpty();
+        assertThat(asked.messages()).containsExactly(new Message.AskVote(tx, B));
+        Outputs unreachable = h.step(new Event.PrepareFailed(h.nowMs, tx, B, "connection refused"));
+        assertThat(unreachable.replies()).as("nor does an unreachable participant").isEmpty();
+        assertThat(unreachable.timers()).singleElement().extracting(t -> t.timer()).isEqualTo(new Timer.DeliveryRetry(tx, B));
+        assertThat(h.fire(new Timer.DeliveryRetry(tx, B)).messages()).containsExactly(new Message.AskVote(tx, B));
+        Reply.OutcomeReply answer = outcome(h.step(Event.ofVoteAnswer(h.nowMs, tx, B, BranchState.ABORTED, 0)));
         assertThat(answer.state()).isEqualTo(TxState.ABORTED);
         assertThat(answer.reason()).isEqualTo(AbortReason.DEADLINE_EXCEEDED);
     }

@@ -20,18 +20,30 @@ class PresumedAbortTest {
     }
 
     @Test
-    void aTransactionLostInACrashBeforeAnyDecisionIsPresumedAborted() {
+    void aTransactionWithNoRecordFromBeforeARestartIsUnknownNeverPresumedAborted() {
+        // Its COMMIT is an unsynced hint that a crash may have taken: its participants' votes decide.
         TxId tx = h.beginWith(A, B);
         h.restart();
         Reply.StatusReply s = status(tx);
-        assertThat(s.state()).isEqualTo(TxState.ABORTED);
-        assertThat(s.reason()).isEqualTo(AbortReason.PRESUMED_ABORT);
+        assertThat(s.state()).isEqualTo(TxState.FORGOTTEN);
+        assertThat(s.message()).contains("participants resolve it");
     }
 
     @Test
-    void anUnknownIdOfAnEarlierEpochIsAborted() {
+    void anUnknownIdOfAnEarlierEpochIsUnknown() {
         h.restart();
-        assertThat(status(new TxId(NODE, 1, 99)).state()).isEqualTo(TxState.ABORTED);
+        assertThat(status(new TxId(NODE, 1, 99)).state()).isEqualTo(TxState.FORGOTTEN);
+    }
+
+    @Test
+    void anUnknownIdOfThisLifeIsPresumedAborted() {
+        TxId tx = h.beginWith(A, B);
+        h.abort(tx);
+        h.nowMs += 10 * RETENTION_MS;
+        h.fire(new Timer.Sweep());
+        Reply.StatusReply s = status(tx);
+        assertThat(s.state()).isEqualTo(TxState.ABORTED);
+        assertThat(s.reason()).isEqualTo(AbortReason.PRESUMED_ABORT);
     }
 
     @Test

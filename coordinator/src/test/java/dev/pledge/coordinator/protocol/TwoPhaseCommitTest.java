@@ -7,6 +7,7 @@ import static dev.pledge.coordinator.protocol.CoreHarness.outcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pledge.core.AbortReason;
+import dev.pledge.core.BranchState;
 import dev.pledge.core.TxId;
 import dev.pledge.core.TxState;
 import dev.pledge.core.Vote;
@@ -42,13 +43,13 @@ class TwoPhaseCommitTest {
     }
 
     @Test
-    void commitIsSyncedBeforeAnyCommitMessageAndInTheSameOutputs() {
+    void theLastYesCommitsWithNoCoordinatorFsyncAndCommitIsAnUnsyncedHint() {
         TxId tx = h.beginWith(A, B, C);
         h.commit(tx);
         h.vote(tx, A, Vote.YES);
         h.vote(tx, B, Vote.YES);
         Outputs decided = h.vote(tx, C, Vote.YES);
-        assertThat(decided.mustSync()).isTrue();
+        assertThat(decided.mustSync()).as("implicit commit: the votes are the decision").isFalse();
         assertThat(decided.records()).hasSize(1).first().isInstanceOf(Record.Commit.class);
         assertThat(decided.messages()).hasSize(3).allMatch(m -> m instanceof Message.Commit);
         assertThat(decided.replies()).hasSize(1);
@@ -123,12 +124,28 @@ class TwoPhaseCommitTest {
     }
 
     @Test
-    void aParticipantUnreachableForPrepareAbortsTheTransaction() {
+    void aParticipantUnreachableForPrepareIsAskedToRefuseAndAbortsTheTransactionOnlyWhenItDoes() {
         TxId tx = h.beginWith(A, B);
         h.commit(tx);
         Outputs o = h.step(new Event.PrepareFailed(h.nowMs, tx, B, "connection refused"));
-        assertThat(outcome(o).reason()).isEqualTo(AbortReason.PARTICIPANT_UNREACHABLE);
-        assertThat(o.messages()).containsExactly(new Message.Abort(tx, A), new Message.Abort(tx, B));
+        assertThat(o.replies()).as("its prepare may have been delivered and voted on").isEmpty();
+        assertThat(o.records()).isEmpty();
+        assertThat(h.fire(new Timer.DeliveryRetry(tx, B)).messages()).containsExactly(new Message.AskVote(tx, B));
+        h.vote(tx, A, Vote.YES);
+        Outputs refused = h.step(Event.ofVoteAnswer(h.nowMs, tx, B, BranchState.ABORTED, 0));
+        assertThat(outcome(refused).reason()).isEqualTo(AbortReason.PARTICIPANT_UNREACHABLE);
+        assertThat(refused.messages()).containsExactly(new Message.Abort(tx, A));
+    }
+
+    @Test
+    void anUnreachableParticipantThatHadVotedYesCommitsTheTransaction() {
+        TxId tx = h.beginWith(A, B);
+        h.commit(tx);
+        h.vote(tx, A, Vote.YES);
+        h.step(new Event.PrepareFailed(h.nowMs, tx, B, "read timed out"));
+        Outputs o = h.step(Event.ofVoteAnswer(h.nowMs, tx, B, BranchState.PREPARED, 0));
+        assertThat(outcome(o).state()).isEqualTo(TxState.COMMITTED);
+        assertThat(o.messages()).containsExactly(new Message.Commit(tx, A), new Message.Commit(tx, B));
     }
 
     @Test
@@ -175,10 +192,10 @@ class TwoPhaseCommitTest {
     }
 
     @Test
-    void aTransactionWithoutParticipantsCommitsDurably() {
+    void aTransactionWithoutParticipantsCommitsWithoutAnFsync() {
         TxId tx = h.begin();
         Outputs o = h.commit(tx);
-        assertThat(o.mustSync()).isTrue();
+        assertThat(o.mustSync()).as("nothing changed anywhere: nothing to make durable").isFalse();
         assertThat(outcome(o).state()).isEqualTo(TxState.COMMITTED);
         assertThat(h.core.stateOf(tx)).contains(CoordinatorTxState.ENDED);
     }

@@ -60,6 +60,8 @@ final class Branch {
     final Map<String, String> peerViews = new LinkedHashMap<>();
     /** Peers whose answer (a state, not a failed call) has arrived; a forgotten branch stops asking them. */
     final Set<String> peersAnswered = new HashSet<>();
+    /** Peers that answered PREPARED: they durably voted yes (implicit commit needs every one). */
+    final Set<String> peersVotedYes = new HashSet<>();
     /** The coordinator said FORGOTTEN: the outcome is lost there; only a peer or an operator can move this branch. */
     boolean forgotten;
 

@@ -34,10 +34,12 @@ final class BranchLedger {
     private long incarnation;
     /** This data directory's identity (0 until Start made or read it). */
     private long storageId;
+    /** Per coordinator id, the highest TxId whose outcome the sweep may have dropped. */
+    private final Map<String, TxId> sweptUpTo = new HashMap<>();
 
     /** What a restart would rebuild: the records that recreate this ledger's durable state. */
     record Durable(long incarnation, long storageId, Map<TxId, Record.Prepared> prepared,
-                   Map<TxId, Record.Concluded> outcomes) {}
+                   Map<TxId, Record.Concluded> outcomes, Map<String, TxId> sweptUpTo) {}
 
     long incarnation() {
         return incarnation;
@@ -92,6 +94,10 @@ final class BranchLedger {
         if (r instanceof Record.OutcomeForgotten f) {
             Remembered gone = outcomes.remove(f.txId());
             Check.state(gone == null || gone.durable(), "OUTCOME_FORGOTTEN for an outcome that was never stored: %s", f);
+            return LockTable.Changes.NONE;
+        }
+        if (r instanceof Record.SweptUpTo s) {
+            sweptUpTo.merge(s.watermark().coordinatorId(), s.watermark(), (a, b) -> a.compareTo(b) >= 0 ? a : b);
             return LockTable.Changes.NONE;
         }
         throw new IllegalStateException("unhandled record " + r);
@@ -229,6 +235,20 @@ final class BranchLedger {
         return outcomes.get(txId);
     }
 
+    /**
+     * True if {@code txId} has no outcome here but the sweep may have dropped one: it is at or
+     * below its coordinator's sweep watermark. Such a branch may have voted yes, so it is never refused.
+     */
+    boolean maybeSwept(TxId txId) {
+        TxId w = sweptUpTo.get(txId.coordinatorId());
+        return w != null && txId.compareTo(w) <= 0 && !outcomes.containsKey(txId) && !branches.containsKey(txId);
+    }
+
+    /** The sweep watermark of {@code coordinatorId}, or null. */
+    TxId sweptUpTo(String coordinatorId) {
+        return sweptUpTo.get(coordinatorId);
+    }
+
     int outcomeCount() {
         return outcomes.size();
     }
@@ -270,6 +290,6 @@ final class BranchLedger {
         outcomes.forEach((txId, r) -> {
             if (r.durable()) stored.put(txId, new Record.Concluded(txId, r.state(), r.atMs()));
         });
-        return new Durable(incarnation, storageId, prepared, stored);
+        return new Durable(incarnation, storageId, prepared, stored, Map.copyOf(sweptUpTo));
     }
 }

@@ -15,7 +15,14 @@ public record CoreConfig(String participantId, long lockWaitMaxMs, long outcomeR
                          long inDoubtPollBaseMs, long inDoubtPollMaxMs, int maxBranches, int maxWaitsPerBranch,
                          long enlistWaitMaxMs, long peerAskAfterMs) {
 
-    public static final long PEER_ASK_AFTER_MS_DEFAULT = 1_000;
+    /** Implicit commit: a prepared branch asks its peers after this much coordinator silence; every peer's yes commits it. */
+    public static final long PEER_ASK_AFTER_MS_DEFAULT = 500;
+    /**
+     * A prepared branch first asks the coordinator this long after voting (at most the poll cap):
+     * a live coordinator decides within milliseconds of the last vote, so a branch still waiting
+     * by then is probably facing a lost coordinator, and the peers settle it within the 2 s promise.
+     */
+    public static final long FIRST_POLL_AFTER_MS = 300;
     public static final long LOCK_WAIT_MAX_MS_DEFAULT = 2_000;
     public static final long OUTCOME_RETENTION_MS_DEFAULT = 10 * 60_000;
     public static final long IN_DOUBT_POLL_BASE_MS_DEFAULT = 100;

@@ -17,6 +17,8 @@ final class CoreCounters {
     long waitDieDeaths;
     long cachedOps;
     long forgottenAlarms;
+    /** Peers answered "unknown" because the asked-about outcome may have been swept. */
+    long forgottenAnswers;
 
     Map<String, Long> snapshot() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -32,6 +34,7 @@ final class CoreCounters {
         m.put("locks.waitDieDeaths", waitDieDeaths);
         m.put("ops.cachedReplies", cachedOps);
         m.put("inDoubt.forgottenAlarms", forgottenAlarms);
+        m.put("peers.forgottenAnswers", forgottenAnswers);
         return m;
     }
 }

@@ -27,7 +27,9 @@ final class DecisionRules {
         Branch b = ledger.branch(e.txId());
         boolean born = false;
         if (b == null && e.writes() != null && ledger.outcome(e.txId()) == null) {
-            String busy = bear(e.txId(), e.writes(), false, e.nowMs(), out);
+            // A NO is synced: a resent prepare after a restart that forgot it would bear the branch
+            // again and could vote YES, and the first durable vote is the one that counts.
+            String busy = bear(e.txId(), e.writes(), true, e.nowMs(), out);
             if (busy != null) {
                 core.counters.votedNo++;
                 out.reply(new Reply.Voted(e.token(), Vote.NO, AbortReason.LOCK_TIMEOUT, busy));
@@ -49,7 +51,7 @@ final class DecisionRules {
             AbortReason reason = refusal != null ? refusalReason(b, e.incarnation()) : AbortReason.VALIDATION_FAILED;
             String why = refusal != null ? refusal : e.verdict().message();
             core.counters.votedNo++;
-            core.abortUnprepared(b, reason, why, false, e.nowMs(), out);
+            core.abortUnprepared(b, reason, why, true, e.nowMs(), out); // a vote is durable before it is sent
             out.reply(new Reply.Voted(e.token(), Vote.NO, reason, why));
             return;
         }
@@ -69,8 +71,8 @@ final class DecisionRules {
         // Usually the decision arrives first; if not, start asking (the coordinator may have crashed).
         // An external manager is never asked: it tells us (commit, rollback, or recover then either).
         if (!b.txId.isExternal()) {
-            out.timer(new Timer.InDoubtPoll(b.txId, 0),
-                    e.nowMs() + core.config.inDoubtPollMaxMs() + core.backoff.delayMs(0, core.random));
+            out.timer(new Timer.InDoubtPoll(b.txId, 0), e.nowMs()
+                    + Math.min(CoreConfig.FIRST_POLL_AFTER_MS, core.config.inDoubtPollMaxMs()) + core.backoff.delayMs(0, core.random));
         }
         out.reply(new Reply.Voted(e.token(), Vote.YES, null, null));
     }
@@ -119,16 +121,17 @@ final class DecisionRules {
     }
 
     /**
-     * A prepare for a branch that is gone votes NO. The vote it once gave is never repeated: the
-     * coordinator that asked for it has decided already (a late or duplicated prepare), or this is a
-     * TxId used twice, whose new writes an old answer would silently drop.
+     * A prepare for a branch that is gone: the durable vote it gave is repeated (an aborted branch
+     * refuses again, a finished yes stays yes); a branch never seen here votes NO.
      */
     private Reply.Voted repeatedVote(long token, TxId txId, long nowMs) {
         Remembered r = ledger.outcome(txId);
         if (r == null) {
             core.counters.votedNo++;
             String why = "no branch for " + txId + " here (never seen, or lost in a restart)";
-            // Unsynced: a restart forgets it, and a repeat is again unknown here and refused again.
+            // Unsynced, because this NO can never become a YES: the prepare carries no writes (else
+            // it would have borne the branch), the coordinator is past enlistment so no operation
+            // can build the branch again, and a restart forgets it only to refuse the same way.
             ledger.abortUnsynced(txId, AbortReason.UNKNOWN_BRANCH, why, nowMs);
             return new Reply.Voted(token, Vote.NO, AbortReason.UNKNOWN_BRANCH, why);
         }
@@ -136,9 +139,11 @@ final class DecisionRules {
             return new Reply.Voted(token, Vote.NO, r.reason() == null ? AbortReason.UNKNOWN_BRANCH : r.reason(),
                     r.message() == null ? "branch was aborted here" : r.message());
         }
-        core.counters.votedNo++;
-        return new Reply.Voted(token, Vote.NO, AbortReason.ALREADY_FINISHED, "transaction " + txId
-                + " already finished here (" + r.state() + "); a prepare after that is stale or reuses its TxId");
+        // The branch voted yes before it finished (committed, read-only, or forced by an operator
+        // after it prepared). Implicit commit counts the first durable vote, so a repeat of the
+        // prepare (late or duplicated) repeats it: a NO here would contradict a decision already
+        // made from that yes. TxIds are never reused (I8), so the repeat is the same transaction.
+        return new Reply.Voted(token, r.state() == Record.Final.READ_ONLY ? Vote.READ_ONLY : Vote.YES, null, null);
     }
 
     void commit(Event.Commit e, Outputs.Builder out) {
@@ -229,14 +234,30 @@ final class DecisionRules {
             return;
         }
         Remembered r = ledger.outcome(e.txId());
+        if (r == null && ledger.maybeSwept(e.txId())) {
+            // Its outcome may have been swept after retention: it may have voted yes, so refusing
+            // could abort a committed transaction. "Unknown" decides nothing; the asker stays in doubt.
+            core.counters.forgottenAnswers++;
+            out.routine(core.line(e.txId(), "FORGOTTEN", "FORGOTTEN", "asked by " + e.asker()
+                    + "; its outcome may have been swept, so it is not refused"));
+            out.reply(new Reply.PeerAnswer(e.token(), BranchState.UNKNOWN));
+            return;
+        }
         if (r == null) {
             ledger.recordAborted(e.txId(), AbortReason.COOPERATIVE_TERMINATION,
                     "peer " + e.asker() + " asked about a branch unknown here", e.nowMs(), out);
             out.reply(new Reply.PeerAnswer(e.token(), BranchState.ABORTED));
             return;
         }
-        // A READ_ONLY voter cannot know the decision, and an operator's guess must not spread:
-        // "PREPARED" is the answer that decides nothing.
+        if (r.state() == Record.Final.ABORTED && !r.durable()) {
+            // Aborted unvoted and not synced (it can never become a yes), but told to an asker it
+            // becomes a refusal the asker acts on: a refusal is durable before it is answered.
+            ledger.recordAborted(e.txId(), r.reason(), r.message(), e.nowMs(), out);
+            out.reply(new Reply.PeerAnswer(e.token(), BranchState.ABORTED));
+            return;
+        }
+        // A READ_ONLY voter voted yes; an operator's guess must not spread (the branch had voted
+        // yes before it was forced): "PREPARED", a durable yes, is the answer for all of them.
         out.reply(new Reply.PeerAnswer(e.token(), switch (r.state()) {
             case COMMITTED -> BranchState.COMMITTED;
             case ABORTED -> BranchState.ABORTED;
@@ -268,7 +289,7 @@ final class DecisionRules {
         Branch b = ledger.branch(e.txId());
         if (b == null || b.phase != Branch.Phase.PREPARED || b.forgotten) return;
         b.coordinatorView = "unreachable: " + e.error();
-        if (b.coordinatorUnreachableSinceMs < 0) b.coordinatorUnreachableSinceMs = e.nowMs();
+        if (b.coordinatorUnreachableSinceMs < 0) b.coordinatorUnreachableSinceMs = e.silentSinceMs();
         // A short outage is waited out; only a coordinator lost for longer is worth troubling peers.
         if (e.nowMs() - b.coordinatorUnreachableSinceMs >= core.config.peerAskAfterMs()) askPeers(b, out);
     }
@@ -278,6 +299,14 @@ final class DecisionRules {
         for (String peer : b.participants) {
             if (!peer.equals(core.config.participantId())) out.message(new Message.AskPeer(b.txId, peer));
         }
+    }
+
+    /** True when every other participant of the branch has answered that it durably voted yes. */
+    private boolean everyPeerVotedYes(Branch b) {
+        for (String peer : b.participants) {
+            if (!peer.equals(core.config.participantId()) && !b.peersVotedYes.contains(peer)) return false;
+        }
+        return true;
     }
 
     /** Asks each peer that has not answered yet; false if every one has. */
@@ -296,6 +325,16 @@ final class DecisionRules {
         if (b == null || b.phase != Branch.Phase.PREPARED) return;
         b.peerViews.put(e.peerId(), e.state() == null ? "error: " + e.error() : e.state().name());
         if (e.state() != null) b.peersAnswered.add(e.peerId());
+        if (e.state() == BranchState.PREPARED && b.participants.contains(e.peerId())) {
+            b.peersVotedYes.add(e.peerId());
+            if (everyPeerVotedYes(b)) {
+                // Implicit commit: T committed when the last participant durably voted yes, whether
+                // or not any coordinator heard of it.
+                commitPrepared(b, "every participant of " + b.participants + " durably voted yes (implicit commit)",
+                        e.nowMs(), out);
+                return;
+            }
+        }
         if (e.state() == BranchState.COMMITTED) {
             commitPrepared(b, "peer " + e.peerId() + " reports COMMITTED (cooperative termination)", e.nowMs(), out);
         } else if (e.state() == BranchState.ABORTED) {
@@ -322,10 +361,19 @@ final class DecisionRules {
 
     void sweep(long nowMs, Outputs.Builder out) {
         List<Map.Entry<TxId, Remembered>> due = ledger.finishedBy(nowMs - core.config.outcomeRetentionMs(), SWEEP_MAX);
+        Map<String, TxId> raised = new java.util.TreeMap<>();
         for (Map.Entry<TxId, Remembered> en : due) {
-            if (en.getValue().durable()) ledger.record(new Record.OutcomeForgotten(en.getKey()), false, out);
-            else ledger.forgetUnsynced(en.getKey());
+            TxId tx = en.getKey();
+            if (en.getValue().durable()) ledger.record(new Record.OutcomeForgotten(tx), false, out);
+            else ledger.forgetUnsynced(tx);
+            TxId w = ledger.sweptUpTo(tx.coordinatorId());
+            if ((w == null || tx.compareTo(w) > 0) && (raised.get(tx.coordinatorId()) == null
+                    || tx.compareTo(raised.get(tx.coordinatorId())) > 0)) {
+                raised.put(tx.coordinatorId(), tx);
+            }
         }
+        // In the same batch as the deletions: forgetting never turns into a refusal (see peerState).
+        raised.values().forEach(w -> ledger.record(new Record.SweptUpTo(w), false, out));
         out.timer(new Timer.OutcomeSweep(), nowMs + (due.size() == SWEEP_MAX ? 1 : core.sweepPeriodMs()));
     }
 

@@ -111,8 +111,20 @@ public sealed interface Event {
     /** The coordinator's answer to {@link Message.AskCoordinatorStatus}. */
     record CoordinatorStatus(long nowMs, TxId txId, TxState state, AbortReason reason) implements Event {}
 
-    /** {@link Message.AskCoordinatorStatus} failed (unreachable, timed out); poll again later. */
-    record CoordinatorUnreachable(long nowMs, TxId txId, String error) implements Event {}
+    /**
+     * {@link Message.AskCoordinatorStatus} failed (unreachable, timed out); poll again later.
+     * {@code silentSinceMs}: when the failed call was sent — a call that timed out shows the
+     * coordinator silent since then, not only since the failure.
+     */
+    record CoordinatorUnreachable(long nowMs, TxId txId, String error, long silentSinceMs) implements Event {
+        public CoordinatorUnreachable {
+            silentSinceMs = Math.min(silentSinceMs, nowMs);
+        }
+
+        public CoordinatorUnreachable(long nowMs, TxId txId, String error) {
+            this(nowMs, txId, error, nowMs);
+        }
+    }
 
     /** A peer's answer to {@link Message.AskPeer}: its branch state, or {@code state == null} and an error. */
     record PeerReplied(long nowMs, TxId txId, String peerId, BranchState state, String error) implements Event {}

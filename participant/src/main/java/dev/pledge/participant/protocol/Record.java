@@ -73,6 +73,17 @@ public sealed interface Record {
     /** The retention sweep dropped an OUTCOME. */
     record OutcomeForgotten(TxId txId) implements Record {}
 
+    /**
+     * The retention sweep may have dropped outcomes of {@code watermark}'s coordinator up to it.
+     * Written with the OutcomeForgotten records it covers (one batch), so an asked-about TxId at or
+     * below it that is unknown here may be a forgotten yes: it is answered "forgotten", never refused.
+     */
+    record SweptUpTo(TxId watermark) implements Record {
+        public SweptUpTo {
+            Check.notNull(watermark, "watermark");
+        }
+    }
+
     /** Final branch outcomes that are remembered (durably or not) for repeats and peers; stored by their id. */
     enum Final implements OnDiskId {
         COMMITTED(0), ABORTED(1),

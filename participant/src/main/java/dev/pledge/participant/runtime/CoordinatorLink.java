@@ -42,6 +42,13 @@ final class CoordinatorLink implements AutoCloseable {
         this.pool = Threads.boundedPool("participant-" + participantId + "-coordinator-link", THREADS, QUEUE_MAX);
     }
 
+    /**
+     * Deadline of an in-doubt branch's status poll. The coordinator answers it from memory; one that
+     * cannot within this is counted unreachable for the round, so a stopped coordinator is noticed
+     * in time for the peers to settle the branch (they commit on every yes, abort on any refusal).
+     */
+    static final long IN_DOUBT_STATUS_CALL_MS = 400;
+
     void attach(EventLoop loop) {
         this.loop = loop;
     }
@@ -79,12 +86,14 @@ final class CoordinatorLink implements AutoCloseable {
     }
 
     private void status(TxId txId) {
+        long sentNs = System.nanoTime();
         try {
-            StatusResponse r = statusNow(txId, callMs);
+            StatusResponse r = statusNow(txId, Math.min(callMs, IN_DOUBT_STATUS_CALL_MS));
             post(now -> new Event.CoordinatorStatus(now, txId, Wire.fromWire(r.getState()),
                     r.isSetReason() ? Wire.fromWire(r.getReason()) : null));
         } catch (TException | RuntimeException e) {
-            post(now -> new Event.CoordinatorUnreachable(now, txId, describe(e)));
+            long silentMs = (System.nanoTime() - sentNs) / 1_000_000;
+            post(now -> new Event.CoordinatorUnreachable(now, txId, describe(e), now - silentMs));
         }
     }
 

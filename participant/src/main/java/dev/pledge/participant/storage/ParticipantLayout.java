@@ -24,12 +24,14 @@ public final class ParticipantLayout implements Layout<Record> {
     public static final String PREPARED = "prepared";
     public static final String OUTCOMES = "outcomes";
     public static final String META = "meta";
+    /** Per coordinator id, the highest TxId whose outcome the sweep may have dropped. */
+    public static final String SWEPT = "swept";
 
     private ParticipantLayout() {}
 
     @Override
     public List<String> families() {
-        return List.of(DEFAULT, DATA, PREPARED, OUTCOMES, META);
+        return List.of(DEFAULT, DATA, PREPARED, OUTCOMES, META, SWEPT);
     }
 
     @Override
@@ -49,6 +51,8 @@ public final class ParticipantLayout implements Layout<Record> {
             conclude(c.txId(), c.state(), c.atMs(), out);
         } else if (r instanceof Record.OutcomeForgotten f) {
             out.add(KvOp.delete(OUTCOMES, RecordCodec.txKey(f.txId())));
+        } else if (r instanceof Record.SweptUpTo s) {
+            out.add(KvOp.put(SWEPT, RecordCodec.sweptKey(s.watermark().coordinatorId()), RecordCodec.txKey(s.watermark())));
         } else {
             throw new IllegalArgumentException("no place in a participant store for " + r);
         }
@@ -60,7 +64,7 @@ public final class ParticipantLayout implements Layout<Record> {
         out.add(KvOp.put(OUTCOMES, key, RecordCodec.outcome(state, atMs)));
     }
 
-    /** Every durable record, for recovery: the storage identity, the incarnation, then PREPARED branches, then OUTCOMEs. */
+    /** Every durable record, for recovery: the storage identity, the incarnation, PREPARED branches, OUTCOMEs, sweep watermarks. */
     @Override
     public List<Record> read(KvView store) throws IOException {
         List<Record> out = new ArrayList<>();
@@ -70,6 +74,7 @@ public final class ParticipantLayout implements Layout<Record> {
         if (inc != null) out.add(new Record.Incarnation(RecordCodec.decodeLong(inc)));
         store.decodeAll(PREPARED, (key, value) -> RecordCodec.decodePrepared(RecordCodec.decodeTxKey(key), value), out);
         store.decodeAll(OUTCOMES, (key, value) -> RecordCodec.decodeOutcome(RecordCodec.decodeTxKey(key), value), out);
+        store.decodeAll(SWEPT, (key, value) -> new Record.SweptUpTo(RecordCodec.decodeTxKey(value)), out);
         return out;
     }
 

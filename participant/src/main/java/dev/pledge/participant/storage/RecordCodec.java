@@ -46,6 +46,11 @@ final class RecordCodec {
         });
     }
 
+    /** The key of a coordinator's sweep watermark: its id. */
+    static byte[] sweptKey(String coordinatorId) {
+        return RecordIo.encode(out -> writeString(out, "coordinator id", coordinatorId));
+    }
+
     static TxId decodeTxKey(byte[] bytes) throws IOException {
         return RecordIo.decode(bytes, in -> new TxId(readString(in), in.readLong(), in.readLong()));
     }

@@ -67,13 +67,41 @@ class CooperativeTerminationTest {
     }
 
     @Test
-    void aPreparedOrUnreachablePeerLeavesTheBranchBlocked() {
+    void anUnreachablePeerLeavesTheBranchBlocked() {
         preparedAndCoordinatorUnreachable();
-        h.step(new Event.PeerReplied(h.nowMs, t1, "student-a", BranchState.PREPARED, null));
         h.step(new Event.PeerReplied(h.nowMs, t1, "student-a", null, "timed out"));
         assertThat(h.core.view().branchState(t1)).isEqualTo(BranchState.PREPARED);
         assertThat(h.core.view().inDoubt()).singleElement()
                 .satisfies(d -> assertThat(d.peerViews()).containsEntry("student-a", "error: timed out"));
+    }
+
+    @Test
+    void whenEveryPeerDurablyVotedYesTheBranchCommitsWithoutAnyCoordinator() {
+        preparedAndCoordinatorUnreachable();
+        h.step(new Event.PeerReplied(h.nowMs, t1, "student-a", BranchState.PREPARED, null));
+        assertThat(h.last.records()).singleElement().isInstanceOf(Record.Applied.class);
+        assertThat(h.last.mustSync()).isTrue();
+        assertThat(h.core.view().branchState(t1)).isEqualTo(BranchState.COMMITTED);
+    }
+
+    @Test
+    void aYesFromSomeButNotAllPeersLeavesTheBranchBlocked() {
+        h.put(t1, "k", "v");
+        h.prepare(t1, java.util.List.of("course-c", "student-a", "student-b"));
+        h.status(t1, TxState.FORGOTTEN);
+        h.step(new Event.PeerReplied(h.nowMs, t1, "student-a", BranchState.PREPARED, null));
+        h.step(new Event.PeerReplied(h.nowMs, t1, "student-a", BranchState.PREPARED, null)); // a duplicate counts once
+        h.step(new Event.PeerReplied(h.nowMs, t1, "student-b", null, "connection refused"));
+        assertThat(h.core.view().branchState(t1)).isEqualTo(BranchState.PREPARED);
+        h.step(new Event.PeerReplied(h.nowMs, t1, "student-b", BranchState.PREPARED, null));
+        assertThat(h.core.view().branchState(t1)).isEqualTo(BranchState.COMMITTED);
+    }
+
+    @Test
+    void aYesFromANodeOutsideTheParticipantSetCountsForNothing() {
+        preparedAndCoordinatorUnreachable();
+        h.step(new Event.PeerReplied(h.nowMs, t1, "student-b", BranchState.PREPARED, null));
+        assertThat(h.core.view().branchState(t1)).isEqualTo(BranchState.PREPARED);
     }
 
     @Test

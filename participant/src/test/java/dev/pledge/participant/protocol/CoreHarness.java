@@ -81,8 +81,17 @@ final class CoreHarness {
     }
 
     Reply prepare(TxId tx, long incarnation, Event.Verdict verdict) {
+        return prepare(tx, List.of("course-c", "student-a"), incarnation, verdict);
+    }
+
+    /** Prepare with the participant set {@code participants} (P(T), this node among them). */
+    Reply prepare(TxId tx, List<String> participants) {
+        return prepare(tx, participants, core.view().incarnation(), Event.Verdict.OK);
+    }
+
+    private Reply prepare(TxId tx, List<String> participants, long incarnation, Event.Verdict verdict) {
         long t = token();
-        step(new Event.Prepare(nowMs, t, tx, List.of("course-c", "student-a"), COORD, incarnation, verdict));
+        step(new Event.Prepare(nowMs, t, tx, participants, COORD, incarnation, verdict));
         return onlyReply(t);
     }
 

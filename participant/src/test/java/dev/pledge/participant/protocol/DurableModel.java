@@ -15,6 +15,7 @@ final class DurableModel {
         Record.Storage storage = null;
         Map<TxId, Record.Prepared> prepared = new LinkedHashMap<>();
         Map<TxId, Record.Concluded> outcomes = new LinkedHashMap<>();
+        Map<String, Record.SweptUpTo> swept = new LinkedHashMap<>();
         for (Outputs o : outputs) {
             for (Record r : o.records()) {
                 if (r instanceof Record.Incarnation i) inc = i;
@@ -26,7 +27,11 @@ final class DurableModel {
                 } else if (r instanceof Record.Concluded c) {
                     prepared.remove(c.txId());
                     outcomes.put(c.txId(), c);
-                } else if (r instanceof Record.OutcomeForgotten f) outcomes.remove(f.txId());
+                } else if (r instanceof Record.OutcomeForgotten f) {
+                    outcomes.remove(f.txId());
+                } else if (r instanceof Record.SweptUpTo w) {
+                    swept.put(w.watermark().coordinatorId(), w);
+                }
             }
         }
         List<Record> out = new ArrayList<>();
@@ -34,6 +39,7 @@ final class DurableModel {
         if (inc != null) out.add(inc);
         out.addAll(prepared.values());
         out.addAll(outcomes.values());
+        out.addAll(swept.values());
         return out;
     }
 }

@@ -112,8 +112,7 @@ class ParticipantCoreTest {
         assertThat(((Reply.Acked) h.commit(t1)).state()).isEqualTo(BranchState.COMMITTED);
         assertThat(h.last.records()).isEmpty();
         Reply.Voted late = (Reply.Voted) h.prepare(t1);
-        assertThat(late.vote()).as("a prepare after the branch finished never repeats its vote").isEqualTo(Vote.NO);
-        assertThat(late.reason()).isEqualTo(AbortReason.ALREADY_FINISHED);
+        assertThat(late.vote()).as("a prepare after the branch committed repeats its durable YES").isEqualTo(Vote.YES);
         assertThat(h.last.records()).isEmpty();
 
         h.put(t2, "k", "v");

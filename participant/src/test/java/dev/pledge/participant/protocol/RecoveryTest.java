@@ -105,7 +105,7 @@ class RecoveryTest {
         assertThat(h.core.view().branchState(t1)).isEqualTo(BranchState.COMMITTED);
         h.nowMs += 2_000;
         h.fire(new Timer.OutcomeSweep());
-        assertThat(h.last.records()).containsExactly(new Record.OutcomeForgotten(t1));
+        assertThat(h.last.records()).containsExactly(new Record.OutcomeForgotten(t1), new Record.SweptUpTo(t1));
         assertThat(h.last.mustSync()).isFalse();
         assertThat(h.core.view().branchState(t1)).isEqualTo(BranchState.UNKNOWN);
     }

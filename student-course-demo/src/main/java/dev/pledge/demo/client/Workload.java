@@ -28,6 +28,8 @@ public final class Workload {
     private final AtomicBoolean stop = new AtomicBoolean();
     private final Set<Long> knownEnrollments = ConcurrentHashMap.newKeySet();
     private final List<Committed> committedLog = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Operations whose outcome the client never learned: each may or may not have committed. */
+    private final List<Committed> inDoubtLog = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Consumer<OpResult> onResult;
 
     public Workload(Enrollment enrollment, int students, int courses, long seed, LiveStats stats, Consumer<OpResult> onResult) {
@@ -61,6 +63,13 @@ public final class Workload {
 
     public void stop() {
         stop.set(true);
+    }
+
+    /** The operations left in doubt, in the shape of {@link #committedLog}: any of them may have committed. */
+    public List<Committed> inDoubtLog() {
+        synchronized (inDoubtLog) {
+            return List.copyOf(inDoubtLog);
+        }
     }
 
     public List<Committed> committedLog() {
@@ -126,6 +135,7 @@ public final class Workload {
     private void record(OpResult r, Committed what) {
         stats.record(r);
         if (r.committed()) committedLog.add(what);
+        if (r.kind() == OpResult.Kind.IN_DOUBT) inDoubtLog.add(what);
         if (onResult != null) onResult.accept(r);
     }
 

@@ -95,7 +95,7 @@ public final class LocalCluster implements AutoCloseable {
         return root;
     }
 
-    /** Starts (or restarts) the coordinator; {@code failpoints} like "coordinator.commit.synced=block". */
+    /** Starts (or restarts) the coordinator; {@code failpoints} like "coordinator.commit.written=block". */
     public NodeProcess startCoordinator(String... failpoints) {
         List<String> args = new ArrayList<>(List.of(
                 "--node-id", COORDINATOR_ID,

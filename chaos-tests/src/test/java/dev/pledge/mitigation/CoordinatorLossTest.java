@@ -1,0 +1,69 @@
+package dev.pledge.mitigation;
+
+import static dev.pledge.mitigation.MitigationCluster.bytes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pledge.client.Transaction;
+import dev.pledge.demo.launch.LocalCluster;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Scenario (c), implicit commit: every participant voted YES and the coordinator is lost before it
+ * wrote anything about the decision — killed with its data directory deleted, or stopped for
+ * good. Nothing blocks: the votes are the decision, the branches ask each other, hear only durable
+ * yes votes, and commit by themselves, with no operator and no heuristic. Wave 1 left them blocked
+ * until the coordinator came back (and then presumed abort).
+ */
+class CoordinatorLossTest extends ProcessScenario {
+    private static final List<String> IDS = List.of("A", "B");
+    /** What the issue promises: every participant commits within 2 s of losing the coordinator. */
+    private static final long COMMIT_WITHIN_MS = 2_000;
+
+    @Test
+    void coordinatorKilledAndWipedAfterEveryVoteBlocksNothing() throws Exception {
+        c = MitigationCluster.started(root, IDS, List.of(), MitigationCluster.fastPolling(),
+                "coordinator.commit.before-write=block");
+        byte[] key = bytes("c-killed");
+        Transaction tx = c.client.begin(Duration.ofSeconds(60));
+        c.writeAndCommitAsync(tx, key, bytes("c-value"), IDS);
+
+        long lostAt = c.killCoordinatorAt("coordinator.commit.before-write");
+        c.cluster.wipe(LocalCluster.COORDINATOR);
+
+        Map<String, Long> resolvedMs = c.awaitResolved(tx.id(), IDS, lostAt, MitigationCluster.RESOLVE_WAIT);
+        IDS.forEach(p -> MitigationCluster.reportBlocked("c-killed-wiped", p, resolvedMs.get(p)));
+        for (String p : IDS) {
+            assertThat(resolvedMs.get(p)).as("%s committed by itself within 2 s", p).isLessThan(COMMIT_WITHIN_MS);
+            Map<String, Long> stats = c.stats(c.participant(p));
+            assertThat(stats.get("branches.committed")).as("%s committed, it did not abort", p).isEqualTo(1L);
+            assertThat(stats.get("heuristic.forced")).isZero();
+        }
+        // A coordinator on the empty directory serves again; the committed value is at both.
+        c.cluster.startCoordinator();
+        for (String p : IDS) c.awaitValue(p, key, bytes("c-value"));
+    }
+
+    @Test
+    void coordinatorStoppedForeverAfterEveryVoteBlocksNothing() throws Exception {
+        c = MitigationCluster.started(root, IDS, List.of(), MitigationCluster.fastPolling(),
+                "coordinator.commit.before-write=block");
+        byte[] key = bytes("c-stopped");
+        Transaction tx = c.client.begin(Duration.ofSeconds(60));
+        c.writeAndCommitAsync(tx, key, bytes("c-value"), IDS);
+
+        c.awaitFailpoint("coordinator.commit.before-write");
+        c.node(LocalCluster.COORDINATOR).pause();
+        long lostAt = System.nanoTime();
+
+        Map<String, Long> resolvedMs = c.awaitResolved(tx.id(), IDS, lostAt, MitigationCluster.RESOLVE_WAIT);
+        IDS.forEach(p -> MitigationCluster.reportBlocked("c-stopped", p, resolvedMs.get(p)));
+        for (String p : IDS) {
+            assertThat(resolvedMs.get(p)).as("%s committed by itself within 2 s", p).isLessThan(COMMIT_WITHIN_MS);
+            assertThat(c.stats(c.participant(p)).get("branches.committed")).as("%s committed", p).isEqualTo(1L);
+        }
+        assertThat(c.node(LocalCluster.COORDINATOR).alive()).as("still stopped, not dead").isTrue();
+    }
+}

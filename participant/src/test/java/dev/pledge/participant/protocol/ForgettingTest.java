@@ -1,0 +1,59 @@
+package dev.pledge.participant.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pledge.core.BranchState;
+import dev.pledge.core.TxId;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Forgetting never becomes a refusal: a participant asked about a transaction whose outcome it
+ * may have swept answers "unknown", because it may have voted yes on a transaction that committed.
+ */
+class ForgettingTest {
+    private static final long RETENTION_MS = 60_000;
+    private final CoreConfig config = new CoreConfig("course-c", 2_000, RETENTION_MS, 100, 5_000, 100, 8, 1_000);
+    private CoreHarness h = new CoreHarness(config, List.of());
+    private final TxId t1 = CoreHarness.tx(1);
+    private final TxId t2 = CoreHarness.tx(2);
+    private final TxId t3 = CoreHarness.tx(3);
+
+    private void committedAndSwept(TxId tx) {
+        h.put(tx, "k" + tx.sequence(), "v");
+        h.prepare(tx);
+        h.commit(tx);
+        h.nowMs += RETENTION_MS + 1;
+        h.fire(new Timer.OutcomeSweep());
+    }
+
+    @Test
+    void aSweptYesIsAnsweredUnknownNeverRefused() {
+        committedAndSwept(t2);
+        assertThat(h.last.records()).containsExactly(new Record.OutcomeForgotten(t2), new Record.SweptUpTo(t2));
+        assertThat(((Reply.PeerAnswer) h.peerState(t2)).state()).isEqualTo(BranchState.UNKNOWN);
+        assertThat(h.last.records()).as("no refusal is recorded").isEmpty();
+        assertThat(((Reply.PeerAnswer) h.peerState(t1)).state()).as("an older id may be swept too").isEqualTo(BranchState.UNKNOWN);
+    }
+
+    @Test
+    void anIdAboveTheWatermarkIsStillRefused() {
+        committedAndSwept(t2);
+        assertThat(((Reply.PeerAnswer) h.peerState(t3)).state()).isEqualTo(BranchState.ABORTED);
+        assertThat(h.last.mustSync()).isTrue();
+    }
+
+    @Test
+    void theWatermarkSurvivesARestart() {
+        committedAndSwept(t2);
+        h = h.restarted();
+        assertThat(((Reply.PeerAnswer) h.peerState(t2)).state()).isEqualTo(BranchState.UNKNOWN);
+    }
+
+    @Test
+    void anotherCoordinatorsIdsAreNotCovered() {
+        committedAndSwept(t2);
+        TxId other = new TxId("coord-2", t1.epoch(), t1.sequence());
+        assertThat(((Reply.PeerAnswer) h.peerState(other)).state()).isEqualTo(BranchState.ABORTED);
+    }
+}
