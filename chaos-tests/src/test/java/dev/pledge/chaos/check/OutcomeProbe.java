@@ -48,26 +48,30 @@ public final class OutcomeProbe implements AutoCloseable {
     }
 
     /**
-     * The verdict on {@code id}: the coordinator's state must be final, agree with what the client
-     * was told (an in-doubt one may have gone either way), and every branch in {@code touched} must
-     * have ended the same way. With {@code askBranches} false only the coordinator is asked.
+     * The verdict on {@code id}: the decision must be final, agree with what the client was told
+     * (an in-doubt one may have gone either way), and every branch in {@code touched} must have
+     * ended the same way. The decision is the coordinator's final state, or, when it answers
+     * FORGOTTEN (implicit commit: the votes decide, and a restarted coordinator may hold no record),
+     * the one state every branch ended in. With {@code askBranches} false only the coordinator is
+     * asked, unless it has forgotten.
      */
     public TxVerdict verdict(TxId id, Seen seen, Collection<String> touched, boolean askBranches) throws TException {
         TxState coordinator = coordinatorState(id);
         Map<String, BranchState> branches = new LinkedHashMap<>();
-        if (askBranches) {
+        if (askBranches || coordinator == TxState.FORGOTTEN) {
             for (String p : touched) branches.put(p, branchState(p, id));
         }
         return new TxVerdict(id, seen, coordinator, branches, violation(seen, coordinator, branches));
     }
 
     static String violation(Seen seen, TxState coordinator, Map<String, BranchState> branches) {
-        if (coordinator != TxState.COMMITTED && coordinator != TxState.ABORTED) {
-            return "coordinator has no final decision (" + coordinator + ")";
+        TxState decided = TxVerdict.decisionOf(coordinator, branches);
+        if (decided != TxState.COMMITTED && decided != TxState.ABORTED) {
+            return "no final decision (coordinator " + coordinator + ", branches " + branches + ")";
         }
-        if (seen == Seen.COMMITTED && coordinator != TxState.COMMITTED) return "client saw COMMITTED";
-        if (seen == Seen.ABORTED && coordinator != TxState.ABORTED) return "client saw ABORTED";
-        BranchState expected = coordinator == TxState.COMMITTED ? BranchState.COMMITTED : BranchState.ABORTED;
+        if (seen == Seen.COMMITTED && decided != TxState.COMMITTED) return "client saw COMMITTED";
+        if (seen == Seen.ABORTED && decided != TxState.ABORTED) return "client saw ABORTED";
+        BranchState expected = decided == TxState.COMMITTED ? BranchState.COMMITTED : BranchState.ABORTED;
         for (Map.Entry<String, BranchState> b : branches.entrySet()) {
             if (b.getValue() != expected) return b.getKey() + " ended " + b.getValue() + ", not " + expected;
         }

@@ -34,4 +34,14 @@ class OutcomeProbeTest {
                 Map.of("a", BranchState.PREPARED))).contains("a ended PREPARED");
         assertThat(OutcomeProbe.violation(Seen.IN_DOUBT, TxState.PREPARING, Map.of())).contains("no final decision");
     }
+
+    @Test
+    void aCoordinatorThatForgotDefersToTheBranchesWhichMustAllAgree() {
+        assertThat(OutcomeProbe.violation(Seen.ABORTED, TxState.FORGOTTEN, BOTH_ABORTED)).isNull();
+        assertThat(OutcomeProbe.violation(Seen.IN_DOUBT, TxState.FORGOTTEN, BOTH_COMMITTED)).isNull();
+        assertThat(OutcomeProbe.violation(Seen.ABORTED, TxState.FORGOTTEN, BOTH_COMMITTED)).contains("client saw ABORTED");
+        assertThat(OutcomeProbe.violation(Seen.IN_DOUBT, TxState.FORGOTTEN,
+                Map.of("a", BranchState.COMMITTED, "c", BranchState.ABORTED))).contains("no final decision");
+        assertThat(OutcomeProbe.violation(Seen.IN_DOUBT, TxState.FORGOTTEN, Map.of())).contains("no final decision");
+    }
 }

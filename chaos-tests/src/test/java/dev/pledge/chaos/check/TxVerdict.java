@@ -15,6 +15,18 @@ public record TxVerdict(TxId txId, Seen seen, TxState coordinator, Map<String, B
         return violation == null;
     }
 
+    /** The decision: the coordinator's final state, or the one every branch ended in when it has forgotten. */
+    public TxState decision() {
+        return decisionOf(coordinator, branches);
+    }
+
+    static TxState decisionOf(TxState coordinator, Map<String, BranchState> branches) {
+        if (coordinator != TxState.FORGOTTEN || branches.isEmpty()) return coordinator;
+        if (branches.values().stream().allMatch(b -> b == BranchState.COMMITTED)) return TxState.COMMITTED;
+        if (branches.values().stream().allMatch(b -> b == BranchState.ABORTED)) return TxState.ABORTED;
+        return coordinator;
+    }
+
     @Override
     public String toString() {
         return txId + " seen " + seen + ", coordinator " + coordinator + ", branches " + branches

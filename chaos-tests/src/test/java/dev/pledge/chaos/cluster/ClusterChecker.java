@@ -101,8 +101,8 @@ final class ClusterChecker {
                 TxVerdict v = futures.get(i).get();
                 OpRecord r = asked.get(i);
                 if (!v.consistent()) report.violation("transaction outcome", r.op() + " " + r.students() + " " + v);
-                if (v.seen() == Seen.IN_DOUBT) report.inDoubtResolved(String.valueOf(v.coordinator()));
-                if (v.coordinator() == TxState.COMMITTED) ledger.committed(r);
+                if (v.seen() == Seen.IN_DOUBT) report.inDoubtResolved(String.valueOf(v.decision()));
+                if (v.decision() == TxState.COMMITTED) ledger.committed(r);
             }
         } finally {
             pool.shutdownNow();

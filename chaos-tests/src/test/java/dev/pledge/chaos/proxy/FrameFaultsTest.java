@@ -275,7 +275,7 @@ class FrameFaultsTest {
                 await().atMost(SETTLE).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
                         .until(() -> (v[0] = probe.verdict(a.id(), a.seen(), ProxiedCluster.PARTICIPANTS, true)).consistent());
                 if (!v[0].consistent()) violations.add(a.key() + ": " + v[0]);
-                settled.add(a.settled(v[0].coordinator()));
+                settled.add(a.settled(v[0].decision()));
             }
         }
         assertThat(violations).isEmpty();
