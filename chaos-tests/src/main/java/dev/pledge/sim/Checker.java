@@ -475,7 +475,6 @@ final class Checker {
     // ---- after every step ----
 
     void afterStep() {
-        noteBlockedBranches();
         for (Map.Entry<TxId, TreeSet<String>> e : h.participants.entrySet()) checkBranches(e.getKey(), e.getValue());
         checkAppliedOnce();
         if (h.dataChanged && noPartialCommit()) {
@@ -539,20 +538,18 @@ final class Checker {
 
     // ---- at quiescence ----
 
-    /** I6 and the final application checks, once everything is healed and quiet. */
+    /**
+     * I6 and the final application checks, once everything is healed and quiet. Nothing is excused:
+     * with implicit commit a branch whose coordinator lost its records (or is gone for good) is
+     * settled by its peers, so wave 1's excuse for branches blocked by a coordinator's lost disk is gone.
+     */
     List<String> livenessProblems() {
         List<String> problems = new ArrayList<>();
         for (ParticipantNode p : w.participants().values()) {
             var v = p.view();
-            Set<TxId> blocked = blockedByDiskLoss(v);
-            int live = v.liveBranches() - blocked.size();
-            if (live != 0) problems.add(p.id + " still has " + live + " live branches");
-            List<dev.pledge.participant.protocol.Key> locked = v.lockedKeys().stream()
-                    .filter(k -> !blocked.containsAll(v.lockHolders(k).keySet())).toList();
-            if (!locked.isEmpty()) problems.add(p.id + " still holds locks on " + locked);
-            List<dev.pledge.participant.protocol.CoreView.InDoubt> inDoubt = v.inDoubt().stream()
-                    .filter(d -> !blocked.contains(d.txId())).toList();
-            if (!inDoubt.isEmpty()) problems.add(p.id + " still has branches in doubt: " + inDoubt);
+            if (v.liveBranches() != 0) problems.add(p.id + " still has " + v.liveBranches() + " live branches");
+            if (!v.lockedKeys().isEmpty()) problems.add(p.id + " still holds locks on " + v.lockedKeys());
+            if (!v.inDoubt().isEmpty()) problems.add(p.id + " still has branches in doubt: " + v.inDoubt());
         }
         var core = w.coordinatorCore();
         if (core != null && !core.pendingDelivery().isEmpty()) {
@@ -561,29 +558,9 @@ final class Checker {
         return problems;
     }
 
-    /**
-     * Branches in doubt that their coordinator answered FORGOTTEN because it lost its records of
-     * them with its disk: they stay blocked by design (in this wave nothing but an operator can
-     * resolve them), so I6 excuses them, and checkFinal counts them.
-     */
-    private Set<TxId> blockedByDiskLoss(dev.pledge.participant.protocol.CoreView v) {
-        Set<TxId> out = new TreeSet<>();
-        for (var d : v.inDoubt()) if (d.forgotten() && losses.recordsLost(d.txId())) out.add(d.txId());
-        return out;
-    }
-
-    /** Branches blocked by a coordinator's lost disk will not apply their writes: the bank sum is judged so. */
-    private void noteBlockedBranches() {
-        if (!losses.anyCoordinatorDiskLost()) return;
-        for (ParticipantNode p : w.participants().values()) {
-            if (p.up) blockedByDiskLoss(p.view()).forEach(tx -> losses.onBlocked(tx, p.id));
-        }
-    }
-
     void checkFinal() {
         List<String> problems = livenessProblems();
         if (!problems.isEmpty()) fail("I6", String.join("; ", problems));
-        for (ParticipantNode p : w.participants().values()) w.stats().blockedByDiskLoss += blockedByDiskLoss(p.view()).size();
         long sum = committedSum();
         long expected = expectedSum();
         if (sum != expected) fail("APP", "final balances sum to " + sum + ", expected " + expected + lossNote());

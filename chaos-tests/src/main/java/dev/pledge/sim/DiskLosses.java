@@ -103,11 +103,6 @@ final class DiskLosses {
         });
     }
 
-    /** {@code node}'s branch of {@code tx} is in doubt for good: its coordinator lost its records of tx. */
-    void onBlocked(TxId tx, String node) {
-        unappliedBranches.computeIfAbsent(tx, k -> new TreeSet<>()).add(node);
-    }
-
     void onVotedYes(TxId tx, String node, long storageId) {
         yesStorage.computeIfAbsent(tx, k -> new TreeMap<>()).putIfAbsent(node, storageId);
         touch(tx, node, storageId);

@@ -25,7 +25,6 @@ public final class Stats {
     /** One-phase commits whose only trace was lost with a disk before anyone heard of it. */
     long decisionsLost;
     /** Branches left in doubt because their coordinator lost its records (excused from I6, by design). */
-    long blockedByDiskLoss;
     /** Audits not held to the bank's total: a participant had lost its disk (the bank sum check still runs). */
     long auditsUnchecked;
 
@@ -82,7 +81,6 @@ public final class Stats {
         damageReported += o.damageReported;
         damageUnreportable += o.damageUnreportable;
         decisionsLost += o.decisionsLost;
-        blockedByDiskLoss += o.blockedByDiskLoss;
         auditsUnchecked += o.auditsUnchecked;
     }
 
@@ -93,7 +91,7 @@ public final class Stats {
                 + " inDoubt=" + inDoubt + " writeOnly=" + writeOnly + " writeRetries=" + writeRetries + " voteFlips=" + voteFlips
                 + " peerQuestions=" + peerQuestions + " damaged=" + damageReported + " damageUnreportable=" + damageUnreportable
                 + " decisionsLost=" + decisionsLost
-                + " blockedByDiskLoss=" + blockedByDiskLoss + " auditsUnchecked=" + auditsUnchecked
+                + " auditsUnchecked=" + auditsUnchecked
                 + " mutationsFired=" + mutationsFired;
     }
 }
