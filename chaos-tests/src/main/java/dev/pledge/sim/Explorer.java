@@ -13,9 +13,10 @@ import java.util.Set;
 /**
  * Exhaustive small-scope mode: coordinator, two participants, one or two transactions. From the
  * moment every client has sent commit, it explores every order of delivery, loss, duplication,
- * flush, timer, RPC timeout, crash and restart, breadth first up to a depth bound, visiting each
- * state once (a hash of the canonical world description). The cores cannot be copied, so a state
- * is rebuilt by replaying its choice path from scratch. Invariants are checked after every step.
+ * flush, timer, RPC timeout, crash (or the coordinator losing its disk) and restart, breadth first
+ * up to a depth bound, visiting each state once (a hash of the canonical world description). The
+ * cores cannot be copied, so a state is rebuilt by replaying its choice path from scratch.
+ * Invariants are checked after every step.
  */
 public final class Explorer {
     /** Bound on the prefix that brings every transaction to its commit request. */
@@ -35,7 +36,7 @@ public final class Explorer {
     /** One thing that can happen next, described for the counterexample. */
     private record Choice(String description, Kind kind, Object target) {}
 
-    private enum Kind { RUN, DROP, DUPLICATE, CRASH_LOSE, CRASH_KEEP, RESTART }
+    private enum Kind { RUN, DROP, DUPLICATE, CRASH_LOSE, CRASH_KEEP, LOSE_DISK, RESTART }
 
     private final SimConfig config;
     private final Budget budget;
@@ -191,13 +192,15 @@ public final class Explorer {
                 }
             }
         }
-        int crashes = used[Kind.CRASH_LOSE.ordinal()] + used[Kind.CRASH_KEEP.ordinal()];
+        int crashes = used[Kind.CRASH_LOSE.ordinal()] + used[Kind.CRASH_KEEP.ordinal()] + used[Kind.LOSE_DISK.ordinal()];
         for (SimNode n : w.servers()) {
             if (!n.up) {
                 out.add(new Choice("RESTART " + n.id, Kind.RESTART, n));
             } else if (crashes < budget.crashesMax()) {
                 out.add(new Choice("CRASH " + n.id + " losing unsynced writes", Kind.CRASH_LOSE, n));
                 if (n.disk().unsyncedBatches() > 0) out.add(new Choice("CRASH " + n.id + " keeping unsynced writes", Kind.CRASH_KEEP, n));
+                // Implicit commit: the coordinator's disk may go for good, and nothing may block or break.
+                if (n instanceof CoordinatorNode) out.add(new Choice("LOSE DISK " + n.id, Kind.LOSE_DISK, n));
             }
         }
         return out;
@@ -214,6 +217,10 @@ public final class Explorer {
             case DUPLICATE -> w.duplicate((Item.Delivery) c.target());
             case CRASH_LOSE -> crash(w, (SimNode) c.target(), 0);
             case CRASH_KEEP -> crash(w, (SimNode) c.target(), Integer.MAX_VALUE);
+            case LOSE_DISK -> {
+                w.loseDisk((SimNode) c.target());
+                w.checker().afterStep();
+            }
             case RESTART -> {
                 ((SimNode) c.target()).restart(w);
                 w.checker().afterStep();
