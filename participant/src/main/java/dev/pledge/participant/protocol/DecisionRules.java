@@ -274,11 +274,12 @@ final class DecisionRules {
             case COMMITTED -> commitPrepared(b, "coordinator status COMMITTED", e.nowMs(), out);
             case ABORTED -> abortPrepared(b, "coordinator status ABORTED", e.nowMs(), out);
             case FORGOTTEN -> {
-                // The outcome is lost; guessing could break atomicity (I1), so stay blocked and shout.
+                // The coordinator holds no record (it restarted without its unsynced hint, lost its
+                // disk, or forgot after retention). Implicit commit: the peers' durable votes decide.
                 b.forgotten = true;
                 core.counters.forgottenAlarms++;
-                out.alarm(core.line(b.txId, "PREPARED", "PREPARED",
-                        "coordinator answered FORGOTTEN; branch stays blocked until a peer or an operator resolves it"));
+                out.log(core.line(b.txId, "PREPARED", "PREPARED",
+                        "coordinator answered FORGOTTEN; asking the peers, whose durable votes decide"));
                 askPeers(b, out);
             }
             case ACTIVE, PREPARING -> { } // undecided: the poll timer chain asks again

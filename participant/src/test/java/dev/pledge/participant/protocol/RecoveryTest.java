@@ -80,7 +80,7 @@ class RecoveryTest {
     }
 
     @Test
-    void forgottenDoesNotResolveTheBranch() {
+    void forgottenDoesNotResolveTheBranchButSendsItToItsPeers() {
         CoreHarness before = new CoreHarness();
         before.put(t1, "k", "v");
         before.prepare(t1);
@@ -88,7 +88,9 @@ class RecoveryTest {
         after.status(t1, TxState.FORGOTTEN);
         assertThat(after.core.view().branchState(t1)).isEqualTo(BranchState.PREPARED);
         assertThat(after.last.records()).isEmpty();
-        assertThat(after.last.logLines()).singleElement().matches(l -> l.error());
+        assertThat(after.last.logLines()).as("routine under implicit commit: a restarted coordinator forgets")
+                .singleElement().matches(l -> !l.error());
+        assertThat(after.last.messages()).containsExactly(new Message.AskPeer(t1, "student-a"));
         assertThat(after.core.view().inDoubt()).singleElement().matches(CoreView.InDoubt::forgotten);
         assertThat(after.core.view().counters()).containsEntry("inDoubt.forgottenAlarms", 1L);
     }
