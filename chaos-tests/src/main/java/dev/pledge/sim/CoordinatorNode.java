@@ -74,8 +74,8 @@ final class CoordinatorNode extends SimNode {
         noteEvent(e);
         Outputs o = core.step(e);
         // Resolution starts (the deadline, or the client's abort during commit): its first questions.
-        boolean retry = e instanceof Event.TimerFired t && t.timer() instanceof Timer.DeliveryRetry;
-        Message.AskVote ask = w.config().has(Mutation.ABORTS_WITHOUT_REFUSAL) && !retry
+        // With PrepareFailed rewritten above, no vote inquiry is ever retried under the mutation.
+        Message.AskVote ask = w.config().has(Mutation.ABORTS_WITHOUT_REFUSAL)
                 ? o.messages().stream().filter(m -> m instanceof Message.AskVote).map(m -> (Message.AskVote) m)
                         .findFirst().orElse(null)
                 : null;
@@ -85,7 +85,7 @@ final class CoordinatorNode extends SimNode {
         }
         // The mutation: it decides ABORT as if a participant had refused, though none did.
         w.stats().mutationsFired++;
-        w.trace(id + " MUTATION: deadline of " + ask.txId() + " aborts it without any refusal");
+        w.trace(id + " MUTATION: resolution of " + ask.txId() + " aborts it without any refusal");
         List<Message> rest = o.messages().stream().filter(m -> !(m instanceof Message.AskVote)).toList();
         execute(w, e.toString(), new Outputs(o.records(), o.mustSync(), rest, o.timers(), o.replies(), o.logLines()));
         step(w, new Event.VoteReceived(w.nowMs(), ask.txId(), ask.participantId(), Vote.NO,

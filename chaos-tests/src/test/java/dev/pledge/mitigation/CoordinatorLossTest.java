@@ -22,13 +22,19 @@ class CoordinatorLossTest extends ProcessScenario {
     /** What the issue promises: every participant commits within 2 s of losing the coordinator. */
     private static final long COMMIT_WITHIN_MS = 2_000;
 
-    @Test
-    void coordinatorKilledAndWipedAfterEveryVoteBlocksNothing() throws Exception {
+    /** Writes {@code key} at every participant and commits; the coordinator holds at "every vote is in". */
+    private Transaction everyVoteInAndTheCoordinatorHeld(byte[] key) throws Exception {
         c = MitigationCluster.started(root, IDS, List.of(), MitigationCluster.fastPolling(),
                 "coordinator.commit.before-write=block");
-        byte[] key = bytes("c-killed");
         Transaction tx = c.client.begin(Duration.ofSeconds(60));
         c.writeAndCommitAsync(tx, key, bytes("c-value"), IDS);
+        return tx;
+    }
+
+    @Test
+    void coordinatorKilledAndWipedAfterEveryVoteBlocksNothing() throws Exception {
+        byte[] key = bytes("c-killed");
+        Transaction tx = everyVoteInAndTheCoordinatorHeld(key);
 
         long lostAt = c.killCoordinatorAt("coordinator.commit.before-write");
         c.cluster.wipe(LocalCluster.COORDINATOR);
@@ -48,11 +54,7 @@ class CoordinatorLossTest extends ProcessScenario {
 
     @Test
     void coordinatorStoppedForeverAfterEveryVoteBlocksNothing() throws Exception {
-        c = MitigationCluster.started(root, IDS, List.of(), MitigationCluster.fastPolling(),
-                "coordinator.commit.before-write=block");
-        byte[] key = bytes("c-stopped");
-        Transaction tx = c.client.begin(Duration.ofSeconds(60));
-        c.writeAndCommitAsync(tx, key, bytes("c-value"), IDS);
+        Transaction tx = everyVoteInAndTheCoordinatorHeld(bytes("c-stopped"));
 
         c.awaitFailpoint("coordinator.commit.before-write");
         c.node(LocalCluster.COORDINATOR).pause();

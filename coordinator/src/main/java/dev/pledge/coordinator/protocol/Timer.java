@@ -1,7 +1,6 @@
 package dev.pledge.coordinator.protocol;
 
 import dev.pledge.core.StepOutputs;
-
 import dev.pledge.core.TxId;
 
 /** Something the core wants to hear about later. Timers may fire late or stale; the core checks. */

@@ -55,7 +55,6 @@ final class TxLedger {
     record Concluded(TxId id, boolean committed, AbortReason reason, String message, boolean clientAborted, long atMs,
                      long deadlineMs, String requestKey, List<String> damage) {}
 
-    /** What the coordinator can say about a TxId it holds no transaction for. */
     /**
      * What a TxId with no record here is: never issued by us; forgotten after retention; issued by
      * an earlier life whose records are not on this disk; issued before this start, whose unsynced
@@ -74,10 +73,6 @@ final class TxLedger {
 
     long storageId() {
         return storageId;
-    }
-
-    long firstEpoch() {
-        return firstEpoch;
     }
 
     /** Committed transactions whose acknowledgements showed lost writes, oldest first, until forgotten. */

@@ -16,7 +16,10 @@ import java.util.List;
 public final class CoordinatorExecution {
     /** Crash point: every vote is YES, the COMMIT record is not yet written. */
     public static final String FAILPOINT_COMMIT_BEFORE_WRITE = "coordinator.commit.before-write";
-    /** Crash point: COMMIT is written (an unsynced hint; synced for a one-phase commit), no commit message or COMMITTED answer has left. */
+    /**
+     * Crash point: COMMIT is written (an unsynced hint; synced for a one-phase commit), no commit
+     * message or COMMITTED answer has left.
+     */
     public static final String FAILPOINT_COMMIT_WRITTEN = "coordinator.commit.written";
 
     /** Where records go: the group-commit writer, or the simulator's driver of the same state machine. */

@@ -6,6 +6,7 @@ import dev.pledge.core.TxId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BinaryOperator;
 
 /**
  * The participant's memory: live branches, remembered outcomes, locks, incarnation and storage
@@ -36,6 +38,8 @@ final class BranchLedger {
     private long storageId;
     /** Per coordinator id, the highest TxId whose outcome the sweep may have dropped. */
     private final Map<String, TxId> sweptUpTo = new HashMap<>();
+    /** The later of two TxIds of one coordinator. */
+    static final BinaryOperator<TxId> LATER = BinaryOperator.maxBy(Comparator.naturalOrder());
 
     /** What a restart would rebuild: the records that recreate this ledger's durable state. */
     record Durable(long incarnation, long storageId, Map<TxId, Record.Prepared> prepared,
@@ -97,7 +101,7 @@ final class BranchLedger {
             return LockTable.Changes.NONE;
         }
         if (r instanceof Record.SweptUpTo s) {
-            sweptUpTo.merge(s.watermark().coordinatorId(), s.watermark(), (a, b) -> a.compareTo(b) >= 0 ? a : b);
+            sweptUpTo.merge(s.watermark().coordinatorId(), s.watermark(), LATER);
             return LockTable.Changes.NONE;
         }
         throw new IllegalStateException("unhandled record " + r);

@@ -7,6 +7,7 @@ import dev.pledge.core.Vote;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** Votes and decisions: prepare, commit, abort, one-phase commit, peer questions, in-doubt polling. */
 final class DecisionRules {
@@ -71,8 +72,8 @@ final class DecisionRules {
         // Usually the decision arrives first; if not, start asking (the coordinator may have crashed).
         // An external manager is never asked: it tells us (commit, rollback, or recover then either).
         if (!b.txId.isExternal()) {
-            out.timer(new Timer.InDoubtPoll(b.txId, 0), e.nowMs()
-                    + Math.min(CoreConfig.FIRST_POLL_AFTER_MS, core.config.inDoubtPollMaxMs()) + core.backoff.delayMs(0, core.random));
+            long firstPollMs = Math.min(CoreConfig.FIRST_POLL_AFTER_MS, core.config.inDoubtPollMaxMs());
+            out.timer(new Timer.InDoubtPoll(b.txId, 0), e.nowMs() + firstPollMs + core.backoff.delayMs(0, core.random));
         }
         out.reply(new Reply.Voted(e.token(), Vote.YES, null, null));
     }
@@ -362,19 +363,19 @@ final class DecisionRules {
 
     void sweep(long nowMs, Outputs.Builder out) {
         List<Map.Entry<TxId, Remembered>> due = ledger.finishedBy(nowMs - core.config.outcomeRetentionMs(), SWEEP_MAX);
-        Map<String, TxId> raised = new java.util.TreeMap<>();
+        Map<String, TxId> highest = new TreeMap<>();
         for (Map.Entry<TxId, Remembered> en : due) {
             TxId tx = en.getKey();
             if (en.getValue().durable()) ledger.record(new Record.OutcomeForgotten(tx), false, out);
             else ledger.forgetUnsynced(tx);
-            TxId w = ledger.sweptUpTo(tx.coordinatorId());
-            if ((w == null || tx.compareTo(w) > 0) && (raised.get(tx.coordinatorId()) == null
-                    || tx.compareTo(raised.get(tx.coordinatorId())) > 0)) {
-                raised.put(tx.coordinatorId(), tx);
-            }
+            highest.merge(tx.coordinatorId(), tx, BranchLedger.LATER);
         }
         // In the same batch as the deletions: forgetting never turns into a refusal (see peerState).
-        raised.values().forEach(w -> ledger.record(new Record.SweptUpTo(w), false, out));
+        // Only a raise is written: the store keeps one watermark per coordinator, the last one put.
+        for (TxId w : highest.values()) {
+            TxId mark = ledger.sweptUpTo(w.coordinatorId());
+            if (mark == null || w.compareTo(mark) > 0) ledger.record(new Record.SweptUpTo(w), false, out);
+        }
         out.timer(new Timer.OutcomeSweep(), nowMs + (due.size() == SWEEP_MAX ? 1 : core.sweepPeriodMs()));
     }
 
