@@ -259,6 +259,13 @@ struct AbortRequest {
 struct StatusRequest {
   1: required i64 deadlineMs,
   2: required TxId txId,
+  /** The transaction's participant ids, when the caller knows them (the SDK does). A coordinator
+   *  with no record of txId (another coordinator, or its own after losing its records) then asks
+   *  those participants what they durably voted, without changing anything, and answers from their
+   *  votes: COMMITTED if all voted yes (or one committed), ABORTED if one refused, PREPARING while
+   *  some have not voted or cannot be reached, FORGOTTEN if none has a record. At most
+   *  Limits.PARTICIPANTS_PER_TX_MAX ids. */
+  3: optional list<string> participants,
 }
 
 struct StatusResponse {
@@ -302,9 +309,12 @@ service Coordinator {
       throws (1: UnknownTransaction unknown, 2: NotAllowed notAllowed, 3: Unavailable unavailable),
 
   /** The transaction's state; never ABORTED for a committed transaction (FORGOTTEN after
-   *  retention). Read-only: IDEMPOTENT; MAY RETRY. */
+   *  retention). For a transaction of another coordinator, or one this coordinator has no record
+   *  of, the answer comes from the participants named in the request (see StatusRequest), else
+   *  UnknownTransaction (another coordinator's) or FORGOTTEN. InvalidArgument for a malformed txId,
+   *  or participants over the limit or not registered here. Read-only: IDEMPOTENT; MAY RETRY. */
   StatusResponse status(1: StatusRequest request)
-      throws (1: UnknownTransaction unknown, 2: Unavailable unavailable),
+      throws (1: UnknownTransaction unknown, 2: Unavailable unavailable, 3: InvalidArgument invalid),
 
   /** Runs whole write-only transactions (see WriteTransaction) and answers each outcome.
    *  IDEMPOTENT per requestKey; MAY RETRY. Unavailable means none of them was started. */
@@ -405,11 +415,17 @@ struct PeerStateRequest {
   2: required TxId txId,
   /** The participant asking (for logs). */
   3: required string askingParticipantId,
+  /** Only report, change nothing: an unvoted branch is answered ACTIVE and an unknown transaction
+   *  UNKNOWN, neither refused. For a coordinator answering status of a transaction it has no record
+   *  of; a prepared peer resolving a branch never sets it. */
+  4: optional bool inquireOnly,
 }
 
 struct PeerStateResponse {
   /** PREPARED, COMMITTED or ABORTED. A branch that had not voted is aborted first (it will vote
-   *  NO) and reported ABORTED; UNKNOWN becomes ABORTED the same way. */
+   *  NO) and reported ABORTED; UNKNOWN becomes ABORTED the same way, except for an outcome that may
+   *  have been swept (UNKNOWN: forgetting never becomes a refusal). With inquireOnly, ACTIVE and
+   *  UNKNOWN are answered as they are. */
   1: required BranchState state,
   /** The storage identity the peer answers from (see PrepareResponse.storageId). */
   2: optional i64 storageId,

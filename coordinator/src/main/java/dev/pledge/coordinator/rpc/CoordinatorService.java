@@ -2,6 +2,7 @@ package dev.pledge.coordinator.rpc;
 
 import dev.pledge.coordinator.protocol.Event;
 import dev.pledge.coordinator.protocol.Reply;
+import dev.pledge.coordinator.protocol.VoteTally;
 import dev.pledge.core.ReplyMargin;
 import dev.pledge.core.Limits;
 import dev.pledge.core.TxId;
@@ -32,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.apache.thrift.TException;
 
 /**
@@ -43,8 +45,17 @@ public final class CoordinatorService implements Coordinator.Iface {
     private final LongSupplier epoch;
     private final long storageId;
     private final RequestPoster poster;
+    private final VoteInquiry inquiry;
+    private final Predicate<String> registered;
 
-    public CoordinatorService(String nodeId, LongSupplier epoch, long storageId, RequestPoster poster) {
+    /**
+     * @param inquiry    asks participants for status of a transaction with no record here
+     * @param registered whether a participant id is in this coordinator's registry
+     */
+    public CoordinatorService(String nodeId, LongSupplier epoch, long storageId, RequestPoster poster,
+                              VoteInquiry inquiry, Predicate<String> registered) {
+        this.inquiry = inquiry;
+        this.registered = registered;
         this.storageId = storageId;
         this.nodeId = nodeId;
         this.epoch = epoch;
@@ -93,10 +104,37 @@ public final class CoordinatorService implements Coordinator.Iface {
 
     @Override
     public StatusResponse status(StatusRequest request) throws TException {
+        long startNs = System.nanoTime();
         TxId txId = txId(request.getTxId());
+        List<String> participants = request.isSetParticipants() ? participants(request.getParticipants()) : List.of();
         Reply.Value v = await(token -> new Event.Status(poster.nowMs(), token, txId), request.getDeadlineMs());
         if (v == null) throw new Unavailable("no answer within the request's deadline");
+        if (!participants.isEmpty() && noRecord(v)) {
+            // Implicit commit: the participants' durable votes are the outcome, whoever asks them.
+            long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+            VoteInquiry.Answers a = inquiry.ask(txId, participants,
+                    ReplyMargin.withinMs(request.getDeadlineMs() - elapsedMs));
+            return WireReplies.status(VoteTally.of(txId, participants, a.states(), a.errors()), txId);
+        }
         return WireReplies.status(v, txId);
+    }
+
+    /** The core holds nothing about it: another coordinator's transaction, or one this one forgot. */
+    private static boolean noRecord(Reply.Value v) {
+        return v instanceof Reply.ErrorReply e ? e.kind() == Reply.ErrorKind.UNKNOWN_TX
+                : v instanceof Reply.StatusReply s && s.state() == dev.pledge.core.TxState.FORGOTTEN;
+    }
+
+    private List<String> participants(List<String> given) throws InvalidArgument {
+        Wire.invalidIf(() -> Limits.checkSize("participants", given.size(), "ids", Limits.PARTICIPANTS_PER_TX_MAX,
+                "PARTICIPANTS_PER_TX_MAX"));
+        List<String> out = new ArrayList<>(given.size());
+        for (String p : given) {
+            String id = Wire.invalidIf(() -> Limits.checkId("participants[]", p));
+            if (!registered.test(id)) throw new InvalidArgument("participant " + id + " is not registered at " + nodeId);
+            if (!out.contains(id)) out.add(id);
+        }
+        return out;
     }
 
     /**

@@ -96,6 +96,8 @@ public final class CoordinatorNode implements AutoCloseable {
         sender = new ParticipantSender(id, config.rpc().participants(), config.rpc().client(),
                 config.rpc().participantCallTimeoutMs(), config.rpc().senderThreadsMax(), e -> runtime.postInternal(e), time);
         closeInOrder.add(0, sender);
+        VoteInquiries inquiries = new VoteInquiries(id, sender);
+        closeInOrder.add(0, inquiries);
         runtime = new CoordinatorRuntime(recovery.core(), config.core().eventQueueMax(), writer, sender, time);
         closeInOrder.add(0, runtime);
         if (metricsListen != null) {
@@ -107,7 +109,8 @@ public final class CoordinatorNode implements AutoCloseable {
         runtime.start(recovery.startup());
         TMultiplexedProcessor processor = new TMultiplexedProcessor();
         processor.registerProcessor(Services.COORDINATOR,
-                new Coordinator.Processor<>(new CoordinatorService(id, () -> epoch, recovery.core().storageId(), runtime)));
+                new Coordinator.Processor<>(new CoordinatorService(id, () -> epoch, recovery.core().storageId(), runtime,
+                        inquiries, config.rpc().participants()::containsKey)));
         processor.registerProcessor(Services.ADMIN, new Admin.Processor<>(new AdminService(id, this::stats, runtime::damaged)));
         server = RpcServer.start(RpcServerConfig.defaults(config.rpc().listen().host(), config.rpc().listen().port())
                 .withWorkers(Math.min(4, config.rpc().serverWorkersMax()), config.rpc().serverWorkersMax()), processor);

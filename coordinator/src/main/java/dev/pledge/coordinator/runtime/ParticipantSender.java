@@ -5,6 +5,7 @@ import dev.pledge.coordinator.protocol.Message;
 import dev.pledge.core.AbortReason;
 import dev.pledge.core.BranchState;
 import dev.pledge.core.Check;
+import dev.pledge.core.TxId;
 import dev.pledge.core.Limits;
 import dev.pledge.failpoint.Failpoints;
 import dev.pledge.rpc.Endpoint;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -308,6 +310,27 @@ final class ParticipantSender implements MessageSender {
         } catch (TException | RuntimeException e) {
             callsFailed.incrementAndGet();
             return failed(m, describe(e));
+        }
+    }
+
+    /**
+     * What {@code participantId} says of {@code txId}, asked without changing anything there (peerState
+     * with inquireOnly), on the caller's thread. Not counted in the commit path's call figures.
+     *
+     * @throws CompletionException wrapping the failure (unreachable, no address)
+     */
+    BranchState inquire(String participantId, TxId txId, long waitMs) {
+        Lane lane = lanes.get(participantId);
+        if (lane == null) {
+            throw new CompletionException(
+                    new TException("no address configured for participant " + participantId));
+        }
+        try {
+            var r = lane.client.call(Services.PARTICIPANT, FACTORY, (c, remainingMs) -> c.peerState(
+                    new PeerStateRequest(remainingMs, Wire.toWire(txId), nodeId).setInquireOnly(true)), waitMs);
+            return Wire.fromWire(r.getState());
+        } catch (TException | RuntimeException e) {
+            throw new CompletionException(new TException(describe(e), e));
         }
     }
 

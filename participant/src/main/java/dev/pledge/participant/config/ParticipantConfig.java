@@ -6,8 +6,11 @@ import dev.pledge.participant.protocol.CoreConfig;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClientConfig;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Everything a participant node needs, immutable and validated on construction, in three
@@ -19,7 +22,7 @@ public record ParticipantConfig(Core core, Rpc rpc, Storage storage) {
     /**
      * What the protocol core and its event loop need.
      *
-     * @param coordinatorId      the coordinator this participant serves; transactions of another id are refused
+     * @param coordinatorId      the node id of the coordinator at {@link Rpc#coordinator()}
      * @param lockWaitMaxMs      longest a transaction waits for a lock before its branch aborts
      * @param outcomeRetentionMs how long OUTCOME records answer repeats and peers
      * @param inDoubtPollBaseMs  first backoff step when asking the coordinator about an in-doubt branch
@@ -41,17 +44,21 @@ public record ParticipantConfig(Core core, Rpc rpc, Storage storage) {
      * Addresses and the limits of calls.
      *
      * @param listen                 host and port to serve on (port 0 = any free port)
+     * @param coordinator            the coordinator whose id is {@link Core#coordinatorId()}
+     * @param moreCoordinators       other coordinators by id, running at the same time (distinct ids)
      * @param peers                  other participants by id, asked for cooperative termination when the coordinator is away
      * @param coordinatorCallMs      deadline of one enlist or status call to the coordinator
      * @param workersMax             RPC worker threads (bounds concurrent requests)
      * @param metrics                where /metrics and /health are served; null for none
      * @param coordinatorLostAfterMs /health reports the coordinator lost after this long without a successful call
      */
-    public record Rpc(Endpoint listen, Endpoint coordinator, Map<String, Endpoint> peers, long coordinatorCallMs,
-                      int workersMax, RpcClientConfig client, Endpoint metrics, long coordinatorLostAfterMs) {
+    public record Rpc(Endpoint listen, Endpoint coordinator, Map<String, Endpoint> moreCoordinators,
+                      Map<String, Endpoint> peers, long coordinatorCallMs, int workersMax, RpcClientConfig client,
+                      Endpoint metrics, long coordinatorLostAfterMs) {
         public Rpc {
             Check.notNull(listen, "listen");
             Check.notNull(coordinator, "coordinator");
+            moreCoordinators = Map.copyOf(Check.notNull(moreCoordinators, "moreCoordinators"));
             peers = Map.copyOf(Check.notNull(peers, "peers"));
             Check.argument(coordinatorCallMs > 0, "coordinatorCallMs must be > 0, was %s", coordinatorCallMs);
             Check.argument(workersMax >= 1 && workersMax <= 10_000, "workersMax must be in [1, 10000], was %s", workersMax);
@@ -73,6 +80,17 @@ public record ParticipantConfig(Core core, Rpc rpc, Storage storage) {
         Check.notNull(storage, "storage");
         coreConfig(core); // validates the protocol limits
         metrics(rpc);
+        Endpoint again = rpc.moreCoordinators().get(core.coordinatorId());
+        Check.argument(again == null || again.equals(rpc.coordinator()),
+                "coordinator %s is configured at %s and at %s", core.coordinatorId(), rpc.coordinator(), again);
+    }
+
+    /** Every coordinator this participant serves, by node id: {@code rpc.coordinator} first, then the others by id. */
+    public Map<String, Endpoint> coordinators() {
+        Map<String, Endpoint> all = new LinkedHashMap<>();
+        all.put(core.coordinatorId(), rpc.coordinator());
+        new TreeMap<>(rpc.moreCoordinators()).forEach(all::putIfAbsent);
+        return Collections.unmodifiableMap(all);
     }
 
     public static ParticipantConfig defaults(String participantId, Endpoint listen, Path dataDir, Endpoint coordinator) {
@@ -120,17 +138,23 @@ public record ParticipantConfig(Core core, Rpc rpc, Storage storage) {
 
     /** At most {@code v} connections are served at once (one worker each); the server closes any beyond. */
     public ParticipantConfig withWorkersMax(int v) {
-        return new ParticipantConfig(core, new Rpc(rpc.listen(), rpc.coordinator(), rpc.peers(), rpc.coordinatorCallMs(), v,
-                rpc.client(), rpc.metrics(), rpc.coordinatorLostAfterMs()), storage);
+        return new ParticipantConfig(core, new Rpc(rpc.listen(), rpc.coordinator(), rpc.moreCoordinators(), rpc.peers(),
+                rpc.coordinatorCallMs(), v, rpc.client(), rpc.metrics(), rpc.coordinatorLostAfterMs()), storage);
     }
 
     public ParticipantConfig withRpcClient(RpcClientConfig v) {
-        return new ParticipantConfig(core, new Rpc(rpc.listen(), rpc.coordinator(), rpc.peers(), rpc.coordinatorCallMs(),
-                rpc.workersMax(), v, rpc.metrics(), rpc.coordinatorLostAfterMs()), storage);
+        return new ParticipantConfig(core, new Rpc(rpc.listen(), rpc.coordinator(), rpc.moreCoordinators(), rpc.peers(),
+                rpc.coordinatorCallMs(), rpc.workersMax(), v, rpc.metrics(), rpc.coordinatorLostAfterMs()), storage);
+    }
+
+    /** Other coordinators by id, served besides the one at {@link Rpc#coordinator()}. */
+    public ParticipantConfig withMoreCoordinators(Map<String, Endpoint> v) {
+        return new ParticipantConfig(core, new Rpc(rpc.listen(), rpc.coordinator(), v, rpc.peers(),
+                rpc.coordinatorCallMs(), rpc.workersMax(), rpc.client(), rpc.metrics(), rpc.coordinatorLostAfterMs()), storage);
     }
 
     public ParticipantConfig withPeers(Map<String, Endpoint> v) {
-        return new ParticipantConfig(core, new Rpc(rpc.listen(), rpc.coordinator(), v, rpc.coordinatorCallMs(),
-                rpc.workersMax(), rpc.client(), rpc.metrics(), rpc.coordinatorLostAfterMs()), storage);
+        return new ParticipantConfig(core, new Rpc(rpc.listen(), rpc.coordinator(), rpc.moreCoordinators(), v,
+                rpc.coordinatorCallMs(), rpc.workersMax(), rpc.client(), rpc.metrics(), rpc.coordinatorLostAfterMs()), storage);
     }
 }

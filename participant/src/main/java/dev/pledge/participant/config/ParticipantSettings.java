@@ -23,6 +23,7 @@ import java.util.Map;
  * core.participant-id=course-c
  * rpc.listen=0.0.0.0:7103
  * rpc.coordinator=10.0.0.1:7000
+ * rpc.coordinators.coord-2=10.0.0.4:7000
  * rpc.peer.student-a=10.0.0.2:7101
  * storage.data-dir=/var/lib/pledge/course-c
  * </pre>
@@ -31,7 +32,7 @@ public final class ParticipantSettings {
     public static final Setting<String> PARTICIPANT_ID = Setting.required("core.participant-id", s -> Limits.checkId("core.participant-id", s),
             "participant id, as registered at the coordinator");
     public static final Setting<String> COORDINATOR_ID = Setting.withDefault("core.coordinator-id", "coord-1", s -> Limits.checkId("core.coordinator-id", s),
-            "the coordinator's node id; transactions of another are refused");
+            "the node id of the coordinator at rpc.coordinator; transactions of a coordinator not configured are refused");
     public static final Setting<Long> LOCK_WAIT_MAX_MS = Setting.longAtLeast("core.lock-wait-max-ms",
             LOCK_WAIT_MAX_MS_DEFAULT, 1, "longest wait for a lock");
     public static final Setting<Long> OUTCOME_RETENTION_MS = Setting.longAtLeast("core.outcome-retention-ms",
@@ -47,6 +48,8 @@ public final class ParticipantSettings {
     public static final Setting<Endpoint> LISTEN = Setting.withDefault("rpc.listen", "127.0.0.1:0", Endpoint::parse,
             "host:port to serve on (port 0 = any)");
     public static final Setting<Endpoint> COORDINATOR = Setting.required("rpc.coordinator", Endpoint::parse, "coordinator host:port");
+    public static final Entries<Endpoint> COORDINATORS = new Entries<>("rpc.coordinators", Endpoint::parse,
+            "another coordinator this participant serves, id=host:port (several run at once; each asks about its own transactions)");
     public static final Entries<Endpoint> PEERS = new Entries<>("rpc.peer", Endpoint::parse,
             "another participant, id=host:port; asked when the coordinator is away");
     public static final Setting<Long> COORDINATOR_CALL_MS = Setting.longAtLeast("rpc.coordinator-call-ms", 5_000, 1,
@@ -66,7 +69,7 @@ public final class ParticipantSettings {
             List.of(PARTICIPANT_ID, COORDINATOR_ID, LOCK_WAIT_MAX_MS, OUTCOME_RETENTION_MS, IN_DOUBT_POLL_BASE_MS,
                     IN_DOUBT_POLL_MAX_MS, PEER_ASK_AFTER_MS, EVENT_QUEUE_MAX, LISTEN, COORDINATOR, COORDINATOR_CALL_MS,
                     WORKERS_MAX, METRICS, COORDINATOR_LOST_AFTER_MS, DATA_DIR, LOG_QUEUE_MAX),
-            List.of(PEERS),
+            List.of(COORDINATORS, PEERS),
             Map.of("id", PARTICIPANT_ID.key()));
 
     private ParticipantSettings() {}
@@ -76,7 +79,7 @@ public final class ParticipantSettings {
                 new ParticipantConfig.Core(v.get(PARTICIPANT_ID), v.get(COORDINATOR_ID), v.get(LOCK_WAIT_MAX_MS),
                         v.get(OUTCOME_RETENTION_MS), v.get(IN_DOUBT_POLL_BASE_MS), v.get(IN_DOUBT_POLL_MAX_MS),
                         v.get(PEER_ASK_AFTER_MS), v.get(EVENT_QUEUE_MAX)),
-                new ParticipantConfig.Rpc(v.get(LISTEN), v.get(COORDINATOR), v.get(PEERS), v.get(COORDINATOR_CALL_MS),
+                new ParticipantConfig.Rpc(v.get(LISTEN), v.get(COORDINATOR), v.get(COORDINATORS), v.get(PEERS), v.get(COORDINATOR_CALL_MS),
                         v.get(WORKERS_MAX), RpcClientConfig.defaults(), v.get(METRICS), v.get(COORDINATOR_LOST_AFTER_MS)),
                 new ParticipantConfig.Storage(v.get(DATA_DIR), v.get(LOG_QUEUE_MAX)));
     }

@@ -227,6 +227,10 @@ final class DecisionRules {
             out.reply(new Reply.PeerAnswer(e.token(), BranchState.PREPARED));
             return;
         }
+        if (b != null && e.inquireOnly()) {
+            out.reply(new Reply.PeerAnswer(e.token(), BranchState.ACTIVE));
+            return;
+        }
         if (b != null) {
             // Not voted yet: abort now (synced) so that our later vote is NO and the peer may abort.
             core.abortUnprepared(b, AbortReason.COOPERATIVE_TERMINATION,
@@ -241,6 +245,10 @@ final class DecisionRules {
             core.counters.forgottenAnswers++;
             out.routine(core.line(e.txId(), "FORGOTTEN", "FORGOTTEN", "asked by " + e.asker()
                     + "; its outcome may have been swept, so it is not refused"));
+            out.reply(new Reply.PeerAnswer(e.token(), BranchState.UNKNOWN));
+            return;
+        }
+        if (r == null && e.inquireOnly()) {
             out.reply(new Reply.PeerAnswer(e.token(), BranchState.UNKNOWN));
             return;
         }

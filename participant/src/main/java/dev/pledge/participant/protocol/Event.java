@@ -106,7 +106,16 @@ public sealed interface Event {
         }
     }
 
-    record PeerState(long nowMs, long token, TxId txId, String asker) implements Event {}
+    /**
+     * A peer (or a coordinator) asks what this participant knows of {@code txId}. With
+     * {@code inquireOnly} nothing changes: an unvoted branch is answered ACTIVE and an unknown
+     * transaction UNKNOWN; without it both are refused first (see DecisionRules#peerState).
+     */
+    record PeerState(long nowMs, long token, TxId txId, String asker, boolean inquireOnly) implements Event {
+        public PeerState(long nowMs, long token, TxId txId, String asker) {
+            this(nowMs, token, txId, asker, false);
+        }
+    }
 
     /** The coordinator's answer to {@link Message.AskCoordinatorStatus}. */
     record CoordinatorStatus(long nowMs, TxId txId, TxState state, AbortReason reason) implements Event {}

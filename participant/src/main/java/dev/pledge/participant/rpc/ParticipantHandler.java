@@ -176,7 +176,9 @@ public final class ParticipantHandler implements Participant.Iface {
     public PeerStateResponse peerState(PeerStateRequest req) throws Unavailable, InvalidArgument {
         TxId txId = Wire.invalidIf(() -> Wire.fromWire(req.getTxId()));
         String asker = Wire.invalidIf(() -> Limits.checkId("askingParticipantId", req.getAskingParticipantId()));
-        Reply r = gateway.ask((token, now, view) -> new Event.PeerState(now, token, txId, asker), req.getDeadlineMs());
+        boolean inquireOnly = req.isInquireOnly();
+        Reply r = gateway.ask((token, now, view) -> new Event.PeerState(now, token, txId, asker, inquireOnly),
+                req.getDeadlineMs());
         return new PeerStateResponse(Wire.toWire(expect(r, Reply.PeerAnswer.class).state())).setStorageId(storageId);
     }
 

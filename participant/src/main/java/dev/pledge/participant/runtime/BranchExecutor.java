@@ -15,6 +15,8 @@ import dev.pledge.participant.storage.ParticipantStore;
 import dev.pledge.rpc.Wire;
 import dev.pledge.wire.InvalidArgument;
 import dev.pledge.wire.TxContext;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.thrift.TException;
 
 /**
@@ -28,13 +30,14 @@ public final class BranchExecutor implements BranchRunner {
 
     private final CoreGateway gateway;
     private final ParticipantStore store;
-    private final String coordinatorId;
+    /** The coordinators this participant serves; operations of another's transactions are refused. */
+    private final Set<String> coordinatorIds;
     private final Clock clock;
 
-    BranchExecutor(CoreGateway gateway, ParticipantStore store, String coordinatorId, Clock clock) {
+    BranchExecutor(CoreGateway gateway, ParticipantStore store, Set<String> coordinatorIds, Clock clock) {
         this.gateway = gateway;
         this.store = store;
-        this.coordinatorId = coordinatorId;
+        this.coordinatorIds = Set.copyOf(coordinatorIds);
         this.clock = clock;
     }
 
@@ -71,9 +74,9 @@ public final class BranchExecutor implements BranchRunner {
         } catch (IllegalArgumentException e) {
             throw new InvalidArgument("bad txId: " + e.getMessage());
         }
-        if (!txId.coordinatorId().equals(coordinatorId)) {
+        if (!coordinatorIds.contains(txId.coordinatorId())) {
             throw new InvalidArgument("transaction " + txId + " is from coordinator " + txId.coordinatorId()
-                    + "; this participant works with " + coordinatorId);
+                    + "; this participant works with " + new TreeSet<>(coordinatorIds));
         }
         return txId;
     }

@@ -15,28 +15,36 @@ import dev.pledge.wire.NotAllowed;
 import dev.pledge.wire.StatusRequest;
 import dev.pledge.wire.StatusResponse;
 import dev.pledge.wire.UnknownTransaction;
+import dev.pledge.core.Check;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import org.apache.thrift.TException;
 
 /**
- * Sends the core's messages to the coordinator (enlist, status) on a small bounded pool and posts
- * the answers back as events. Every failure becomes an event too, so the core always hears back.
+ * Sends the core's messages to the coordinators (enlist, status) on a small bounded pool and posts
+ * the answers back as events. Each message goes to the coordinator that issued its TxId; one with
+ * no address here counts as unreachable (its in-doubt branches then ask their peers). Every failure
+ * becomes an event too, so the core always hears back.
  */
 final class CoordinatorLink implements AutoCloseable {
     private static final int THREADS = 8;
     private static final int QUEUE_MAX = 10_000;
 
     private final String participantId;
-    private final RpcClient client;
+    /** By coordinator node id. */
+    private final Map<String, RpcClient> clients;
     private final long callMs;
     private final ThreadPoolExecutor pool;
     private final CoordinatorContact contact;
     private volatile EventLoop loop;
 
-    CoordinatorLink(String participantId, RpcClient client, long callMs, CoordinatorContact contact) {
+    CoordinatorLink(String participantId, Map<String, RpcClient> clients, long callMs, CoordinatorContact contact) {
+        Check.argument(!clients.isEmpty(), "at least one coordinator is required");
         this.participantId = participantId;
-        this.client = client;
+        this.clients = Map.copyOf(clients);
         this.callMs = callMs;
         this.contact = contact;
         this.pool = Threads.boundedPool("participant-" + participantId + "-coordinator-link", THREADS, QUEUE_MAX);
@@ -63,24 +71,25 @@ final class CoordinatorLink implements AutoCloseable {
     }
 
     private void enlist(Message.Enlist m) {
+        String coordinatorId = m.txId().coordinatorId();
         try {
-            EnlistResponse r = client.call(Services.COORDINATOR, new Coordinator.Client.Factory(),
+            EnlistResponse r = clientOf(coordinatorId).call(Services.COORDINATOR, new Coordinator.Client.Factory(),
                     (c, remainingMs) -> c.enlist(new EnlistRequest(remainingMs, Wire.toWire(m.txId()), participantId,
                             m.incarnation())), callMs);
-            contact.ok();
+            contact.ok(coordinatorId);
             post(now -> Event.EnlistResult.ok(now, m.txId(), r.getTxRemainingMs()));
         } catch (NotAllowed e) {
-            contact.ok();
+            contact.ok(coordinatorId);
             post(now -> Event.EnlistResult.refused(now, m.txId(), Reply.ErrorKind.NOT_ALLOWED, e.getMessage()));
         } catch (UnknownTransaction e) {
-            contact.ok();
+            contact.ok(coordinatorId);
             post(now -> Event.EnlistResult.refused(now, m.txId(), Reply.ErrorKind.NOT_ALLOWED,
                     "coordinator does not know transaction " + m.txId() + ": " + e.getMessage()));
         } catch (InvalidArgument e) {
-            contact.ok();
+            contact.ok(coordinatorId);
             post(now -> Event.EnlistResult.refused(now, m.txId(), Reply.ErrorKind.INVALID, e.getMessage()));
         } catch (TException | RuntimeException e) {
-            contact.failed(describe(e));
+            contact.failed(coordinatorId, describe(e));
             answer(m, describe(e));
         }
     }
@@ -99,17 +108,34 @@ final class CoordinatorLink implements AutoCloseable {
 
     /** Asks the coordinator now, on the caller's thread (operators' resolve); failures are recorded, then thrown. */
     StatusResponse statusNow(TxId txId, long waitMs) throws TException {
+        String coordinatorId = txId.coordinatorId();
         try {
-            StatusResponse r = client.call(Services.COORDINATOR, new Coordinator.Client.Factory(),
+            StatusResponse r = clientOf(coordinatorId).call(Services.COORDINATOR, new Coordinator.Client.Factory(),
                     (c, remainingMs) -> c.status(new StatusRequest(remainingMs, Wire.toWire(txId))), waitMs);
-            contact.ok();
+            contact.ok(coordinatorId);
             return r;
         } catch (UnknownTransaction e) {
-            contact.ok();
+            contact.ok(coordinatorId);
+            throw e;
+        } catch (NoAddress e) {
             throw e;
         } catch (TException | RuntimeException e) {
-            contact.failed(describe(e));
+            contact.failed(coordinatorId, describe(e));
             throw e;
+        }
+    }
+
+    /** The client of coordinator {@code coordinatorId}. */
+    private RpcClient clientOf(String coordinatorId) throws NoAddress {
+        RpcClient c = clients.get(coordinatorId);
+        if (c == null) throw new NoAddress(coordinatorId, clients.keySet());
+        return c;
+    }
+
+    /** A TxId of a coordinator this participant has no address for (not configured, or since removed). */
+    static final class NoAddress extends TException {
+        NoAddress(String coordinatorId, Set<String> known) {
+            super("no address for coordinator " + coordinatorId + " (configured: " + new TreeSet<>(known) + ")");
         }
     }
 
@@ -118,12 +144,14 @@ final class CoordinatorLink implements AutoCloseable {
      * circuit is open, so enlistment works again within one ping period of the coordinator's return.
      */
     void ping(long waitMs) {
-        try {
-            client.probe(Services.COORDINATOR, new Coordinator.Client.Factory(), (c, remainingMs) -> c.ping(), waitMs);
-            contact.ok();
-        } catch (TException | RuntimeException e) {
-            contact.failed(describe(e));
-        }
+        clients.forEach((coordinatorId, client) -> {
+            try {
+                client.probe(Services.COORDINATOR, new Coordinator.Client.Factory(), (c, remainingMs) -> c.ping(), waitMs);
+                contact.ok(coordinatorId);
+            } catch (TException | RuntimeException e) {
+                contact.failed(coordinatorId, describe(e));
+            }
+        });
     }
 
     /** The failure answer for a message that could not be sent or answered. */
@@ -150,6 +178,6 @@ final class CoordinatorLink implements AutoCloseable {
     @Override
     public void close() {
         pool.shutdownNow();
-        client.close();
+        clients.values().forEach(RpcClient::close);
     }
 }

@@ -86,14 +86,16 @@ public final class NodeRuntime implements AutoCloseable {
         this.logListener = new LogWriterListener("participant " + id, this::stopDeciding);
         this.writer = new GroupCommitWriter<>("participant-" + id + "-log", store,
                 new GroupCommitWriter.Settings(config.storage().logQueueMax(), LOG_BATCH_MAX, COMMIT_LINGER_NS), logListener);
-        this.link = new CoordinatorLink(id, new RpcClient(config.rpc().coordinator(), config.rpc().client()),
-                config.rpc().coordinatorCallMs(), contact);
+        Map<String, RpcClient> coordinators = new LinkedHashMap<>();
+        config.coordinators().forEach((coordinatorId, endpoint) ->
+                coordinators.put(coordinatorId, new RpcClient(endpoint, config.rpc().client())));
+        this.link = new CoordinatorLink(id, coordinators, config.rpc().coordinatorCallMs(), contact);
         this.peerLink = new PeerLink(id, config.rpc().peers(), config.rpc().client(), config.rpc().coordinatorCallMs());
         Effects effects = new Effects();
         this.loop = new EventLoop("participant-" + id, core, writer, effects, clock,
                 config.core().eventQueueMax());
         this.gateway = new CoreGateway(loop);
-        this.executor = new BranchExecutor(gateway, store, config.core().coordinatorId(), clock);
+        this.executor = new BranchExecutor(gateway, store, config.coordinators().keySet(), clock);
         link.attach(loop);
         peerLink.attach(loop);
         this.probe = new OutcomeProbe(id, link, peerLink);

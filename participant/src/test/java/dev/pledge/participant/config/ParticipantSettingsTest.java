@@ -56,6 +56,18 @@ class ParticipantSettingsTest {
     }
 
     @Test
+    void severalCoordinatorsAreServedTheFirstFirst() throws IOException {
+        ParticipantConfig c = load("--id", "A", "--data-dir", dir.toString(), "--coordinator", "127.0.0.1:7000",
+                "--coordinator-id", "coord-1", "--coordinators", "coord-3=127.0.0.1:7003",
+                "--coordinators", "coord-2=127.0.0.1:7002");
+        assertThat(c.coordinators()).containsExactly(Map.entry("coord-1", new Endpoint("127.0.0.1", 7000)),
+                Map.entry("coord-2", new Endpoint("127.0.0.1", 7002)), Map.entry("coord-3", new Endpoint("127.0.0.1", 7003)));
+        assertThatThrownBy(() -> load("--id", "A", "--data-dir", dir.toString(), "--coordinator", "127.0.0.1:7000",
+                "--coordinator-id", "coord-1", "--coordinators", "coord-1=127.0.0.1:7009"))
+                .hasMessageContaining("coordinator coord-1 is configured at 127.0.0.1:7000 and at 127.0.0.1:7009");
+    }
+
+    @Test
     void theDefaultsAreTheProtocolCoresOwnAndNoMetricsUnlessAsked() throws IOException {
         ParticipantConfig c = load("--id", "A", "--data-dir", dir.toString(), "--coordinator", "127.0.0.1:7000");
         assertThat(c.coreConfig()).isEqualTo(CoreConfig.defaults("A"));

@@ -113,6 +113,12 @@ final class CoreHarness {
         return onlyReply(t);
     }
 
+    Reply inquire(TxId tx) {
+        long t = token();
+        step(new Event.PeerState(nowMs, t, tx, "coord-2", true));
+        return onlyReply(t);
+    }
+
     void status(TxId tx, TxState state) {
         step(new Event.CoordinatorStatus(nowMs, tx, state, null));
     }

@@ -257,6 +257,19 @@ class ParticipantCoreTest {
     }
 
     @Test
+    void anInquiryChangesNothingUnvotedBranchesAndUnknownTransactionsStayOpenToAYes() {
+        h.put(t1, "k", "v");
+        assertThat(((Reply.PeerAnswer) h.inquire(t1)).state()).isEqualTo(BranchState.ACTIVE);
+        assertThat(((Reply.PeerAnswer) h.inquire(t2)).state()).isEqualTo(BranchState.UNKNOWN);
+        assertThat(h.last.records()).as("an inquiry writes nothing").isEmpty();
+
+        assertThat(((Reply.Voted) h.prepare(t1)).vote()).isEqualTo(Vote.YES);
+        assertThat(((Reply.PeerAnswer) h.inquire(t1)).state()).isEqualTo(BranchState.PREPARED);
+        h.commit(t1);
+        assertThat(((Reply.PeerAnswer) h.inquire(t1)).state()).isEqualTo(BranchState.COMMITTED);
+    }
+
+    @Test
     void peerStateReportsPreparedAndFinalStates() {
         h.put(t1, "k", "v");
         h.prepare(t1);
