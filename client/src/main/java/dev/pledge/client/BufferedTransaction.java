@@ -26,6 +26,12 @@ import org.apache.thrift.TException;
  * coordinator registry ids. Each key is locked at prepare without waiting: a key another
  * transaction holds means ABORTED (LOCK_TIMEOUT), and the caller may simply try again.
  *
+ * <p>With several coordinators, each commit goes to the next in turn. Its retries go to the same
+ * coordinator with the same request key, which is what makes a retry join the first attempt: a
+ * second coordinator would run the writes again as another transaction. So the commit moves to
+ * another coordinator only when the first provably never received it ({@link
+ * RpcException#neverSent}: no attempt got a connection).
+ *
  * <p>Not thread-safe (one thread builds and commits it). For reads, or writes that depend on
  * them, use {@link PledgeClient#begin}.
  */
@@ -75,9 +81,11 @@ public final class BufferedTransaction {
     /**
      * Commits every buffered write atomically and says what happened: COMMITTED, or ABORTED with
      * the reason. Retries (transport failures, an overloaded coordinator, no decision yet) repeat
-     * the same request key, so the writes are never applied twice.
+     * the same request key at the same coordinator, so the writes are never applied twice.
      *
-     * @throws InDoubtException no outcome within the timeout plus the client's grace period
+     * @throws InDoubtException no outcome within the timeout plus the client's grace period. If no
+     *                          answer ever came, {@link InDoubtException#txId} is null: the
+     *                          coordinator picks the TxId, so no other coordinator can be asked.
      * @throws InvalidArgument  the coordinator refused the request as malformed (e.g. an unknown participant id)
      */
     public CommitResult commit() throws InDoubtException, TException {
@@ -85,16 +93,21 @@ public final class BufferedTransaction {
         committing = true;
         WriteTransaction request = new WriteTransaction(ByteBuffer.wrap(requestKey()), branches(), timeoutMs);
         CommitRounds rounds = new CommitRounds(client, client.time().nowMs() + timeoutMs + client.commitGraceMs());
+        CommitRoute route = new CommitRoute(client.coordinators().spread());
         Exception last = null;
         for (int round = 0; round < CommitRounds.ROUNDS_MAX; round++) {
             long remainingMs = rounds.remainingMs();
             if (remainingMs <= 0) break;
-            // From the second round on the coordinator may have seen this request (see WriteTransaction.resend).
-            if (round > 0) request.setResend(true);
+            CoordinatorClient coordinator = route.coordinator();
+            route.beforeSend(request);
             try {
-                WriteResult r = client.commitCoalescer().commit(request, Math.min(remainingMs, timeoutMs));
+                WriteResult r = coordinator.commitWrites(request, Math.min(remainingMs, timeoutMs));
+                route.answered();
                 if (r.isSetInvalid()) throw new InvalidArgument(r.getInvalid());
-                if (r.isSetTxId()) id = Wire.fromWire(r.getTxId());
+                if (r.isSetTxId()) {
+                    id = Wire.fromWire(r.getTxId());
+                    client.coordinators().learn(id, coordinator);
+                }
                 TxState state = Wire.fromWire(r.getOutcome().getState());
                 if (state == TxState.COMMITTED || state == TxState.ABORTED) return Outcomes.fromOutcome(r.getOutcome());
                 if (state == TxState.FORGOTTEN) {
@@ -103,6 +116,7 @@ public final class BufferedTransaction {
                 last = new IllegalStateException(r.getOutcome().getMessage());
             } catch (RpcException | dev.pledge.wire.Unavailable e) {
                 last = e;
+                route.failed(e);
             } catch (InterruptedException e) {
                 throw interrupted(e);
             }

@@ -4,7 +4,8 @@ import dev.pledge.core.TxId;
 
 /**
  * The outcome of a commit could not be learned by the transaction's deadline plus the grace
- * period: it may have committed or aborted. Ask again later with {@link PledgeClient#status}.
+ * period: it may have committed or aborted. Ask again later with {@link PledgeClient#status(TxId,
+ * java.util.Collection)}. {@link #txId} is null for a buffered commit that never got an answer.
  */
 public final class InDoubtException extends Exception {
     private final transient TxId txId;

@@ -6,23 +6,29 @@ import dev.pledge.core.TxId;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClient;
 import dev.pledge.rpc.RpcClientConfig;
-import dev.pledge.rpc.Services;
 import dev.pledge.runtime.Clock;
 import dev.pledge.rpc.Wire;
 import dev.pledge.wire.BeginRequest;
 import dev.pledge.wire.BeginResponse;
-import dev.pledge.wire.Coordinator;
-import dev.pledge.wire.StatusRequest;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.thrift.TException;
 
 /**
- * Entry point of the Java SDK: begins transactions at a coordinator and keeps one pooled
- * {@link RpcClient} per participant endpoint. Thread-safe; make one per application.
+ * Entry point of the Java SDK: begins transactions at the coordinators and keeps one pooled
+ * {@link RpcClient} per coordinator and per participant endpoint. Thread-safe; make one per application.
+ *
+ * <p>Several coordinators may be given: a transaction is committed iff every participant durably
+ * voted yes, so no coordinator holds authority over another's transactions. Begins and buffered
+ * commits are spread over them in turn (one that failed recently is tried last) and a begin fails
+ * over to the next; a transaction's commit, abort and status go to the coordinator that issued it,
+ * and if that one is gone, the others tell its outcome from its participants' votes.
  *
  * <pre>{@code
  * try (PledgeClient client = PledgeClient.builder().coordinator(Endpoint.parse("coord:7000")).build();
@@ -33,9 +39,6 @@ import org.apache.thrift.TException;
  * }</pre>
  */
 public final class PledgeClient implements AutoCloseable {
-    /** Distinct participant endpoints one client talks to; a bound on its connections and memory. */
-    static final int PARTICIPANT_ENDPOINTS_MAX = 1024;
-    private static final Coordinator.Client.Factory COORDINATOR = new Coordinator.Client.Factory();
     /** Buffered transactions per commitWrites call at most. */
     static final int COMMIT_BATCH_MAX = 256;
 
@@ -44,15 +47,14 @@ public final class PledgeClient implements AutoCloseable {
                 Limits.BATCH_ITEMS_MAX);
     }
 
-    private final RpcClient coordinator;
     private final RpcClientConfig rpcConfig;
     private final Clock time;
     private final Random random;
     private final long rpcTimeoutMs;
     private final long commitGraceMs;
     private final String clientName;
-    private final Map<Endpoint, RpcClient> participants = new ConcurrentHashMap<>();
-    private final CommitCoalescer commits;
+    private final Coordinators coordinators;
+    private final ParticipantClients participants;
 
     private PledgeClient(Builder b) {
         this.rpcConfig = b.rpcConfig;
@@ -61,25 +63,37 @@ public final class PledgeClient implements AutoCloseable {
         this.rpcTimeoutMs = b.rpcTimeoutMs;
         this.commitGraceMs = b.commitGraceMs;
         this.clientName = b.clientName;
-        this.coordinator = new RpcClient(b.coordinator, rpcConfig, time, random);
-        this.commits = new CommitCoalescer(coordinator, b.commitCallsMax, COMMIT_BATCH_MAX);
+        List<CoordinatorClient> clients = new ArrayList<>(b.coordinators.size());
+        for (Endpoint e : b.coordinators) {
+            RpcClient rpc = new RpcClient(e, rpcConfig, time, random);
+            clients.add(new CoordinatorClient(rpc, b.commitCallsMax, COMMIT_BATCH_MAX, time,
+                    rpcConfig.breakerCoolDownMs()));
+        }
+        this.coordinators = new Coordinators(clients, time);
+        this.participants = new ParticipantClients(rpcConfig, time, random);
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Begins a transaction that the coordinator aborts if it is not committed within {@code timeout}. */
+    /**
+     * Begins a transaction that its coordinator aborts if it is not committed within {@code timeout}.
+     * Begins at the next coordinator in turn; one that cannot be reached (or is overloaded) passes
+     * it to the next, all within the rpc timeout.
+     */
     public Transaction begin(Duration timeout) throws TException {
         Check.notNull(timeout, "timeout");
         Check.argument(!timeout.isNegative() && !timeout.isZero(), "timeout must be > 0, was %s", timeout);
         long startMs = time.nowMs();
-        BeginResponse r = coordinator.call(Services.COORDINATOR, COORDINATOR,
+        Coordinators.Answer<BeginResponse> begun = coordinators.callAny(coordinators.spread(),
                 (c, remainingMs) -> c.begin(new BeginRequest(Deadlines.forRequest(remainingMs), timeout.toMillis())
                         .setClientName(clientName)),
                 rpcTimeoutMs);
+        TxId id = Wire.fromWire(begun.value().getTxId());
+        coordinators.learn(id, begun.from());
         // Counted from before the request, so the local deadline is never later than the coordinator's.
-        return new Transaction(this, Wire.fromWire(r.getTxId()), startMs + r.getTxTimeoutMs());
+        return new Transaction(this, id, begun.from(), startMs + begun.value().getTxTimeoutMs());
     }
 
     /**
@@ -92,28 +106,41 @@ public final class PledgeClient implements AutoCloseable {
         return new BufferedTransaction(this, timeout.toMillis());
     }
 
-    /** What the coordinator says about {@code txId} now. */
+    /**
+     * What the coordinator that issued {@code txId} says about it now. If this client has not seen
+     * that coordinator's node id, its coordinators are asked in turn until one knows the transaction.
+     */
     public StatusResult status(TxId txId) throws TException {
-        dev.pledge.wire.TxId wireId = Wire.toWire(txId);
-        return Outcomes.statusResult(coordinator.call(Services.COORDINATOR, COORDINATOR,
-                (c, remainingMs) -> c.status(new StatusRequest(Deadlines.forRequest(remainingMs), wireId)),
-                rpcTimeoutMs));
+        return status(txId, List.of());
     }
 
-    CommitCoalescer commitCoalescer() {
-        return commits;
+    /**
+     * What became of {@code txId}, whose participants (every one of them, by node id; a missing one
+     * could have voted no) are {@code participantIds}. Asks the coordinator that issued it first;
+     * if that one cannot be reached, has forgotten it or does not know it, the others, which answer
+     * from the participants' durable votes: COMMITTED or ABORTED (final), PREPARING (undecided, or
+     * a participant could not be reached: ask again later), FORGOTTEN (no participant has a record).
+     * For a {@link BufferedTransaction} the ids are those its writes named; for a {@link Transaction},
+     * {@link Transaction#participantIds()}.
+     */
+    public StatusResult status(TxId txId, Collection<String> participantIds) throws TException {
+        Check.notNull(txId, "txId");
+        List<String> ids = List.copyOf(new LinkedHashSet<>(Check.notNull(participantIds, "participantIds")));
+        Check.argument(ids.size() <= Limits.PARTICIPANTS_PER_TX_MAX, "at most %s participant ids, were %s",
+                Limits.PARTICIPANTS_PER_TX_MAX, ids.size());
+        Optional<CoordinatorClient> issuer = coordinators.issuer(txId);
+        // Without participant ids no other coordinator can know more than the issuer.
+        List<CoordinatorClient> order = ids.isEmpty() && issuer.isPresent() ? List.of(issuer.get())
+                : coordinators.issuerFirst(txId);
+        return Outcomes.statusResult(new StatusInquiry(time, txId, ids).ask(order, issuer.orElse(null), rpcTimeoutMs));
     }
 
-    RpcClient coordinator() {
-        return coordinator;
+    Coordinators coordinators() {
+        return coordinators;
     }
 
-    RpcClient participant(Endpoint endpoint) {
-        RpcClient existing = participants.get(endpoint);
-        if (existing != null) return existing;
-        Check.state(participants.size() < PARTICIPANT_ENDPOINTS_MAX,
-                "more than %s participant endpoints; is an endpoint built per call?", PARTICIPANT_ENDPOINTS_MAX);
-        return participants.computeIfAbsent(endpoint, e -> new RpcClient(e, rpcConfig, time, random));
+    ParticipantClients participants() {
+        return participants;
     }
 
     Clock time() {
@@ -138,14 +165,13 @@ public final class PledgeClient implements AutoCloseable {
 
     @Override
     public void close() {
-        coordinator.close();
-        participants.values().forEach(RpcClient::close);
-        participants.clear();
+        coordinators.close();
+        participants.close();
     }
 
-    /** Settings of a {@link PledgeClient}; only the coordinator is required. */
+    /** Settings of a {@link PledgeClient}; only the coordinators are required. */
     public static final class Builder {
-        private Endpoint coordinator;
+        private List<Endpoint> coordinators;
         private RpcClientConfig rpcConfig = RpcClientConfig.defaults();
         private Clock time = Clock.system();
         private Random random;
@@ -156,8 +182,19 @@ public final class PledgeClient implements AutoCloseable {
 
         private Builder() {}
 
+        /** The one coordinator: {@code coordinators(List.of(endpoint))}. */
         public Builder coordinator(Endpoint endpoint) {
-            this.coordinator = Check.notNull(endpoint, "coordinator");
+            return coordinators(List.of(Check.notNull(endpoint, "coordinator")));
+        }
+
+        /**
+         * The coordinators to spread transactions over (distinct endpoints, at most 64). They must
+         * share one participant registry and have distinct node ids.
+         */
+        public Builder coordinators(List<Endpoint> endpoints) {
+            Check.notNull(endpoints, "coordinators");
+            Check.argument(!endpoints.isEmpty(), "coordinators must not be empty");
+            this.coordinators = List.copyOf(endpoints);
             return this;
         }
 
@@ -208,7 +245,7 @@ public final class PledgeClient implements AutoCloseable {
         }
 
         public PledgeClient build() {
-            Check.argument(coordinator != null, "coordinator endpoint is required");
+            Check.argument(coordinators != null, "a coordinator endpoint is required");
             return new PledgeClient(this);
         }
 

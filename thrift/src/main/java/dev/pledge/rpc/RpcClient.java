@@ -61,18 +61,22 @@ public final class RpcClient implements AutoCloseable {
         long deadlineAtMs = time.nowMs() + Math.min(Math.max(0, deadlineMs), DEADLINE_MAX_MS);
         budget.recordCall(time.nowMs());
         TException last = null;
+        boolean neverSent = true;
         for (int attempt = 0; ; attempt++) {
             long remainingMs = deadlineAtMs - time.nowMs();
             if (remainingMs <= 0) {
                 throw new RpcException(RpcException.Kind.DEADLINE_EXCEEDED,
-                        describe(serviceName) + " deadline of " + deadlineMs + " ms passed after " + attempt + " attempts", last);
+                        describe(serviceName) + " deadline of " + deadlineMs + " ms passed after " + attempt + " attempts",
+                        last, neverSent);
             }
             if (!breaker.tryAcquire(time.nowMs())) {
                 throw new RpcException(RpcException.Kind.CIRCUIT_OPEN,
-                        describe(serviceName) + " circuit is open; not sent", last);
+                        describe(serviceName) + " circuit is open; not sent", last, neverSent);
             }
             try {
-                R result = attemptOnce(serviceName, factory, call, remainingMs);
+                Connection connection = pool.borrow(Math.min(config.connectTimeoutMs(), remainingMs));
+                neverSent = false; // connected: from here on a byte of the request may reach the endpoint
+                R result = attemptOnce(connection, serviceName, factory, call, remainingMs);
                 breaker.onSuccess();
                 return result;
             } catch (TException e) {
@@ -90,7 +94,7 @@ public final class RpcClient implements AutoCloseable {
                 breaker.onAbandoned();
                 throw e;
             }
-            sleepBeforeRetry(serviceName, attempt, deadlineAtMs, deadlineMs, last);
+            sleepBeforeRetry(serviceName, attempt, deadlineAtMs, deadlineMs, last, neverSent);
         }
     }
 
@@ -103,7 +107,9 @@ public final class RpcClient implements AutoCloseable {
     public <C extends TServiceClient, R> R probe(String serviceName, TServiceClientFactory<C> factory,
             ThriftCall<C, R> call, long deadlineMs) throws TException {
         try {
-            R result = attemptOnce(serviceName, factory, call, Math.min(Math.max(1, deadlineMs), DEADLINE_MAX_MS));
+            long timeoutMs = Math.min(Math.max(1, deadlineMs), DEADLINE_MAX_MS);
+            R result = attemptOnce(pool.borrow(Math.min(config.connectTimeoutMs(), timeoutMs)), serviceName, factory, call,
+                    timeoutMs);
             breaker.onProbe(true, time.nowMs());
             return result;
         } catch (TException e) {
@@ -113,16 +119,16 @@ public final class RpcClient implements AutoCloseable {
     }
 
     /** Gives up (by throwing) or sleeps the backoff before the next attempt. */
-    private void sleepBeforeRetry(String serviceName, int attempt, long deadlineAtMs, long deadlineMs, TException last)
-            throws TException {
+    private void sleepBeforeRetry(String serviceName, int attempt, long deadlineAtMs, long deadlineMs, TException last,
+            boolean neverSent) throws TException {
         if (attempt + 1 >= config.maxAttempts()) {
             if (Failures.isUnavailable(last)) throw last;
             throw new RpcException(RpcException.Kind.UNAVAILABLE,
-                    describe(serviceName) + " failed " + (attempt + 1) + " attempts: " + last, last);
+                    describe(serviceName) + " failed " + (attempt + 1) + " attempts: " + last, last, neverSent);
         }
         if (!budget.tryAcquireRetry(time.nowMs())) {
             throw new RpcException(RpcException.Kind.BUDGET_EXHAUSTED,
-                    describe(serviceName) + " retry budget exhausted after: " + last, last);
+                    describe(serviceName) + " retry budget exhausted after: " + last, last, neverSent);
         }
         long sleepMs = backoff.delayMs(attempt, random);
         if (last instanceof Unavailable u && u.isSetRetryAfterMs()) {
@@ -131,7 +137,7 @@ public final class RpcClient implements AutoCloseable {
         }
         if (time.nowMs() + sleepMs >= deadlineAtMs) {
             throw new RpcException(RpcException.Kind.DEADLINE_EXCEEDED, describe(serviceName) + " backoff of " + sleepMs
-                    + " ms would cross the deadline of " + deadlineMs + " ms; last error: " + last, last);
+                    + " ms would cross the deadline of " + deadlineMs + " ms; last error: " + last, last, neverSent);
         }
         log.debug("rpc-client {} attempt {} failed ({}); retrying in {} ms",
                 describe(serviceName), attempt + 1, last, sleepMs);
@@ -141,13 +147,13 @@ public final class RpcClient implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RpcException(RpcException.Kind.DEADLINE_EXCEEDED,
-                    describe(serviceName) + " interrupted while backing off", last);
+                    describe(serviceName) + " interrupted while backing off", last, neverSent);
         }
     }
 
-    private <C extends TServiceClient, R> R attemptOnce(String serviceName, TServiceClientFactory<C> factory,
-            ThriftCall<C, R> call, long remainingMs) throws TException {
-        Connection connection = pool.borrow(Math.min(config.connectTimeoutMs(), remainingMs));
+    /** One attempt on {@code connection}, which it releases or closes. */
+    private <C extends TServiceClient, R> R attemptOnce(Connection connection, String serviceName,
+            TServiceClientFactory<C> factory, ThriftCall<C, R> call, long remainingMs) throws TException {
         boolean reusable = false;
         try {
             connection.setTimeoutMs(remainingMs);

@@ -1,0 +1,61 @@
+package dev.pledge.client;
+
+import dev.pledge.core.Check;
+import dev.pledge.rpc.Endpoint;
+import dev.pledge.rpc.RpcClient;
+import dev.pledge.rpc.RpcClientConfig;
+import dev.pledge.rpc.Services;
+import dev.pledge.runtime.Clock;
+import dev.pledge.wire.Participant;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.thrift.TException;
+
+/**
+ * The participants one client calls: a pooled {@link RpcClient} per endpoint, and the node id at
+ * each, asked once with ping when first needed (a coordinator answers status from the votes of
+ * participants named by id).
+ */
+final class ParticipantClients implements AutoCloseable {
+    /** Distinct participant endpoints one client talks to; a bound on its connections and memory. */
+    static final int ENDPOINTS_MAX = 1024;
+    private static final Participant.Client.Factory PARTICIPANT = new Participant.Client.Factory();
+
+    private final RpcClientConfig rpcConfig;
+    private final Clock time;
+    private final Random random;
+    private final Map<Endpoint, RpcClient> clients = new ConcurrentHashMap<>();
+    /** Bounded as {@link #clients} is: only endpoints that have a client are asked. */
+    private final Map<Endpoint, String> nodeIds = new ConcurrentHashMap<>();
+
+    ParticipantClients(RpcClientConfig rpcConfig, Clock time, Random random) {
+        this.rpcConfig = rpcConfig;
+        this.time = time;
+        this.random = random;
+    }
+
+    RpcClient client(Endpoint endpoint) {
+        RpcClient existing = clients.get(endpoint);
+        if (existing != null) return existing;
+        Check.state(clients.size() < ENDPOINTS_MAX,
+                "more than %s participant endpoints; is an endpoint built per call?", ENDPOINTS_MAX);
+        return clients.computeIfAbsent(endpoint, e -> new RpcClient(e, rpcConfig, time, random));
+    }
+
+    /** The node id of the participant at {@code endpoint}: asked with ping the first time, then remembered. */
+    String nodeId(Endpoint endpoint, long timeoutMs) throws TException {
+        String known = nodeIds.get(endpoint);
+        if (known != null) return known;
+        String nodeId = client(endpoint).call(Services.PARTICIPANT, PARTICIPANT, (c, remainingMs) -> c.ping(), timeoutMs)
+                .getNodeId();
+        nodeIds.put(endpoint, nodeId);
+        return nodeId;
+    }
+
+    @Override
+    public void close() {
+        clients.values().forEach(RpcClient::close);
+        clients.clear();
+    }
+}
