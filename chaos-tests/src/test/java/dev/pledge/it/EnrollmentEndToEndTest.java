@@ -34,9 +34,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The enrollment demo end to end on real processes: a contested 10-seat course, then a mixed
- * workload during which every node is SIGKILLed once and restarted on its data. Afterwards one
- * serializable audit must be clean and every enrollment a client saw committed must be on both sides.
+ * The enrollment demo end to end on real processes with two coordinators running at once: a
+ * contested 10-seat course, then a mixed workload during which every node is SIGKILLed once and
+ * restarted on its data, except the coordinators, which come back on an empty data directory (a
+ * coordinator holds no decision). Afterwards one serializable audit must be clean and every
+ * enrollment a client saw committed must be on both sides.
  */
 class EnrollmentEndToEndTest {
     private static final int STUDENTS = 200;
@@ -58,10 +60,10 @@ class EnrollmentEndToEndTest {
 
     @Test
     void contestedCourseAndMixedWorkloadWithEveryNodeKilledStayConsistent() throws Exception {
-        cluster = DemoCluster.define(root, "127.0.0.1", 0, null);
+        cluster = DemoCluster.define(root, "127.0.0.1", 0, 2, null);
         cluster.startAll();
         Topology topology = DemoCluster.topology(cluster);
-        client = PledgeClient.builder().coordinator(topology.coordinator()).commitGrace(Duration.ofSeconds(30)).build();
+        client = PledgeClient.builder().coordinators(topology.coordinators()).commitGrace(Duration.ofSeconds(30)).build();
         Seeder.seed(client, topology, STUDENTS, COURSES, 7, root);
         Enrollment enrollment = new Enrollment(client, topology, Duration.ofSeconds(5));
 
@@ -116,7 +118,7 @@ class EnrollmentEndToEndTest {
     private Workload mixedWorkloadWithEveryNodeKilledOnce(Enrollment enrollment) throws Exception {
         AtomicInteger done = new AtomicInteger();
         List<String> victims = new ArrayList<>(cluster.nodeNames());
-        ConcurrentLinkedQueue<Integer> killAt = new ConcurrentLinkedQueue<>(List.of(150, 350, 550, 750));
+        ConcurrentLinkedQueue<Integer> killAt = new ConcurrentLinkedQueue<>(List.of(150, 300, 450, 600, 750));
         CountDownLatch finished = new CountDownLatch(1);
         Workload workload = new Workload(enrollment, STUDENTS, COURSES, 11, new LiveStats(), r -> {
             if (done.incrementAndGet() >= MIXED_OPS) finished.countDown();
@@ -126,6 +128,7 @@ class EnrollmentEndToEndTest {
             int at = killAt.remove();
             await().atMost(Duration.ofMinutes(3)).until(() -> done.get() >= at);
             cluster.node(victim).kill9();
+            if (cluster.isCoordinator(victim)) cluster.wipe(victim);
             cluster.start(victim);
         }
         assertThat(finished.await(5, java.util.concurrent.TimeUnit.MINUTES)).as("workload reached " + MIXED_OPS + " ops").isTrue();

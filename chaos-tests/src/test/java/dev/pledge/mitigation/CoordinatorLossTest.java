@@ -3,11 +3,14 @@ package dev.pledge.mitigation;
 import static dev.pledge.mitigation.MitigationCluster.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pledge.client.CommitResult;
 import dev.pledge.client.Transaction;
 import dev.pledge.demo.launch.LocalCluster;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,12 +25,15 @@ class CoordinatorLossTest extends ProcessScenario {
     /** What the issue promises: every participant commits within 2 s of losing the coordinator. */
     private static final long COMMIT_WITHIN_MS = 2_000;
 
+    /** The client's commit call, answered from the votes once a coordinator can ask them. */
+    private CompletableFuture<CommitResult> commit;
+
     /** Writes {@code key} at every participant and commits; the coordinator holds at "every vote is in". */
     private Transaction everyVoteInAndTheCoordinatorHeld(byte[] key) throws Exception {
         c = MitigationCluster.started(root, IDS, List.of(), MitigationCluster.fastPolling(),
                 "coordinator.commit.before-write=block");
         Transaction tx = c.client.begin(Duration.ofSeconds(60));
-        c.writeAndCommitAsync(tx, key, bytes("c-value"), IDS);
+        commit = c.writeAndCommitAsync(tx, key, bytes("c-value"), IDS);
         return tx;
     }
 
@@ -47,9 +53,12 @@ class CoordinatorLossTest extends ProcessScenario {
             assertThat(stats.get("branches.committed")).as("%s committed, it did not abort", p).isEqualTo(1L);
             assertThat(stats.get("heuristic.forced")).isZero();
         }
-        // A coordinator on the empty directory serves again; the committed value is at both.
+        // A coordinator on the empty directory serves again; the committed value is at both, and
+        // the client still waiting in commit learns COMMITTED from it (asked with the participants).
         c.cluster.startCoordinator();
         for (String p : IDS) c.awaitValue(p, key, bytes("c-value"));
+        assertThat(commit.get(60, TimeUnit.SECONDS)).as("the client's commit answer").isNotNull()
+                .satisfies(r -> assertThat(r.committed()).isTrue());
     }
 
     @Test

@@ -50,10 +50,18 @@ final class MitigationCluster implements AutoCloseable {
      * their backoff, so cooperative termination starts within about that long after the coordinator is lost.
      */
     MitigationCluster(Path root, List<String> participantIds, List<String> coordinatorArgs, List<String> participantArgs) {
+        this(root, participantIds, 1, coordinatorArgs, participantArgs);
+    }
+
+    /** As above with {@code coordinators} coordinators running at once; the client spreads over all of them. */
+    MitigationCluster(Path root, List<String> participantIds, int coordinators, List<String> coordinatorArgs,
+                      List<String> participantArgs) {
         List<LocalCluster.ParticipantSpec> specs = participantIds.stream()
                 .map(id -> new LocalCluster.ParticipantSpec(id, LocalCluster.KV_PARTICIPANT_MAIN, participantArgs)).toList();
-        this.cluster = new LocalCluster(root, "127.0.0.1", 0, coordinatorArgs, specs, Map.of(), null);
-        this.client = PledgeClient.builder().coordinator(cluster.coordinator()).commitGrace(Duration.ofSeconds(20)).build();
+        this.cluster = new LocalCluster(root, "127.0.0.1", 0, coordinatorArgs, specs, Map.of(), null)
+                .withCoordinators(coordinators, List.of());
+        this.client = PledgeClient.builder().coordinators(cluster.coordinators()).commitGrace(Duration.ofSeconds(20))
+                .build();
     }
 
     /** Defines the cluster and starts every node, the coordinator with {@code coordinatorFailpoints}. */

@@ -74,19 +74,28 @@ public final class AdminCommand {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "A transaction's state, as its coordinator reports it.")
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "A transaction's state, as its coordinator reports it (or, with --participants, their votes).")
     static final class Status extends Base {
         @Parameters(paramLabel = "TXID", description = "e.g. coord-1.7.42")
         String txId;
 
-        @Option(names = "--coordinator", required = true, paramLabel = "HOST:PORT")
+        @Option(names = "--coordinator", required = true, paramLabel = "HOST:PORT",
+                description = "any coordinator; with --participants also one that did not issue TXID")
         String coordinator;
+
+        @Option(names = "--participants", split = ",", paramLabel = "ID[,ID...]",
+                description = "the transaction's participant ids: a coordinator with no record of TXID (another one's, "
+                        + "or its own after losing its records) answers from their durable votes, changing nothing")
+        List<String> participants;
 
         @Override
         int run() throws Exception {
             TxId id = txId(txId);
             try (AdminCalls calls = new AdminCalls(AdminCalls.parse(coordinator, "--coordinator"), "coordinator")) {
-                StatusResponse s = calls.coordinator((c, ms) -> c.status(new StatusRequest(ms, Wire.toWire(id))),
+                StatusRequest request = new StatusRequest(0, Wire.toWire(id));
+                if (participants != null && !participants.isEmpty()) request.setParticipants(participants);
+                StatusResponse s = calls.coordinator((c, ms) -> c.status(request.deepCopy().setDeadlineMs(ms)),
                         CALL_DEADLINE_MS);
                 out.println(id + " " + s.getState()
                         + (s.isSetReason() ? " reason=" + s.getReason() : "")

@@ -29,7 +29,7 @@ public final class DemoCommand {
 
     private <T> T withEnrollment(EnrollmentCall<T> call) throws Exception {
         Topology t = DemoCluster.readFile(dataDir);
-        try (PledgeClient client = PledgeClient.builder().coordinator(t.coordinator()).clientName("demo-cli").build()) {
+        try (PledgeClient client = PledgeClient.builder().coordinators(t.coordinators()).clientName("demo-cli").build()) {
             return call.apply(new Enrollment(client, t, Duration.ofSeconds(5)));
         }
     }
@@ -96,12 +96,14 @@ public final class DemoCommand {
         participants.put(DemoCluster.COURSE_C, t.courses());
         int down = 0;
         try (ClusterProbe probe = new ClusterProbe()) {
-            try {
-                PingResponse p = probe.pingCoordinator(t.coordinator());
-                System.out.printf("coordinator  %-21s up   (%s, epoch %d)%n", t.coordinator(), p.getNodeId(), p.getEpoch());
-            } catch (Exception e) {
-                down++;
-                System.out.printf("coordinator  %-21s DOWN (%s)%n", t.coordinator(), e.getMessage());
+            for (Endpoint coordinator : t.coordinators()) {
+                try {
+                    PingResponse p = probe.pingCoordinator(coordinator);
+                    System.out.printf("coordinator  %-21s up   (%s, epoch %d)%n", coordinator, p.getNodeId(), p.getEpoch());
+                } catch (Exception e) {
+                    down++;
+                    System.out.printf("coordinator  %-21s DOWN (%s)%n", coordinator, e.getMessage());
+                }
             }
             for (var entry : participants.entrySet()) {
                 try {

@@ -28,14 +28,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code demo up}: starts the coordinator and the three participant services as separate
- * processes, seeds data once, runs the mixed workload, prints a live line every second and an
- * audit every few seconds; with --chaos it also SIGKILLs a random node every few seconds and
- * restarts it on the same data. Ctrl-C stops everything and leaves no process behind.
+ * {@code demo up}: starts the coordinator (or several) and the three participant services as
+ * separate processes, seeds data once, runs the mixed workload, prints a live line every second
+ * and an audit every few seconds; with --chaos it also SIGKILLs a random node every few seconds
+ * and restarts it on the same data, or, now and then for a coordinator, on an empty data directory.
+ * Ctrl-C stops everything and leaves no process behind.
  */
 @Command(name = "up", mixinStandardHelpOptions = true, description = "Start the demo cluster and run the enrollment workload.")
 final class DemoUp implements Callable<Integer> {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+    /** With --chaos, one coordinator kill in this many also deletes its data directory before the restart. */
+    private static final int WIPE_ONE_IN = 3;
 
     @ParentCommand
     DemoCommand parent;
@@ -61,7 +64,12 @@ final class DemoUp implements Callable<Integer> {
     @Option(names = "--audit-every-s", description = "seconds between audits (default: ${DEFAULT-VALUE})")
     int auditEveryS = 5;
 
-    @Option(names = "--chaos", description = "SIGKILL a random node (coordinator included) every few seconds and restart it")
+    @Option(names = "--coordinators", description = "coordinators running at once, on the ports after the participants'; "
+            + "the client spreads transactions over them and fails over (default: ${DEFAULT-VALUE})")
+    int coordinators = 1;
+
+    @Option(names = "--chaos", description = "SIGKILL a random node (coordinators included) every few seconds and restart it; "
+            + "now and then a coordinator comes back on an empty data directory")
     boolean chaos;
 
     @Option(names = "--chaos-every-s", description = "seconds between kills with --chaos (default: ${DEFAULT-VALUE})")
@@ -85,7 +93,7 @@ final class DemoUp implements Callable<Integer> {
     public Integer call() throws Exception {
         dataDir = parent.dataDir;
         Files.createDirectories(dataDir);
-        LocalCluster cluster = DemoCluster.define(dataDir.toAbsolutePath(), host, basePort,
+        LocalCluster cluster = DemoCluster.define(dataDir.toAbsolutePath(), host, basePort, coordinators,
                 quietNodes ? null : line -> out.println("  " + line)).withJvmOptions(LocalCluster.JVM_STEADY);
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -96,14 +104,16 @@ final class DemoUp implements Callable<Integer> {
             finished.countDown();
         }, "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        say("starting coordinator, student-a, student-b and course-c (data in " + dataDir.toAbsolutePath() + ")");
+        say("starting " + (coordinators == 1 ? "coordinator" : coordinators + " coordinators")
+                + ", student-a, student-b and course-c (data in " + dataDir.toAbsolutePath() + ")");
         cluster.startAll();
         Topology topology = DemoCluster.topology(cluster);
         DemoCluster.writeFile(dataDir, topology);
-        say("cluster up: coordinator " + topology.coordinator() + ", students " + topology.studentShards()
+        say("cluster up: " + (coordinators == 1 ? "coordinator " + topology.coordinator()
+                : "coordinators " + topology.coordinators()) + ", students " + topology.studentShards()
                 + ", courses " + topology.courses() + " (node logs: " + dataDir.resolve("*.log") + ")");
         int exit;
-        try (PledgeClient client = PledgeClient.builder().coordinator(topology.coordinator()).clientName("demo").build();
+        try (PledgeClient client = PledgeClient.builder().coordinators(topology.coordinators()).clientName("demo").build();
              ClusterProbe probe = new ClusterProbe()) {
             if (Seeder.seeded(dataDir)) {
                 say("data already seeded; keeping it");
@@ -208,12 +218,16 @@ final class DemoUp implements Callable<Integer> {
                     String victim = names.get(random.nextInt(names.size()));
                     long t0 = System.nanoTime();
                     cluster.node(victim).kill9();
+                    // Implicit commit: a coordinator holds no decision, so one may come back on an empty disk.
+                    boolean wipe = cluster.isCoordinator(victim) && random.nextInt(WIPE_ONE_IN) == 0;
                     try {
                         Thread.sleep(200 + random.nextInt(800));
+                        if (wipe) cluster.wipe(victim);
                     } finally {
                         // Even when told to stop mid-fault: a killed node always comes back.
                         if (!stopping) cluster.start(victim);
-                        faults.add(String.format("SIGKILL %s, back in %.1f s", victim, (System.nanoTime() - t0) / 1e9));
+                        faults.add(String.format("SIGKILL %s%s, back in %.1f s", victim,
+                                wipe ? " and its data directory deleted" : "", (System.nanoTime() - t0) / 1e9));
                     }
                 }
             } catch (InterruptedException e) {

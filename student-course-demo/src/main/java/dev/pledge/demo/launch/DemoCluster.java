@@ -11,15 +11,18 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
 
 /**
- * The demo's four processes: the coordinator, student shards A and B, and course node C, on
- * consecutive loopback ports from a base port. Their addresses are written to
- * {@code <data-dir>/cluster.properties} so commands like {@code demo enroll} find a running cluster.
+ * The demo's processes: the coordinator, student shards A and B, and course node C, on consecutive
+ * loopback ports from a base port, and any further coordinators on the ports after them. Their
+ * addresses are written to {@code <data-dir>/cluster.properties} so commands like
+ * {@code demo enroll} find a running cluster.
  */
 public final class DemoCluster {
     public static final String NODE_MAIN = "dev.pledge.demo.node.DemoNodeMain";
@@ -30,13 +33,27 @@ public final class DemoCluster {
 
     private DemoCluster() {}
 
-    /** The cluster on ports basePort..basePort+3, or on free ports if {@code basePort} is 0. */
+    /** The cluster with one coordinator on ports basePort..basePort+3, or on free ports if {@code basePort} is 0. */
     public static LocalCluster define(Path dataDir, String host, int basePort, Consumer<String> onLine) {
+        return define(dataDir, host, basePort, 1, onLine);
+    }
+
+    /**
+     * The cluster with {@code coordinators} coordinators: the first on basePort, the participants on
+     * the next three, the other coordinators after them (basePort+4, ...); free ports if basePort is 0.
+     */
+    public static LocalCluster define(Path dataDir, String host, int basePort, int coordinators, Consumer<String> onLine) {
+        List<Integer> moreCoordinatorPorts = new ArrayList<>();
         if (basePort > 0) {
             checkFree(host, basePort, LocalCluster.COORDINATOR);
             checkFree(host, basePort + 1, STUDENT_A);
             checkFree(host, basePort + 2, STUDENT_B);
             checkFree(host, basePort + 3, COURSE_C);
+            for (int n = 2; n <= coordinators; n++) {
+                int port = basePort + 2 + n;
+                checkFree(host, port, LocalCluster.coordinatorName(n));
+                moreCoordinatorPorts.add(port);
+            }
         }
         List<LocalCluster.ParticipantSpec> specs = List.of(
                 new LocalCluster.ParticipantSpec(STUDENT_A, NODE_MAIN, List.of("--role", "student", "--shard", "0", "--shards", "2")),
@@ -45,11 +62,12 @@ public final class DemoCluster {
         Map<String, Integer> ports = basePort > 0
                 ? Map.of(STUDENT_A, basePort + 1, STUDENT_B, basePort + 2, COURSE_C, basePort + 3)
                 : Map.of();
-        return new LocalCluster(dataDir, host, basePort, List.of(), specs, ports, onLine);
+        return new LocalCluster(dataDir, host, basePort, List.of(), specs, ports, onLine)
+                .withCoordinators(coordinators, moreCoordinatorPorts);
     }
 
     public static Topology topology(LocalCluster cluster) {
-        return new Topology(cluster.coordinator(), List.of(cluster.participant(STUDENT_A), cluster.participant(STUDENT_B)),
+        return new Topology(cluster.coordinators(), List.of(cluster.participant(STUDENT_A), cluster.participant(STUDENT_B)),
                 cluster.participant(COURSE_C));
     }
 
@@ -66,6 +84,7 @@ public final class DemoCluster {
     public static void writeFile(Path dataDir, Topology t) {
         Properties p = new Properties();
         p.setProperty("coordinator", t.coordinator().toString());
+        p.setProperty("coordinators", String.join(",", t.coordinators().stream().map(Endpoint::toString).toList()));
         p.setProperty(STUDENT_A, t.studentShards().get(0).toString());
         p.setProperty(STUDENT_B, t.studentShards().get(1).toString());
         p.setProperty(COURSE_C, t.courses().toString());
@@ -87,7 +106,8 @@ public final class DemoCluster {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Topology(Endpoint.parse(p.getProperty("coordinator")),
+        String all = p.getProperty("coordinators", p.getProperty("coordinator"));
+        return new Topology(Arrays.stream(all.split(",")).map(String::trim).map(Endpoint::parse).toList(),
                 List.of(Endpoint.parse(p.getProperty(STUDENT_A)), Endpoint.parse(p.getProperty(STUDENT_B))),
                 Endpoint.parse(p.getProperty(COURSE_C)));
     }

@@ -22,15 +22,17 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * A coordinator and its participants on loopback, each its own OS process with its own RocksDB
- * directory under {@code root}. Ports are fixed when the cluster is defined, so a node restarted
- * after SIGKILL comes back at the address the others know it by.
+ * Coordinators (one, or several running at once) and their participants on loopback, each its own
+ * OS process with its own RocksDB directory under {@code root}. Ports are fixed when the cluster is
+ * defined, so a node restarted after SIGKILL comes back at the address the others know it by.
  */
 public final class LocalCluster implements AutoCloseable {
     public static final String COORDINATOR = "coordinator";
     public static final String COORDINATOR_MAIN = "dev.pledge.coordinator.runtime.CoordinatorMain";
     public static final String KV_PARTICIPANT_MAIN = "dev.pledge.participant.ParticipantMain";
     public static final String COORDINATOR_ID = "coord-1";
+    /** Most coordinators of one cluster. */
+    public static final int COORDINATORS_MAX = 9;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     /** Small, quick-starting JVMs (C1 only): for tests, where start-up dominates and CPU is shared. */
     public static final List<String> JVM_FAST_START = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
@@ -42,7 +44,9 @@ public final class LocalCluster implements AutoCloseable {
 
     private final Path root;
     private final String classPath;
-    private final Endpoint coordinator;
+    private final String host;
+    /** The first is {@link #COORDINATOR} (node id {@link #COORDINATOR_ID}); the n-th is "coordinator-n" ("coord-n"). */
+    private final List<Endpoint> coordinators = new ArrayList<>();
     private final List<String> coordinatorExtraArgs;
     private final Map<String, ParticipantSpec> specs = new LinkedHashMap<>();
     private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
@@ -54,7 +58,8 @@ public final class LocalCluster implements AutoCloseable {
                         List<ParticipantSpec> participants, Map<String, Integer> participantPorts, Consumer<String> onLine) {
         this.root = root;
         this.classPath = NodeProcess.ownClassPath();
-        this.coordinator = new Endpoint(host, coordinatorPort > 0 ? coordinatorPort : freePort(host));
+        this.host = host;
+        coordinators.add(new Endpoint(host, coordinatorPort > 0 ? coordinatorPort : freePort(host)));
         this.coordinatorExtraArgs = List.copyOf(coordinatorExtraArgs);
         this.onLine = onLine;
         for (ParticipantSpec p : participants) {
@@ -77,8 +82,47 @@ public final class LocalCluster implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Runs {@code count} coordinators in all (distinct node ids coord-1..coord-N), the ones beyond
+     * the first on {@code ports} in order, or on free ports where none is given. Call before any node starts.
+     */
+    public LocalCluster withCoordinators(int count, List<Integer> ports) {
+        if (count < 1 || count > COORDINATORS_MAX) {
+            throw new IllegalArgumentException("coordinators must be in [1, " + COORDINATORS_MAX + "], was " + count);
+        }
+        if (!running.isEmpty()) throw new IllegalStateException("define the coordinators before starting nodes");
+        while (coordinators.size() > 1) coordinators.remove(coordinators.size() - 1);
+        for (int i = 1; i < count; i++) {
+            int port = i - 1 < ports.size() ? ports.get(i - 1) : 0;
+            coordinators.add(new Endpoint(host, port > 0 ? port : freePort(host)));
+        }
+        return this;
+    }
+
+    /** The first coordinator. */
     public Endpoint coordinator() {
-        return coordinator;
+        return coordinators.get(0);
+    }
+
+    /** Every coordinator, the first first. */
+    public List<Endpoint> coordinators() {
+        return List.copyOf(coordinators);
+    }
+
+    /** The process name of the n-th coordinator (1-based): "coordinator", "coordinator-2", ... */
+    public static String coordinatorName(int n) {
+        return n == 1 ? COORDINATOR : COORDINATOR + "-" + n;
+    }
+
+    /** The node id of the n-th coordinator (1-based): "coord-1", "coord-2", ... */
+    public static String coordinatorId(int n) {
+        return "coord-" + n;
+    }
+
+    /** The 1-based number of coordinator {@code name}, or 0 if it names no coordinator. */
+    private int coordinatorNumber(String name) {
+        for (int n = 1; n <= coordinators.size(); n++) if (coordinatorName(n).equals(name)) return n;
+        return 0;
     }
 
     public Endpoint participant(String id) {
@@ -95,16 +139,23 @@ public final class LocalCluster implements AutoCloseable {
         return root;
     }
 
-    /** Starts (or restarts) the coordinator; {@code failpoints} like "coordinator.commit.written=block". */
+    /** Starts (or restarts) the first coordinator; {@code failpoints} like "coordinator.commit.written=block". */
     public NodeProcess startCoordinator(String... failpoints) {
+        return startCoordinator(1, failpoints);
+    }
+
+    /** Starts (or restarts) the n-th coordinator (1-based). */
+    public NodeProcess startCoordinator(int n, String... failpoints) {
+        if (n < 1 || n > coordinators.size()) throw new IllegalArgumentException("no coordinator " + n);
+        String name = coordinatorName(n);
         List<String> args = new ArrayList<>(List.of(
-                "--node-id", COORDINATOR_ID,
-                "--listen", coordinator.toString(),
-                "--data-dir", dir(COORDINATOR).toString()));
+                "--node-id", coordinatorId(n),
+                "--listen", coordinators.get(n - 1).toString(),
+                "--data-dir", dir(name).toString()));
         endpoints.forEach((id, ep) -> args.addAll(List.of("--participant", id + "=" + ep)));
         args.addAll(metricsArgs());
         args.addAll(coordinatorExtraArgs);
-        return start(COORDINATOR, COORDINATOR_MAIN, failpoints, args);
+        return start(name, COORDINATOR_MAIN, failpoints, args);
     }
 
     public NodeProcess startParticipant(String id, String... failpoints) {
@@ -114,8 +165,11 @@ public final class LocalCluster implements AutoCloseable {
                 "--id", id,
                 "--listen", endpoints.get(id).toString(),
                 "--data-dir", dir(id).toString(),
-                "--coordinator", coordinator.toString(),
+                "--coordinator", coordinator().toString(),
                 "--coordinator-id", COORDINATOR_ID));
+        for (int n = 2; n <= coordinators.size(); n++) {
+            args.addAll(List.of("--coordinators", coordinatorId(n) + "=" + coordinators.get(n - 1)));
+        }
         // Peers, for cooperative termination while the coordinator is away.
         endpoints.forEach((peer, ep) -> {
             if (!peer.equals(id)) args.addAll(List.of("--peer", peer + "=" + ep));
@@ -127,17 +181,23 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Every node serves /metrics and /health on a free port; it prints "metrics on http://host:port/metrics". */
     private List<String> metricsArgs() {
-        return List.of("--metrics", coordinator.host() + ":0");
+        return List.of("--metrics", host + ":0");
     }
 
     public void startAll() {
-        startCoordinator();
+        for (int n = 1; n <= coordinators.size(); n++) startCoordinator(n);
         specs.keySet().forEach(this::startParticipant);
     }
 
-    /** Starts (or restarts) any node by name: "coordinator" or a participant id. */
+    /** Starts (or restarts) any node by name: a coordinator's ({@link #coordinatorName}) or a participant id. */
     public NodeProcess start(String name) {
-        return COORDINATOR.equals(name) ? startCoordinator() : startParticipant(name);
+        int n = coordinatorNumber(name);
+        return n > 0 ? startCoordinator(n) : startParticipant(name);
+    }
+
+    /** Whether {@code name} is one of this cluster's coordinators. */
+    public boolean isCoordinator(String name) {
+        return coordinatorNumber(name) > 0;
     }
 
     public NodeProcess node(String name) {
@@ -162,7 +222,7 @@ public final class LocalCluster implements AutoCloseable {
 
     public List<String> nodeNames() {
         List<String> names = new ArrayList<>();
-        names.add(COORDINATOR);
+        for (int n = 1; n <= coordinators.size(); n++) names.add(coordinatorName(n));
         names.addAll(specs.keySet());
         return names;
     }
