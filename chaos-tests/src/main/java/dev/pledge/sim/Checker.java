@@ -589,7 +589,10 @@ final class Checker {
             if (e.getValue().equals("ABORTED")) checkNotCommitted("the client", e.getKey(), tx);
             if (!e.getValue().equals("COMMITTED")) continue;
             for (String p : h.sentWrites.get(tx).keySet()) {
-                if (w.participants().get(p).disk().durable().outcome(tx) == dev.pledge.participant.protocol.Record.Final.COMMITTED) continue;
+                ParticipantDiskState disk = w.participants().get(p).disk().durable();
+                if (disk.outcome(tx) == dev.pledge.participant.protocol.Record.Final.COMMITTED) continue;
+                // Applied, then its outcome swept after retention: the writes stay, the record goes.
+                if (h.applied.containsKey(tx) && h.applied.get(tx).contains(p) && disk.swept(tx)) continue;
                 // Applied and lost with its disk, never applied (the damage rules judge that), or blocked by design.
                 if (losses.isUnappliedBranch(tx, p) || losses.amnesiac(p, tx)) continue;
                 if (!losses.excuse(w, tx, "I1", "answered COMMITTED but " + p + " has not durably applied its writes", Set.of())) {

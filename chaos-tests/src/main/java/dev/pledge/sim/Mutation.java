@@ -40,6 +40,11 @@ public enum Mutation {
      * refusal — from an unreachable participant's missing vote, at the deadline, or on the client's abort.
      */
     ABORTS_WITHOUT_REFUSAL,
+    /**
+     * Forgetting turned into a refusal: a participant asked about a transaction whose outcome it may
+     * have swept (it may have voted yes and committed) answers ABORTED instead of UNKNOWN.
+     */
+    SWEPT_ANSWERED_AS_REFUSAL,
     /** Runtime: the group-commit writer writes every batch but never syncs one. */
     WRITER_SKIPS_SYNC(Defect.WRITER_SKIPS_SYNC),
     /** Runtime: an Outputs' messages and replies leave before its records are durable, on every node. */

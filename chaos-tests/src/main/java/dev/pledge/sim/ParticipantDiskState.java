@@ -55,6 +55,18 @@ final class ParticipantDiskState {
         }
     }
 
+    /** True if {@code tx} holds no outcome here and is at or below its coordinator's durable sweep watermark. */
+    boolean swept(TxId tx) {
+        if (outcome(tx) != null) return false;
+        for (Record r : readAll()) {
+            if (r instanceof Record.SweptUpTo s && s.watermark().coordinatorId().equals(tx.coordinatorId())
+                    && tx.compareTo(s.watermark()) <= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The storage identity this store holds, or 0 before the node's first start synced one. */
     long storageId() {
         try {

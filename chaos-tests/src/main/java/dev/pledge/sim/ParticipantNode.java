@@ -140,12 +140,24 @@ final class ParticipantNode extends SimNode {
                 + " replies=" + o.replies() + " timers=" + o.timers().size();
     }
 
-    private Effect replyEffect(World w, Reply r) {
+    private Effect replyEffect(World w, Reply reply) {
+        Reply r = mutate(w, reply);
         if (isServing(r.token())) return respond(w, r.token(), r);
         return new Effect("op-reply#" + r.token() + " " + r, () -> {
             OpHandler h = handlers.remove(r.token());
             if (h != null) h.onReply(w, r);
         });
+    }
+
+    /** The core answers UNKNOWN to a peer only for an outcome it may have swept; the mutation refuses instead. */
+    private Reply mutate(World w, Reply r) {
+        if (!(r instanceof Reply.PeerAnswer a) || a.state() != BranchState.UNKNOWN
+                || !w.config().has(Mutation.SWEPT_ANSWERED_AS_REFUSAL)) {
+            return r;
+        }
+        w.stats().mutationsFired++;
+        w.trace(id + " MUTATION: a possibly swept outcome is answered ABORTED");
+        return new Reply.PeerAnswer(a.token(), BranchState.ABORTED);
     }
 
     private Effect sendEffect(World w, Message m) {

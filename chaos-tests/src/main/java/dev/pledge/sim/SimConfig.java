@@ -21,6 +21,8 @@ import java.util.SplittableRandom;
  * @param diskLossPerMille chance per safety step that a node (coordinator or participant) crashes and
  *                         restarts on an empty data directory, everything it stored lost (issue 18)
  * @param diskLossesMax at most this many disk losses per run
+ * @param participantRetentionMs how long participants remember outcomes before sweeping them
+ *                               (longer than any run unless a test asks for forgetful participants)
  */
 public record SimConfig(long seed, int participantCount, int clientCount, int txsPerClient, int safetyStepsMax,
                         int livenessStepsMax, int dropPerMille, int duplicatePerMille, int delayMaxMs, int slowPerMille,
@@ -28,7 +30,7 @@ public record SimConfig(long seed, int participantCount, int clientCount, int tx
                         int diskLossesMax, long inDoubtPollMaxMs,
                         int coordinatorRpcAttempts, boolean zeroDelays,
                         boolean racingRetriesJoined, int writeOnlyPercent,
-                        Set<Mutation> mutations) {
+                        Set<Mutation> mutations, long participantRetentionMs) {
     /** Write-only shares a swarm seed draws from: none (the interactive-only mix), some, half, most. */
     private static final int[] WRITE_ONLY_PERCENTS = {0, 25, 50, 75};
 
@@ -51,7 +53,7 @@ public record SimConfig(long seed, int participantCount, int clientCount, int tx
                 r.nextInt(3) == 0 ? 10 : 400,
                 r.nextInt(3) == 0 ? 8 : SimSettings.RPC_ATTEMPTS_MAX, false, false,
                 WRITE_ONLY_PERCENTS[new SplittableRandom(seed ^ 0x3C6EF372FE94F82BL).nextInt(WRITE_ONLY_PERCENTS.length)],
-                mutations);
+                mutations, SimSettings.PARTICIPANT_OUTCOME_RETENTION_MS);
         return !calm && r.nextInt(8) == 0 ? c.stormy() : c;
     }
 
@@ -75,25 +77,28 @@ public record SimConfig(long seed, int participantCount, int clientCount, int tx
     public SimConfig stormy() {
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
                 dropPerMille, duplicatePerMille, delayMaxMs, 200, crashPerMille, 30, crashesMax, diskLossPerMille,
-                diskLossesMax, 10, 8, zeroDelays, racingRetriesJoined, writeOnlyPercent, mutations);
+                diskLossesMax, 10, 8, zeroDelays, racingRetriesJoined, writeOnlyPercent, mutations,
+                participantRetentionMs);
     }
 
     /** Exhaustive mode: the explorer makes every fault a choice, so nothing is random here. */
     public static SimConfig smallScope(int clientCount, Set<Mutation> mutations) {
         return new SimConfig(1, 2, clientCount, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 400, SimSettings.RPC_ATTEMPTS_MAX, true,
-                false, 0, mutations);
+                false, 0, mutations, SimSettings.PARTICIPANT_OUTCOME_RETENTION_MS);
     }
 
     public SimConfig withMutations(Set<Mutation> value) {
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
                 dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax,
-                diskLossPerMille, diskLossesMax, inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined, writeOnlyPercent, value);
+                diskLossPerMille, diskLossesMax, inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined,
+                writeOnlyPercent, value, participantRetentionMs);
     }
 
     public SimConfig withRacingRetriesJoined(boolean value) {
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
                 dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax,
-                diskLossPerMille, diskLossesMax, inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, value, writeOnlyPercent, mutations);
+                diskLossPerMille, diskLossesMax, inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, value,
+                writeOnlyPercent, mutations, participantRetentionMs);
     }
 
     /** The same run with other waiting times: participants' in-doubt poll cap, coordinator call attempts. */
@@ -101,7 +106,7 @@ public record SimConfig(long seed, int participantCount, int clientCount, int tx
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
                 dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax,
                 diskLossPerMille, diskLossesMax, pollMaxMs, coordinatorAttempts, zeroDelays, racingRetriesJoined,
-                writeOnlyPercent, mutations);
+                writeOnlyPercent, mutations, participantRetentionMs);
     }
 
     /** The same run with other fault rates (per mille). */
@@ -109,14 +114,15 @@ public record SimConfig(long seed, int participantCount, int clientCount, int tx
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
                 drop, duplicate, delayMaxMs, slowPerMille, crash, partition, crashesMax, diskLossPerMille, diskLossesMax,
                 inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined, writeOnlyPercent,
-                mutations);
+                mutations, participantRetentionMs);
     }
 
     /** The same run with another share of write-only transactions. */
     public SimConfig withWriteOnlyPercent(int value) {
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
                 dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax,
-                diskLossPerMille, diskLossesMax, inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined, value, mutations);
+                diskLossPerMille, diskLossesMax, inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined,
+                value, mutations, participantRetentionMs);
     }
 
     /** The same run with another disk-loss rate (per mille) and cap. */
@@ -124,9 +130,17 @@ public record SimConfig(long seed, int participantCount, int clientCount, int tx
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
                 dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax,
                 perMille, max, inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined, writeOnlyPercent,
-                mutations);
+                mutations, participantRetentionMs);
     }
 
+
+    /** The same run with participants that sweep outcomes after {@code ms} (the sweep runs on its timer). */
+    public SimConfig withParticipantRetentionMs(long ms) {
+        return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
+                dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax,
+                diskLossPerMille, diskLossesMax, inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined,
+                writeOnlyPercent, mutations, ms);
+    }
 
     public boolean has(Mutation m) {
         return mutations.contains(m);

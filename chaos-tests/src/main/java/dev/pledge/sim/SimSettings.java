@@ -32,9 +32,10 @@ final class SimSettings {
      * Impatient participants (a short poll cap) ask their peers as soon as the coordinator fails to
      * answer; the others wait the production default before asking.
      */
-    static dev.pledge.participant.protocol.CoreConfig participantConfig(String id, long inDoubtPollMaxMs) {
+    static dev.pledge.participant.protocol.CoreConfig participantConfig(String id, long inDoubtPollMaxMs,
+                                                                        long outcomeRetentionMs) {
         long peerAskAfterMs = inDoubtPollMaxMs < 100 ? 0 : dev.pledge.participant.protocol.CoreConfig.PEER_ASK_AFTER_MS_DEFAULT;
-        return new dev.pledge.participant.protocol.CoreConfig(id, 200, PARTICIPANT_OUTCOME_RETENTION_MS,
+        return new dev.pledge.participant.protocol.CoreConfig(id, 200, outcomeRetentionMs,
                 Math.min(30, inDoubtPollMaxMs), inDoubtPollMaxMs, 1_000, 64, 300, peerAskAfterMs);
     }
 }

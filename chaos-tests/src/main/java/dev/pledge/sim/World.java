@@ -68,7 +68,8 @@ final class World {
         this.coordinator = new CoordinatorNode(SimSettings.coordinatorConfig(COORDINATOR, Set.copyOf(pids),
                 SimSettings.retentionMs(config)), defects);
         for (String pid : pids) {
-            ParticipantNode p = new ParticipantNode(pid, COORDINATOR, SimSettings.participantConfig(pid, config.inDoubtPollMaxMs()),
+            ParticipantNode p = new ParticipantNode(pid, COORDINATOR, SimSettings.participantConfig(pid, config.inDoubtPollMaxMs(),
+                    config.participantRetentionMs()),
                     defects);
             List<dev.pledge.runtime.KvOp> seed = new ArrayList<>();
             for (String account : accounts) {

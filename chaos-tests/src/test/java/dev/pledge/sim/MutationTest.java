@@ -16,6 +16,9 @@ class MutationTest {
     private static final int SEEDS_MAX = 400;
     /** Stormy seeds: a peer asked before it votes is rare even there (about 1 seed in 250 breaks). */
     private static final int STORMY_SEEDS_MAX = 3_000;
+    /** Shorter than a crashed or partitioned participant stays in doubt in stormy weather. */
+    static final long FORGETFUL_RETENTION_MS = 4_500;
+    private static final int FORGETFUL_CONTROL_SEEDS = 300;
 
     /** The first failing run of up to SEEDS_MAX seeds with {@code m} switched on, or null. */
     static Simulation.Result firstFailure(Mutation m) {
@@ -78,6 +81,26 @@ class MutationTest {
         assertThat(r.invariant()).isIn("I1", "I2", "I3", "I5");
     }
 
+    /**
+     * CockroachDB's pitfall: a participant that swept a committed outcome refuses a late peer in
+     * doubt, which then aborts a transaction the others committed.
+     */
+    @Test
+    void sweptOutcomeAnsweredAsARefusalIsCaught() {
+        Simulation.Result r = firstFailure(Mutation.SWEPT_ANSWERED_AS_REFUSAL, true, MutationTest::forgetful);
+        assertThat(r).isNotNull();
+        assertThat(r.invariant()).as("I4: a yes voter aborted on a refusal nobody made durably").isIn("I1", "I2", "I3", "I4");
+    }
+
+    /** The mutation's control: the same forgetful, stormy seeds pass without it (UNKNOWN keeps the asker in doubt). */
+    @Test
+    void forgetfulParticipantsBreakNothing() {
+        for (long seed = 1; seed <= FORGETFUL_CONTROL_SEEDS; seed++) {
+            Simulation.Result r = Simulation.run(forgetful(SimConfig.swarm(seed, SimulationTest.STEPS_PER_SEED, Set.of())).stormy());
+            assertThat(r.passed()).as("seed %s: %s", seed, r.violation()).isTrue();
+        }
+    }
+
     @Test
     void forgottenAnsweredAsAbortedBreaksI5() {
         assertThat(firstFailure(Mutation.FORGOTTEN_ANSWERED_ABORTED)).extracting(Simulation.Result::invariant).isEqualTo("I5");
@@ -97,6 +120,11 @@ class MutationTest {
         Simulation.Result r = firstFailure(Mutation.UNVOTED_PEER_ANSWERS_PREPARED, false);
         assertThat(r).isNotNull();
         assertThat(r.invariant()).isIn("I1", "I2", "I3");
+    }
+
+    /** Participants that sweep outcomes within the run, so that a late peer in doubt can ask about a swept one. */
+    static SimConfig forgetful(SimConfig c) {
+        return c.withParticipantRetentionMs(FORGETFUL_RETENTION_MS);
     }
 
     /** Seeds with at least half their transactions write-only, where the fast path's bugs live. */

@@ -40,7 +40,8 @@ class SimulationTest {
                 .withRacingRetriesJoined(Boolean.getBoolean("sim.racingRetriesJoined"))
                 .withWriteOnlyPercent(Integer.getInteger("sim.writeOnly", c.writeOnlyPercent()))
                 .withDiskLoss(Integer.getInteger("sim.diskLoss", c.diskLossPerMille()),
-                        Integer.getInteger("sim.diskLossesMax", c.diskLossesMax()));
+                        Integer.getInteger("sim.diskLossesMax", c.diskLossesMax()))
+                .withParticipantRetentionMs(Long.getLong("sim.participantRetentionMs", c.participantRetentionMs()));
         Simulation.Result r = Simulation.run(c);
         System.out.println("seed " + seed + ": " + r.stats());
         if (!r.passed()) System.out.println(FailureReport.describe(r));

@@ -36,7 +36,9 @@ public final class ParticipantSettings {
     public static final Setting<Long> LOCK_WAIT_MAX_MS = Setting.longAtLeast("core.lock-wait-max-ms",
             LOCK_WAIT_MAX_MS_DEFAULT, 1, "longest wait for a lock");
     public static final Setting<Long> OUTCOME_RETENTION_MS = Setting.longAtLeast("core.outcome-retention-ms",
-            OUTCOME_RETENTION_MS_DEFAULT, 1, "how long outcomes are kept");
+            OUTCOME_RETENTION_MS_DEFAULT, 1, "how long outcomes are kept; keep it longer than any transaction lives "
+                    + "(the coordinators' longest timeout plus answer grace): a later call of a transaction at or below "
+                    + "the swept ones is refused as stale, and peers asking about it hear UNKNOWN");
     public static final Setting<Long> IN_DOUBT_POLL_BASE_MS = Setting.longAtLeast("core.in-doubt-poll-base-ms",
             IN_DOUBT_POLL_BASE_MS_DEFAULT, 1, "first in-doubt poll backoff");
     public static final Setting<Long> IN_DOUBT_POLL_MAX_MS = Setting.longAtLeast("core.in-doubt-poll-max-ms",

@@ -245,6 +245,12 @@ final class AccessRules {
     /** An operation on a transaction that already finished here fails NOT_ALLOWED with the reason; null if none. */
     private Reply.Failed finishedError(long token, TxId txId) {
         Remembered r = ledger.outcome(txId);
+        if (r == null && ledger.maybeSwept(txId)) {
+            // A late operation of a transaction decided long ago: building its branch again would
+            // end in a remembered ABORTED that a peer could hear as a refusal of a committed one.
+            return new Reply.Failed(token, Reply.ErrorKind.NOT_ALLOWED, null, "transaction " + txId
+                    + " is at or below the sweep watermark: it finished here long ago and its outcome was swept");
+        }
         if (r == null) return null;
         String msg = r.state() == Record.Final.ABORTED
                 ? "transaction " + txId + " was aborted here" + (r.message() == null ? "" : ": " + r.message())

@@ -26,6 +26,10 @@ final class DecisionRules {
 
     void prepare(Event.Prepare e, Outputs.Builder out) {
         Branch b = ledger.branch(e.txId());
+        if (b == null && ledger.maybeSwept(e.txId())) {
+            out.reply(sweptVote(e.token(), e.txId()));
+            return;
+        }
         boolean born = false;
         if (b == null && e.writes() != null && ledger.outcome(e.txId()) == null) {
             // A NO is synced: a resent prepare after a restart that forgot it would bear the branch
@@ -125,6 +129,20 @@ final class DecisionRules {
      * A prepare for a branch that is gone: the durable vote it gave is repeated (an aborted branch
      * refuses again, a finished yes stays yes); a branch never seen here votes NO.
      */
+    /**
+     * A prepare of a transaction at or below the sweep watermark whose outcome is gone: a late
+     * duplicate of a transaction decided long ago (retention outlives every transaction's
+     * deadline). It may have voted yes and committed here, so it is neither borne again (a new
+     * branch could vote the other way) nor remembered ABORTED (a peer would hear a refusal). The
+     * NO stays the same across restarts, since the watermark is durable, and nobody counts it: the
+     * transaction was decided before this participant learned its outcome.
+     */
+    private Reply.Voted sweptVote(long token, TxId txId) {
+        core.counters.forgottenAnswers++;
+        return new Reply.Voted(token, Vote.NO, AbortReason.UNKNOWN_BRANCH, txId
+                + " is at or below the sweep watermark: its outcome here may have been swept; a prepare this late is stale");
+    }
+
     private Reply.Voted repeatedVote(long token, TxId txId, long nowMs) {
         Remembered r = ledger.outcome(txId);
         if (r == null) {
@@ -177,6 +195,13 @@ final class DecisionRules {
 
     void commitOnePhase(Event.CommitOnePhase e, Outputs.Builder out) {
         Branch b = ledger.branch(e.txId());
+        if (b == null && ledger.maybeSwept(e.txId())) {
+            // As sweptVote: it may have committed here; "unknown" decides nothing and changes nothing.
+            core.counters.forgottenAnswers++;
+            out.reply(new Reply.Acked(e.token(), BranchState.UNKNOWN, null, e.txId()
+                    + " is at or below the sweep watermark: its outcome here may have been swept"));
+            return;
+        }
         boolean born = false;
         if (b == null && e.writes() != null && ledger.outcome(e.txId()) == null) {
             // This answer IS the decision, and a repeat of this call could bear the branch again

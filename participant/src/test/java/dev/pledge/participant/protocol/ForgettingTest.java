@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pledge.core.BranchState;
 import dev.pledge.core.TxId;
+import dev.pledge.core.Vote;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +35,36 @@ class ForgettingTest {
         assertThat(((Reply.PeerAnswer) h.peerState(t2)).state()).isEqualTo(BranchState.UNKNOWN);
         assertThat(h.last.records()).as("no refusal is recorded").isEmpty();
         assertThat(((Reply.PeerAnswer) h.peerState(t1)).state()).as("an older id may be swept too").isEqualTo(BranchState.UNKNOWN);
+    }
+
+    /**
+     * A late duplicate of a swept transaction's prepare, one-phase commit or operation (delayed,
+     * replayed) must not build its branch again: that branch could vote the other way, and its
+     * remembered ABORTED would be told to a peer still in doubt as a refusal of a committed transaction.
+     */
+    @Test
+    void lateCallsOfASweptTransactionBuildNothingAndLeaveItUnknown() {
+        committedAndSwept(t2);
+        Key k = Key.utf8("k2");
+        long t = h.token();
+        h.step(new Event.Prepare(h.nowMs, t, t2, List.of("course-c", "student-a"), CoreHarness.COORD, -1,
+                Event.Verdict.no("balance changed since"), List.of(Write.put(k, "stale".getBytes()))));
+        assertThat(((Reply.Voted) h.onlyReply(t)).vote()).isEqualTo(Vote.NO);
+        assertThat(h.last.records()).as("nothing recorded for the stale prepare").isEmpty();
+        assertThat(((Reply.Voted) h.prepare(t2)).vote()).isEqualTo(Vote.NO);
+        assertThat(h.last.records()).isEmpty();
+
+        long one = h.token();
+        h.step(new Event.CommitOnePhase(h.nowMs, one, t2, -1, Event.Verdict.OK, List.of(Write.put(k, "stale".getBytes()))));
+        assertThat(((Reply.Acked) h.onlyReply(one)).state()).isEqualTo(BranchState.UNKNOWN);
+
+        Event.Access late = h.write(t2, "k2", "stale");
+        h.step(late);
+        assertThat(h.onlyReply(late.token())).isInstanceOf(Reply.Failed.class);
+        assertThat(h.last.messages()).as("no enlistment of a finished transaction").isEmpty();
+
+        assertThat(h.core.view().branchState(t2)).isEqualTo(BranchState.UNKNOWN);
+        assertThat(((Reply.PeerAnswer) h.peerState(t2)).state()).as("still never a refusal").isEqualTo(BranchState.UNKNOWN);
     }
 
     @Test
