@@ -5,11 +5,23 @@
  *  - A field id, once used, keeps its name, type and meaning forever; removed ids are never reused.
  *  - Fields added after 0.1 are optional, so a client built from an older struct still works.
  *  - Every request carries `deadlineMs`: the milliseconds the caller will still wait for this
- *    answer. Servers drop work whose deadline has passed instead of doing it late.
+ *    answer. Servers drop work whose deadline has passed instead of doing it late; a request that
+ *    arrives with `deadlineMs <= 0` is answered DeadlineExceeded.
+ *  - Exceptions added to a method's throws list take the next free field id at its end, so a
+ *    client built before sees an unknown exception field, never a changed one.
  *
  * Each method says whether it is IDEMPOTENT (same effect however often it arrives) and whether a
  * caller MAY RETRY it after a transport failure or timeout. Application answers (a NO vote,
- * UnknownTransaction, InvalidArgument, NotAllowed) are never retried; Unavailable is.
+ * UnknownTransaction, InvalidArgument, NotAllowed, DeadlineExceeded) are never retried; Unavailable is.
+ *
+ * Every method that takes a request declares InvalidArgument: malformed input, its message naming
+ * the field. That is a missing request struct ("request is required"), a TxId with an empty
+ * coordinator id or an epoch or sequence below 1, a missing or malformed TxContext, a negative number
+ * where only >= 0 means something, a string, list or byte array over its Limits. A well-formed
+ * request never gets TApplicationException(INTERNAL_ERROR); only bytes that are not this IDL (a
+ * struct without a required field, an unknown method) get Thrift's own PROTOCOL_ERROR or
+ * UNKNOWN_METHOD. No request carries an enum; a response enum a client does not know arrives as
+ * null, and the converters in dev.pledge.rpc.Wire refuse it.
  */
 
 namespace java dev.pledge.wire
@@ -136,6 +148,14 @@ exception NotAllowed {
 exception Unavailable {
   1: required string message,
   2: optional i64 retryAfterMs,
+}
+
+/**
+ * The request's deadline had passed when the node came to it (`deadlineMs <= 0`): nothing was
+ * done, and the same request can never succeed. Do not retry it; send a new one with time left.
+ */
+exception DeadlineExceeded {
+  1: required string message,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -288,25 +308,31 @@ struct PingResponse {
 
 service Coordinator {
   /** Starts a transaction. NOT idempotent (each call makes a new TxId); MAY RETRY: an orphan
-   *  from a lost reply holds nothing and is aborted at its deadline. */
-  BeginResponse begin(1: BeginRequest request) throws (1: InvalidArgument invalid, 2: Unavailable unavailable),
+   *  from a lost reply holds nothing and is aborted at its deadline. InvalidArgument for a
+   *  negative txTimeoutMs. */
+  BeginResponse begin(1: BeginRequest request)
+      throws (1: InvalidArgument invalid, 2: Unavailable unavailable, 3: DeadlineExceeded deadlineExceeded),
 
   /** Adds a participant to an ACTIVE transaction. IDEMPOTENT; MAY RETRY.
-   *  NotAllowed once commit or abort has started; InvalidArgument for an unregistered id. */
+   *  NotAllowed once commit or abort has started; InvalidArgument for a malformed txId, an
+   *  unregistered id or a negative incarnation. */
   EnlistResponse enlist(1: EnlistRequest request)
       throws (1: UnknownTransaction unknown, 2: InvalidArgument invalid, 3: NotAllowed notAllowed,
-              4: Unavailable unavailable),
+              4: Unavailable unavailable, 5: DeadlineExceeded deadlineExceeded),
 
   /** Runs two-phase commit and answers the outcome: COMMITTED, ABORTED with reason, or
    *  PREPARING if undecided when the request's deadline ran out. IDEMPOTENT (a repeat returns
-   *  the recorded outcome); MAY RETRY. NotAllowed after the client's own abort. */
+   *  the recorded outcome); MAY RETRY. NotAllowed after the client's own abort; InvalidArgument
+   *  for a malformed txId. */
   Outcome commit(1: CommitRequest request)
-      throws (1: UnknownTransaction unknown, 2: NotAllowed notAllowed, 3: Unavailable unavailable),
+      throws (1: UnknownTransaction unknown, 2: NotAllowed notAllowed, 3: Unavailable unavailable,
+              4: InvalidArgument invalid, 5: DeadlineExceeded deadlineExceeded),
 
   /** Aborts a transaction that has no decision yet. IDEMPOTENT; MAY RETRY.
-   *  NotAllowed if it already committed. */
+   *  NotAllowed if it already committed; InvalidArgument for a malformed txId. */
   Outcome abort(1: AbortRequest request)
-      throws (1: UnknownTransaction unknown, 2: NotAllowed notAllowed, 3: Unavailable unavailable),
+      throws (1: UnknownTransaction unknown, 2: NotAllowed notAllowed, 3: Unavailable unavailable,
+              4: InvalidArgument invalid, 5: DeadlineExceeded deadlineExceeded),
 
   /** The transaction's state; never ABORTED for a committed transaction (FORGOTTEN after
    *  retention). For a transaction of another coordinator, or one this coordinator has no record
@@ -314,12 +340,13 @@ service Coordinator {
    *  UnknownTransaction (another coordinator's) or FORGOTTEN. InvalidArgument for a malformed txId,
    *  or participants over the limit or not registered here. Read-only: IDEMPOTENT; MAY RETRY. */
   StatusResponse status(1: StatusRequest request)
-      throws (1: UnknownTransaction unknown, 2: Unavailable unavailable, 3: InvalidArgument invalid),
+      throws (1: UnknownTransaction unknown, 2: Unavailable unavailable, 3: InvalidArgument invalid,
+              4: DeadlineExceeded deadlineExceeded),
 
   /** Runs whole write-only transactions (see WriteTransaction) and answers each outcome.
    *  IDEMPOTENT per requestKey; MAY RETRY. Unavailable means none of them was started. */
   CommitWritesResponse commitWrites(1: CommitWritesRequest request)
-      throws (1: InvalidArgument invalid, 2: Unavailable unavailable),
+      throws (1: InvalidArgument invalid, 2: Unavailable unavailable, 3: DeadlineExceeded deadlineExceeded),
 
   /** Liveness and identity. IDEMPOTENT; MAY RETRY. */
   PingResponse ping(),
@@ -443,17 +470,19 @@ service Participant {
    * InvalidArgument, and nothing done, for more than Limits.BATCH_ITEMS_MAX (1,024) items in all
    * or a malformed decision item. IDEMPOTENT; MAY RETRY (not InvalidArgument).
    */
-  ExchangeResponse exchange(1: ExchangeRequest request) throws (1: Unavailable unavailable, 2: InvalidArgument invalid),
+  ExchangeResponse exchange(1: ExchangeRequest request)
+      throws (1: Unavailable unavailable, 2: InvalidArgument invalid, 3: DeadlineExceeded deadlineExceeded),
 
   /** Cooperative termination: a prepared peer asks what this participant knows of a
    *  transaction. IDEMPOTENT in effect (the first call may abort an unvoted branch); MAY RETRY.
    *  InvalidArgument for a malformed txId or an asking id over Limits.ID_CHARS_MAX. */
   PeerStateResponse peerState(1: PeerStateRequest request)
-      throws (1: Unavailable unavailable, 2: InvalidArgument invalid),
+      throws (1: Unavailable unavailable, 2: InvalidArgument invalid, 3: DeadlineExceeded deadlineExceeded),
 
   /** PREPARED branches (in doubt) whose coordinator id starts with the prefix: what an external
    *  transaction manager asks at recovery (XAResource.recover). Read-only; MAY RETRY. */
-  list<TxId> recoverPrepared(1: RecoverRequest request) throws (1: Unavailable unavailable),
+  list<TxId> recoverPrepared(1: RecoverRequest request)
+      throws (1: Unavailable unavailable, 2: InvalidArgument invalid, 3: DeadlineExceeded deadlineExceeded),
 
   PingResponse ping(),
 }
@@ -461,7 +490,10 @@ service Participant {
 /**
  * A transactional key-value store every participant offers beside its application service:
  * used by tools, benchmarks and tests. Keys and values are opaque bytes.
- * Operations are retried safely by re-sending the same TxContext.opSeq.
+ * Operations are retried safely by re-sending the same TxContext.opSeq. InvalidArgument for a
+ * missing or malformed TxContext (its txId as everywhere, an opSeq below 1, a transaction of a
+ * coordinator this participant does not serve), a missing, empty or oversized key, a missing or
+ * oversized value.
  */
 struct KvGetResponse {
   1: optional binary value,
@@ -469,11 +501,14 @@ struct KvGetResponse {
 
 service Kv {
   KvGetResponse get(1: TxContext ctx, 2: binary key)
-      throws (1: NotAllowed notAllowed, 2: InvalidArgument invalid, 3: Unavailable unavailable),
+      throws (1: NotAllowed notAllowed, 2: InvalidArgument invalid, 3: Unavailable unavailable,
+              4: DeadlineExceeded deadlineExceeded),
   void put(1: TxContext ctx, 2: binary key, 3: binary value)
-      throws (1: NotAllowed notAllowed, 2: InvalidArgument invalid, 3: Unavailable unavailable),
+      throws (1: NotAllowed notAllowed, 2: InvalidArgument invalid, 3: Unavailable unavailable,
+              4: DeadlineExceeded deadlineExceeded),
   void remove(1: TxContext ctx, 2: binary key)
-      throws (1: NotAllowed notAllowed, 2: InvalidArgument invalid, 3: Unavailable unavailable),
+      throws (1: NotAllowed notAllowed, 2: InvalidArgument invalid, 3: Unavailable unavailable,
+              4: DeadlineExceeded deadlineExceeded),
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -530,13 +565,14 @@ struct StatsResponse {
 
 service Admin {
   /** Prepared branches awaiting a decision on this participant. Read-only; MAY RETRY. */
-  list<InDoubtBranch> listInDoubt(1: InDoubtRequest request) throws (1: Unavailable unavailable),
+  list<InDoubtBranch> listInDoubt(1: InDoubtRequest request)
+      throws (1: Unavailable unavailable, 2: InvalidArgument invalid, 3: DeadlineExceeded deadlineExceeded),
 
   /** Forces an in-doubt branch, recorded as HEURISTIC. NOT idempotent if the outcome changes
    *  in between; do not retry blindly (list again first). */
   ResolveResponse resolve(1: ResolveRequest request)
       throws (1: UnknownTransaction unknown, 2: InvalidArgument invalid, 3: NotAllowed notAllowed,
-              4: Unavailable unavailable),
+              4: Unavailable unavailable, 5: DeadlineExceeded deadlineExceeded),
 
   /** Counters of this node. Read-only; MAY RETRY. */
   StatsResponse stats() throws (1: Unavailable unavailable),

@@ -53,6 +53,12 @@ public final class InJvmCluster implements AutoCloseable {
     }
 
     public InJvmCluster startParticipant(String id, PrepareValidator validator) throws IOException {
+        return startParticipant(id, validator, node -> node);
+    }
+
+    /** As {@link #startParticipant(String, PrepareValidator)}; {@code services} adds application services to the node. */
+    public InJvmCluster startParticipant(String id, PrepareValidator validator, UnaryOperator<ParticipantNode> services)
+            throws IOException {
         ParticipantNode old = running.remove(id);
         if (old != null) old.close();
         Map<String, Endpoint> peers = new LinkedHashMap<>(participants);
@@ -60,7 +66,7 @@ public final class InJvmCluster implements AutoCloseable {
         ParticipantConfig config = ParticipantConfig.defaults(id, participants.get(id), dir(id), coordinatorAddress)
                 .withCoordinatorId(COORDINATOR_ID)
                 .withPeers(peers);
-        running.put(id, new ParticipantNode(participantTuning.apply(config)).withValidator(validator).start());
+        running.put(id, services.apply(new ParticipantNode(participantTuning.apply(config)).withValidator(validator)).start());
         return this;
     }
 

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * breaker and a connection pool. Thread-safe; share one per endpoint.
  *
  * <p>Only transport failures and the wire {@code Unavailable} are retried. Any other exception
- * (NotAllowed, InvalidArgument, UnknownTransaction, TApplicationException, ...) is the server's
- * answer and propagates unchanged on first occurrence. Callers must only pass calls that are safe
+ * (NotAllowed, InvalidArgument, UnknownTransaction, DeadlineExceeded, TApplicationException, ...) is
+ * the server's answer and propagates unchanged on first occurrence. Callers must only pass calls that are safe
  * to repeat: every Pledge protocol call is, and participant operations are made so by re-sending
  * the same {@code TxContext.opSeq}.
  */

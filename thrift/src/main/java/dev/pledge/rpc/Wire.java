@@ -6,6 +6,7 @@ import dev.pledge.core.Limits;
 import dev.pledge.core.TxId;
 import dev.pledge.core.TxState;
 import dev.pledge.core.Vote;
+import dev.pledge.wire.DeadlineExceeded;
 import dev.pledge.wire.InvalidArgument;
 import java.util.function.Supplier;
 
@@ -14,6 +15,8 @@ import java.util.function.Supplier;
  * ({@code dev.pledge.wire}), so Thrift stays at the edge. Every converter rejects null, and an
  * unknown wire value (which Thrift decodes as null), with IllegalArgumentException.
  * Enums map by name: both sides are kept with identical constants, and WireTest checks every one.
+ * Also the checks every handler makes on a request as it arrives, each failing with the exception
+ * the IDL declares for it: a handler that lets anything else escape answers INTERNAL_ERROR.
  */
 public final class Wire {
     private Wire() {}
@@ -68,11 +71,49 @@ public final class Wire {
      * {@link Limits}) as the declared InvalidArgument, its message clipped.
      */
     public static <T> T invalidIf(Supplier<T> check) throws InvalidArgument {
+        return invalidIf(null, check);
+    }
+
+    /** As {@link #invalidIf(Supplier)}, the message prefixed with the field it is about (unless null). */
+    public static <T> T invalidIf(String field, Supplier<T> check) throws InvalidArgument {
         try {
             return check.get();
         } catch (IllegalArgumentException e) {
-            throw new InvalidArgument(Limits.clip(e.getMessage(), Limits.REASON_CHARS_MAX));
+            String message = field == null ? e.getMessage() : field + ": " + e.getMessage();
+            throw new InvalidArgument(Limits.clip(message, Limits.REASON_CHARS_MAX));
         }
+    }
+
+    /** {@code value}; InvalidArgument "{field} is required" if it is null (Thrift leaves a missing struct null). */
+    public static <T> T required(String field, T value) throws InvalidArgument {
+        if (value == null) throw new InvalidArgument(field + " is required");
+        return value;
+    }
+
+    /**
+     * The TxId a request carries in {@code field}; InvalidArgument naming the field if it is missing
+     * or malformed (an empty or oversized coordinator id, an epoch or sequence below 1).
+     */
+    public static TxId txIdOf(String field, dev.pledge.wire.TxId wire) throws InvalidArgument {
+        required(field, wire);
+        return invalidIf(field, () -> fromWire(wire));
+    }
+
+    /** {@code value} if it is at least {@code min}; else InvalidArgument "{field} must be >= {min}, was {value}". */
+    public static long atLeast(String field, long value, long min) throws InvalidArgument {
+        if (value < min) throw new InvalidArgument(field + " must be >= " + min + ", was " + value);
+        return value;
+    }
+
+    /**
+     * A request's {@code deadlineMs}, if time is left; DeadlineExceeded if it had passed when the
+     * request arrived. Unlike Unavailable this is never retried: the same request cannot succeed.
+     */
+    public static long timeLeftMs(long deadlineMs) throws DeadlineExceeded {
+        if (deadlineMs <= 0) {
+            throw new DeadlineExceeded("the request's deadline had passed when it arrived (deadlineMs " + deadlineMs + ")");
+        }
+        return deadlineMs;
     }
 
     /** Enums map by name; an unknown wire value arrives as null, so null and unknown fail alike. */

@@ -4,6 +4,7 @@ import dev.pledge.core.TxId;
 import dev.pledge.rpc.Wire;
 import dev.pledge.wire.Admin;
 import dev.pledge.wire.BranchState;
+import dev.pledge.wire.DeadlineExceeded;
 import dev.pledge.wire.InDoubtBranch;
 import dev.pledge.wire.InDoubtRequest;
 import dev.pledge.wire.InvalidArgument;
@@ -33,7 +34,8 @@ public final class AdminService implements Admin.Iface {
     }
 
     @Override
-    public List<InDoubtBranch> listInDoubt(InDoubtRequest request) {
+    public List<InDoubtBranch> listInDoubt(InDoubtRequest request) throws InvalidArgument, DeadlineExceeded {
+        Wire.timeLeftMs(Wire.required("request", request).getDeadlineMs());
         List<InDoubtBranch> out = new ArrayList<>();
         damaged.get().forEach((id, lines) -> out.add(new InDoubtBranch(Wire.toWire(id), 0, List.of(), List.of())
                 .setState(BranchState.HEURISTIC_MIXED)
@@ -43,6 +45,7 @@ public final class AdminService implements Admin.Iface {
 
     @Override
     public ResolveResponse resolve(ResolveRequest request) throws InvalidArgument {
+        Wire.required("request", request);
         throw new InvalidArgument("resolve is a participant operation; the coordinator holds no branches");
     }
 

@@ -14,6 +14,7 @@ import dev.pledge.wire.CommitRequest;
 import dev.pledge.wire.CommitWritesRequest;
 import dev.pledge.wire.CommitWritesResponse;
 import dev.pledge.wire.Coordinator;
+import dev.pledge.wire.DeadlineExceeded;
 import dev.pledge.wire.EnlistRequest;
 import dev.pledge.wire.EnlistResponse;
 import dev.pledge.wire.InvalidArgument;
@@ -64,6 +65,7 @@ public final class CoordinatorService implements Coordinator.Iface {
 
     @Override
     public BeginResponse begin(BeginRequest request) throws TException {
+        Wire.required("request", request);
         Reply.Value v = await(token -> new Event.Begin(poster.nowMs(), token, request.getTxTimeoutMs()),
                 request.getDeadlineMs());
         if (v == null) throw new Unavailable("no answer within the request's deadline");
@@ -74,8 +76,9 @@ public final class CoordinatorService implements Coordinator.Iface {
 
     @Override
     public EnlistResponse enlist(EnlistRequest request) throws TException {
-        TxId txId = txId(request.getTxId());
+        TxId txId = Wire.txIdOf("txId", Wire.required("request", request).getTxId());
         String participantId = Wire.invalidIf(() -> Limits.checkId("participantId", request.getParticipantId()));
+        Wire.atLeast("incarnation", request.getIncarnation(), 0);
         Reply.Value v = await(token -> new Event.Enlist(poster.nowMs(), token, txId, participantId,
                 request.getIncarnation()), request.getDeadlineMs());
         if (v == null) throw new Unavailable("no answer within the request's deadline");
@@ -85,7 +88,7 @@ public final class CoordinatorService implements Coordinator.Iface {
 
     @Override
     public Outcome commit(CommitRequest request) throws TException {
-        TxId txId = txId(request.getTxId());
+        TxId txId = Wire.txIdOf("txId", Wire.required("request", request).getTxId());
         Reply.Value v = await(token -> new Event.Commit(poster.nowMs(), token, txId), request.getDeadlineMs());
         if (v == null) {
             // Undecided within the caller's deadline: it polls status (the decision is not lost).
@@ -96,7 +99,7 @@ public final class CoordinatorService implements Coordinator.Iface {
 
     @Override
     public Outcome abort(AbortRequest request) throws TException {
-        TxId txId = txId(request.getTxId());
+        TxId txId = Wire.txIdOf("txId", Wire.required("request", request).getTxId());
         Reply.Value v = await(token -> new Event.Abort(poster.nowMs(), token, txId), request.getDeadlineMs());
         if (v == null) throw new Unavailable("no answer within the request's deadline");
         return WireReplies.outcome(v, txId);
@@ -105,7 +108,7 @@ public final class CoordinatorService implements Coordinator.Iface {
     @Override
     public StatusResponse status(StatusRequest request) throws TException {
         long startNs = System.nanoTime();
-        TxId txId = txId(request.getTxId());
+        TxId txId = Wire.txIdOf("txId", Wire.required("request", request).getTxId());
         List<String> participants = request.isSetParticipants() ? participants(request.getParticipants()) : List.of();
         Reply.Value v = await(token -> new Event.Status(poster.nowMs(), token, txId), request.getDeadlineMs());
         if (v == null) throw new Unavailable("no answer within the request's deadline");
@@ -144,9 +147,9 @@ public final class CoordinatorService implements Coordinator.Iface {
      */
     @Override
     public CommitWritesResponse commitWrites(CommitWritesRequest request) throws TException {
-        long deadlineMs = request.getDeadlineMs();
-        if (deadlineMs <= 0) throw new Unavailable("the request's deadline has already passed");
-        if (request.getTransactions() == null) throw new InvalidArgument("transactions is required");
+        Wire.required("request", request);
+        Wire.required("transactions", request.getTransactions());
+        long deadlineMs = Wire.timeLeftMs(request.getDeadlineMs());
         Wire.invalidIf(() -> Limits.checkSize("transactions", request.getTransactionsSize(), "transactions",
                 Limits.BATCH_ITEMS_MAX, "BATCH_ITEMS_MAX"));
         long waitUntilNs = System.nanoTime()
@@ -196,14 +199,9 @@ public final class CoordinatorService implements Coordinator.Iface {
         return new PingResponse(nodeId, epoch.getAsLong()).setStorageId(storageId);
     }
 
-    private static TxId txId(dev.pledge.wire.TxId wire) throws InvalidArgument {
-        if (wire == null) throw new InvalidArgument("txId is required");
-        return Wire.invalidIf(() -> Wire.fromWire(wire));
-    }
-
-    /** The core's reply, or null if it did not come within {@code deadlineMs}. */
-    private Reply.Value await(LongFunction<Event> event, long deadlineMs) throws Unavailable {
-        if (deadlineMs <= 0) throw new Unavailable("the request's deadline has already passed");
+    /** The core's reply, or null if it did not come within {@code deadlineMs}; DeadlineExceeded if that had passed. */
+    private Reply.Value await(LongFunction<Event> event, long deadlineMs) throws Unavailable, DeadlineExceeded {
+        Wire.timeLeftMs(deadlineMs);
         CompletableFuture<Reply.Value> reply = poster.request(event);
         // Answer a little before the caller gives up, so PREPARING reaches it instead of a timeout.
         return awaitUntil(reply, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ReplyMargin.withinMs(deadlineMs)));

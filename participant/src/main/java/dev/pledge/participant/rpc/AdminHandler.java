@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import dev.pledge.rpc.Wire;
 import dev.pledge.wire.Admin;
+import dev.pledge.wire.DeadlineExceeded;
 import dev.pledge.wire.InDoubtBranch;
 import dev.pledge.wire.InDoubtRequest;
 import dev.pledge.wire.InvalidArgument;
@@ -49,8 +50,9 @@ public final class AdminHandler implements Admin.Iface {
     }
 
     @Override
-    public List<InDoubtBranch> listInDoubt(InDoubtRequest req) throws Unavailable {
-        List<CoreView.InDoubt> inDoubt = gateway.query(CoreView::inDoubt, Math.min(QUERY_WAIT_MS, Math.max(1, req.getDeadlineMs())));
+    public List<InDoubtBranch> listInDoubt(InDoubtRequest req) throws Unavailable, InvalidArgument, DeadlineExceeded {
+        long deadlineMs = Wire.timeLeftMs(Wire.required("request", req).getDeadlineMs());
+        List<CoreView.InDoubt> inDoubt = gateway.query(CoreView::inDoubt, Math.min(QUERY_WAIT_MS, deadlineMs));
         long now = clock.nowMs();
         List<InDoubtBranch> out = new ArrayList<>(inDoubt.size());
         for (CoreView.InDoubt d : inDoubt) {
@@ -91,16 +93,13 @@ public final class AdminHandler implements Admin.Iface {
      * so it does not stop an operator who insists.
      */
     @Override
-    public ResolveResponse resolve(ResolveRequest req) throws UnknownTransaction, InvalidArgument, NotAllowed, Unavailable {
+    public ResolveResponse resolve(ResolveRequest req) throws UnknownTransaction, InvalidArgument, NotAllowed, Unavailable,
+            DeadlineExceeded {
+        Wire.timeLeftMs(Wire.required("request", req).getDeadlineMs());
         if (!req.isHeuristic()) {
             throw new InvalidArgument("resolve forces a heuristic outcome; set heuristic=true to acknowledge that");
         }
-        TxId txId;
-        try {
-            txId = Wire.fromWire(req.getTxId());
-        } catch (RuntimeException e) {
-            throw new InvalidArgument("bad txId: " + e.getMessage());
-        }
+        TxId txId = Wire.txIdOf("txId", req.getTxId());
         long startMs = clock.nowMs();
         long waitMs = Math.min(QUERY_WAIT_MS, Math.max(1, req.getDeadlineMs()));
         CoreView.InDoubt branch = gateway.query(v -> v.inDoubt().stream().filter(d -> d.txId().equals(txId))

@@ -1,5 +1,7 @@
 package dev.pledge.participant.rpc;
 
+import dev.pledge.rpc.Wire;
+import dev.pledge.wire.DeadlineExceeded;
 import dev.pledge.wire.InvalidArgument;
 import dev.pledge.wire.Kv;
 import dev.pledge.wire.KvGetResponse;
@@ -18,8 +20,9 @@ public final class KvHandler implements Kv.Iface {
     }
 
     @Override
-    public KvGetResponse get(TxContext ctx, ByteBuffer key) throws NotAllowed, InvalidArgument, Unavailable {
-        byte[] k = bytes(key);
+    public KvGetResponse get(TxContext ctx, ByteBuffer key) throws NotAllowed, InvalidArgument, Unavailable,
+            DeadlineExceeded {
+        byte[] k = bytes("key", key);
         return run(() -> executor.execute(ctx, kv -> {
             byte[] v = kv.get(k);
             KvGetResponse r = new KvGetResponse();
@@ -29,9 +32,10 @@ public final class KvHandler implements Kv.Iface {
     }
 
     @Override
-    public void put(TxContext ctx, ByteBuffer key, ByteBuffer value) throws NotAllowed, InvalidArgument, Unavailable {
-        byte[] k = bytes(key);
-        byte[] v = bytes(value);
+    public void put(TxContext ctx, ByteBuffer key, ByteBuffer value) throws NotAllowed, InvalidArgument, Unavailable,
+            DeadlineExceeded {
+        byte[] k = bytes("key", key);
+        byte[] v = bytes("value", value);
         run(() -> executor.execute(ctx, kv -> {
             kv.put(k, v);
             return Boolean.TRUE;
@@ -39,8 +43,9 @@ public final class KvHandler implements Kv.Iface {
     }
 
     @Override
-    public void remove(TxContext ctx, ByteBuffer key) throws NotAllowed, InvalidArgument, Unavailable {
-        byte[] k = bytes(key);
+    public void remove(TxContext ctx, ByteBuffer key) throws NotAllowed, InvalidArgument, Unavailable,
+            DeadlineExceeded {
+        byte[] k = bytes("key", key);
         run(() -> executor.execute(ctx, kv -> {
             kv.delete(k);
             return Boolean.TRUE;
@@ -52,18 +57,18 @@ public final class KvHandler implements Kv.Iface {
     }
 
     /** Narrows to the exceptions Kv declares; anything else is a bug and surfaces as Unavailable with its text. */
-    private static <T> T run(Call<T> call) throws NotAllowed, InvalidArgument, Unavailable {
+    private static <T> T run(Call<T> call) throws NotAllowed, InvalidArgument, Unavailable, DeadlineExceeded {
         try {
             return call.run();
-        } catch (NotAllowed | InvalidArgument | Unavailable e) {
+        } catch (NotAllowed | InvalidArgument | Unavailable | DeadlineExceeded e) {
             throw e;
         } catch (TException e) {
             throw new Unavailable("operation failed: " + e);
         }
     }
 
-    private static byte[] bytes(ByteBuffer b) throws InvalidArgument {
-        if (b == null) throw new InvalidArgument("key and value are required");
+    private static byte[] bytes(String field, ByteBuffer b) throws InvalidArgument {
+        Wire.required(field, b);
         byte[] out = new byte[b.remaining()];
         b.duplicate().get(out);
         return out;

@@ -12,6 +12,7 @@ import dev.pledge.rpc.Wire;
 import dev.pledge.participant.protocol.Key;
 import dev.pledge.participant.protocol.Write;
 import dev.pledge.wire.Ack;
+import dev.pledge.wire.DeadlineExceeded;
 import dev.pledge.wire.InvalidArgument;
 import dev.pledge.wire.DecisionItem;
 import dev.pledge.wire.ExchangeRequest;
@@ -58,15 +59,16 @@ public final class ParticipantHandler implements Participant.Iface {
      * before anything is done.
      */
     @Override
-    public ExchangeResponse exchange(ExchangeRequest req) throws Unavailable, InvalidArgument {
+    public ExchangeResponse exchange(ExchangeRequest req) throws Unavailable, InvalidArgument, DeadlineExceeded {
+        long deadlineMs = Wire.timeLeftMs(Wire.required("request", req).getDeadlineMs());
         List<PrepareItem> prepares = req.getPrepares() == null ? List.of() : req.getPrepares();
         List<DecisionItem> decisions = req.getDecisions() == null ? List.of() : req.getDecisions();
         Wire.invalidIf(() -> Limits.checkSize("exchange", (long) prepares.size() + decisions.size(),
                 "items (prepares plus decisions)", Limits.BATCH_ITEMS_MAX, "BATCH_ITEMS_MAX"));
         List<CoreAccess.RequestMaker> decided = new ArrayList<>(decisions.size());
-        for (DecisionItem item : decisions) {
-            TxId txId = Wire.invalidIf(() -> Wire.fromWire(item.getTxId()));
-            decided.add(decisionEvent(txId, item.isCommit()));
+        for (int i = 0; i < decisions.size(); i++) {
+            DecisionItem item = Wire.required("decisions[" + i + "]", decisions.get(i));
+            decided.add(decisionEvent(Wire.txIdOf("decisions[" + i + "].txId", item.getTxId()), item.isCommit()));
         }
         PrepareResponse[] votes = new PrepareResponse[prepares.size()];
         List<CoreAccess.RequestMaker> makers = new ArrayList<>(prepares.size() + decisions.size());
@@ -82,7 +84,6 @@ public final class ParticipantHandler implements Participant.Iface {
             }
         }
         makers.addAll(decided);
-        long deadlineMs = req.getDeadlineMs();
         List<Reply> replies = makers.isEmpty() ? List.of() : gateway.askAll(makers, deadlineMs);
         for (int k = 0; k < posted.size(); k++) {
             Reply r = replies.get(k);
@@ -99,9 +100,11 @@ public final class ParticipantHandler implements Participant.Iface {
     }
 
     @Override
-    public List<dev.pledge.wire.TxId> recoverPrepared(RecoverRequest req) throws Unavailable {
+    public List<dev.pledge.wire.TxId> recoverPrepared(RecoverRequest req) throws Unavailable, InvalidArgument,
+            DeadlineExceeded {
+        long deadlineMs = Wire.timeLeftMs(Wire.required("request", req).getDeadlineMs());
         String prefix = req.getCoordinatorIdPrefix() == null ? "" : req.getCoordinatorIdPrefix();
-        List<CoreView.InDoubt> inDoubt = gateway.query(CoreView::inDoubt, Math.max(1, req.getDeadlineMs()));
+        List<CoreView.InDoubt> inDoubt = gateway.query(CoreView::inDoubt, deadlineMs);
         List<dev.pledge.wire.TxId> ids = new ArrayList<>();
         for (CoreView.InDoubt b : inDoubt) {
             if (b.txId().coordinatorId().startsWith(prefix)) ids.add(Wire.toWire(b.txId()));
@@ -173,12 +176,13 @@ public final class ParticipantHandler implements Participant.Iface {
     }
 
     @Override
-    public PeerStateResponse peerState(PeerStateRequest req) throws Unavailable, InvalidArgument {
-        TxId txId = Wire.invalidIf(() -> Wire.fromWire(req.getTxId()));
+    public PeerStateResponse peerState(PeerStateRequest req) throws Unavailable, InvalidArgument, DeadlineExceeded {
+        long deadlineMs = Wire.timeLeftMs(Wire.required("request", req).getDeadlineMs());
+        TxId txId = Wire.txIdOf("txId", req.getTxId());
         String asker = Wire.invalidIf(() -> Limits.checkId("askingParticipantId", req.getAskingParticipantId()));
         boolean inquireOnly = req.isInquireOnly();
         Reply r = gateway.ask((token, now, view) -> new Event.PeerState(now, token, txId, asker, inquireOnly),
-                req.getDeadlineMs());
+                deadlineMs);
         return new PeerStateResponse(Wire.toWire(expect(r, Reply.PeerAnswer.class).state())).setStorageId(storageId);
     }
 

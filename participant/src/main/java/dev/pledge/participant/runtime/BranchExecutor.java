@@ -44,8 +44,8 @@ public final class BranchExecutor implements BranchRunner {
     @SuppressWarnings("unchecked")
     public <R> R execute(TxContext ctx, BranchWork<R> work) throws TException {
         TxId txId = txIdOf(ctx);
-        long opSeq = ctx.getOpSeq();
-        long deadlineAtMs = clock.nowMs() + Math.min(ctx.getDeadlineMs(), MAX_WAIT_MS);
+        long opSeq = Wire.atLeast("ctx.opSeq", ctx.getOpSeq(), 1);
+        long deadlineAtMs = clock.nowMs() + Math.min(Wire.timeLeftMs(ctx.getDeadlineMs()), MAX_WAIT_MS);
         Reply begin = gateway.ask((token, now, view) -> new Event.BeginOp(now, token, txId, opSeq), remaining(deadlineAtMs));
         if (begin instanceof Reply.Cached cached) return (R) cached.result();
         if (begin instanceof Reply.Failed failed) throw Failures.toWire(failed);
@@ -67,15 +67,9 @@ public final class BranchExecutor implements BranchRunner {
     }
 
     private TxId txIdOf(TxContext ctx) throws InvalidArgument {
-        if (ctx == null || ctx.getTxId() == null) throw new InvalidArgument("TxContext with a txId is required");
-        TxId txId;
-        try {
-            txId = Wire.fromWire(ctx.getTxId());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidArgument("bad txId: " + e.getMessage());
-        }
+        TxId txId = Wire.txIdOf("ctx.txId", Wire.required("ctx", ctx).getTxId());
         if (!coordinatorIds.contains(txId.coordinatorId())) {
-            throw new InvalidArgument("transaction " + txId + " is from coordinator " + txId.coordinatorId()
+            throw new InvalidArgument("ctx.txId: transaction " + txId + " is from coordinator " + txId.coordinatorId()
                     + "; this participant works with " + new TreeSet<>(coordinatorIds));
         }
         return txId;
@@ -134,11 +128,7 @@ public final class BranchExecutor implements BranchRunner {
         }
 
         private Key keyOf(byte[] key) throws InvalidArgument {
-            try {
-                return Key.of(key);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidArgument("bad key: " + e.getMessage());
-            }
+            return Wire.invalidIf(() -> Key.of(key));
         }
     }
 }

@@ -5,7 +5,9 @@ import dev.pledge.participant.protocol.Event;
 import dev.pledge.participant.protocol.Message;
 import dev.pledge.participant.protocol.Reply;
 import dev.pledge.rpc.RpcClient;
+import dev.pledge.rpc.RpcException;
 import dev.pledge.rpc.Services;
+import dev.pledge.rpc.ThriftCall;
 import dev.pledge.rpc.Wire;
 import dev.pledge.wire.Coordinator;
 import dev.pledge.wire.EnlistRequest;
@@ -21,6 +23,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.apache.thrift.TException;
 
 /**
@@ -28,10 +33,15 @@ import org.apache.thrift.TException;
  * the answers back as events. Each message goes to the coordinator that issued its TxId; one with
  * no address here counts as unreachable (its in-doubt branches then ask their peers). Every failure
  * becomes an event too, so the core always hears back.
+ *
+ * <p>While a coordinator's circuit is open, one enlist or status call at a time is sent anyway as a
+ * liveness probe, and its answer closes the circuit: enlistment works again as soon as the
+ * coordinator answers, not a cool-down later (participants refused it for seconds after a restart).
  */
 final class CoordinatorLink implements AutoCloseable {
     private static final int THREADS = 8;
     private static final int QUEUE_MAX = 10_000;
+    private static final Coordinator.Client.Factory FACTORY = new Coordinator.Client.Factory();
 
     private final String participantId;
     /** By coordinator node id. */
@@ -39,6 +49,8 @@ final class CoordinatorLink implements AutoCloseable {
     private final long callMs;
     private final ThreadPoolExecutor pool;
     private final CoordinatorContact contact;
+    /** By coordinator node id: a call is out as a probe through its open circuit. */
+    private final Map<String, AtomicBoolean> probing;
     private volatile EventLoop loop;
 
     CoordinatorLink(String participantId, Map<String, RpcClient> clients, long callMs, CoordinatorContact contact) {
@@ -47,6 +59,7 @@ final class CoordinatorLink implements AutoCloseable {
         this.clients = Map.copyOf(clients);
         this.callMs = callMs;
         this.contact = contact;
+        this.probing = clients.keySet().stream().collect(Collectors.toUnmodifiableMap(id -> id, id -> new AtomicBoolean()));
         this.pool = Threads.boundedPool("participant-" + participantId + "-coordinator-link", THREADS, QUEUE_MAX);
     }
 
@@ -73,9 +86,8 @@ final class CoordinatorLink implements AutoCloseable {
     private void enlist(Message.Enlist m) {
         String coordinatorId = m.txId().coordinatorId();
         try {
-            EnlistResponse r = clientOf(coordinatorId).call(Services.COORDINATOR, new Coordinator.Client.Factory(),
-                    (c, remainingMs) -> c.enlist(new EnlistRequest(remainingMs, Wire.toWire(m.txId()), participantId,
-                            m.incarnation())), callMs);
+            EnlistResponse r = call(coordinatorId, (c, remainingMs) -> c.enlist(new EnlistRequest(remainingMs,
+                    Wire.toWire(m.txId()), participantId, m.incarnation())), callMs);
             contact.ok(coordinatorId);
             post(now -> Event.EnlistResult.ok(now, m.txId(), r.getTxRemainingMs()));
         } catch (NotAllowed e) {
@@ -110,7 +122,7 @@ final class CoordinatorLink implements AutoCloseable {
     StatusResponse statusNow(TxId txId, long waitMs) throws TException {
         String coordinatorId = txId.coordinatorId();
         try {
-            StatusResponse r = clientOf(coordinatorId).call(Services.COORDINATOR, new Coordinator.Client.Factory(),
+            StatusResponse r = call(coordinatorId,
                     (c, remainingMs) -> c.status(new StatusRequest(remainingMs, Wire.toWire(txId))), waitMs);
             contact.ok(coordinatorId);
             return r;
@@ -122,6 +134,28 @@ final class CoordinatorLink implements AutoCloseable {
         } catch (TException | RuntimeException e) {
             contact.failed(coordinatorId, describe(e));
             throw e;
+        }
+    }
+
+    /**
+     * {@code call} to coordinator {@code coordinatorId} within {@code waitMs}, retried by its
+     * RpcClient's policy; if its circuit is open, sent once as a probe unless another call is
+     * probing already (then the refusal is thrown).
+     */
+    private <R> R call(String coordinatorId, ThriftCall<Coordinator.Client, R> call, long waitMs) throws TException {
+        RpcClient client = clientOf(coordinatorId);
+        long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        try {
+            return client.call(Services.COORDINATOR, FACTORY, call, waitMs);
+        } catch (RpcException e) {
+            long leftMs = TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime());
+            AtomicBoolean probe = probing.get(coordinatorId);
+            if (e.kind() != RpcException.Kind.CIRCUIT_OPEN || leftMs <= 0 || !probe.compareAndSet(false, true)) throw e;
+            try {
+                return client.probe(Services.COORDINATOR, FACTORY, call, leftMs);
+            } finally {
+                probe.set(false);
+            }
         }
     }
 
@@ -146,7 +180,7 @@ final class CoordinatorLink implements AutoCloseable {
     void ping(long waitMs) {
         clients.forEach((coordinatorId, client) -> {
             try {
-                client.probe(Services.COORDINATOR, new Coordinator.Client.Factory(), (c, remainingMs) -> c.ping(), waitMs);
+                client.probe(Services.COORDINATOR, FACTORY, (c, remainingMs) -> c.ping(), waitMs);
                 contact.ok(coordinatorId);
             } catch (TException | RuntimeException e) {
                 contact.failed(coordinatorId, describe(e));

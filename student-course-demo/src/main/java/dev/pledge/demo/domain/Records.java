@@ -16,6 +16,9 @@ import java.util.function.Supplier;
  * and {@code c/<id>}, values the Thrift compact encoding of the record.
  */
 public final class Records {
+    /** Highest record id. Ids run 0..n-1 and scans walk every id below the count, so ids are bounded. */
+    public static final int ID_MAX = 1_000_000;
+
     private Records() {}
 
     public static byte[] studentKey(int id) {

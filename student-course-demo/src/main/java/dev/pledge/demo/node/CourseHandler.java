@@ -21,6 +21,7 @@ public final class CourseHandler implements CourseService.Iface {
 
     @Override
     public Course getCourse(TxContext ctx, int courseId) throws TException {
+        Arguments.id("courseId", courseId);
         return runner.execute(ctx, store -> load(store.get(Records.courseKey(courseId)), courseId));
     }
 
@@ -39,6 +40,7 @@ public final class CourseHandler implements CourseService.Iface {
 
     @Override
     public void putCourse(TxContext ctx, Course course) throws TException {
+        Arguments.course(course);
         runner.execute(ctx, store -> {
             store.put(Records.courseKey(course.getId()), Records.encode(course));
             int total = Records.decodeInt(store.getForUpdate(Records.countKey()));
@@ -49,6 +51,8 @@ public final class CourseHandler implements CourseService.Iface {
 
     @Override
     public void addStudent(TxContext ctx, int courseId, int studentId) throws TException {
+        Arguments.id("courseId", courseId);
+        Arguments.id("studentId", studentId);
         runner.execute(ctx, store -> {
             byte[] key = Records.courseKey(courseId);
             store.put(key, Records.encode(Rules.addStudent(load(store.getForUpdate(key), courseId), studentId)));
@@ -58,6 +62,8 @@ public final class CourseHandler implements CourseService.Iface {
 
     @Override
     public void removeStudent(TxContext ctx, int courseId, int studentId) throws TException {
+        Arguments.id("courseId", courseId);
+        Arguments.id("studentId", studentId);
         runner.execute(ctx, store -> {
             byte[] key = Records.courseKey(courseId);
             store.put(key, Records.encode(Rules.removeStudent(load(store.getForUpdate(key), courseId), studentId)));

@@ -57,8 +57,8 @@ public final class DemoNodeMain implements Callable<Integer> {
         return 0;
     }
 
-    /** The participant library's execute, seen through the demo's narrow interface. */
-    static BranchRunner runnerOf(ParticipantNode node) {
+    /** The participant library's execute, seen through the demo's narrow interface (public for in-JVM tests). */
+    public static BranchRunner runnerOf(ParticipantNode node) {
         return new BranchRunner() {
             @Override
             public <R> R execute(TxContext ctx, Work<R> work) throws TException {

@@ -5,6 +5,7 @@ import dev.pledge.demo.domain.Rules;
 import dev.pledge.demo.wire.Rejected;
 import dev.pledge.demo.wire.Student;
 import dev.pledge.demo.wire.StudentService;
+import dev.pledge.wire.InvalidArgument;
 import dev.pledge.wire.TxContext;
 import org.apache.thrift.TException;
 
@@ -28,6 +29,7 @@ public final class StudentHandler implements StudentService.Iface {
 
     @Override
     public Student getStudent(TxContext ctx, int studentId) throws TException {
+        Arguments.id("studentId", studentId);
         return runner.execute(ctx, store -> load(store.get(Records.studentKey(checkMine(studentId))), studentId));
     }
 
@@ -46,8 +48,10 @@ public final class StudentHandler implements StudentService.Iface {
 
     @Override
     public void putStudent(TxContext ctx, Student student) throws TException {
+        if (Arguments.student(student).getId() % shards != shard) {
+            throw new InvalidArgument("student.id " + student.getId() + " does not live on shard " + shard + " of " + shards);
+        }
         runner.execute(ctx, store -> {
-            checkMine(student.getId());
             store.put(Records.studentKey(student.getId()), Records.encode(student));
             int total = Records.decodeInt(store.getForUpdate(Records.countKey()));
             if (student.getId() >= total) store.put(Records.countKey(), Records.encodeInt(student.getId() + 1));
@@ -57,6 +61,8 @@ public final class StudentHandler implements StudentService.Iface {
 
     @Override
     public void addCourse(TxContext ctx, int studentId, int courseId) throws TException {
+        Arguments.id("studentId", studentId);
+        Arguments.id("courseId", courseId);
         runner.execute(ctx, store -> {
             byte[] key = Records.studentKey(checkMine(studentId));
             store.put(key, Records.encode(Rules.addCourse(load(store.getForUpdate(key), studentId), courseId)));
@@ -66,6 +72,8 @@ public final class StudentHandler implements StudentService.Iface {
 
     @Override
     public void removeCourse(TxContext ctx, int studentId, int courseId) throws TException {
+        Arguments.id("studentId", studentId);
+        Arguments.id("courseId", courseId);
         runner.execute(ctx, store -> {
             byte[] key = Records.studentKey(checkMine(studentId));
             store.put(key, Records.encode(Rules.removeCourse(load(store.getForUpdate(key), studentId), courseId)));
@@ -74,7 +82,7 @@ public final class StudentHandler implements StudentService.Iface {
     }
 
     private int checkMine(int studentId) throws Rejected {
-        if (studentId < 0 || studentId % shards != shard) {
+        if (studentId % shards != shard) {
             throw new Rejected("UNKNOWN_STUDENT", "student " + studentId + " does not live on shard " + shard + " of " + shards);
         }
         return studentId;
