@@ -47,6 +47,9 @@ final class GuardedProcessor implements TProcessor {
         } catch (TException e) {
             // Whatever else a processor could not handle: the stream position is unknown.
             throw reject(in, e);
+        } catch (IndexOutOfBoundsException e) {
+            // TBinaryProtocol's fast path reads a negative string or binary length this way (found by the fuzzer).
+            throw reject(in, e);
         }
     }
 
@@ -80,7 +83,7 @@ final class GuardedProcessor implements TProcessor {
     }
 
     /** Logs, closes the connection, and returns the exception that makes the server end it silently. */
-    private TTransportException reject(TProtocol in, TException e) {
+    private TTransportException reject(TProtocol in, Exception e) {
         log.warn("rpc-server closing connection from {}: {}", connections.peerOf(in.getTransport()), e.getMessage());
         in.getTransport().close();
         return new TTransportException(TTransportException.END_OF_FILE, "connection closed after bad input", e);
