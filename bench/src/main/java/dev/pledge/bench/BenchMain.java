@@ -53,6 +53,10 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--systems", split = ",", description = "what to measure: pledge, floor, narayana (default: ${DEFAULT-VALUE})")
     List<String> systems = List.of("pledge", "floor", "narayana");
 
+    @Option(names = "--async", description = "also measure Pledge through commitAsync: K buffered transactions in flight"
+            + " from one thread (row pledge-async, on the same cluster right after the blocking K-thread pledge row)")
+    boolean async;
+
     @Option(names = "--jfr", description = "record every node with Java Flight Recorder into this directory")
     Path jfrDir;
 
@@ -148,7 +152,12 @@ public final class BenchMain implements Callable<Integer> {
             prime(cluster);
             List<LoadResult> cell = new ArrayList<>();
             for (String system : onCluster) {
-                cell.add(system.equals("pledge") ? runPledge(cluster, n, k) : runNarayana(cluster, n, k));
+                if (!system.equals("pledge")) {
+                    cell.add(runNarayana(cluster, n, k));
+                    continue;
+                }
+                cell.add(runPledge(cluster, n, k, false));
+                if (async) cell.add(runPledge(cluster, n, k, true));
             }
             if (jfrDir != null) cluster.stopAll(Duration.ofSeconds(30));
             return cell;
@@ -157,7 +166,9 @@ public final class BenchMain implements Callable<Integer> {
         }
     }
 
-    private LoadResult runPledge(LocalCluster cluster, int n, int k) throws Exception {
+    /** {@code fromOneThread}: K commits in flight from one thread through commitAsync, else K threads committing. */
+    private LoadResult runPledge(LocalCluster cluster, int n, int k, boolean fromOneThread) throws Exception {
+        String system = fromOneThread ? "pledge-async" : "pledge";
         List<String> ids = cluster.participantIds();
         List<Endpoint> endpoints = ids.stream().map(cluster::participant).toList();
         // Every node works for a Pledge transaction: the coordinator and the participants.
@@ -165,13 +176,15 @@ public final class BenchMain implements Callable<Integer> {
         try (PledgeClient client = PledgeClient.builder().coordinator(cluster.coordinator()).clientName("bench").build()) {
             ClosedLoop loop = new ClosedLoop(client, ids, endpoints, k, true);
             double cpu0 = CpuMeter.cpuSeconds(pids);
-            ClosedLoop.Measured m = loop.run(Duration.ofSeconds(warmupS), Duration.ofSeconds(measureS));
+            ClosedLoop.Measured m = fromOneThread
+                    ? loop.runFromOneThread(Duration.ofSeconds(warmupS), Duration.ofSeconds(measureS))
+                    : loop.run(Duration.ofSeconds(warmupS), Duration.ofSeconds(measureS));
             double cpu = CpuMeter.cpuSeconds(pids) - cpu0;
-            if (m.firstFailure() != null) System.err.println("first failure (pledge, N=" + n + ", K=" + k + "): " + m.firstFailure());
-            if (m.firstAbort() != null) System.err.println("first abort (pledge, N=" + n + ", K=" + k + "): " + m.firstAbort());
+            if (m.firstFailure() != null) System.err.println("first failure (" + system + ", N=" + n + ", K=" + k + "): " + m.firstFailure());
+            if (m.firstAbort() != null) System.err.println("first abort (" + system + ", N=" + n + ", K=" + k + "): " + m.firstAbort());
             System.err.println("  N=" + n + " K=" + k + " " + LogBatches.of("coordinator", cluster.coordinator()));
             for (String id : ids) System.err.println("  N=" + n + " K=" + k + " " + LogBatches.of(id, cluster.participant(id)));
-            return measured("pledge", n, k, m, cpu);
+            return measured(system, n, k, m, cpu);
         }
     }
 

@@ -8,6 +8,8 @@ import dev.pledge.rpc.Endpoint;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -15,7 +17,8 @@ import org.HdrHistogram.Histogram;
  * participant, commits, and starts over. Keys are per client, so transactions do not conflict:
  * this measures the protocol, not lock contention. Buffered (what the bench reports): the writes
  * go with the commit in one request ({@link BufferedTransaction}), as the XA resource ships them
- * with prepare. Interactive: begin, one Kv call per write, then commit.
+ * with prepare. Interactive: begin, one Kv call per write, then commit. From one thread
+ * ({@link #runFromOneThread}): K buffered transactions in flight through {@code commitAsync}.
  */
 final class ClosedLoop {
     private static final int KEYS_PER_CLIENT = 64;
@@ -41,19 +44,23 @@ final class ClosedLoop {
         return new LoadHarness().run("bench", concurrency, this::runOne, warmup, measure);
     }
 
+    /** Like {@link #run}, with K buffered transactions in flight from one thread through {@code commitAsync}. */
+    Measured runFromOneThread(Duration warmup, Duration measure) throws InterruptedException {
+        return new LoadHarness().runFromOneThread("bench", concurrency, this::startOne, warmup, measure);
+    }
+
     record Measured(double seconds, long committed, long aborted, long failed, Histogram commitUs, Histogram txUs,
                     String firstFailure, String firstAbort) {}
 
     private void runOne(int clientNo, long n, LoadHarness harness) {
-        byte[] key = ("bench/" + clientNo + "/" + (n % KEYS_PER_CLIENT)).getBytes(StandardCharsets.UTF_8);
+        byte[] key = key(clientNo, n);
         byte[] value = Long.toString(n).getBytes(StandardCharsets.UTF_8);
         long t0 = System.nanoTime();
         try {
             long c0;
             CommitResult r;
             if (buffered) {
-                BufferedTransaction tx = client.beginBuffered(TX_TIMEOUT);
-                for (String id : participantIds) tx.put(id, key, value);
+                BufferedTransaction tx = buffered(key, value);
                 c0 = System.nanoTime();
                 r = tx.commit();
             } else {
@@ -63,10 +70,41 @@ final class ClosedLoop {
                     r = tx.commit();
                 }
             }
-            if (r.committed()) harness.committed(t0, c0, System.nanoTime());
-            else harness.aborted(r.reason().map(Enum::name).orElse("ABORTED") + ": " + r.message());
+            record(harness, r, t0, c0);
         } catch (Exception e) {
             harness.failed(e.toString());
         }
+    }
+
+    /** The buffered transaction of {@link #runOne}, committed without waiting. */
+    private CompletableFuture<?> startOne(int clientNo, long n, LoadHarness harness) {
+        long t0 = System.nanoTime();
+        try {
+            BufferedTransaction tx = buffered(key(clientNo, n), Long.toString(n).getBytes(StandardCharsets.UTF_8));
+            long c0 = System.nanoTime();
+            return tx.commitAsync().whenComplete((r, e) -> {
+                if (e == null) record(harness, r, t0, c0);
+                else harness.failed((e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e).toString());
+            });
+        } catch (RuntimeException e) {
+            harness.failed(e.toString());
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    /** Keys are per client, so no two transactions in flight conflict. */
+    private static byte[] key(int clientNo, long n) {
+        return ("bench/" + clientNo + "/" + (n % KEYS_PER_CLIENT)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private BufferedTransaction buffered(byte[] key, byte[] value) {
+        BufferedTransaction tx = client.beginBuffered(TX_TIMEOUT);
+        for (String id : participantIds) tx.put(id, key, value);
+        return tx;
+    }
+
+    private static void record(LoadHarness harness, CommitResult r, long t0, long c0) {
+        if (r.committed()) harness.committed(t0, c0, System.nanoTime());
+        else harness.aborted(r.reason().map(Enum::name).orElse("ABORTED") + ": " + r.message());
     }
 }

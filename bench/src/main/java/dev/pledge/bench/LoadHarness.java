@@ -6,13 +6,18 @@ import org.HdrHistogram.Recorder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The closed-loop harness a system under test plugs its transaction into: K client threads run
- * {@link Client#runOne} until stopped; the harness warms up, then measures, and keeps the counts
- * and latency histograms of the measured part only.
+ * {@link Client#runOne} until stopped, or one thread keeps K {@link AsyncClient#startOne} in
+ * flight; the harness warms up, then measures, and keeps the counts and latency histograms of the
+ * measured part only.
  */
 final class LoadHarness {
     private static final long LATENCY_US_MAX = 60_000_000L;
@@ -22,6 +27,15 @@ final class LoadHarness {
     interface Client {
         void runOne(int clientNo, long n, LoadHarness harness);
     }
+
+    /** Starts client {@code clientNo}'s transaction number {@code n} without waiting; completes once recorded. */
+    @FunctionalInterface
+    interface AsyncClient {
+        CompletableFuture<?> startOne(int clientNo, long n, LoadHarness harness);
+    }
+
+    /** How long the driver waits for the transactions still in flight when the run stops. */
+    private static final long DRAIN_MS_MAX = 60_000;
 
     private final Recorder commitUs = new Recorder(LATENCY_US_MAX, 3);
     private final Recorder txUs = new Recorder(LATENCY_US_MAX, 3);
@@ -61,6 +75,41 @@ final class LoadHarness {
             threads.add(t);
             t.start();
         }
+        ClosedLoop.Measured m = measure(warmup, measure);
+        stop.set(true);
+        for (Thread t : threads) t.join(10_000);
+        return m;
+    }
+
+    /**
+     * One thread keeps {@code inFlight} transactions of {@code client} in flight: a warm-up, then
+     * {@code measure}. Each completion frees its client number, and so starts the next.
+     */
+    ClosedLoop.Measured runFromOneThread(String name, int inFlight, AsyncClient client, Duration warmup, Duration measure)
+            throws InterruptedException {
+        BlockingQueue<Integer> free = new ArrayBlockingQueue<>(inFlight);
+        for (int c = 0; c < inFlight; c++) free.add(c);
+        Thread driver = new Thread(() -> {
+            try {
+                for (long n = 0; !stop.get(); n++) {
+                    int clientNo = free.take();
+                    client.startOne(clientNo, n, this).whenComplete((r, e) -> free.add(clientNo));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, name + "-async-driver");
+        driver.setDaemon(true);
+        driver.start();
+        ClosedLoop.Measured m = measure(warmup, measure);
+        stop.set(true);
+        driver.join(10_000);
+        long drainUntilNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MS_MAX);
+        while (free.size() < inFlight && System.nanoTime() < drainUntilNs) Thread.sleep(10);
+        return m;
+    }
+
+    private ClosedLoop.Measured measure(Duration warmup, Duration measure) throws InterruptedException {
         Thread.sleep(warmup.toMillis());
         commitUs.reset();
         txUs.reset();
@@ -72,10 +121,7 @@ final class LoadHarness {
         Histogram commitHist = commitUs.getIntervalHistogram();
         Histogram txHist = txUs.getIntervalHistogram();
         double seconds = (System.nanoTime() - startNs) / 1e9;
-        ClosedLoop.Measured m = new ClosedLoop.Measured(seconds, committed.sum() - c0, aborted.sum() - a0,
+        return new ClosedLoop.Measured(seconds, committed.sum() - c0, aborted.sum() - a0,
                 failed.sum() - f0, commitHist, txHist, firstFailure, firstAbort);
-        stop.set(true);
-        for (Thread t : threads) t.join(10_000);
-        return m;
     }
 }

@@ -16,6 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.apache.thrift.TException;
 
 /**
@@ -43,7 +46,8 @@ public final class BufferedTransaction {
     private final long timeoutMs;
     private final Map<String, Map<ByteBuffer, KvWrite>> writes = new LinkedHashMap<>();
     private boolean committing;
-    private TxId id;
+    /** Set by the commit's rounds, on an async worker for commitAsync. */
+    private volatile TxId id;
 
     BufferedTransaction(PledgeClient client, long timeoutMs) {
         this.client = client;
@@ -89,49 +93,114 @@ public final class BufferedTransaction {
      * @throws InvalidArgument  the coordinator refused the request as malformed (e.g. an unknown participant id)
      */
     public CommitResult commit() throws InDoubtException, TException {
-        Check.state(!committing, "commit was already called");
-        committing = true;
-        WriteTransaction request = new WriteTransaction(ByteBuffer.wrap(requestKey()), branches(), timeoutMs);
-        CommitRounds rounds = new CommitRounds(client, client.time().nowMs() + timeoutMs + client.commitGraceMs());
-        CommitRoute route = new CommitRoute(client.coordinators().spread());
-        Exception last = null;
-        for (int round = 0; round < CommitRounds.ROUNDS_MAX; round++) {
-            long remainingMs = rounds.remainingMs();
-            if (remainingMs <= 0) break;
-            CoordinatorClient coordinator = route.coordinator();
-            route.beforeSend(request);
-            try {
-                WriteResult r = coordinator.commitWrites(request, Math.min(remainingMs, timeoutMs));
-                route.answered();
-                if (r.isSetInvalid()) throw new InvalidArgument(r.getInvalid());
-                if (r.isSetTxId()) {
-                    id = Wire.fromWire(r.getTxId());
-                    client.coordinators().learn(id, coordinator);
-                }
-                TxState state = Wire.fromWire(r.getOutcome().getState());
-                if (state == TxState.COMMITTED || state == TxState.ABORTED) return Outcomes.fromOutcome(r.getOutcome());
-                if (state == TxState.FORGOTTEN) {
-                    throw new InDoubtException(id, "the coordinator cannot tell the outcome: " + r.getOutcome().getMessage(), null);
-                }
-                last = new IllegalStateException(r.getOutcome().getMessage());
-            } catch (RpcException | dev.pledge.wire.Unavailable e) {
-                last = e;
-                route.failed(e);
-            } catch (InterruptedException e) {
-                throw interrupted(e);
-            }
-            try {
-                if (!rounds.pause(round)) break;
-            } catch (InterruptedException e) {
-                throw interrupted(e);
-            }
-        }
-        throw new InDoubtException(id, "no decision within the timeout plus " + client.commitGraceMs() + " ms grace", last);
+        return CommitRounds.run(startCommit());
     }
 
-    private InDoubtException interrupted(InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return new InDoubtException(id, "interrupted while committing", e);
+    /**
+     * {@link #commit} without blocking this thread: concurrent async commits of the client go
+     * together in commitWrites calls sent by its async workers, and the pauses between retries are
+     * timer tasks, so thousands can be in flight from one thread. Same retries, same outcome.
+     *
+     * @return completes with COMMITTED or ABORTED; exceptionally with {@link InDoubtException}
+     *         (also if the client is closed first) or {@link InvalidArgument}, or with {@link
+     *         java.util.concurrent.RejectedExecutionException} at once if {@code asyncCommitsMax}
+     *         commits are in flight (then nothing was sent and this may be committed again)
+     */
+    public CompletableFuture<CommitResult> commitAsync() {
+        Check.state(!committing, "commit was already called");
+        return client.async().start(this::startCommit);
+    }
+
+    private Rounds startCommit() {
+        Check.state(!committing, "commit was already called");
+        committing = true;
+        return new Rounds(new WriteTransaction(ByteBuffer.wrap(requestKey()), branches(), timeoutMs));
+    }
+
+    /** The rounds of one commit: every send goes where {@link CommitRoute} says, with the same request key. */
+    private final class Rounds implements CommitRounds.Commit {
+        private final WriteTransaction request;
+        private final CommitRounds rounds = new CommitRounds(client, client.time().nowMs() + timeoutMs + client.commitGraceMs());
+        private final CommitRoute route = new CommitRoute(client.coordinators().spread());
+        private Exception last;
+
+        Rounds(WriteTransaction request) {
+            this.request = request;
+        }
+
+        @Override
+        public CommitRounds rounds() {
+            return rounds;
+        }
+
+        @Override
+        public CommitResult round(long remainingMs) throws InDoubtException, TException, InterruptedException {
+            CoordinatorClient coordinator = route.coordinator();
+            route.beforeSend(request);
+            WriteResult r;
+            try {
+                r = coordinator.commitWrites(request, Math.min(remainingMs, timeoutMs));
+            } catch (RpcException | dev.pledge.wire.Unavailable e) {
+                return failed(e);
+            }
+            return answered(coordinator, r);
+        }
+
+        @Override
+        public CompletableFuture<CommitResult> roundAsync(long remainingMs,
+                Executor workers) {
+            CoordinatorClient coordinator = route.coordinator();
+            route.beforeSend(request);
+            CompletableFuture<CommitResult> out = new CompletableFuture<>();
+            coordinator.commitWritesAsync(request, Math.min(remainingMs, timeoutMs)).whenComplete((r, e) -> {
+                try {
+                    out.complete(e == null ? answered(coordinator, r) : failed(e));
+                } catch (Throwable t) {
+                    out.completeExceptionally(t);
+                }
+            });
+            return out;
+        }
+
+        /** The outcome if decided; null to try again; throws what ends the commit. */
+        private CommitResult answered(CoordinatorClient coordinator, WriteResult r) throws InDoubtException, InvalidArgument {
+            route.answered();
+            if (r.isSetInvalid()) throw new InvalidArgument(r.getInvalid());
+            if (r.isSetTxId()) {
+                id = Wire.fromWire(r.getTxId());
+                client.coordinators().learn(id, coordinator);
+            }
+            TxState state = Wire.fromWire(r.getOutcome().getState());
+            if (state == TxState.COMMITTED || state == TxState.ABORTED) return Outcomes.fromOutcome(r.getOutcome());
+            if (state == TxState.FORGOTTEN) {
+                throw new InDoubtException(id, "the coordinator cannot tell the outcome: " + r.getOutcome().getMessage(), null);
+            }
+            last = new IllegalStateException(r.getOutcome().getMessage());
+            return null;
+        }
+
+        /** A send failed with {@code e}: null to try again if it is a transport failure or Unavailable, else rethrown. */
+        private CommitResult failed(Throwable failure) throws TException {
+            Throwable e = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+            if (e instanceof RpcException || e instanceof dev.pledge.wire.Unavailable) {
+                last = (Exception) e;
+                route.failed(last);
+                return null;
+            }
+            if (e instanceof TException t) throw t;
+            if (e instanceof RuntimeException r) throw r;
+            throw new TException(e.toString(), e);
+        }
+
+        @Override
+        public InDoubtException giveUp() {
+            return new InDoubtException(id, "no decision within the timeout plus " + client.commitGraceMs() + " ms grace", last);
+        }
+
+        @Override
+        public InDoubtException stopped(String why, Throwable cause) {
+            return new InDoubtException(id, why, cause);
+        }
     }
 
     private byte[] requestKey() {

@@ -10,7 +10,12 @@ import dev.pledge.wire.WriteTransaction;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.thrift.TException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Coalesces the write-only commits of many threads into {@code commitWrites} calls, with at most
@@ -18,25 +23,32 @@ import org.apache.thrift.TException;
  * queued (its own commit first in line or already sent); when a call returns, its slot passes to
  * the oldest commit still queued, so every thread sends at most one call for others and there is
  * no sender thread to hand work to. Alone, a commit is sent at once by its own thread.
+ *
+ * <p>An async commit ({@link #commitAsync}) has no thread of its own: when it gets a slot, one of
+ * the client's async workers sends the batch, and keeps sending while async commits are queued.
+ * Both kinds share the queue, the slots and the batches.
  */
 final class CommitCoalescer {
     private static final Coordinator.Client.Factory COORDINATOR = new Coordinator.Client.Factory();
+    private static final Logger log = LoggerFactory.getLogger(CommitCoalescer.class);
 
     private final RpcClient coordinator;
     private final int callsMax;
     private final int batchMax;
+    private final Executor senders;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private int calls;
 
-    CommitCoalescer(RpcClient coordinator, int callsMax, int batchMax) {
+    CommitCoalescer(RpcClient coordinator, int callsMax, int batchMax, Executor senders) {
         this.coordinator = coordinator;
         this.callsMax = callsMax;
         this.batchMax = batchMax;
+        this.senders = senders;
     }
 
     /** Sends {@code tx} (alone or with others) within {@code timeoutMs}; its result, or the call's failure. */
     WriteResult commit(WriteTransaction tx, long timeoutMs) throws TException, InterruptedException {
-        Pending p = new Pending(tx, timeoutMs);
+        Pending p = new Pending(tx, timeoutMs, null);
         synchronized (this) {
             queue.add(p);
             if (calls < callsMax) {
@@ -55,7 +67,26 @@ final class CommitCoalescer {
         }
     }
 
-    private void sendBatch() throws InterruptedException {
+    /**
+     * Queues {@code tx} to be sent (alone or with others) within {@code timeoutMs} by a worker, never
+     * by the calling thread; completes with its result, or exceptionally with the call's failure.
+     */
+    CompletableFuture<WriteResult> commitAsync(WriteTransaction tx, long timeoutMs) {
+        Pending p = new Pending(tx, timeoutMs, new CompletableFuture<>());
+        boolean send;
+        synchronized (this) {
+            queue.add(p);
+            send = calls < callsMax;
+            if (send) {
+                calls++;
+                p.slotted = true;
+            }
+        }
+        if (send) senders.execute(this::sendBatch);
+        return p.future;
+    }
+
+    private void sendBatch() {
         List<Pending> batch = new ArrayList<>();
         synchronized (this) {
             while (batch.size() < batchMax && !queue.isEmpty()) batch.add(queue.poll());
@@ -105,12 +136,23 @@ final class CommitCoalescer {
             }
             next.slotted = true;
         }
-        next.promote();
+        if (next.future == null) {
+            next.promote();
+            return;
+        }
+        try {
+            senders.execute(this::sendBatch);
+        } catch (RejectedExecutionException e) {
+            // Only once the client is closed, which ends its async commits itself.
+            log.debug("pledge-client commit batch not sent: the client is closed");
+        }
     }
 
-    private static final class Pending {
+    private final class Pending {
         final WriteTransaction tx;
         final long timeoutMs;
+        /** Completed with the result of an async commit; null for a blocking one, whose thread waits. */
+        final CompletableFuture<WriteResult> future;
         /** Holds (or is about to hold) a call slot; guarded by the coalescer. */
         boolean slotted;
         private boolean lead;
@@ -118,9 +160,10 @@ final class CommitCoalescer {
         private WriteResult result;
         private TException failure;
 
-        Pending(WriteTransaction tx, long timeoutMs) {
+        Pending(WriteTransaction tx, long timeoutMs, CompletableFuture<WriteResult> future) {
             this.tx = tx;
             this.timeoutMs = timeoutMs;
+            this.future = future;
         }
 
         /** Waits until this thread must send a batch or its commit was answered; true if it was given a slot. */
@@ -136,11 +179,24 @@ final class CommitCoalescer {
             notifyAll();
         }
 
-        synchronized void complete(WriteResult r, TException e) {
-            result = r;
-            failure = e;
-            done = true;
-            notifyAll();
+        void complete(WriteResult r, TException e) {
+            synchronized (this) {
+                result = r;
+                failure = e;
+                done = true;
+                notifyAll();
+            }
+            if (future == null) return;
+            // On a worker, not the sender: a blocking committer that sent the batch must not run async callbacks.
+            Runnable completion = () -> {
+                if (e != null) future.completeExceptionally(e);
+                else future.complete(r);
+            };
+            try {
+                senders.execute(completion);
+            } catch (RejectedExecutionException closed) {
+                completion.run();
+            }
         }
 
         synchronized WriteResult result() throws TException {

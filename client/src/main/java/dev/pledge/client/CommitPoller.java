@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * seconds the participants need to commit by themselves; one lost before them, the transaction's
  * deadline, at which the unprepared participants abort.
  */
-final class CommitPoller {
+final class CommitPoller implements CommitRounds.Commit {
     private static final Logger log = LoggerFactory.getLogger(CommitPoller.class);
 
     private final PledgeClient client;
@@ -37,6 +37,9 @@ final class CommitPoller {
     private final dev.pledge.wire.TxId wireId;
     private final CoordinatorClient issuer;
     private final CommitRounds rounds;
+    /** Round state, handed from round to round (by the caller's thread, or through the async driver's hand-offs). */
+    private boolean issuerHasCommit;
+    private Exception last;
 
     CommitPoller(PledgeClient client, Transaction tx) {
         this.client = client;
@@ -48,45 +51,59 @@ final class CommitPoller {
     }
 
     CommitResult run() throws InDoubtException, TException {
-        boolean issuerHasCommit = false;
-        Exception last = null;
-        for (int round = 0; round < CommitRounds.ROUNDS_MAX; round++) {
-            long remainingMs = rounds.remainingMs();
-            if (remainingMs <= 0) break;
-            boolean askOthers;
-            try {
-                TxState state;
-                if (!issuerHasCommit) {
-                    Outcome o = commit(remainingMs);
-                    state = Wire.fromWire(o.getState());
-                    if (StatusInquiry.decided(state)) return Outcomes.fromOutcome(o);
-                } else {
-                    StatusResponse s = status(remainingMs);
-                    state = Wire.fromWire(s.getState());
-                    if (StatusInquiry.decided(state)) return Outcomes.fromStatus(s);
-                }
-                if (state == TxState.FORGOTTEN && !canAskOthers()) {
-                    throw new InDoubtException(id, "the coordinator has forgotten the outcome", null);
-                }
-                // ACTIVE means the commit never arrived (or the coordinator restarted): send it again.
-                issuerHasCommit = state == TxState.PREPARING || state == TxState.FORGOTTEN;
-                askOthers = state == TxState.FORGOTTEN;
-            } catch (NotAllowed e) {
-                throw new IllegalStateException("cannot commit " + id + ": " + e.getMessage(), e);
-            } catch (RpcException | Unavailable e) {
-                last = e;
-                // An inquiry changes nothing at the participants, so it need not wait for the deadline:
-                // a coordinator lost after the votes leaves them to commit by themselves within seconds.
-                askOthers = canAskOthers();
+        return CommitRounds.run(this);
+    }
+
+    @Override
+    public CommitRounds rounds() {
+        return rounds;
+    }
+
+    /** One round: commit (until the issuer has it) or status, and other coordinators when the issuer cannot tell. */
+    @Override
+    public CommitResult round(long remainingMs) throws InDoubtException, TException {
+        boolean askOthers;
+        try {
+            TxState state;
+            if (!issuerHasCommit) {
+                Outcome o = commit(remainingMs);
+                state = Wire.fromWire(o.getState());
+                if (StatusInquiry.decided(state)) return Outcomes.fromOutcome(o);
+            } else {
+                StatusResponse s = status(remainingMs);
+                state = Wire.fromWire(s.getState());
+                if (StatusInquiry.decided(state)) return Outcomes.fromStatus(s);
             }
-            if (askOthers) {
-                StatusResponse decided = askOthers(rounds.remainingMs());
-                if (decided != null) return Outcomes.fromStatus(decided);
+            if (state == TxState.FORGOTTEN && !canAskOthers()) {
+                throw new InDoubtException(id, "the coordinator has forgotten the outcome", null);
             }
-            if (!sleep(round)) break;
+            // ACTIVE means the commit never arrived (or the coordinator restarted): send it again.
+            issuerHasCommit = state == TxState.PREPARING || state == TxState.FORGOTTEN;
+            askOthers = state == TxState.FORGOTTEN;
+        } catch (NotAllowed e) {
+            throw new IllegalStateException("cannot commit " + id + ": " + e.getMessage(), e);
+        } catch (RpcException | Unavailable e) {
+            last = e;
+            // An inquiry changes nothing at the participants, so it need not wait for the deadline:
+            // a coordinator lost after the votes leaves them to commit by themselves within seconds.
+            askOthers = canAskOthers();
         }
-        throw new InDoubtException(id, "no decision by the transaction deadline plus "
+        if (askOthers) {
+            StatusResponse decided = askOthers(rounds.remainingMs());
+            if (decided != null) return Outcomes.fromStatus(decided);
+        }
+        return null;
+    }
+
+    @Override
+    public InDoubtException giveUp() {
+        return new InDoubtException(id, "no decision by the transaction deadline plus "
                 + client.commitGraceMs() + " ms grace", last);
+    }
+
+    @Override
+    public InDoubtException stopped(String why, Throwable cause) {
+        return new InDoubtException(id, why, cause);
     }
 
     /** Whether any coordinator can be asked from the votes: it needs the participant ids, so some participant was called. */
@@ -121,16 +138,6 @@ final class CommitPoller {
         } catch (TException e) {
             log.debug("pledge-client tx {} no other coordinator could tell its outcome yet: {}", id, e.toString());
             return null;
-        }
-    }
-
-    /** Backs off before the next round; false if that would pass the give-up time. */
-    private boolean sleep(int round) throws InDoubtException {
-        try {
-            return rounds.pause(round);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InDoubtException(id, "interrupted while waiting for the decision", e);
         }
     }
 }

@@ -10,6 +10,8 @@ import dev.pledge.wire.Coordinator;
 import dev.pledge.wire.Unavailable;
 import dev.pledge.wire.WriteResult;
 import dev.pledge.wire.WriteTransaction;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.apache.thrift.TException;
 
 /**
@@ -27,9 +29,10 @@ final class CoordinatorClient implements AutoCloseable {
     /** Until when new work should go elsewhere; Long.MIN_VALUE while its last call was answered. */
     private volatile long suspectUntilMs = Long.MIN_VALUE;
 
-    CoordinatorClient(RpcClient rpc, int commitCallsMax, int commitBatchMax, Clock time, long suspectForMs) {
+    CoordinatorClient(RpcClient rpc, int commitCallsMax, int commitBatchMax, Executor asyncSenders, Clock time,
+            long suspectForMs) {
         this.rpc = rpc;
-        this.commits = new CommitCoalescer(rpc, commitCallsMax, commitBatchMax);
+        this.commits = new CommitCoalescer(rpc, commitCallsMax, commitBatchMax, asyncSenders);
         this.time = time;
         this.suspectForMs = suspectForMs;
     }
@@ -64,6 +67,16 @@ final class CoordinatorClient implements AutoCloseable {
             noteFailure(e);
             throw e;
         }
+    }
+
+    /** {@link #commitWrites} without blocking: an async worker sends it, with others queued. */
+    CompletableFuture<WriteResult> commitWritesAsync(WriteTransaction tx, long timeoutMs) {
+        CompletableFuture<WriteResult> result = commits.commitAsync(tx, timeoutMs);
+        result.whenComplete((r, e) -> {
+            if (e == null) suspectUntilMs = Long.MIN_VALUE;
+            else if (e instanceof TException t) noteFailure(t);
+        });
+        return result; // not the dependent stage, which would wrap the failure in a CompletionException
     }
 
     private void noteFailure(TException e) {

@@ -55,6 +55,7 @@ public final class PledgeClient implements AutoCloseable {
     private final String clientName;
     private final Coordinators coordinators;
     private final ParticipantClients participants;
+    private final AsyncCommits async;
 
     private PledgeClient(Builder b) {
         this.rpcConfig = b.rpcConfig;
@@ -63,10 +64,11 @@ public final class PledgeClient implements AutoCloseable {
         this.rpcTimeoutMs = b.rpcTimeoutMs;
         this.commitGraceMs = b.commitGraceMs;
         this.clientName = b.clientName;
+        this.async = new AsyncCommits(time, b.asyncThreads, b.asyncCommitsMax);
         List<CoordinatorClient> clients = new ArrayList<>(b.coordinators.size());
         for (Endpoint e : b.coordinators) {
             RpcClient rpc = new RpcClient(e, rpcConfig, time, random);
-            clients.add(new CoordinatorClient(rpc, b.commitCallsMax, COMMIT_BATCH_MAX, time,
+            clients.add(new CoordinatorClient(rpc, b.commitCallsMax, COMMIT_BATCH_MAX, async.workers(), time,
                     rpcConfig.breakerCoolDownMs()));
         }
         this.coordinators = new Coordinators(clients, time);
@@ -143,6 +145,10 @@ public final class PledgeClient implements AutoCloseable {
         return participants;
     }
 
+    AsyncCommits async() {
+        return async;
+    }
+
     Clock time() {
         return time;
     }
@@ -167,6 +173,7 @@ public final class PledgeClient implements AutoCloseable {
     public void close() {
         coordinators.close();
         participants.close();
+        async.close();
     }
 
     /** Settings of a {@link PledgeClient}; only the coordinators are required. */
@@ -179,6 +186,8 @@ public final class PledgeClient implements AutoCloseable {
         private long commitGraceMs = 5_000;
         private String clientName = "pledge-java-sdk";
         private int commitCallsMax = 4;
+        private int asyncThreads = 4;
+        private int asyncCommitsMax = 10_000;
 
         private Builder() {}
 
@@ -235,6 +244,26 @@ public final class PledgeClient implements AutoCloseable {
         public Builder commitCallsMax(int calls) {
             Check.argument(calls >= 1, "commitCallsMax must be >= 1, was %s", calls);
             this.commitCallsMax = calls;
+            return this;
+        }
+
+        /**
+         * Threads that run {@code commitAsync} rounds and send their batches (default 4), however
+         * many commits are in flight: a round is one call, the pauses between rounds are timer tasks.
+         */
+        public Builder asyncThreads(int threads) {
+            Check.argument(threads >= 1, "asyncThreads must be >= 1, was %s", threads);
+            this.asyncThreads = threads;
+            return this;
+        }
+
+        /**
+         * {@code commitAsync} calls in flight at most (default 10,000); past it, the returned future
+         * fails at once with {@link java.util.concurrent.RejectedExecutionException}, nothing sent.
+         */
+        public Builder asyncCommitsMax(int commits) {
+            Check.argument(commits >= 1, "asyncCommitsMax must be >= 1, was %s", commits);
+            this.asyncCommitsMax = commits;
             return this;
         }
 

@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -138,6 +139,26 @@ public final class Transaction implements AutoCloseable {
     public CommitResult commit() throws InDoubtException, TException {
         Check.state(finished.compareAndSet(false, true), "transaction %s is already committing or aborted", id);
         return new CommitPoller(client, this).run();
+    }
+
+    /**
+     * {@link #commit} without blocking this thread: each round (commit, status, asking the other
+     * coordinators) is one call on the client's async workers and the pauses between rounds are
+     * timer tasks, so thousands can be in flight from one thread. Same rounds, same outcome.
+     *
+     * @return completes with COMMITTED or ABORTED; exceptionally with {@link InDoubtException}
+     *         (also if the client is closed first) or {@link IllegalStateException} (aborted by this
+     *         client), or with {@link java.util.concurrent.RejectedExecutionException} at once if
+     *         {@code asyncCommitsMax} commits are in flight (then nothing was sent and this may be
+     *         committed again)
+     * @throws IllegalStateException commit or abort was already called
+     */
+    public CompletableFuture<CommitResult> commitAsync() {
+        Check.state(!finished.get(), "transaction %s is already committing or aborted", id);
+        return client.async().start(() -> {
+            Check.state(finished.compareAndSet(false, true), "transaction %s is already committing or aborted", id);
+            return new CommitPoller(client, this);
+        });
     }
 
     /**

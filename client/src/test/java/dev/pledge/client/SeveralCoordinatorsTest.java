@@ -25,6 +25,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.thrift.TMultiplexedProcessor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -179,6 +181,52 @@ class SeveralCoordinatorsTest {
 
         assertThat(b.commitWrites).hasSize(1);
         assertThat(b.commitWrites.get(0).isResend()).as("no coordinator had seen it").isFalse();
+        assertThat(tx.id()).map(TxId::coordinatorId).contains("coord-b");
+        assertThat(a.commitWrites).isEmpty();
+    }
+
+    @Test
+    void commitAsyncLearnsCommittedFromAnotherCoordinatorWhenItsOwnDied() throws Exception {
+        RpcServer serverA = server(a);
+        PledgeClient client = client(RpcClientConfig.defaults(), serverA, server(b));
+        b.script.onStatus(ScriptedCoordinator.status(TxState.COMMITTED));
+        Endpoint shardA = participant("shard-a");
+
+        try (Transaction tx = client.begin(TX_TIMEOUT)) {
+            tx.kv(shardA).put(bytes("k"), bytes("v"));
+            serverA.close();
+
+            assertThat(tx.commitAsync().get(10, TimeUnit.SECONDS).committed()).isTrue();
+            assertThat(b.script.statuses).isNotEmpty().allSatisfy(s ->
+                    assertThat(s.getParticipants()).containsExactly("shard-a"));
+        }
+        assertThat(b.script.commits).as("b is only asked, never told to commit").isEmpty();
+    }
+
+    @Test
+    void bufferedCommitAsyncStaysWithACoordinatorThatMayHaveReceivedIt() throws Exception {
+        PledgeClient client = client(RpcClientConfig.defaults(), server(a, new LosesFirstReply(Integer.MAX_VALUE)),
+                server(b));
+
+        BufferedTransaction tx = client.beginBuffered(TX_TIMEOUT).put("shard-a", bytes("k"), bytes("v"));
+        assertThatThrownBy(() -> tx.commitAsync().get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(InDoubtException.class);
+
+        assertThat(b.commitWrites).as("b would run the writes a second time").isEmpty();
+        assertThat(a.commitWrites).isNotEmpty().extracting(WriteTransaction::bufferForRequestKey)
+                .containsOnly(a.commitWrites.get(0).bufferForRequestKey());
+    }
+
+    @Test
+    void bufferedCommitAsyncMovesToAnotherCoordinatorWhenTheFirstNeverReceivedIt() throws Exception {
+        RpcServer downA = server(a);
+        PledgeClient client = client(RpcClientConfig.defaults(), downA, server(b));
+        downA.close();
+
+        BufferedTransaction tx = client.beginBuffered(TX_TIMEOUT).put("shard-a", bytes("k"), bytes("v"));
+        assertThat(tx.commitAsync().get(10, TimeUnit.SECONDS).committed()).isTrue();
+
+        assertThat(b.commitWrites).hasSize(1);
         assertThat(tx.id()).map(TxId::coordinatorId).contains("coord-b");
         assertThat(a.commitWrites).isEmpty();
     }
