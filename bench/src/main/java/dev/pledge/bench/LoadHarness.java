@@ -89,11 +89,15 @@ final class LoadHarness {
             throws InterruptedException {
         BlockingQueue<Integer> free = new ArrayBlockingQueue<>(inFlight);
         for (int c = 0; c < inFlight; c++) free.add(c);
+        // Each slot counts its own transactions, as each thread does in run(): its next transaction
+        // writes the next of its keys, never the one its last transaction may still hold until
+        // phase two reaches the participants (a global count came back to the same key).
+        long[] startedBySlot = new long[inFlight];
         Thread driver = new Thread(() -> {
             try {
-                for (long n = 0; !stop.get(); n++) {
+                while (!stop.get()) {
                     int clientNo = free.take();
-                    client.startOne(clientNo, n, this).whenComplete((r, e) -> free.add(clientNo));
+                    client.startOne(clientNo, startedBySlot[clientNo]++, this).whenComplete((r, e) -> free.add(clientNo));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
