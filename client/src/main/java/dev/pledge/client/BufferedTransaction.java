@@ -101,6 +101,9 @@ public final class BufferedTransaction {
      * together in commitWrites calls sent by its async workers, and the pauses between retries are
      * timer tasks, so thousands can be in flight from one thread. Same retries, same outcome.
      *
+     * <p>Cancelling the future only stops this client from asking: it does not abort the
+     * transaction, which ends as its participants' votes decide.
+     *
      * @return completes with COMMITTED or ABORTED; exceptionally with {@link InDoubtException}
      *         (also if the client is closed first) or {@link InvalidArgument}, or with {@link
      *         java.util.concurrent.RejectedExecutionException} at once if {@code asyncCommitsMax}

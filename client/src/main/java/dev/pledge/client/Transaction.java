@@ -146,6 +146,9 @@ public final class Transaction implements AutoCloseable {
      * coordinators) is one call on the client's async workers and the pauses between rounds are
      * timer tasks, so thousands can be in flight from one thread. Same rounds, same outcome.
      *
+     * <p>Cancelling the future only stops this client from asking: it does not abort the
+     * transaction, which ends as its participants' votes decide.
+     *
      * @return completes with COMMITTED or ABORTED; exceptionally with {@link InDoubtException}
      *         (also if the client is closed first) or {@link IllegalStateException} (aborted by this
      *         client), or with {@link java.util.concurrent.RejectedExecutionException} at once if
