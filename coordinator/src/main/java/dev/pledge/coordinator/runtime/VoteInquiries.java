@@ -3,18 +3,17 @@ package dev.pledge.coordinator.runtime;
 import dev.pledge.coordinator.rpc.VoteInquiry;
 import dev.pledge.core.BranchState;
 import dev.pledge.core.TxId;
+import dev.pledge.runtime.Threads;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@link VoteInquiry} over the sender's participant clients, one call per participant on a small
@@ -31,14 +30,7 @@ final class VoteInquiries implements VoteInquiry, AutoCloseable {
 
     VoteInquiries(String nodeId, ParticipantSender sender) {
         this.sender = sender;
-        AtomicInteger n = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(THREADS_MAX, THREADS_MAX, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(QUEUED_MAX), r -> {
-                    Thread t = new Thread(r, nodeId + "-inquiry-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        pool.allowCoreThreadTimeOut(true);
+        this.pool = Threads.boundedPool(nodeId + "-inquiry", THREADS_MAX, QUEUED_MAX);
     }
 
     @Override

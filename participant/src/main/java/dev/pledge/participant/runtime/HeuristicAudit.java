@@ -1,5 +1,6 @@
 package dev.pledge.participant.runtime;
 
+import dev.pledge.runtime.Threads;
 import dev.pledge.core.TxId;
 import dev.pledge.participant.protocol.Event;
 import dev.pledge.wire.StatusResponse;

@@ -1,5 +1,6 @@
 package dev.pledge.participant.runtime;
 
+import dev.pledge.runtime.Threads;
 import dev.pledge.runtime.Clock;
 import dev.pledge.participant.protocol.CoreView;
 import dev.pledge.rpc.Endpoint;

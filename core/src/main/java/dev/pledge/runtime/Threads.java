@@ -1,23 +1,23 @@
-package dev.pledge.participant.runtime;
+package dev.pledge.runtime;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /** Named daemon threads and bounded pools, so no runtime thread keeps the JVM alive or queues without limit. */
-final class Threads {
+public final class Threads {
     private static final long IDLE_SECONDS = 30;
 
     private Threads() {}
 
-    static Thread daemon(Runnable r, String name) {
+    public static Thread daemon(Runnable r, String name) {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         return t;
     }
 
     /** A fixed-size pool whose queue holds at most {@code queueMax} tasks; beyond that, execute() rejects. */
-    static ThreadPoolExecutor boundedPool(String name, int threads, int queueMax) {
+    public static ThreadPoolExecutor boundedPool(String name, int threads, int queueMax) {
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, IDLE_SECONDS, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(queueMax), r -> daemon(r, name));
         pool.allowCoreThreadTimeOut(true);
