@@ -251,7 +251,7 @@ class PledgeXAResourceTest {
         int threads = 48;
         int txsEach = 4;
         try (InJvmCluster small = new InJvmCluster(root.resolve("small"), List.of("A", "B"), c -> c)
-                .withParticipantTuning(c -> c.withWorkersMax(8)).startAll();
+                .withParticipantTuning(c -> c.withServerLimits(c.rpc().server().withWorkers(8))).startAll();
              PledgeXAResource smallA = new PledgeXAResource("A", small.participant("A"),
                      RpcClientConfig.defaults().withPoolSize(4), Duration.ofSeconds(30));
              PledgeXAResource smallB = new PledgeXAResource("B", small.participant("B"),

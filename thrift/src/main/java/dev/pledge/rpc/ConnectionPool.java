@@ -15,7 +15,7 @@ import org.apache.thrift.transport.TTransportException;
 final class ConnectionPool implements AutoCloseable {
     /**
      * Idle connections older than this are closed instead of reused: the server drops silent
-     * connections after its clientTimeoutMs (60 s by default), and a reused dead connection would
+     * connections after its idleTimeoutMs (60 s by default), and a reused dead connection would
      * waste an attempt and count against the breaker.
      */
     static final long IDLE_MAX_MS = 30_000;

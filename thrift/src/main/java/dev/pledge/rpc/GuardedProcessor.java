@@ -1,56 +1,77 @@
 package dev.pledge.rpc;
 
-import java.net.Socket;
+import java.nio.ByteBuffer;
 import org.apache.thrift.TApplicationException;
+import org.apache.thrift.TConfiguration;
 import org.apache.thrift.TException;
 import org.apache.thrift.TProcessor;
+import org.apache.thrift.protocol.TBinaryProtocol;
 import org.apache.thrift.protocol.TMessage;
 import org.apache.thrift.protocol.TMessageType;
 import org.apache.thrift.protocol.TProtocol;
 import org.apache.thrift.protocol.TProtocolException;
+import org.apache.thrift.protocol.TProtocolFactory;
 import org.apache.thrift.protocol.TType;
-import org.apache.thrift.transport.TSocket;
-import org.apache.thrift.transport.TTransport;
-import org.apache.thrift.transport.TTransportException;
-import org.apache.thrift.transport.layered.TLayeredTransport;
+import org.apache.thrift.transport.TMemoryBuffer;
+import org.apache.thrift.transport.TMemoryInputTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns bad input on one connection (oversized or garbage frame, unknown service) into one WARN
- * line naming the peer, then closes that connection. Without it Thrift logs a stack trace at ERROR.
+ * Runs one whole request frame through the services and returns the reply frame. Bad input
+ * (garbage, a message longer or shorter than its frame, an unknown service) gets one WARN line
+ * naming the peer and null, which closes that connection; without this Thrift logs a stack trace
+ * at ERROR.
  */
-final class GuardedProcessor implements TProcessor {
+final class GuardedProcessor {
     private static final Logger log = LoggerFactory.getLogger(RpcServer.class);
+    private static final int FRAME_HEADER_BYTES = 4;
+    private static final int REPLY_FIRST_BYTES = 256;
 
     private final TProcessor delegate;
-    private final ConnectionTracker connections;
+    private final TConfiguration configuration;
+    private final TProtocolFactory protocols;
 
-    GuardedProcessor(TProcessor delegate, ConnectionTracker connections) {
+    GuardedProcessor(TProcessor delegate, int maxFrameBytes) {
         this.delegate = delegate;
-        this.connections = connections;
+        this.configuration = new TConfiguration(maxFrameBytes, maxFrameBytes, TConfiguration.DEFAULT_RECURSION_DEPTH);
+        this.protocols = new TBinaryProtocol.Factory(true, true, maxFrameBytes, maxFrameBytes);
     }
 
-    @Override
-    public void process(TProtocol in, TProtocol out) throws TException {
+    /** The reply as a whole frame (length first), or null after bad input, already logged. */
+    ByteBuffer serve(ByteBuffer request, String peer) {
+        TMemoryBuffer out;
+        try {
+            TMemoryInputTransport in = new TMemoryInputTransport(configuration, request.array(), 0, request.limit());
+            out = new TMemoryBuffer(configuration, REPLY_FIRST_BYTES);
+            out.write(new byte[FRAME_HEADER_BYTES]);
+            if (!process(protocols.getProtocol(in), protocols.getProtocol(out), peer)) return null;
+        } catch (TException e) {
+            return reject(peer, e);
+        }
+        byte[] reply = out.getArray();
+        int length = out.length();
+        ByteBuffer frame = ByteBuffer.wrap(reply, 0, length);
+        frame.putInt(0, length - FRAME_HEADER_BYTES);
+        return frame;
+    }
+
+    private boolean process(TProtocol in, TProtocol out, String peer) {
         RecordingProtocol recording = new RecordingProtocol(in);
         try {
             delegate.process(recording, out);
-        } catch (TTransportException e) {
-            if (isQuietEnd(e)) {
-                throw new TTransportException(TTransportException.END_OF_FILE, "connection ended", e);
-            }
-            throw reject(in, e);
+            return true;
         } catch (TProtocolException e) {
-            if (recording.message() != null && answerUnknownService(recording, out, e)) return;
-            throw reject(in, e);
+            if (recording.message() != null && answerUnknownService(recording, out, peer, e)) return true;
+            reject(peer, e);
         } catch (TException e) {
-            // Whatever else a processor could not handle: the stream position is unknown.
-            throw reject(in, e);
+            // A message longer than its frame, or whatever else a processor could not handle.
+            reject(peer, e);
         } catch (IndexOutOfBoundsException e) {
             // TBinaryProtocol's fast path reads a negative string or binary length this way (found by the fuzzer).
-            throw reject(in, e);
+            reject(peer, e);
         }
+        return false;
     }
 
     /**
@@ -58,7 +79,7 @@ final class GuardedProcessor implements TProcessor {
      * errors, so only the multiplexer's dispatch gets here. Answer it, so the caller sees a clear
      * non-retryable error instead of a dropped connection it would retry. False if that fails.
      */
-    private boolean answerUnknownService(RecordingProtocol in, TProtocol out, TProtocolException e) {
+    private static boolean answerUnknownService(RecordingProtocol in, TProtocol out, String peer, TProtocolException e) {
         TMessage message = in.message();
         try {
             in.skip(TType.STRUCT);
@@ -66,36 +87,15 @@ final class GuardedProcessor implements TProcessor {
             out.writeMessageBegin(new TMessage(message.name, TMessageType.EXCEPTION, message.seqid));
             new TApplicationException(TApplicationException.UNKNOWN_METHOD, e.getMessage()).write(out);
             out.writeMessageEnd();
-            out.getTransport().flush();
         } catch (TException notAnswerable) {
             return false;
         }
-        log.warn("rpc-server answered UNKNOWN_METHOD to {}: {}", connections.peerOf(in.getTransport()), e.getMessage());
+        log.warn("rpc-server answered UNKNOWN_METHOD to {}: {}", peer, e.getMessage());
         return true;
     }
 
-    /**
-     * Anything but a corrupt frame is the normal end of a connection (peer left, went silent, reset,
-     * or we are stopping), not bad input, and is not worth a warning.
-     */
-    private static boolean isQuietEnd(TTransportException e) {
-        return e.getType() != TTransportException.CORRUPTED_DATA;
-    }
-
-    /** Logs, closes the connection, and returns the exception that makes the server end it silently. */
-    private TTransportException reject(TProtocol in, Exception e) {
-        log.warn("rpc-server closing connection from {}: {}", connections.peerOf(in.getTransport()), e.getMessage());
-        in.getTransport().close();
-        return new TTransportException(TTransportException.END_OF_FILE, "connection closed after bad input", e);
-    }
-
-    static String peer(TTransport transport) {
-        TTransport t = transport;
-        while (t instanceof TLayeredTransport layered) t = layered.getInnerTransport();
-        if (t instanceof TSocket socket) {
-            Socket s = socket.getSocket();
-            if (s != null && s.getRemoteSocketAddress() != null) return s.getRemoteSocketAddress().toString();
-        }
-        return "unknown peer";
+    private static ByteBuffer reject(String peer, Exception e) {
+        log.warn("rpc-server closing connection from {}: {}", peer, e.getMessage());
+        return null;
     }
 }

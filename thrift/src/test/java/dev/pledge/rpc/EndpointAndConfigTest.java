@@ -31,7 +31,7 @@ class EndpointAndConfigTest {
         assertThat(c.poolSize()).isEqualTo(8);
         assertThat(c.maxAttempts()).isEqualTo(5);
         assertThat(c.maxFrameBytes()).isEqualTo(16 * 1024 * 1024);
-        assertThat(RpcServerConfig.defaults("0.0.0.0", 0).maxFrameBytes()).isEqualTo(16 * 1024 * 1024);
+        assertThat(RpcServerConfig.defaults("0.0.0.0", 0).limits().maxFrameBytes()).isEqualTo(16 * 1024 * 1024);
     }
 
     @Test
@@ -48,10 +48,15 @@ class EndpointAndConfigTest {
     }
 
     @Test
-    void serverConfigRejectsUnboundedWorkers() {
-        RpcServerConfig d = RpcServerConfig.defaults("127.0.0.1", 0);
-        assertThatThrownBy(() -> d.withWorkers(4, 2)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> d.withWorkers(1, 1_000_000)).isInstanceOf(IllegalArgumentException.class);
+    void serverConfigRejectsUnboundedOrInconsistentLimits() {
+        ServerLimits d = ServerLimits.DEFAULTS;
+        assertThatThrownBy(() -> d.withWorkers(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> d.withWorkers(1_000_000)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> d.withMaxFrameBytes(10)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> d.withConnections(10, 11)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> d.withConnections(0, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> d.withMaxBufferedBytes(d.maxFrameBytes() - 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> d.withTimeouts(0, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> d.withTimeouts(1, 0)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -1,5 +1,6 @@
 package dev.pledge.rpc;
 
+import static dev.pledge.testkit.RawSockets.assertClosedByServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,9 +14,7 @@ import dev.pledge.testkit.ManualTime;
 import dev.pledge.testkit.TestServers;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -87,16 +86,6 @@ class MalformedInputTest {
         return raw;
     }
 
-    private static void assertClosedByServer(Socket raw) throws IOException {
-        InputStream in = raw.getInputStream();
-        int read;
-        try {
-            read = in.read();
-        } catch (SocketException reset) {
-            return; // a reset is a close too
-        }
-        assertThat(read).as("server closed the connection").isEqualTo(-1);
-    }
 
     private void assertOneWarningAbout(Socket raw, String reason) {
         String peer = "" + raw.getLocalPort();

@@ -44,9 +44,7 @@ class RpcServerTest {
 
     @Test
     void aPortInUseIsReportedClearly() {
-        RpcServerConfig samePort = TestServers.loopback().withClientTimeoutMs(1_000);
-        RpcServerConfig taken = new RpcServerConfig(samePort.bindHost(), server.port(), samePort.minWorkers(),
-                samePort.maxWorkers(), samePort.maxFrameBytes(), samePort.clientTimeoutMs());
+        RpcServerConfig taken = TestServers.loopback().withPort(server.port());
         assertThatThrownBy(() -> RpcServer.start(taken, new TMultiplexedProcessor()))
                 .isInstanceOf(BindException.class)
                 .hasMessageContaining(String.valueOf(server.port()))

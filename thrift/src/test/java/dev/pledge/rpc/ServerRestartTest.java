@@ -37,8 +37,7 @@ class ServerRestartTest {
 
             first.close();
             DedupKv kv = new DedupKv();
-            RpcServerConfig samePort = new RpcServerConfig("127.0.0.1", port, 2, 16,
-                    RpcClientConfig.DEFAULT_MAX_FRAME_BYTES, 60_000);
+            RpcServerConfig samePort = TestServers.loopback().withPort(port);
             TMultiplexedProcessor processor = new TMultiplexedProcessor();
             processor.registerProcessor(Services.KV, new Kv.Processor<>(kv));
             try (RpcServer second = RpcServer.start(samePort, processor)) {

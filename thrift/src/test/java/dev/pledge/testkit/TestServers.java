@@ -4,6 +4,7 @@ import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcServer;
 import dev.pledge.rpc.RpcServerConfig;
 import dev.pledge.rpc.Services;
+import dev.pledge.rpc.ServerLimits;
 import dev.pledge.wire.Coordinator;
 import dev.pledge.wire.Kv;
 import java.io.IOException;
@@ -15,7 +16,7 @@ public final class TestServers {
     private TestServers() {}
 
     public static RpcServerConfig loopback() {
-        return RpcServerConfig.defaults("127.0.0.1", 0).withWorkers(2, 16);
+        return RpcServerConfig.defaults("127.0.0.1", 0).withLimits(ServerLimits.DEFAULTS.withWorkers(16));
     }
 
     public static RpcServer start(TMultiplexedProcessor processor, Kv.Iface kv, Coordinator.Iface coordinator) {

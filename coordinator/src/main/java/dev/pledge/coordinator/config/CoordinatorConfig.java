@@ -5,6 +5,7 @@ import dev.pledge.core.Check;
 import dev.pledge.core.config.ConfigValues;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClientConfig;
+import dev.pledge.rpc.ServerLimits;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -36,16 +37,17 @@ public record CoordinatorConfig(Core core, Rpc rpc, Storage storage) {
      * talks only to addresses configured here) and the limits of its calls.
      *
      * @param participantCallTimeoutMs deadline of one prepare/commit/abort call (the RPC client retries inside it)
+     * @param server                   what the RPC server's connections may take (workers, connections, buffers, timeouts)
      * @param metrics                  where /metrics and /health are served; null for none
      */
     public record Rpc(Endpoint listen, Map<String, Endpoint> participants, long participantCallTimeoutMs,
-                      int serverWorkersMax, int senderThreadsMax, RpcClientConfig client, Endpoint metrics) {
+                      ServerLimits server, int senderThreadsMax, RpcClientConfig client, Endpoint metrics) {
         public Rpc {
             Check.notNull(listen, "listen");
             participants = Map.copyOf(new TreeMap<>(Check.notNull(participants, "participants")));
             participants.keySet().forEach(id -> Check.argument(!id.isBlank(), "participant id is blank"));
             Check.argument(participantCallTimeoutMs > 0, "participantCallTimeoutMs must be > 0");
-            Check.argument(serverWorkersMax > 0, "serverWorkersMax must be > 0");
+            Check.notNull(server, "server");
             Check.argument(senderThreadsMax > 0, "senderThreadsMax must be > 0");
             Check.notNull(client, "client");
         }
@@ -105,7 +107,7 @@ public record CoordinatorConfig(Core core, Rpc rpc, Storage storage) {
     }
 
     public CoordinatorConfig withParticipantCallTimeoutMs(long value) {
-        return new CoordinatorConfig(core, new Rpc(rpc.listen(), rpc.participants(), value, rpc.serverWorkersMax(),
+        return new CoordinatorConfig(core, new Rpc(rpc.listen(), rpc.participants(), value, rpc.server(),
                 rpc.senderThreadsMax(), rpc.client(), rpc.metrics()), storage);
     }
 }

@@ -15,9 +15,12 @@ import dev.pledge.core.config.Entries;
 import dev.pledge.core.config.Setting;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClientConfig;
+import dev.pledge.rpc.ServerLimits;
+import dev.pledge.rpc.ServerSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The coordinator's configuration keys, each with its one default, as a properties file or flags:
@@ -54,18 +57,20 @@ public final class CoordinatorSettings {
             "a participant the coordinator may call, id=host:port");
     public static final Setting<Long> PARTICIPANT_CALL_TIMEOUT_MS = Setting.longAtLeast("rpc.participant-call-timeout-ms",
             5_000, 1, "deadline of one prepare/commit/abort call");
-    public static final Setting<Integer> SERVER_WORKERS_MAX = Setting.intIn("rpc.server-workers-max", 64, 1, 10_000,
-            "connections served at once");
+    public static final Setting<Integer> SERVER_WORKERS_MAX = Setting.intIn("rpc.server-workers-max",
+            ServerLimits.DEFAULT_WORKERS, 1, ServerLimits.WORKERS_MAX, "requests executed at once (idle connections hold none)");
     public static final Setting<Integer> SENDER_THREADS_MAX = Setting.intIn("rpc.sender-threads-max", 16, 1, 1_000,
             "threads calling participants (1 sends one message at a time)");
     public static final Setting<Endpoint> METRICS = Setting.optional("rpc.metrics", Endpoint::parse,
             "host:port for HTTP /metrics and /health (port 0 = any); off if absent");
     public static final Setting<Path> DATA_DIR = Setting.required("storage.data-dir", Path::of, "directory of the decision log");
 
-    public static final ConfigSchema SCHEMA = new ConfigSchema("coordinator",
+    public static final ConfigSchema SCHEMA = new ConfigSchema("coordinator", Stream.of(
             List.of(NODE_ID, TX_TIMEOUT_DEFAULT_MS, TX_TIMEOUT_MIN_MS, TX_TIMEOUT_MAX_MS, RETENTION_MS,
                     DELIVERY_RETRY_BASE_MS, DELIVERY_RETRY_MAX_MS, SWEEP_INTERVAL_MS, EVENT_QUEUE_MAX, RANDOM_SEED,
-                    LISTEN, PARTICIPANT_CALL_TIMEOUT_MS, SERVER_WORKERS_MAX, SENDER_THREADS_MAX, METRICS, DATA_DIR),
+                    LISTEN, PARTICIPANT_CALL_TIMEOUT_MS, SERVER_WORKERS_MAX),
+            ServerSettings.ALL,
+            List.of(SENDER_THREADS_MAX, METRICS, DATA_DIR)).<Setting<?>>flatMap(List::stream).toList(),
             List.of(PARTICIPANTS),
             Map.of("tx-timeout-ms", TX_TIMEOUT_DEFAULT_MS.key(), "seed", RANDOM_SEED.key()));
 
@@ -77,7 +82,7 @@ public final class CoordinatorSettings {
                         v.get(TX_TIMEOUT_MAX_MS), v.get(RETENTION_MS), v.get(DELIVERY_RETRY_BASE_MS),
                         v.get(DELIVERY_RETRY_MAX_MS), v.get(SWEEP_INTERVAL_MS), v.get(EVENT_QUEUE_MAX), v.get(RANDOM_SEED)),
                 new CoordinatorConfig.Rpc(v.get(LISTEN), v.get(PARTICIPANTS), v.get(PARTICIPANT_CALL_TIMEOUT_MS),
-                        v.get(SERVER_WORKERS_MAX), v.get(SENDER_THREADS_MAX), RpcClientConfig.defaults(), v.get(METRICS)),
+                        ServerSettings.limits(v, v.get(SERVER_WORKERS_MAX)), v.get(SENDER_THREADS_MAX), RpcClientConfig.defaults(), v.get(METRICS)),
                 new CoordinatorConfig.Storage(v.get(DATA_DIR)));
     }
 }

@@ -112,8 +112,7 @@ public final class CoordinatorNode implements AutoCloseable {
                 new Coordinator.Processor<>(new CoordinatorService(id, () -> epoch, recovery.core().storageId(), runtime,
                         inquiries, config.rpc().participants()::containsKey)));
         processor.registerProcessor(Services.ADMIN, new Admin.Processor<>(new AdminService(id, this::stats, runtime::damaged)));
-        server = RpcServer.start(RpcServerConfig.defaults(config.rpc().listen().host(), config.rpc().listen().port())
-                .withWorkers(Math.min(4, config.rpc().serverWorkersMax()), config.rpc().serverWorkersMax()), processor);
+        server = RpcServer.start(RpcServerConfig.of(config.rpc().listen(), config.rpc().server()), processor);
         closeInOrder.add(0, server);
         if (metrics != null) metricsPort = metrics.nodeMetrics().serve(id, metricsListen, this::health);
     }

@@ -5,6 +5,7 @@ import dev.pledge.core.config.ConfigValues;
 import dev.pledge.participant.protocol.CoreConfig;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClientConfig;
+import dev.pledge.rpc.ServerLimits;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashMap;
@@ -48,12 +49,12 @@ public record ParticipantConfig(Core core, Rpc rpc, Storage storage) {
      * @param moreCoordinators       other coordinators by id, running at the same time (distinct ids)
      * @param peers                  other participants by id, asked for cooperative termination when the coordinator is away
      * @param coordinatorCallMs      deadline of one enlist or status call to the coordinator
-     * @param workersMax             RPC worker threads (bounds concurrent requests)
+     * @param server                 what the RPC server's connections may take (workers, connections, buffers, timeouts)
      * @param metrics                where /metrics and /health are served; null for none
      * @param coordinatorLostAfterMs /health reports the coordinator lost after this long without a successful call
      */
     public record Rpc(Endpoint listen, Endpoint coordinator, Map<String, Endpoint> moreCoordinators,
-                      Map<String, Endpoint> peers, long coordinatorCallMs, int workersMax, RpcClientConfig client,
+                      Map<String, Endpoint> peers, long coordinatorCallMs, ServerLimits server, RpcClientConfig client,
                       Endpoint metrics, long coordinatorLostAfterMs) {
         public Rpc {
             Check.notNull(listen, "listen");
@@ -61,7 +62,7 @@ public record ParticipantConfig(Core core, Rpc rpc, Storage storage) {
             moreCoordinators = Map.copyOf(Check.notNull(moreCoordinators, "moreCoordinators"));
             peers = Map.copyOf(Check.notNull(peers, "peers"));
             Check.argument(coordinatorCallMs > 0, "coordinatorCallMs must be > 0, was %s", coordinatorCallMs);
-            Check.argument(workersMax >= 1 && workersMax <= 10_000, "workersMax must be in [1, 10000], was %s", workersMax);
+            Check.notNull(server, "server");
             Check.notNull(client, "client");
         }
     }
@@ -137,24 +138,24 @@ public record ParticipantConfig(Core core, Rpc rpc, Storage storage) {
     }
 
     /** At most {@code v} connections are served at once (one worker each); the server closes any beyond. */
-    public ParticipantConfig withWorkersMax(int v) {
+    public ParticipantConfig withServerLimits(ServerLimits v) {
         return new ParticipantConfig(core, new Rpc(rpc.listen(), rpc.coordinator(), rpc.moreCoordinators(), rpc.peers(),
                 rpc.coordinatorCallMs(), v, rpc.client(), rpc.metrics(), rpc.coordinatorLostAfterMs()), storage);
     }
 
     public ParticipantConfig withRpcClient(RpcClientConfig v) {
         return new ParticipantConfig(core, new Rpc(rpc.listen(), rpc.coordinator(), rpc.moreCoordinators(), rpc.peers(),
-                rpc.coordinatorCallMs(), rpc.workersMax(), v, rpc.metrics(), rpc.coordinatorLostAfterMs()), storage);
+                rpc.coordinatorCallMs(), rpc.server(), v, rpc.metrics(), rpc.coordinatorLostAfterMs()), storage);
     }
 
     /** Other coordinators by id, served besides the one at {@link Rpc#coordinator()}. */
     public ParticipantConfig withMoreCoordinators(Map<String, Endpoint> v) {
         return new ParticipantConfig(core, new Rpc(rpc.listen(), rpc.coordinator(), v, rpc.peers(),
-                rpc.coordinatorCallMs(), rpc.workersMax(), rpc.client(), rpc.metrics(), rpc.coordinatorLostAfterMs()), storage);
+                rpc.coordinatorCallMs(), rpc.server(), rpc.client(), rpc.metrics(), rpc.coordinatorLostAfterMs()), storage);
     }
 
     public ParticipantConfig withPeers(Map<String, Endpoint> v) {
         return new ParticipantConfig(core, new Rpc(rpc.listen(), rpc.coordinator(), rpc.moreCoordinators(), v,
-                rpc.coordinatorCallMs(), rpc.workersMax(), rpc.client(), rpc.metrics(), rpc.coordinatorLostAfterMs()), storage);
+                rpc.coordinatorCallMs(), rpc.server(), rpc.client(), rpc.metrics(), rpc.coordinatorLostAfterMs()), storage);
     }
 }

@@ -13,9 +13,12 @@ import dev.pledge.core.config.Entries;
 import dev.pledge.core.config.Setting;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClientConfig;
+import dev.pledge.rpc.ServerLimits;
+import dev.pledge.rpc.ServerSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The participant's configuration keys, each with its one default, as a properties file or flags:
@@ -56,8 +59,8 @@ public final class ParticipantSettings {
             "another participant, id=host:port; asked when the coordinator is away");
     public static final Setting<Long> COORDINATOR_CALL_MS = Setting.longAtLeast("rpc.coordinator-call-ms", 5_000, 1,
             "deadline of one enlist or status call to the coordinator");
-    public static final Setting<Integer> WORKERS_MAX = Setting.intIn("rpc.workers-max", 64, 1, 10_000,
-            "connections served at once");
+    public static final Setting<Integer> WORKERS_MAX = Setting.intIn("rpc.workers-max", ServerLimits.DEFAULT_WORKERS, 1,
+            ServerLimits.WORKERS_MAX, "requests executed at once (idle connections hold none)");
     public static final Setting<Endpoint> METRICS = Setting.optional("rpc.metrics", Endpoint::parse,
             "host:port for HTTP /metrics and /health (port 0 = any); off if absent");
     public static final Setting<Long> COORDINATOR_LOST_AFTER_MS = Setting.longAtLeast("rpc.coordinator-lost-after-ms",
@@ -67,10 +70,12 @@ public final class ParticipantSettings {
     public static final Setting<Integer> LOG_QUEUE_MAX = Setting.intIn("storage.log-queue-max", 4_096, 16, 10_000_000,
             "Outputs waiting for the group-commit writer (backpressure beyond it)");
 
-    public static final ConfigSchema SCHEMA = new ConfigSchema("participant",
+    public static final ConfigSchema SCHEMA = new ConfigSchema("participant", Stream.of(
             List.of(PARTICIPANT_ID, COORDINATOR_ID, LOCK_WAIT_MAX_MS, OUTCOME_RETENTION_MS, IN_DOUBT_POLL_BASE_MS,
                     IN_DOUBT_POLL_MAX_MS, PEER_ASK_AFTER_MS, EVENT_QUEUE_MAX, LISTEN, COORDINATOR, COORDINATOR_CALL_MS,
-                    WORKERS_MAX, METRICS, COORDINATOR_LOST_AFTER_MS, DATA_DIR, LOG_QUEUE_MAX),
+                    WORKERS_MAX),
+            ServerSettings.ALL,
+            List.of(METRICS, COORDINATOR_LOST_AFTER_MS, DATA_DIR, LOG_QUEUE_MAX)).<Setting<?>>flatMap(List::stream).toList(),
             List.of(COORDINATORS, PEERS),
             Map.of("id", PARTICIPANT_ID.key()));
 
@@ -82,7 +87,7 @@ public final class ParticipantSettings {
                         v.get(OUTCOME_RETENTION_MS), v.get(IN_DOUBT_POLL_BASE_MS), v.get(IN_DOUBT_POLL_MAX_MS),
                         v.get(PEER_ASK_AFTER_MS), v.get(EVENT_QUEUE_MAX)),
                 new ParticipantConfig.Rpc(v.get(LISTEN), v.get(COORDINATOR), v.get(COORDINATORS), v.get(PEERS), v.get(COORDINATOR_CALL_MS),
-                        v.get(WORKERS_MAX), RpcClientConfig.defaults(), v.get(METRICS), v.get(COORDINATOR_LOST_AFTER_MS)),
+                        ServerSettings.limits(v, v.get(WORKERS_MAX)), RpcClientConfig.defaults(), v.get(METRICS), v.get(COORDINATOR_LOST_AFTER_MS)),
                 new ParticipantConfig.Storage(v.get(DATA_DIR), v.get(LOG_QUEUE_MAX)));
     }
 }

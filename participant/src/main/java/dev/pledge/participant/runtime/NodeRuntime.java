@@ -141,8 +141,7 @@ public final class NodeRuntime implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("participant did not start: " + e, e);
         }
-        RpcServerConfig rpc = RpcServerConfig.defaults(config.rpc().listen().host(), config.rpc().listen().port())
-                .withWorkers(Math.min(4, config.rpc().workersMax()), config.rpc().workersMax());
+        RpcServerConfig rpc = RpcServerConfig.of(config.rpc().listen(), config.rpc().server());
         server = RpcServer.start(rpc, services.apply(this));
         audit.start();
     }

@@ -1,0 +1,279 @@
+package dev.pledge.rpc;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One accepted connection. The io thread reads its frames without blocking; a whole request goes
+ * to a worker, which runs it and writes the reply itself when the socket takes it at once (the
+ * usual case), so a request costs one hand-over between threads. One request at a time: a second
+ * one that arrives meanwhile (a pipelining client) waits, and reading pauses until the first one's
+ * reply has left.
+ *
+ * <p>All state is guarded by {@code this}; the io thread and at most one worker touch it.
+ */
+final class ServerConnection {
+    private static final Logger log = LoggerFactory.getLogger(RpcServer.class);
+    private static final int FIRST_BUFFER_BYTES = 8 * 1024;
+    private static final long NONE = -1;
+
+    private final SocketChannel channel;
+    private final SelectionKey key;
+    private final InetAddress address;
+    private final String peer;
+    private final RpcServer server;
+
+    private final ByteBuffer header = ByteBuffer.allocate(4);
+    /** The request arriving; null until its length is known. Grows with what arrives, up to that length. */
+    private ByteBuffer body;
+    private int frameBytes;
+    private long frameStartedMs = NONE;
+    private long lastActiveMs;
+    /** Bytes of this connection counted against the server's maxBufferedBytes. */
+    private long heldBytes;
+    /** A worker holds a request, or its reply is still leaving. */
+    private boolean busy;
+    /** A whole request that arrived while busy. */
+    private ByteBuffer waiting;
+    /** The part of a reply the socket has not taken yet. */
+    private ByteBuffer reply;
+    private long replyStartedMs;
+    private boolean readingPaused;
+    /** The peer shut down its output: close once the replies it waits for have left. */
+    private boolean inputEnded;
+    private boolean closed;
+
+    ServerConnection(SocketChannel channel, SelectionKey key, InetAddress address, String peer, RpcServer server,
+            long nowMs) {
+        this.channel = channel;
+        this.key = key;
+        this.address = address;
+        this.peer = peer;
+        this.server = server;
+        this.lastActiveMs = nowMs;
+    }
+
+    /** On the io thread: reads what arrived; a whole request goes to a worker, or waits while one is busy. */
+    void onReadable(long nowMs) {
+        ByteBuffer request;
+        synchronized (this) {
+            if (closed) return;
+            try {
+                request = readFrame(nowMs);
+            } catch (BadInput e) {
+                if (e.getMessage() != null) log.warn("rpc-server closing connection from {}: {}", peer, e.getMessage());
+                close();
+                return;
+            } catch (EOFException e) {
+                if (!busy) {
+                    close(); // the peer left: the normal end of a connection
+                    return;
+                }
+                inputEnded = true; // a client that shut down its output still gets its replies
+                pauseReading(0);
+                return;
+            } catch (IOException e) {
+                close(); // reset
+                return;
+            }
+            if (request == null) return;
+            if (busy) {
+                waiting = request;
+                pauseReading(0);
+                return;
+            }
+            busy = true;
+        }
+        dispatch(request);
+    }
+
+    /** A whole request, or null while it is still arriving. */
+    private ByteBuffer readFrame(long nowMs) throws IOException {
+        if (body == null) {
+            if (read(header) > 0 && frameStartedMs == NONE) frameStartedMs = nowMs;
+            if (header.hasRemaining()) return null;
+            frameBytes = header.getInt(0);
+            int max = server.limits().maxFrameBytes();
+            if (frameBytes > max) throw new BadInput("frame of " + frameBytes + " bytes is larger than maxFrameBytes " + max);
+            if (frameBytes <= 0) throw new BadInput("frame length " + frameBytes + " is not positive");
+            body = allocate(Math.min(frameBytes, FIRST_BUFFER_BYTES), nowMs);
+        }
+        while (body.position() < frameBytes) {
+            if (!body.hasRemaining()) body = grow(body, nowMs);
+            if (read(body) == 0) return null;
+        }
+        ByteBuffer whole = body.flip();
+        body = null;
+        header.clear();
+        frameStartedMs = NONE;
+        return whole;
+    }
+
+    private int read(ByteBuffer into) throws IOException {
+        int n = channel.read(into);
+        if (n < 0) throw new EOFException();
+        return n;
+    }
+
+    private ByteBuffer allocate(int bytes, long nowMs) throws BadInput {
+        if (!server.reserve(bytes)) {
+            String message = "rpc-server closing connection from " + peer + ": buffering " + bytes
+                    + " more bytes would pass maxBufferedBytes " + server.limits().maxBufferedBytes();
+            server.warnings().warn("maxBufferedBytes", nowMs, message);
+            throw new BadInput(null);
+        }
+        heldBytes += bytes;
+        return ByteBuffer.allocate(bytes);
+    }
+
+    private ByteBuffer grow(ByteBuffer full, long nowMs) throws BadInput {
+        int capacity = (int) Math.min(frameBytes, 2L * full.capacity());
+        release(full.capacity()); // counted as the bigger buffer alone, so a frame of maxBufferedBytes fits
+        return allocate(capacity, nowMs).put(full.flip());
+    }
+
+    private void release(long bytes) {
+        if (closed) return; // close() gave back everything at once
+        heldBytes -= bytes;
+        server.release(bytes);
+    }
+
+    private void dispatch(ByteBuffer request) {
+        try {
+            server.execute(() -> serve(request));
+        } catch (RejectedExecutionException stopping) {
+            close();
+        }
+    }
+
+    /** On a worker: runs the request and starts its reply; then the request that waited, if any. */
+    private void serve(ByteBuffer first) {
+        ByteBuffer request = first;
+        while (request != null) {
+            ByteBuffer replyFrame = server.processor().serve(request, peer);
+            synchronized (this) {
+                release(request.capacity());
+            }
+            if (replyFrame == null) {
+                close();
+                return;
+            }
+            request = startReply(replyFrame);
+        }
+    }
+
+    /** Writes what the socket takes now; the io thread writes the rest. Returns a request to run next. */
+    private ByteBuffer startReply(ByteBuffer frame) {
+        try {
+            while (frame.hasRemaining() && channel.write(frame) > 0) {
+                // the socket took some; offer the rest
+            }
+        } catch (IOException e) {
+            close();
+            return null;
+        }
+        long nowMs = server.nowMs();
+        synchronized (this) {
+            if (closed) return null;
+            if (frame.hasRemaining()) {
+                reply = frame;
+                replyStartedMs = nowMs;
+                pauseReading(SelectionKey.OP_WRITE);
+                return null;
+            }
+            return replyLeft(nowMs);
+        }
+    }
+
+    /** On the io thread: the socket takes more of a reply. */
+    void onWritable(long nowMs) {
+        ByteBuffer next;
+        synchronized (this) {
+            if (closed || reply == null) return;
+            try {
+                channel.write(reply);
+            } catch (IOException e) {
+                close();
+                return;
+            }
+            if (reply.hasRemaining()) return;
+            reply = null;
+            next = replyLeft(nowMs);
+        }
+        if (next != null) dispatch(next);
+    }
+
+    /** The reply left whole: the connection is idle again, or the request that waited is next. */
+    private ByteBuffer replyLeft(long nowMs) {
+        lastActiveMs = nowMs;
+        if (inputEnded && waiting == null) {
+            close();
+            return null;
+        }
+        if (readingPaused && !inputEnded) {
+            readingPaused = false;
+            server.setInterest(key, SelectionKey.OP_READ);
+        }
+        ByteBuffer next = waiting;
+        waiting = null;
+        busy = next != null;
+        return next;
+    }
+
+    private void pauseReading(int interest) {
+        readingPaused = true;
+        server.setInterest(key, interest);
+    }
+
+    /** On the io thread: closes the connection if a frame or a reply is too slow, or it idled too long. */
+    synchronized void checkTimeouts(long nowMs) {
+        if (closed) return;
+        ServerLimits limits = server.limits();
+        if (frameStartedMs != NONE && nowMs - frameStartedMs > limits.frameTimeoutMs()) {
+            int arrived = header.position() + (body == null ? 0 : body.position());
+            server.warnings().warn("frameTimeoutMs", nowMs, "rpc-server closing connection from " + peer
+                    + ": a request frame started " + (nowMs - frameStartedMs) + " ms ago is still incomplete ("
+                    + arrived + " bytes arrived; frameTimeoutMs " + limits.frameTimeoutMs() + ")");
+            close();
+        } else if (reply != null && nowMs - replyStartedMs > limits.frameTimeoutMs()) {
+            server.warnings().warn("frameTimeoutMs", nowMs, "rpc-server closing connection from " + peer
+                    + ": its reply has not been taken for " + (nowMs - replyStartedMs) + " ms (frameTimeoutMs "
+                    + limits.frameTimeoutMs() + ")");
+            close();
+        } else if (!busy && frameStartedMs == NONE && nowMs - lastActiveMs > limits.idleTimeoutMs()) {
+            log.debug("rpc-server closing connection from {}: idle for {} ms", peer, nowMs - lastActiveMs);
+            close();
+        }
+    }
+
+    /** Closes the socket and gives back its buffers and its place in the connection counts; idempotent. */
+    synchronized void close() {
+        if (closed) return;
+        closed = true;
+        server.release(heldBytes);
+        heldBytes = 0;
+        body = null;
+        waiting = null;
+        reply = null;
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        server.connectionClosed(address);
+    }
+
+    /** Input that ends this connection; its message, if any, is logged once by the catcher. */
+    private static final class BadInput extends IOException {
+        BadInput(String message) {
+            super(message);
+        }
+    }
+}
