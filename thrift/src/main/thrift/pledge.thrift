@@ -541,6 +541,16 @@ struct InDoubtRequest {
   3: optional bool includeHeuristic,
 }
 
+/**
+ * An operator's identity on a mutating Admin call. Without TLS the node checks `token` against the
+ * one it was configured with (`--operator-token-file`); `name` says who forced a decision in its log
+ * (1-64 of [A-Za-z0-9._@-]; the token proves the caller is an operator, not which one).
+ */
+struct OperatorCredential {
+  1: required string name,
+  2: optional string token,
+}
+
 struct ResolveRequest {
   1: required i64 deadlineMs,
   2: required TxId txId,
@@ -548,6 +558,9 @@ struct ResolveRequest {
   3: required bool commit,
   /** Must be true: the operator acknowledges this is a heuristic decision. */
   4: required bool heuristic,
+  /** Who asks. Required by a node that checks operator tokens (without it: NotAllowed); unset from
+   *  older clients. */
+  5: optional OperatorCredential operator,
 }
 
 struct ResolveResponse {
@@ -569,7 +582,8 @@ service Admin {
       throws (1: Unavailable unavailable, 2: InvalidArgument invalid, 3: DeadlineExceeded deadlineExceeded),
 
   /** Forces an in-doubt branch, recorded as HEURISTIC. NOT idempotent if the outcome changes
-   *  in between; do not retry blindly (list again first). */
+   *  in between; do not retry blindly (list again first). Needs an operator identity: NotAllowed
+   *  without one, with a wrong token, or on a node with no operator token configured. */
   ResolveResponse resolve(1: ResolveRequest request)
       throws (1: UnknownTransaction unknown, 2: InvalidArgument invalid, 3: NotAllowed notAllowed,
               4: Unavailable unavailable, 5: DeadlineExceeded deadlineExceeded),
