@@ -38,6 +38,7 @@ import dev.pledge.wire.Kv;
 import dev.pledge.wire.Participant;
 import dev.pledge.wire.PeerStateRequest;
 import dev.pledge.wire.RecoverRequest;
+import dev.pledge.wire.OperatorCredential;
 import dev.pledge.wire.ResolveRequest;
 import dev.pledge.wire.StatusRequest;
 import dev.pledge.wire.TxContext;
@@ -225,6 +226,8 @@ class DeclaredErrorsTest {
         cases.add(adminCase("resolve(null)", c -> c.resolve(null)).naming("request"));
         BAD_TX_IDS.forEach((part, bad) -> cases.add(adminCase("resolve: txId " + part,
                 c -> c.resolve(new ResolveRequest(CALL_MS, bad, true, true))).naming("txId", part)));
+        cases.add(adminCase("resolve: operator name with a newline", c -> c.resolve(new ResolveRequest(CALL_MS, GOOD, true, true)
+                .setOperator(new OperatorCredential("ops\nforged line")))).naming("operator.name"));
         cases.add(on("Coordinator Admin.listInDoubt(null)", coordinator, Services.ADMIN, ADMIN, c -> c.listInDoubt(null))
                 .naming("request"));
         cases.add(on("Coordinator Admin.resolve(null)", coordinator, Services.ADMIN, ADMIN, c -> c.resolve(null))

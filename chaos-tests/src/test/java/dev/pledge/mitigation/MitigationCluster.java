@@ -1,5 +1,6 @@
 package dev.pledge.mitigation;
 
+import dev.pledge.auth.OperatorToken;
 import dev.pledge.client.PledgeClient;
 import dev.pledge.client.Transaction;
 import dev.pledge.core.TxId;
@@ -13,8 +14,10 @@ import dev.pledge.rpc.Wire;
 import dev.pledge.wire.Admin;
 import dev.pledge.wire.InDoubtBranch;
 import dev.pledge.wire.InDoubtRequest;
+import dev.pledge.wire.OperatorCredential;
 import dev.pledge.wire.ResolveRequest;
 import dev.pledge.wire.ResolveResponse;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -156,10 +159,14 @@ final class MitigationCluster implements AutoCloseable {
         return out;
     }
 
-    ResolveResponse resolve(String participantId, TxId txId, boolean commit) throws TException {
+    /** Admin.resolve as operator "chaos-test", with the cluster's operator token. */
+    ResolveResponse resolve(String participantId, TxId txId, boolean commit) throws TException, IOException {
+        OperatorCredential operator = new OperatorCredential("chaos-test")
+                .setToken(OperatorToken.read(cluster.operatorTokenFile()));
         try (RpcClient admin = new RpcClient(participant(participantId), adminRpc)) {
             return admin.call(Services.ADMIN, new Admin.Client.Factory(),
-                    (c, ms) -> c.resolve(new ResolveRequest(ms, Wire.toWire(txId), commit, true)), ADMIN_CALL_MS);
+                    (c, ms) -> c.resolve(new ResolveRequest(ms, Wire.toWire(txId), commit, true).setOperator(operator)),
+                    ADMIN_CALL_MS);
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.pledge.participant;
 
+import dev.pledge.auth.OperatorAuth;
+import dev.pledge.auth.OperatorToken;
+import dev.pledge.auth.Peer;
 import dev.pledge.core.Check;
 import dev.pledge.participant.app.BranchWork;
 import dev.pledge.participant.app.PrepareValidator;
@@ -16,6 +19,7 @@ import dev.pledge.wire.Participant;
 import dev.pledge.wire.TxContext;
 import dev.pledge.wire.Unavailable;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -77,21 +81,31 @@ public final class ParticipantNode implements AutoCloseable {
         Check.state(runtime == null, "already started");
         PrepareValidator v = validator;
         Map<String, TProcessor> apps = Map.copyOf(services);
-        runtime = NodeRuntime.start(config, metrics, started -> services(started, v, apps));
+        OperatorAuth operators = operatorAuth(config);
+        runtime = NodeRuntime.start(config, metrics, started -> services(started, v, apps, operators));
         return this;
     }
 
     /** The wiring: the protocol, Kv and Admin handlers over the started runtime, beside the app's services. */
-    private TMultiplexedProcessor services(NodeRuntime started, PrepareValidator v, Map<String, TProcessor> apps) {
+    private TMultiplexedProcessor services(NodeRuntime started, PrepareValidator v, Map<String, TProcessor> apps,
+                                           OperatorAuth operators) {
         TMultiplexedProcessor mux = new TMultiplexedProcessor();
         String id = config.core().participantId();
         mux.registerProcessor(Services.PARTICIPANT, new Participant.Processor<>(
                 new ParticipantHandler(id, started.storageId(), started.gateway(), v, started::committed)));
         mux.registerProcessor(Services.KV, new Kv.Processor<>(new KvHandler(started.executor())));
         mux.registerProcessor(Services.ADMIN, new Admin.Processor<>(new AdminHandler(id, started.gateway(),
-                started::runtimeCounters, started.clock(), started.outcomeOracle(), started::heuristicEntries)));
+                started::runtimeCounters, started.clock(), started.outcomeOracle(), started::heuristicEntries, operators)));
         apps.forEach(mux::registerProcessor);
         return mux;
+    }
+
+    /** Read before the runtime starts, so a bad token file stops the node before it serves anyone. */
+    private static OperatorAuth operatorAuth(ParticipantConfig config) throws IOException {
+        Path file = config.rpc().operatorTokenFile();
+        // The RPC server reports no authenticated peers yet (no TLS): a token is the only way in.
+        return new OperatorAuth(config.core().participantId(), file == null ? null : OperatorToken.read(file),
+                () -> Peer.UNIDENTIFIED);
     }
 
     public synchronized void stop() {

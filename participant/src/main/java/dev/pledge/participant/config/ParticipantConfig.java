@@ -52,10 +52,11 @@ public record ParticipantConfig(Core core, Rpc rpc, Storage storage) {
      * @param server                 what the RPC server's connections may take (workers, connections, buffers, timeouts)
      * @param metrics                where /metrics and /health are served; null for none
      * @param coordinatorLostAfterMs /health reports the coordinator lost after this long without a successful call
+     * @param operatorTokenFile      the token Admin.resolve must present; null: resolve is refused (no TLS yet)
      */
     public record Rpc(Endpoint listen, Endpoint coordinator, Map<String, Endpoint> moreCoordinators,
                       Map<String, Endpoint> peers, long coordinatorCallMs, ServerLimits server, RpcClientConfig client,
-                      Endpoint metrics, long coordinatorLostAfterMs) {
+                      Endpoint metrics, long coordinatorLostAfterMs, Path operatorTokenFile) {
         public Rpc {
             Check.notNull(listen, "listen");
             Check.notNull(coordinator, "coordinator");
@@ -137,25 +138,35 @@ public record ParticipantConfig(Core core, Rpc rpc, Storage storage) {
                 core.outcomeRetentionMs(), baseMs, maxMs, core.peerAskAfterMs(), core.eventQueueMax()), rpc, storage);
     }
 
-    /** At most {@code v} connections are served at once (one worker each); the server closes any beyond. */
+    /** The RPC server's limits: workers, connections, buffered bytes and timeouts. */
     public ParticipantConfig withServerLimits(ServerLimits v) {
         return new ParticipantConfig(core, new Rpc(rpc.listen(), rpc.coordinator(), rpc.moreCoordinators(), rpc.peers(),
-                rpc.coordinatorCallMs(), v, rpc.client(), rpc.metrics(), rpc.coordinatorLostAfterMs()), storage);
+                rpc.coordinatorCallMs(), v, rpc.client(), rpc.metrics(), rpc.coordinatorLostAfterMs(),
+                rpc.operatorTokenFile()), storage);
     }
 
     public ParticipantConfig withRpcClient(RpcClientConfig v) {
         return new ParticipantConfig(core, new Rpc(rpc.listen(), rpc.coordinator(), rpc.moreCoordinators(), rpc.peers(),
-                rpc.coordinatorCallMs(), rpc.server(), v, rpc.metrics(), rpc.coordinatorLostAfterMs()), storage);
+                rpc.coordinatorCallMs(), rpc.server(), v, rpc.metrics(), rpc.coordinatorLostAfterMs(),
+                rpc.operatorTokenFile()), storage);
     }
 
     /** Other coordinators by id, served besides the one at {@link Rpc#coordinator()}. */
     public ParticipantConfig withMoreCoordinators(Map<String, Endpoint> v) {
         return new ParticipantConfig(core, new Rpc(rpc.listen(), rpc.coordinator(), v, rpc.peers(),
-                rpc.coordinatorCallMs(), rpc.server(), rpc.client(), rpc.metrics(), rpc.coordinatorLostAfterMs()), storage);
+                rpc.coordinatorCallMs(), rpc.server(), rpc.client(), rpc.metrics(), rpc.coordinatorLostAfterMs(),
+                rpc.operatorTokenFile()), storage);
+    }
+
+    /** Admin.resolve is allowed to callers presenting the token in {@code v}. */
+    public ParticipantConfig withOperatorTokenFile(Path v) {
+        return new ParticipantConfig(core, new Rpc(rpc.listen(), rpc.coordinator(), rpc.moreCoordinators(), rpc.peers(),
+                rpc.coordinatorCallMs(), rpc.server(), rpc.client(), rpc.metrics(), rpc.coordinatorLostAfterMs(), v), storage);
     }
 
     public ParticipantConfig withPeers(Map<String, Endpoint> v) {
         return new ParticipantConfig(core, new Rpc(rpc.listen(), rpc.coordinator(), rpc.moreCoordinators(), v,
-                rpc.coordinatorCallMs(), rpc.server(), rpc.client(), rpc.metrics(), rpc.coordinatorLostAfterMs()), storage);
+                rpc.coordinatorCallMs(), rpc.server(), rpc.client(), rpc.metrics(), rpc.coordinatorLostAfterMs(),
+                rpc.operatorTokenFile()), storage);
     }
 }

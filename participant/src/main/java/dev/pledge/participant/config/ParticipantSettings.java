@@ -28,6 +28,7 @@ import java.util.stream.Stream;
  * rpc.coordinator=10.0.0.1:7000
  * rpc.coordinators.coord-2=10.0.0.4:7000
  * rpc.peer.student-a=10.0.0.2:7101
+ * rpc.operator-token-file=/etc/pledge/operator.token
  * storage.data-dir=/var/lib/pledge/course-c
  * </pre>
  */
@@ -65,6 +66,9 @@ public final class ParticipantSettings {
             "host:port for HTTP /metrics and /health (port 0 = any); off if absent");
     public static final Setting<Long> COORDINATOR_LOST_AFTER_MS = Setting.longAtLeast("rpc.coordinator-lost-after-ms",
             5_000, 100, "/health answers 503 once every coordinator call has failed this long");
+    public static final Setting<Path> OPERATOR_TOKEN_FILE = Setting.optional("rpc.operator-token-file", Path::of,
+            "file holding the token an operator presents to Admin.resolve (one word, at least 16 characters); "
+                    + "without it (and without TLS) resolve is refused");
     public static final Setting<Path> DATA_DIR = Setting.required("storage.data-dir", Path::of,
             "RocksDB directory (one per participant)");
     public static final Setting<Integer> LOG_QUEUE_MAX = Setting.intIn("storage.log-queue-max", 4_096, 16, 10_000_000,
@@ -75,7 +79,7 @@ public final class ParticipantSettings {
                     IN_DOUBT_POLL_MAX_MS, PEER_ASK_AFTER_MS, EVENT_QUEUE_MAX, LISTEN, COORDINATOR, COORDINATOR_CALL_MS,
                     WORKERS_MAX),
             ServerSettings.ALL,
-            List.of(METRICS, COORDINATOR_LOST_AFTER_MS, DATA_DIR, LOG_QUEUE_MAX)).<Setting<?>>flatMap(List::stream).toList(),
+            List.of(METRICS, COORDINATOR_LOST_AFTER_MS, OPERATOR_TOKEN_FILE, DATA_DIR, LOG_QUEUE_MAX)).<Setting<?>>flatMap(List::stream).toList(),
             List.of(COORDINATORS, PEERS),
             Map.of("id", PARTICIPANT_ID.key()));
 
@@ -87,7 +91,8 @@ public final class ParticipantSettings {
                         v.get(OUTCOME_RETENTION_MS), v.get(IN_DOUBT_POLL_BASE_MS), v.get(IN_DOUBT_POLL_MAX_MS),
                         v.get(PEER_ASK_AFTER_MS), v.get(EVENT_QUEUE_MAX)),
                 new ParticipantConfig.Rpc(v.get(LISTEN), v.get(COORDINATOR), v.get(COORDINATORS), v.get(PEERS), v.get(COORDINATOR_CALL_MS),
-                        ServerSettings.limits(v, v.get(WORKERS_MAX)), RpcClientConfig.defaults(), v.get(METRICS), v.get(COORDINATOR_LOST_AFTER_MS)),
+                        ServerSettings.limits(v, v.get(WORKERS_MAX)), RpcClientConfig.defaults(), v.get(METRICS), v.get(COORDINATOR_LOST_AFTER_MS),
+                        v.get(OPERATOR_TOKEN_FILE)),
                 new ParticipantConfig.Storage(v.get(DATA_DIR), v.get(LOG_QUEUE_MAX)));
     }
 }

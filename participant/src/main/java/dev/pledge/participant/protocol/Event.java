@@ -138,8 +138,12 @@ public sealed interface Event {
     /** A peer's answer to {@link Message.AskPeer}: its branch state, or {@code state == null} and an error. */
     record PeerReplied(long nowMs, TxId txId, String peerId, BranchState state, String error) implements Event {}
 
-    /** An operator forces an in-doubt branch: commit or abort, recorded as HEURISTIC. */
-    record Resolve(long nowMs, long token, TxId txId, boolean commit) implements Event {}
+    /** Operator {@code operator} forces an in-doubt branch: commit or abort, recorded as HEURISTIC. */
+    record Resolve(long nowMs, long token, TxId txId, boolean commit, String operator) implements Event {
+        public Resolve {
+            Check.notNull(operator, "operator");
+        }
+    }
 
     record TimerFired(long nowMs, Timer timer) implements Event {}
 }

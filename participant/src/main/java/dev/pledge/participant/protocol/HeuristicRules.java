@@ -33,7 +33,7 @@ final class HeuristicRules {
             return;
         }
         Record.Final forced = e.commit() ? Record.Final.HEURISTIC_COMMITTED : Record.Final.HEURISTIC_ABORTED;
-        out.alarm(core.line(b.txId, "PREPARED", forced.name(), "operator forced the in-doubt branch"));
+        out.alarm(core.line(b.txId, "PREPARED", forced.name(), "operator " + e.operator() + " forced the in-doubt branch"));
         Record r = e.commit()
                 ? new Record.Applied(b.txId, new ArrayList<>(b.writes.values()), e.nowMs(), forced)
                 : new Record.Concluded(b.txId, forced, e.nowMs());

@@ -1,5 +1,6 @@
 package dev.pledge.participant.rpc;
 
+import dev.pledge.auth.OperatorAuth;
 import dev.pledge.runtime.Clock;
 import dev.pledge.core.BranchState;
 import dev.pledge.core.TxId;
@@ -38,10 +39,12 @@ public final class AdminHandler implements Admin.Iface {
     private final Clock clock;
     private final OutcomeOracle oracle;
     private final Supplier<List<HeuristicEntry>> heuristics;
+    private final OperatorAuth operators;
 
     public AdminHandler(String participantId, CoreAccess gateway, Supplier<Map<String, Long>> runtimeCounters,
-                        Clock clock, OutcomeOracle oracle, Supplier<List<HeuristicEntry>> heuristics) {
+                        Clock clock, OutcomeOracle oracle, Supplier<List<HeuristicEntry>> heuristics, OperatorAuth operators) {
         this.participantId = participantId;
+        this.operators = operators;
         this.gateway = gateway;
         this.runtimeCounters = runtimeCounters;
         this.clock = clock;
@@ -90,7 +93,8 @@ public final class AdminHandler implements Admin.Iface {
      * Forces an in-doubt branch, recorded as HEURISTIC, but only when nobody can tell the real
      * outcome: the coordinator and the peers are asked first, and a real outcome is applied instead
      * (answered with {@code forced=false}). A coordinator still deciding (PREPARING) cannot tell the outcome,
-     * so it does not stop an operator who insists.
+     * so it does not stop an operator who insists. Only an operator may ask ({@link OperatorAuth});
+     * the request's shape is checked first, so malformed input is InvalidArgument whoever sends it.
      */
     @Override
     public ResolveResponse resolve(ResolveRequest req) throws UnknownTransaction, InvalidArgument, NotAllowed, Unavailable,
@@ -100,6 +104,7 @@ public final class AdminHandler implements Admin.Iface {
             throw new InvalidArgument("resolve forces a heuristic outcome; set heuristic=true to acknowledge that");
         }
         TxId txId = Wire.txIdOf("txId", req.getTxId());
+        String operator = operators.authorize("resolve of tx " + txId, req.getOperator());
         long startMs = clock.nowMs();
         long waitMs = Math.min(QUERY_WAIT_MS, Math.max(1, req.getDeadlineMs()));
         CoreView.InDoubt branch = gateway.query(v -> v.inDoubt().stream().filter(d -> d.txId().equals(txId))
@@ -107,11 +112,11 @@ public final class AdminHandler implements Admin.Iface {
         if (branch != null) {
             // Half the deadline for asking, the rest for applying what we learn (or forcing).
             OutcomeOracle.Answer answer = oracle.ask(txId, branch.participants(), Math.max(1, req.getDeadlineMs() / 2));
-            if (answer.known() != null) return applyKnown(txId, answer, remainingMs(req, startMs));
-            log.warn("participant {} tx {} nobody can tell the outcome ({}); forcing it as the operator asked",
-                    participantId, txId, String.join("; ", answer.views()));
+            if (answer.known() != null) return applyKnown(txId, operator, answer, remainingMs(req, startMs));
+            log.warn("participant {} tx {} nobody can tell the outcome ({}); forcing {} as operator {} asked",
+                    participantId, txId, String.join("; ", answer.views()), req.isCommit() ? "COMMIT" : "ABORT", operator);
         }
-        Reply r = gateway.ask((token, now, view) -> new Event.Resolve(now, token, txId, req.isCommit()),
+        Reply r = gateway.ask((token, now, view) -> new Event.Resolve(now, token, txId, req.isCommit(), operator),
                 remainingMs(req, startMs));
         if (r instanceof Reply.Resolved done) {
             ResolveResponse resp = new ResolveResponse(Wire.toWire(done.state()), done.forced());
@@ -128,11 +133,12 @@ public final class AdminHandler implements Admin.Iface {
     }
 
     /** The real outcome is known: hand it to the core as the answer it came from, and report it unforced. */
-    private ResolveResponse applyKnown(TxId txId, OutcomeOracle.Answer answer, long waitMs) throws Unavailable {
+    private ResolveResponse applyKnown(TxId txId, String operator, OutcomeOracle.Answer answer, long waitMs)
+            throws Unavailable {
         OutcomeOracle.Known k = answer.known();
         BranchState real = k.committed() ? BranchState.COMMITTED : BranchState.ABORTED;
-        log.warn("participant {} tx {} heuristic resolve refused: {} knows the outcome {}; applying it",
-                participantId, txId, k.source(), real);
+        log.warn("participant {} tx {} heuristic resolve by operator {} refused: {} knows the outcome {}; applying it",
+                participantId, txId, operator, k.source(), real);
         gateway.tell(now -> k.peerId() == null
                 ? new Event.CoordinatorStatus(now, txId, k.committed() ? TxState.COMMITTED : TxState.ABORTED, null)
                 : new Event.PeerReplied(now, txId, k.peerId(), real, null));

@@ -14,7 +14,7 @@ class HeuristicResolveTest {
 
     private Reply resolve(TxId tx, boolean commit) {
         long token = h.token();
-        h.step(new Event.Resolve(h.nowMs, token, tx, commit));
+        h.step(new Event.Resolve(h.nowMs, token, tx, commit, "alice"));
         return h.onlyReply(token);
     }
 

@@ -83,7 +83,7 @@ class LedgerReplayPropertyTest {
             case PEER_STATE -> h.step(new Event.PeerState(h.nowMs, h.token(), tx, "q"));
             case PEER_COMMITTED -> h.step(new Event.PeerReplied(h.nowMs, tx, "q", BranchState.COMMITTED, null));
             case STATUS_ABORTED -> h.step(new Event.CoordinatorStatus(h.nowMs, tx, TxState.ABORTED, null));
-            case RESOLVE -> h.step(new Event.Resolve(h.nowMs, h.token(), tx, s.key() == 0));
+            case RESOLVE -> h.step(new Event.Resolve(h.nowMs, h.token(), tx, s.key() == 0, "alice"));
             case TICK -> {
                 h.nowMs += 60;
                 for (Timer.Request r : h.last.timers()) h.step(new Event.TimerFired(h.nowMs, r.timer()));

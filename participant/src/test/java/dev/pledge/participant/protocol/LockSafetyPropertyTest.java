@@ -65,7 +65,7 @@ class LockSafetyPropertyTest {
                     Event.AccessMode.READ_FOR_UPDATE, null), accesses);
             case WRITE -> access(h, h.write(tx, key, "v" + s.tx()), accesses);
             case END_OP -> h.step(new Event.EndOp(h.nowMs, tx, 1, null));
-            case RESOLVE -> h.step(new Event.Resolve(h.nowMs, h.token(), tx, s.key() == 0));
+            case RESOLVE -> h.step(new Event.Resolve(h.nowMs, h.token(), tx, s.key() == 0, "alice"));
             case ENLIST_OK -> h.step(Event.EnlistResult.ok(h.nowMs, tx, 1_000));
             case PREPARE -> h.step(new Event.Prepare(h.nowMs, h.token(), tx, List.of("p"), "coord-1",
                     h.core.view().incarnation(), Event.Verdict.OK));

@@ -18,6 +18,7 @@ import dev.pledge.wire.BranchState;
 import dev.pledge.wire.InDoubtBranch;
 import dev.pledge.wire.InDoubtRequest;
 import dev.pledge.wire.Kv;
+import dev.pledge.wire.OperatorCredential;
 import dev.pledge.wire.Participant;
 import dev.pledge.wire.ResolveRequest;
 import dev.pledge.wire.ResolveResponse;
@@ -51,6 +52,8 @@ class HeuristicResolveTest {
 
     @TempDir
     Path dataDir;
+    @TempDir
+    Path secrets;
 
     private ScriptedCoordinator coordinator;
     private ParticipantNode node;
@@ -61,7 +64,8 @@ class HeuristicResolveTest {
         coordinator = new ScriptedCoordinator();
         ParticipantConfig config = ParticipantConfig.defaults("A", new Endpoint("127.0.0.1", 0), dataDir,
                         new Endpoint("127.0.0.1", coordinator.port()))
-                .withInDoubtPollMs(60_000, 120_000);
+                .withInDoubtPollMs(60_000, 120_000)
+                .withOperatorTokenFile(OperatorTokens.file(secrets));
         node = new ParticipantNode(config).withMetrics(new MetricsConfig(new Endpoint("127.0.0.1", 0), 1_000)).start();
         client = new RpcClient(new Endpoint("127.0.0.1", node.port()), RpcClientConfig.defaults().withMaxAttempts(2));
         client.call(Services.KV, new Kv.Client.Factory(), (c, ms) -> {
@@ -130,9 +134,10 @@ class HeuristicResolveTest {
         assertThat(http("/health").body()).contains("coordinator unreachable");
     }
 
-    private ResolveResponse resolve(boolean commit) throws TException {
+    private ResolveResponse resolve(boolean commit) throws Exception {
+        OperatorCredential operator = OperatorTokens.operator(secrets);
         return client.call(Services.ADMIN, new Admin.Client.Factory(),
-                (c, ms) -> c.resolve(new ResolveRequest(ms, Wire.toWire(TX), commit, true)), CALL_MS);
+                (c, ms) -> c.resolve(new ResolveRequest(ms, Wire.toWire(TX), commit, true).setOperator(operator)), CALL_MS);
     }
 
     private List<InDoubtBranch> listed() throws TException {

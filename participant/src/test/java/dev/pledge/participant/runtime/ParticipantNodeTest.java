@@ -25,6 +25,7 @@ import dev.pledge.wire.Kv;
 import dev.pledge.wire.NotAllowed;
 import dev.pledge.wire.Participant;
 import dev.pledge.wire.PrepareResponse;
+import dev.pledge.wire.OperatorCredential;
 import dev.pledge.wire.ResolveRequest;
 import dev.pledge.wire.ResolveResponse;
 import dev.pledge.wire.StatsResponse;
@@ -50,6 +51,8 @@ class ParticipantNodeTest {
 
     @TempDir
     Path dataDir;
+    @TempDir
+    Path secrets;
 
     private ScriptedCoordinator coordinator;
     private ParticipantNode node;
@@ -76,7 +79,8 @@ class ParticipantNodeTest {
         ParticipantConfig config = ParticipantConfig.defaults("A", new Endpoint("127.0.0.1", 0), dataDir,
                         new Endpoint("127.0.0.1", coordinator.port()))
                 .withInDoubtPollMs(10, 100)
-                .withRpcClient(RpcClientConfig.defaults().withBackoff(5, 50));
+                .withRpcClient(RpcClientConfig.defaults().withBackoff(5, 50))
+                .withOperatorTokenFile(OperatorTokens.file(secrets));
         node = new ParticipantNode(config).withValidator(validator).start();
         client = new RpcClient(new Endpoint("127.0.0.1", node.port()), RpcClientConfig.defaults().withMaxAttempts(2));
     }
@@ -156,8 +160,9 @@ class ParticipantNodeTest {
         startNode();
         put(tx(1), 1, "k", "forced");
         assertThat(prepare(tx(1))).isEqualTo(Vote.YES);
+        OperatorCredential operator = OperatorTokens.operator(secrets);
         ResolveResponse r = client.call(Services.ADMIN, new Admin.Client.Factory(),
-                (c, ms) -> c.resolve(new ResolveRequest(ms, Wire.toWire(tx(1)), true, true)), CALL_MS);
+                (c, ms) -> c.resolve(new ResolveRequest(ms, Wire.toWire(tx(1)), true, true).setOperator(operator)), CALL_MS);
         assertThat(r.getState()).isEqualTo(BranchState.HEURISTIC_COMMITTED);
         assertThat(r.isForced()).isTrue();
         assertThat(get(tx(2), 1, "k")).isEqualTo("forced");

@@ -1,11 +1,16 @@
 package dev.pledge.demo.admin;
 
+import dev.pledge.auth.OperatorAuth;
+import dev.pledge.auth.OperatorToken;
 import dev.pledge.core.TxId;
+import dev.pledge.demo.launch.DemoCluster;
+import dev.pledge.demo.launch.LocalCluster;
 import dev.pledge.rpc.Wire;
 import dev.pledge.wire.InDoubtBranch;
 import dev.pledge.wire.InDoubtRequest;
 import dev.pledge.wire.InvalidArgument;
 import dev.pledge.wire.NotAllowed;
+import dev.pledge.wire.OperatorCredential;
 import dev.pledge.wire.PeerView;
 import dev.pledge.wire.ResolveRequest;
 import dev.pledge.wire.ResolveResponse;
@@ -13,7 +18,10 @@ import dev.pledge.wire.StatsResponse;
 import dev.pledge.wire.StatusRequest;
 import dev.pledge.wire.StatusResponse;
 import dev.pledge.wire.UnknownTransaction;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -178,13 +186,23 @@ public final class AdminCommand {
                 description = "required: you acknowledge that a forced outcome may contradict the real one")
         boolean heuristic;
 
+        @Option(names = "--token-file", paramLabel = "FILE",
+                description = "the operator token the participant was started with (its --operator-token-file); "
+                        + "default: the demo cluster's ${DEFAULT-VALUE}")
+        Path tokenFile = Path.of(DemoCluster.DATA_DIR_DEFAULT, LocalCluster.OPERATOR_TOKEN_FILE);
+
+        @Option(names = "--operator", paramLabel = "NAME",
+                description = "who is forcing it, for the participant's log (default: your user name, ${DEFAULT-VALUE})")
+        String operator = System.getProperty("user.name", "operator");
+
         @Override
         int run() throws Exception {
             TxId id = txId(txId);
             boolean commit = direction.commit;
+            OperatorCredential credential = credential();
             try (AdminCalls calls = new AdminCalls(AdminCalls.parse(participant, "--participant"), "participant")) {
                 ResolveResponse r = calls.admin((c, ms) -> c.resolve(new ResolveRequest(ms, Wire.toWire(id),
-                        commit, heuristic)), RESOLVE_DEADLINE_MS);
+                        commit, heuristic).setOperator(credential)), RESOLVE_DEADLINE_MS);
                 if (r.isForced()) {
                     out.println(id + " forced " + r.getState() + " at " + participant + " (recorded as a heuristic decision)");
                     return 0;
@@ -192,6 +210,22 @@ public final class AdminCommand {
                 out.println(id + " not forced: " + r.getState() + " at " + participant
                         + (r.isSetMessage() ? " — " + r.getMessage() : ""));
                 return 1;
+            }
+        }
+
+        private OperatorCredential credential() throws AdminCalls.Failed {
+            if (operator == null || !OperatorAuth.NAME.matcher(operator).matches()) {
+                throw new AdminCalls.Failed("--operator wants 1-64 of [A-Za-z0-9._@-], got '" + operator + "'");
+            }
+            if (!Files.exists(tokenFile)) {
+                throw new AdminCalls.Failed("no operator token at " + tokenFile + ": pass --token-file FILE, the file the "
+                        + "participant was started with (--operator-token-file); `pledge demo up` writes "
+                        + Path.of(DemoCluster.DATA_DIR_DEFAULT, LocalCluster.OPERATOR_TOKEN_FILE));
+            }
+            try {
+                return new OperatorCredential(operator).setToken(OperatorToken.read(tokenFile));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new AdminCalls.Failed("cannot read the operator token: " + e.getMessage());
             }
         }
     }

@@ -25,7 +25,7 @@ import java.util.Map;
 public final class DemoCommand {
     @Option(names = "--data-dir", scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "data directory of the cluster (default: ${DEFAULT-VALUE})")
-    Path dataDir = Path.of("pledge-data");
+    Path dataDir = Path.of(DemoCluster.DATA_DIR_DEFAULT);
 
     private <T> T withEnrollment(EnrollmentCall<T> call) throws Exception {
         Topology t = DemoCluster.readFile(dataDir);

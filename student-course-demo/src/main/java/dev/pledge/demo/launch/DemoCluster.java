@@ -30,6 +30,8 @@ public final class DemoCluster {
     public static final String STUDENT_B = "student-b";
     public static final String COURSE_C = "course-c";
     private static final String FILE = "cluster.properties";
+    /** Where {@code pledge demo} keeps the cluster unless told otherwise (relative to the working directory). */
+    public static final String DATA_DIR_DEFAULT = "pledge-data";
 
     private DemoCluster() {}
 

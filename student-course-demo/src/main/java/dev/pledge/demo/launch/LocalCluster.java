@@ -1,5 +1,6 @@
 package dev.pledge.demo.launch;
 
+import dev.pledge.auth.OperatorToken;
 import dev.pledge.rpc.Endpoint;
 
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -38,6 +40,9 @@ public final class LocalCluster implements AutoCloseable {
     public static final List<String> JVM_FAST_START = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     /** Full JIT, for measurements and long runs. */
     public static final List<String> JVM_STEADY = List.of("-Xmx1g", "-XX:+UseParallelGC");
+
+    /** The file in {@code root} holding the cluster's operator token, which Admin.resolve must present. */
+    public static final String OPERATOR_TOKEN_FILE = "operator.token";
 
     /** How to start one participant: its main class and any arguments beyond the common ones. */
     public record ParticipantSpec(String id, String mainClass, List<String> extraArgs) {}
@@ -139,6 +144,17 @@ public final class LocalCluster implements AutoCloseable {
         return root;
     }
 
+    /** The operator token file every participant checks resolve against; a random token is made on first use and kept. */
+    public synchronized Path operatorTokenFile() {
+        Path file = root.resolve(OPERATOR_TOKEN_FILE);
+        try {
+            if (!Files.exists(file)) OperatorToken.generate(Files.createDirectories(root).resolve(OPERATOR_TOKEN_FILE), new SecureRandom());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the operator token " + file, e);
+        }
+        return file;
+    }
+
     /** Starts (or restarts) the first coordinator; {@code failpoints} like "coordinator.commit.written=block". */
     public NodeProcess startCoordinator(String... failpoints) {
         return startCoordinator(1, failpoints);
@@ -175,6 +191,7 @@ public final class LocalCluster implements AutoCloseable {
             if (!peer.equals(id)) args.addAll(List.of("--peer", peer + "=" + ep));
         });
         args.addAll(metricsArgs());
+        args.addAll(List.of("--operator-token-file", operatorTokenFile().toString()));
         args.addAll(spec.extraArgs());
         return start(id, spec.mainClass(), failpoints, args);
     }
