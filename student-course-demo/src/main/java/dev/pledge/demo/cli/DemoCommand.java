@@ -21,7 +21,7 @@ import java.util.Map;
 /** {@code pledge demo ...}: run the enrollment cluster, or talk to a running one. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "The student-course enrollment demo.",
-        subcommands = {DemoUp.class})
+        subcommands = {DemoUp.class, DemoRun.class})
 public final class DemoCommand {
     @Option(names = "--data-dir", scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "data directory of the cluster (default: ${DEFAULT-VALUE})")
