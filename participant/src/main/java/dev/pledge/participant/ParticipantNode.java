@@ -103,9 +103,9 @@ public final class ParticipantNode implements AutoCloseable {
     /** Read before the runtime starts, so a bad token file stops the node before it serves anyone. */
     private static OperatorAuth operatorAuth(ParticipantConfig config) throws IOException {
         Path file = config.rpc().operatorTokenFile();
-        // The RPC server reports no authenticated peers yet (no TLS): a token is the only way in.
+        // No TLS yet, so no authenticated peers: a token is the only way in; the address is for the log.
         return new OperatorAuth(config.core().participantId(), file == null ? null : OperatorToken.read(file),
-                () -> Peer.UNIDENTIFIED);
+                Peer::ofCurrentRequest);
     }
 
     public synchronized void stop() {

@@ -1,11 +1,12 @@
 package dev.pledge.auth;
 
 import dev.pledge.core.Check;
+import dev.pledge.rpc.RpcServer;
 
 /**
  * The other end of the current call, as far as the transport can tell: an address for log lines,
  * and the operator principal its authenticated certificate names, if it has the operator role.
- * Without TLS there is no principal; the RPC server does not report addresses to handlers yet.
+ * Without TLS there is no principal, only the address {@link RpcServer#currentPeer()} reports.
  *
  * @param address           for log lines only, never for a decision
  * @param operatorPrincipal the authenticated operator, or null when the peer proved no operator role
@@ -15,5 +16,11 @@ public record Peer(String address, String operatorPrincipal) {
 
     public Peer {
         Check.notNull(address, "address");
+    }
+
+    /** The peer of the request this thread serves, as plain TCP tells it: an address and no principal. */
+    public static Peer ofCurrentRequest() {
+        String address = RpcServer.currentPeer();
+        return address == null ? UNIDENTIFIED : new Peer(address, null);
     }
 }

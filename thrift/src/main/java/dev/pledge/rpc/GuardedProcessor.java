@@ -38,8 +38,20 @@ final class GuardedProcessor {
         this.protocols = new TBinaryProtocol.Factory(true, true, maxFrameBytes, maxFrameBytes);
     }
 
+    /** The remote address of the request this thread serves now; null on any other thread. */
+    static final ThreadLocal<String> CURRENT_PEER = new ThreadLocal<>();
+
     /** The reply as a whole frame (length first), or null after bad input, already logged. */
     ByteBuffer serve(ByteBuffer request, String peer) {
+        CURRENT_PEER.set(peer);
+        try {
+            return serveAs(request, peer);
+        } finally {
+            CURRENT_PEER.remove();
+        }
+    }
+
+    private ByteBuffer serveAs(ByteBuffer request, String peer) {
         TMemoryBuffer out;
         try {
             TMemoryInputTransport in = new TMemoryInputTransport(configuration, request.array(), 0, request.limit());

@@ -118,6 +118,15 @@ public final class RpcServer implements AutoCloseable {
         return port;
     }
 
+    /**
+     * The remote address ("/10.0.0.5:51234") of the request the calling thread serves, for the log
+     * lines of a handler; null outside a request. Never a basis for a decision: anyone can connect
+     * from anywhere.
+     */
+    public static String currentPeer() {
+        return GuardedProcessor.CURRENT_PEER.get();
+    }
+
     private void runIo() {
         long lastSweepMs = nowMs();
         try {

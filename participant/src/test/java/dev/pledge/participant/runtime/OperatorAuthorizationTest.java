@@ -98,7 +98,8 @@ class OperatorAuthorizationTest {
 
         assertThat(listedStates()).containsExactly(BranchState.PREPARED);
         assertThat(refusals()).singleElement().asString()
-                .contains("A refused resolve of tx " + TX).contains("no operator token presented");
+                .contains("A refused resolve of tx " + TX).contains("no operator token presented")
+                .containsPattern("from /127\\.0\\.0\\.1:\\d+ "); // the caller's address, from the RPC server
     }
 
     @Test
