@@ -1,5 +1,7 @@
 package dev.pledge.rpc;
 
+import java.io.IOException;
+import java.net.Socket;
 import org.apache.thrift.TConfiguration;
 import org.apache.thrift.protocol.TBinaryProtocol;
 import org.apache.thrift.protocol.TProtocol;
@@ -20,19 +22,39 @@ final class Connection implements AutoCloseable {
         this.lastUsedMs = nowMs;
     }
 
-    static Connection open(Endpoint endpoint, int maxFrameBytes, int connectTimeoutMs, long nowMs)
+    static Connection open(Endpoint endpoint, int maxFrameBytes, RpcTls tls, int connectTimeoutMs, long nowMs)
             throws TTransportException {
-        TConfiguration configuration = new TConfiguration(maxFrameBytes, maxFrameBytes,
-                TConfiguration.DEFAULT_RECURSION_DEPTH);
-        TSocket socket = new TSocket(configuration, endpoint.host(), endpoint.port(), connectTimeoutMs, connectTimeoutMs);
+        TSocket socket;
+        if (tls == null) {
+            TConfiguration configuration = new TConfiguration(maxFrameBytes, maxFrameBytes,
+                    TConfiguration.DEFAULT_RECURSION_DEPTH);
+            socket = new TSocket(configuration, endpoint.host(), endpoint.port(), connectTimeoutMs, connectTimeoutMs);
+        } else {
+            socket = tlsSocket(endpoint, maxFrameBytes, tls, connectTimeoutMs);
+        }
         BoundedFramedTransport framed = new BoundedFramedTransport(socket, maxFrameBytes);
         try {
-            framed.open();
+            if (!socket.isOpen()) framed.open(); // a TLS socket comes connected
         } catch (TTransportException e) {
             framed.close();
             throw e;
         }
         return new Connection(socket, framed, nowMs);
+    }
+
+    /** Connected and past the TLS handshake; a refused or failed handshake is a transport failure like a refused connect. */
+    private static TSocket tlsSocket(Endpoint endpoint, int maxFrameBytes, RpcTls tls, int connectTimeoutMs)
+            throws TTransportException {
+        Socket connected;
+        try {
+            connected = tls.connect(endpoint, connectTimeoutMs);
+        } catch (IOException e) {
+            throw new TTransportException(TTransportException.NOT_OPEN, "TLS connection to " + endpoint + " failed: " + e, e);
+        }
+        TSocket socket = new TSocket(connected);
+        socket.getConfiguration().setMaxMessageSize(maxFrameBytes);
+        socket.getConfiguration().setMaxFrameSize(maxFrameBytes);
+        return socket;
     }
 
     TProtocol protocol() {

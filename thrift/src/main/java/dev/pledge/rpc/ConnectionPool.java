@@ -23,14 +23,16 @@ final class ConnectionPool implements AutoCloseable {
     private final Endpoint endpoint;
     private final int poolSize;
     private final int maxFrameBytes;
+    private final RpcTls tls;
     private final Clock time;
     private final Deque<Connection> idle = new ArrayDeque<>();
     private boolean closed;
 
-    ConnectionPool(Endpoint endpoint, int poolSize, int maxFrameBytes, Clock time) {
+    ConnectionPool(Endpoint endpoint, int poolSize, int maxFrameBytes, RpcTls tls, Clock time) {
         this.endpoint = endpoint;
         this.poolSize = poolSize;
         this.maxFrameBytes = maxFrameBytes;
+        this.tls = tls;
         this.time = time;
     }
 
@@ -46,7 +48,7 @@ final class ConnectionPool implements AutoCloseable {
             }
         }
         int timeoutMs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, connectTimeoutMs));
-        return Connection.open(endpoint, maxFrameBytes, timeoutMs, nowMs);
+        return Connection.open(endpoint, maxFrameBytes, tls, timeoutMs, nowMs);
     }
 
     /** Returns a connection whose last call completed cleanly. */

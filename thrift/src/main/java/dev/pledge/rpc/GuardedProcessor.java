@@ -38,16 +38,16 @@ final class GuardedProcessor {
         this.protocols = new TBinaryProtocol.Factory(true, true, maxFrameBytes, maxFrameBytes);
     }
 
-    /** The remote address of the request this thread serves now; null on any other thread. */
-    static final ThreadLocal<String> CURRENT_PEER = new ThreadLocal<>();
+    /** Who sent the request this thread serves now; null on any other thread. */
+    static final ThreadLocal<RpcServer.Caller> CURRENT_CALLER = new ThreadLocal<>();
 
     /** The reply as a whole frame (length first), or null after bad input, already logged. */
-    ByteBuffer serve(ByteBuffer request, String peer) {
-        CURRENT_PEER.set(peer);
+    ByteBuffer serve(ByteBuffer request, RpcServer.Caller caller) {
+        CURRENT_CALLER.set(caller);
         try {
-            return serveAs(request, peer);
+            return serveAs(request, caller.address());
         } finally {
-            CURRENT_PEER.remove();
+            CURRENT_CALLER.remove();
         }
     }
 

@@ -49,7 +49,7 @@ public final class RpcClient implements AutoCloseable {
         this.backoff = new Backoff(config.backoffBaseMs(), config.backoffMaxMs());
         this.budget = new RetryBudget(config.retryBudgetRatio(), config.retryBudgetFloor(), config.retryBudgetWindowMs());
         this.breaker = new CircuitBreaker(endpoint.toString(), endpoint, config.breakerFailureThreshold(), config.breakerCoolDownMs());
-        this.pool = new ConnectionPool(endpoint, config.poolSize(), config.maxFrameBytes(), time);
+        this.pool = new ConnectionPool(endpoint, config.poolSize(), config.maxFrameBytes(), config.tls(), time);
     }
 
     /** Calls the multiplexed service {@code serviceName} within {@code deadlineMs} from now, retrying per policy. */

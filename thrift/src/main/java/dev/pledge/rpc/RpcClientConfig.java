@@ -17,10 +17,11 @@ import dev.pledge.core.Check;
  * @param breakerFailureThreshold  consecutive failures that open the circuit
  * @param breakerCoolDownMs        time the circuit stays open before one probe is let through
  * @param maxFrameBytes            largest frame (and message) this client sends or accepts
+ * @param tls                      TLS for every connection, or null for plain TCP
  */
 public record RpcClientConfig(int poolSize, long connectTimeoutMs, int maxAttempts, long backoffBaseMs,
         long backoffMaxMs, double retryBudgetRatio, int retryBudgetFloor, long retryBudgetWindowMs,
-        int breakerFailureThreshold, long breakerCoolDownMs, int maxFrameBytes) {
+        int breakerFailureThreshold, long breakerCoolDownMs, int maxFrameBytes, RpcTls tls) {
 
     public static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
     /** Limits that keep a typo from configuring an unbounded loop or pool. */
@@ -47,41 +48,47 @@ public record RpcClientConfig(int poolSize, long connectTimeoutMs, int maxAttemp
     }
 
     public static RpcClientConfig defaults() {
-        return new RpcClientConfig(8, 1000, 5, 20, 1000, 0.1, 10, 10_000, 5, 2000, DEFAULT_MAX_FRAME_BYTES);
+        return new RpcClientConfig(8, 1000, 5, 20, 1000, 0.1, 10, 10_000, 5, 2000, DEFAULT_MAX_FRAME_BYTES, null);
     }
 
     public RpcClientConfig withPoolSize(int v) {
         return new RpcClientConfig(v, connectTimeoutMs, maxAttempts, backoffBaseMs, backoffMaxMs, retryBudgetRatio,
-                retryBudgetFloor, retryBudgetWindowMs, breakerFailureThreshold, breakerCoolDownMs, maxFrameBytes);
+                retryBudgetFloor, retryBudgetWindowMs, breakerFailureThreshold, breakerCoolDownMs, maxFrameBytes, tls);
     }
 
     public RpcClientConfig withConnectTimeoutMs(long v) {
         return new RpcClientConfig(poolSize, v, maxAttempts, backoffBaseMs, backoffMaxMs, retryBudgetRatio,
-                retryBudgetFloor, retryBudgetWindowMs, breakerFailureThreshold, breakerCoolDownMs, maxFrameBytes);
+                retryBudgetFloor, retryBudgetWindowMs, breakerFailureThreshold, breakerCoolDownMs, maxFrameBytes, tls);
     }
 
     public RpcClientConfig withMaxAttempts(int v) {
         return new RpcClientConfig(poolSize, connectTimeoutMs, v, backoffBaseMs, backoffMaxMs, retryBudgetRatio,
-                retryBudgetFloor, retryBudgetWindowMs, breakerFailureThreshold, breakerCoolDownMs, maxFrameBytes);
+                retryBudgetFloor, retryBudgetWindowMs, breakerFailureThreshold, breakerCoolDownMs, maxFrameBytes, tls);
     }
 
     public RpcClientConfig withBackoff(long baseMs, long maxMs) {
         return new RpcClientConfig(poolSize, connectTimeoutMs, maxAttempts, baseMs, maxMs, retryBudgetRatio,
-                retryBudgetFloor, retryBudgetWindowMs, breakerFailureThreshold, breakerCoolDownMs, maxFrameBytes);
+                retryBudgetFloor, retryBudgetWindowMs, breakerFailureThreshold, breakerCoolDownMs, maxFrameBytes, tls);
     }
 
     public RpcClientConfig withRetryBudget(double ratio, int floor, long windowMs) {
         return new RpcClientConfig(poolSize, connectTimeoutMs, maxAttempts, backoffBaseMs, backoffMaxMs, ratio,
-                floor, windowMs, breakerFailureThreshold, breakerCoolDownMs, maxFrameBytes);
+                floor, windowMs, breakerFailureThreshold, breakerCoolDownMs, maxFrameBytes, tls);
     }
 
     public RpcClientConfig withBreaker(int failureThreshold, long coolDownMs) {
         return new RpcClientConfig(poolSize, connectTimeoutMs, maxAttempts, backoffBaseMs, backoffMaxMs,
-                retryBudgetRatio, retryBudgetFloor, retryBudgetWindowMs, failureThreshold, coolDownMs, maxFrameBytes);
+                retryBudgetRatio, retryBudgetFloor, retryBudgetWindowMs, failureThreshold, coolDownMs, maxFrameBytes, tls);
     }
 
     public RpcClientConfig withMaxFrameBytes(int v) {
         return new RpcClientConfig(poolSize, connectTimeoutMs, maxAttempts, backoffBaseMs, backoffMaxMs,
-                retryBudgetRatio, retryBudgetFloor, retryBudgetWindowMs, breakerFailureThreshold, breakerCoolDownMs, v);
+                retryBudgetRatio, retryBudgetFloor, retryBudgetWindowMs, breakerFailureThreshold, breakerCoolDownMs, v, tls);
+    }
+
+    public RpcClientConfig withTls(RpcTls v) {
+        return new RpcClientConfig(poolSize, connectTimeoutMs, maxAttempts, backoffBaseMs, backoffMaxMs,
+                retryBudgetRatio, retryBudgetFloor, retryBudgetWindowMs, breakerFailureThreshold, breakerCoolDownMs,
+                maxFrameBytes, v);
     }
 }

@@ -12,7 +12,11 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.security.cert.Certificate;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -49,6 +53,7 @@ public final class RpcServer implements AutoCloseable {
     private final ThreadPoolExecutor workers;
     private final ConnectionCounts connections;
     private final AtomicLong bufferedBytes = new AtomicLong();
+    private final Queue<ServerConnection> readSoon = new ConcurrentLinkedQueue<>();
     private final WarnThrottle warnings = new WarnThrottle(log, WARN_INTERVAL_MS);
     private final Thread io;
     private final int port;
@@ -124,8 +129,22 @@ public final class RpcServer implements AutoCloseable {
      * from anywhere.
      */
     public static String currentPeer() {
-        return GuardedProcessor.CURRENT_PEER.get();
+        Caller caller = GuardedProcessor.CURRENT_CALLER.get();
+        return caller == null ? null : caller.address();
     }
+
+    /**
+     * The certificates the caller of the request the calling thread serves proved it holds (its
+     * own first), checked against the node's CA by the TLS handshake; empty without TLS or outside
+     * a request.
+     */
+    public static List<Certificate> currentPeerCertificates() {
+        Caller caller = GuardedProcessor.CURRENT_CALLER.get();
+        return caller == null ? List.of() : caller.certificates();
+    }
+
+    /** Who sent a request: its remote address, and its TLS certificates (none without TLS). */
+    record Caller(String address, List<Certificate> certificates) {}
 
     private void runIo() {
         long lastSweepMs = nowMs();
@@ -133,6 +152,8 @@ public final class RpcServer implements AutoCloseable {
             while (!closing) {
                 selector.select(sweepEveryMs);
                 long nowMs = nowMs();
+                ServerConnection buffered;
+                while ((buffered = readSoon.poll()) != null) buffered.onReadable(nowMs);
                 Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
                 while (ready.hasNext()) {
                     SelectionKey key = ready.next();
@@ -204,8 +225,9 @@ public final class RpcServer implements AutoCloseable {
         try {
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            SocketIo io = config.tls() == null ? new PlainIo(channel) : new TlsIo(channel, config.tls().serverEngine());
             SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
-            key.attach(new ServerConnection(channel, key, remote.getAddress(), remote.toString(), this, nowMs));
+            key.attach(new ServerConnection(io, key, remote.getAddress(), remote.toString(), this, nowMs));
         } catch (IOException e) {
             connections.closed(remote.getAddress());
             closeQuietly(channel);
@@ -292,6 +314,12 @@ public final class RpcServer implements AutoCloseable {
             return;
         }
         if (Thread.currentThread() != io) selector.wakeup();
+    }
+
+    /** Has the io thread read {@code connection}, whose input waits in its TLS buffers where the socket cannot say so. */
+    void readSoon(ServerConnection connection) {
+        readSoon.add(connection);
+        selector.wakeup();
     }
 
     void connectionClosed(java.net.InetAddress address) {

@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.SocketChannel;
 import java.util.concurrent.RejectedExecutionException;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +24,7 @@ final class ServerConnection {
     private static final int FIRST_BUFFER_BYTES = 8 * 1024;
     private static final long NONE = -1;
 
-    private final SocketChannel channel;
+    private final SocketIo io;
     private final SelectionKey key;
     private final InetAddress address;
     private final String peer;
@@ -42,17 +42,19 @@ final class ServerConnection {
     private boolean busy;
     /** A whole request that arrived while busy. */
     private ByteBuffer waiting;
-    /** The part of a reply the socket has not taken yet. */
-    private ByteBuffer reply;
+    /** A reply waits for the socket. */
+    private boolean replyPending;
     private long replyStartedMs;
-    private boolean readingPaused;
+    private final long acceptedMs;
+    private int interest = SelectionKey.OP_READ;
     /** The peer shut down its output: close once the replies it waits for have left. */
     private boolean inputEnded;
     private boolean closed;
 
-    ServerConnection(SocketChannel channel, SelectionKey key, InetAddress address, String peer, RpcServer server,
+    ServerConnection(SocketIo io, SelectionKey key, InetAddress address, String peer, RpcServer server,
             long nowMs) {
-        this.channel = channel;
+        this.io = io;
+        this.acceptedMs = nowMs;
         this.key = key;
         this.address = address;
         this.peer = peer;
@@ -71,24 +73,25 @@ final class ServerConnection {
                 if (e.getMessage() != null) log.warn("rpc-server closing connection from {}: {}", peer, e.getMessage());
                 close();
                 return;
+            } catch (SSLException e) {
+                server.warnings().warn("tls", nowMs, "rpc-server closing connection from " + peer + ": TLS: " + e.getMessage());
+                close();
+                return;
             } catch (EOFException e) {
                 if (!busy) {
                     close(); // the peer left: the normal end of a connection
                     return;
                 }
                 inputEnded = true; // a client that shut down its output still gets its replies
-                pauseReading(0);
+                updateInterest();
                 return;
             } catch (IOException e) {
                 close(); // reset
                 return;
             }
-            if (request == null) return;
-            if (busy) {
-                waiting = request;
-                pauseReading(0);
-                return;
-            }
+            if (request != null && busy) waiting = request;
+            updateInterest(); // reading pauses while a request waits; TLS handshake records may wait for the socket
+            if (request == null || waiting != null) return;
             busy = true;
         }
         dispatch(request);
@@ -117,7 +120,7 @@ final class ServerConnection {
     }
 
     private int read(ByteBuffer into) throws IOException {
-        int n = channel.read(into);
+        int n = io.read(into);
         if (n < 0) throw new EOFException();
         return n;
     }
@@ -157,7 +160,7 @@ final class ServerConnection {
     private void serve(ByteBuffer first) {
         ByteBuffer request = first;
         while (request != null) {
-            ByteBuffer replyFrame = server.processor().serve(request, peer);
+            ByteBuffer replyFrame = server.processor().serve(request, new RpcServer.Caller(peer, io.peerCertificates()));
             synchronized (this) {
                 release(request.capacity());
             }
@@ -171,21 +174,20 @@ final class ServerConnection {
 
     /** Writes what the socket takes now; the io thread writes the rest. Returns a request to run next. */
     private ByteBuffer startReply(ByteBuffer frame) {
-        try {
-            while (frame.hasRemaining() && channel.write(frame) > 0) {
-                // the socket took some; offer the rest
-            }
-        } catch (IOException e) {
-            close();
-            return null;
-        }
         long nowMs = server.nowMs();
         synchronized (this) {
             if (closed) return null;
-            if (frame.hasRemaining()) {
-                reply = frame;
+            boolean whole;
+            try {
+                whole = io.write(frame);
+            } catch (IOException e) {
+                close();
+                return null;
+            }
+            if (!whole) {
+                replyPending = true;
                 replyStartedMs = nowMs;
-                pauseReading(SelectionKey.OP_WRITE);
+                updateInterest();
                 return null;
             }
             return replyLeft(nowMs);
@@ -196,15 +198,18 @@ final class ServerConnection {
     void onWritable(long nowMs) {
         ByteBuffer next;
         synchronized (this) {
-            if (closed || reply == null) return;
+            if (closed) return;
             try {
-                channel.write(reply);
+                if (!io.flush()) return;
             } catch (IOException e) {
                 close();
                 return;
             }
-            if (reply.hasRemaining()) return;
-            reply = null;
+            if (!replyPending) { // TLS handshake records left
+                updateInterest();
+                return;
+            }
+            replyPending = false;
             next = replyLeft(nowMs);
         }
         if (next != null) dispatch(next);
@@ -217,19 +222,24 @@ final class ServerConnection {
             close();
             return null;
         }
-        if (readingPaused && !inputEnded) {
-            readingPaused = false;
-            server.setInterest(key, SelectionKey.OP_READ);
-        }
         ByteBuffer next = waiting;
         waiting = null;
         busy = next != null;
+        updateInterest();
+        if (next == null && io.hasBufferedInput()) server.readSoon(this); // TLS read ahead of the socket
         return next;
     }
 
-    private void pauseReading(int interest) {
-        readingPaused = true;
-        server.setInterest(key, interest);
+    /**
+     * Reads while no request waits and no reply is pending (one request at a time); writes while
+     * output waits. Changed only when it changes: from a worker it costs a wake-up of the io thread.
+     */
+    private void updateInterest() {
+        boolean reading = !inputEnded && waiting == null && !replyPending;
+        int wanted = (reading ? SelectionKey.OP_READ : 0) | (io.hasPendingOutput() ? SelectionKey.OP_WRITE : 0);
+        if (wanted == interest) return;
+        interest = wanted;
+        server.setInterest(key, wanted);
     }
 
     /** On the io thread: closes the connection if a frame or a reply is too slow, or it idled too long. */
@@ -242,7 +252,12 @@ final class ServerConnection {
                     + ": a request frame started " + (nowMs - frameStartedMs) + " ms ago is still incomplete ("
                     + arrived + " bytes arrived; frameTimeoutMs " + limits.frameTimeoutMs() + ")");
             close();
-        } else if (reply != null && nowMs - replyStartedMs > limits.frameTimeoutMs()) {
+        } else if (!io.ready() && nowMs - acceptedMs > limits.frameTimeoutMs()) {
+            server.warnings().warn("frameTimeoutMs", nowMs, "rpc-server closing connection from " + peer
+                    + ": its TLS handshake has not finished in " + (nowMs - acceptedMs) + " ms (frameTimeoutMs "
+                    + limits.frameTimeoutMs() + ")");
+            close();
+        } else if (replyPending && nowMs - replyStartedMs > limits.frameTimeoutMs()) {
             server.warnings().warn("frameTimeoutMs", nowMs, "rpc-server closing connection from " + peer
                     + ": its reply has not been taken for " + (nowMs - replyStartedMs) + " ms (frameTimeoutMs "
                     + limits.frameTimeoutMs() + ")");
@@ -261,9 +276,8 @@ final class ServerConnection {
         heldBytes = 0;
         body = null;
         waiting = null;
-        reply = null;
         try {
-            channel.close();
+            io.close();
         } catch (IOException ignored) {
             // closing anyway
         }
