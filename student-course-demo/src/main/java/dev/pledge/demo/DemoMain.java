@@ -13,11 +13,16 @@ public final class DemoMain {
     public static void main(String[] args) {
         // Before any logger exists: the launcher logs only warnings; nodes log to their own files.
         if (System.getProperty("logback.configurationFile") == null) System.setProperty("logback.configurationFile", "logback-cli.xml");
-        CommandLine cli = new CommandLine(new DemoMain());
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line as {@code main} runs it; enum options take lower case ({@code --mix uniform}). */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new DemoMain()).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println(cmd.getCommandName() + ": " + e.getMessage());
             return 2;
         });
-        System.exit(cli.execute(args));
+        return cli;
     }
 }

@@ -3,6 +3,7 @@ package dev.pledge.demo.cli;
 import dev.pledge.client.PledgeClient;
 import dev.pledge.demo.client.Enrollment;
 import dev.pledge.demo.client.LiveStats;
+import dev.pledge.demo.client.Mix;
 import dev.pledge.demo.client.Topology;
 import dev.pledge.demo.client.Workload;
 import dev.pledge.demo.domain.Audit;
@@ -75,6 +76,11 @@ final class DemoUp implements Callable<Integer> {
     @Option(names = "--chaos-every-s", description = "seconds between kills with --chaos (default: ${DEFAULT-VALUE})")
     int chaosEveryS = 5;
 
+    @Option(names = "--mix", description = "which courses enrollments go to, hot or uniform: hot sends a third to "
+            + "five courses (wait-die, LOCK_TIMEOUT, full courses), uniform spreads them for the commit path's own latency "
+            + "(default: ${DEFAULT-VALUE})")
+    Mix mix = Mix.HOT;
+
     @Option(names = "--seed", description = "seed of the workload and the chaos schedule (default: ${DEFAULT-VALUE})")
     long seed = 42;
 
@@ -132,7 +138,9 @@ final class DemoUp implements Callable<Integer> {
     private int runWorkload(LocalCluster cluster, PledgeClient client, Topology topology, ClusterProbe probe) throws Exception {
         Enrollment enrollment = new Enrollment(client, topology, Duration.ofSeconds(5));
         LiveStats stats = new LiveStats();
-        Workload workload = new Workload(enrollment, students, courses, seed, stats, null);
+        Workload workload = new Workload(enrollment, students, courses, seed, mix, stats, null);
+        say("running the " + mix.name().toLowerCase(java.util.Locale.ROOT) + " mix with " + clients + " clients; "
+                + "each line splits the mean latency into operations with their lock waits, commit, and attempts retried");
         workload.start(clients);
         Thread chaosThread = chaos ? startChaos(cluster) : null;
         Thread auditThread = startAudits(enrollment);

@@ -92,15 +92,42 @@ public final class Enrollment {
 
     public OpResult run(Body body) {
         long t0 = System.nanoTime();
+        List<String> retriedReasons = new ArrayList<>();
+        long lastStartNs = t0;
         OpResult last = null;
         for (int attempt = 1; attempt <= attemptsMax; attempt++) {
-            last = attempt(body, t0, attempt);
-            if (last.kind() != OpResult.Kind.ABORTED) return last;
+            lastStartNs = System.nanoTime();
+            last = attempt(body, new Timing(t0, lastStartNs), attempt);
+            if (last.kind() != OpResult.Kind.ABORTED) break;
+            if (attempt < attemptsMax) retriedReasons.add(last.reason());
         }
-        return last;
+        return last.afterRetries((lastStartNs - t0) / 1000, retriedReasons);
     }
 
-    private OpResult attempt(Body body, long t0, int attempt) {
+    /** The clock of one attempt: when the operation and this attempt began, and when commit was asked. */
+    private static final class Timing {
+        private final long operationStartNs;
+        private final long attemptStartNs;
+        private long commitStartNs = -1;
+
+        Timing(long operationStartNs, long attemptStartNs) {
+            this.operationStartNs = operationStartNs;
+            this.attemptStartNs = attemptStartNs;
+        }
+
+        void commitAsked() {
+            commitStartNs = System.nanoTime();
+        }
+
+        OpResult result(OpResult.Kind kind, String reason, TxId id, int attempts) {
+            long endNs = System.nanoTime();
+            long operationsEndNs = commitStartNs < 0 ? endNs : commitStartNs;
+            return new OpResult(kind, reason, id, (endNs - operationStartNs) / 1000, attempts, new OpResult.Split(
+                    0, (operationsEndNs - attemptStartNs) / 1000, (endNs - operationsEndNs) / 1000, List.of()));
+        }
+    }
+
+    private OpResult attempt(Body body, Timing timing, int attempt) {
         TxId id = null;
         try (Transaction tx = client.begin(txTimeout)) {
             id = tx.id();
@@ -108,36 +135,33 @@ public final class Enrollment {
                 body.run(tx);
             } catch (Rejected r) {
                 tx.abort();
-                return result(OpResult.Kind.REJECTED, r.getCode() + ": " + r.getMessage(), id, t0, attempt);
+                return timing.result(OpResult.Kind.REJECTED, r.getCode() + ": " + r.getMessage(), id, attempt);
             } catch (NotAllowed n) {
                 tx.abort();
-                return result(OpResult.Kind.ABORTED, n.getMessage(), id, t0, attempt);
+                return timing.result(OpResult.Kind.ABORTED, n.getMessage(), id, attempt);
             }
-            return commit(tx, t0, attempt);
+            timing.commitAsked();
+            return commit(tx, timing, attempt);
         } catch (RpcException e) {
             // A node could not be reached before commit was asked: nothing committed; close() aborted it.
-            return result(OpResult.Kind.ABORTED, "UNREACHABLE: " + e.getMessage(), id, t0, attempt);
+            return timing.result(OpResult.Kind.ABORTED, "UNREACHABLE: " + e.getMessage(), id, attempt);
         } catch (TException | RuntimeException e) {
             // Before commit was asked, a failure cannot have committed anything: close() aborted it.
-            return result(OpResult.Kind.ABORTED, e.getClass().getSimpleName() + ": " + e.getMessage(), id, t0, attempt);
+            return timing.result(OpResult.Kind.ABORTED, e.getClass().getSimpleName() + ": " + e.getMessage(), id, attempt);
         }
     }
 
     /** Once commit is asked, only the coordinator's answer says what happened; anything else is in doubt. */
-    private static OpResult commit(Transaction tx, long t0, int attempt) {
+    private static OpResult commit(Transaction tx, Timing timing, int attempt) {
         try {
             CommitResult r = tx.commit();
-            return r.committed() ? result(OpResult.Kind.COMMITTED, "", tx.id(), t0, attempt)
-                    : result(OpResult.Kind.ABORTED, r.reason().map(Enum::name).orElse("ABORTED") + ": " + r.message(), tx.id(), t0, attempt);
+            return r.committed() ? timing.result(OpResult.Kind.COMMITTED, "", tx.id(), attempt)
+                    : timing.result(OpResult.Kind.ABORTED, r.reason().map(Enum::name).orElse("ABORTED") + ": " + r.message(), tx.id(), attempt);
         } catch (InDoubtException e) {
-            return result(OpResult.Kind.IN_DOUBT, e.getMessage(), e.txId(), t0, attempt);
+            return timing.result(OpResult.Kind.IN_DOUBT, e.getMessage(), e.txId(), attempt);
         } catch (TException | RuntimeException e) {
-            return result(OpResult.Kind.IN_DOUBT, e.getClass().getSimpleName() + ": " + e.getMessage(), tx.id(), t0, attempt);
+            return timing.result(OpResult.Kind.IN_DOUBT, e.getClass().getSimpleName() + ": " + e.getMessage(), tx.id(), attempt);
         }
-    }
-
-    private static OpResult result(OpResult.Kind kind, String reason, TxId id, long t0, int attempts) {
-        return new OpResult(kind, reason, id, (System.nanoTime() - t0) / 1000, attempts);
     }
 
     public Student readStudent(int studentId) throws Exception {

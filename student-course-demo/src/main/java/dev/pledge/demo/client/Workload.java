@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * The demo's mixed workload with contention: enrollments skewed toward a few hot courses, drops
- * and swaps of enrollments seen committed, group enrollments across shards, and reads. Each
- * client thread has its own seeded random source.
+ * The demo's mixed workload: enrollments to courses picked by the {@link Mix} (by default skewed
+ * toward a few hot courses, for contention), drops and swaps of enrollments seen committed, group
+ * enrollments across shards, and reads. Each client thread has its own seeded random source.
  */
 public final class Workload {
     private static final int BACKOFF_MIN_MS = 100;
@@ -24,6 +24,7 @@ public final class Workload {
     private final int students;
     private final int courses;
     private final long seed;
+    private final Mix mix;
     private final LiveStats stats;
     private final AtomicBoolean stop = new AtomicBoolean();
     private final Set<Long> knownEnrollments = ConcurrentHashMap.newKeySet();
@@ -33,6 +34,12 @@ public final class Workload {
     private final Consumer<OpResult> onResult;
 
     public Workload(Enrollment enrollment, int students, int courses, long seed, LiveStats stats, Consumer<OpResult> onResult) {
+        this(enrollment, students, courses, seed, Mix.HOT, stats, onResult);
+    }
+
+    public Workload(Enrollment enrollment, int students, int courses, long seed, Mix mix, LiveStats stats,
+                    Consumer<OpResult> onResult) {
+        this.mix = mix;
         this.enrollment = enrollment;
         this.students = students;
         this.courses = courses;
@@ -83,7 +90,7 @@ public final class Workload {
         int dice = random.nextInt(100);
         int s = random.nextInt(students);
         if (dice < 55) {
-            int c = hotCourse(random);
+            int c = mix.course(random, courses);
             return finish(enrollment.enroll(s, c), new Committed("enroll", List.of(s), c, -1), s, c, -1);
         } else if (dice < 72) {
             long known = pickKnown(random);
@@ -93,11 +100,11 @@ public final class Workload {
         } else if (dice < 82) {
             long known = pickKnown(random);
             if (known < 0) return false;
-            int ks = (int) (known >>> 32), from = (int) known, to = hotCourse(random);
+            int ks = (int) (known >>> 32), from = (int) known, to = mix.course(random, courses);
             return finish(enrollment.swap(ks, from, to), new Committed("swap", List.of(ks), to, from), ks, to, from);
         } else if (dice < 88) {
             List<Integer> group = List.of(s, (s + 1) % students, (s + 7) % students);
-            int c = hotCourse(random);
+            int c = mix.course(random, courses);
             OpResult r = enrollment.enrollGroup(group, c);
             record(r, new Committed("group", group, c, -1));
             if (r.committed()) group.forEach(g -> knownEnrollments.add(pair(g, c)));
@@ -137,11 +144,6 @@ public final class Workload {
         if (r.committed()) committedLog.add(what);
         if (r.kind() == OpResult.Kind.IN_DOUBT) inDoubtLog.add(what);
         if (onResult != null) onResult.accept(r);
-    }
-
-    /** A third of enrollments go to the first five courses, so capacity limits and lock conflicts happen. */
-    private int hotCourse(Random random) {
-        return random.nextInt(3) == 0 ? random.nextInt(Math.min(5, courses)) : random.nextInt(courses);
     }
 
     private long pickKnown(Random random) {

@@ -1,0 +1,40 @@
+package dev.pledge.demo.cli;
+
+import dev.pledge.demo.DemoMain;
+import dev.pledge.demo.client.Mix;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DemoUpOptionsTest {
+    private static DemoUp parse(String... args) {
+        CommandLine.ParseResult parsed = DemoMain.commandLine().parseArgs(args);
+        return (DemoUp) parsed.subcommand().subcommand().commandSpec().userObject();
+    }
+
+    @Test
+    void theHotMixIsTheDefault() {
+        assertThat(parse("demo", "up").mix).isEqualTo(Mix.HOT);
+    }
+
+    @Test
+    void mixUniformIsAcceptedInLowerCase() {
+        assertThat(parse("demo", "up", "--mix", "uniform").mix).isEqualTo(Mix.UNIFORM);
+    }
+
+    @Test
+    void anUnknownMixIsAClearUsageError() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = DemoMain.commandLine();
+        cli.setErr(new PrintWriter(err));
+
+        int exit = cli.execute("demo", "up", "--mix", "zipf");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--mix").contains("zipf").contains("HOT, UNIFORM");
+    }
+}
