@@ -6,6 +6,9 @@ import dev.pledge.demo.client.LiveStats;
 import dev.pledge.demo.client.Mix;
 import dev.pledge.demo.client.Topology;
 import dev.pledge.demo.client.Workload;
+import dev.pledge.demo.dashboard.ClusterWatch;
+import dev.pledge.demo.dashboard.DashboardServer;
+import dev.pledge.demo.dashboard.DemoFeed;
 import dev.pledge.demo.domain.Audit;
 import dev.pledge.demo.launch.ClusterProbe;
 import dev.pledge.demo.launch.DemoCluster;
@@ -33,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  * separate processes, seeds data once, runs the mixed workload, prints a live line every second
  * and an audit every few seconds; with --chaos it also SIGKILLs a random node every few seconds
  * and restarts it on the same data, or, now and then for a coordinator, on an empty data directory.
- * Ctrl-C stops everything and leaves no process behind.
+ * It serves a web dashboard of the same (port 7780 unless told otherwise) with buttons that kill,
+ * freeze, continue and restart the nodes. Ctrl-C stops everything and leaves no process behind.
  */
 @Command(name = "up", mixinStandardHelpOptions = true, description = "Start the demo cluster and run the enrollment workload.")
 final class DemoUp implements Callable<Integer> {
@@ -84,6 +88,10 @@ final class DemoUp implements Callable<Integer> {
     @Option(names = "--seed", description = "seed of the workload and the chaos schedule (default: ${DEFAULT-VALUE})")
     long seed = 42;
 
+    @Option(names = "--dashboard-port", description = "port of the web dashboard on --host; 0 picks a free one, -1 serves none "
+            + "(default: ${DEFAULT-VALUE})")
+    int dashboardPort = DashboardServer.PORT_DEFAULT;
+
     @Option(names = "--quiet-nodes", negatable = true, description = "keep node output in <data-dir>/*.log only (default: ${DEFAULT-VALUE})")
     boolean quietNodes = true;
 
@@ -92,6 +100,9 @@ final class DemoUp implements Callable<Integer> {
     private volatile boolean stopping;
     private volatile int auditsRun;
     private volatile int auditsDirty;
+    private final DemoFeed feed = new DemoFeed();
+    /** Set once the client is up; the dashboard's audit button needs it. */
+    private volatile Enrollment enrollment;
 
     private Path dataDir;
 
@@ -101,10 +112,14 @@ final class DemoUp implements Callable<Integer> {
         Files.createDirectories(dataDir);
         LocalCluster cluster = DemoCluster.define(dataDir.toAbsolutePath(), host, basePort, coordinators,
                 quietNodes ? null : line -> out.println("  " + line)).withJvmOptions(LocalCluster.JVM_STEADY);
+        ClusterWatch watch = dashboardPort < 0 ? null : new ClusterWatch(cluster);
+        DashboardServer dashboard = watch == null ? null : startDashboard(cluster, watch);
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             stopping = true;
             say("stopping: every node is shut down");
+            if (dashboard != null) dashboard.close();
+            if (watch != null) watch.close();
             cluster.close();
             DemoCluster.removeFile(dataDir);
             finished.countDown();
@@ -127,7 +142,8 @@ final class DemoUp implements Callable<Integer> {
                 say("seeding " + students + " students and " + courses + " courses");
                 Seeder.seed(client, topology, students, courses, seed, dataDir);
             }
-            exit = runWorkload(cluster, client, topology, probe);
+            enrollment = new Enrollment(client, topology, Duration.ofSeconds(5));
+            exit = runWorkload(cluster, topology, probe);
         }
         Runtime.getRuntime().removeShutdownHook(hook);
         hook.run();
@@ -135,9 +151,23 @@ final class DemoUp implements Callable<Integer> {
         return exit;
     }
 
-    private int runWorkload(LocalCluster cluster, PledgeClient client, Topology topology, ClusterProbe probe) throws Exception {
-        Enrollment enrollment = new Enrollment(client, topology, Duration.ofSeconds(5));
+    /** Bound before any node starts, so a port in use fails at once; the page shows the nodes as they come up. */
+    private DashboardServer startDashboard(LocalCluster cluster, ClusterWatch watch) {
+        DashboardServer server = new DashboardServer(host, dashboardPort, cluster, watch.start(), feed, this::auditFromDashboard, faults::add);
+        say("dashboard listening on " + host + ":" + server.port() + " (http://" + host + ":" + server.port() + "/)");
+        return server;
+    }
+
+    private String auditFromDashboard() {
+        Enrollment e = enrollment;
+        if (e == null) return "the cluster is still starting";
+        Audit.Result r = audit(e);
+        return r == null ? "no consistent snapshot this round (lock conflicts with the workload)" : r.toString();
+    }
+
+    private int runWorkload(LocalCluster cluster, Topology topology, ClusterProbe probe) throws Exception {
         LiveStats stats = new LiveStats();
+        feed.mix(mix.name().toLowerCase(java.util.Locale.ROOT));
         Workload workload = new Workload(enrollment, students, courses, seed, mix, stats, null);
         say("running the " + mix.name().toLowerCase(java.util.Locale.ROOT) + " mix with " + clients + " clients; "
                 + "each line splits the mean latency into operations with their lock waits, commit, and attempts retried");
@@ -150,7 +180,12 @@ final class DemoUp implements Callable<Integer> {
             TimeUnit.MILLISECONDS.sleep(1000 - (System.nanoTime() - startNs) / 1_000_000 % 1000);
             long nowNs = System.nanoTime();
             long inDoubt = probe.inDoubtTotal(participants(topology));
-            say(stats.line((nowNs - lastNs) / 1e9, inDoubt, String.join("; ", drainFaults())));
+            LiveStats.Interval interval = stats.interval((nowNs - lastNs) / 1e9, inDoubt);
+            List<String> seen = drainFaults();
+            long atMs = System.currentTimeMillis();
+            feed.interval(atMs, interval);
+            seen.forEach(f -> feed.event(atMs, f));
+            say(interval.line(String.join("; ", seen)));
             lastNs = nowNs;
         }
         workload.stop();
@@ -192,9 +227,11 @@ final class DemoUp implements Callable<Integer> {
     private synchronized Audit.Result audit(Enrollment enrollment) {
         Audit.Result r = enrollment.audit();
         if (r == null) {
+            feed.audit(System.currentTimeMillis(), null);
             say("audit: no consistent snapshot this round (lock conflicts with the workload); retrying next round");
             return null;
         }
+        feed.audit(System.currentTimeMillis(), r);
         auditsRun++;
         if (!r.clean()) auditsDirty++;
         say("audit: " + r);

@@ -39,6 +39,17 @@ public final class ClusterProbe implements AutoCloseable {
                 (c, ms) -> c.listInDoubt(new InDoubtRequest(ms)), PROBE_DEADLINE_MS);
     }
 
+    /** In-doubt branches with what peers said when last asked, and branches an operator forced (HEURISTIC_*). */
+    public List<InDoubtBranch> inDoubtWithHeuristic(Endpoint e) throws Exception {
+        return client(e).call(Services.ADMIN, new Admin.Client.Factory(),
+                (c, ms) -> c.listInDoubt(new InDoubtRequest(ms).setIncludeHeuristic(true)), PROBE_DEADLINE_MS);
+    }
+
+    /** The node's counters (Admin stats): a coordinator's or a participant's. */
+    public Map<String, Long> stats(Endpoint e) throws Exception {
+        return client(e).call(Services.ADMIN, new Admin.Client.Factory(), (c, ms) -> c.stats(), PROBE_DEADLINE_MS).getCounters();
+    }
+
     /** Branches in doubt over all {@code participants}; -1 if any of them did not answer. */
     public long inDoubtTotal(List<Endpoint> participants) {
         long total = 0;

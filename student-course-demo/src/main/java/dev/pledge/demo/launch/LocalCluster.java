@@ -217,6 +217,12 @@ public final class LocalCluster implements AutoCloseable {
         return coordinatorNumber(name) > 0;
     }
 
+    /** The address of node {@code name}: a coordinator's or a participant's. */
+    public Endpoint endpoint(String name) {
+        int n = coordinatorNumber(name);
+        return n > 0 ? coordinators.get(n - 1) : participant(name);
+    }
+
     public NodeProcess node(String name) {
         return running.get(name);
     }

@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
  */
 public final class NodeProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on [^\\s:]+:(\\d+)");
+    private static final Pattern METRICS = Pattern.compile("metrics on (http://\\S+)");
     private static final int LINES_KEPT_MAX = 20_000;
 
     private final String name;
@@ -38,6 +39,8 @@ public final class NodeProcess implements AutoCloseable {
     private final List<String> lines = new ArrayList<>();
     private boolean outputEnded;
     private int port = -1;
+    private volatile String metricsUrl;
+    private volatile boolean paused;
 
     private NodeProcess(String name, Process process) {
         this.name = name;
@@ -105,6 +108,8 @@ public final class NodeProcess implements AutoCloseable {
             lines.add(line);
             Matcher m = LISTENING.matcher(line);
             if (port < 0 && m.find()) port = Integer.parseInt(m.group(1));
+            Matcher metrics = METRICS.matcher(line);
+            if (metricsUrl == null && metrics.find()) metricsUrl = metrics.group(1);
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -165,6 +170,11 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
+    /** Where the node serves /metrics, once it has said so; null before, or if it serves none. */
+    public String metricsUrl() {
+        return metricsUrl;
+    }
+
     public String name() {
         return name;
     }
@@ -202,11 +212,18 @@ public final class NodeProcess implements AutoCloseable {
     /** SIGSTOP: the process keeps its sockets but answers nothing, as a hung machine would. */
     public void pause() {
         signal("STOP");
+        paused = true;
     }
 
     /** SIGCONT after {@link #pause}. */
     public void resume() {
         signal("CONT");
+        paused = false;
+    }
+
+    /** Whether it was frozen with {@link #pause} and not resumed since. */
+    public boolean paused() {
+        return paused && process.isAlive();
     }
 
     private void signal(String signal) {

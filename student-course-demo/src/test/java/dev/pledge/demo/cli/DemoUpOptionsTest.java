@@ -22,6 +22,15 @@ class DemoUpOptionsTest {
     }
 
     @Test
+    void theDashboardIsServedOnLoopbackPort7780ByDefault() {
+        DemoUp up = parse("demo", "up");
+
+        assertThat(up.host).isEqualTo("127.0.0.1");
+        assertThat(up.dashboardPort).isEqualTo(7780);
+        assertThat(parse("demo", "up", "--dashboard-port", "0").dashboardPort).isZero();
+    }
+
+    @Test
     void mixUniformIsAcceptedInLowerCase() {
         assertThat(parse("demo", "up", "--mix", "uniform").mix).isEqualTo(Mix.UNIFORM);
     }
