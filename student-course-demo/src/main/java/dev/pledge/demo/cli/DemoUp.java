@@ -44,6 +44,9 @@ final class DemoUp implements Callable<Integer> {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
     /** With --chaos, one coordinator kill in this many also deletes its data directory before the restart. */
     private static final int WIPE_ONE_IN = 3;
+    /** --dashboard-port value that serves no dashboard. */
+    private static final int NO_DASHBOARD = -1;
+    private static final int PORT_MAX = 65_535;
 
     @ParentCommand
     DemoCommand parent;
@@ -108,11 +111,15 @@ final class DemoUp implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (dashboardPort < NO_DASHBOARD || dashboardPort > PORT_MAX) {
+            throw new IllegalArgumentException("--dashboard-port must be in [0, " + PORT_MAX + "], or " + NO_DASHBOARD
+                    + " for no dashboard; was " + dashboardPort);
+        }
         dataDir = parent.dataDir;
         Files.createDirectories(dataDir);
         LocalCluster cluster = DemoCluster.define(dataDir.toAbsolutePath(), host, basePort, coordinators,
                 quietNodes ? null : line -> out.println("  " + line)).withJvmOptions(LocalCluster.JVM_STEADY);
-        ClusterWatch watch = dashboardPort < 0 ? null : new ClusterWatch(cluster);
+        ClusterWatch watch = dashboardPort == NO_DASHBOARD ? null : new ClusterWatch(cluster);
         DashboardServer dashboard = watch == null ? null : startDashboard(cluster, watch);
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

@@ -3,9 +3,11 @@ package dev.pledge.demo.cli;
 import dev.pledge.demo.DemoMain;
 import dev.pledge.demo.client.Mix;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.io.StringWriter;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,6 +30,19 @@ class DemoUpOptionsTest {
         assertThat(up.host).isEqualTo("127.0.0.1");
         assertThat(up.dashboardPort).isEqualTo(7780);
         assertThat(parse("demo", "up", "--dashboard-port", "0").dashboardPort).isZero();
+    }
+
+    @Test
+    void aDashboardPortOutOfRangeIsRefusedBeforeAnythingStarts(@TempDir Path root) {
+        StringWriter err = new StringWriter();
+        CommandLine cli = DemoMain.commandLine();
+        cli.setErr(new PrintWriter(err));
+
+        int exit = cli.execute("demo", "--data-dir", root.resolve("data").toString(), "up", "--dashboard-port", "-5");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--dashboard-port must be in [0, 65535], or -1 for no dashboard; was -5");
+        assertThat(root.resolve("data")).doesNotExist();
     }
 
     @Test
