@@ -92,6 +92,7 @@ function drawNodes(nodes) {
       n.inDoubt ? n.inDoubt.count : '',
       c.cooperativeTerminations ?? '',
       c['heuristic.forced'] === undefined ? '' : `${c['heuristic.forced']} / ${c['heuristic.mixed']}`,
+      c['locks.waits'] === undefined ? '' : `${c['locks.waits']} / ${c['locks.timeouts']} / ${c['locks.waitDieDeaths']}`,
       cell(n.metricsUrl ? el('a', {href: n.metricsUrl}, '/metrics') : el('span')),
       cell(actionButtons(n)),
     ]);
@@ -131,7 +132,8 @@ function draw(state) {
     document.getElementById('latency').textContent = `p50 ${last.p50Ms.toFixed(1)} ms · p99 ${last.p99Ms.toFixed(1)} ms`;
     document.getElementById('latency-split').textContent =
       `mean ${last.meanMs.toFixed(1)} ms = ops & lock waits ${last.operationsMs.toFixed(1)} + commit ${last.commitMs.toFixed(1)}` +
-      ` + retried ${last.retriedMs.toFixed(1)}`;
+      ` + retried ${last.retriedMs.toFixed(1)}; lock waits at participants ` +
+      (last.lockWaitsPerS < 0 ? '?' : `${Math.round(last.lockWaitsPerS)}/s`);
     countsTable(document.getElementById('reasons'), last.reasons);
     countsTable(document.getElementById('retries'), last.retries);
   }

@@ -47,6 +47,8 @@ final class DemoUp implements Callable<Integer> {
     /** --dashboard-port value that serves no dashboard. */
     private static final int NO_DASHBOARD = -1;
     private static final int PORT_MAX = 65_535;
+    /** The participants' Admin-stats counter of operations that waited for a lock. */
+    private static final String LOCK_WAITS_COUNTER = "locks.waits";
 
     @ParentCommand
     DemoCommand parent;
@@ -177,7 +179,8 @@ final class DemoUp implements Callable<Integer> {
         feed.mix(mix.name().toLowerCase(java.util.Locale.ROOT));
         Workload workload = new Workload(enrollment, students, courses, seed, mix, stats, null);
         say("running the " + mix.name().toLowerCase(java.util.Locale.ROOT) + " mix with " + clients + " clients; "
-                + "each line splits the mean latency into operations with their lock waits, commit, and attempts retried");
+                + "each line splits the mean latency into operations with their lock waits, commit, and attempts retried, "
+                + "and gives the lock waits the participants counted");
         workload.start(clients);
         Thread chaosThread = chaos ? startChaos(cluster) : null;
         Thread auditThread = startAudits(enrollment);
@@ -187,7 +190,8 @@ final class DemoUp implements Callable<Integer> {
             TimeUnit.MILLISECONDS.sleep(1000 - (System.nanoTime() - startNs) / 1_000_000 % 1000);
             long nowNs = System.nanoTime();
             long inDoubt = probe.inDoubtTotal(participants(topology));
-            LiveStats.Interval interval = stats.interval((nowNs - lastNs) / 1e9, inDoubt);
+            long lockWaits = probe.counterTotal(participants(topology), LOCK_WAITS_COUNTER);
+            LiveStats.Interval interval = stats.interval((nowNs - lastNs) / 1e9, inDoubt, lockWaits);
             List<String> seen = drainFaults();
             long atMs = System.currentTimeMillis();
             feed.interval(atMs, interval);

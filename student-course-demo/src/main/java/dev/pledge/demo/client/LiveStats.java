@@ -29,15 +29,18 @@ public final class LiveStats {
     private final LongAdder commitUs = new LongAdder();
     private final Map<String, LongAdder> retries = new ConcurrentHashMap<>();
     private long lastCommitted;
+    private long lastLockWaits = -1;
 
     /**
      * One interval of the live line. The three means add up to {@code latencyMsMean}: time in
-     * attempts aborted and retried, in the last attempt's operations (lock waits included), in its commit.
+     * attempts aborted and retried, in the last attempt's operations (lock waits included), in its
+     * commit. {@code lockWaitsPerS} is what the participants counted (operations that had to wait
+     * for a lock), -1 when unknown; beside the operations' time it tells waiting from working.
      */
     public record Interval(double txPerS, long committed, long rejected, long aborted, Map<String, Long> reasons,
                            long branchesInDoubt, long inDoubtAtClient, double latencyMsP50, double latencyMsP99,
                            double latencyMsMean, double retriedMsMean, double operationsMsMean, double commitMsMean,
-                           long retriesTotal, Map<String, Long> retries) {
+                           long retriesTotal, Map<String, Long> retries, double lockWaitsPerS) {
         public Interval {
             reasons = Map.copyOf(reasons);
             retries = Map.copyOf(retries);
@@ -48,10 +51,11 @@ public final class LiveStats {
             return String.format(Locale.ROOT,
                     "tx/s %5.0f | committed %7d | rejected %6d aborted %5d [%s] | prepared, awaiting decision %s | in doubt at client %d"
                             + " | p50 %6.1f ms p99 %7.1f ms | mean %5.1f ms = ops & lock waits %5.1f + commit %5.1f + retried %5.1f"
-                            + " | retries %d%s%s",
+                            + " | retries %d%s | lock waits at participants %s/s%s",
                     txPerS, committed, rejected, aborted, top(reasons), branchesInDoubt < 0 ? "?" : Long.toString(branchesInDoubt),
                     inDoubtAtClient, latencyMsP50, latencyMsP99, latencyMsMean, operationsMsMean, commitMsMean, retriedMsMean,
-                    retriesTotal, retries.isEmpty() ? "" : " [" + top(retries) + "]", faults.isEmpty() ? "" : " | " + faults);
+                    retriesTotal, retries.isEmpty() ? "" : " [" + top(retries) + "]",
+                    lockWaitsPerS < 0 ? "?" : String.format(Locale.ROOT, "%.0f", lockWaitsPerS), faults.isEmpty() ? "" : " | " + faults);
         }
     }
 
@@ -106,8 +110,11 @@ public final class LiveStats {
         return inDoubt.sum();
     }
 
-    /** The interval since the last call (totals since the start); {@code branchesInDoubt} -1 if unknown. */
-    public synchronized Interval interval(double intervalS, long branchesInDoubt) {
+    /**
+     * The interval since the last call (totals since the start). {@code branchesInDoubt} and
+     * {@code lockWaitsTotal} (the participants' lock-wait counters summed) are -1 if unknown.
+     */
+    public synchronized Interval interval(double intervalS, long branchesInDoubt, long lockWaitsTotal) {
         long c = committed.sum();
         double rate = (c - lastCommitted) / intervalS;
         lastCommitted = c;
@@ -117,16 +124,15 @@ public final class LiveStats {
         double ops = meanMs(operationsUs.sumThenReset(), n);
         double commit = meanMs(commitUs.sumThenReset(), n);
         Map<String, Long> retriedNow = drain(retries);
+        // A participant restarted since the last call counts from zero again: no rate this once.
+        double lockWaitsPerS = lockWaitsTotal < 0 || lastLockWaits < 0 || lockWaitsTotal < lastLockWaits
+                ? -1 : (lockWaitsTotal - lastLockWaits) / intervalS;
+        lastLockWaits = lockWaitsTotal;
         return new Interval(rate, c, rejected.sum(), aborted.sum(), snapshot(reasons), branchesInDoubt, inDoubt.sum(),
                 h.getTotalCount() == 0 ? 0.0 : h.getValueAtPercentile(50) / 1000.0,
                 h.getTotalCount() == 0 ? 0.0 : h.getValueAtPercentile(99) / 1000.0,
                 retried + ops + commit, retried, ops, commit,
-                retriedNow.values().stream().mapToLong(Long::longValue).sum(), retriedNow);
-    }
-
-    /** One line covering the interval since the last call: see {@link Interval#line}. */
-    public String line(double intervalS, long branchesInDoubt, String faults) {
-        return interval(intervalS, branchesInDoubt).line(faults);
+                retriedNow.values().stream().mapToLong(Long::longValue).sum(), retriedNow, lockWaitsPerS);
     }
 
     private static double meanMs(long sumUs, long count) {

@@ -32,7 +32,7 @@ public final class ClusterWatch implements AutoCloseable {
     public static final int BRANCHES_SHOWN_MAX = 20;
     /** The counters of Admin stats the page shows. */
     private static final List<String> COUNTERS_SHOWN = List.of("cooperativeTerminations", "heuristic.forced",
-            "heuristic.mixed", "heuristic.mixedBranches", "tx.damaged");
+            "heuristic.mixed", "heuristic.mixedBranches", "tx.damaged", "locks.waits", "locks.timeouts", "locks.waitDieDeaths");
 
     private final LocalCluster cluster;
     private final ClusterProbe probe = new ClusterProbe();

@@ -48,6 +48,7 @@ public final class DemoFeed {
         m.put("commitMs", i.commitMsMean());
         m.put("retriedMs", i.retriedMsMean());
         m.put("retries", i.retries());
+        m.put("lockWaitsPerS", i.lockWaitsPerS());
         if (intervals.size() == INTERVALS_KEPT_MAX) intervals.removeFirst();
         intervals.addLast(m);
     }

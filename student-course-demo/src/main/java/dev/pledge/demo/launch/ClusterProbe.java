@@ -63,6 +63,19 @@ public final class ClusterProbe implements AutoCloseable {
         return total;
     }
 
+    /** Counter {@code name} of Admin stats summed over {@code nodes}; -1 if any of them did not answer. */
+    public long counterTotal(List<Endpoint> nodes, String name) {
+        long total = 0;
+        for (Endpoint e : nodes) {
+            try {
+                total += stats(e).getOrDefault(name, 0L);
+            } catch (Exception ex) {
+                return -1;
+            }
+        }
+        return total;
+    }
+
     @Override
     public void close() {
         clients.values().forEach(RpcClient::close);

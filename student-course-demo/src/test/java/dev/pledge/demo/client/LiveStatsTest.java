@@ -21,7 +21,7 @@ class LiveStatsTest {
         stats.record(op(OpResult.Kind.COMMITTED, "", 30_000, 40_000, 20_000, "DEADLOCK_AVOIDED: older holder", "LOCK_TIMEOUT: key busy"));
         stats.record(op(OpResult.Kind.REJECTED, "COURSE_FULL: no seat", 0, 30_000, 0, "DEADLOCK_AVOIDED: older holder"));
 
-        LiveStats.Interval i = stats.interval(1.0, 0);
+        LiveStats.Interval i = stats.interval(1.0, 0, -1);
 
         assertThat(i.retriedMsMean()).isCloseTo(10.0, within(1e-9));
         assertThat(i.operationsMsMean()).isCloseTo(30.0, within(1e-9));
@@ -38,10 +38,10 @@ class LiveStatsTest {
     void theSplitAndRetriesCoverOnlyTheIntervalWhileOutcomeTotalsKeepGrowing() {
         LiveStats stats = new LiveStats();
         stats.record(op(OpResult.Kind.COMMITTED, "", 5_000, 20_000, 10_000, "LOCK_TIMEOUT: key busy"));
-        stats.interval(1.0, 0);
+        stats.interval(1.0, 0, -1);
         stats.record(op(OpResult.Kind.COMMITTED, "", 0, 2_000, 4_000));
 
-        LiveStats.Interval i = stats.interval(1.0, 0);
+        LiveStats.Interval i = stats.interval(1.0, 0, -1);
 
         assertThat(i.committed()).isEqualTo(2);
         assertThat(i.txPerS()).isEqualTo(1.0);
@@ -49,14 +49,28 @@ class LiveStatsTest {
         assertThat(i.commitMsMean()).isCloseTo(4.0, within(1e-9));
         assertThat(i.retriedMsMean()).isZero();
         assertThat(i.retriesTotal()).isZero();
-        assertThat(i.line("")).endsWith("retries 0");
+        assertThat(i.line("")).endsWith("retries 0 | lock waits at participants ?/s");
     }
 
     @Test
     void anIntervalWithoutOperationsShowsZeroesNotNaN() {
-        LiveStats.Interval i = new LiveStats().interval(1.0, -1);
+        LiveStats.Interval i = new LiveStats().interval(1.0, -1, -1);
 
         assertThat(i.latencyMsMean()).isZero();
         assertThat(i.line("")).doesNotContain("NaN").contains("awaiting decision ?");
+    }
+
+    @Test
+    void lockWaitsPerSecondComeFromTheParticipantsCountersAndAreUnknownAcrossARestart() {
+        LiveStats stats = new LiveStats();
+
+        assertThat(stats.interval(1.0, 0, 100).lockWaitsPerS()).as("no earlier count").isEqualTo(-1);
+        LiveStats.Interval counted = stats.interval(2.0, 0, 160);
+        assertThat(counted.lockWaitsPerS()).isEqualTo(30.0);
+        assertThat(counted.line("")).contains("lock waits at participants 30/s");
+        assertThat(stats.interval(1.0, 0, 5).lockWaitsPerS()).as("a participant restarted: its counter began again").isEqualTo(-1);
+        assertThat(stats.interval(1.0, 0, -1).lockWaitsPerS()).as("a participant did not answer").isEqualTo(-1);
+        assertThat(stats.interval(1.0, 0, 7).lockWaitsPerS()).as("no count last time").isEqualTo(-1);
+        assertThat(stats.interval(1.0, 0, 7).lockWaitsPerS()).isZero();
     }
 }

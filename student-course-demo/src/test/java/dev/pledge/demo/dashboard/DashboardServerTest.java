@@ -53,7 +53,7 @@ class DashboardServerTest {
     @Test
     void theStateIsJsonWithTheDemosIntervalsAndEveryNode() throws Exception {
         feed.interval(1_000, new LiveStats.Interval(12, 40, 1, 2, Map.of("COURSE_FULL", 1L), 0, 0, 3.5, 9.0,
-                4.0, 0.5, 2.5, 1.0, 1, Map.of("LOCK_TIMEOUT", 1L)));
+                4.0, 0.5, 2.5, 1.0, 1, Map.of("LOCK_TIMEOUT", 1L), 6.0));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> send("GET", "/api/state", false).body(), b -> b.contains("course-c"));
         HttpResponse<String> r = send("GET", "/api/state", false);
@@ -61,7 +61,7 @@ class DashboardServerTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
         assertThat(r.body()).contains("\"txPerS\":12.000", "\"committed\":40", "\"reasons\":{\"COURSE_FULL\":1}",
-                "\"retries\":{\"LOCK_TIMEOUT\":1}", "\"operationsMs\":2.500");
+                "\"retries\":{\"LOCK_TIMEOUT\":1}", "\"operationsMs\":2.500", "\"lockWaitsPerS\":6.000");
         for (String node : List.of("coordinator", "student-a", "student-b", "course-c")) {
             assertThat(r.body()).contains("\"name\":\"" + node + "\"");
         }

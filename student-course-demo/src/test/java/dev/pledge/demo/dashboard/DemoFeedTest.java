@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class DemoFeedTest {
     private static LiveStats.Interval interval(long committed) {
-        return new LiveStats.Interval(1, committed, 0, 0, Map.of(), 0, 0, 1, 2, 1, 0, 1, 0, 0, Map.of());
+        return new LiveStats.Interval(1, committed, 0, 0, Map.of(), 0, 0, 1, 2, 1, 0, 1, 0, 0, Map.of(), -1);
     }
 
     @Test
