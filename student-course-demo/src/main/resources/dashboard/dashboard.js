@@ -12,6 +12,11 @@ function el(tag, attrs, text) {
   return e;
 }
 
+// Most branches are in doubt for milliseconds (a commit in flight); a stuck one for seconds or more.
+function age(ms) {
+  return ms < 10000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
+}
+
 function clock(ms) {
   return new Date(ms).toLocaleTimeString();
 }
@@ -116,7 +121,7 @@ function drawInDoubt(nodes) {
     for (const b of n.inDoubt.branches) {
       const peers = b.peers.map(p => `${p.participant} says ${p.said}`).join(', ');
       box.append(el('div', {class: 'muted'},
-        `  ${b.txId} ${b.state}, prepared ${(b.ageMs / 1000).toFixed(1)} s ago; coordinator: ${b.coordinator ?? '?'}; ${peers}`));
+        `  ${b.txId} ${b.state}, prepared ${age(b.ageMs)} ago; coordinator: ${b.coordinator ?? '?'}; ${peers}`));
     }
   }
 }
