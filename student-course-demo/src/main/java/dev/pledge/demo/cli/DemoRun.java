@@ -3,6 +3,7 @@ package dev.pledge.demo.cli;
 import dev.pledge.client.PledgeClient;
 import dev.pledge.demo.client.Enrollment;
 import dev.pledge.demo.client.LiveStats;
+import dev.pledge.demo.client.Mix;
 import dev.pledge.demo.client.Topology;
 import dev.pledge.demo.client.Workload;
 import dev.pledge.demo.domain.Audit;
@@ -75,6 +76,10 @@ final class DemoRun implements Callable<Integer> {
 
     @Option(names = "--wait-for-nodes-s", description = "how long to wait for every node to answer (default: ${DEFAULT-VALUE})")
     int waitForNodesS = 120;
+
+    @Option(names = "--mix", description = "which courses enrollments go to: hot or uniform, as for demo up "
+            + "(default: ${DEFAULT-VALUE})")
+    Mix mix = Mix.HOT;
 
     @Option(names = "--seed", description = "seed of the data and the workload (default: ${DEFAULT-VALUE})")
     long seed = 42;
@@ -164,7 +169,7 @@ final class DemoRun implements Callable<Integer> {
 
     private int runWorkload(Enrollment enrollment, Topology topology, ClusterProbe probe) throws InterruptedException {
         LiveStats stats = new LiveStats();
-        Workload workload = new Workload(enrollment, students, courses, seed, stats, null);
+        Workload workload = new Workload(enrollment, students, courses, seed, mix, stats, null);
         workload.start(clients);
         long startNs = System.nanoTime();
         long lastNs = startNs;
@@ -172,7 +177,8 @@ final class DemoRun implements Callable<Integer> {
         while (!stopping && (durationS == 0 || System.nanoTime() - startNs < TimeUnit.SECONDS.toNanos(durationS))) {
             TimeUnit.MILLISECONDS.sleep(1000 - (System.nanoTime() - startNs) / 1_000_000 % 1000);
             long nowNs = System.nanoTime();
-            say(stats.line((nowNs - lastNs) / 1e9, probe.inDoubtTotal(participants(topology)), ""));
+            long lockWaits = probe.counterTotal(participants(topology), DemoUp.LOCK_WAITS_COUNTER);
+            say(stats.interval((nowNs - lastNs) / 1e9, probe.inDoubtTotal(participants(topology)), lockWaits).line(""));
             lastNs = nowNs;
             // Audits take their shared locks between the live lines: the workload keeps running.
             if (nowNs >= nextAuditNs) {

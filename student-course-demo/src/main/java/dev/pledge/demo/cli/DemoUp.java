@@ -48,7 +48,7 @@ final class DemoUp implements Callable<Integer> {
     private static final int NO_DASHBOARD = -1;
     private static final int PORT_MAX = 65_535;
     /** The participants' Admin-stats counter of operations that waited for a lock. */
-    private static final String LOCK_WAITS_COUNTER = "locks.waits";
+    static final String LOCK_WAITS_COUNTER = "locks.waits";
 
     @ParentCommand
     DemoCommand parent;
