@@ -17,7 +17,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,6 +42,8 @@ public final class RpcServer implements AutoCloseable {
     private static final int ACCEPT_BACKLOG = 1_024;
     private static final long SWEEP_MIN_MS = 10;
     private static final long SWEEP_MAX_MS = 250;
+    /** A worker idle this long ends. */
+    private static final long WORKER_IDLE_MS = 30_000;
 
     private final RpcServerConfig config;
     private final ServerLimits limits;
@@ -50,7 +51,7 @@ public final class RpcServer implements AutoCloseable {
     private final SelectionKey listenerKey;
     private final Selector selector;
     private final GuardedProcessor processor;
-    private final ThreadPoolExecutor workers;
+    private final WorkerPool workers;
     private final ConnectionCounts connections;
     private final AtomicLong bufferedBytes = new AtomicLong();
     private final Queue<ServerConnection> readSoon = new ConcurrentLinkedQueue<>();
@@ -72,7 +73,8 @@ public final class RpcServer implements AutoCloseable {
         this.processor = new GuardedProcessor(services, limits.maxFrameBytes());
         this.connections = new ConnectionCounts(limits.maxConnections(), limits.maxConnectionsPerAddress());
         // One request at a time per connection, so the queue never holds more than maxConnections.
-        this.workers = Threads.boundedPool("rpc-server-" + port + "-worker", limits.workers(), limits.maxConnections());
+        this.workers = new WorkerPool("rpc-server-" + port + "-worker", limits.workers(), limits.maxConnections(),
+                WORKER_IDLE_MS);
         this.sweepEveryMs = Math.max(SWEEP_MIN_MS,
                 Math.min(SWEEP_MAX_MS, Math.min(limits.frameTimeoutMs(), limits.idleTimeoutMs()) / 4));
         this.io = Threads.daemon(this::runIo, "rpc-server-io-" + port);
@@ -262,7 +264,7 @@ public final class RpcServer implements AutoCloseable {
         try {
             io.join(STOP_WAIT_MS);
             workers.shutdownNow();
-            if (!workers.awaitTermination(STOP_WAIT_MS, TimeUnit.MILLISECONDS)) {
+            if (!workers.awaitTermination(STOP_WAIT_MS)) {
                 log.warn("rpc-server {}:{} workers did not stop within {} ms", config.bindHost(), port, STOP_WAIT_MS);
             }
         } catch (InterruptedException e) {
