@@ -1,6 +1,7 @@
 package dev.pledge.demo;
 
 import dev.pledge.demo.admin.AdminCommand;
+import dev.pledge.demo.certs.CertsCommand;
 import dev.pledge.demo.cli.DemoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -8,7 +9,7 @@ import picocli.CommandLine.Command;
 /** {@code pledge}: the command-line entry point ({@code ./pledge demo up}, {@code ./pledge demo enroll 4 7}, ...). */
 @Command(name = "pledge", mixinStandardHelpOptions = true, version = "pledge 0.1.0",
         description = "Pledge: two-phase commit across services, durable in RocksDB.",
-        subcommands = {DemoCommand.class, AdminCommand.class})
+        subcommands = {DemoCommand.class, AdminCommand.class, CertsCommand.class})
 public final class DemoMain {
     public static void main(String[] args) {
         // Before any logger exists: the launcher logs only warnings; nodes log to their own files.

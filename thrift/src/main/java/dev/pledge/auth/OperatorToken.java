@@ -1,13 +1,12 @@
 package dev.pledge.auth;
 
 import dev.pledge.core.Check;
+import dev.pledge.tls.OwnerOnlyFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.util.HexFormat;
 
 /**
  * The shared secret an operator presents when TLS is off. It lives in a file, never on a command
@@ -46,15 +45,6 @@ public final class OperatorToken {
 
     /** Writes a new random token to {@code file}, readable by its owner only where the file system allows. */
     public static void generate(Path file, SecureRandom random) throws IOException {
-        byte[] bytes = new byte[GENERATED_BYTES];
-        random.nextBytes(bytes);
-        Files.deleteIfExists(file);
-        Files.createFile(file);
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // Not a POSIX file system: the directory's own permissions are all there is.
-        }
-        Files.writeString(file, HexFormat.of().formatHex(bytes) + "\n", StandardCharsets.US_ASCII);
+        OwnerOnlyFile.writeRandomSecret(file, GENERATED_BYTES, random);
     }
 }
