@@ -1,6 +1,8 @@
 package dev.pledge.demo.certs;
 
 import dev.pledge.tls.CertificateFile;
+import dev.pledge.tls.KeyStoreFile;
+import dev.pledge.tls.PasswordFile;
 import dev.pledge.tls.PeerIdentity;
 import dev.pledge.tls.Role;
 import dev.pledge.tls.TlsConfig;
@@ -12,6 +14,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -41,13 +45,28 @@ final class ClusterCerts {
 
     /** A context that trusts this CA but has no certificate of its own to present. */
     SSLContext contextWithoutCertificate() throws Exception {
+        return contextTrustingThisCa(null);
+    }
+
+    /**
+     * A context that trusts this CA and presents the key of {@code foreign}, signed by another CA: a
+     * stranger that accepts this cluster, so only this cluster's refusal can end the handshake.
+     */
+    SSLContext contextPresenting(TlsFiles foreign) throws Exception {
+        char[] password = PasswordFile.read(foreign.passwordFile());
+        KeyManagerFactory keys = KeyManagerFactory.getInstance("PKIX");
+        keys.init(KeyStoreFile.read(foreign.keyStore(), password), password);
+        return contextTrustingThisCa(keys.getKeyManagers());
+    }
+
+    private SSLContext contextTrustingThisCa(KeyManager[] keyManagers) throws Exception {
         KeyStore trusted = KeyStore.getInstance("PKCS12");
         trusted.load(null, null);
         trusted.setCertificateEntry("ca", CertificateFile.read(files("x").caCertificate()));
         TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
         trust.init(trusted);
         SSLContext context = SSLContext.getInstance(TlsConfig.PROTOCOL);
-        context.init(null, trust.getTrustManagers(), new SecureRandom());
+        context.init(keyManagers, trust.getTrustManagers(), new SecureRandom());
         return context;
     }
 }

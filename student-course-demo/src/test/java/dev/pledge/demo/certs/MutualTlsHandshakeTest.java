@@ -87,19 +87,21 @@ class MutualTlsHandshakeTest {
 
     @Test
     void aClientWithACertificateOfAnotherCaIsRefused() throws Exception {
-        TlsConfig stranger = new ClusterCerts(otherDir).issue("coord-1", Role.COORDINATOR);
+        ClusterCerts other = new ClusterCerts(otherDir);
+        other.issue("coord-1", Role.COORDINATOR);
 
         Loopback.Outcome outcome = Loopback.connect(studentA.context(), studentA.serverParameters(),
-                stranger.context(), stranger.clientParameters());
+                cluster.contextPresenting(other.files("coord-1")), coordinator.clientParameters());
 
         assertRefusedByServer(outcome);
     }
 
     @Test
     void aServerWithACertificateOfAnotherCaIsRefusedByTheCaller() throws Exception {
-        TlsConfig stranger = new ClusterCerts(otherDir).issue("student-a", Role.PARTICIPANT);
+        ClusterCerts other = new ClusterCerts(otherDir);
+        other.issue("student-a", Role.PARTICIPANT);
 
-        Loopback.Outcome outcome = Loopback.connect(stranger.context(), stranger.serverParameters(),
+        Loopback.Outcome outcome = Loopback.connect(cluster.contextPresenting(other.files("student-a")), studentA.serverParameters(),
                 coordinator.context(), coordinator.clientParameters());
 
         assertThat(outcome.clientAccepted()).isFalse();
