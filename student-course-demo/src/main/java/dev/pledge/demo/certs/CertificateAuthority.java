@@ -93,9 +93,6 @@ public final class CertificateAuthority {
     public X509Certificate issue(PeerIdentity identity, PublicKey subjectKey, List<String> hostNames, Instant notBefore, Instant notAfter) {
         Check.notNull(identity, "identity");
         Check.notNull(hostNames, "hostNames");
-        Check.argument(!notAfter.truncatedTo(ChronoUnit.SECONDS).isAfter(certificate.getNotAfter().toInstant()),
-                "a certificate cannot outlive its CA: the CA is valid until %s, the certificate would be until %s",
-                certificate.getNotAfter().toInstant(), notAfter);
         X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "Pledge").addRDN(BCStyle.CN, identity.id()).build();
         List<GeneralName> alternativeNames = new ArrayList<>();
         alternativeNames.add(new GeneralName(GeneralName.uniformResourceIdentifier, identity.role().uri()));
@@ -105,6 +102,15 @@ public final class CertificateAuthority {
         KeyPurposeId[] purposes = identity.role().isNode()
                 ? new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}
                 : new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth};
+        return sign(subject, alternativeNames, purposes, subjectKey, notBefore, notAfter);
+    }
+
+    /** A certificate with exactly these names, whether or not they make a Pledge identity (tests make broken ones). */
+    X509Certificate sign(X500Name subject, List<GeneralName> alternativeNames, KeyPurposeId[] purposes, PublicKey subjectKey,
+            Instant notBefore, Instant notAfter) {
+        Check.argument(!notAfter.truncatedTo(ChronoUnit.SECONDS).isAfter(certificate.getNotAfter().toInstant()),
+                "a certificate cannot outlive its CA: the CA is valid until %s, the certificate would be until %s",
+                certificate.getNotAfter().toInstant(), notAfter);
         try {
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder builder = builder(
@@ -118,7 +124,7 @@ public final class CertificateAuthority {
                     .addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(certificate.getPublicKey()));
             return sign(builder, keys);
         } catch (GeneralSecurityException | CertIOException e) {
-            throw new IllegalStateException("cannot build a certificate for " + identity, e);
+            throw new IllegalStateException("cannot build a certificate for " + subject, e);
         }
     }
 
