@@ -59,6 +59,12 @@ class ArchitectureTest {
     static final ArchRule noPackageCycles = slices().matching("dev.pledge.(**)").should().beFreeOfCycles();
 
     @ArchTest
+    static final ArchRule onlyTheCertificateGeneratorUsesBouncyCastle = noClasses()
+            .that().resideOutsideOfPackage("dev.pledge.demo.certs..")
+            .should().dependOnClassesThat().resideInAPackage("org.bouncycastle..")
+            .because("nodes and clients load their TLS files with the JDK alone; only pledge certs makes certificates");
+
+    @ArchTest
     static final ArchRule participantHandlersDoNotReachIntoTheRuntime = noClasses()
             .that().resideInAPackage("dev.pledge.participant.rpc")
             .should().dependOnClassesThat().resideInAPackage("dev.pledge.participant.runtime")
