@@ -18,6 +18,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import org.bouncycastle.util.IPAddress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -33,6 +35,8 @@ public final class CertsCommand implements Callable<Integer> {
     static final int CA_DAYS_DEFAULT = 3_650;
     /** Longest validity, in days, of any certificate this command makes (the CA's included). */
     static final int DAYS_MAX = 36_500;
+    /** A DNS name --dns accepts (or else an IP literal): letters, digits, dots and hyphens, at most 253 characters. */
+    static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?");
     /** Certificates start this long before now, so a node whose clock is a little behind accepts them. */
     static final Duration CLOCK_SKEW_ALLOWANCE = Duration.ofMinutes(10);
 
@@ -80,6 +84,10 @@ public final class CertsCommand implements Callable<Integer> {
     private void run() throws IOException {
         Check.argument(days >= 1 && days <= DAYS_MAX, "--days must be 1 to DAYS_MAX=%s, got %s", DAYS_MAX, days);
         Check.argument(caDays >= 1 && caDays <= DAYS_MAX, "--ca-days must be 1 to DAYS_MAX=%s, got %s", DAYS_MAX, caDays);
+        for (String host : hostNames) {
+            Check.argument(HOST_NAME.matcher(host).matches() || IPAddress.isValid(host),
+                    "--dns '%s' is neither a host name nor an IP address", host);
+        }
         List<PeerIdentity> identities = identities();
         Instant notBefore = clock.instant().minus(CLOCK_SKEW_ALLOWANCE);
         CertificateDirectory directory = new CertificateDirectory(dir, random);

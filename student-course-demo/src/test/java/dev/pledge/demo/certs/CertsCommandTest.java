@@ -89,6 +89,8 @@ class CertsCommandTest {
         assertThat(err.toString()).contains("'ca' is the CA's file name");
         assertThat(certs("--operators", "../etc")).isEqualTo(2);
         assertThat(err.toString()).contains("operator id '../etc' must match");
+        assertThat(certs("--dns", "node a", "--participants", "a")).isEqualTo(2);
+        assertThat(err.toString()).contains("--dns 'node a' is neither a host name nor an IP address");
         assertThat(certs("--days", "0")).isEqualTo(2);
         assertThat(err.toString()).contains("--days must be 1 to DAYS_MAX=");
         assertThat(certs("--ca-days", "10", "--days", "11", "--clients", "app")).isEqualTo(2);
