@@ -29,13 +29,30 @@ public final class RpcTls {
         return context;
     }
 
+    /** A server's parameters: TLS 1.3 only, and a client certificate is required. A new object each call. */
+    public static SSLParameters serverParameters(SSLContext context) {
+        SSLParameters parameters = context.getDefaultSSLParameters();
+        parameters.setProtocols(new String[] {PROTOCOL});
+        parameters.setNeedClientAuth(true);
+        return parameters;
+    }
+
+    /**
+     * A client's parameters: TLS 1.3 only, and no host-name check: nodes are dialled by addresses
+     * (IPs, container names) that certificates need not list; the CA vouches for every cluster
+     * member, and a caller that must know which node answered checks the certificate's identity.
+     */
+    public static SSLParameters clientParameters(SSLContext context) {
+        SSLParameters parameters = context.getDefaultSSLParameters();
+        parameters.setProtocols(new String[] {PROTOCOL});
+        parameters.setEndpointIdentificationAlgorithm(null);
+        return parameters;
+    }
+
     SSLEngine serverEngine() {
         SSLEngine engine = context.createSSLEngine();
         engine.setUseClientMode(false);
-        SSLParameters parameters = engine.getSSLParameters();
-        parameters.setProtocols(new String[] {PROTOCOL});
-        parameters.setNeedClientAuth(true);
-        engine.setSSLParameters(parameters);
+        engine.setSSLParameters(serverParameters(context));
         return engine;
     }
 
@@ -43,9 +60,7 @@ public final class RpcTls {
     Socket connect(Endpoint endpoint, int connectTimeoutMs) throws IOException {
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket();
         try {
-            SSLParameters parameters = socket.getSSLParameters();
-            parameters.setProtocols(new String[] {PROTOCOL});
-            socket.setSSLParameters(parameters);
+            socket.setSSLParameters(clientParameters(context));
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), connectTimeoutMs);
             socket.setSoTimeout(connectTimeoutMs);

@@ -12,6 +12,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Date;
 import javax.net.ssl.KeyManagerFactory;
+import dev.pledge.rpc.RpcTls;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -28,7 +29,7 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class TlsConfig {
     /** The only protocol either end accepts. */
-    public static final String PROTOCOL = "TLSv1.3";
+    public static final String PROTOCOL = RpcTls.PROTOCOL;
 
     private final SSLContext context;
     private final PeerIdentity self;
@@ -101,18 +102,17 @@ public final class TlsConfig {
 
     /** A server's parameters: TLS 1.3 only, and a client certificate is required. A new object each call. */
     public SSLParameters serverParameters() {
-        SSLParameters parameters = context.getDefaultSSLParameters();
-        parameters.setProtocols(new String[] {PROTOCOL});
-        parameters.setNeedClientAuth(true);
-        return parameters;
+        return RpcTls.serverParameters(context);
     }
 
     /** A client's parameters: TLS 1.3 only, no host-name check (see the class comment). A new object each call. */
     public SSLParameters clientParameters() {
-        SSLParameters parameters = context.getDefaultSSLParameters();
-        parameters.setProtocols(new String[] {PROTOCOL});
-        parameters.setEndpointIdentificationAlgorithm(null);
-        return parameters;
+        return RpcTls.clientParameters(context);
+    }
+
+    /** This end's TLS for the RPC server and clients. */
+    public RpcTls rpc() {
+        return new RpcTls(context);
     }
 
     /** An engine for one accepted connection, with {@link #serverParameters()}. */
