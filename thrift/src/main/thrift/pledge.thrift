@@ -459,6 +459,10 @@ struct PeerStateResponse {
 }
 
 service Participant {
+  // With TLS on, exchange, peerState and recoverPrepared answer NotAllowed, doing nothing, to a
+  // caller whose certificate names neither a coordinator this participant serves nor a peer of its
+  // registry (an XA transaction manager needs a certificate with the coordinator role).
+
   /**
    * The one protocol call for both phases, for many transactions at once: phase two of earlier
    * transactions rides with phase one of later ones, in one round trip and one log sync. Each
@@ -471,18 +475,21 @@ service Participant {
    * or a malformed decision item. IDEMPOTENT; MAY RETRY (not InvalidArgument).
    */
   ExchangeResponse exchange(1: ExchangeRequest request)
-      throws (1: Unavailable unavailable, 2: InvalidArgument invalid, 3: DeadlineExceeded deadlineExceeded),
+      throws (1: Unavailable unavailable, 2: InvalidArgument invalid, 3: DeadlineExceeded deadlineExceeded,
+              4: NotAllowed notAllowed),
 
   /** Cooperative termination: a prepared peer asks what this participant knows of a
    *  transaction. IDEMPOTENT in effect (the first call may abort an unvoted branch); MAY RETRY.
    *  InvalidArgument for a malformed txId or an asking id over Limits.ID_CHARS_MAX. */
   PeerStateResponse peerState(1: PeerStateRequest request)
-      throws (1: Unavailable unavailable, 2: InvalidArgument invalid, 3: DeadlineExceeded deadlineExceeded),
+      throws (1: Unavailable unavailable, 2: InvalidArgument invalid, 3: DeadlineExceeded deadlineExceeded,
+              4: NotAllowed notAllowed),
 
   /** PREPARED branches (in doubt) whose coordinator id starts with the prefix: what an external
    *  transaction manager asks at recovery (XAResource.recover). Read-only; MAY RETRY. */
   list<TxId> recoverPrepared(1: RecoverRequest request)
-      throws (1: Unavailable unavailable, 2: InvalidArgument invalid, 3: DeadlineExceeded deadlineExceeded),
+      throws (1: Unavailable unavailable, 2: InvalidArgument invalid, 3: DeadlineExceeded deadlineExceeded,
+              4: NotAllowed notAllowed),
 
   PingResponse ping(),
 }

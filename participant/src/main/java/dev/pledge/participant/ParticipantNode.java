@@ -4,6 +4,9 @@ import dev.pledge.auth.OperatorAuth;
 import dev.pledge.auth.OperatorToken;
 import dev.pledge.auth.Peer;
 import dev.pledge.core.Check;
+import dev.pledge.tls.CallerCheck;
+import dev.pledge.tls.PeerRules;
+import dev.pledge.tls.TlsConfig;
 import dev.pledge.participant.app.BranchWork;
 import dev.pledge.participant.app.PrepareValidator;
 import dev.pledge.participant.config.MetricsConfig;
@@ -81,18 +84,23 @@ public final class ParticipantNode implements AutoCloseable {
         Check.state(runtime == null, "already started");
         PrepareValidator v = validator;
         Map<String, TProcessor> apps = Map.copyOf(services);
-        OperatorAuth operators = operatorAuth(config);
-        runtime = NodeRuntime.start(config, metrics, started -> services(started, v, apps, operators));
+        TlsConfig tls = config.rpc().tls() == null ? null : TlsConfig.load(config.rpc().tls(), java.time.Clock.systemUTC());
+        ParticipantConfig effective = tls == null ? config : config.withRpcClient(config.rpc().client().withTls(tls.rpc()));
+        OperatorAuth operators = operatorAuth(config, tls != null);
+        CallerCheck protocolCallers = tls == null ? CallerCheck.OPEN : CallerCheck.of(config.core().participantId(),
+                caller -> PeerRules.mayCallParticipantProtocol(caller, config.coordinators().keySet(), config.rpc().peers().keySet()));
+        runtime = NodeRuntime.start(effective, tls == null ? null : tls.rpc(), metrics,
+                started -> services(started, v, apps, operators, protocolCallers));
         return this;
     }
 
     /** The wiring: the protocol, Kv and Admin handlers over the started runtime, beside the app's services. */
     private TMultiplexedProcessor services(NodeRuntime started, PrepareValidator v, Map<String, TProcessor> apps,
-                                           OperatorAuth operators) {
+                                           OperatorAuth operators, CallerCheck protocolCallers) {
         TMultiplexedProcessor mux = new TMultiplexedProcessor();
         String id = config.core().participantId();
         mux.registerProcessor(Services.PARTICIPANT, new Participant.Processor<>(
-                new ParticipantHandler(id, started.storageId(), started.gateway(), v, started::committed)));
+                new ParticipantHandler(id, started.storageId(), started.gateway(), v, started::committed, protocolCallers)));
         mux.registerProcessor(Services.KV, new Kv.Processor<>(new KvHandler(started.executor())));
         mux.registerProcessor(Services.ADMIN, new Admin.Processor<>(new AdminHandler(id, started.gateway(),
                 started::runtimeCounters, started.clock(), started.outcomeOracle(), started::heuristicEntries, operators)));
@@ -101,11 +109,11 @@ public final class ParticipantNode implements AutoCloseable {
     }
 
     /** Read before the runtime starts, so a bad token file stops the node before it serves anyone. */
-    private static OperatorAuth operatorAuth(ParticipantConfig config) throws IOException {
+    private static OperatorAuth operatorAuth(ParticipantConfig config, boolean tls) throws IOException {
         Path file = config.rpc().operatorTokenFile();
-        // No TLS yet, so no authenticated peers: a token is the only way in; the address is for the log.
+        // With TLS an operator certificate is a way in; the token still is one, for operators without one.
         return new OperatorAuth(config.core().participantId(), file == null ? null : OperatorToken.read(file),
-                Peer::ofCurrentRequest);
+                tls ? Peer::ofCurrentCertificate : Peer::ofCurrentRequest);
     }
 
     public synchronized void stop() {

@@ -2,6 +2,10 @@ package dev.pledge.auth;
 
 import dev.pledge.core.Check;
 import dev.pledge.rpc.RpcServer;
+import dev.pledge.tls.PeerIdentity;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.List;
 
 /**
  * The other end of the current call, as far as the transport can tell: an address for log lines,
@@ -16,6 +20,23 @@ public record Peer(String address, String operatorPrincipal) {
 
     public Peer {
         Check.notNull(address, "address");
+    }
+
+    /**
+     * The peer of the request this thread serves as its TLS certificate tells it: its address, and
+     * its id as the operator principal when the certificate has the operator role.
+     */
+    public static Peer ofCurrentCertificate() {
+        String address = RpcServer.currentPeer();
+        List<Certificate> chain = RpcServer.currentPeerCertificates();
+        if (address == null || chain.isEmpty() || !(chain.get(0) instanceof X509Certificate certificate)) {
+            return ofCurrentRequest();
+        }
+        try {
+            return new Peer(address, PeerIdentity.of(certificate).operatorPrincipal());
+        } catch (IllegalArgumentException noIdentity) {
+            return new Peer(address, null);
+        }
     }
 
     /** The peer of the request this thread serves, as plain TCP tells it: an address and no principal. */

@@ -6,6 +6,7 @@ import dev.pledge.core.config.ConfigValues;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.rpc.ServerLimits;
+import dev.pledge.tls.TlsFiles;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -39,9 +40,11 @@ public record CoordinatorConfig(Core core, Rpc rpc, Storage storage) {
      * @param participantCallTimeoutMs deadline of one prepare/commit/abort call (the RPC client retries inside it)
      * @param server                   what the RPC server's connections may take (workers, connections, buffers, timeouts)
      * @param metrics                  where /metrics and /health are served; null for none
+     * @param tls                      this node's TLS files; null for plain TCP
      */
     public record Rpc(Endpoint listen, Map<String, Endpoint> participants, long participantCallTimeoutMs,
-                      ServerLimits server, int senderThreadsMax, RpcClientConfig client, Endpoint metrics) {
+                      ServerLimits server, int senderThreadsMax, RpcClientConfig client, Endpoint metrics,
+                      TlsFiles tls) {
         public Rpc {
             Check.notNull(listen, "listen");
             participants = Map.copyOf(new TreeMap<>(Check.notNull(participants, "participants")));
@@ -108,6 +111,12 @@ public record CoordinatorConfig(Core core, Rpc rpc, Storage storage) {
 
     public CoordinatorConfig withParticipantCallTimeoutMs(long value) {
         return new CoordinatorConfig(core, new Rpc(rpc.listen(), rpc.participants(), value, rpc.server(),
-                rpc.senderThreadsMax(), rpc.client(), rpc.metrics()), storage);
+                rpc.senderThreadsMax(), rpc.client(), rpc.metrics(), rpc.tls()), storage);
+    }
+
+    /** TLS on every link with these files; null for plain TCP. */
+    public CoordinatorConfig withTls(TlsFiles v) {
+        return new CoordinatorConfig(core, new Rpc(rpc.listen(), rpc.participants(), rpc.participantCallTimeoutMs(),
+                rpc.server(), rpc.senderThreadsMax(), rpc.client(), rpc.metrics(), v), storage);
     }
 }

@@ -17,6 +17,7 @@ import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.rpc.ServerLimits;
 import dev.pledge.rpc.ServerSettings;
+import dev.pledge.tls.TlsSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +71,7 @@ public final class CoordinatorSettings {
                     DELIVERY_RETRY_BASE_MS, DELIVERY_RETRY_MAX_MS, SWEEP_INTERVAL_MS, EVENT_QUEUE_MAX, RANDOM_SEED,
                     LISTEN, PARTICIPANT_CALL_TIMEOUT_MS, SERVER_WORKERS_MAX),
             ServerSettings.ALL,
+            TlsSettings.ALL,
             List.of(SENDER_THREADS_MAX, METRICS, DATA_DIR)).<Setting<?>>flatMap(List::stream).toList(),
             List.of(PARTICIPANTS),
             Map.of("tx-timeout-ms", TX_TIMEOUT_DEFAULT_MS.key(), "seed", RANDOM_SEED.key()));
@@ -82,7 +84,8 @@ public final class CoordinatorSettings {
                         v.get(TX_TIMEOUT_MAX_MS), v.get(RETENTION_MS), v.get(DELIVERY_RETRY_BASE_MS),
                         v.get(DELIVERY_RETRY_MAX_MS), v.get(SWEEP_INTERVAL_MS), v.get(EVENT_QUEUE_MAX), v.get(RANDOM_SEED)),
                 new CoordinatorConfig.Rpc(v.get(LISTEN), v.get(PARTICIPANTS), v.get(PARTICIPANT_CALL_TIMEOUT_MS),
-                        ServerSettings.limits(v, v.get(SERVER_WORKERS_MAX)), v.get(SENDER_THREADS_MAX), RpcClientConfig.defaults(), v.get(METRICS)),
+                        ServerSettings.limits(v, v.get(SERVER_WORKERS_MAX)), v.get(SENDER_THREADS_MAX), RpcClientConfig.defaults(), v.get(METRICS),
+                        TlsSettings.files(v)),
                 new CoordinatorConfig.Storage(v.get(DATA_DIR)));
     }
 }

@@ -12,6 +12,8 @@ import dev.pledge.rpc.LogWriterListener;
 import dev.pledge.rpc.OpsHttpServer;
 import dev.pledge.rpc.RpcServer;
 import dev.pledge.rpc.RpcServerConfig;
+import dev.pledge.rpc.RpcClientConfig;
+import dev.pledge.tls.TlsConfig;
 import dev.pledge.rpc.Services;
 import dev.pledge.runtime.Clock;
 import dev.pledge.runtime.GroupCommitWriter;
@@ -93,7 +95,9 @@ public final class CoordinatorNode implements AutoCloseable {
                 new GroupCommitWriter.Settings(LOG_QUEUE_MAX, LOG_BATCH_SUBMISSIONS_MAX, 0), logListener);
         writer.start();
         closeInOrder.add(0, writer);
-        sender = new ParticipantSender(id, config.rpc().participants(), config.rpc().client(),
+        TlsConfig tls = config.rpc().tls() == null ? null : TlsConfig.load(config.rpc().tls(), java.time.Clock.systemUTC());
+        RpcClientConfig client = tls == null ? config.rpc().client() : config.rpc().client().withTls(tls.rpc());
+        sender = new ParticipantSender(id, config.rpc().participants(), client,
                 config.rpc().participantCallTimeoutMs(), config.rpc().senderThreadsMax(), e -> runtime.postInternal(e), time);
         closeInOrder.add(0, sender);
         VoteInquiries inquiries = new VoteInquiries(id, sender);
@@ -112,7 +116,8 @@ public final class CoordinatorNode implements AutoCloseable {
                 new Coordinator.Processor<>(new CoordinatorService(id, () -> epoch, recovery.core().storageId(), runtime,
                         inquiries, config.rpc().participants()::containsKey)));
         processor.registerProcessor(Services.ADMIN, new Admin.Processor<>(new AdminService(id, this::stats, runtime::damaged)));
-        server = RpcServer.start(RpcServerConfig.of(config.rpc().listen(), config.rpc().server()), processor);
+        server = RpcServer.start(RpcServerConfig.of(config.rpc().listen(), config.rpc().server())
+                .withTls(tls == null ? null : tls.rpc()), processor);
         closeInOrder.add(0, server);
         if (metrics != null) metricsPort = metrics.nodeMetrics().serve(id, metricsListen, this::health);
     }

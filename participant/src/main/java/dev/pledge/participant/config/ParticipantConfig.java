@@ -6,6 +6,7 @@ import dev.pledge.participant.protocol.CoreConfig;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.rpc.ServerLimits;
+import dev.pledge.tls.TlsFiles;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashMap;
@@ -52,11 +53,12 @@ public record ParticipantConfig(Core core, Rpc rpc, Storage storage) {
      * @param server                 what the RPC server's connections may take (workers, connections, buffers, timeouts)
      * @param metrics                where /metrics and /health are served; null for none
      * @param coordinatorLostAfterMs /health reports the coordinator lost after this long without a successful call
-     * @param operatorTokenFile      the token Admin.resolve must present; null: resolve is refused (no TLS yet)
+     * @param operatorTokenFile      the token Admin.resolve must present; null: only an operator certificate may (TLS)
+     * @param tls                    this node's TLS files; null for plain TCP
      */
     public record Rpc(Endpoint listen, Endpoint coordinator, Map<String, Endpoint> moreCoordinators,
                       Map<String, Endpoint> peers, long coordinatorCallMs, ServerLimits server, RpcClientConfig client,
-                      Endpoint metrics, long coordinatorLostAfterMs, Path operatorTokenFile) {
+                      Endpoint metrics, long coordinatorLostAfterMs, Path operatorTokenFile, TlsFiles tls) {
         public Rpc {
             Check.notNull(listen, "listen");
             Check.notNull(coordinator, "coordinator");
@@ -142,31 +144,38 @@ public record ParticipantConfig(Core core, Rpc rpc, Storage storage) {
     public ParticipantConfig withServerLimits(ServerLimits v) {
         return new ParticipantConfig(core, new Rpc(rpc.listen(), rpc.coordinator(), rpc.moreCoordinators(), rpc.peers(),
                 rpc.coordinatorCallMs(), v, rpc.client(), rpc.metrics(), rpc.coordinatorLostAfterMs(),
-                rpc.operatorTokenFile()), storage);
+                rpc.operatorTokenFile(), rpc.tls()), storage);
     }
 
     public ParticipantConfig withRpcClient(RpcClientConfig v) {
         return new ParticipantConfig(core, new Rpc(rpc.listen(), rpc.coordinator(), rpc.moreCoordinators(), rpc.peers(),
                 rpc.coordinatorCallMs(), rpc.server(), v, rpc.metrics(), rpc.coordinatorLostAfterMs(),
-                rpc.operatorTokenFile()), storage);
+                rpc.operatorTokenFile(), rpc.tls()), storage);
     }
 
     /** Other coordinators by id, served besides the one at {@link Rpc#coordinator()}. */
     public ParticipantConfig withMoreCoordinators(Map<String, Endpoint> v) {
         return new ParticipantConfig(core, new Rpc(rpc.listen(), rpc.coordinator(), v, rpc.peers(),
                 rpc.coordinatorCallMs(), rpc.server(), rpc.client(), rpc.metrics(), rpc.coordinatorLostAfterMs(),
-                rpc.operatorTokenFile()), storage);
+                rpc.operatorTokenFile(), rpc.tls()), storage);
     }
 
     /** Admin.resolve is allowed to callers presenting the token in {@code v}. */
     public ParticipantConfig withOperatorTokenFile(Path v) {
         return new ParticipantConfig(core, new Rpc(rpc.listen(), rpc.coordinator(), rpc.moreCoordinators(), rpc.peers(),
-                rpc.coordinatorCallMs(), rpc.server(), rpc.client(), rpc.metrics(), rpc.coordinatorLostAfterMs(), v), storage);
+                rpc.coordinatorCallMs(), rpc.server(), rpc.client(), rpc.metrics(), rpc.coordinatorLostAfterMs(), v, rpc.tls()), storage);
     }
 
     public ParticipantConfig withPeers(Map<String, Endpoint> v) {
         return new ParticipantConfig(core, new Rpc(rpc.listen(), rpc.coordinator(), rpc.moreCoordinators(), v,
                 rpc.coordinatorCallMs(), rpc.server(), rpc.client(), rpc.metrics(), rpc.coordinatorLostAfterMs(),
-                rpc.operatorTokenFile()), storage);
+                rpc.operatorTokenFile(), rpc.tls()), storage);
+    }
+
+    /** TLS on every link with these files; null for plain TCP. */
+    public ParticipantConfig withTls(TlsFiles v) {
+        return new ParticipantConfig(core, new Rpc(rpc.listen(), rpc.coordinator(), rpc.moreCoordinators(), rpc.peers(),
+                rpc.coordinatorCallMs(), rpc.server(), rpc.client(), rpc.metrics(), rpc.coordinatorLostAfterMs(),
+                rpc.operatorTokenFile(), v), storage);
     }
 }

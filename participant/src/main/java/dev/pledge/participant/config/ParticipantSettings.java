@@ -15,6 +15,7 @@ import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.rpc.ServerLimits;
 import dev.pledge.rpc.ServerSettings;
+import dev.pledge.tls.TlsSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +80,7 @@ public final class ParticipantSettings {
                     IN_DOUBT_POLL_MAX_MS, PEER_ASK_AFTER_MS, EVENT_QUEUE_MAX, LISTEN, COORDINATOR, COORDINATOR_CALL_MS,
                     WORKERS_MAX),
             ServerSettings.ALL,
+            TlsSettings.ALL,
             List.of(METRICS, COORDINATOR_LOST_AFTER_MS, OPERATOR_TOKEN_FILE, DATA_DIR, LOG_QUEUE_MAX)).<Setting<?>>flatMap(List::stream).toList(),
             List.of(COORDINATORS, PEERS),
             Map.of("id", PARTICIPANT_ID.key()));
@@ -92,7 +94,7 @@ public final class ParticipantSettings {
                         v.get(PEER_ASK_AFTER_MS), v.get(EVENT_QUEUE_MAX)),
                 new ParticipantConfig.Rpc(v.get(LISTEN), v.get(COORDINATOR), v.get(COORDINATORS), v.get(PEERS), v.get(COORDINATOR_CALL_MS),
                         ServerSettings.limits(v, v.get(WORKERS_MAX)), RpcClientConfig.defaults(), v.get(METRICS), v.get(COORDINATOR_LOST_AFTER_MS),
-                        v.get(OPERATOR_TOKEN_FILE)),
+                        v.get(OPERATOR_TOKEN_FILE), TlsSettings.files(v)),
                 new ParticipantConfig.Storage(v.get(DATA_DIR), v.get(LOG_QUEUE_MAX)));
     }
 }

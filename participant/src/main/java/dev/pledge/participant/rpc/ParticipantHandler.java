@@ -26,6 +26,8 @@ import dev.pledge.wire.PeerStateResponse;
 import dev.pledge.wire.PingResponse;
 import dev.pledge.wire.PrepareResponse;
 import dev.pledge.wire.Unavailable;
+import dev.pledge.wire.NotAllowed;
+import dev.pledge.tls.CallerCheck;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -35,6 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class ParticipantHandler implements Participant.Iface {
     private static final Logger log = LoggerFactory.getLogger(ParticipantHandler.class);
 
+    /** With TLS: only the participant's coordinators and peers may call the protocol methods. */
+    private final CallerCheck protocolCallers;
     private final String participantId;
     /** Stamped on every vote, acknowledgement and peer answer: which storage they are durable on. */
     private final long storageId;
@@ -44,7 +48,8 @@ public final class ParticipantHandler implements Participant.Iface {
 
     /** {@code committed}: committed values as the core knows them (including commits not yet stored). */
     public ParticipantHandler(String participantId, long storageId, CoreAccess gateway, PrepareValidator validator,
-                              PrepareValidator.CommittedData committed) {
+                              PrepareValidator.CommittedData committed, CallerCheck protocolCallers) {
+        this.protocolCallers = protocolCallers;
         this.participantId = participantId;
         this.storageId = storageId;
         this.gateway = gateway;
@@ -59,7 +64,9 @@ public final class ParticipantHandler implements Participant.Iface {
      * before anything is done.
      */
     @Override
-    public ExchangeResponse exchange(ExchangeRequest req) throws Unavailable, InvalidArgument, DeadlineExceeded {
+    public ExchangeResponse exchange(ExchangeRequest req) throws Unavailable, InvalidArgument, DeadlineExceeded,
+            NotAllowed {
+        protocolCallers.check("exchange");
         long deadlineMs = Wire.timeLeftMs(Wire.required("request", req).getDeadlineMs());
         List<PrepareItem> prepares = req.getPrepares() == null ? List.of() : req.getPrepares();
         List<DecisionItem> decisions = req.getDecisions() == null ? List.of() : req.getDecisions();
@@ -101,7 +108,8 @@ public final class ParticipantHandler implements Participant.Iface {
 
     @Override
     public List<dev.pledge.wire.TxId> recoverPrepared(RecoverRequest req) throws Unavailable, InvalidArgument,
-            DeadlineExceeded {
+            DeadlineExceeded, NotAllowed {
+        protocolCallers.check("recoverPrepared");
         long deadlineMs = Wire.timeLeftMs(Wire.required("request", req).getDeadlineMs());
         String prefix = req.getCoordinatorIdPrefix() == null ? "" : req.getCoordinatorIdPrefix();
         List<CoreView.InDoubt> inDoubt = gateway.query(CoreView::inDoubt, deadlineMs);
@@ -176,7 +184,9 @@ public final class ParticipantHandler implements Participant.Iface {
     }
 
     @Override
-    public PeerStateResponse peerState(PeerStateRequest req) throws Unavailable, InvalidArgument, DeadlineExceeded {
+    public PeerStateResponse peerState(PeerStateRequest req) throws Unavailable, InvalidArgument, DeadlineExceeded,
+            NotAllowed {
+        protocolCallers.check("peerState");
         long deadlineMs = Wire.timeLeftMs(Wire.required("request", req).getDeadlineMs());
         TxId txId = Wire.txIdOf("txId", req.getTxId());
         String asker = Wire.invalidIf(() -> Limits.checkId("askingParticipantId", req.getAskingParticipantId()));

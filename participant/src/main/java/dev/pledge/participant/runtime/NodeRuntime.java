@@ -19,6 +19,7 @@ import dev.pledge.rpc.TransitionLog;
 import dev.pledge.rpc.RpcClient;
 import dev.pledge.rpc.RpcServer;
 import dev.pledge.rpc.RpcServerConfig;
+import dev.pledge.rpc.RpcTls;
 import dev.pledge.runtime.GroupCommitWriter;
 import dev.pledge.runtime.LogStats;
 import java.io.IOException;
@@ -109,6 +110,15 @@ public final class NodeRuntime implements AutoCloseable {
      */
     public static NodeRuntime start(ParticipantConfig config, MetricsConfig metricsConfig,
                                     Function<NodeRuntime, TMultiplexedProcessor> services) throws IOException {
+        return start(config, null, metricsConfig, services);
+    }
+
+    /**
+     * As {@link #start(ParticipantConfig, MetricsConfig, Function)}, serving over {@code tls} when
+     * it is not null (the node's clients take theirs from {@code config.rpc().client()}).
+     */
+    public static NodeRuntime start(ParticipantConfig config, RpcTls tls, MetricsConfig metricsConfig,
+                                    Function<NodeRuntime, TMultiplexedProcessor> services) throws IOException {
         Clock clock = Clock.system();
         ParticipantStore store = ParticipantStore.open(config.storage().dataDir());
         NodeRuntime node;
@@ -120,7 +130,7 @@ public final class NodeRuntime implements AutoCloseable {
         }
         try {
             if (metricsConfig != null) node.startMetrics(metricsConfig, clock);
-            node.serve(services);
+            node.serve(services, tls);
             if (metricsConfig != null) node.metricsPort = node.metrics.serve(metricsConfig.listen(), node.link);
             return node;
         } catch (IOException | RuntimeException e) {
@@ -129,7 +139,7 @@ public final class NodeRuntime implements AutoCloseable {
         }
     }
 
-    private void serve(Function<NodeRuntime, TMultiplexedProcessor> services) throws IOException {
+    private void serve(Function<NodeRuntime, TMultiplexedProcessor> services, RpcTls tls) throws IOException {
         writer.start();
         loop.start();
         Incarnations.Start start = Incarnations.draw(System.currentTimeMillis(), new SecureRandom());
@@ -141,7 +151,7 @@ public final class NodeRuntime implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("participant did not start: " + e, e);
         }
-        RpcServerConfig rpc = RpcServerConfig.of(config.rpc().listen(), config.rpc().server());
+        RpcServerConfig rpc = RpcServerConfig.of(config.rpc().listen(), config.rpc().server()).withTls(tls);
         server = RpcServer.start(rpc, services.apply(this));
         audit.start();
     }
