@@ -3,6 +3,7 @@ package dev.pledge.bench;
 import dev.pledge.client.PledgeClient;
 import dev.pledge.demo.launch.LocalCluster;
 import dev.pledge.rpc.Endpoint;
+import dev.pledge.rpc.RpcClientConfig;
 import jakarta.transaction.TransactionManager;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -50,7 +51,8 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--full", description = "the full matrix: N=1,2,3,5 x K=1,8,32,64,128")
     boolean full;
 
-    @Option(names = "--systems", split = ",", description = "what to measure: pledge, floor, narayana (default: ${DEFAULT-VALUE})")
+    @Option(names = "--systems", split = ",", description = "what to measure: pledge, floor, narayana, pledge-tls (Pledge with TLS on every link, "
+            + "on a second cluster) (default: ${DEFAULT-VALUE})")
     List<String> systems = List.of("pledge", "floor", "narayana");
 
     @Option(names = "--async", description = "also measure Pledge through commitAsync: K buffered transactions in flight"
@@ -69,7 +71,9 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--out", description = "directory for results.json and results.md (default: ${DEFAULT-VALUE})")
     Path out = Path.of("bench-results");
 
-    private static final List<String> SYSTEMS = List.of("pledge", "floor", "narayana");
+    /** Pledge on a second cluster of the same cell with TLS 1.3 and client certificates on every link. */
+    private static final String PLEDGE_TLS = "pledge-tls";
+    private static final List<String> SYSTEMS = List.of("pledge", "floor", "narayana", PLEDGE_TLS);
     /**
      * Priming load. At K=1 a fresh node sees a few hundred transactions a second, so C2 is still
      * compiling (a third of all CPU on this machine) 20 s in: a cold cell measures the JIT, not the
@@ -130,14 +134,15 @@ public final class BenchMain implements Callable<Integer> {
     /** Pledge and Narayana share one cluster per cell: the same participant processes, one after the other. */
     private List<LoadResult> runCell(int n, int k) throws Exception {
         List<LoadResult> cell = new ArrayList<>();
-        List<String> onCluster = systems.stream().filter(s -> !s.equals("floor")).toList();
-        if (!onCluster.isEmpty()) cell.addAll(runOnCluster(n, k, onCluster));
+        List<String> onCluster = systems.stream().filter(s -> !s.equals("floor") && !s.equals(PLEDGE_TLS)).toList();
+        if (!onCluster.isEmpty()) cell.addAll(runOnCluster(n, k, onCluster, false));
+        if (systems.contains(PLEDGE_TLS)) cell.addAll(runOnCluster(n, k, List.of("pledge"), true));
         if (systems.contains("floor")) cell.add(runFloor(n, k));
         return cell;
     }
 
-    private List<LoadResult> runOnCluster(int n, int k, List<String> onCluster) throws Exception {
-        Path root = Files.createDirectories(runRoot.resolve("cluster-n" + n + "-k" + k));
+    private List<LoadResult> runOnCluster(int n, int k, List<String> onCluster, boolean tls) throws Exception {
+        Path root = Files.createDirectories(runRoot.resolve("cluster-n" + n + "-k" + k + (tls ? "-tls" : "")));
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) ids.add("p" + (i + 1));
         List<String> jvm = new ArrayList<>(LocalCluster.JVM_STEADY);
@@ -148,6 +153,7 @@ public final class BenchMain implements Callable<Integer> {
             jvm.add("-XX:StartFlightRecording=settings=profile,filename=" + jfrDir.toAbsolutePath() + "/,dumponexit=true");
         }
         try (LocalCluster cluster = LocalCluster.kv(root, ids).withJvmOptions(jvm)) {
+            if (tls) cluster.withTls();
             cluster.startAll();
             prime(cluster);
             List<LoadResult> cell = new ArrayList<>();
@@ -168,12 +174,13 @@ public final class BenchMain implements Callable<Integer> {
 
     /** {@code fromOneThread}: K commits in flight from one thread through commitAsync, else K threads committing. */
     private LoadResult runPledge(LocalCluster cluster, int n, int k, boolean fromOneThread) throws Exception {
-        String system = fromOneThread ? "pledge-async" : "pledge";
+        String system = (fromOneThread ? "pledge-async" : "pledge") + (cluster.tls() ? "-tls" : "");
+        RpcClientConfig rpc = cluster.clientConfig(LocalCluster.TLS_CLIENT, RpcClientConfig.defaults());
         List<String> ids = cluster.participantIds();
         List<Endpoint> endpoints = ids.stream().map(cluster::participant).toList();
         // Every node works for a Pledge transaction: the coordinator and the participants.
         List<Long> pids = cluster.nodeNames().stream().map(name -> cluster.node(name).pid()).toList();
-        try (PledgeClient client = PledgeClient.builder().coordinator(cluster.coordinator()).clientName("bench").build()) {
+        try (PledgeClient client = PledgeClient.builder().coordinator(cluster.coordinator()).clientName("bench").rpcConfig(rpc).build()) {
             ClosedLoop loop = new ClosedLoop(client, ids, endpoints, k, true);
             double cpu0 = CpuMeter.cpuSeconds(pids);
             ClosedLoop.Measured m = fromOneThread
@@ -182,8 +189,9 @@ public final class BenchMain implements Callable<Integer> {
             double cpu = CpuMeter.cpuSeconds(pids) - cpu0;
             if (m.firstFailure() != null) System.err.println("first failure (" + system + ", N=" + n + ", K=" + k + "): " + m.firstFailure());
             if (m.firstAbort() != null) System.err.println("first abort (" + system + ", N=" + n + ", K=" + k + "): " + m.firstAbort());
-            System.err.println("  N=" + n + " K=" + k + " " + LogBatches.of("coordinator", cluster.coordinator()));
-            for (String id : ids) System.err.println("  N=" + n + " K=" + k + " " + LogBatches.of(id, cluster.participant(id)));
+            RpcClientConfig admin = cluster.clientConfig(LocalCluster.TLS_OPERATOR, RpcClientConfig.defaults());
+            System.err.println("  N=" + n + " K=" + k + " " + LogBatches.of("coordinator", cluster.coordinator(), admin));
+            for (String id : ids) System.err.println("  N=" + n + " K=" + k + " " + LogBatches.of(id, cluster.participant(id), admin));
             return measured(system, n, k, m, cpu);
         }
     }
@@ -193,7 +201,8 @@ public final class BenchMain implements Callable<Integer> {
         if (primeS <= 0) return;
         List<String> ids = cluster.participantIds();
         List<Endpoint> endpoints = ids.stream().map(cluster::participant).toList();
-        try (PledgeClient client = PledgeClient.builder().coordinator(cluster.coordinator()).clientName("bench-prime").build()) {
+        RpcClientConfig rpc = cluster.clientConfig(LocalCluster.TLS_CLIENT, RpcClientConfig.defaults());
+        try (PledgeClient client = PledgeClient.builder().coordinator(cluster.coordinator()).clientName("bench-prime").rpcConfig(rpc).build()) {
             new ClosedLoop(client, ids, endpoints, PRIME_CONCURRENCY, true).run(Duration.ofSeconds(primeS), Duration.ZERO);
         }
     }

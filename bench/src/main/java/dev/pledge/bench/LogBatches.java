@@ -12,8 +12,8 @@ import java.util.Map;
 /** How well a node's log shared fsyncs during a run: synced writes per fsync, from its Admin stats. */
 record LogBatches(String node, long syncedWrites, long syncs, long batchMax) {
 
-    static LogBatches of(String node, Endpoint endpoint) {
-        try (RpcClient rpc = new RpcClient(endpoint, RpcClientConfig.defaults())) {
+    static LogBatches of(String node, Endpoint endpoint, RpcClientConfig config) {
+        try (RpcClient rpc = new RpcClient(endpoint, config)) {
             Map<String, Long> c = rpc.call(Services.ADMIN, new Admin.Client.Factory(), (a, ms) -> a.stats(), 5_000).getCounters();
             return new LogBatches(node, c.getOrDefault("log.synced_submissions", 0L), c.getOrDefault("log.syncs", 0L),
                     c.getOrDefault("log.batch_submissions_max", 0L));

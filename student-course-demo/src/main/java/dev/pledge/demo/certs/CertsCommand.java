@@ -5,6 +5,7 @@ import dev.pledge.tls.PeerIdentity;
 import dev.pledge.tls.Role;
 import dev.pledge.tls.TlsFiles;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,6 +71,19 @@ public final class CertsCommand implements Callable<Integer> {
     Clock clock = Clock.systemUTC();
     SecureRandom random = new SecureRandom();
 
+    /** What {@code pledge certs} does, quietly, for a cluster this process launches (demo and bench --tls). */
+    public static void make(Path dir, List<String> coordinators, List<String> participants, List<String> operators,
+                            List<String> clients) throws IOException {
+        CertsCommand command = new CertsCommand();
+        command.dir = dir;
+        command.coordinators = List.copyOf(coordinators);
+        command.participants = List.copyOf(participants);
+        command.operators = List.copyOf(operators);
+        command.clients = List.copyOf(clients);
+        command.out = new PrintStream(OutputStream.nullOutputStream());
+        command.run();
+    }
+
     @Override
     public Integer call() {
         try {
@@ -121,7 +135,6 @@ public final class CertsCommand implements Callable<Integer> {
         out.println("password) and " + TlsFiles.CA_CERTIFICATE + " (the only CA it trusts). Point them at those files with");
         out.println("  --tls-key-store " + dir.resolve("NAME" + TlsFiles.KEY_STORE_SUFFIX) + " --tls-password-file "
                 + dir.resolve("NAME" + TlsFiles.PASSWORD_SUFFIX) + " --tls-ca " + dir.resolve(TlsFiles.CA_CERTIFICATE));
-        out.println("(those flags come with TLS on the RPC links; see README.md, TLS)");
     }
 
     private List<PeerIdentity> identities() {

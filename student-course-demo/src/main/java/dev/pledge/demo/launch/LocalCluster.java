@@ -1,7 +1,11 @@
 package dev.pledge.demo.launch;
 
 import dev.pledge.auth.OperatorToken;
+import dev.pledge.demo.certs.CertsCommand;
 import dev.pledge.rpc.Endpoint;
+import dev.pledge.rpc.RpcClientConfig;
+import dev.pledge.tls.TlsConfig;
+import dev.pledge.tls.TlsFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,6 +43,9 @@ public final class LocalCluster implements AutoCloseable {
     /** Small, quick-starting JVMs (C1 only): for tests, where start-up dominates and CPU is shared. */
     public static final List<String> JVM_FAST_START = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     /** Full JIT, for measurements and long runs. */
+    /** The certificate names {@link #withTls} makes for an application and an operator. */
+    public static final String TLS_CLIENT = "app";
+    public static final String TLS_OPERATOR = "operator";
     public static final List<String> JVM_STEADY = List.of("-Xmx1g", "-XX:+UseParallelGC");
 
     /** The file in {@code root} holding the cluster's operator token, which Admin.resolve must present. */
@@ -58,6 +65,7 @@ public final class LocalCluster implements AutoCloseable {
     private final Map<String, NodeProcess> running = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Consumer<String> onLine;
     private volatile List<String> jvmOptions = JVM_FAST_START;
+    private volatile Path tlsDir;
 
     public LocalCluster(Path root, String host, int coordinatorPort, List<String> coordinatorExtraArgs,
                         List<ParticipantSpec> participants, Map<String, Integer> participantPorts, Consumer<String> onLine) {
@@ -102,6 +110,41 @@ public final class LocalCluster implements AutoCloseable {
             coordinators.add(new Endpoint(host, port > 0 ? port : freePort(host)));
         }
         return this;
+    }
+
+    /**
+     * TLS on every link: makes a CA and certificates in {@code root/certs} for every node, a client
+     * ({@link #TLS_CLIENT}) and an operator ({@link #TLS_OPERATOR}), and starts each node with its
+     * own. Call after {@link #withCoordinators} and before any node starts.
+     */
+    public LocalCluster withTls() throws IOException {
+        if (!running.isEmpty()) throw new IllegalStateException("turn TLS on before starting nodes");
+        tlsDir = root.resolve("certs");
+        List<String> coordinatorIds = new ArrayList<>();
+        for (int n = 1; n <= coordinators.size(); n++) coordinatorIds.add(coordinatorId(n));
+        CertsCommand.make(tlsDir, coordinatorIds, List.copyOf(specs.keySet()), List.of(TLS_OPERATOR), List.of(TLS_CLIENT));
+        return this;
+    }
+
+    /** Whether the nodes speak TLS. */
+    public boolean tls() {
+        return tlsDir != null;
+    }
+
+    /**
+     * {@code base} as a caller of this cluster uses it: with TLS on, presenting the certificate of
+     * {@code name} ({@link #TLS_CLIENT}, {@link #TLS_OPERATOR}, or a node id).
+     */
+    public RpcClientConfig clientConfig(String name, RpcClientConfig base) {
+        if (tlsDir == null) return base;
+        return base.withTls(TlsConfig.load(TlsFiles.inDirectory(tlsDir, name), java.time.Clock.systemUTC()).rpc());
+    }
+
+    private List<String> tlsArgs(String nodeId) {
+        if (tlsDir == null) return List.of();
+        TlsFiles files = TlsFiles.inDirectory(tlsDir, nodeId);
+        return List.of("--tls-key-store", files.keyStore().toString(), "--tls-password-file", files.passwordFile().toString(),
+                "--tls-ca", files.caCertificate().toString());
     }
 
     /** The first coordinator. */
@@ -170,6 +213,7 @@ public final class LocalCluster implements AutoCloseable {
                 "--data-dir", dir(name).toString()));
         endpoints.forEach((id, ep) -> args.addAll(List.of("--participant", id + "=" + ep)));
         args.addAll(metricsArgs());
+        args.addAll(tlsArgs(coordinatorId(n)));
         args.addAll(coordinatorExtraArgs);
         return start(name, COORDINATOR_MAIN, failpoints, args);
     }
@@ -192,6 +236,7 @@ public final class LocalCluster implements AutoCloseable {
         });
         args.addAll(metricsArgs());
         args.addAll(List.of("--operator-token-file", operatorTokenFile().toString()));
+        args.addAll(tlsArgs(id));
         args.addAll(spec.extraArgs());
         return start(id, spec.mainClass(), failpoints, args);
     }
