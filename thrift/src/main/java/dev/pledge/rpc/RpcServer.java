@@ -96,9 +96,10 @@ public final class RpcServer implements AutoCloseable {
         }
         server.io.start();
         ServerLimits limits = config.limits();
-        log.info("rpc-server listening on {}:{} (workers {}, maxFrameBytes {}, maxConnections {}, "
+        log.info("rpc-server listening on {}:{}{} (workers {}, maxFrameBytes {}, maxConnections {}, "
                 + "maxConnectionsPerAddress {}, maxBufferedBytes {}, frameTimeoutMs {}, idleTimeoutMs {})",
-                config.bindHost(), server.port, limits.workers(), limits.maxFrameBytes(), limits.maxConnections(),
+                config.bindHost(), server.port,
+                config.tls() == null ? ", plain TCP" : ", " + RpcTls.PROTOCOL + " with client certificates", limits.workers(), limits.maxFrameBytes(), limits.maxConnections(),
                 limits.maxConnectionsPerAddress(), limits.maxBufferedBytes(), limits.frameTimeoutMs(),
                 limits.idleTimeoutMs());
         return server;

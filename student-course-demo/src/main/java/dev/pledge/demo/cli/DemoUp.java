@@ -1,6 +1,7 @@
 package dev.pledge.demo.cli;
 
 import dev.pledge.client.PledgeClient;
+import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.demo.client.Enrollment;
 import dev.pledge.demo.client.LiveStats;
 import dev.pledge.demo.client.Mix;
@@ -85,6 +86,10 @@ final class DemoUp implements Callable<Integer> {
     @Option(names = "--chaos-every-s", description = "seconds between kills with --chaos (default: ${DEFAULT-VALUE})")
     int chaosEveryS = 5;
 
+    @Option(names = "--tls", description = "TLS 1.3 with client certificates on every link: makes a CA and certificates "
+            + "for every node, the demo's client and an operator in DATA_DIR/certs")
+    boolean tls;
+
     @Option(names = "--mix", description = "which courses enrollments go to, hot or uniform: hot sends a third to "
             + "five courses (wait-die, LOCK_TIMEOUT, full courses), uniform spreads them for the commit path's own latency "
             + "(default: ${DEFAULT-VALUE})")
@@ -121,6 +126,10 @@ final class DemoUp implements Callable<Integer> {
         Files.createDirectories(dataDir);
         LocalCluster cluster = DemoCluster.define(dataDir.toAbsolutePath(), host, basePort, coordinators,
                 quietNodes ? null : line -> out.println("  " + line)).withJvmOptions(LocalCluster.JVM_STEADY);
+        if (tls) {
+            cluster.withTls();
+            say("TLS 1.3 with client certificates on every link (certificates in " + dataDir.resolve("certs") + ")");
+        }
         ClusterWatch watch = dashboardPort == NO_DASHBOARD ? null : new ClusterWatch(cluster);
         DashboardServer dashboard = watch == null ? null : startDashboard(cluster, watch);
         CountDownLatch finished = new CountDownLatch(1);
@@ -143,8 +152,10 @@ final class DemoUp implements Callable<Integer> {
                 : "coordinators " + topology.coordinators()) + ", students " + topology.studentShards()
                 + ", courses " + topology.courses() + " (node logs: " + dataDir.resolve("*.log") + ")");
         int exit;
-        try (PledgeClient client = PledgeClient.builder().coordinators(topology.coordinators()).clientName("demo").build();
-             ClusterProbe probe = new ClusterProbe()) {
+        RpcClientConfig rpc = cluster.clientConfig(LocalCluster.TLS_CLIENT, RpcClientConfig.defaults());
+        try (PledgeClient client = PledgeClient.builder().coordinators(topology.coordinators()).clientName("demo")
+                .rpcConfig(rpc).build();
+             ClusterProbe probe = ClusterProbe.of(cluster)) {
             if (Seeder.seeded(dataDir)) {
                 say("data already seeded; keeping it");
             } else {

@@ -35,13 +35,14 @@ public final class ClusterWatch implements AutoCloseable {
             "heuristic.mixed", "heuristic.mixedBranches", "tx.damaged", "locks.waits", "locks.timeouts", "locks.waitDieDeaths");
 
     private final LocalCluster cluster;
-    private final ClusterProbe probe = new ClusterProbe();
+    private final ClusterProbe probe;
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService thread =
             Executors.newSingleThreadScheduledExecutor(r -> Threads.daemon(r, "dashboard-watch"));
     private volatile List<Map<String, Object>> nodes = List.of();
 
     public ClusterWatch(LocalCluster cluster) {
+        this.probe = ClusterProbe.of(cluster);
         this.cluster = cluster;
     }
 

@@ -19,8 +19,23 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ClusterProbe implements AutoCloseable {
     private static final long PROBE_DEADLINE_MS = 500;
 
-    private final RpcClientConfig config = RpcClientConfig.defaults().withMaxAttempts(1);
+    private final RpcClientConfig config;
     private final Map<Endpoint, RpcClient> clients = new ConcurrentHashMap<>();
+
+    /** Over plain TCP. */
+    public ClusterProbe() {
+        this(RpcClientConfig.defaults());
+    }
+
+    /** With {@code config}'s transport (TLS, if it has it); one attempt per question whatever it says. */
+    public ClusterProbe(RpcClientConfig config) {
+        this.config = config.withMaxAttempts(1);
+    }
+
+    /** The probe of {@code cluster}: with its operator's certificate when it speaks TLS. */
+    public static ClusterProbe of(LocalCluster cluster) {
+        return new ClusterProbe(cluster.clientConfig(LocalCluster.TLS_OPERATOR, RpcClientConfig.defaults()));
+    }
 
     private RpcClient client(Endpoint e) {
         return clients.computeIfAbsent(e, ep -> new RpcClient(ep, config));
