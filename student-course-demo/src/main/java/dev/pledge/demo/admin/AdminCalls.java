@@ -34,10 +34,18 @@ final class AdminCalls implements AutoCloseable {
     private final RpcClient client;
 
     AdminCalls(Endpoint endpoint, String role) {
+        this(endpoint, role, config());
+    }
+
+    AdminCalls(Endpoint endpoint, String role, RpcClientConfig config) {
         this.endpoint = endpoint;
         this.role = role;
-        this.client = new RpcClient(endpoint, RpcClientConfig.defaults().withMaxAttempts(ATTEMPTS_MAX)
-                .withConnectTimeoutMs(CONNECT_TIMEOUT_MS));
+        this.client = new RpcClient(endpoint, config);
+    }
+
+    /** The admin's client settings over plain TCP: few attempts, a short connect. */
+    static RpcClientConfig config() {
+        return RpcClientConfig.defaults().withMaxAttempts(ATTEMPTS_MAX).withConnectTimeoutMs(CONNECT_TIMEOUT_MS);
     }
 
     static Endpoint parse(String address, String option) throws Failed {

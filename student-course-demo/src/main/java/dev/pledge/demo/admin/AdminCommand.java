@@ -5,7 +5,11 @@ import dev.pledge.auth.OperatorToken;
 import dev.pledge.core.TxId;
 import dev.pledge.demo.launch.DemoCluster;
 import dev.pledge.demo.launch.LocalCluster;
+import dev.pledge.rpc.Endpoint;
+import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.rpc.Wire;
+import dev.pledge.tls.TlsConfig;
+import dev.pledge.tls.TlsFiles;
 import dev.pledge.wire.InDoubtBranch;
 import dev.pledge.wire.InDoubtRequest;
 import dev.pledge.wire.InvalidArgument;
@@ -48,6 +52,30 @@ public final class AdminCommand {
     abstract static class Base implements Callable<Integer> {
         PrintStream out = System.out;
         PrintStream err = System.err;
+
+        @Option(names = "--tls", description = "call over TLS 1.3 with the certificate --as from --certs (as nodes started "
+                + "with certificates, e.g. by `pledge demo up --tls`, require)")
+        boolean tls;
+
+        @Option(names = "--certs", paramLabel = "DIR", description = "directory made by `pledge certs` (default: ${DEFAULT-VALUE})")
+        Path certs = Path.of(DemoCluster.DATA_DIR_DEFAULT, "certs");
+
+        @Option(names = "--as", paramLabel = "NAME", description = "whose certificate to present with --tls; an operator's "
+                + "may resolve (default: ${DEFAULT-VALUE})")
+        String as = LocalCluster.TLS_OPERATOR;
+
+        /** Calls to {@code node}, over TLS with --as's certificate when --tls is given. */
+        AdminCalls calls(Endpoint node, String role) throws AdminCalls.Failed {
+            RpcClientConfig config = AdminCalls.config();
+            if (tls) {
+                try {
+                    config = config.withTls(TlsConfig.load(TlsFiles.inDirectory(certs, as), java.time.Clock.systemUTC()).rpc());
+                } catch (IllegalArgumentException e) {
+                    throw new AdminCalls.Failed("--tls: " + e.getMessage());
+                }
+            }
+            return new AdminCalls(node, role, config);
+        }
 
         abstract int run() throws Exception;
 
@@ -100,7 +128,7 @@ public final class AdminCommand {
         @Override
         int run() throws Exception {
             TxId id = txId(txId);
-            try (AdminCalls calls = new AdminCalls(AdminCalls.parse(coordinator, "--coordinator"), "coordinator")) {
+            try (AdminCalls calls = calls(AdminCalls.parse(coordinator, "--coordinator"), "coordinator")) {
                 StatusRequest request = new StatusRequest(0, Wire.toWire(id));
                 if (participants != null && !participants.isEmpty()) request.setParticipants(participants);
                 StatusResponse s = calls.coordinator((c, ms) -> c.status(request.deepCopy().setDeadlineMs(ms)),
@@ -135,7 +163,7 @@ public final class AdminCommand {
             boolean ofCoordinator = target.coordinator != null;
             String node = ofCoordinator ? target.coordinator : target.participant;
             String flag = ofCoordinator ? "--coordinator" : "--participant";
-            try (AdminCalls calls = new AdminCalls(AdminCalls.parse(node, flag), ofCoordinator ? "coordinator" : "participant")) {
+            try (AdminCalls calls = calls(AdminCalls.parse(node, flag), ofCoordinator ? "coordinator" : "participant")) {
                 InDoubtRequest req = new InDoubtRequest(CALL_DEADLINE_MS);
                 req.setIncludeHeuristic(true);
                 List<InDoubtBranch> branches = calls.admin((c, ms) -> c.listInDoubt(req.setDeadlineMs(ms)), CALL_DEADLINE_MS);
@@ -200,7 +228,7 @@ public final class AdminCommand {
             TxId id = txId(txId);
             boolean commit = direction.commit;
             OperatorCredential credential = credential();
-            try (AdminCalls calls = new AdminCalls(AdminCalls.parse(participant, "--participant"), "participant")) {
+            try (AdminCalls calls = calls(AdminCalls.parse(participant, "--participant"), "participant")) {
                 ResolveResponse r = calls.admin((c, ms) -> c.resolve(new ResolveRequest(ms, Wire.toWire(id),
                         commit, heuristic).setOperator(credential)), RESOLVE_DEADLINE_MS);
                 if (r.isForced()) {
@@ -216,6 +244,9 @@ public final class AdminCommand {
         private OperatorCredential credential() throws AdminCalls.Failed {
             if (operator == null || !OperatorAuth.NAME.matcher(operator).matches()) {
                 throw new AdminCalls.Failed("--operator wants 1-64 of [A-Za-z0-9._@-], got '" + operator + "'");
+            }
+            if (!Files.exists(tokenFile) && tls) {
+                return new OperatorCredential(operator); // the operator certificate speaks for it
             }
             if (!Files.exists(tokenFile)) {
                 throw new AdminCalls.Failed("no operator token at " + tokenFile + ": pass --token-file FILE, the file the "
@@ -237,7 +268,7 @@ public final class AdminCommand {
 
         @Override
         int run() throws Exception {
-            try (AdminCalls calls = new AdminCalls(AdminCalls.parse(node, "--node"), "node")) {
+            try (AdminCalls calls = calls(AdminCalls.parse(node, "--node"), "node")) {
                 StatsResponse s = calls.admin((c, ms) -> c.stats(), CALL_DEADLINE_MS);
                 out.println("node " + s.getNodeId());
                 Map<String, Long> sorted = new TreeMap<>(s.getCounters());
