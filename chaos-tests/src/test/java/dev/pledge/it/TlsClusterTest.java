@@ -17,6 +17,8 @@ import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClient;
 import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.rpc.RpcException;
+import dev.pledge.rpc.RpcServer;
+import dev.pledge.rpc.RpcServerConfig;
 import dev.pledge.rpc.Services;
 import dev.pledge.tls.TlsConfig;
 import dev.pledge.tls.TlsFiles;
@@ -34,6 +36,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.apache.thrift.TException;
+import org.apache.thrift.TMultiplexedProcessor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -122,6 +125,21 @@ class TlsClusterTest {
             // Past the operator check, no token needed: the transaction is simply not in doubt here.
             assertThatThrownBy(() -> alice.call(Services.ADMIN, new Admin.Client.Factory(), (c, ms) -> c.resolve(resolve), 5_000))
                     .isInstanceOf(UnknownTransaction.class);
+        }
+    }
+
+    @Test
+    void aClientCertificateCannotPoseAsANode() throws Exception {
+        // Signed by the cluster's CA, but an application's: a node calling it must not take it for a member.
+        // Two layers refuse it: pledge certs gives such certificates the clientAuth key usage only (the JDK's
+        // check), and RpcTls's server check wants a coordinator or participant role (for certificates made otherwise).
+        RpcServerConfig posing = RpcServerConfig.defaults("127.0.0.1", 0)
+                .withTls(TlsConfig.load(files("app"), Clock.systemUTC()).rpc());
+        try (RpcServer impostor = RpcServer.start(posing, new TMultiplexedProcessor());
+             RpcClient coordinator = new RpcClient(new Endpoint("127.0.0.1", impostor.port()), tls(InJvmCluster.COORDINATOR_ID))) {
+            assertThatThrownBy(() -> coordinator.call(Services.PARTICIPANT, new Participant.Client.Factory(),
+                    (c, ms) -> c.ping(), 5_000))
+                    .isInstanceOf(RpcException.class).hasMessageContaining("TLS connection to");
         }
     }
 

@@ -6,7 +6,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -20,9 +22,25 @@ public final class RpcTls {
     public static final String PROTOCOL = "TLSv1.3";
 
     private final SSLContext context;
+    private final ServerCheck serverCheck;
 
+    /** What a client checks of the server it reached, after the CA vouched for it. */
+    @FunctionalInterface
+    public interface ServerCheck {
+        /** Why {@code session}'s server is not one to talk to, or null if it is. */
+        String refusal(SSLSession session);
+
+        ServerCheck ANY_MEMBER = session -> null;
+    }
+
+    /** Any server the CA vouches for is taken. */
     public RpcTls(SSLContext context) {
+        this(context, ServerCheck.ANY_MEMBER);
+    }
+
+    public RpcTls(SSLContext context, ServerCheck serverCheck) {
         this.context = Check.notNull(context, "context");
+        this.serverCheck = Check.notNull(serverCheck, "serverCheck");
     }
 
     public SSLContext context() {
@@ -65,6 +83,8 @@ public final class RpcTls {
             socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), connectTimeoutMs);
             socket.setSoTimeout(connectTimeoutMs);
             socket.startHandshake();
+            String refusal = serverCheck.refusal(socket.getSession());
+            if (refusal != null) throw new SSLException("server " + endpoint + " refused: " + refusal);
             return socket;
         } catch (IOException | RuntimeException e) {
             socket.close();

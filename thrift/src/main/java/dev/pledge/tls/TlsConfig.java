@@ -14,6 +14,8 @@ import java.util.Date;
 import javax.net.ssl.KeyManagerFactory;
 import dev.pledge.rpc.RpcTls;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
@@ -110,9 +112,22 @@ public final class TlsConfig {
         return RpcTls.clientParameters(context);
     }
 
-    /** This end's TLS for the RPC server and clients. */
+    /**
+     * This end's TLS for the RPC server and clients. A client talks only to a server whose
+     * certificate names a node (a coordinator or a participant): an application's or operator's
+     * certificate, though signed by the same CA, cannot pose as one.
+     */
     public RpcTls rpc() {
-        return new RpcTls(context);
+        return new RpcTls(context, TlsConfig::notANode);
+    }
+
+    private static String notANode(SSLSession session) {
+        try {
+            PeerIdentity server = PeerIdentity.of(session);
+            return server.role().isNode() ? null : "its certificate names " + server + ", not a coordinator or a participant";
+        } catch (SSLPeerUnverifiedException e) {
+            return e.getMessage();
+        }
     }
 
     /** An engine for one accepted connection, with {@link #serverParameters()}. */

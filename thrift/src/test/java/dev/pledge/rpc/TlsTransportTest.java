@@ -127,6 +127,17 @@ class TlsTransportTest {
     }
 
     @Test
+    void aClientRefusesAServerItsCheckRejects() throws Exception {
+        RpcClientConfig picky = RpcClientConfig.defaults().withMaxAttempts(1)
+                .withTls(new RpcTls(cluster.context("coord-1"), session -> "not the node it dialled"));
+        try (RpcClient client = new RpcClient(TestServers.endpoint(server), picky, new ManualTime(0), new Random(1))) {
+            assertThatThrownBy(() -> KvCalls.put(client, 1, 5_000)).isInstanceOf(RpcException.class)
+                    .hasMessageContaining("refused: not the node it dialled");
+        }
+        assertThat(kv.invokedOpSeqs()).isEmpty();
+    }
+
+    @Test
     void tls12IsRefused() throws Exception {
         try (SSLSocket socket = (SSLSocket) cluster.context("coord-1").getSocketFactory().createSocket("127.0.0.1", server.port())) {
             socket.setEnabledProtocols(new String[] {"TLSv1.2"});
