@@ -58,6 +58,38 @@ public final class ParticipantLayout implements Layout<Record> {
         }
     }
 
+    /** The key/value changes of {@code records}, in order: one atomic batch. */
+    public List<KvOp> ops(List<Record> records) {
+        List<KvOp> out = new ArrayList<>();
+        for (Record r : records) ops(r, out);
+        return out;
+    }
+
+    /** {@code records} as one encoded batch: what one entry of a replicated shard's log carries. */
+    public byte[] encodeBatch(List<Record> records) {
+        return RecordCodec.batch(ops(records));
+    }
+
+    /** The changes of a batch made by {@link #encodeBatch}; fails on a family this layout does not have. */
+    public List<KvOp> decodeBatch(byte[] batch) throws IOException {
+        List<KvOp> ops = RecordCodec.decodeBatch(batch);
+        for (KvOp op : ops) {
+            if (!families().contains(op.family())) throw new IOException("a participant store has no family " + op.family());
+        }
+        return ops;
+    }
+
+    /** Records, in the batch it rides with, that the store now holds the replicated log up to {@code p}. */
+    public static KvOp replicatedUpTo(ReplicatedPosition p) {
+        return KvOp.put(META, RecordCodec.REPLICATED_KEY, RecordCodec.position(p));
+    }
+
+    /** How far the replicated log has been applied to {@code store}, or null if it never was. */
+    public static ReplicatedPosition replicatedPosition(KvView store) throws IOException {
+        byte[] v = store.get(META, RecordCodec.REPLICATED_KEY);
+        return v == null ? null : RecordCodec.decodePosition(v);
+    }
+
     private static void conclude(TxId tx, Record.Final state, long atMs, List<KvOp> out) {
         byte[] key = RecordCodec.txKey(tx);
         out.add(KvOp.delete(PREPARED, key));

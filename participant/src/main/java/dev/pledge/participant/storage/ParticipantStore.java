@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -46,6 +47,7 @@ public final class ParticipantStore implements AutoCloseable, LogStore<Record> {
     /** Reads and writes hold it shared, close() exclusively: a late reader must never touch a closed (freed) DB. */
     private final ReentrantReadWriteLock open = new ReentrantReadWriteLock();
     private boolean closed;
+    private final KvView view = new View();
 
     private ParticipantStore(Path dir, DBOptions dbOptions, ColumnFamilyOptions cfOptions, RocksDB db,
                              List<ColumnFamilyHandle> handles) {
@@ -100,23 +102,12 @@ public final class ParticipantStore implements AutoCloseable, LogStore<Record> {
     }
 
     private List<Record> readRecords() throws IOException {
-        return ParticipantLayout.INSTANCE.read(new KvView() {
-            @Override
-            public byte[] get(String family, byte[] key) {
-                try {
-                    return db.get(families.get(family), key);
-                } catch (RocksDBException e) {
-                    throw new IllegalStateException("cannot read " + family + " in " + dir + ": " + e.getMessage(), e);
-                }
-            }
+        return ParticipantLayout.INSTANCE.read(view);
+    }
 
-            @Override
-            public void forEach(String family, BiConsumer<byte[], byte[]> entry) {
-                try (RocksIterator it = db.newIterator(families.get(family))) {
-                    for (it.seekToFirst(); it.isValid(); it.next()) entry.accept(it.key(), it.value());
-                }
-            }
-        });
+    /** The store as its layout reads it: every family, in key order. */
+    public KvView view() {
+        return view;
     }
 
     /** Committed value of a key, or null. */
@@ -135,8 +126,11 @@ public final class ParticipantStore implements AutoCloseable, LogStore<Record> {
     /** Writes all records as one atomic batch; {@code sync} makes it durable before returning. */
     @Override
     public void write(List<Record> records, boolean sync) throws RocksDBException {
-        List<KvOp> ops = new ArrayList<>();
-        for (Record r : records) ParticipantLayout.INSTANCE.ops(r, ops);
+        writeOps(ParticipantLayout.INSTANCE.ops(records), sync);
+    }
+
+    /** Writes key/value changes laid out by {@link ParticipantLayout} as one atomic batch. */
+    public void writeOps(List<KvOp> ops, boolean sync) throws RocksDBException {
         open.readLock().lock();
         try (WriteBatch batch = new WriteBatch(); WriteOptions options = new WriteOptions().setSync(sync)) {
             Check.state(!closed, "store %s is closed", dir);
@@ -146,6 +140,20 @@ public final class ParticipantStore implements AutoCloseable, LogStore<Record> {
                 else batch.put(family, op.key(), op.value());
             }
             db.write(options, batch);
+        } finally {
+            open.readLock().unlock();
+        }
+    }
+
+    /**
+     * A consistent copy of the whole store in {@code target} (which must not exist yet), as a RocksDB
+     * checkpoint: immutable files are hard-linked, so it is cheap and opens as a store of its own.
+     */
+    public void checkpoint(Path target) throws RocksDBException {
+        open.readLock().lock();
+        try (Checkpoint checkpoint = Checkpoint.create(db)) {
+            Check.state(!closed, "store %s is closed", dir);
+            checkpoint.createCheckpoint(target.toString());
         } finally {
             open.readLock().unlock();
         }
@@ -164,5 +172,34 @@ public final class ParticipantStore implements AutoCloseable, LogStore<Record> {
         db.close();
         cfOptions.close();
         dbOptions.close();
+    }
+
+    /** Reads for the layout; like {@link #get}, never on a closed DB. */
+    private final class View implements KvView {
+        @Override
+        public byte[] get(String family, byte[] key) {
+            open.readLock().lock();
+            try {
+                Check.state(!closed, "store %s is closed", dir);
+                return db.get(families.get(family), key);
+            } catch (RocksDBException e) {
+                throw new IllegalStateException("cannot read " + family + " in " + dir + ": " + e.getMessage(), e);
+            } finally {
+                open.readLock().unlock();
+            }
+        }
+
+        @Override
+        public void forEach(String family, BiConsumer<byte[], byte[]> entry) {
+            open.readLock().lock();
+            try {
+                Check.state(!closed, "store %s is closed", dir);
+                try (RocksIterator it = db.newIterator(families.get(family))) {
+                    for (it.seekToFirst(); it.isValid(); it.next()) entry.accept(it.key(), it.value());
+                }
+            } finally {
+                open.readLock().unlock();
+            }
+        }
     }
 }

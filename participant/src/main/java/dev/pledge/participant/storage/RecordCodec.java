@@ -11,6 +11,7 @@ import dev.pledge.core.codec.RecordIo;
 import dev.pledge.participant.protocol.Key;
 import dev.pledge.participant.protocol.Record;
 import dev.pledge.participant.protocol.Write;
+import dev.pledge.runtime.KvOp;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,7 @@ final class RecordCodec {
     static final int MAX_BYTES = 64 * 1024 * 1024;
     static final byte[] INCARNATION_KEY = "incarnation".getBytes(StandardCharsets.US_ASCII);
     static final byte[] STORAGE_KEY = "storage".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] REPLICATED_KEY = "replicated".getBytes(StandardCharsets.US_ASCII);
     private static final int BARE_LONG_BYTES = 8;
 
     private RecordCodec() {}
@@ -115,6 +117,52 @@ final class RecordCodec {
         return RecordIo.decode(bytes, in -> {
             readVersion(in);
             return in.readLong();
+        });
+    }
+
+    /**
+     * A whole write batch as the layout turned it into key/value changes (values in the forms above),
+     * so a replica applies exactly what a single node would have written.
+     */
+    static byte[] batch(List<KvOp> ops) {
+        return RecordIo.encode(out -> {
+            out.writeByte(VERSION);
+            out.writeInt(ops.size());
+            for (KvOp op : ops) {
+                writeString(out, "family", op.family());
+                writeBytes(out, op.key());
+                out.writeBoolean(!op.isDelete());
+                if (!op.isDelete()) writeBytes(out, op.value());
+            }
+        });
+    }
+
+    static List<KvOp> decodeBatch(byte[] bytes) throws IOException {
+        return RecordIo.decode(bytes, in -> {
+            readVersion(in);
+            int n = readCount(in, MAX_ITEMS);
+            List<KvOp> ops = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                String family = readString(in);
+                byte[] key = readBytes(in, MAX_BYTES);
+                ops.add(in.readBoolean() ? KvOp.put(family, key, readBytes(in, MAX_BYTES)) : KvOp.delete(family, key));
+            }
+            return ops;
+        });
+    }
+
+    static byte[] position(ReplicatedPosition p) {
+        return RecordIo.encode(out -> {
+            out.writeByte(VERSION);
+            out.writeLong(p.term());
+            out.writeLong(p.index());
+        });
+    }
+
+    static ReplicatedPosition decodePosition(byte[] bytes) throws IOException {
+        return RecordIo.decode(bytes, in -> {
+            readVersion(in);
+            return new ReplicatedPosition(in.readLong(), in.readLong());
         });
     }
 

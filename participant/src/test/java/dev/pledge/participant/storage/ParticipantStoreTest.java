@@ -26,6 +26,22 @@ class ParticipantStoreTest {
     }
 
     @Test
+    void aCheckpointOpensAsAStoreOfItsOwnHoldingWhatTheStoreHeldThen() throws Exception {
+        Path copy = dir.resolve("checkpoint");
+        try (ParticipantStore s = ParticipantStore.open(dir.resolve("store"))) {
+            s.write(List.of(new Record.Incarnation(2), prepared(t1)), true);
+            s.writeOps(List.of(ParticipantLayout.replicatedUpTo(new ReplicatedPosition(4, 17))), false);
+            s.checkpoint(copy);
+            s.write(List.of(new Record.Applied(t1, prepared(t1).writes(), 500)), true);
+        }
+        try (ParticipantStore c = ParticipantStore.open(copy)) {
+            assertThat(c.readAll()).containsExactly(new Record.Incarnation(2), prepared(t1));
+            assertThat(ParticipantLayout.replicatedPosition(c.view())).isEqualTo(new ReplicatedPosition(4, 17));
+            assertThat(c.get(k.bytes())).isNull();
+        }
+    }
+
+    @Test
     void recordsSurviveReopen() throws Exception {
         try (ParticipantStore s = ParticipantStore.open(dir)) {
             s.write(List.of(new Record.Storage(-5L), new Record.Incarnation(2), prepared(t1), prepared(t2)), true);

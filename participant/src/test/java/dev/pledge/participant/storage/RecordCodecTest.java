@@ -7,6 +7,7 @@ import dev.pledge.core.TxId;
 import dev.pledge.participant.protocol.Key;
 import dev.pledge.participant.protocol.Record;
 import dev.pledge.participant.protocol.Write;
+import dev.pledge.runtime.KvOp;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -37,6 +38,27 @@ class RecordCodecTest {
         }
         assertThat(RecordCodec.decodeLong(RecordCodec.longValue(-42L))).isEqualTo(-42L);
         assertThat(RecordCodec.decodeLong(RecordCodec.longValue(Long.MAX_VALUE))).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void aReplicatedBatchCarriesExactlyTheChangesTheLayoutMakes() throws IOException {
+        List<Record> records = List.of(new Record.Incarnation(3), prepared, new Record.Applied(tx, prepared.writes(), 9),
+                new Record.OutcomeForgotten(new TxId("coord-2", 1, 1)));
+        List<KvOp> ops = ParticipantLayout.INSTANCE.ops(records);
+        List<KvOp> decoded = ParticipantLayout.INSTANCE.decodeBatch(ParticipantLayout.INSTANCE.encodeBatch(records));
+        assertThat(decoded).hasSameSizeAs(ops);
+        for (int i = 0; i < ops.size(); i++) {
+            assertThat(decoded.get(i).family()).isEqualTo(ops.get(i).family());
+            assertThat(decoded.get(i).key()).isEqualTo(ops.get(i).key());
+            assertThat(decoded.get(i).value()).isEqualTo(ops.get(i).value());
+        }
+    }
+
+    @Test
+    void aBatchNamingAFamilyTheStoreLacksIsRefused() {
+        byte[] batch = RecordCodec.batch(List.of(KvOp.put("no-such-family", new byte[] {1}, new byte[] {2})));
+        assertThatThrownBy(() -> ParticipantLayout.INSTANCE.decodeBatch(batch))
+                .isInstanceOf(IOException.class).hasMessageContaining("no family no-such-family");
     }
 
     @Test
