@@ -1,0 +1,81 @@
+package dev.pledge.participant.replication;
+
+import dev.pledge.participant.protocol.Record;
+import dev.pledge.participant.storage.ParticipantLayout;
+import dev.pledge.runtime.LogStore;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+
+/**
+ * A participant's records written to its shard's Raft group instead of one disk. One write is one
+ * log entry; it returns once the group has committed the entry and the leader has applied it to
+ * its store, which in production is this node's (only the leader's node writes). Sent to a
+ * follower, the request comes back with the leader's id and Ratis's client resends it there.
+ *
+ * <p>Every write is synced whatever {@code sync} says: a committed entry is on a majority's synced
+ * logs, and there is no cheaper unsynced path through the group.
+ */
+public final class ReplicatedLogStore implements LogStore<Record>, AutoCloseable {
+    private final ShardGroup group;
+    private final ReplicationSettings settings;
+    private final RaftClient client;
+
+    private ReplicatedLogStore(ShardGroup group, ReplicationSettings settings, RaftClient client) {
+        this.group = group;
+        this.settings = settings;
+        this.client = client;
+    }
+
+    public static ReplicatedLogStore open(ShardGroup group, ReplicationSettings settings) {
+        // Ratis's own retries end about when the write times out, so an abandoned write stops asking soon after.
+        int attemptsMax = (int) Math.max(1, settings.writeTimeoutMs() / settings.writeRetrySleepMs());
+        RaftClient client = RaftClient.newBuilder()
+                .setProperties(settings.raftProperties())
+                .setRaftGroup(group.raftGroup())
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(attemptsMax,
+                        ReplicationSettings.ms(settings.writeRetrySleepMs())))
+                .build();
+        return new ReplicatedLogStore(group, settings, client);
+    }
+
+    /**
+     * @throws ShardUnavailableException the group did not commit the batch within {@code writeTimeoutMs}
+     */
+    @Override
+    public void write(List<Record> records, boolean sync) throws ShardUnavailableException, InterruptedException {
+        byte[] batch = ParticipantLayout.INSTANCE.encodeBatch(records);
+        CompletableFuture<RaftClientReply> sent = client.async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(batch)));
+        RaftClientReply reply;
+        try {
+            reply = sent.get(settings.writeTimeoutMs(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new ShardUnavailableException(group.shardId(), settings.writeTimeoutMs(), e);
+        } catch (ExecutionException e) {
+            throw unavailable(e.getCause());
+        }
+        if (!reply.isSuccess()) throw unavailable(reply.getException());
+    }
+
+    /** Why the group did not commit: a batch its state machine refused is the caller's bug; anything else leaves the write in doubt. */
+    private ShardUnavailableException unavailable(Throwable cause) {
+        if (cause instanceof StateMachineException refused) {
+            throw new IllegalArgumentException("shard " + group.shardId() + " refused the batch: " + refused.getMessage(), refused);
+        }
+        return new ShardUnavailableException(group.shardId(), settings.writeTimeoutMs(), cause);
+    }
+
+    @Override
+    public void close() throws IOException {
+        client.close();
+    }
+}

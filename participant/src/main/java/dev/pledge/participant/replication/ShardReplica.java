@@ -1,0 +1,86 @@
+package dev.pledge.participant.replication;
+
+import dev.pledge.runtime.KvView;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.SnapshotInfo;
+import org.apache.ratis.util.ExitUtils;
+
+/**
+ * One replica of a participant shard, serving Raft over gRPC on its address in the group. Its data
+ * directory holds Ratis's log and snapshots ({@value #RAFT_DIR}) beside the replica's RocksDB
+ * ({@value #STORE_DIR}). Started on an empty directory it joins the group and catches up from the
+ * leader's snapshot and log.
+ */
+public final class ShardReplica implements AutoCloseable {
+    static final String RAFT_DIR = "raft";
+    static final String STORE_DIR = "store";
+
+    private final ShardGroup group;
+    private final RaftServer server;
+    private final ShardStateMachine stateMachine;
+
+    private ShardReplica(ShardGroup group, RaftServer server, ShardStateMachine stateMachine) {
+        this.group = group;
+        this.server = server;
+        this.stateMachine = stateMachine;
+    }
+
+    public static ShardReplica start(ShardGroup group, String selfId, Path dataDir, ReplicationSettings settings) throws IOException {
+        // Ratis would end the whole JVM on some failures (a port it cannot bind); the node decides how to fail.
+        ExitUtils.disableSystemExit();
+        InetSocketAddress self = group.address(selfId);
+        RaftProperties properties = settings.raftProperties();
+        RaftServerConfigKeys.setStorageDir(properties, List.of(dataDir.resolve(RAFT_DIR).toFile()));
+        GrpcConfigKeys.Server.setHost(properties, self.getHostString());
+        GrpcConfigKeys.Server.setPort(properties, self.getPort());
+        ShardStateMachine stateMachine = new ShardStateMachine("shard-" + group.shardId() + "/" + selfId, dataDir.resolve(STORE_DIR));
+        RaftServer server = RaftServer.newBuilder()
+                .setServerId(RaftPeerId.valueOf(selfId))
+                .setGroup(group.raftGroup())
+                .setProperties(properties)
+                .setStateMachine(stateMachine)
+                .setOption(RaftStorage.StartupOption.RECOVER)
+                .build();
+        try {
+            server.start();
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return new ShardReplica(group, server, stateMachine);
+    }
+
+    public boolean isLeader() throws IOException {
+        return server.getDivision(group.groupId()).getInfo().isLeader();
+    }
+
+    /** The first index still in this replica's log: entries before it were purged after a snapshot. */
+    public long logStartIndex() throws IOException {
+        return server.getDivision(group.groupId()).getRaftLog().getStartIndex();
+    }
+
+    /** This replica's store as the participant layout reads it (every family, in key order). */
+    public KvView storeView() {
+        return stateMachine.storeView();
+    }
+
+    /** The log index of this replica's newest snapshot, or -1 if it has none. */
+    public long latestSnapshotIndex() {
+        SnapshotInfo s = stateMachine.getLatestSnapshot();
+        return s == null ? -1 : s.getIndex();
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}

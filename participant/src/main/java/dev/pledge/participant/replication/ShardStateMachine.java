@@ -1,0 +1,162 @@
+package dev.pledge.participant.replication;
+
+import dev.pledge.participant.storage.ParticipantLayout;
+import dev.pledge.participant.storage.ParticipantStore;
+import dev.pledge.participant.storage.ReplicatedPosition;
+import dev.pledge.runtime.KvOp;
+import dev.pledge.runtime.KvView;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.SnapshotInfo;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.util.LifeCycle;
+import org.rocksdb.RocksDBException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One replica of a participant shard. Each committed log entry is one batch of participant
+ * records, encoded by {@link ParticipantLayout#encodeBatch}; applying it writes that batch, with the
+ * entry's position, as one RocksDB batch into this replica's own {@link ParticipantStore}, so every
+ * replica's store holds the same records in the same order.
+ *
+ * <p>Durability: Ratis fsyncs an entry before acknowledging it and commits it once a majority did,
+ * so a committed batch survives the loss of any minority. Applying needs no sync of its own: a
+ * store that loses its unsynced tail loses the position with it, and the log is applied again
+ * from there. Ratis applies entries and takes snapshots on one thread, so a snapshot sees the
+ * store exactly at its position.
+ */
+final class ShardStateMachine extends BaseStateMachine {
+    private static final Logger LOG = LoggerFactory.getLogger(ShardStateMachine.class);
+
+    private final String name;
+    private final Path storeDir;
+    private final CheckpointSnapshots snapshots = new CheckpointSnapshots();
+    private volatile ParticipantStore store;
+    /** The last entry whose batch the store holds: Ratis replays the log from the last snapshot, and these are skipped. */
+    private volatile long storedIndex = RaftLog.INVALID_LOG_INDEX;
+
+    ShardStateMachine(String name, Path storeDir) {
+        this.name = name;
+        this.storeDir = storeDir;
+    }
+
+    @Override
+    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+        super.initialize(server, groupId, raftStorage);
+        snapshots.init(raftStorage);
+        getLifeCycle().transition(LifeCycle.State.STARTING);
+        load();
+        getLifeCycle().transition(LifeCycle.State.RUNNING);
+    }
+
+    /**
+     * Ratis is about to install a snapshot from the leader, and calls this for every chunk of it. The
+     * store stays open: entries may still be applying, and {@link #reinitialize} replaces it after.
+     */
+    @Override
+    public synchronized void pause() {
+        if (getLifeCycleState() != LifeCycle.State.RUNNING) return;
+        getLifeCycle().transition(LifeCycle.State.PAUSING);
+        getLifeCycle().transition(LifeCycle.State.PAUSED);
+    }
+
+    /** Ratis installed a snapshot from the leader (this replica was behind its purged log): start over from it. */
+    @Override
+    public synchronized void reinitialize() throws IOException {
+        getLifeCycle().transition(LifeCycle.State.STARTING);
+        closeStore();
+        snapshots.reload();
+        load();
+        getLifeCycle().transition(LifeCycle.State.RUNNING);
+    }
+
+    private void load() throws IOException {
+        ParticipantStore opened = ParticipantStore.open(storeDir);
+        ReplicatedPosition held = ParticipantLayout.replicatedPosition(opened.view());
+        SnapshotInfo snapshot = snapshots.getLatestSnapshot();
+        TermIndex applied = held == null ? null : TermIndex.valueOf(held.term(), held.index());
+        if (snapshot != null && (held == null || held.index() < snapshot.getIndex())) {
+            opened.close();
+            CheckpointSnapshots.restore(snapshot, storeDir);
+            opened = ParticipantStore.open(storeDir);
+            applied = snapshot.getTermIndex();
+            LOG.info("{} store restored from snapshot {} (it held the log up to {})", name, applied, held);
+        }
+        store = opened;
+        storedIndex = applied == null ? RaftLog.INVALID_LOG_INDEX : applied.getIndex();
+        if (applied != null) setLastAppliedTermIndex(applied);
+    }
+
+    @Override
+    public StateMachineStorage getStateMachineStorage() {
+        return snapshots;
+    }
+
+    /** Refuses, before it enters the log, a batch that would not decode on the replicas. */
+    @Override
+    public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+        ParticipantLayout.INSTANCE.decodeBatch(request.getMessage().getContent().toByteArray());
+        return super.startTransaction(request);
+    }
+
+    @Override
+    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        LogEntryProto entry = trx.getLogEntry();
+        if (entry.getIndex() > storedIndex) {
+            try {
+                List<KvOp> ops = new ArrayList<>(ParticipantLayout.INSTANCE.decodeBatch(
+                        entry.getStateMachineLogEntry().getLogData().toByteArray()));
+                ops.add(ParticipantLayout.replicatedUpTo(new ReplicatedPosition(entry.getTerm(), entry.getIndex())));
+                store.writeOps(ops, false);
+            } catch (IOException | RocksDBException e) {
+                // startTransaction decoded it on the leader: failing here is a broken disk or a broken replica.
+                throw new IllegalStateException(name + " cannot apply log entry " + entry.getIndex() + ": " + e.getMessage(), e);
+            }
+            storedIndex = entry.getIndex();
+        }
+        updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+        return CompletableFuture.completedFuture(Message.EMPTY);
+    }
+
+    @Override
+    public long takeSnapshot() throws IOException {
+        TermIndex at = getLastAppliedTermIndex();
+        if (at == null || at.getIndex() < 0) return RaftLog.INVALID_LOG_INDEX;
+        try {
+            snapshots.take(at, store);
+        } catch (RocksDBException e) {
+            throw new IOException(name + " cannot checkpoint its store at " + at + ": " + e.getMessage(), e);
+        }
+        return at.getIndex();
+    }
+
+    /** The replica's store as its layout reads it. */
+    KvView storeView() {
+        return store.view();
+    }
+
+    @Override
+    public void close() throws IOException {
+        closeStore();
+        super.close();
+    }
+
+    private void closeStore() {
+        ParticipantStore s = store;
+        if (s != null) s.close();
+    }
+}

@@ -1,0 +1,148 @@
+package dev.pledge.participant.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.pledge.core.TxId;
+import dev.pledge.participant.protocol.Key;
+import dev.pledge.participant.protocol.Record;
+import dev.pledge.participant.protocol.Write;
+import dev.pledge.participant.storage.ParticipantStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Three real replicas over loopback gRPC, each with its own RocksDB; a hung group fails the test instead of the build. */
+@Timeout(60)
+class ShardReplicationTest {
+    private static final Duration CATCH_UP_MAX = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+    private ThreeReplicas shard;
+    private ReplicatedLogStore log;
+    private final List<Record> written = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        shard = new ThreeReplicas(dir.resolve("replicas"));
+        log = ReplicatedLogStore.open(shard.group, ThreeReplicas.FAST);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        log.close();
+        shard.close();
+    }
+
+    @Test
+    void aCommittedBatchIsInEveryReplicasStoreAsASingleNodeWouldHoldIt() throws Exception {
+        write(batch(1));
+        write(batch(2));
+
+        List<Object> single;
+        try (ParticipantStore alone = ParticipantStore.open(dir.resolve("alone"))) {
+            alone.write(batch(1), true);
+            alone.write(batch(2), true);
+            single = ThreeReplicas.contents(alone.view());
+        }
+        assertThat(single).contains(new Record.Incarnation(3), new Record.Concluded(tx(1), Record.Final.COMMITTED, 1));
+        awaitEveryRunningReplicaHolds(single);
+    }
+
+    @Test
+    void writesCommitWithTheLeaderOrAFollowerStopped() throws Exception {
+        write(batch(1));
+        String leader = shard.leaderId();
+        String follower = ThreeReplicas.IDS.stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+
+        shard.stop(follower);
+        write(batch(2));
+        shard.start(follower);
+        shard.stop(leader);
+        shard.awaitLeader();
+        write(batch(3));
+        shard.start(leader);
+
+        awaitEveryRunningReplicaHoldsWhatWasWritten();
+    }
+
+    @Test
+    void aReplicaRestartedOnAnEmptyDirectoryCatchesUpFromASnapshotAndTheLog() throws Exception {
+        String away = "r3";
+        shard.stop(away);
+        shard.wipe(away);
+        shard.awaitLeader();
+        for (int i = 1; i <= 3 * ThreeReplicas.FAST.snapshotEveryEntries(); i++) write(batch(i));
+        for (String id : shard.runningIds()) {
+            assertThat(shard.replica(id).logStartIndex()).as("%s purged its log up to a snapshot", id).isPositive();
+        }
+
+        shard.start(away);
+        write(batch(1_000));
+
+        awaitEveryRunningReplicaHoldsWhatWasWritten();
+    }
+
+    @Test
+    void withTwoReplicasStoppedAWriteFailsWithinTheTimeoutAndSucceedsOnceOneReturns() throws Exception {
+        write(batch(1));
+        shard.stop("r1", "r2");
+
+        long startNs = System.nanoTime();
+        assertThatThrownBy(() -> log.write(batch(2), true))
+                .isInstanceOf(ShardUnavailableException.class)
+                .hasMessageContaining("shard C did not commit a write within writeTimeoutMs=" + ThreeReplicas.FAST.writeTimeoutMs());
+        assertThat(Duration.ofNanos(System.nanoTime() - startNs))
+                .isLessThan(Duration.ofMillis(ThreeReplicas.FAST.writeTimeoutMs()).plusSeconds(1));
+
+        shard.start("r2");
+        write(batch(3));
+        await().atMost(CATCH_UP_MAX).untilAsserted(() -> assertThat(ThreeReplicas.contents(shard.replica("r2").storeView()))
+                .containsAll(ThreeReplicas.contents(shard.replica("r3").storeView()))
+                .contains(new Record.Concluded(tx(3), Record.Final.COMMITTED, 3)));
+    }
+
+    private void write(List<Record> batch) throws Exception {
+        log.write(batch, true);
+        written.addAll(batch);
+    }
+
+    private void awaitEveryRunningReplicaHoldsWhatWasWritten() throws Exception {
+        List<Object> single;
+        try (ParticipantStore alone = ParticipantStore.open(dir.resolve("alone"))) {
+            alone.write(written, true);
+            single = ThreeReplicas.contents(alone.view());
+        }
+        awaitEveryRunningReplicaHolds(single);
+    }
+
+    private void awaitEveryRunningReplicaHolds(List<Object> expected) {
+        await().atMost(CATCH_UP_MAX).ignoreExceptionsInstanceOf(IllegalStateException.class).untilAsserted(() -> {
+            for (String id : shard.runningIds()) {
+                assertThat(ThreeReplicas.contents(shard.replica(id).storeView())).as(id).isEqualTo(expected);
+            }
+        });
+    }
+
+    /** A new incarnation, a PREPARED branch, and the commit of another branch with its data. */
+    private static List<Record> batch(int n) {
+        Write write = Write.put(Key.utf8("student-" + n), ("enrolled-" + n).getBytes(StandardCharsets.UTF_8));
+        return List.of(
+                new Record.Incarnation(n + 1),
+                new Record.Prepared(tx(n + 10_000), List.of(write), List.of("A", "C"), "coord-1", n + 1, n),
+                new Record.Applied(tx(n), List.of(write), n));
+    }
+
+    private static TxId tx(long sequence) {
+        return new TxId("coord-1", 1, sequence);
+    }
+}

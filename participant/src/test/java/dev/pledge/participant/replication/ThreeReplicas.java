@@ -1,0 +1,126 @@
+package dev.pledge.participant.replication;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.pledge.participant.storage.ParticipantLayout;
+import dev.pledge.runtime.KvView;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import org.apache.ratis.util.FileUtils;
+
+/** A shard of three real replicas on loopback ports, each with its own data directory, in one JVM. */
+final class ThreeReplicas implements AutoCloseable {
+    static final List<String> IDS = List.of("r1", "r2", "r3");
+    /**
+     * Raft timeouts short enough for a fast suite but long enough for a loaded two-core machine (a
+     * starved leader must not lose its lease every second), and frequent snapshots in tiny log segments.
+     */
+    static final ReplicationSettings FAST = new ReplicationSettings(300, 600, 3_000, 20, 8, 1024, 1);
+    private static final Duration LEADER_WAIT_MAX = Duration.ofSeconds(20);
+
+    private static final int PORT_LOW = 20_000;
+    private static final int PORT_HIGH = 32_000;
+    private static final int PORT_ATTEMPTS_MAX = 100;
+    private static final Random RANDOM = new Random();
+
+    final ShardGroup group;
+    private final Path root;
+    private final Map<String, ShardReplica> running = new LinkedHashMap<>();
+
+    ThreeReplicas(Path root) throws IOException {
+        this.root = root;
+        Map<String, InetSocketAddress> replicas = new LinkedHashMap<>();
+        for (String id : IDS) replicas.put(id, new InetSocketAddress(InetAddress.getLoopbackAddress().getHostAddress(), freePort()));
+        this.group = new ShardGroup("C", replicas);
+        for (String id : IDS) start(id);
+        awaitLeader();
+    }
+
+    /** Waits until a running replica leads, so a test starts from a group that can commit. */
+    void awaitLeader() {
+        await().atMost(LEADER_WAIT_MAX).until(() -> leaderId() != null);
+    }
+
+    void start(String id) throws IOException {
+        running.put(id, ShardReplica.start(group, id, root.resolve(id), FAST));
+    }
+
+    /** Stops these replicas together: a Ratis server takes seconds to close its gRPC channels, so one at a time would add up. */
+    void stop(String... ids) throws IOException {
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        for (String id : ids) {
+            ShardReplica r = running.remove(id);
+            closing.add(CompletableFuture.runAsync(() -> {
+                try {
+                    r.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }));
+        }
+        CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).join();
+    }
+
+    void wipe(String id) throws IOException {
+        FileUtils.deleteFully(root.resolve(id));
+    }
+
+    ShardReplica replica(String id) {
+        return running.get(id);
+    }
+
+    List<String> runningIds() {
+        return List.copyOf(running.keySet());
+    }
+
+    String leaderId() throws IOException {
+        for (Map.Entry<String, ShardReplica> e : running.entrySet()) if (e.getValue().isLeader()) return e.getKey();
+        return null;
+    }
+
+    /** What a store holds, comparably: its records as the participant reads them back, and its data. */
+    static List<Object> contents(KvView store) {
+        List<Object> out = new ArrayList<>();
+        try {
+            out.addAll(ParticipantLayout.INSTANCE.read(store));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        HexFormat hex = HexFormat.of();
+        store.forEach(ParticipantLayout.DATA, (k, v) -> out.add("data " + hex.formatHex(k) + "=" + hex.formatHex(v)));
+        return out;
+    }
+
+    /**
+     * A free port below Linux's ephemeral range (32768 up), so that no outgoing connection takes it
+     * while its replica is stopped and it can restart on the same address.
+     */
+    private static int freePort() throws IOException {
+        for (int attempt = 0; attempt < PORT_ATTEMPTS_MAX; attempt++) {
+            int port = PORT_LOW + RANDOM.nextInt(PORT_HIGH - PORT_LOW);
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IOException("no free port in [" + PORT_LOW + ", " + PORT_HIGH + ") after " + PORT_ATTEMPTS_MAX + " attempts");
+    }
+
+    @Override
+    public void close() throws IOException {
+        stop(runningIds().toArray(String[]::new));
+    }
+}
