@@ -53,6 +53,8 @@ public record ReplicationSettings(long electionTimeoutMinMs, long electionTimeou
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, snapshotEveryEntries);
+        // No snapshot on a clean stop: a crash takes none, and a stop recovers exactly as a crash does.
+        RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(p, false);
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, ms(writeTimeoutMs));
         return p;
     }

@@ -84,21 +84,25 @@ final class ShardStateMachine extends BaseStateMachine {
         getLifeCycle().transition(LifeCycle.State.RUNNING);
     }
 
+    /**
+     * Opens the store, first replacing it with the newest snapshot if that is ahead of it. Ratis then
+     * applies the log from the snapshot on, so the applied position starts there; entries the store
+     * already holds (a crash leaves it ahead of the snapshot) are skipped as they come.
+     */
     private void load() throws IOException {
         ParticipantStore opened = ParticipantStore.open(storeDir);
         ReplicatedPosition held = ParticipantLayout.replicatedPosition(opened.view());
+        long heldIndex = held == null ? RaftLog.INVALID_LOG_INDEX : held.index();
         SnapshotInfo snapshot = snapshots.getLatestSnapshot();
-        TermIndex applied = held == null ? null : TermIndex.valueOf(held.term(), held.index());
-        if (snapshot != null && (held == null || held.index() < snapshot.getIndex())) {
+        if (snapshot != null && heldIndex < snapshot.getIndex()) {
             opened.close();
             CheckpointSnapshots.restore(snapshot, storeDir);
             opened = ParticipantStore.open(storeDir);
-            applied = snapshot.getTermIndex();
-            LOG.info("{} store restored from snapshot {} (it held the log up to {})", name, applied, held);
+            LOG.info("{} store restored from snapshot {} (it held the log up to {})", name, snapshot.getTermIndex(), held);
         }
         store = opened;
-        storedIndex = applied == null ? RaftLog.INVALID_LOG_INDEX : applied.getIndex();
-        if (applied != null) setLastAppliedTermIndex(applied);
+        storedIndex = snapshot == null ? heldIndex : Math.max(heldIndex, snapshot.getIndex());
+        if (snapshot != null) setLastAppliedTermIndex(snapshot.getTermIndex());
     }
 
     @Override
