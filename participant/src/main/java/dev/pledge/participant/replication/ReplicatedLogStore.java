@@ -15,6 +15,8 @@ import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A participant's records written to its shard's Raft group instead of one disk. One write is one
@@ -22,48 +24,72 @@ import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
  * its store, which in production is this node's (only the leader's node writes). Sent to a
  * follower, the request comes back with the leader's id and Ratis's client resends it there.
  *
- * <p>Every write is synced whatever {@code sync} says: a committed entry is on a majority's synced
+ * <p>Writes are one at a time (the node's group-commit writer batches them). Every write is synced whatever {@code sync} says: a committed entry is on a majority's synced
  * logs, and there is no cheaper unsynced path through the group.
  */
 public final class ReplicatedLogStore implements LogStore<Record>, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicatedLogStore.class);
+
     private final ShardGroup group;
     private final ReplicationSettings settings;
-    private final RaftClient client;
+    private RaftClient client;
 
-    private ReplicatedLogStore(ShardGroup group, ReplicationSettings settings, RaftClient client) {
+    private ReplicatedLogStore(ShardGroup group, ReplicationSettings settings) {
         this.group = group;
         this.settings = settings;
-        this.client = client;
+        this.client = newClient();
     }
 
     public static ReplicatedLogStore open(ShardGroup group, ReplicationSettings settings) {
+        return new ReplicatedLogStore(group, settings);
+    }
+
+    private RaftClient newClient() {
         // Ratis's own retries end about when the write times out, so an abandoned write stops asking soon after.
         int attemptsMax = (int) Math.max(1, settings.writeTimeoutMs() / settings.writeRetrySleepMs());
-        RaftClient client = RaftClient.newBuilder()
+        return RaftClient.newBuilder()
                 .setProperties(settings.raftProperties())
                 .setRaftGroup(group.raftGroup())
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(attemptsMax,
                         ReplicationSettings.ms(settings.writeRetrySleepMs())))
                 .build();
-        return new ReplicatedLogStore(group, settings, client);
     }
 
     /**
      * @throws ShardUnavailableException the group did not commit the batch within {@code writeTimeoutMs}
      */
     @Override
-    public void write(List<Record> records, boolean sync) throws ShardUnavailableException, InterruptedException {
+    public synchronized void write(List<Record> records, boolean sync) throws ShardUnavailableException, InterruptedException {
         byte[] batch = ParticipantLayout.INSTANCE.encodeBatch(records);
         CompletableFuture<RaftClientReply> sent = client.async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(batch)));
         RaftClientReply reply;
         try {
             reply = sent.get(settings.writeTimeoutMs(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
+            replaceClient();
             throw new ShardUnavailableException(group.shardId(), settings.writeTimeoutMs(), e);
         } catch (ExecutionException e) {
+            replaceClient();
             throw unavailable(e.getCause());
         }
-        if (!reply.isSuccess()) throw unavailable(reply.getException());
+        if (!reply.isSuccess()) {
+            replaceClient();
+            throw unavailable(reply.getException());
+        }
+    }
+
+    /**
+     * Once a request of Ratis's ordered stream fails for good, the client refuses every later one; so
+     * after a failed write the next starts on a new client, and the old one stops retrying.
+     */
+    private void replaceClient() {
+        RaftClient failed = client;
+        client = newClient();
+        try {
+            failed.close();
+        } catch (IOException e) {
+            LOG.warn("shard {} cannot close the client of a failed write: {}", group.shardId(), e.toString());
+        }
     }
 
     /** Why the group did not commit: a batch its state machine refused is the caller's bug; anything else leaves the write in doubt. */
@@ -75,7 +101,7 @@ public final class ReplicatedLogStore implements LogStore<Record>, AutoCloseable
     }
 
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
         client.close();
     }
 }
