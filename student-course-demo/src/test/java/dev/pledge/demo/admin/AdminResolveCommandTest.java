@@ -6,19 +6,13 @@ import dev.pledge.auth.OperatorToken;
 import dev.pledge.participant.ParticipantNode;
 import dev.pledge.participant.config.ParticipantConfig;
 import dev.pledge.rpc.Endpoint;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code pledge admin resolve} against a real participant over real Thrift: it presents the token
@@ -26,14 +20,12 @@ import picocli.CommandLine;
  * the node never saw, so an authorized call ends in "unknown transaction" and forces nothing.
  */
 class AdminResolveCommandTest {
-    private static final String TXID = "coord-1.1.1";
-
     @TempDir
     Path dir;
 
     private ParticipantNode node;
     private Path tokenFile;
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final ResolveRun run = new ResolveRun();
 
     @BeforeEach
     void start() throws Exception {
@@ -77,16 +69,10 @@ class AdminResolveCommandTest {
     }
 
     private int resolve(String... more) {
-        List<String> args = new ArrayList<>(List.of(TXID, "--commit", "--heuristic",
-                "--participant", "127.0.0.1:" + node.port()));
-        args.addAll(List.of(more));
-        AdminCommand.Resolve command = CommandLine.populateCommand(new AdminCommand.Resolve(), args.toArray(String[]::new));
-        command.out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        command.err = new PrintStream(err, true, StandardCharsets.UTF_8);
-        return command.call();
+        return run.resolve(node.port(), more);
     }
 
     private String stderr() {
-        return err.toString(StandardCharsets.UTF_8);
+        return run.stderr();
     }
 }

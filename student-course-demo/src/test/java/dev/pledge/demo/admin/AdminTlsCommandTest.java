@@ -7,18 +7,13 @@ import dev.pledge.participant.ParticipantNode;
 import dev.pledge.participant.config.ParticipantConfig;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.tls.TlsFiles;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code pledge admin ... --tls} against a real participant serving TLS: the command presents the
@@ -26,14 +21,12 @@ import picocli.CommandLine;
  * client's is refused, and without --tls the node cannot be reached at all.
  */
 class AdminTlsCommandTest {
-    private static final String TXID = "coord-1.1.1";
-
     @TempDir
     Path dir;
 
     private Path certs;
     private ParticipantNode node;
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final ResolveRun run = new ResolveRun();
 
     @BeforeEach
     void start() throws Exception {
@@ -85,15 +78,10 @@ class AdminTlsCommandTest {
     }
 
     private int resolve(String... more) {
-        List<String> args = new ArrayList<>(List.of(TXID, "--commit", "--heuristic", "--participant", "127.0.0.1:" + node.port()));
-        args.addAll(List.of(more));
-        AdminCommand.Resolve command = CommandLine.populateCommand(new AdminCommand.Resolve(), args.toArray(String[]::new));
-        command.out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        command.err = new PrintStream(err, true, StandardCharsets.UTF_8);
-        return command.call();
+        return run.resolve(node.port(), more);
     }
 
     private String stderr() {
-        return err.toString(StandardCharsets.UTF_8);
+        return run.stderr();
     }
 }
