@@ -86,7 +86,7 @@ public final class ParticipantNode implements AutoCloseable {
         Map<String, TProcessor> apps = Map.copyOf(services);
         TlsConfig tls = config.rpc().tls() == null ? null : TlsConfig.load(config.rpc().tls(), java.time.Clock.systemUTC());
         ParticipantConfig effective = tls == null ? config : config.withRpcClient(config.rpc().client().withTls(tls.rpc()));
-        OperatorAuth operators = operatorAuth(config, tls != null);
+        OperatorAuth operators = operatorAuth(config);
         CallerCheck protocolCallers = tls == null ? CallerCheck.OPEN : CallerCheck.of(config.core().participantId(),
                 caller -> PeerRules.mayCallParticipantProtocol(caller, config.coordinators().keySet(), config.rpc().peers().keySet()));
         runtime = NodeRuntime.start(effective, tls == null ? null : tls.rpc(), metrics,
@@ -109,11 +109,11 @@ public final class ParticipantNode implements AutoCloseable {
     }
 
     /** Read before the runtime starts, so a bad token file stops the node before it serves anyone. */
-    private static OperatorAuth operatorAuth(ParticipantConfig config, boolean tls) throws IOException {
+    private static OperatorAuth operatorAuth(ParticipantConfig config) throws IOException {
         Path file = config.rpc().operatorTokenFile();
         // With TLS an operator certificate is a way in; the token still is one, for operators without one.
         return new OperatorAuth(config.core().participantId(), file == null ? null : OperatorToken.read(file),
-                tls ? Peer::ofCurrentCertificate : Peer::ofCurrentRequest);
+                Peer::ofCurrentCertificate);
     }
 
     public synchronized void stop() {

@@ -3,9 +3,7 @@ package dev.pledge.auth;
 import dev.pledge.core.Check;
 import dev.pledge.rpc.RpcServer;
 import dev.pledge.tls.PeerIdentity;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.util.List;
 
 /**
  * The other end of the current call, as far as the transport can tell: an address for log lines,
@@ -28,10 +26,8 @@ public record Peer(String address, String operatorPrincipal) {
      */
     public static Peer ofCurrentCertificate() {
         String address = RpcServer.currentPeer();
-        List<Certificate> chain = RpcServer.currentPeerCertificates();
-        if (address == null || chain.isEmpty() || !(chain.get(0) instanceof X509Certificate certificate)) {
-            return ofCurrentRequest();
-        }
+        X509Certificate certificate = RpcServer.currentPeerCertificate();
+        if (address == null || certificate == null) return ofCurrentRequest();
         try {
             return new Peer(address, PeerIdentity.of(certificate).operatorPrincipal());
         } catch (IllegalArgumentException noIdentity) {

@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
 final class GuardedProcessor {
     private static final Logger log = LoggerFactory.getLogger(RpcServer.class);
     private static final int FRAME_HEADER_BYTES = 4;
+    /** Written first and overwritten with the reply's length, so the reply is one frame with no copy. */
+    private static final byte[] LENGTH_PLACEHOLDER = new byte[FRAME_HEADER_BYTES];
     private static final int REPLY_FIRST_BYTES = 256;
 
     private final TProcessor delegate;
@@ -56,7 +58,7 @@ final class GuardedProcessor {
         try {
             TMemoryInputTransport in = new TMemoryInputTransport(configuration, request.array(), 0, request.limit());
             out = new TMemoryBuffer(configuration, REPLY_FIRST_BYTES);
-            out.write(new byte[FRAME_HEADER_BYTES]);
+            out.write(LENGTH_PLACEHOLDER);
             if (!process(protocols.getProtocol(in), protocols.getProtocol(out), peer)) return null;
         } catch (TException e) {
             return reject(peer, e);

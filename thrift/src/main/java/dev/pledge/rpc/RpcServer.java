@@ -13,6 +13,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Queue;
@@ -144,6 +145,12 @@ public final class RpcServer implements AutoCloseable {
     public static List<Certificate> currentPeerCertificates() {
         Caller caller = GuardedProcessor.CURRENT_CALLER.get();
         return caller == null ? List.of() : caller.certificates();
+    }
+
+    /** The caller's own certificate, the first of {@link #currentPeerCertificates()}; null without one. */
+    public static X509Certificate currentPeerCertificate() {
+        List<Certificate> chain = currentPeerCertificates();
+        return !chain.isEmpty() && chain.get(0) instanceof X509Certificate own ? own : null;
     }
 
     /** Who sent a request: its remote address, and its TLS certificates (none without TLS). */

@@ -32,6 +32,7 @@ final class TlsIo implements SocketIo {
     private ByteBuffer pendingApp;
     private boolean inboundDone;
     private boolean handshakeFinished;
+    private List<Certificate> peerCertificates = List.of();
 
     TlsIo(SocketChannel channel, SSLEngine engine) throws SSLException {
         this.channel = channel;
@@ -132,8 +133,15 @@ final class TlsIo implements SocketIo {
         return true;
     }
 
+    /** At the handshake's end, keeps what the peer proved: every request after reads it (no copy per call). */
     private void noteFinished(SSLEngineResult result) {
-        if (result.getHandshakeStatus() == HandshakeStatus.FINISHED) handshakeFinished = true;
+        if (result.getHandshakeStatus() != HandshakeStatus.FINISHED || handshakeFinished) return;
+        handshakeFinished = true;
+        try {
+            peerCertificates = List.of(engine.getSession().getPeerCertificates());
+        } catch (SSLPeerUnverifiedException none) {
+            peerCertificates = List.of();
+        }
     }
 
     @Override
@@ -172,12 +180,7 @@ final class TlsIo implements SocketIo {
 
     @Override
     public List<Certificate> peerCertificates() {
-        if (!handshakeFinished) return List.of();
-        try {
-            return List.of(engine.getSession().getPeerCertificates());
-        } catch (SSLPeerUnverifiedException none) {
-            return List.of();
-        }
+        return peerCertificates;
     }
 
     @Override

@@ -2,9 +2,7 @@ package dev.pledge.tls;
 
 import dev.pledge.rpc.RpcServer;
 import dev.pledge.wire.NotAllowed;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,10 +33,10 @@ public final class CallerCheck {
     /** The caller's identity, or NotAllowed with one WARN line naming the caller and the reason. */
     public PeerIdentity check(String call) throws NotAllowed {
         if (rule == null) return null;
-        List<Certificate> chain = RpcServer.currentPeerCertificates();
+        X509Certificate certificate = RpcServer.currentPeerCertificate();
         String refusal;
         PeerIdentity caller = null;
-        if (chain.isEmpty() || !(chain.get(0) instanceof X509Certificate certificate)) {
+        if (certificate == null) {
             refusal = "the caller proved no certificate";
         } else {
             try {
