@@ -76,6 +76,31 @@ class GroupCommitWriterTest {
     }
 
     @Test
+    void anUnsyncedEntryWithNothingBeforeItIsWrittenByItsSubmitterButNeverOvertakes() throws Exception {
+        try (ParticipantStore store = ParticipantStore.open(dir)) {
+            // The writer thread is not started: only the submitter can write.
+            GroupCommitWriter<Record> writer = writer(store, 1_000, 1_000, 0);
+            List<String> released = new CopyOnWriteArrayList<>();
+            writer.submit(List.of(new Record.Concluded(new TxId("coord-1", 1, 1), Record.Final.ABORTED, 1)), false,
+                    () -> released.add("unsynced, alone"));
+            assertThat(released).containsExactly("unsynced, alone");
+            assertThat(store.readAll()).hasSize(1);
+
+            writer.submit(List.of(new Record.Concluded(new TxId("coord-1", 1, 2), Record.Final.ABORTED, 2)), true,
+                    () -> released.add("synced"));
+            writer.submit(List.of(new Record.Concluded(new TxId("coord-1", 1, 3), Record.Final.ABORTED, 3)), false,
+                    () -> released.add("unsynced, behind a sync"));
+            assertThat(released).as("nothing overtakes the synced entry waiting for the writer").hasSize(1);
+
+            writer.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> released.size() == 3);
+            assertThat(released).containsExactly("unsynced, alone", "synced", "unsynced, behind a sync");
+            assertThat(store.readAll()).hasSize(3);
+            writer.close();
+        }
+    }
+
+    @Test
     void effectsAreReleasedInSubmissionOrderAfterEarlierRecords() throws Exception {
         try (ParticipantStore store = ParticipantStore.open(dir)) {
             GroupCommitWriter<Record> writer = writer(store, 100, 3, 0);
