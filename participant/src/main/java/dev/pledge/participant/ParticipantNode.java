@@ -15,6 +15,8 @@ import dev.pledge.participant.runtime.NodeRuntime;
 import dev.pledge.participant.rpc.AdminHandler;
 import dev.pledge.participant.rpc.KvHandler;
 import dev.pledge.participant.rpc.ParticipantHandler;
+import dev.pledge.rpc.InlineMethods;
+import dev.pledge.rpc.RpcServices;
 import dev.pledge.rpc.Services;
 import dev.pledge.wire.Admin;
 import dev.pledge.wire.Kv;
@@ -95,17 +97,21 @@ public final class ParticipantNode implements AutoCloseable {
     }
 
     /** The wiring: the protocol, Kv and Admin handlers over the started runtime, beside the app's services. */
-    private TMultiplexedProcessor services(NodeRuntime started, PrepareValidator v, Map<String, TProcessor> apps,
-                                           OperatorAuth operators, CallerCheck protocolCallers) {
+    private RpcServices services(NodeRuntime started, PrepareValidator v, Map<String, TProcessor> apps,
+                                 OperatorAuth operators, CallerCheck protocolCallers) {
         TMultiplexedProcessor mux = new TMultiplexedProcessor();
         String id = config.core().participantId();
-        mux.registerProcessor(Services.PARTICIPANT, new Participant.Processor<>(
-                new ParticipantHandler(id, started.storageId(), started.gateway(), v, started::committed, protocolCallers)));
+        ParticipantHandler protocol = new ParticipantHandler(id, started.storageId(), started.gateway(), v,
+                started::committed, protocolCallers);
+        mux.registerProcessor(Services.PARTICIPANT, new Participant.Processor<>(protocol));
+        // The coordinator's hot path: no worker between the io thread and the core.
+        InlineMethods inline = InlineMethods.none().add(Services.PARTICIPANT, "exchange", Participant.exchange_args::new,
+                Participant.exchange_result::new, args -> protocol.exchangeLater(args.getRequest()));
         mux.registerProcessor(Services.KV, new Kv.Processor<>(new KvHandler(started.executor())));
         mux.registerProcessor(Services.ADMIN, new Admin.Processor<>(new AdminHandler(id, started.gateway(),
                 started::runtimeCounters, started.clock(), started.outcomeOracle(), started::heuristicEntries, operators)));
         apps.forEach(mux::registerProcessor);
-        return mux;
+        return new RpcServices(mux, inline);
     }
 
     /** Read before the runtime starts, so a bad token file stops the node before it serves anyone. */

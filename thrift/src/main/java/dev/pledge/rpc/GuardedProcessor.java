@@ -1,6 +1,8 @@
 package dev.pledge.rpc;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.apache.thrift.TApplicationException;
 import org.apache.thrift.TConfiguration;
 import org.apache.thrift.TException;
@@ -31,11 +33,13 @@ final class GuardedProcessor {
     private static final int REPLY_FIRST_BYTES = 256;
 
     private final TProcessor delegate;
+    private final InlineMethods inline;
     private final TConfiguration configuration;
     private final TProtocolFactory protocols;
 
-    GuardedProcessor(TProcessor delegate, int maxFrameBytes) {
+    GuardedProcessor(TProcessor delegate, InlineMethods inline, int maxFrameBytes) {
         this.delegate = delegate;
+        this.inline = inline;
         this.configuration = new TConfiguration(maxFrameBytes, maxFrameBytes, TConfiguration.DEFAULT_RECURSION_DEPTH);
         this.protocols = new TBinaryProtocol.Factory(true, true, maxFrameBytes, maxFrameBytes);
     }
@@ -56,18 +60,89 @@ final class GuardedProcessor {
     private ByteBuffer serveAs(ByteBuffer request, String peer) {
         TMemoryBuffer out;
         try {
-            TMemoryInputTransport in = new TMemoryInputTransport(configuration, request.array(), 0, request.limit());
-            out = new TMemoryBuffer(configuration, REPLY_FIRST_BYTES);
-            out.write(LENGTH_PLACEHOLDER);
-            if (!process(protocols.getProtocol(in), protocols.getProtocol(out), peer)) return null;
+            out = replyBuffer();
+            if (!process(protocols.getProtocol(input(request)), protocols.getProtocol(out), peer)) return null;
         } catch (TException e) {
             return reject(peer, e);
         }
-        byte[] reply = out.getArray();
-        int length = out.length();
-        ByteBuffer frame = ByteBuffer.wrap(reply, 0, length);
-        frame.putInt(0, length - FRAME_HEADER_BYTES);
+        return frame(out);
+    }
+
+    private TMemoryInputTransport input(ByteBuffer request) throws TException {
+        return new TMemoryInputTransport(configuration, request.array(), 0, request.limit());
+    }
+
+    private TMemoryBuffer replyBuffer() throws TException {
+        TMemoryBuffer out = new TMemoryBuffer(configuration, REPLY_FIRST_BYTES);
+        out.write(LENGTH_PLACEHOLDER);
+        return out;
+    }
+
+    private static ByteBuffer frame(TMemoryBuffer out) {
+        ByteBuffer frame = ByteBuffer.wrap(out.getArray(), 0, out.length());
+        frame.putInt(0, out.length() - FRAME_HEADER_BYTES);
         return frame;
+    }
+
+    /** A request for an {@linkplain InlineMethods inline method}, its arguments read. */
+    final class InlineCall<A> {
+        private final InlineMethods.Method<A, ?, ?> method;
+        private final A args;
+        private final int seqid;
+
+        private InlineCall(InlineMethods.Method<A, ?, ?> method, A args, int seqid) {
+            this.method = method;
+            this.args = args;
+            this.seqid = seqid;
+        }
+
+        /**
+         * Starts the call on this thread, as {@code caller}; {@code reply} gets the reply frame from
+         * whichever thread finishes the call, or null if it could not be written (close the connection).
+         */
+        void start(RpcServer.Caller caller, Consumer<ByteBuffer> reply) {
+            CompletableFuture<?> result;
+            CURRENT_CALLER.set(caller);
+            try {
+                result = method.start(args);
+            } finally {
+                CURRENT_CALLER.remove();
+            }
+            result.whenComplete((value, failure) -> reply.accept(replyFrame(value, failure, caller.address())));
+        }
+
+        private ByteBuffer replyFrame(Object value, Throwable failure, String peer) {
+            try {
+                TMemoryBuffer out = replyBuffer();
+                method.writeReply(protocols.getProtocol(out), seqid, value, failure);
+                return frame(out);
+            } catch (TException | RuntimeException e) {
+                log.warn("rpc-server could not write the reply of {} to {}: {}", method.name(), peer, e.toString());
+                return null;
+            }
+        }
+    }
+
+    /**
+     * {@code request} as an inline call, or null if it names no inline method or its arguments do
+     * not read cleanly: a worker then serves it like any other request, with Thrift's own answers
+     * to bad input.
+     */
+    InlineCall<?> inlineCall(ByteBuffer request) {
+        if (inline.isEmpty()) return null;
+        try {
+            TProtocol in = protocols.getProtocol(input(request));
+            TMessage message = in.readMessageBegin();
+            if (message.type != TMessageType.CALL) return null;
+            InlineMethods.Method<?, ?, ?> method = inline.find(message.name);
+            return method == null ? null : read(method, in, message.seqid);
+        } catch (TException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private <A> InlineCall<A> read(InlineMethods.Method<A, ?, ?> method, TProtocol in, int seqid) throws TException {
+        return new InlineCall<>(method, method.readArgs(in), seqid);
     }
 
     private boolean process(TProtocol in, TProtocol out, String peer) {

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A Thrift server (framed transport, binary protocol) that gives no connection a thread. One io
  * thread accepts and reads every connection without blocking; a whole request runs on a bounded
- * pool of workers. An idle or slow connection therefore costs a buffer, never a worker, and the
+ * pool of workers, or, for the few {@linkplain InlineMethods inline methods} of a node's hot path,
+ * is started by the io thread itself and answered by the thread that finishes it. An idle or slow connection therefore costs a buffer, never a worker, and the
  * limits of {@link RpcServerConfig} bound what connections can take: how many (in total and per
  * remote address), how many bytes they buffer, how long a frame may take to arrive, how long a
  * connection may idle. Over a limit the newest connection is closed, with a WARN line (at most one
@@ -64,14 +65,14 @@ public final class RpcServer implements AutoCloseable {
     private volatile boolean closing;
 
     private RpcServer(RpcServerConfig config, ServerSocketChannel listener, Selector selector,
-            TMultiplexedProcessor services) throws IOException {
+            TMultiplexedProcessor services, InlineMethods inline) throws IOException {
         this.config = config;
         this.limits = config.limits();
         this.listener = listener;
         this.selector = selector;
         this.listenerKey = listener.register(selector, SelectionKey.OP_ACCEPT);
         this.port = listener.socket().getLocalPort();
-        this.processor = new GuardedProcessor(services, limits.maxFrameBytes());
+        this.processor = new GuardedProcessor(services, inline, limits.maxFrameBytes());
         this.connections = new ConnectionCounts(limits.maxConnections(), limits.maxConnectionsPerAddress());
         // One request at a time per connection, so the queue never holds more than maxConnections.
         this.workers = new WorkerPool("rpc-server-" + port + "-worker", limits.workers(), limits.maxConnections(),
@@ -83,14 +84,21 @@ public final class RpcServer implements AutoCloseable {
 
     /** Starts listening and serving; returns once it serves (a BindException names a port in use). */
     public static RpcServer start(RpcServerConfig config, TMultiplexedProcessor processor) throws IOException {
+        return start(config, processor, InlineMethods.none());
+    }
+
+    /** As {@link #start(RpcServerConfig, TMultiplexedProcessor)}, serving {@code inline}'s methods without a worker. */
+    public static RpcServer start(RpcServerConfig config, TMultiplexedProcessor processor, InlineMethods inline)
+            throws IOException {
         Check.notNull(config, "config");
         Check.notNull(processor, "processor");
+        Check.notNull(inline, "inline");
         ServerSocketChannel listener = bind(config);
         RpcServer server;
         try {
             Selector selector = Selector.open();
             listener.configureBlocking(false);
-            server = new RpcServer(config, listener, selector, processor);
+            server = new RpcServer(config, listener, selector, processor, inline);
         } catch (IOException | RuntimeException e) {
             listener.close();
             throw e;

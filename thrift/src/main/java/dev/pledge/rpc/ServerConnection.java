@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One accepted connection. The io thread reads its frames without blocking; a whole request goes
  * to a worker, which runs it and writes the reply itself when the socket takes it at once (the
- * usual case), so a request costs one hand-over between threads. One request at a time: a second
+ * usual case), so a request costs one hand-over between threads. A request for an
+ * {@linkplain InlineMethods inline method} costs none: the io thread starts it and whichever thread
+ * finishes it writes the reply. One request at a time: a second
  * one that arrives meanwhile (a pipelining client) waits, and reading pauses until the first one's
  * reply has left.
  *
@@ -148,7 +150,16 @@ final class ServerConnection {
         server.release(bytes);
     }
 
+    /** Starts an inline method's request on this thread, or hands any other request to a worker. */
     private void dispatch(ByteBuffer request) {
+        GuardedProcessor.InlineCall<?> call = server.processor().inlineCall(request);
+        if (call != null) {
+            synchronized (this) {
+                release(request.capacity());
+            }
+            call.start(caller(), this::inlineReplied);
+            return;
+        }
         try {
             server.execute(() -> serve(request));
         } catch (RejectedExecutionException stopping) {
@@ -156,11 +167,25 @@ final class ServerConnection {
         }
     }
 
+    private RpcServer.Caller caller() {
+        return new RpcServer.Caller(peer, io.peerCertificates());
+    }
+
+    /** On the thread that finished an inline call: its reply leaves, then the request that waited, if any. */
+    private void inlineReplied(ByteBuffer replyFrame) {
+        if (replyFrame == null) {
+            close();
+            return;
+        }
+        ByteBuffer next = startReply(replyFrame);
+        if (next != null) dispatch(next);
+    }
+
     /** On a worker: runs the request and starts its reply; then the request that waited, if any. */
     private void serve(ByteBuffer first) {
         ByteBuffer request = first;
         while (request != null) {
-            ByteBuffer replyFrame = server.processor().serve(request, new RpcServer.Caller(peer, io.peerCertificates()));
+            ByteBuffer replyFrame = server.processor().serve(request, caller());
             synchronized (this) {
                 release(request.capacity());
             }

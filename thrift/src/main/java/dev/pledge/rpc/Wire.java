@@ -8,7 +8,11 @@ import dev.pledge.core.TxState;
 import dev.pledge.core.Vote;
 import dev.pledge.wire.DeadlineExceeded;
 import dev.pledge.wire.InvalidArgument;
+import dev.pledge.wire.Unavailable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
+import org.apache.thrift.TException;
 
 /**
  * Converters between the pure domain types ({@code dev.pledge.core}) and the generated wire types
@@ -103,6 +107,27 @@ public final class Wire {
     public static long atLeast(String field, long value, long min) throws InvalidArgument {
         if (value < min) throw new InvalidArgument(field + " must be >= " + min + ", was " + value);
         return value;
+    }
+
+    /**
+     * The value of an answer a handler started without blocking (its {@code ...Later} method), for
+     * the blocking Thrift method beside it: its Unavailable or {@code declared} exception as
+     * itself, a bug (a RuntimeException) as itself, anything else as Unavailable.
+     */
+    public static <T, X extends TException> T await(CompletableFuture<T> answer, Class<X> declared)
+            throws X, Unavailable {
+        try {
+            return answer.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable("interrupted while waiting for the answer");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Unavailable u) throw u;
+            if (declared.isInstance(cause)) throw declared.cast(cause);
+            if (cause instanceof RuntimeException bug) throw bug;
+            throw new Unavailable("the answer failed: " + cause);
+        }
     }
 
     /**

@@ -11,15 +11,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's request workers: at most {@code maxThreads}, started as needed, ended after idling.
+ * Workers (the server's, and a coordinator's calls to participants): at most {@code maxThreads}, started as needed, ended after idling.
  * The worker that went idle last takes the next request, so under light load one or two warm
  * threads serve everything. A JDK pool hands each task to the worker idle longest and so rotates
  * through all of them with cold caches: with 64 workers that cost about 0.3 ms of latency and
  * 0.6 ms of CPU per transaction at one transaction in flight. Requests beyond {@code maxThreads}
  * wait in a queue of at most {@code queueMax}, which finishing workers drain.
  */
-final class WorkerPool {
-    private static final Logger log = LoggerFactory.getLogger(RpcServer.class);
+public final class WorkerPool {
+    private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
 
     private final String name;
     private final int maxThreads;
@@ -33,7 +33,7 @@ final class WorkerPool {
     private int started;
     private boolean stopped;
 
-    WorkerPool(String name, int maxThreads, int queueMax, long idleMs) {
+    public WorkerPool(String name, int maxThreads, int queueMax, long idleMs) {
         this.name = name;
         this.maxThreads = maxThreads;
         this.queueMax = queueMax;
@@ -41,7 +41,7 @@ final class WorkerPool {
     }
 
     /** Runs {@code task} on an idle worker, a new one, or once one is free; rejected when stopped or the queue is full. */
-    void execute(Runnable task) {
+    public void execute(Runnable task) {
         Worker handTo;
         Thread newThread = null;
         synchronized (lock) {
@@ -67,7 +67,7 @@ final class WorkerPool {
     }
 
     /** Stops taking tasks, drops the queued ones, interrupts the running ones. */
-    void shutdownNow() {
+    public void shutdownNow() {
         synchronized (lock) {
             stopped = true;
             queued.clear();
@@ -76,7 +76,7 @@ final class WorkerPool {
     }
 
     /** True once every worker has ended, waiting at most {@code timeoutMs}. */
-    boolean awaitTermination(long timeoutMs) throws InterruptedException {
+    public boolean awaitTermination(long timeoutMs) throws InterruptedException {
         long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         synchronized (lock) {
             while (!live.isEmpty()) {

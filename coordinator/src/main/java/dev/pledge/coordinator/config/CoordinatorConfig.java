@@ -39,11 +39,12 @@ public record CoordinatorConfig(Core core, Rpc rpc, Storage storage) {
      *
      * @param participantCallTimeoutMs deadline of one prepare/commit/abort call (the RPC client retries inside it)
      * @param server                   what the RPC server's connections may take (workers, connections, buffers, timeouts)
+     * @param decisionLingerMs         how long phase-two decisions to an idle participant wait for a prepare to ride with
      * @param metrics                  where /metrics and /health are served; null for none
      * @param tls                      this node's TLS files; null for plain TCP
      */
     public record Rpc(Endpoint listen, Map<String, Endpoint> participants, long participantCallTimeoutMs,
-                      ServerLimits server, int senderThreadsMax, RpcClientConfig client, Endpoint metrics,
+                      ServerLimits server, int senderThreadsMax, long decisionLingerMs, RpcClientConfig client, Endpoint metrics,
                       TlsFiles tls) {
         public Rpc {
             Check.notNull(listen, "listen");
@@ -52,6 +53,7 @@ public record CoordinatorConfig(Core core, Rpc rpc, Storage storage) {
             Check.argument(participantCallTimeoutMs > 0, "participantCallTimeoutMs must be > 0");
             Check.notNull(server, "server");
             Check.argument(senderThreadsMax > 0, "senderThreadsMax must be > 0");
+            Check.argument(decisionLingerMs >= 0, "decisionLingerMs must be >= 0");
             Check.notNull(client, "client");
         }
     }
@@ -111,12 +113,17 @@ public record CoordinatorConfig(Core core, Rpc rpc, Storage storage) {
 
     public CoordinatorConfig withParticipantCallTimeoutMs(long value) {
         return new CoordinatorConfig(core, new Rpc(rpc.listen(), rpc.participants(), value, rpc.server(),
-                rpc.senderThreadsMax(), rpc.client(), rpc.metrics(), rpc.tls()), storage);
+                rpc.senderThreadsMax(), rpc.decisionLingerMs(), rpc.client(), rpc.metrics(), rpc.tls()), storage);
+    }
+
+    public CoordinatorConfig withDecisionLingerMs(long value) {
+        return new CoordinatorConfig(core, new Rpc(rpc.listen(), rpc.participants(), rpc.participantCallTimeoutMs(),
+                rpc.server(), rpc.senderThreadsMax(), value, rpc.client(), rpc.metrics(), rpc.tls()), storage);
     }
 
     /** TLS on every link with these files; null for plain TCP. */
     public CoordinatorConfig withTls(TlsFiles v) {
         return new CoordinatorConfig(core, new Rpc(rpc.listen(), rpc.participants(), rpc.participantCallTimeoutMs(),
-                rpc.server(), rpc.senderThreadsMax(), rpc.client(), rpc.metrics(), v), storage);
+                rpc.server(), rpc.senderThreadsMax(), rpc.decisionLingerMs(), rpc.client(), rpc.metrics(), v), storage);
     }
 }

@@ -62,6 +62,8 @@ public final class CoordinatorSettings {
             ServerLimits.DEFAULT_WORKERS, 1, ServerLimits.WORKERS_MAX, "requests executed at once (idle connections hold none)");
     public static final Setting<Integer> SENDER_THREADS_MAX = Setting.intIn("rpc.sender-threads-max", 16, 1, 1_000,
             "threads calling participants (1 sends one message at a time)");
+    public static final Setting<Long> DECISION_LINGER_MS = Setting.longAtLeast("rpc.decision-linger-ms", 1, 0,
+            "how long phase-two decisions to an idle participant wait for a prepare to share its call (0: never)");
     public static final Setting<Endpoint> METRICS = Setting.optional("rpc.metrics", Endpoint::parse,
             "host:port for HTTP /metrics and /health (port 0 = any); off if absent");
     public static final Setting<Path> DATA_DIR = Setting.required("storage.data-dir", Path::of, "directory of the decision log");
@@ -72,7 +74,7 @@ public final class CoordinatorSettings {
                     LISTEN, PARTICIPANT_CALL_TIMEOUT_MS, SERVER_WORKERS_MAX),
             ServerSettings.ALL,
             TlsSettings.ALL,
-            List.of(SENDER_THREADS_MAX, METRICS, DATA_DIR)).<Setting<?>>flatMap(List::stream).toList(),
+            List.of(SENDER_THREADS_MAX, DECISION_LINGER_MS, METRICS, DATA_DIR)).<Setting<?>>flatMap(List::stream).toList(),
             List.of(PARTICIPANTS),
             Map.of("tx-timeout-ms", TX_TIMEOUT_DEFAULT_MS.key(), "seed", RANDOM_SEED.key()));
 
@@ -84,7 +86,7 @@ public final class CoordinatorSettings {
                         v.get(TX_TIMEOUT_MAX_MS), v.get(RETENTION_MS), v.get(DELIVERY_RETRY_BASE_MS),
                         v.get(DELIVERY_RETRY_MAX_MS), v.get(SWEEP_INTERVAL_MS), v.get(EVENT_QUEUE_MAX), v.get(RANDOM_SEED)),
                 new CoordinatorConfig.Rpc(v.get(LISTEN), v.get(PARTICIPANTS), v.get(PARTICIPANT_CALL_TIMEOUT_MS),
-                        ServerSettings.limits(v, v.get(SERVER_WORKERS_MAX)), v.get(SENDER_THREADS_MAX), RpcClientConfig.defaults(), v.get(METRICS),
+                        ServerSettings.limits(v, v.get(SERVER_WORKERS_MAX)), v.get(SENDER_THREADS_MAX), v.get(DECISION_LINGER_MS), RpcClientConfig.defaults(), v.get(METRICS),
                         TlsSettings.files(v)),
                 new CoordinatorConfig.Storage(v.get(DATA_DIR)));
     }

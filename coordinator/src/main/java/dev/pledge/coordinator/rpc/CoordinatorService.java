@@ -6,6 +6,7 @@ import dev.pledge.coordinator.protocol.VoteTally;
 import dev.pledge.core.ReplyMargin;
 import dev.pledge.core.Limits;
 import dev.pledge.core.TxId;
+import dev.pledge.rpc.Expiry;
 import dev.pledge.rpc.Wire;
 import dev.pledge.wire.AbortRequest;
 import dev.pledge.wire.BeginRequest;
@@ -29,6 +30,7 @@ import dev.pledge.wire.WriteTransaction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -88,13 +90,27 @@ public final class CoordinatorService implements Coordinator.Iface {
 
     @Override
     public Outcome commit(CommitRequest request) throws TException {
+        return Wire.await(commitLater(request), TException.class);
+    }
+
+    /** {@link #commit} without blocking, as the server runs it (inline). */
+    public CompletableFuture<Outcome> commitLater(CommitRequest request) throws TException {
         TxId txId = Wire.txIdOf("txId", Wire.required("request", request).getTxId());
-        Reply.Value v = await(token -> new Event.Commit(poster.nowMs(), token, txId), request.getDeadlineMs());
-        if (v == null) {
-            // Undecided within the caller's deadline: it polls status (the decision is not lost).
-            return new Outcome(TxState.PREPARING).setMessage("no decision within the request's deadline");
-        }
-        return WireReplies.outcome(v, txId);
+        long deadlineMs = Wire.timeLeftMs(request.getDeadlineMs());
+        CompletableFuture<Reply.Value> reply = poster.request(token -> new Event.Commit(poster.nowMs(), token, txId));
+        Expiry.after(ReplyMargin.withinMs(deadlineMs), reply, () -> reply.complete(null));
+        return reply.thenApply(v -> {
+            if (v == null) {
+                poster.abandon(reply);
+                // Undecided within the caller's deadline: it polls status (the decision is not lost).
+                return new Outcome(TxState.PREPARING).setMessage("no decision within the request's deadline");
+            }
+            try {
+                return WireReplies.outcome(v, txId);
+            } catch (TException e) {
+                throw new CompletionException(e);
+            }
+        });
     }
 
     @Override
@@ -147,13 +163,20 @@ public final class CoordinatorService implements Coordinator.Iface {
      */
     @Override
     public CommitWritesResponse commitWrites(CommitWritesRequest request) throws TException {
+        return Wire.await(commitWritesLater(request), TException.class);
+    }
+
+    /**
+     * {@link #commitWrites} without blocking, as the server runs it (inline): the answer completes
+     * once every transaction has its outcome, or at the request's deadline with PREPARING for the
+     * rest.
+     */
+    public CompletableFuture<CommitWritesResponse> commitWritesLater(CommitWritesRequest request) throws TException {
         Wire.required("request", request);
         Wire.required("transactions", request.getTransactions());
         long deadlineMs = Wire.timeLeftMs(request.getDeadlineMs());
         Wire.invalidIf(() -> Limits.checkSize("transactions", request.getTransactionsSize(), "transactions",
                 Limits.BATCH_ITEMS_MAX, "BATCH_ITEMS_MAX"));
-        long waitUntilNs = System.nanoTime()
-                + TimeUnit.MILLISECONDS.toNanos(ReplyMargin.withinMs(deadlineMs));
         int n = request.getTransactionsSize();
         WriteResult[] results = new WriteResult[n];
         List<CompletableFuture<Reply.Value>> replies = new ArrayList<>(n);
@@ -172,12 +195,19 @@ public final class CoordinatorService implements Coordinator.Iface {
             replies.add(poster.request(token -> new Event.CommitWrites(poster.nowMs(), token, key, writes, timeoutMs,
                     resend)));
         }
-        for (int i = 0; i < n; i++) {
-            CompletableFuture<Reply.Value> reply = replies.get(i);
-            if (reply == null) continue;
-            results[i] = WriteTransactions.result(awaitUntil(reply, waitUntilNs));
-        }
-        return new CommitWritesResponse(List.of(results));
+        CompletableFuture<?>[] posted = replies.stream().filter(r -> r != null).toArray(CompletableFuture[]::new);
+        CompletableFuture<Void> all = CompletableFuture.allOf(posted);
+        Expiry.after(ReplyMargin.withinMs(deadlineMs), all, () -> all.complete(null));
+        return all.thenApply(ignored -> {
+            for (int i = 0; i < n; i++) {
+                CompletableFuture<Reply.Value> reply = replies.get(i);
+                if (reply == null) continue;
+                Reply.Value v = reply.getNow(null);
+                if (v == null) poster.abandon(reply); // no outcome in time: PREPARING
+                results[i] = WriteTransactions.result(v);
+            }
+            return new CommitWritesResponse(List.of(results));
+        });
     }
 
     private Reply.Value awaitUntil(CompletableFuture<Reply.Value> reply, long untilNs) throws Unavailable {

@@ -10,6 +10,7 @@ import dev.pledge.core.Incarnations;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.LogWriterListener;
 import dev.pledge.rpc.OpsHttpServer;
+import dev.pledge.rpc.InlineMethods;
 import dev.pledge.rpc.RpcServer;
 import dev.pledge.rpc.RpcServerConfig;
 import dev.pledge.rpc.RpcClientConfig;
@@ -98,7 +99,8 @@ public final class CoordinatorNode implements AutoCloseable {
         TlsConfig tls = config.rpc().tls() == null ? null : TlsConfig.load(config.rpc().tls(), java.time.Clock.systemUTC());
         RpcClientConfig client = tls == null ? config.rpc().client() : config.rpc().client().withTls(tls.rpc());
         sender = new ParticipantSender(id, config.rpc().participants(), client,
-                config.rpc().participantCallTimeoutMs(), config.rpc().senderThreadsMax(), e -> runtime.postInternal(e), time);
+                config.rpc().participantCallTimeoutMs(), config.rpc().senderThreadsMax(), config.rpc().decisionLingerMs(),
+                e -> runtime.postInternal(e), time);
         closeInOrder.add(0, sender);
         VoteInquiries inquiries = new VoteInquiries(id, sender);
         closeInOrder.add(0, inquiries);
@@ -112,12 +114,18 @@ public final class CoordinatorNode implements AutoCloseable {
         }
         runtime.start(recovery.startup());
         TMultiplexedProcessor processor = new TMultiplexedProcessor();
-        processor.registerProcessor(Services.COORDINATOR,
-                new Coordinator.Processor<>(new CoordinatorService(id, () -> epoch, recovery.core().storageId(), runtime,
-                        inquiries, config.rpc().participants()::containsKey)));
+        CoordinatorService service = new CoordinatorService(id, () -> epoch, recovery.core().storageId(), runtime,
+                inquiries, config.rpc().participants()::containsKey);
+        processor.registerProcessor(Services.COORDINATOR, new Coordinator.Processor<>(service));
         processor.registerProcessor(Services.ADMIN, new Admin.Processor<>(new AdminService(id, this::stats, runtime::damaged)));
+        // The clients' hot path: no worker between the io thread and the core.
+        InlineMethods inline = InlineMethods.none()
+                .add(Services.COORDINATOR, "commitWrites", Coordinator.commitWrites_args::new,
+                        Coordinator.commitWrites_result::new, args -> service.commitWritesLater(args.getRequest()))
+                .add(Services.COORDINATOR, "commit", Coordinator.commit_args::new, Coordinator.commit_result::new,
+                        args -> service.commitLater(args.getRequest()));
         server = RpcServer.start(RpcServerConfig.of(config.rpc().listen(), config.rpc().server())
-                .withTls(tls == null ? null : tls.rpc()), processor);
+                .withTls(tls == null ? null : tls.rpc()), processor, inline);
         closeInOrder.add(0, server);
         if (metrics != null) metricsPort = metrics.nodeMetrics().serve(id, metricsListen, this::health);
     }

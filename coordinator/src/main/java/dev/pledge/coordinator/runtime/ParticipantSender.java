@@ -9,9 +9,11 @@ import dev.pledge.core.TxId;
 import dev.pledge.core.Limits;
 import dev.pledge.failpoint.Failpoints;
 import dev.pledge.rpc.Endpoint;
+import dev.pledge.rpc.Expiry;
 import dev.pledge.rpc.RpcClient;
 import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.rpc.Services;
+import dev.pledge.rpc.WorkerPool;
 import dev.pledge.runtime.Clock;
 import dev.pledge.rpc.Wire;
 import dev.pledge.wire.Ack;
@@ -30,12 +32,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.thrift.TException;
@@ -69,33 +68,30 @@ final class ParticipantSender implements MessageSender {
     }
     /** Calls in flight per participant: one being served while the next batch gathers. */
     static final int LANE_CALLS_MAX = 2;
+    private static final long SENDER_IDLE_MS = 60_000;
 
     private final String nodeId;
     private final Map<String, Lane> lanes = new TreeMap<>();
     private final long callTimeoutMs;
+    private final long lingerMs;
     private final Consumer<Event> results;
     private final Clock time;
-    private final ThreadPoolExecutor pool;
+    private final WorkerPool pool;
     final AtomicLong callsSent = new AtomicLong();
     final AtomicLong callsFailed = new AtomicLong();
     final AtomicLong messagesSent = new AtomicLong();
 
     ParticipantSender(String nodeId, Map<String, Endpoint> participants, RpcClientConfig rpc, long callTimeoutMs,
-                      int threadsMax, Consumer<Event> results, Clock time) {
+                      int threadsMax, long lingerMs, Consumer<Event> results, Clock time) {
         this.nodeId = nodeId;
+        this.lingerMs = lingerMs;
         int laneCalls = Math.min(LANE_CALLS_MAX, threadsMax);
         participants.forEach((id, endpoint) -> lanes.put(id, new Lane(new RpcClient(endpoint, rpc), laneCalls)));
         this.callTimeoutMs = callTimeoutMs;
         this.results = results;
         this.time = time;
-        AtomicInteger threadNumber = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(threadsMax, threadsMax, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, nodeId + "-send-" + threadNumber.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        pool.allowCoreThreadTimeOut(true);
+        // Most recently idle first: at light load one or two warm threads make every call.
+        this.pool = new WorkerPool(nodeId + "-send", threadsMax, lanes.size() * (LANE_CALLS_MAX + 1), SENDER_IDLE_MS);
     }
 
     @Override
@@ -112,7 +108,12 @@ final class ParticipantSender implements MessageSender {
      * One participant's queue; each turn on the pool sends one batch, so no lane starves another.
      * Phase two must never hold up phase one: a participant may let a call carrying only decisions
      * wait briefly for company to share its sync, so when every call in flight is such a call, a
-     * waiting prepare gets one call beyond the limit (its arrival also ends their wait).
+     * waiting prepare gets one call beyond the limit (its arrival also ends their wait). Decisions
+     * to an idle lane wait up to {@code lingerMs} for a prepare to ride with: one client committing
+     * back to back sends its next prepare well within it, so each transaction costs one call per
+     * participant instead of two (and the participant one request, not two). Only decisions wait,
+     * never a prepare; a participant releases a committed branch's locks when the decision arrives,
+     * so this delays that by at most the linger when no other transaction comes.
      */
     private final class Lane {
         private final RpcClient client;
@@ -123,6 +124,8 @@ final class ParticipantSender implements MessageSender {
         private int urgentCalls;
         /** Prepares and one-phase commits in the queue. */
         private int urgentQueued;
+        /** Set while queued decisions wait for a prepare; done once a turn takes them. */
+        private CompletableFuture<Void> lingering;
 
         Lane(RpcClient client, int callsMax) {
             this.client = client;
@@ -132,16 +135,43 @@ final class ParticipantSender implements MessageSender {
         void offer(Message m) {
             boolean queued;
             boolean start = false;
+            CompletableFuture<Void> arm = null;
+            CompletableFuture<Void> company = null;
             synchronized (this) {
                 queued = queue.size() < QUEUED_PER_PARTICIPANT_MAX;
                 if (queued) {
                     queue.add(m);
                     if (urgent(m)) urgentQueued++;
-                    start = calls < callsMax || (urgentQueued > 0 && urgentCalls == 0 && calls < callsMax + 1);
-                    if (start) calls++;
+                    if (!urgent(m) && urgentQueued == 0 && lingerMs > 0) {
+                        if (lingering == null) arm = lingering = new CompletableFuture<>();
+                    } else {
+                        start = calls < callsMax || (urgentQueued > 0 && urgentCalls == 0 && calls < callsMax + 1);
+                    }
+                    if (start) {
+                        calls++;
+                        company = lingering;
+                        lingering = null;
+                    }
                 }
             }
             if (!queued) results.accept(failed(m, "send queue full"));
+            if (company != null) company.complete(null);
+            if (arm != null) {
+                CompletableFuture<Void> wait = arm;
+                Expiry.after(lingerMs, wait, () -> lingerEnded(wait));
+            }
+            if (start) schedule();
+        }
+
+        /** Decisions waited out the linger and no prepare came: they go alone. */
+        private void lingerEnded(CompletableFuture<Void> wait) {
+            boolean start;
+            synchronized (this) {
+                if (lingering != wait) return;
+                lingering = null;
+                start = !queue.isEmpty() && calls < callsMax;
+                if (start) calls++;
+            }
             if (start) schedule();
         }
 
@@ -182,7 +212,8 @@ final class ParticipantSender implements MessageSender {
             boolean more;
             synchronized (this) {
                 if (carriesUrgent) urgentCalls--;
-                more = !queue.isEmpty();
+                // Decisions that came meanwhile, with no prepare among them, keep waiting for one.
+                more = !queue.isEmpty() && (urgentQueued > 0 || lingering == null);
                 if (!more) calls--;
             }
             if (more) schedule();

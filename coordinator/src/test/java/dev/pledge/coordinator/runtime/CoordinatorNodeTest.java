@@ -74,9 +74,14 @@ class CoordinatorNodeTest {
     }
 
     private void startCoordinator(long participantCallTimeoutMs) throws Exception {
+        startCoordinator(participantCallTimeoutMs, Long.parseLong(CoordinatorSettings.DECISION_LINGER_MS.defaultText()));
+    }
+
+    private void startCoordinator(long participantCallTimeoutMs, long decisionLingerMs) throws Exception {
         CoordinatorConfig config = CoordinatorConfig.defaults("coord-1", new Endpoint("127.0.0.1", 0), dataDir,
                         Map.of("student-a", studentA.endpoint(), "course-c", courseC.endpoint()))
                 .withParticipantCallTimeoutMs(participantCallTimeoutMs)
+                .withDecisionLingerMs(decisionLingerMs)
                 .withDeliveryRetryMs(10, 100)
                 .withRandomSeed(1);
         node = CoordinatorNode.start(config);
@@ -174,6 +179,32 @@ class CoordinatorNodeTest {
         courseC.prepareGate.countDown();
         await().atMost(Duration.ofSeconds(10)).until(() -> coordinator((c, ms) ->
                 c.status(new StatusRequest(ms, Wire.toWire(tx)))).getState() != TxState.PREPARING);
+    }
+
+    @Test
+    void phaseTwoRidesWithTheNextPrepareToTheSameParticipant() throws Exception {
+        startCoordinator(500, 10_000); // a linger so long that only the next prepare can carry the decision
+        TxId first = beginWithBoth();
+        assertThat(commit(first).getState()).isEqualTo(TxState.COMMITTED);
+        TxId second = beginWithBoth();
+        assertThat(commit(second).getState()).isEqualTo(TxState.COMMITTED);
+        for (ScriptedParticipant p : java.util.List.of(studentA, courseC)) {
+            assertThat(p.exchanges).as("one call carried the first's commit and the second's prepare")
+                    .anySatisfy(items -> assertThat(items).contains(new ScriptedParticipant.Call("commit", first),
+                            new ScriptedParticipant.Call("prepare", second)));
+            assertThat(p.count("commit", first)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aDecisionWithNoPrepareToRideWithGoesAloneOnceTheLingerEnds() throws Exception {
+        startCoordinator(500, 300);
+        TxId tx = beginWithBoth();
+        assertThat(commit(tx).getState()).isEqualTo(TxState.COMMITTED);
+        long answeredNs = System.nanoTime();
+        await().atMost(Duration.ofSeconds(10)).until(() -> studentA.count("commit", tx) == 1 && courseC.count("commit", tx) == 1);
+        assertThat(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - answeredNs))
+                .as("the decision waited for company first").isGreaterThanOrEqualTo(250);
     }
 
     @Test

@@ -32,6 +32,8 @@ final class ScriptedParticipant implements Participant.Iface, AutoCloseable {
     record Call(String method, TxId txId) {}
 
     final List<Call> calls = new CopyOnWriteArrayList<>();
+    /** The items of each exchange request, in the order they came: which ones shared a call. */
+    final List<List<Call>> exchanges = new CopyOnWriteArrayList<>();
     volatile Vote vote = Vote.YES;
     volatile String noMessage = "course full";
     /** While true, commit and abort answer Unavailable (the participant is "down" for phase two). */
@@ -61,6 +63,14 @@ final class ScriptedParticipant implements Participant.Iface, AutoCloseable {
     /** Items behave as if sent one by one (the scripted answers are per item). */
     @Override
     public ExchangeResponse exchange(ExchangeRequest request) throws Unavailable {
+        List<Call> items = new java.util.ArrayList<>();
+        for (PrepareItem item : request.getPrepares()) {
+            items.add(new Call(item.isOnePhase() ? "commitOnePhase" : "prepare", Wire.fromWire(item.getTxId())));
+        }
+        for (DecisionItem item : request.getDecisions()) {
+            items.add(new Call(item.isCommit() ? "commit" : "abort", Wire.fromWire(item.getTxId())));
+        }
+        exchanges.add(items);
         List<PrepareResponse> votes = new java.util.ArrayList<>();
         for (PrepareItem item : request.getPrepares()) votes.add(item.isOnePhase() ? commitOnePhase(item) : prepare(item));
         List<Ack> acks = new java.util.ArrayList<>();

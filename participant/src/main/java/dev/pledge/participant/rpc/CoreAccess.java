@@ -5,6 +5,7 @@ import dev.pledge.participant.protocol.Event;
 import dev.pledge.participant.protocol.Reply;
 import dev.pledge.wire.Unavailable;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
@@ -22,6 +23,9 @@ public interface CoreAccess {
 
     /** Posts one event per maker and waits for all their replies, in maker order, within one shared wait. */
     List<Reply> askAll(List<RequestMaker> makers, long waitMs) throws Unavailable;
+
+    /** As {@link #askAll} without blocking: the future fails with Unavailable where askAll throws it. */
+    CompletableFuture<List<Reply>> askAllLater(List<RequestMaker> makers, long waitMs);
 
     /** Posts an event nobody waits for. */
     void tell(Function<Long, Event> maker) throws Unavailable;

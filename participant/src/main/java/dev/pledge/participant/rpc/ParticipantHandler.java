@@ -30,6 +30,8 @@ import dev.pledge.wire.NotAllowed;
 import dev.pledge.tls.CallerCheck;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +68,16 @@ public final class ParticipantHandler implements Participant.Iface {
     @Override
     public ExchangeResponse exchange(ExchangeRequest req) throws Unavailable, InvalidArgument, DeadlineExceeded,
             NotAllowed {
+        return Wire.await(exchangeLater(req), Unavailable.class);
+    }
+
+    /**
+     * {@link #exchange} without blocking, as the server runs it (inline): checks the request and
+     * posts its events here; the answer completes once the core released every reply. Fails only
+     * with Unavailable.
+     */
+    public CompletableFuture<ExchangeResponse> exchangeLater(ExchangeRequest req) throws InvalidArgument,
+            DeadlineExceeded, NotAllowed {
         protocolCallers.check("exchange");
         long deadlineMs = Wire.timeLeftMs(Wire.required("request", req).getDeadlineMs());
         List<PrepareItem> prepares = req.getPrepares() == null ? List.of() : req.getPrepares();
@@ -78,7 +90,10 @@ public final class ParticipantHandler implements Participant.Iface {
             decided.add(decisionEvent(Wire.txIdOf("decisions[" + i + "].txId", item.getTxId()), item.isCommit()));
         }
         PrepareResponse[] votes = new PrepareResponse[prepares.size()];
-        List<CoreAccess.RequestMaker> makers = new ArrayList<>(prepares.size() + decisions.size());
+        // Decisions first: a phase-two commit's sync may linger for company, and the prepares
+        // behind it in this very request are that company, so both share one sync.
+        List<CoreAccess.RequestMaker> makers = new ArrayList<>(decided.size() + prepares.size());
+        makers.addAll(decided);
         List<Integer> posted = new ArrayList<>(prepares.size());
         for (int i = 0; i < prepares.size(); i++) {
             PrepareItem item = prepares.get(i);
@@ -90,15 +105,27 @@ public final class ParticipantHandler implements Participant.Iface {
                         .setMessage(Limits.clip("malformed prepare: " + e.getMessage(), Limits.REASON_CHARS_MAX));
             }
         }
-        makers.addAll(decided);
-        List<Reply> replies = makers.isEmpty() ? List.of() : gateway.askAll(makers, deadlineMs);
+        CompletableFuture<List<Reply>> replies = makers.isEmpty() ? CompletableFuture.completedFuture(List.of())
+                : gateway.askAllLater(makers, deadlineMs);
+        return replies.thenApply(r -> {
+            try {
+                return answer(prepares, votes, posted, r.subList(decided.size(), r.size()), r.subList(0, decided.size()));
+            } catch (Unavailable u) {
+                throw new CompletionException(u);
+            }
+        });
+    }
+
+    /** The response: each posted prepare's vote in its place, and one Ack per decision. */
+    private ExchangeResponse answer(List<PrepareItem> prepares, PrepareResponse[] votes, List<Integer> posted,
+                                    List<Reply> voteReplies, List<Reply> decisionReplies) throws Unavailable {
         for (int k = 0; k < posted.size(); k++) {
-            Reply r = replies.get(k);
+            Reply r = voteReplies.get(k);
             votes[posted.get(k)] = prepares.get(posted.get(k)).isOnePhase() ? onePhaseVote(r) : vote(r);
         }
         for (PrepareResponse v : votes) v.setStorageId(storageId);
-        List<Ack> acks = new ArrayList<>(decisions.size());
-        for (Reply r : replies.subList(posted.size(), replies.size())) {
+        List<Ack> acks = new ArrayList<>(decisionReplies.size());
+        for (Reply r : decisionReplies) {
             // A decision this branch cannot take (it never prepared here) is UNKNOWN: the sender retries it alone.
             acks.add((r instanceof Reply.Acked a ? new Ack(Wire.toWire(a.state()))
                     : new Ack(dev.pledge.wire.BranchState.UNKNOWN)).setStorageId(storageId));

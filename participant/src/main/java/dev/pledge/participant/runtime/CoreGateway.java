@@ -4,11 +4,13 @@ import dev.pledge.participant.rpc.CoreAccess;
 import dev.pledge.participant.protocol.CoreView;
 import dev.pledge.participant.protocol.Event;
 import dev.pledge.participant.protocol.Reply;
+import dev.pledge.rpc.Expiry;
 import dev.pledge.wire.Unavailable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -42,36 +44,55 @@ public final class CoreGateway implements CoreAccess {
      */
     @Override
     public List<Reply> askAll(List<RequestMaker> makers, long waitMs) throws Unavailable {
-        if (waitMs <= 0) throw unavailable("the request's deadline has already passed", 0);
-        long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
-        List<Long> tokens = new ArrayList<>(makers.size());
-        List<CompletableFuture<Reply>> answers = new ArrayList<>(makers.size());
         try {
-            for (RequestMaker maker : makers) {
-                long token = nextToken.getAndIncrement();
-                CompletableFuture<Reply> answer = new CompletableFuture<>();
-                pending.put(token, answer);
-                tokens.add(token);
-                answers.add(answer);
-                if (!loop.post((now, view) -> maker.make(token, now, view))) {
-                    throw unavailable(loop.whyRefused(), 50);
-                }
-            }
-            List<Reply> replies = new ArrayList<>(answers.size());
-            for (CompletableFuture<Reply> answer : answers) {
-                replies.add(answer.get(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS));
-            }
-            return replies;
-        } catch (TimeoutException e) {
-            throw unavailable("no answer within the request's deadline of " + waitMs + " ms", 0);
+            return askAllLater(makers, waitMs).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unavailable("interrupted while waiting", 0);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof Unavailable u) throw u;
             throw unavailable("request failed: " + e.getCause(), 0);
-        } finally {
-            for (Long token : tokens) pending.remove(token);
         }
+    }
+
+    /**
+     * As {@link #askAll} without blocking: the replies complete the future on the thread that
+     * releases them. It fails with Unavailable if an event cannot be posted or the replies do not
+     * all come within {@code waitMs}.
+     */
+    @Override
+    public CompletableFuture<List<Reply>> askAllLater(List<RequestMaker> makers, long waitMs) {
+        if (waitMs <= 0) return CompletableFuture.failedFuture(unavailable("the request's deadline has already passed", 0));
+        long[] tokens = new long[makers.size()];
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Reply>[] answers = new CompletableFuture[makers.size()];
+        for (int i = 0; i < makers.size(); i++) {
+            RequestMaker maker = makers.get(i);
+            long token = nextToken.getAndIncrement();
+            answers[i] = new CompletableFuture<>();
+            pending.put(token, answers[i]);
+            tokens[i] = token;
+            if (!loop.post((now, view) -> maker.make(token, now, view))) {
+                forget(tokens, i + 1);
+                return CompletableFuture.failedFuture(unavailable(loop.whyRefused(), 50));
+            }
+        }
+        CompletableFuture<Void> all = answers.length == 1 ? answers[0].thenApply(r -> null) : CompletableFuture.allOf(answers);
+        Expiry.after(waitMs, all, () -> all.completeExceptionally(new TimeoutException()));
+        return all.handle((ignored, failure) -> {
+            forget(tokens, tokens.length);
+            if (failure == null) {
+                List<Reply> replies = new ArrayList<>(answers.length);
+                for (CompletableFuture<Reply> answer : answers) replies.add(answer.join());
+                return replies;
+            }
+            throw new CompletionException(failure instanceof TimeoutException
+                    ? unavailable("no answer within the request's deadline of " + waitMs + " ms", 0) : failure);
+        });
+    }
+
+    private void forget(long[] tokens, int count) {
+        for (int i = 0; i < count; i++) pending.remove(tokens[i]);
     }
 
     /** Posts an event nobody waits for (e.g. the end of an operation). */

@@ -18,6 +18,7 @@ import dev.pledge.rpc.LogWriterListener;
 import dev.pledge.rpc.TransitionLog;
 import dev.pledge.rpc.RpcClient;
 import dev.pledge.rpc.RpcServer;
+import dev.pledge.rpc.RpcServices;
 import dev.pledge.rpc.RpcServerConfig;
 import dev.pledge.rpc.RpcTls;
 import dev.pledge.runtime.GroupCommitWriter;
@@ -30,7 +31,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.apache.thrift.TMultiplexedProcessor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,7 +109,7 @@ public final class NodeRuntime implements AutoCloseable {
      * also /metrics and /health unless {@code metricsConfig} is null.
      */
     public static NodeRuntime start(ParticipantConfig config, MetricsConfig metricsConfig,
-                                    Function<NodeRuntime, TMultiplexedProcessor> services) throws IOException {
+                                    Function<NodeRuntime, RpcServices> services) throws IOException {
         return start(config, null, metricsConfig, services);
     }
 
@@ -118,7 +118,7 @@ public final class NodeRuntime implements AutoCloseable {
      * it is not null (the node's clients take theirs from {@code config.rpc().client()}).
      */
     public static NodeRuntime start(ParticipantConfig config, RpcTls tls, MetricsConfig metricsConfig,
-                                    Function<NodeRuntime, TMultiplexedProcessor> services) throws IOException {
+                                    Function<NodeRuntime, RpcServices> services) throws IOException {
         Clock clock = Clock.system();
         ParticipantStore store = ParticipantStore.open(config.storage().dataDir());
         NodeRuntime node;
@@ -139,7 +139,7 @@ public final class NodeRuntime implements AutoCloseable {
         }
     }
 
-    private void serve(Function<NodeRuntime, TMultiplexedProcessor> services, RpcTls tls) throws IOException {
+    private void serve(Function<NodeRuntime, RpcServices> services, RpcTls tls) throws IOException {
         writer.start();
         loop.start();
         Incarnations.Start start = Incarnations.draw(System.currentTimeMillis(), new SecureRandom());
@@ -152,7 +152,8 @@ public final class NodeRuntime implements AutoCloseable {
             throw new IllegalStateException("participant did not start: " + e, e);
         }
         RpcServerConfig rpc = RpcServerConfig.of(config.rpc().listen(), config.rpc().server()).withTls(tls);
-        server = RpcServer.start(rpc, services.apply(this));
+        RpcServices served = services.apply(this);
+        server = RpcServer.start(rpc, served.processor(), served.inline());
         audit.start();
     }
 
