@@ -83,27 +83,16 @@ public final class GroupCommitWriter<R> implements AutoCloseable {
      * @param lingering synced but not urgent: may wait up to the linger for another entry's sync
      */
     public void submit(List<R> records, boolean sync, boolean lingering, Runnable release) throws InterruptedException {
-        submit(records, sync, lingering, false, release);
-    }
-
-    /**
-     * As {@link #submit(List, boolean, boolean, Runnable)}. {@code nothingElseToDo}: the submitter
-     * has no other work waiting, so an urgent synced entry with nothing before it may be written
-     * and synced on its thread (waking the writer would only add a hand-over to the sync's wait);
-     * with work waiting the writer syncs, so that work can join the next batch meanwhile.
-     */
-    public void submit(List<R> records, boolean sync, boolean lingering, boolean nothingElseToDo, Runnable release)
-            throws InterruptedException {
         Runnable now = null;
         GroupCommit.Batch<R> here = null;
         lock.lockInterruptibly();
         try {
             Check.state(!stopping, "log writer is closed");
             while (log.queued() >= settings.queueMax() && log.failure() == null) room.await();
-            if (!records.isEmpty() && log.idle() && (!sync || nothingElseToDo && !lingering)) {
+            if (!sync && !records.isEmpty() && log.idle()) {
                 // Nothing earlier to wait for and no sync to share: writing it here costs less
                 // than waking the writer (a futex wake-up and two context switches).
-                log.submit(records, sync, false, release);
+                log.submit(records, false, false, release);
                 here = log.take();
             } else {
                 int queuedBefore = log.queued();
@@ -170,9 +159,9 @@ public final class GroupCommitWriter<R> implements AutoCloseable {
 
     /**
      * Writes a taken batch and releases its actions; false if the write failed (then nothing is
-     * released and the writer stops). On the writer thread, or on the submitter's for an entry
-     * submitted while nothing else was queued or in flight, so order holds either way: the one
-     * submitter cannot queue anything behind it meanwhile.
+     * released and the writer stops). On the writer thread, or on the submitter's for an unsynced
+     * entry submitted while nothing else was queued or in flight, so order holds either way: the
+     * one submitter cannot queue anything behind it meanwhile.
      */
     private boolean writeAndRelease(GroupCommit.Batch<R> batch) {
         boolean synced;

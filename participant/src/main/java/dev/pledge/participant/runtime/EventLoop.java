@@ -123,7 +123,7 @@ final class EventLoop implements AutoCloseable {
 
     private void submit(List<Record> records, boolean sync, boolean lingering, Runnable after) {
         try {
-            writer.submit(records, sync, lingering, loop.queued() == 0, after);
+            writer.submit(records, sync, lingering, after);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while queueing a log write", e);

@@ -101,28 +101,6 @@ class GroupCommitWriterTest {
     }
 
     @Test
-    void aSubmitterWithNothingElseToDoSyncsItsOwnUrgentEntryButLeavesLingeringOnesToTheWriter() throws Exception {
-        try (ParticipantStore store = ParticipantStore.open(dir)) {
-            GroupCommitWriter<Record> writer = writer(store, 1_000, 1_000, 0); // not started: only the submitter writes
-            List<String> released = new CopyOnWriteArrayList<>();
-            writer.submit(List.of(new Record.Concluded(new TxId("coord-1", 1, 1), Record.Final.ABORTED, 1)), true, false,
-                    true, () -> released.add("urgent, nothing else to do"));
-            assertThat(released).containsExactly("urgent, nothing else to do");
-            assertThat(writer.stats().syncs()).isEqualTo(1);
-
-            writer.submit(List.of(new Record.Concluded(new TxId("coord-1", 1, 2), Record.Final.ABORTED, 2)), true, false,
-                    false, () -> released.add("urgent, more work waiting"));
-            writer.submit(List.of(new Record.Concluded(new TxId("coord-1", 1, 3), Record.Final.ABORTED, 3)), true, true,
-                    true, () -> released.add("lingering"));
-            assertThat(released).as("left to the writer, which shares one sync between them").hasSize(1);
-            writer.start();
-            await().atMost(Duration.ofSeconds(10)).until(() -> released.size() == 3);
-            assertThat(released).containsExactly("urgent, nothing else to do", "urgent, more work waiting", "lingering");
-            writer.close();
-        }
-    }
-
-    @Test
     void effectsAreReleasedInSubmissionOrderAfterEarlierRecords() throws Exception {
         try (ParticipantStore store = ParticipantStore.open(dir)) {
             GroupCommitWriter<Record> writer = writer(store, 100, 3, 0);
