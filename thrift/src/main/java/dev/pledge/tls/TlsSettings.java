@@ -19,6 +19,17 @@ public final class TlsSettings {
 
     private TlsSettings() {}
 
+    /** The command-line flags that give a node {@code files}: {@code --tls-key-store F --tls-password-file F --tls-ca F}. */
+    public static List<String> flags(TlsFiles files) {
+        return List.of(flag(KEY_STORE), files.keyStore().toString(), flag(PASSWORD_FILE), files.passwordFile().toString(),
+                flag(CA), files.caCertificate().toString());
+    }
+
+    /** A key's flag is its name within its section: rpc.tls-ca is --tls-ca. */
+    private static String flag(Setting<Path> setting) {
+        return "--" + setting.key().substring(setting.key().indexOf('.') + 1);
+    }
+
     /** The files, or null when TLS is off; IllegalArgumentException when only some are given. */
     public static TlsFiles files(ConfigValues v) {
         Path keyStore = v.get(KEY_STORE);

@@ -31,8 +31,17 @@ public final class OutcomeProbe implements AutoCloseable {
     private final Map<String, RpcClient> participants = new LinkedHashMap<>();
 
     public OutcomeProbe(PledgeClient client, Map<String, Endpoint> participantEndpoints) {
+        this(client, participantEndpoints, RpcClientConfig.defaults());
+    }
+
+    /**
+     * Asking with {@code rpc}'s transport. Over TLS a participant answers peerState only to a
+     * coordinator or a peer, so {@code rpc} must present one's certificate (the checker asks as the
+     * coordinator would).
+     */
+    public OutcomeProbe(PledgeClient client, Map<String, Endpoint> participantEndpoints, RpcClientConfig rpc) {
         this.client = client;
-        participantEndpoints.forEach((id, e) -> participants.put(id, new RpcClient(e, RpcClientConfig.defaults())));
+        participantEndpoints.forEach((id, e) -> participants.put(id, new RpcClient(e, rpc)));
     }
 
     public TxState coordinatorState(TxId id) throws TException {

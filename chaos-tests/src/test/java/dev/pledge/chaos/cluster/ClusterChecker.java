@@ -8,6 +8,7 @@ import dev.pledge.core.TxState;
 import dev.pledge.demo.client.OpResult;
 import dev.pledge.demo.domain.Audit;
 import dev.pledge.demo.domain.Records;
+import dev.pledge.rpc.RpcClientConfig;
 import org.awaitility.core.ConditionTimeoutException;
 
 import java.time.Duration;
@@ -86,7 +87,8 @@ final class ClusterChecker {
         for (String p : EnrollmentContainers.PARTICIPANTS) participants.put(p, cluster.door(p));
         long nowMs = System.currentTimeMillis();
         ExecutorService pool = Executors.newFixedThreadPool(ASKERS);
-        try (OutcomeProbe probe = new OutcomeProbe(client, participants)) {
+        RpcClientConfig asCoordinator = cluster.clientConfig(EnrollmentContainers.COORDINATOR_ID, RpcClientConfig.defaults());
+        try (OutcomeProbe probe = new OutcomeProbe(client, participants, asCoordinator)) {
             List<Future<TxVerdict>> futures = new ArrayList<>();
             List<OpRecord> asked = new ArrayList<>();
             for (OpRecord r : records) {

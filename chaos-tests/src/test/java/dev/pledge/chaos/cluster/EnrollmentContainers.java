@@ -4,14 +4,20 @@ import com.github.dockerjava.api.DockerClient;
 import dev.pledge.chaos.container.JavaNodeContainer;
 import dev.pledge.chaos.proxy.FaultPlan;
 import dev.pledge.chaos.proxy.FrameProxy;
+import dev.pledge.demo.certs.CertsCommand;
 import dev.pledge.demo.client.Topology;
 import dev.pledge.rpc.Endpoint;
+import dev.pledge.rpc.RpcClientConfig;
+import dev.pledge.tls.TlsConfig;
+import dev.pledge.tls.TlsFiles;
+import dev.pledge.tls.TlsSettings;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,6 +32,11 @@ import java.util.regex.Pattern;
  * so it survives SIGKILL. Nodes find each other by network alias. The test JVM reaches each node
  * through a local front door ({@link FrameProxy} without faults) whose target is the node's current
  * mapped port, re-read after every restart or reconnect, so clients keep one stable address.
+ *
+ * <p>With TLS, {@code pledge certs} makes a CA and certificates under the test's root, mounted
+ * read-only into every container; each node serves and dials TLS 1.3 with its own certificate, and
+ * the test's callers present theirs ({@link #clientConfig}). The doors pass TLS records through
+ * unparsed, as they pass any stream that does not look like Thrift frames.
  */
 final class EnrollmentContainers implements AutoCloseable {
     static final String COORDINATOR = "coordinator";
@@ -34,27 +45,41 @@ final class EnrollmentContainers implements AutoCloseable {
     static final String COURSE_C = "course-c";
     static final List<String> PARTICIPANTS = List.of(STUDENT_A, STUDENT_B, COURSE_C);
     static final List<String> NODES = List.of(COORDINATOR, STUDENT_A, STUDENT_B, COURSE_C);
-    private static final String COORDINATOR_ID = "coord-1";
+    static final String COORDINATOR_ID = "coord-1";
+    /** The certificates of the test's callers: the workload's application and the operator who reads admin state. */
+    static final String CLIENT = "app";
+    static final String OPERATOR = "operator";
+    /** Where each container sees the certificate directory. */
+    private static final String CERTS_INSIDE = "/certs";
     private static final Pattern READY = Pattern.compile("listening on");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final DockerClient docker;
     private final String network;
     private final Path root;
+    /** The host's certificate directory, or null for plain TCP. */
+    private final Path certs;
     private final Map<String, JavaNodeContainer> nodes = new LinkedHashMap<>();
     private final Map<String, Integer> mappedPorts = new ConcurrentHashMap<>();
     private final Map<String, FrameProxy> doors = new LinkedHashMap<>();
 
-    private EnrollmentContainers(DockerClient docker, String network, Path root) {
+    private EnrollmentContainers(DockerClient docker, String network, Path root, Path certs) {
         this.docker = docker;
         this.network = network;
         this.root = root;
+        this.certs = certs;
     }
 
-    static EnrollmentContainers start(DockerClient docker, Path root) {
+    /** Starts every node, speaking TLS with certificates on every link when {@code tls}. */
+    static EnrollmentContainers start(DockerClient docker, Path root, boolean tls) throws IOException {
+        Path certs = null;
+        if (tls) {
+            certs = root.resolve("certs");
+            CertsCommand.make(certs, List.of(COORDINATOR_ID), PARTICIPANTS, List.of(OPERATOR), List.of(CLIENT));
+        }
         String network = "pledge-chaos-" + Long.toHexString(System.nanoTime());
         docker.createNetworkCmd().withName(network).withDriver("bridge").exec();
-        EnrollmentContainers cluster = new EnrollmentContainers(docker, network, root);
+        EnrollmentContainers cluster = new EnrollmentContainers(docker, network, root, certs);
         try {
             cluster.startAll();
         } catch (RuntimeException e) {
@@ -67,7 +92,7 @@ final class EnrollmentContainers implements AutoCloseable {
     private void startAll() {
         for (String name : NODES) {
             nodes.put(name, JavaNodeContainer.start(docker, network, name, dataDir(name), root.resolve(name + ".log"),
-                    mainClass(name), args(name)));
+                    mainClass(name), args(name), certs == null ? Map.of() : Map.of(certs, CERTS_INSIDE)));
         }
         for (String name : NODES) {
             nodes.get(name).awaitLine(READY, START_TIMEOUT);
@@ -85,9 +110,12 @@ final class EnrollmentContainers implements AutoCloseable {
         return name.equals(COORDINATOR) ? "dev.pledge.coordinator.runtime.CoordinatorMain" : "dev.pledge.demo.node.DemoNodeMain";
     }
 
-    private static List<String> args(String name) {
+    private List<String> args(String name) {
         String listen = "0.0.0.0:" + JavaNodeContainer.PORT;
         List<String> args = new ArrayList<>();
+        if (certs != null) {
+            args.addAll(TlsSettings.flags(TlsFiles.inDirectory(Path.of(CERTS_INSIDE), name.equals(COORDINATOR) ? COORDINATOR_ID : name)));
+        }
         if (name.equals(COORDINATOR)) {
             args.addAll(List.of("--node-id", COORDINATOR_ID, "--listen", listen, "--data-dir", JavaNodeContainer.DATA_DIR));
             for (String p : PARTICIPANTS) args.addAll(List.of("--participant", p + "=" + p + ":" + JavaNodeContainer.PORT));
@@ -112,6 +140,17 @@ final class EnrollmentContainers implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Whether the nodes speak TLS. */
+    boolean tls() {
+        return certs != null;
+    }
+
+    /** {@code base} as a caller of this cluster uses it: with TLS, presenting {@code name}'s certificate. */
+    RpcClientConfig clientConfig(String name, RpcClientConfig base) {
+        if (certs == null) return base;
+        return base.withTls(TlsConfig.load(TlsFiles.inDirectory(certs, name), Clock.systemUTC()).rpc());
     }
 
     /** Re-reads where Docker maps the node's port now; call after a restart or reconnect. */

@@ -2,6 +2,7 @@ package dev.pledge.chaos.cluster;
 
 import dev.pledge.demo.launch.ClusterProbe;
 import dev.pledge.rpc.Endpoint;
+import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.wire.InDoubtBranch;
 import dev.pledge.wire.TxId;
 import org.awaitility.core.ConditionTimeoutException;
@@ -23,11 +24,13 @@ final class ResolutionWatch implements AutoCloseable {
 
     private final List<Endpoint> participants;
     private final FaultLog log;
-    private final ClusterProbe probe = new ClusterProbe();
+    private final ClusterProbe probe;
 
-    ResolutionWatch(List<Endpoint> participants, FaultLog log) {
+    /** Asks {@code participants} with {@code rpc}'s transport (TLS and the certificate it holds, if any). */
+    ResolutionWatch(List<Endpoint> participants, FaultLog log, RpcClientConfig rpc) {
         this.participants = List.copyOf(participants);
         this.log = log;
+        this.probe = new ClusterProbe(rpc);
     }
 
     void afterHeal(Fault fault) {

@@ -63,6 +63,12 @@ public final class JavaNodeContainer implements AutoCloseable {
     /** Creates and starts the container; {@code name} is also its alias on {@code networkName}. */
     public static JavaNodeContainer start(DockerClient docker, String networkName, String name, Path hostDataDir,
                                           Path logFile, String mainClass, List<String> args) {
+        return start(docker, networkName, name, hostDataDir, logFile, mainClass, args, Map.of());
+    }
+
+    /** As above, with {@code readOnly} host directories (e.g. certificates) mounted read-only at the container paths they map to. */
+    public static JavaNodeContainer start(DockerClient docker, String networkName, String name, Path hostDataDir,
+                                          Path logFile, String mainClass, List<String> args, Map<Path, String> readOnly) {
         String image = HostJavaImage.ensure();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -74,7 +80,7 @@ public final class JavaNodeContainer implements AutoCloseable {
         Ports bindings = new Ports();
         bindings.bind(port, Ports.Binding.bindIp("127.0.0.1"));
         HostConfig host = HostConfig.newHostConfig()
-                .withBinds(binds(hostDataDir))
+                .withBinds(binds(hostDataDir, readOnly))
                 .withTmpFs(Map.of("/tmp", "rw,exec,size=256m"))
                 .withNetworkMode(networkName)
                 .withPortBindings(bindings)
@@ -92,7 +98,7 @@ public final class JavaNodeContainer implements AutoCloseable {
         return node;
     }
 
-    private static List<Bind> binds(Path hostDataDir) {
+    private static List<Bind> binds(Path hostDataDir, Map<Path, String> readOnly) {
         Set<String> paths = new LinkedHashSet<>();
         paths.add(System.getProperty("java.home"));
         paths.add("/lib");
@@ -109,6 +115,7 @@ public final class JavaNodeContainer implements AutoCloseable {
             if (Files.exists(Path.of(p))) binds.add(Bind.parse(p + ":" + p + ":ro"));
         }
         binds.add(new Bind(hostDataDir.toAbsolutePath().toString(), new Volume(DATA_DIR)));
+        readOnly.forEach((host, inside) -> binds.add(Bind.parse(host.toAbsolutePath() + ":" + inside + ":ro")));
         binds.add(Bind.parse(dnsPolicyFile() + ":" + DNS_POLICY + ":ro"));
         return binds;
     }

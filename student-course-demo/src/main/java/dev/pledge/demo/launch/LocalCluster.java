@@ -6,6 +6,7 @@ import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.tls.TlsConfig;
 import dev.pledge.tls.TlsFiles;
+import dev.pledge.tls.TlsSettings;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -142,9 +143,7 @@ public final class LocalCluster implements AutoCloseable {
 
     private List<String> tlsArgs(String nodeId) {
         if (tlsDir == null) return List.of();
-        TlsFiles files = TlsFiles.inDirectory(tlsDir, nodeId);
-        return List.of("--tls-key-store", files.keyStore().toString(), "--tls-password-file", files.passwordFile().toString(),
-                "--tls-ca", files.caCertificate().toString());
+        return TlsSettings.flags(TlsFiles.inDirectory(tlsDir, nodeId));
     }
 
     /** The first coordinator. */
