@@ -9,6 +9,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.pledge.client.CommitResult;
+import dev.pledge.client.InDoubtException;
 import dev.pledge.client.PledgeClient;
 import dev.pledge.client.Transaction;
 import dev.pledge.core.TxState;
@@ -20,6 +21,9 @@ import dev.pledge.rpc.RpcException;
 import dev.pledge.rpc.RpcServer;
 import dev.pledge.rpc.RpcServerConfig;
 import dev.pledge.rpc.Services;
+import dev.pledge.coordinator.config.CoordinatorConfig;
+import dev.pledge.tls.ExpectedServer;
+import dev.pledge.tls.Role;
 import dev.pledge.tls.TlsConfig;
 import dev.pledge.tls.TlsFiles;
 import dev.pledge.wire.Admin;
@@ -35,6 +39,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.thrift.TException;
 import org.apache.thrift.TMultiplexedProcessor;
 import org.junit.jupiter.api.AfterEach;
@@ -66,7 +71,7 @@ class TlsClusterTest {
         int exit = new CommandLine(new CertsCommand()).execute("--out", certs.toString(), "--coordinators",
                 InJvmCluster.COORDINATOR_ID, "--participants", "A,B", "--clients", "app", "--operators", "alice");
         assertThat(exit).as("pledge certs").isZero();
-        cluster = new InJvmCluster(root, List.of("A", "B"), c -> c.withTls(files(InJvmCluster.COORDINATOR_ID)))
+        cluster = new InJvmCluster(root, List.of("A", "B"), c -> misdial(c.withTls(files(InJvmCluster.COORDINATOR_ID))))
                 .withParticipantTuning(c -> c.withTls(files(c.core().participantId())))
                 .startAll();
         logs.start();
@@ -141,6 +146,56 @@ class TlsClusterTest {
                     (c, ms) -> c.ping(), 5_000))
                     .isInstanceOf(RpcException.class).hasMessageContaining("TLS connection to");
         }
+    }
+
+    @Test
+    void aParticipantPresentingAnotherParticipantsCertificateIsRefused() throws Exception {
+        RpcClientConfig toA = ExpectedServer.dialling(tls(InJvmCluster.COORDINATOR_ID), Role.PARTICIPANT, "A");
+        try (RpcClient misdialled = new RpcClient(cluster.participant("B"), toA)) {
+            assertThatThrownBy(() -> misdialled.call(Services.PARTICIPANT, new Participant.Client.Factory(), (c, ms) -> c.ping(), 5_000))
+                    .isInstanceOf(RpcException.class)
+                    .hasMessageContaining("refused server " + cluster.participant("B"))
+                    .hasMessageContaining("the server is participant B, expected participant A");
+        }
+        try (RpcClient dialled = new RpcClient(cluster.participant("A"), toA)) {
+            assertThat(dialled.call(Services.PARTICIPANT, new Participant.Client.Factory(), (c, ms) -> c.ping(), 5_000).getNodeId())
+                    .isEqualTo("A");
+        }
+    }
+
+    @Test
+    void aCoordinatorWhoseRegistryMixesUpTwoParticipantsRefusesBothWithAWarning() throws Exception {
+        // Participant ids swapped for their addresses: each answers with its own certificate, so the coordinator
+        // refuses both and the transaction aborts, instead of committing each branch at the other node's door.
+        cluster.stopCoordinator();
+        misdialled = true;
+        cluster.startCoordinator();
+        try (PledgeClient client = PledgeClient.builder().coordinator(cluster.coordinator()).rpcConfig(tls("app"))
+                .commitGrace(Duration.ofSeconds(1)).build();
+             Transaction tx = client.begin(Duration.ofSeconds(2))) {
+            put(tx, cluster.participant("A"));
+            put(tx, cluster.participant("B"));
+            TxState outcome;
+            try {
+                outcome = tx.commit().state();
+            } catch (InDoubtException unreachable) {
+                outcome = null; // the coordinator reached neither participant it meant: no decision to tell
+            }
+            assertThat(outcome).as("outcome").isNotEqualTo(TxState.COMMITTED);
+        }
+        assertThat(warnings()).anyMatch(w -> w.contains("refused server " + cluster.participant("B"))
+                && w.contains("the server is participant B, expected participant A"));
+    }
+
+    private boolean misdialled;
+
+    /** With {@link #misdialled}, the coordinator's registry gives A the address of B and B that of A. */
+    private CoordinatorConfig misdial(CoordinatorConfig c) {
+        if (!misdialled) return c;
+        CoordinatorConfig.Rpc rpc = c.rpc();
+        Map<String, Endpoint> swapped = Map.of("A", rpc.participants().get("B"), "B", rpc.participants().get("A"));
+        return new CoordinatorConfig(c.core(), new CoordinatorConfig.Rpc(rpc.listen(), swapped, rpc.participantCallTimeoutMs(),
+                rpc.server(), rpc.senderThreadsMax(), rpc.client(), rpc.metrics(), rpc.tls()), c.storage());
     }
 
     private TlsFiles files(String name) {

@@ -7,6 +7,8 @@ import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.rpc.Services;
 import dev.pledge.runtime.Clock;
 import dev.pledge.wire.Participant;
+import dev.pledge.tls.ExpectedServer;
+import dev.pledge.tls.Role;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,7 +32,7 @@ final class ParticipantClients implements AutoCloseable {
     private final Map<Endpoint, String> nodeIds = new ConcurrentHashMap<>();
 
     ParticipantClients(RpcClientConfig rpcConfig, Clock time, Random random) {
-        this.rpcConfig = rpcConfig;
+        this.rpcConfig = ExpectedServer.dialling(rpcConfig, Role.PARTICIPANT, null); // an endpoint's id is learned later
         this.time = time;
         this.random = random;
     }

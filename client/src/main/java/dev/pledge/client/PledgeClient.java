@@ -10,6 +10,8 @@ import dev.pledge.runtime.Clock;
 import dev.pledge.rpc.Wire;
 import dev.pledge.wire.BeginRequest;
 import dev.pledge.wire.BeginResponse;
+import dev.pledge.tls.ExpectedServer;
+import dev.pledge.tls.Role;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,7 +69,7 @@ public final class PledgeClient implements AutoCloseable {
         this.async = new AsyncCommits(time, b.asyncThreads, b.asyncCommitsMax);
         List<CoordinatorClient> clients = new ArrayList<>(b.coordinators.size());
         for (Endpoint e : b.coordinators) {
-            RpcClient rpc = new RpcClient(e, rpcConfig, time, random);
+            RpcClient rpc = new RpcClient(e, ExpectedServer.dialling(rpcConfig, Role.COORDINATOR, null), time, random);
             clients.add(new CoordinatorClient(rpc, b.commitCallsMax, COMMIT_BATCH_MAX, async.workers(), time,
                     rpcConfig.breakerCoolDownMs()));
         }

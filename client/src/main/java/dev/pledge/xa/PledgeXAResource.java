@@ -22,6 +22,8 @@ import dev.pledge.wire.PrepareItem;
 import dev.pledge.wire.PrepareResponse;
 import dev.pledge.wire.RecoverRequest;
 import dev.pledge.wire.Unavailable;
+import dev.pledge.tls.ExpectedServer;
+import dev.pledge.tls.Role;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,7 +99,9 @@ public final class PledgeXAResource implements XAResource, AutoCloseable {
         Check.argument(!callDeadline.isNegative() && !callDeadline.isZero(), "callDeadline must be > 0, was %s", callDeadline);
         this.participantId = participantId;
         this.time = Check.notNull(time, "time");
-        this.rpc = new RpcClient(Check.notNull(endpoint, "endpoint"), Check.notNull(config, "config"), time,
+        Check.notNull(config, "config");
+        this.rpc = new RpcClient(Check.notNull(endpoint, "endpoint"),
+                ExpectedServer.dialling(config, Role.PARTICIPANT, participantId), time,
                 new Random(new SecureRandom().nextLong()));
         this.callDeadlineMs = callDeadline.toMillis();
         this.callSlots = new Semaphore(Math.max(1, config.poolSize()), true);

@@ -30,7 +30,7 @@ final class Connection implements AutoCloseable {
                     TConfiguration.DEFAULT_RECURSION_DEPTH);
             socket = new TSocket(configuration, endpoint.host(), endpoint.port(), connectTimeoutMs, connectTimeoutMs);
         } else {
-            socket = tlsSocket(endpoint, maxFrameBytes, tls, connectTimeoutMs);
+            socket = tlsSocket(endpoint, maxFrameBytes, tls, connectTimeoutMs, nowMs);
         }
         BoundedFramedTransport framed = new BoundedFramedTransport(socket, maxFrameBytes);
         try {
@@ -43,11 +43,11 @@ final class Connection implements AutoCloseable {
     }
 
     /** Connected and past the TLS handshake; a refused or failed handshake is a transport failure like a refused connect. */
-    private static TSocket tlsSocket(Endpoint endpoint, int maxFrameBytes, RpcTls tls, int connectTimeoutMs)
+    private static TSocket tlsSocket(Endpoint endpoint, int maxFrameBytes, RpcTls tls, int connectTimeoutMs, long nowMs)
             throws TTransportException {
         Socket connected;
         try {
-            connected = tls.connect(endpoint, connectTimeoutMs);
+            connected = tls.connect(endpoint, connectTimeoutMs, nowMs);
         } catch (IOException e) {
             throw new TTransportException(TTransportException.NOT_OPEN, "TLS connection to " + endpoint + " failed: " + e, e);
         }

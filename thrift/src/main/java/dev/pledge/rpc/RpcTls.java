@@ -10,6 +10,8 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * TLS 1.3 with mutual authentication for every link: an {@link SSLContext} that holds this end's
@@ -21,8 +23,13 @@ import javax.net.ssl.SSLSocket;
 public final class RpcTls {
     public static final String PROTOCOL = "TLSv1.3";
 
+    private static final Logger log = LoggerFactory.getLogger(RpcTls.class);
+    /** A refused server is a configuration mistake: say so once per interval, not once per retry. */
+    private static final long REFUSAL_WARN_INTERVAL_MS = 10_000;
+
     private final SSLContext context;
     private final ServerCheck serverCheck;
+    private final WarnThrottle refusals = new WarnThrottle(log, REFUSAL_WARN_INTERVAL_MS);
 
     /** What a client checks of the server it reached, after the CA vouched for it. */
     @FunctionalInterface
@@ -41,6 +48,16 @@ public final class RpcTls {
     public RpcTls(SSLContext context, ServerCheck serverCheck) {
         this.context = Check.notNull(context, "context");
         this.serverCheck = Check.notNull(serverCheck, "serverCheck");
+    }
+
+    /** This TLS, also refusing a server {@code more} refuses (checked after this one's own check). */
+    public RpcTls alsoChecking(ServerCheck more) {
+        Check.notNull(more, "more");
+        ServerCheck first = serverCheck;
+        return new RpcTls(context, session -> {
+            String refusal = first.refusal(session);
+            return refusal != null ? refusal : more.refusal(session);
+        });
     }
 
     public SSLContext context() {
@@ -74,8 +91,11 @@ public final class RpcTls {
         return engine;
     }
 
-    /** A connected socket whose handshake has finished, both ends' certificates checked. */
-    Socket connect(Endpoint endpoint, int connectTimeoutMs) throws IOException {
+    /**
+     * A connected socket whose handshake has finished, both ends' certificates checked. A server
+     * the check refuses is an SSLException naming it and why, and a WARN line.
+     */
+    Socket connect(Endpoint endpoint, int connectTimeoutMs, long nowMs) throws IOException {
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket();
         try {
             socket.setSSLParameters(clientParameters(context));
@@ -84,7 +104,11 @@ public final class RpcTls {
             socket.setSoTimeout(connectTimeoutMs);
             socket.startHandshake();
             String refusal = serverCheck.refusal(socket.getSession());
-            if (refusal != null) throw new SSLException("server " + endpoint + " refused: " + refusal);
+            if (refusal != null) {
+                String message = "refused server " + endpoint + ": " + refusal;
+                refusals.warn("server", nowMs, "rpc-client " + message);
+                throw new SSLException(message);
+            }
             return socket;
         } catch (IOException | RuntimeException e) {
             socket.close();

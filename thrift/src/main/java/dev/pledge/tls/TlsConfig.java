@@ -14,8 +14,6 @@ import java.util.Date;
 import javax.net.ssl.KeyManagerFactory;
 import dev.pledge.rpc.RpcTls;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
@@ -27,7 +25,7 @@ import javax.net.ssl.TrustManagerFactory;
  *
  * <p>No host-name check: nodes are reached by IPs or container names that certificates need not
  * list. After the handshake the caller checks the server's {@link PeerIdentity} instead
- * ({@link PeerRules#isExpectedServer}): the role it dialled and, when it knows it, the node id.
+ * ({@link ExpectedServer}): the role it dialled and, when it knows it, the node id.
  */
 public final class TlsConfig {
     /** The only protocol either end accepts. */
@@ -115,19 +113,11 @@ public final class TlsConfig {
     /**
      * This end's TLS for the RPC server and clients. A client talks only to a server whose
      * certificate names a node (a coordinator or a participant): an application's or operator's
-     * certificate, though signed by the same CA, cannot pose as one.
+     * certificate, though signed by the same CA, cannot pose as one. A caller that knows which
+     * node it dials narrows this with {@link ExpectedServer#dialling}.
      */
     public RpcTls rpc() {
-        return new RpcTls(context, TlsConfig::notANode);
-    }
-
-    private static String notANode(SSLSession session) {
-        try {
-            PeerIdentity server = PeerIdentity.of(session);
-            return server.role().isNode() ? null : "its certificate names " + server + ", not a coordinator or a participant";
-        } catch (SSLPeerUnverifiedException e) {
-            return e.getMessage();
-        }
+        return new RpcTls(context, ExpectedServer.ANY_NODE);
     }
 
     /** An engine for one accepted connection, with {@link #serverParameters()}. */

@@ -132,7 +132,7 @@ class TlsTransportTest {
                 .withTls(new RpcTls(cluster.context("coord-1"), session -> "not the node it dialled"));
         try (RpcClient client = new RpcClient(TestServers.endpoint(server), picky, new ManualTime(0), new Random(1))) {
             assertThatThrownBy(() -> KvCalls.put(client, 1, 5_000)).isInstanceOf(RpcException.class)
-                    .hasMessageContaining("refused: not the node it dialled");
+                    .hasMessageContaining("refused server 127.0.0.1:").hasMessageContaining(": not the node it dialled");
         }
         assertThat(kv.invokedOpSeqs()).isEmpty();
     }

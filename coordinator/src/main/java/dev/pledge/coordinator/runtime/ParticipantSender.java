@@ -26,6 +26,8 @@ import dev.pledge.wire.PrepareItem;
 import dev.pledge.wire.Participant;
 import dev.pledge.wire.PeerStateRequest;
 import dev.pledge.wire.PrepareResponse;
+import dev.pledge.tls.ExpectedServer;
+import dev.pledge.tls.Role;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -86,7 +88,8 @@ final class ParticipantSender implements MessageSender {
         this.nodeId = nodeId;
         this.lingerMs = lingerMs;
         int laneCalls = Math.min(LANE_CALLS_MAX, threadsMax);
-        participants.forEach((id, endpoint) -> lanes.put(id, new Lane(new RpcClient(endpoint, rpc), laneCalls)));
+        participants.forEach((id, endpoint) -> lanes.put(id,
+                new Lane(new RpcClient(endpoint, ExpectedServer.dialling(rpc, Role.PARTICIPANT, id)), laneCalls)));
         this.callTimeoutMs = callTimeoutMs;
         this.results = results;
         this.time = time;

@@ -23,6 +23,8 @@ import dev.pledge.rpc.RpcServerConfig;
 import dev.pledge.rpc.RpcTls;
 import dev.pledge.runtime.GroupCommitWriter;
 import dev.pledge.runtime.LogStats;
+import dev.pledge.tls.ExpectedServer;
+import dev.pledge.tls.Role;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
@@ -89,7 +91,8 @@ public final class NodeRuntime implements AutoCloseable {
                 new GroupCommitWriter.Settings(config.storage().logQueueMax(), LOG_BATCH_MAX, COMMIT_LINGER_NS), logListener);
         Map<String, RpcClient> coordinators = new LinkedHashMap<>();
         config.coordinators().forEach((coordinatorId, endpoint) ->
-                coordinators.put(coordinatorId, new RpcClient(endpoint, config.rpc().client())));
+                coordinators.put(coordinatorId,
+                        new RpcClient(endpoint, ExpectedServer.dialling(config.rpc().client(), Role.COORDINATOR, coordinatorId))));
         this.link = new CoordinatorLink(id, coordinators, config.rpc().coordinatorCallMs(), contact);
         this.peerLink = new PeerLink(id, config.rpc().peers(), config.rpc().client(), config.rpc().coordinatorCallMs());
         Effects effects = new Effects();

@@ -13,6 +13,8 @@ import dev.pledge.wire.PeerStateRequest;
 import dev.pledge.wire.PeerStateResponse;
 import dev.pledge.core.BranchState;
 import dev.pledge.core.TxId;
+import dev.pledge.tls.ExpectedServer;
+import dev.pledge.tls.Role;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -75,7 +77,8 @@ final class PeerLink implements AutoCloseable {
     }
 
     private BranchState askNow(TxId txId, String peerId, Endpoint endpoint, long waitMs) throws TException {
-        RpcClient client = clients.computeIfAbsent(peerId, id -> new RpcClient(endpoint, rpc));
+        RpcClient client = clients.computeIfAbsent(peerId,
+                id -> new RpcClient(endpoint, ExpectedServer.dialling(rpc, Role.PARTICIPANT, id)));
         PeerStateResponse r = client.call(Services.PARTICIPANT, new Participant.Client.Factory(),
                 (c, remainingMs) -> c.peerState(new PeerStateRequest(remainingMs, Wire.toWire(txId), participantId)),
                 waitMs);
