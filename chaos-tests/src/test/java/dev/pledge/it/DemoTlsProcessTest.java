@@ -5,10 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.pledge.demo.launch.LocalCluster;
 import dev.pledge.demo.launch.NodeProcess;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -17,16 +20,51 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 15, item 4: {@code ./pledge demo up --tls --chaos} as a user runs it, in real processes:
  * every node serves TLS 1.3 with client certificates, the workload, the probes and the audits
- * speak it too, nodes are killed and restarted, and every audit is CLEAN.
+ * speak it too, nodes are killed and restarted, and every audit is CLEAN. The demo's own commands,
+ * run beside it, find the certificates it made.
  */
 class DemoTlsProcessTest {
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
+    /** An audit beside a running workload may find no consistent snapshot (exit 2) and is asked again. */
+    private static final int AUDIT_ROUNDS_MAX = 5;
 
     private NodeProcess demo;
 
     @AfterEach
     void stop() {
         if (demo != null) demo.stop(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void demoAuditAndStatusFindTheCertificatesOfDemoUpTls(@TempDir Path root) throws Exception {
+        Path data = root.resolve("demo");
+        demo = NodeProcess.start("demo", NodeProcess.ownClassPath(), "dev.pledge.demo.DemoMain", LocalCluster.JVM_FAST_START,
+                List.of("demo", "--data-dir", data.toString(), "up", "--base-port", "0", "--dashboard-port", "0", "--tls",
+                        "--duration-s", "120", "--students", "100", "--courses", "10", "--clients", "1", "--mix", "uniform"),
+                root.resolve("demo.log"), null, RUN_TIMEOUT);
+        demo.awaitLine(Pattern.compile("running the uniform mix"), RUN_TIMEOUT);
+
+        Cli audit = cli(data, "audit");
+        for (int round = 1; audit.exit() == 2 && round < AUDIT_ROUNDS_MAX; round++) audit = cli(data, "audit"); // lock conflicts
+        assertThat(audit.exit()).as(audit.output()).isZero();
+        assertThat(audit.output()).contains("audit: CLEAN");
+
+        Cli status = cli(data, "status");
+        assertThat(status.exit()).as(status.output()).isZero();
+        assertThat(status.output()).contains("coord-1").contains("course-c").doesNotContain("DOWN");
+    }
+
+    private record Cli(int exit, String output) {}
+
+    /** {@code pledge demo --data-dir DATA COMMAND} in its own JVM, as a user runs it next to {@code demo up}. */
+    private static Cli cli(Path data, String command) throws Exception {
+        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        line.addAll(LocalCluster.JVM_FAST_START);
+        line.addAll(List.of("-cp", NodeProcess.ownClassPath(), "dev.pledge.demo.DemoMain", "demo", "--data-dir", data.toString(), command));
+        Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("demo " + command + " ended").isTrue();
+        return new Cli(p.exitValue(), output);
     }
 
     @Test

@@ -3,13 +3,11 @@ package dev.pledge.demo.admin;
 import dev.pledge.auth.OperatorAuth;
 import dev.pledge.auth.OperatorToken;
 import dev.pledge.core.TxId;
+import dev.pledge.demo.certs.TlsOptions;
 import dev.pledge.demo.launch.DemoCluster;
 import dev.pledge.demo.launch.LocalCluster;
 import dev.pledge.rpc.Endpoint;
-import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.rpc.Wire;
-import dev.pledge.tls.TlsConfig;
-import dev.pledge.tls.TlsFiles;
 import dev.pledge.wire.InDoubtBranch;
 import dev.pledge.wire.InDoubtRequest;
 import dev.pledge.wire.InvalidArgument;
@@ -32,6 +30,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -53,28 +52,17 @@ public final class AdminCommand {
         PrintStream out = System.out;
         PrintStream err = System.err;
 
-        @Option(names = "--tls", description = "call over TLS 1.3 with the certificate --as from --certs (as nodes started "
-                + "with certificates, e.g. by `pledge demo up --tls`, require)")
-        boolean tls;
+        @Mixin
+        TlsOptions tls = new TlsOptions();
 
-        @Option(names = "--certs", paramLabel = "DIR", description = "directory made by `pledge certs` (default: ${DEFAULT-VALUE})")
-        Path certs = Path.of(DemoCluster.DATA_DIR_DEFAULT, "certs");
-
-        @Option(names = "--as", paramLabel = "NAME", description = "whose certificate to present with --tls; an operator's "
-                + "may resolve (default: ${DEFAULT-VALUE})")
-        String as = LocalCluster.TLS_OPERATOR;
-
-        /** Calls to {@code node}, over TLS with --as's certificate when --tls is given. */
+        /** Calls to {@code node}, over TLS with --as's certificate (an operator's by default) when --tls is given. */
         AdminCalls calls(Endpoint node, String role) throws AdminCalls.Failed {
-            RpcClientConfig config = AdminCalls.config();
-            if (tls) {
-                try {
-                    config = config.withTls(TlsConfig.load(TlsFiles.inDirectory(certs, as), java.time.Clock.systemUTC()).rpc());
-                } catch (IllegalArgumentException e) {
-                    throw new AdminCalls.Failed("--tls: " + e.getMessage());
-                }
+            try {
+                return new AdminCalls(node, role, tls.apply(AdminCalls.config(), false,
+                        Path.of(DemoCluster.DATA_DIR_DEFAULT, LocalCluster.CERTS_DIR), LocalCluster.TLS_OPERATOR));
+            } catch (IllegalArgumentException e) {
+                throw new AdminCalls.Failed("--tls: " + e.getMessage());
             }
-            return new AdminCalls(node, role, config);
         }
 
         abstract int run() throws Exception;
@@ -245,7 +233,7 @@ public final class AdminCommand {
             if (operator == null || !OperatorAuth.NAME.matcher(operator).matches()) {
                 throw new AdminCalls.Failed("--operator wants 1-64 of [A-Za-z0-9._@-], got '" + operator + "'");
             }
-            if (!Files.exists(tokenFile) && tls) {
+            if (!Files.exists(tokenFile) && tls.requested()) {
                 return new OperatorCredential(operator); // the operator certificate speaks for it
             }
             if (!Files.exists(tokenFile)) {

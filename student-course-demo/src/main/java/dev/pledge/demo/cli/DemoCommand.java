@@ -6,10 +6,14 @@ import dev.pledge.demo.client.OpResult;
 import dev.pledge.demo.client.Topology;
 import dev.pledge.demo.domain.Audit;
 import dev.pledge.demo.launch.ClusterProbe;
+import dev.pledge.demo.certs.TlsOptions;
 import dev.pledge.demo.launch.DemoCluster;
+import dev.pledge.demo.launch.LocalCluster;
 import dev.pledge.rpc.Endpoint;
+import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.wire.PingResponse;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -27,11 +31,22 @@ public final class DemoCommand {
             description = "data directory of the cluster (default: ${DEFAULT-VALUE})")
     Path dataDir = Path.of(DemoCluster.DATA_DIR_DEFAULT);
 
-    private <T> T withEnrollment(EnrollmentCall<T> call) throws Exception {
+    private <T> T withEnrollment(TlsOptions tls, EnrollmentCall<T> call) throws Exception {
         Topology t = DemoCluster.readFile(dataDir);
-        try (PledgeClient client = PledgeClient.builder().coordinators(t.coordinators()).clientName("demo-cli").build()) {
+        try (PledgeClient client = PledgeClient.builder().coordinators(t.coordinators()).clientName("demo-cli")
+                .rpcConfig(rpc(tls)).build()) {
             return call.apply(new Enrollment(client, t, Duration.ofSeconds(5)));
         }
+    }
+
+    /**
+     * How these commands call the cluster: over TLS when it was started with `demo up --tls` (its
+     * cluster file names the certificates) or --tls is given, presenting the demo client's certificate.
+     */
+    private RpcClientConfig rpc(TlsOptions tls) {
+        Path certs = DemoCluster.readCerts(dataDir);
+        return tls.apply(RpcClientConfig.defaults(), certs != null, certs != null ? certs : dataDir.resolve(LocalCluster.CERTS_DIR),
+                LocalCluster.TLS_CLIENT);
     }
 
     @FunctionalInterface
@@ -45,18 +60,18 @@ public final class DemoCommand {
     }
 
     @Command(name = "enroll", description = "Enroll student S in course C (both sides or neither).")
-    int enroll(@Parameters(paramLabel = "S") int s, @Parameters(paramLabel = "C") int c) throws Exception {
-        return withEnrollment(e -> report(e.enroll(s, c)));
+    int enroll(@Parameters(paramLabel = "S") int s, @Parameters(paramLabel = "C") int c, @Mixin TlsOptions tls) throws Exception {
+        return withEnrollment(tls, e -> report(e.enroll(s, c)));
     }
 
     @Command(name = "drop", description = "Drop student S from course C.")
-    int drop(@Parameters(paramLabel = "S") int s, @Parameters(paramLabel = "C") int c) throws Exception {
-        return withEnrollment(e -> report(e.drop(s, c)));
+    int drop(@Parameters(paramLabel = "S") int s, @Parameters(paramLabel = "C") int c, @Mixin TlsOptions tls) throws Exception {
+        return withEnrollment(tls, e -> report(e.drop(s, c)));
     }
 
     @Command(name = "student", description = "Show student S.")
-    int student(@Parameters(paramLabel = "S") int s) throws Exception {
-        return withEnrollment(e -> {
+    int student(@Parameters(paramLabel = "S") int s, @Mixin TlsOptions tls) throws Exception {
+        return withEnrollment(tls, e -> {
             var st = e.readStudent(s);
             System.out.println("student " + st.getId() + " " + st.getName() + ": courses " + st.getCourses());
             return 0;
@@ -64,8 +79,8 @@ public final class DemoCommand {
     }
 
     @Command(name = "course", description = "Show course C.")
-    int course(@Parameters(paramLabel = "C") int c) throws Exception {
-        return withEnrollment(e -> {
+    int course(@Parameters(paramLabel = "C") int c, @Mixin TlsOptions tls) throws Exception {
+        return withEnrollment(tls, e -> {
             var co = e.readCourse(c);
             System.out.println("course " + co.getId() + " " + co.getTitle() + ": " + co.getRoster().size() + "/"
                     + co.getCapacity() + " seats, roster " + co.getRoster());
@@ -74,8 +89,8 @@ public final class DemoCommand {
     }
 
     @Command(name = "audit", description = "Check, in one serializable read, that both sides agree everywhere.")
-    int audit() throws Exception {
-        return withEnrollment(e -> {
+    int audit(@Mixin TlsOptions tls) throws Exception {
+        return withEnrollment(tls, e -> {
             Audit.Result r = e.audit();
             if (r == null) {
                 System.out.println("audit: could not get a consistent snapshot (heavy lock conflicts); try again");
@@ -88,14 +103,14 @@ public final class DemoCommand {
     }
 
     @Command(name = "status", description = "Which nodes are up, and branches in doubt on each participant.")
-    int status() {
+    int status(@Mixin TlsOptions tls) {
         Topology t = DemoCluster.readFile(dataDir);
         Map<String, Endpoint> participants = new LinkedHashMap<>();
         participants.put(DemoCluster.STUDENT_A, t.studentShards().get(0));
         participants.put(DemoCluster.STUDENT_B, t.studentShards().get(1));
         participants.put(DemoCluster.COURSE_C, t.courses());
         int down = 0;
-        try (ClusterProbe probe = new ClusterProbe()) {
+        try (ClusterProbe probe = new ClusterProbe(rpc(tls))) {
             for (Endpoint coordinator : t.coordinators()) {
                 try {
                     PingResponse p = probe.pingCoordinator(coordinator);

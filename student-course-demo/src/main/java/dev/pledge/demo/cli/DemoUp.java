@@ -128,7 +128,7 @@ final class DemoUp implements Callable<Integer> {
                 quietNodes ? null : line -> out.println("  " + line)).withJvmOptions(LocalCluster.JVM_STEADY);
         if (tls) {
             cluster.withTls();
-            say("TLS 1.3 with client certificates on every link (certificates in " + dataDir.resolve("certs") + ")");
+            say("TLS 1.3 with client certificates on every link (certificates in " + cluster.certsDir() + ")");
         }
         ClusterWatch watch = dashboardPort == NO_DASHBOARD ? null : new ClusterWatch(cluster);
         DashboardServer dashboard = watch == null ? null : startDashboard(cluster, watch);
@@ -147,7 +147,7 @@ final class DemoUp implements Callable<Integer> {
                 + ", student-a, student-b and course-c (data in " + dataDir.toAbsolutePath() + ")");
         cluster.startAll();
         Topology topology = DemoCluster.topology(cluster);
-        DemoCluster.writeFile(dataDir, topology);
+        DemoCluster.writeFile(dataDir, topology, cluster.certsDir());
         say("cluster up: " + (coordinators == 1 ? "coordinator " + topology.coordinator()
                 : "coordinators " + topology.coordinators()) + ", students " + topology.studentShards()
                 + ", courses " + topology.courses() + " (node logs: " + dataDir.resolve("*.log") + ")");

@@ -30,6 +30,8 @@ public final class DemoCluster {
     public static final String STUDENT_B = "student-b";
     public static final String COURSE_C = "course-c";
     private static final String FILE = "cluster.properties";
+    /** The key naming the certificate directory, present only when the nodes speak TLS. */
+    private static final String CERTS = "tls-certs";
     /** Where {@code pledge demo} keeps the cluster unless told otherwise (relative to the working directory). */
     public static final String DATA_DIR_DEFAULT = "pledge-data";
 
@@ -84,7 +86,13 @@ public final class DemoCluster {
     }
 
     public static void writeFile(Path dataDir, Topology t) {
+        writeFile(dataDir, t, null);
+    }
+
+    /** As above, for nodes that speak TLS with the certificates in {@code certs} (null: plain TCP). */
+    public static void writeFile(Path dataDir, Topology t, Path certs) {
         Properties p = new Properties();
+        if (certs != null) p.setProperty(CERTS, certs.toAbsolutePath().toString());
         p.setProperty("coordinator", t.coordinator().toString());
         p.setProperty("coordinators", String.join(",", t.coordinators().stream().map(Endpoint::toString).toList()));
         p.setProperty(STUDENT_A, t.studentShards().get(0).toString());
@@ -98,6 +106,20 @@ public final class DemoCluster {
     }
 
     public static Topology readFile(Path dataDir) {
+        Properties p = properties(dataDir);
+        String all = p.getProperty("coordinators", p.getProperty("coordinator"));
+        return new Topology(Arrays.stream(all.split(",")).map(String::trim).map(Endpoint::parse).toList(),
+                List.of(Endpoint.parse(p.getProperty(STUDENT_A)), Endpoint.parse(p.getProperty(STUDENT_B))),
+                Endpoint.parse(p.getProperty(COURSE_C)));
+    }
+
+    /** The certificate directory of the running cluster's TLS, or null if it speaks plain TCP. */
+    public static Path readCerts(Path dataDir) {
+        String certs = properties(dataDir).getProperty(CERTS);
+        return certs == null ? null : Path.of(certs);
+    }
+
+    private static Properties properties(Path dataDir) {
         Path file = dataDir.resolve(FILE);
         if (!Files.exists(file)) {
             throw new IllegalStateException("no running demo cluster found (" + file + " is missing): start one with `./pledge demo up`");
@@ -108,10 +130,7 @@ public final class DemoCluster {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String all = p.getProperty("coordinators", p.getProperty("coordinator"));
-        return new Topology(Arrays.stream(all.split(",")).map(String::trim).map(Endpoint::parse).toList(),
-                List.of(Endpoint.parse(p.getProperty(STUDENT_A)), Endpoint.parse(p.getProperty(STUDENT_B))),
-                Endpoint.parse(p.getProperty(COURSE_C)));
+        return p;
     }
 
     public static void removeFile(Path dataDir) {

@@ -47,6 +47,8 @@ public final class LocalCluster implements AutoCloseable {
     /** The certificate names {@link #withTls} makes for an application and an operator. */
     public static final String TLS_CLIENT = "app";
     public static final String TLS_OPERATOR = "operator";
+    /** The certificate directory {@link #withTls} makes, under the cluster's root. */
+    public static final String CERTS_DIR = "certs";
     public static final List<String> JVM_STEADY = List.of("-Xmx1g", "-XX:+UseParallelGC");
 
     /** The file in {@code root} holding the cluster's operator token, which Admin.resolve must present. */
@@ -120,7 +122,7 @@ public final class LocalCluster implements AutoCloseable {
      */
     public LocalCluster withTls() throws IOException {
         if (!running.isEmpty()) throw new IllegalStateException("turn TLS on before starting nodes");
-        tlsDir = root.resolve("certs");
+        tlsDir = root.resolve(CERTS_DIR);
         List<String> coordinatorIds = new ArrayList<>();
         for (int n = 1; n <= coordinators.size(); n++) coordinatorIds.add(coordinatorId(n));
         CertsCommand.make(tlsDir, coordinatorIds, List.copyOf(specs.keySet()), List.of(TLS_OPERATOR), List.of(TLS_CLIENT));
@@ -130,6 +132,11 @@ public final class LocalCluster implements AutoCloseable {
     /** Whether the nodes speak TLS. */
     public boolean tls() {
         return tlsDir != null;
+    }
+
+    /** The certificate directory, or null when the nodes speak plain TCP. */
+    public Path certsDir() {
+        return tlsDir;
     }
 
     /**
