@@ -29,7 +29,7 @@ public record Peer(String address, String operatorPrincipal) {
         X509Certificate certificate = RpcServer.currentPeerCertificate();
         if (address == null || certificate == null) return ofCurrentRequest();
         try {
-            return new Peer(address, PeerIdentity.of(certificate).operatorPrincipal());
+            return new Peer(address, PeerIdentity.ofCaller(certificate).operatorPrincipal());
         } catch (IllegalArgumentException noIdentity) {
             return new Peer(address, null);
         }

@@ -40,7 +40,7 @@ public final class CallerCheck {
             refusal = "the caller proved no certificate";
         } else {
             try {
-                caller = PeerIdentity.of(certificate);
+                caller = PeerIdentity.ofCaller(certificate);
                 PeerRules.Verdict verdict = rule.apply(caller);
                 refusal = verdict.allowed() ? null : verdict.reason();
             } catch (IllegalArgumentException noIdentity) {

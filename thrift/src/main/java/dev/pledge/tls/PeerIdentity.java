@@ -7,6 +7,8 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
@@ -28,6 +30,13 @@ public record PeerIdentity(String id, Role role) {
     public static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
     /** URI subject-alternative-name entries have this type (RFC 5280 GeneralName uniformResourceIdentifier). */
     private static final int SAN_URI = 6;
+    /** Callers' certificates remembered at most; a cluster's CA signs far fewer, so more means churn, and the cache starts over. */
+    static final int CALLERS_MAX = 1_024;
+    /**
+     * Identities of callers' certificates, so a server reads one once, not once per request. An
+     * identity is a function of the certificate's bytes, which certificate equality compares.
+     */
+    private static final Map<X509Certificate, PeerIdentity> CALLERS = new ConcurrentHashMap<>();
 
     public PeerIdentity {
         Check.argument(id != null && ID.matcher(id).matches(), "certificate id '%s' must match %s", id, ID.pattern());
@@ -56,6 +65,19 @@ public record PeerIdentity(String id, Role role) {
         } catch (IllegalArgumentException e) {
             throw new SSLPeerUnverifiedException(e.getMessage());
         }
+    }
+
+    /**
+     * As {@link #of(X509Certificate)}, remembered: for the certificate a caller's handshake proved,
+     * which every request on its connections presents again.
+     */
+    public static PeerIdentity ofCaller(X509Certificate certificate) {
+        PeerIdentity known = CALLERS.get(certificate);
+        if (known != null) return known;
+        PeerIdentity parsed = of(certificate);
+        if (CALLERS.size() >= CALLERS_MAX) CALLERS.clear();
+        CALLERS.put(certificate, parsed);
+        return parsed;
     }
 
     /** The identity {@code certificate} names; IllegalArgumentException saying what is missing or ambiguous. */

@@ -45,6 +45,17 @@ class PeerIdentityTest {
     }
 
     @Test
+    void aCallersIdentityIsReadOnceAndNeverLentToAnotherCertificate() {
+        X509Certificate operator = certificate("CN=alice", "pledge:role:operator");
+        X509Certificate client = certificate("CN=alice", "pledge:role:client"); // the same name, another certificate
+
+        PeerIdentity first = PeerIdentity.ofCaller(operator);
+        assertThat(PeerIdentity.ofCaller(operator)).isSameAs(first).isEqualTo(new PeerIdentity("alice", Role.OPERATOR));
+        assertThat(PeerIdentity.ofCaller(client)).isEqualTo(new PeerIdentity("alice", Role.CLIENT));
+        assertThat(PeerIdentity.ofCaller(operator)).isSameAs(first);
+    }
+
+    @Test
     void aCertificateWithoutARoleUriNamesNoIdentity() {
         assertThatThrownBy(() -> PeerIdentity.of(certificate("CN=student-b"))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("must name exactly one role", "[]");
