@@ -3,6 +3,7 @@ package dev.pledge.fuzz;
 import dev.pledge.client.CommitResult;
 import dev.pledge.client.PledgeClient;
 import dev.pledge.client.Transaction;
+import dev.pledge.demo.certs.CertsCommand;
 import dev.pledge.demo.client.Topology;
 import dev.pledge.demo.node.CourseHandler;
 import dev.pledge.demo.node.DemoNodeMain;
@@ -16,6 +17,8 @@ import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClient;
 import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.rpc.Services;
+import dev.pledge.tls.TlsConfig;
+import dev.pledge.tls.TlsFiles;
 import dev.pledge.wire.Admin;
 import dev.pledge.wire.Coordinator;
 import dev.pledge.wire.Kv;
@@ -26,18 +29,27 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Stream;
+import javax.net.SocketFactory;
 
 /**
  * The nodes under fuzz: a real coordinator, and participants A and B, A also serving the demo's
  * StudentService and CourseService, all over loopback sockets. {@link #assertServing} is what
  * "still serving" means after a batch.
+ *
+ * <p>With {@code -Dfuzz.tls=true} every node serves TLS 1.3 with client certificates, and the
+ * fuzzer presents the coordinator's certificate: the most any caller may do, so every method's
+ * handler, the participant protocol's included, sees the inputs.
  */
 final class FuzzedCluster implements AutoCloseable {
+    static final String TLS_PROPERTY = "fuzz.tls";
+    private static final String CLIENT = "app";
     private static final long CALL_MS = 10_000;
     private static final Duration TX_TIMEOUT = Duration.ofSeconds(10);
     /** A student id no fuzz input names (they use small numbers and boundaries), on shard A (even ids). */
@@ -51,31 +63,42 @@ final class FuzzedCluster implements AutoCloseable {
     private final List<FuzzTarget> targets;
     private long checks;
 
-    private FuzzedCluster(Path root) throws IOException {
+    private FuzzedCluster(Path root, boolean tls) throws IOException {
         this.root = root;
-        this.cluster = new InJvmCluster(root, List.of("A", "B"), c -> c).startCoordinator();
+        Path certs = root.resolve("certs");
+        if (tls) CertsCommand.make(certs, List.of(InJvmCluster.COORDINATOR_ID), List.of("A", "B"), List.of(), List.of(CLIENT));
+        Function<String, TlsConfig> identity = name -> TlsConfig.load(TlsFiles.inDirectory(certs, name), Clock.systemUTC());
+        this.cluster = new InJvmCluster(root, List.of("A", "B"),
+                c -> tls ? c.withTls(TlsFiles.inDirectory(certs, InJvmCluster.COORDINATOR_ID)) : c)
+                .withParticipantTuning(c -> tls ? c.withTls(TlsFiles.inDirectory(certs, c.core().participantId())) : c)
+                .startCoordinator();
         cluster.startParticipant("B", PrepareValidator.ACCEPT_ALL);
         cluster.startParticipant("A", PrepareValidator.ACCEPT_ALL, node -> node
                 .withService(Topology.STUDENT_SERVICE,
                         new StudentService.Processor<>(new StudentHandler(DemoNodeMain.runnerOf(node), 0, 1)))
                 .withService(Topology.COURSE_SERVICE,
                         new CourseService.Processor<>(new CourseHandler(DemoNodeMain.runnerOf(node)))));
-        this.coordinator = new RpcClient(cluster.coordinator(), RpcClientConfig.defaults());
-        this.participant = new RpcClient(cluster.participant("A"), RpcClientConfig.defaults());
-        this.client = PledgeClient.builder().coordinator(cluster.coordinator()).build();
+        RpcClientConfig checker = tls ? RpcClientConfig.defaults().withTls(identity.apply(CLIENT).rpc()) : RpcClientConfig.defaults();
+        this.coordinator = new RpcClient(cluster.coordinator(), checker);
+        this.participant = new RpcClient(cluster.participant("A"), checker);
+        this.client = PledgeClient.builder().coordinator(cluster.coordinator()).rpcConfig(checker).build();
+        SocketFactory sockets = tls ? identity.apply(InJvmCluster.COORDINATOR_ID).context().getSocketFactory() : SocketFactory.getDefault();
         Endpoint a = cluster.participant("A");
         this.targets = List.of(
-                FuzzTarget.of("coordinator", cluster.coordinator(), Services.COORDINATOR, Coordinator.class),
-                FuzzTarget.of("coordinator", cluster.coordinator(), Services.ADMIN, Admin.class),
-                FuzzTarget.of("participant A", a, Services.PARTICIPANT, Participant.class),
-                FuzzTarget.of("participant A", a, Services.KV, Kv.class),
-                FuzzTarget.of("participant A", a, Services.ADMIN, Admin.class),
-                FuzzTarget.of("participant A", a, Topology.STUDENT_SERVICE, StudentService.class),
-                FuzzTarget.of("participant A", a, Topology.COURSE_SERVICE, CourseService.class));
+                FuzzTarget.of("coordinator", cluster.coordinator(), sockets, Services.COORDINATOR, Coordinator.class),
+                FuzzTarget.of("coordinator", cluster.coordinator(), sockets, Services.ADMIN, Admin.class),
+                FuzzTarget.of("participant A", a, sockets, Services.PARTICIPANT, Participant.class),
+                FuzzTarget.of("participant A", a, sockets, Services.KV, Kv.class),
+                FuzzTarget.of("participant A", a, sockets, Services.ADMIN, Admin.class),
+                FuzzTarget.of("participant A", a, sockets, Topology.STUDENT_SERVICE, StudentService.class),
+                FuzzTarget.of("participant A", a, sockets, Topology.COURSE_SERVICE, CourseService.class));
     }
 
+    /** Over plain TCP, or over TLS with {@code -Dfuzz.tls=true}. */
     static FuzzedCluster start() throws IOException {
-        return new FuzzedCluster(Files.createTempDirectory("pledge-fuzz"));
+        boolean tls = Boolean.getBoolean(TLS_PROPERTY);
+        if (tls) System.out.println("fuzz: every node over TLS 1.3 with client certificates; inputs present coord-1's");
+        return new FuzzedCluster(Files.createTempDirectory("pledge-fuzz"), tls);
     }
 
     /** Every service of every node kind, each with every one of its methods. */

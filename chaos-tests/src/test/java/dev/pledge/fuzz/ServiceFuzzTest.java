@@ -30,14 +30,15 @@ import org.apache.thrift.transport.TMemoryBuffer;
 /**
  * Generated requests and bytes against every Thrift service of every node kind (Coordinator,
  * Participant, Kv, Admin on both kinds, the demo's StudentService and CourseService), over real
- * sockets to real nodes. Each input must get an answer or a closed connection, never
+ * sockets to real nodes, and bytes for the TLS layer before any handshake ({@link HandshakeBytes}). Each input must get an answer or a closed connection, never
  * TApplicationException(INTERNAL_ERROR), never silence, never a line at ERROR; a well-formed call
  * must get a real answer. Every {@value #BATCH_INPUTS} inputs, and at the end, the nodes must still
  * serve a normal transaction ({@link FuzzedCluster#assertServing}).
  *
  * <p>The suite runs a small budget with a fixed seed; a long run: {@code ./mvnw -B -o -pl chaos-tests
- * surefire:test -Dtest=ServiceFuzzTest -Dfuzz.tries=1000000}. Each property prints its inputs per
- * second and what the answers were.
+ * surefire:test -Dtest=ServiceFuzzTest -Dfuzz.tries=1000000}, and {@code -Dfuzz.tls=true} runs it
+ * against nodes that speak TLS ({@link FuzzedCluster}). Each property prints its inputs per second
+ * and what the answers were.
  */
 @AddLifecycleHook(FuzzTries.class)
 class ServiceFuzzTest {
@@ -89,6 +90,15 @@ class ServiceFuzzTest {
         exchange(input);
     }
 
+    @Property(tries = 500, seed = "15005", shrinking = ShrinkingMode.OFF, edgeCases = EdgeCasesMode.NONE)
+    void noBytesBeforeAHandshakeStopANode(@ForAll("handshakeBytes") FuzzInput input) throws Exception {
+        WireExchange.Answer answer = WireExchange.drain(input);
+        inputs++;
+        count(answer);
+        assertNoFinding(input, answer, logs.takeErrors());
+        if (inputs % BATCH_INPUTS == 0) assertServingAfter(input);
+    }
+
     /**
      * Found by the fuzzer (seed 15004, try 2521): a length with its top bit set, in a message name or
      * an argument, made Thrift throw StringIndexOutOfBoundsException and log it at ERROR.
@@ -121,6 +131,11 @@ class ServiceFuzzTest {
         return inputs(RawFrames::next);
     }
 
+    @Provide
+    Arbitrary<FuzzInput> handshakeBytes() {
+        return inputs(HandshakeBytes::next);
+    }
+
     private static Arbitrary<FuzzInput> inputs(BiFunction<Random, List<FuzzTarget>, FuzzInput> generator) {
         return Arbitraries.randomValue(random -> generator.apply(random, cluster.targets()));
     }
@@ -130,12 +145,14 @@ class ServiceFuzzTest {
         inputs++;
         count(answer);
         assertNoFinding(input, answer, logs.takeErrors());
-        if (inputs % BATCH_INPUTS == 0) {
-            try {
-                cluster.assertServing();
-            } catch (AssertionError | Exception e) {
-                throw new AssertionError("after " + inputs + " inputs the nodes stopped serving; the last was " + input, e);
-            }
+        if (inputs % BATCH_INPUTS == 0) assertServingAfter(input);
+    }
+
+    private static void assertServingAfter(FuzzInput last) throws Exception {
+        try {
+            cluster.assertServing();
+        } catch (AssertionError | Exception e) {
+            throw new AssertionError("after " + inputs + " inputs the nodes stopped serving; the last was " + last, e);
         }
     }
 

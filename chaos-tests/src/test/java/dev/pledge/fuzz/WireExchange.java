@@ -23,6 +23,8 @@ import org.apache.thrift.transport.TMemoryInputTransport;
 /**
  * Sends one input on a fresh connection, half-closes it, and reads every answer frame until the
  * node closes: what a node does with bytes from a stranger, with no client library in between.
+ * Over TLS the stranger holds a certificate of the cluster: the bytes reach Thrift through a real
+ * handshake (TLS 1.3 lets a client half-close and still read the answers).
  */
 final class WireExchange {
     static final int CONNECT_TIMEOUT_MS = 2_000;
@@ -50,18 +52,7 @@ final class WireExchange {
         List<TApplicationException> errors = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         boolean timedOut = false;
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(input.target().endpoint().host(), input.target().endpoint().port()),
-                    CONNECT_TIMEOUT_MS);
-            socket.setSoTimeout(ANSWER_TIMEOUT_MS);
-            try {
-                OutputStream out = socket.getOutputStream();
-                out.write(input.bytes());
-                out.flush();
-                socket.shutdownOutput();
-            } catch (IOException closedWhileWriting) {
-                // The node may close a connection as soon as it sees a bad frame header: a fair answer.
-            }
+        try (Socket socket = sentAndHalfClosed(input)) {
             DataInputStream in = new DataInputStream(socket.getInputStream());
             for (int i = 0; i < ANSWER_FRAMES_MAX; i++) {
                 byte[] frame = readFrame(in);
@@ -72,6 +63,47 @@ final class WireExchange {
             timedOut = true;
         }
         return new Answer(replies, errors, problems, timedOut);
+    }
+
+    /**
+     * Sends one input on a fresh connection, half-closes it, and reads whatever comes back (TLS
+     * records, not frames) until the node closes: for bytes aimed at a node's TLS layer. The
+     * answer only says whether it closed in time.
+     */
+    static Answer drain(FuzzInput input) throws IOException {
+        boolean timedOut = false;
+        try (Socket socket = sentAndHalfClosed(input)) {
+            try {
+                socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+            } catch (SocketTimeoutException e) {
+                timedOut = true;
+            } catch (IOException reset) {
+                // Closed by a reset: an answer too.
+            }
+        }
+        return new Answer(List.of(), List.of(), List.of(), timedOut);
+    }
+
+    /** A fresh connection that carried the input's bytes and was then shut for output; reads time out as answers do. */
+    private static Socket sentAndHalfClosed(FuzzInput input) throws IOException {
+        Socket socket = input.target().sockets().createSocket();
+        try {
+            socket.connect(new InetSocketAddress(input.target().endpoint().host(), input.target().endpoint().port()),
+                    CONNECT_TIMEOUT_MS);
+            socket.setSoTimeout(ANSWER_TIMEOUT_MS);
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+        try {
+            OutputStream out = socket.getOutputStream();
+            out.write(input.bytes());
+            out.flush();
+            socket.shutdownOutput();
+        } catch (IOException closedWhileWriting) {
+            // The node may close a connection as soon as it sees a bad frame header or record: a fair answer.
+        }
+        return socket;
     }
 
     /** The next frame, or null once the node has closed (or reset) the connection. */

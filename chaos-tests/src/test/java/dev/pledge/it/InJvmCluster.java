@@ -23,7 +23,7 @@ import java.util.function.UnaryOperator;
  * XA suite in dev.pledge.xa).
  */
 public final class InJvmCluster implements AutoCloseable {
-    static final String COORDINATOR_ID = "coord-1";
+    public static final String COORDINATOR_ID = "coord-1";
 
     private final Path root;
     private final Endpoint coordinatorAddress = new Endpoint("127.0.0.1", LocalCluster.freePort("127.0.0.1"));
