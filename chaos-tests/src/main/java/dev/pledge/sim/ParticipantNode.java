@@ -207,7 +207,8 @@ final class ParticipantNode extends SimNode {
         return switch (kind) {
             case UNAVAILABLE -> Reply.ErrorKind.UNAVAILABLE;
             case INVALID -> Reply.ErrorKind.INVALID;
-            case NOT_ALLOWED, UNKNOWN_TX -> Reply.ErrorKind.NOT_ALLOWED;
+            case NOT_ALLOWED -> Reply.ErrorKind.NOT_ALLOWED;
+            case UNKNOWN_TX -> Reply.ErrorKind.UNKNOWN_TRANSACTION; // as CoordinatorLink maps UnknownTransaction
         };
     }
 

@@ -150,7 +150,13 @@ final class AccessRules {
     private void refuse(Branch b, Event.EnlistResult r, Outputs.Builder out) {
         String why = "coordinator refused enlist: " + r.message();
         if (r.errorKind() == Reply.ErrorKind.UNAVAILABLE) {
-            forgetUnjoined(b, why, out);
+            forgetUnjoined(b, Reply.ErrorKind.UNAVAILABLE, why, out);
+            return;
+        }
+        if (r.errorKind() == Reply.ErrorKind.UNKNOWN_TRANSACTION) {
+            // Never issued: no transaction whose outcome to keep. A kept one would be swept, and a forged id
+            // (epoch Long.MAX_VALUE) would move the sweep watermark past every real transaction of the coordinator.
+            forgetUnjoined(b, Reply.ErrorKind.NOT_ALLOWED, why, out);
             return;
         }
         for (Event.Access a : b.parked) out.reply(new Reply.Failed(a.token(), r.errorKind(), null, why));
@@ -158,9 +164,9 @@ final class AccessRules {
         core.abortUnprepared(b, null, why, false, r.nowMs(), out);
     }
 
-    /** Not joined at all: forget the branch so that a retried operation tries to enlist again. */
-    private void forgetUnjoined(Branch b, String why, Outputs.Builder out) {
-        for (Event.Access a : b.parked) out.reply(new Reply.Failed(a.token(), Reply.ErrorKind.UNAVAILABLE, null, why));
+    /** Not joined at all: forget the branch, so that a retried operation tries to enlist again; its operations fail {@code kind}. */
+    private void forgetUnjoined(Branch b, Reply.ErrorKind kind, String why, Outputs.Builder out) {
+        for (Event.Access a : b.parked) out.reply(new Reply.Failed(a.token(), kind, null, why));
         b.parked.clear();
         ledger.forgetUnjoined(b);
     }
@@ -236,7 +242,7 @@ final class AccessRules {
             return;
         }
         if (b.phase == Branch.Phase.ENLISTING) {
-            forgetUnjoined(b, "no answer from the coordinator to enlist", out);
+            forgetUnjoined(b, Reply.ErrorKind.UNAVAILABLE, "no answer from the coordinator to enlist", out);
             return;
         }
         core.abortUnprepared(b, AbortReason.DEADLINE_EXCEEDED, "transaction deadline passed", false, nowMs, out);

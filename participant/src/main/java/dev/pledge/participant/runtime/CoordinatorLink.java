@@ -96,7 +96,7 @@ final class CoordinatorLink implements AutoCloseable {
             post(now -> Event.EnlistResult.refused(now, m.txId(), Reply.ErrorKind.NOT_ALLOWED, e.getMessage()));
         } catch (UnknownTransaction e) {
             contact.ok(coordinatorId);
-            post(now -> Event.EnlistResult.refused(now, m.txId(), Reply.ErrorKind.NOT_ALLOWED,
+            post(now -> Event.EnlistResult.refused(now, m.txId(), Reply.ErrorKind.UNKNOWN_TRANSACTION,
                     "coordinator does not know transaction " + m.txId() + ": " + e.getMessage()));
         } catch (InvalidArgument e) {
             contact.ok(coordinatorId);
