@@ -6,7 +6,10 @@ import net.jqwik.api.lifecycle.PropertyExecutionResult;
 import net.jqwik.api.lifecycle.PropertyExecutor;
 import net.jqwik.api.lifecycle.PropertyLifecycleContext;
 
-/** {@code -Dfuzz.tries=N} replaces a property's small in-suite budget of tries, for a long run. */
+/**
+ * {@code -Dfuzz.tries=N} replaces a property's small in-suite budget of tries, for a long run. An
+ * example (no generated parameter) keeps its one try: repeating it N times finds nothing.
+ */
 public final class FuzzTries implements AroundPropertyHook {
     static final String PROPERTY = "fuzz.tries";
 
@@ -19,7 +22,8 @@ public final class FuzzTries implements AroundPropertyHook {
     @Override
     public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
         String tries = System.getProperty(PROPERTY);
-        if (tries != null && !tries.isBlank()) context.attributes().setTries(Integer.parseInt(tries.strip()));
+        boolean generated = context.targetMethod().getParameterCount() > 0;
+        if (generated && tries != null && !tries.isBlank()) context.attributes().setTries(Integer.parseInt(tries.strip()));
         return property.execute();
     }
 }
