@@ -148,6 +148,9 @@ exception NotAllowed {
 exception Unavailable {
   1: required string message,
   2: optional i64 retryAfterMs,
+  /** host:port of the node that serves this participant now: this one is a replica that does not
+   *  lead its shard. Clients call there instead (the leader may change again; bound the hops). */
+  3: optional string leaderHint,
 }
 
 /**

@@ -23,6 +23,11 @@ final class Failures {
         return e instanceof Unavailable;
     }
 
+    /** A replica that does not lead its shard named the one that does: ask there, not here again. */
+    static boolean redirects(Throwable e) {
+        return e instanceof Unavailable u && u.isSetLeaderHint();
+    }
+
     static boolean isRetryable(Throwable e) {
         return isTransport(e) || isUnavailable(e);
     }

@@ -17,13 +17,14 @@ import org.slf4j.LoggerFactory;
  * A client of one endpoint: deadlines, retries with full-jitter backoff, a retry budget, a circuit
  * breaker and a connection pool. Thread-safe; share one per endpoint.
  *
- * <p>Only transport failures and the wire {@code Unavailable} are retried. Any other exception
+ * <p>Only transport failures and the wire {@code Unavailable} are retried, except an {@code Unavailable}
+ * with a leader hint, which goes back to the caller ({@link ReplicaSetClient} follows it). Any other exception
  * (NotAllowed, InvalidArgument, UnknownTransaction, DeadlineExceeded, TApplicationException, ...) is
  * the server's answer and propagates unchanged on first occurrence. Callers must only pass calls that are safe
  * to repeat: every Pledge protocol call is, and participant operations are made so by re-sending
  * the same {@code TxContext.opSeq}.
  */
-public final class RpcClient implements AutoCloseable {
+public final class RpcClient implements RpcCaller {
     private static final Logger log = LoggerFactory.getLogger(RpcClient.class);
     /** Longer deadlines are clamped to this (a day), which also keeps the arithmetic from overflowing. */
     static final long DEADLINE_MAX_MS = 24L * 3600 * 1000;
@@ -53,6 +54,7 @@ public final class RpcClient implements AutoCloseable {
     }
 
     /** Calls the multiplexed service {@code serviceName} within {@code deadlineMs} from now, retrying per policy. */
+    @Override
     public <C extends TServiceClient, R> R call(String serviceName, TServiceClientFactory<C> factory,
             ThriftCall<C, R> call, long deadlineMs) throws TException {
         Check.notNull(serviceName, "serviceName");
@@ -84,7 +86,7 @@ public final class RpcClient implements AutoCloseable {
                     breaker.onAbandoned(); // refused here; says nothing about the endpoint
                     throw e;
                 }
-                if (!Failures.isRetryable(e)) {
+                if (!Failures.isRetryable(e) || Failures.redirects(e)) {
                     breaker.onSuccess(); // the endpoint answered; it is healthy
                     throw e;
                 }
