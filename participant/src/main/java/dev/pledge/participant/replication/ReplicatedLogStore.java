@@ -19,10 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A participant's records written to its shard's Raft group instead of one disk. One write is one
- * log entry; it returns once the group has committed the entry and the leader has applied it to
- * its store, which in production is this node's (only the leader's node writes). Sent to a
- * follower, the request comes back with the leader's id and Ratis's client resends it there.
+ * A participant's records written to its shard's Raft group instead of one disk, by the core of one
+ * leadership term. One write is one log entry stamped with that term; it returns once the group has
+ * committed the entry and the leader has applied it to its store, which is this node's (only the
+ * leader's core writes). Should the leadership end, Ratis's client may resend the write to the new
+ * leader, which appends it in its own term, so every replica skips it and the write fails.
  *
  * <p>Writes are one at a time (the node's group-commit writer batches them). Every write is synced whatever {@code sync} says: a committed entry is on a majority's synced
  * logs, and there is no cheaper unsynced path through the group.
@@ -32,16 +33,19 @@ public final class ReplicatedLogStore implements LogStore<Record>, AutoCloseable
 
     private final ShardGroup group;
     private final ReplicationSettings settings;
+    private final long writerTerm;
     private RaftClient client;
 
-    private ReplicatedLogStore(ShardGroup group, ReplicationSettings settings) {
+    private ReplicatedLogStore(ShardGroup group, ReplicationSettings settings, long writerTerm) {
         this.group = group;
         this.settings = settings;
+        this.writerTerm = writerTerm;
         this.client = newClient();
     }
 
-    public static ReplicatedLogStore open(ShardGroup group, ReplicationSettings settings) {
-        return new ReplicatedLogStore(group, settings);
+    /** The writer of the core that runs while a replica leads in {@code writerTerm}. */
+    public static ReplicatedLogStore open(ShardGroup group, ReplicationSettings settings, long writerTerm) {
+        return new ReplicatedLogStore(group, settings, writerTerm);
     }
 
     private RaftClient newClient() {
@@ -56,11 +60,12 @@ public final class ReplicatedLogStore implements LogStore<Record>, AutoCloseable
     }
 
     /**
-     * @throws ShardUnavailableException the group did not commit the batch within {@code writeTimeoutMs}
+     * @throws ShardUnavailableException the group did not commit the batch within {@code writeTimeoutMs},
+     *         or committed it after {@code writerTerm} ended, so that no replica applied it
      */
     @Override
     public synchronized void write(List<Record> records, boolean sync) throws ShardUnavailableException, InterruptedException {
-        byte[] batch = ParticipantLayout.INSTANCE.encodeBatch(records);
+        byte[] batch = TermBatch.encode(writerTerm, ParticipantLayout.INSTANCE.encodeBatch(records));
         CompletableFuture<RaftClientReply> sent = client.async().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(batch)));
         RaftClientReply reply;
         try {
@@ -75,6 +80,9 @@ public final class ReplicatedLogStore implements LogStore<Record>, AutoCloseable
         if (!reply.isSuccess()) {
             replaceClient();
             throw unavailable(reply.getException());
+        }
+        if (reply.getMessage().getContent().equals(ShardStateMachine.DEPOSED.getContent())) {
+            throw ShardUnavailableException.deposed(group.shardId(), writerTerm);
         }
     }
 

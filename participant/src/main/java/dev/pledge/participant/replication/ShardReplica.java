@@ -1,5 +1,6 @@
 package dev.pledge.participant.replication;
 
+import dev.pledge.participant.storage.ParticipantStore;
 import dev.pledge.runtime.KvView;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -35,6 +36,12 @@ public final class ShardReplica implements AutoCloseable {
     }
 
     public static ShardReplica start(ShardGroup group, String selfId, Path dataDir, ReplicationSettings settings) throws IOException {
+        return start(group, selfId, dataDir, settings, ShardLeadership.IGNORED);
+    }
+
+    /** As {@link #start(ShardGroup, String, Path, ReplicationSettings)}, telling {@code leadership} when this replica leads and when not. */
+    static ShardReplica start(ShardGroup group, String selfId, Path dataDir, ReplicationSettings settings,
+                              ShardLeadership leadership) throws IOException {
         // Ratis would end the whole JVM on some failures (a port it cannot bind); the node decides how to fail.
         ExitUtils.disableSystemExit();
         InetSocketAddress self = group.address(selfId);
@@ -42,7 +49,8 @@ public final class ShardReplica implements AutoCloseable {
         RaftServerConfigKeys.setStorageDir(properties, List.of(dataDir.resolve(RAFT_DIR).toFile()));
         GrpcConfigKeys.Server.setHost(properties, self.getHostString());
         GrpcConfigKeys.Server.setPort(properties, self.getPort());
-        ShardStateMachine stateMachine = new ShardStateMachine("shard-" + group.shardId() + "/" + selfId, dataDir.resolve(STORE_DIR));
+        ShardStateMachine stateMachine = new ShardStateMachine("shard-" + group.shardId() + "/" + selfId, dataDir.resolve(STORE_DIR),
+                leadership);
         RaftServer server = RaftServer.newBuilder()
                 .setServerId(RaftPeerId.valueOf(selfId))
                 .setGroup(group.raftGroup())
@@ -61,6 +69,16 @@ public final class ShardReplica implements AutoCloseable {
 
     public boolean isLeader() throws IOException {
         return server.getDivision(group.groupId()).getInfo().isLeader();
+    }
+
+    /** The term this replica is in: a leader's writes carry it (see {@link TermBatch}). */
+    public long term() throws IOException {
+        return server.getDivision(group.groupId()).getInfo().getCurrentTerm();
+    }
+
+    /** The store the core of this replica's leadership reads and the state machine applies to. */
+    ParticipantStore store() {
+        return stateMachine.store();
     }
 
     /** The first index still in this replica's log: entries before it were purged after a snapshot. */

@@ -8,12 +8,15 @@ import dev.pledge.runtime.KvView;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.raftlog.RaftLog;
@@ -22,6 +25,7 @@ import org.apache.ratis.statemachine.SnapshotInfo;
 import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.LifeCycle;
 import org.rocksdb.RocksDBException;
 import org.slf4j.Logger;
@@ -29,9 +33,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One replica of a participant shard. Each committed log entry is one batch of participant
- * records, encoded by {@link ParticipantLayout#encodeBatch}; applying it writes that batch, with the
- * entry's position, as one RocksDB batch into this replica's own {@link ParticipantStore}, so every
- * replica's store holds the same records in the same order.
+ * records, encoded by {@link ParticipantLayout#encodeBatch} behind the term of the core that wrote
+ * it ({@link TermBatch}); applying it writes that batch, with the entry's position, as one RocksDB
+ * batch into this replica's own {@link ParticipantStore}, so every replica's store holds the same
+ * records in the same order. An entry appended in another term than its writer's is skipped by
+ * every replica alike, and its writer hears {@link #DEPOSED}.
  *
  * <p>Durability: Ratis fsyncs an entry before acknowledging it and commits it once a majority did,
  * so a committed batch survives the loss of any minority. Applying needs no sync of its own: a
@@ -41,17 +47,21 @@ import org.slf4j.LoggerFactory;
  */
 final class ShardStateMachine extends BaseStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(ShardStateMachine.class);
+    /** The reply to an entry that was not applied: its writer's leadership had ended. */
+    static final Message DEPOSED = Message.valueOf("deposed");
 
     private final String name;
     private final Path storeDir;
+    private final ShardLeadership leadership;
     private final CheckpointSnapshots snapshots = new CheckpointSnapshots();
     private volatile ParticipantStore store;
     /** The last entry whose batch the store holds: Ratis replays the log from the last snapshot, and these are skipped. */
     private volatile long storedIndex = RaftLog.INVALID_LOG_INDEX;
 
-    ShardStateMachine(String name, Path storeDir) {
+    ShardStateMachine(String name, Path storeDir, ShardLeadership leadership) {
         this.name = name;
         this.storeDir = storeDir;
+        this.leadership = leadership;
     }
 
     @Override
@@ -113,17 +123,21 @@ final class ShardStateMachine extends BaseStateMachine {
     /** Refuses, before it enters the log, a batch that would not decode on the replicas. */
     @Override
     public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
-        ParticipantLayout.INSTANCE.decodeBatch(request.getMessage().getContent().toByteArray());
+        ParticipantLayout.INSTANCE.decodeBatch(TermBatch.batch(request.getMessage().getContent()));
         return super.startTransaction(request);
     }
 
     @Override
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
+        ByteString payload = entry.getStateMachineLogEntry().getLogData();
+        if (TermBatch.writerTerm(payload) != entry.getTerm()) {
+            updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+            return CompletableFuture.completedFuture(DEPOSED);
+        }
         if (entry.getIndex() > storedIndex) {
             try {
-                List<KvOp> ops = new ArrayList<>(ParticipantLayout.INSTANCE.decodeBatch(
-                        entry.getStateMachineLogEntry().getLogData().toByteArray()));
+                List<KvOp> ops = new ArrayList<>(ParticipantLayout.INSTANCE.decodeBatch(TermBatch.batch(payload)));
                 ops.add(ParticipantLayout.replicatedUpTo(new ReplicatedPosition(entry.getTerm(), entry.getIndex())));
                 store.writeOps(ops, false);
             } catch (IOException | RocksDBException e) {
@@ -146,6 +160,32 @@ final class ShardStateMachine extends BaseStateMachine {
             throw new IOException(name + " cannot checkpoint its store at " + at + ": " + e.getMessage(), e);
         }
         return at.getIndex();
+    }
+
+    /** Ratis applied the first entry of this replica's term as leader: everything committed before is in the store. */
+    @Override
+    public void notifyLeaderReady() {
+        try {
+            leadership.leading(getServer().join().getDivision(getGroupId()).getInfo().getCurrentTerm());
+        } catch (IOException e) {
+            LOG.warn("{} leads but cannot read its term, so serves nothing: {}", name, e.toString());
+        }
+    }
+
+    @Override
+    public void notifyNotLeader(Collection<TransactionContext> pendingEntries) {
+        leadership.notLeading();
+    }
+
+    @Override
+    public void notifyLeaderChanged(RaftGroupMemberId self, RaftPeerId newLeaderId) {
+        if (!newLeaderId.equals(self.getPeerId())) leadership.notLeading();
+        leadership.leaderIs(newLeaderId.toString());
+    }
+
+    /** The store the participant core of this replica's leadership reads; replaced when a snapshot is installed. */
+    ParticipantStore store() {
+        return store;
     }
 
     /** The replica's store as its layout reads it. */

@@ -34,7 +34,14 @@ class ShardReplicationTest {
     @BeforeEach
     void start() throws Exception {
         shard = new ThreeReplicas(dir.resolve("replicas"));
-        log = ReplicatedLogStore.open(shard.group, ThreeReplicas.FAST);
+        openLogOfTheLeader();
+    }
+
+    /** Writes from now on as the core of the current leader's term would. */
+    private void openLogOfTheLeader() throws Exception {
+        if (log != null) log.close();
+        shard.awaitLeader();
+        log = ReplicatedLogStore.open(shard.group, ThreeReplicas.FAST, shard.replica(shard.leaderId()).term());
     }
 
     @AfterEach
@@ -68,9 +75,29 @@ class ShardReplicationTest {
         write(batch(2));
         shard.start(follower);
         shard.stop(leader);
-        shard.awaitLeader();
+        openLogOfTheLeader();
         write(batch(3));
         shard.start(leader);
+
+        awaitEveryRunningReplicaHoldsWhatWasWritten();
+    }
+
+    @Test
+    void aWriteOfALeadershipThatEndedIsAppliedByNoReplica() throws Exception {
+        write(batch(1));
+        ReplicatedLogStore deposed = log;
+        String leader = shard.leaderId();
+        shard.stop(leader);
+        shard.awaitLeader();
+        shard.start(leader);
+
+        assertThatThrownBy(() -> deposed.write(batch(2), true))
+                .isInstanceOf(ShardUnavailableException.class)
+                .hasMessageContaining("ended before its write was committed");
+        deposed.close();
+        log = null;
+        openLogOfTheLeader();
+        write(batch(3));
 
         awaitEveryRunningReplicaHoldsWhatWasWritten();
     }
@@ -80,7 +107,7 @@ class ShardReplicationTest {
         String away = "r3";
         shard.stop(away);
         shard.wipe(away);
-        shard.awaitLeader();
+        openLogOfTheLeader();
         for (int i = 1; i <= 3 * ThreeReplicas.FAST.snapshotEveryEntries(); i++) write(batch(i));
         for (String id : shard.runningIds()) {
             assertThat(shard.replica(id).logStartIndex()).as("%s purged its log up to a snapshot", id).isPositive();
@@ -100,7 +127,7 @@ class ShardReplicationTest {
         for (int n = 2; n <= 3; n++) assertWriteFailsWithinTheTimeout(batch(n));
 
         shard.start("r2");
-        shard.awaitLeader();
+        openLogOfTheLeader();
         write(batch(4));
         await().atMost(CATCH_UP_MAX).ignoreExceptionsInstanceOf(IllegalStateException.class).untilAsserted(() ->
                 assertThat(ThreeReplicas.contents(shard.replica("r2").storeView()))
