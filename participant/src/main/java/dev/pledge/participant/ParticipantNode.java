@@ -11,6 +11,7 @@ import dev.pledge.participant.app.BranchWork;
 import dev.pledge.participant.app.PrepareValidator;
 import dev.pledge.participant.config.MetricsConfig;
 import dev.pledge.participant.config.ParticipantConfig;
+import dev.pledge.participant.replication.ReplicaServing;
 import dev.pledge.participant.runtime.NodeRuntime;
 import dev.pledge.participant.rpc.AdminHandler;
 import dev.pledge.participant.rpc.KvHandler;
@@ -52,6 +53,8 @@ public final class ParticipantNode implements AutoCloseable {
     private PrepareValidator validator = PrepareValidator.ACCEPT_ALL;
     private MetricsConfig metrics;
     private volatile NodeRuntime runtime;
+    /** Set instead of {@link #runtime} when the shard is replicated: a runtime runs only while this replica leads. */
+    private volatile ReplicaServing replicated;
 
     public ParticipantNode(ParticipantConfig config) {
         this.config = Check.notNull(config, "config");
@@ -81,9 +84,13 @@ public final class ParticipantNode implements AutoCloseable {
         return this;
     }
 
-    /** Recovers from the data dir (PREPARED branches re-take their locks), syncs a new incarnation, then serves. */
+    /**
+     * Recovers from the data dir (PREPARED branches re-take their locks), syncs a new incarnation, then
+     * serves. A replica of a replicated shard joins its group and serves; it recovers that way each
+     * time it becomes the leader, and refuses calls with a leader hint while it is not.
+     */
     public synchronized ParticipantNode start() throws IOException {
-        Check.state(runtime == null, "already started");
+        Check.state(runtime == null && replicated == null, "already started");
         PrepareValidator v = validator;
         Map<String, TProcessor> apps = Map.copyOf(services);
         TlsConfig tls = config.rpc().tls() == null ? null : TlsConfig.load(config.rpc().tls(), java.time.Clock.systemUTC());
@@ -91,6 +98,12 @@ public final class ParticipantNode implements AutoCloseable {
         OperatorAuth operators = operatorAuth(config);
         CallerCheck protocolCallers = tls == null ? CallerCheck.OPEN : CallerCheck.of(config.core().participantId(),
                 caller -> PeerRules.mayCallParticipantProtocol(caller, config.coordinators().keySet(), config.rpc().peers().keySet()));
+        if (config.replication() != null) {
+            // Every call goes through the replica's routing (is this term's core the leader?), so no inline path.
+            replicated = ReplicaServing.start(effective, tls == null ? null : tls.rpc(),
+                    started -> services(started, v, apps, operators, protocolCallers).processor(), apps);
+            return this;
+        }
         runtime = NodeRuntime.start(effective, tls == null ? null : tls.rpc(), metrics,
                 started -> services(started, v, apps, operators, protocolCallers));
         return this;
@@ -124,6 +137,7 @@ public final class ParticipantNode implements AutoCloseable {
 
     public synchronized void stop() {
         if (runtime != null) runtime.close();
+        if (replicated != null) replicated.close();
     }
 
     @Override
@@ -136,16 +150,27 @@ public final class ParticipantNode implements AutoCloseable {
     }
 
     public int port() {
-        return running().port();
+        ReplicaServing s = replicated;
+        return s != null ? s.port() : running().port();
     }
 
-    /** The port of /metrics and /health, or -1 when not served. */
+    /** The port of /metrics and /health, or -1 when not served (nor on a replica of a replicated shard, yet). */
     public int metricsPort() {
-        return running().metricsPort();
+        return replicated != null ? -1 : running().metricsPort();
     }
 
+    /** The incarnation serving here; 0 on a replica that does not lead its shard. */
     public long incarnation() {
-        return running().incarnation();
+        ReplicaServing s = replicated;
+        if (s == null) return running().incarnation();
+        NodeRuntime leading = s.leading();
+        return leading == null ? 0 : leading.incarnation();
+    }
+
+    /** True while this node serves the participant: always when unreplicated, while its replica leads when replicated. */
+    public boolean serving() {
+        ReplicaServing s = replicated;
+        return s == null ? runtime != null : s.leading() != null;
     }
 
     /**
@@ -161,13 +186,25 @@ public final class ParticipantNode implements AutoCloseable {
     public <R> R execute(TxContext ctx, BranchWork<R> work) throws TException {
         Check.notNull(work, "work");
         NodeRuntime r = runtime;
-        if (r == null) throw new Unavailable("participant " + config.core().participantId() + " is not started");
+        if (r == null) r = leading();
         return r.executor().execute(ctx, work);
     }
 
-    /** Group-commit counters of the running node (batches, syncs, entries), as Admin.stats also reports them. */
+    /** The runtime of this replica's leadership; refused with a leader hint when it does not lead. */
+    private NodeRuntime leading() throws Unavailable {
+        ReplicaServing s = replicated;
+        if (s == null) throw new Unavailable("participant " + config.core().participantId() + " is not started");
+        NodeRuntime r = s.leading();
+        if (r == null) throw s.notLeading();
+        return r;
+    }
+
+    /** Group-commit counters of the running node (batches, syncs, entries), as Admin.stats also reports them; none on a replica that does not lead. */
     public Map<String, Long> logCounters() {
-        return running().runtimeCounters();
+        ReplicaServing s = replicated;
+        if (s == null) return running().runtimeCounters();
+        NodeRuntime leading = s.leading();
+        return leading == null ? Map.of() : leading.runtimeCounters();
     }
 
     private NodeRuntime running() {

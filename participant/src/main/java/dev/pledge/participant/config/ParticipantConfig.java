@@ -3,6 +3,7 @@ package dev.pledge.participant.config;
 import dev.pledge.core.Check;
 import dev.pledge.core.config.ConfigValues;
 import dev.pledge.participant.protocol.CoreConfig;
+import dev.pledge.participant.replication.ReplicationSettings;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.rpc.ServerLimits;
@@ -11,15 +12,17 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * Everything a participant node needs, immutable and validated on construction, in three
- * sections. Its keys and defaults are defined once, in {@link ParticipantSettings}; {@link #defaults}
- * goes through them too.
+ * sections, and a fourth for a replicated shard ({@code replication}; null for one replica on one
+ * disk, the default). Its keys and defaults are defined once, in {@link ParticipantSettings};
+ * {@link #defaults} goes through them too.
  */
-public record ParticipantConfig(Core core, Rpc rpc, Storage storage) {
+public record ParticipantConfig(Core core, Rpc rpc, Storage storage, Replication replication) {
 
     /**
      * What the protocol core and its event loop need.
@@ -78,6 +81,53 @@ public record ParticipantConfig(Core core, Rpc rpc, Storage storage) {
         }
     }
 
+    /**
+     * This node's replica of a replicated shard: the shard is the participant, its Raft group's
+     * replicas run on the nodes named here, and only the one that leads serves.
+     *
+     * @param selfId   this node's replica id
+     * @param replicas every replica of the shard (this one included) by id
+     * @param settings the group's timeouts, log and snapshots
+     */
+    public record Replication(String selfId, Map<String, Replica> replicas, ReplicationSettings settings) {
+        public Replication {
+            Check.argument(selfId != null && selfId.matches("[A-Za-z0-9._-]{1,64}"), "replica id must be 1-64 of [A-Za-z0-9._-], was %s", selfId);
+            replicas = Map.copyOf(new TreeMap<>(Check.notNull(replicas, "replicas")));
+            Check.argument(replicas.containsKey(selfId), "replica %s is not among the shard's replicas %s", selfId, replicas.keySet());
+            Check.notNull(settings, "settings");
+        }
+
+        /** Every replica's Thrift address, in replica id order: what clients and coordinators call. */
+        public List<Endpoint> rpcEndpoints() {
+            return replicas.values().stream().map(Replica::rpc).toList();
+        }
+    }
+
+    /**
+     * One replica's two addresses.
+     *
+     * @param raft where its Raft server listens (gRPC), for the other replicas
+     * @param rpc  where its node serves Thrift, for clients, coordinators and peers (a follower answers with a leader hint)
+     */
+    public record Replica(Endpoint raft, Endpoint rpc) {
+        public Replica {
+            Check.notNull(raft, "raft");
+            Check.notNull(rpc, "rpc");
+        }
+
+        /** The text form {@code raftHost:port/rpcHost:port}. */
+        public static Replica parse(String text) {
+            int slash = Check.notNull(text, "text").indexOf('/');
+            Check.argument(slash > 0, "not a replica (want raftHost:port/rpcHost:port): '%s'", text);
+            return new Replica(Endpoint.parse(text.substring(0, slash)), Endpoint.parse(text.substring(slash + 1)));
+        }
+
+        @Override
+        public String toString() {
+            return raft + "/" + rpc;
+        }
+    }
+
     public ParticipantConfig {
         Check.notNull(core, "core");
         Check.notNull(rpc, "rpc");
@@ -127,55 +177,60 @@ public record ParticipantConfig(Core core, Rpc rpc, Storage storage) {
 
     public ParticipantConfig withCoordinatorId(String v) {
         return new ParticipantConfig(new Core(core.participantId(), v, core.lockWaitMaxMs(), core.outcomeRetentionMs(),
-                core.inDoubtPollBaseMs(), core.inDoubtPollMaxMs(), core.peerAskAfterMs(), core.eventQueueMax()), rpc, storage);
+                core.inDoubtPollBaseMs(), core.inDoubtPollMaxMs(), core.peerAskAfterMs(), core.eventQueueMax()), rpc, storage, replication);
     }
 
     public ParticipantConfig withLockWaitMaxMs(long v) {
         return new ParticipantConfig(new Core(core.participantId(), core.coordinatorId(), v, core.outcomeRetentionMs(),
-                core.inDoubtPollBaseMs(), core.inDoubtPollMaxMs(), core.peerAskAfterMs(), core.eventQueueMax()), rpc, storage);
+                core.inDoubtPollBaseMs(), core.inDoubtPollMaxMs(), core.peerAskAfterMs(), core.eventQueueMax()), rpc, storage, replication);
     }
 
     public ParticipantConfig withInDoubtPollMs(long baseMs, long maxMs) {
         return new ParticipantConfig(new Core(core.participantId(), core.coordinatorId(), core.lockWaitMaxMs(),
-                core.outcomeRetentionMs(), baseMs, maxMs, core.peerAskAfterMs(), core.eventQueueMax()), rpc, storage);
+                core.outcomeRetentionMs(), baseMs, maxMs, core.peerAskAfterMs(), core.eventQueueMax()), rpc, storage, replication);
     }
 
     /** The RPC server's limits: workers, connections, buffered bytes and timeouts. */
     public ParticipantConfig withServerLimits(ServerLimits v) {
         return new ParticipantConfig(core, new Rpc(rpc.listen(), rpc.coordinator(), rpc.moreCoordinators(), rpc.peers(),
                 rpc.coordinatorCallMs(), v, rpc.client(), rpc.metrics(), rpc.coordinatorLostAfterMs(),
-                rpc.operatorTokenFile(), rpc.tls()), storage);
+                rpc.operatorTokenFile(), rpc.tls()), storage, replication);
     }
 
     public ParticipantConfig withRpcClient(RpcClientConfig v) {
         return new ParticipantConfig(core, new Rpc(rpc.listen(), rpc.coordinator(), rpc.moreCoordinators(), rpc.peers(),
                 rpc.coordinatorCallMs(), rpc.server(), v, rpc.metrics(), rpc.coordinatorLostAfterMs(),
-                rpc.operatorTokenFile(), rpc.tls()), storage);
+                rpc.operatorTokenFile(), rpc.tls()), storage, replication);
     }
 
     /** Other coordinators by id, served besides the one at {@link Rpc#coordinator()}. */
     public ParticipantConfig withMoreCoordinators(Map<String, Endpoint> v) {
         return new ParticipantConfig(core, new Rpc(rpc.listen(), rpc.coordinator(), v, rpc.peers(),
                 rpc.coordinatorCallMs(), rpc.server(), rpc.client(), rpc.metrics(), rpc.coordinatorLostAfterMs(),
-                rpc.operatorTokenFile(), rpc.tls()), storage);
+                rpc.operatorTokenFile(), rpc.tls()), storage, replication);
     }
 
     /** Admin.resolve is allowed to callers presenting the token in {@code v}. */
     public ParticipantConfig withOperatorTokenFile(Path v) {
         return new ParticipantConfig(core, new Rpc(rpc.listen(), rpc.coordinator(), rpc.moreCoordinators(), rpc.peers(),
-                rpc.coordinatorCallMs(), rpc.server(), rpc.client(), rpc.metrics(), rpc.coordinatorLostAfterMs(), v, rpc.tls()), storage);
+                rpc.coordinatorCallMs(), rpc.server(), rpc.client(), rpc.metrics(), rpc.coordinatorLostAfterMs(), v, rpc.tls()), storage, replication);
     }
 
     public ParticipantConfig withPeers(Map<String, Endpoint> v) {
         return new ParticipantConfig(core, new Rpc(rpc.listen(), rpc.coordinator(), rpc.moreCoordinators(), v,
                 rpc.coordinatorCallMs(), rpc.server(), rpc.client(), rpc.metrics(), rpc.coordinatorLostAfterMs(),
-                rpc.operatorTokenFile(), rpc.tls()), storage);
+                rpc.operatorTokenFile(), rpc.tls()), storage, replication);
+    }
+
+    /** This node as one replica of a replicated shard; null for an unreplicated participant. */
+    public ParticipantConfig withReplication(Replication v) {
+        return new ParticipantConfig(core, rpc, storage, v);
     }
 
     /** TLS on every link with these files; null for plain TCP. */
     public ParticipantConfig withTls(TlsFiles v) {
         return new ParticipantConfig(core, new Rpc(rpc.listen(), rpc.coordinator(), rpc.moreCoordinators(), rpc.peers(),
                 rpc.coordinatorCallMs(), rpc.server(), rpc.client(), rpc.metrics(), rpc.coordinatorLostAfterMs(),
-                rpc.operatorTokenFile(), v), storage);
+                rpc.operatorTokenFile(), v), storage, replication);
     }
 }

@@ -6,11 +6,13 @@ import static dev.pledge.participant.protocol.CoreConfig.LOCK_WAIT_MAX_MS_DEFAUL
 import static dev.pledge.participant.protocol.CoreConfig.OUTCOME_RETENTION_MS_DEFAULT;
 import static dev.pledge.participant.protocol.CoreConfig.PEER_ASK_AFTER_MS_DEFAULT;
 
+import dev.pledge.core.Check;
 import dev.pledge.core.Limits;
 import dev.pledge.core.config.ConfigSchema;
 import dev.pledge.core.config.ConfigValues;
 import dev.pledge.core.config.Entries;
 import dev.pledge.core.config.Setting;
+import dev.pledge.participant.replication.ReplicationSettings;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.rpc.ServerLimits;
@@ -32,12 +34,21 @@ import java.util.stream.Stream;
  * rpc.operator-token-file=/etc/pledge/operator.token
  * storage.data-dir=/var/lib/pledge/course-c
  * </pre>
+ * A replicated shard names its replicas on every one of its nodes, and which one this node is:
+ * <pre>
+ * core.replica-id=m1
+ * rpc.replica.m1=10.0.0.1:7203/10.0.0.1:7103
+ * rpc.replica.m2=10.0.0.2:7203/10.0.0.2:7103
+ * rpc.replica.m3=10.0.0.3:7203/10.0.0.3:7103
+ * </pre>
  */
 public final class ParticipantSettings {
     public static final Setting<String> PARTICIPANT_ID = Setting.required("core.participant-id", s -> Limits.checkId("core.participant-id", s),
             "participant id, as registered at the coordinator");
     public static final Setting<String> COORDINATOR_ID = Setting.withDefault("core.coordinator-id", "coord-1", s -> Limits.checkId("core.coordinator-id", s),
             "the node id of the coordinator at rpc.coordinator; transactions of a coordinator not configured are refused");
+    public static final Setting<String> REPLICA_ID = Setting.optional("core.replica-id", s -> Limits.checkId("core.replica-id", s),
+            "this node's replica id when the shard is replicated (rpc.replica entries); absent: one replica, no Raft");
     public static final Setting<Long> LOCK_WAIT_MAX_MS = Setting.longAtLeast("core.lock-wait-max-ms",
             LOCK_WAIT_MAX_MS_DEFAULT, 1, "longest wait for a lock");
     public static final Setting<Long> OUTCOME_RETENTION_MS = Setting.longAtLeast("core.outcome-retention-ms",
@@ -59,6 +70,8 @@ public final class ParticipantSettings {
             "another coordinator this participant serves, id=host:port (several run at once; each asks about its own transactions)");
     public static final Entries<Endpoint> PEERS = new Entries<>("rpc.peer", Endpoint::parse,
             "another participant, id=host:port; asked when the coordinator is away");
+    public static final Entries<ParticipantConfig.Replica> REPLICAS = new Entries<>("rpc.replica", ParticipantConfig.Replica::parse,
+            "a replica of this replicated shard, id=raftHost:port/rpcHost:port (Raft's address, then its node's rpc.listen)");
     public static final Setting<Long> COORDINATOR_CALL_MS = Setting.longAtLeast("rpc.coordinator-call-ms", 5_000, 1,
             "deadline of one enlist or status call to the coordinator");
     public static final Setting<Integer> WORKERS_MAX = Setting.intIn("rpc.workers-max", ServerLimits.DEFAULT_WORKERS, 1,
@@ -76,13 +89,13 @@ public final class ParticipantSettings {
             "Outputs waiting for the group-commit writer (backpressure beyond it)");
 
     public static final ConfigSchema SCHEMA = new ConfigSchema("participant", Stream.of(
-            List.of(PARTICIPANT_ID, COORDINATOR_ID, LOCK_WAIT_MAX_MS, OUTCOME_RETENTION_MS, IN_DOUBT_POLL_BASE_MS,
+            List.of(PARTICIPANT_ID, COORDINATOR_ID, REPLICA_ID, LOCK_WAIT_MAX_MS, OUTCOME_RETENTION_MS, IN_DOUBT_POLL_BASE_MS,
                     IN_DOUBT_POLL_MAX_MS, PEER_ASK_AFTER_MS, EVENT_QUEUE_MAX, LISTEN, COORDINATOR, COORDINATOR_CALL_MS,
                     WORKERS_MAX),
             ServerSettings.ALL,
             TlsSettings.ALL,
             List.of(METRICS, COORDINATOR_LOST_AFTER_MS, OPERATOR_TOKEN_FILE, DATA_DIR, LOG_QUEUE_MAX)).<Setting<?>>flatMap(List::stream).toList(),
-            List.of(COORDINATORS, PEERS),
+            List.of(COORDINATORS, PEERS, REPLICAS),
             Map.of("id", PARTICIPANT_ID.key()));
 
     private ParticipantSettings() {}
@@ -95,6 +108,14 @@ public final class ParticipantSettings {
                 new ParticipantConfig.Rpc(v.get(LISTEN), v.get(COORDINATOR), v.get(COORDINATORS), v.get(PEERS), v.get(COORDINATOR_CALL_MS),
                         ServerSettings.limits(v, v.get(WORKERS_MAX)), RpcClientConfig.defaults(), v.get(METRICS), v.get(COORDINATOR_LOST_AFTER_MS),
                         v.get(OPERATOR_TOKEN_FILE), TlsSettings.files(v)),
-                new ParticipantConfig.Storage(v.get(DATA_DIR), v.get(LOG_QUEUE_MAX)));
+                new ParticipantConfig.Storage(v.get(DATA_DIR), v.get(LOG_QUEUE_MAX)),
+                replication(v.get(REPLICA_ID), v.get(REPLICAS)));
+    }
+
+    private static ParticipantConfig.Replication replication(String replicaId, Map<String, ParticipantConfig.Replica> replicas) {
+        if (replicaId == null && replicas.isEmpty()) return null;
+        Check.argument(replicaId != null && !replicas.isEmpty(),
+                "a replicated shard needs both core.replica-id and rpc.replica entries (got %s and %s)", replicaId, replicas.keySet());
+        return new ParticipantConfig.Replication(replicaId, replicas, ReplicationSettings.DEFAULTS);
     }
 }

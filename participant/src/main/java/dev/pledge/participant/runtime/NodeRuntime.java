@@ -23,6 +23,7 @@ import dev.pledge.rpc.RpcServerConfig;
 import dev.pledge.rpc.RpcTls;
 import dev.pledge.runtime.GroupCommitWriter;
 import dev.pledge.runtime.LogStats;
+import dev.pledge.runtime.LogStore;
 import dev.pledge.tls.ExpectedServer;
 import dev.pledge.tls.Role;
 import java.io.IOException;
@@ -57,6 +58,8 @@ public final class NodeRuntime implements AutoCloseable {
     private final ParticipantConfig config;
     private final Clock clock;
     private final ParticipantStore store;
+    /** False when the store is a replica's, which outlives this runtime (one runtime per leadership). */
+    private final boolean ownsStore;
     private final GroupCommitWriter<dev.pledge.participant.protocol.Record> writer;
     private final LogWriterListener logListener;
     private final CoordinatorLink link;
@@ -75,10 +78,12 @@ public final class NodeRuntime implements AutoCloseable {
     private long storageId;
     private volatile boolean stopped;
 
-    private NodeRuntime(ParticipantConfig config, ParticipantStore store, Clock clock) {
+    private NodeRuntime(ParticipantConfig config, ParticipantStore store, LogStore<dev.pledge.participant.protocol.Record> log,
+                        boolean ownsStore, Clock clock) {
         this.config = config;
         this.clock = clock;
         this.store = store;
+        this.ownsStore = ownsStore;
         String id = config.core().participantId();
         List<dev.pledge.participant.protocol.Record> recovered = store.readAll();
         ParticipantCore core = ParticipantCore.recover(config.coreConfig(), recovered, clock.nowMs(),
@@ -87,7 +92,7 @@ public final class NodeRuntime implements AutoCloseable {
         heuristics.recovered(recovered);
         this.contact = new CoordinatorContact(clock);
         this.logListener = new LogWriterListener("participant " + id, this::stopDeciding);
-        this.writer = new GroupCommitWriter<>("participant-" + id + "-log", store,
+        this.writer = new GroupCommitWriter<>("participant-" + id + "-log", log,
                 new GroupCommitWriter.Settings(config.storage().logQueueMax(), LOG_BATCH_MAX, COMMIT_LINGER_NS), logListener);
         Map<String, RpcClient> coordinators = new LinkedHashMap<>();
         config.coordinators().forEach((coordinatorId, endpoint) ->
@@ -126,7 +131,7 @@ public final class NodeRuntime implements AutoCloseable {
         ParticipantStore store = ParticipantStore.open(config.storage().dataDir());
         NodeRuntime node;
         try {
-            node = new NodeRuntime(config, store, clock);
+            node = new NodeRuntime(config, store, store, true, clock);
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -142,7 +147,35 @@ public final class NodeRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * A runtime that reads {@code store} (recovering from it) but writes its records to {@code log},
+     * and serves nothing itself: a replicated shard's leader, whose store is its replica's applied
+     * state and whose log is the shard's group. The caller routes calls to it, and closes
+     * {@code log} after it; {@code store} stays open.
+     */
+    public static NodeRuntime startOver(ParticipantConfig config, ParticipantStore store,
+                                        LogStore<dev.pledge.participant.protocol.Record> log) {
+        NodeRuntime node = new NodeRuntime(config, store, log, false, Clock.system());
+        try {
+            node.startCore();
+            node.audit.start();
+            return node;
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+    }
+
     private void serve(Function<NodeRuntime, RpcServices> services, RpcTls tls) throws IOException {
+        startCore();
+        RpcServerConfig rpc = RpcServerConfig.of(config.rpc().listen(), config.rpc().server()).withTls(tls);
+        RpcServices served = services.apply(this);
+        server = RpcServer.start(rpc, served.processor(), served.inline());
+        audit.start();
+    }
+
+    /** Starts the writer and the core's thread, and syncs a new incarnation. */
+    private void startCore() {
         writer.start();
         loop.start();
         Incarnations.Start start = Incarnations.draw(System.currentTimeMillis(), new SecureRandom());
@@ -154,10 +187,6 @@ public final class NodeRuntime implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("participant did not start: " + e, e);
         }
-        RpcServerConfig rpc = RpcServerConfig.of(config.rpc().listen(), config.rpc().server()).withTls(tls);
-        RpcServices served = services.apply(this);
-        server = RpcServer.start(rpc, served.processor(), served.inline());
-        audit.start();
     }
 
     /**
@@ -253,7 +282,7 @@ public final class NodeRuntime implements AutoCloseable {
         link.close();
         peerLink.close();
         writer.close();
-        store.close();
+        if (ownsStore) store.close();
     }
 
     private final class Effects implements EventLoop.Effects {

@@ -40,6 +40,24 @@ class ParticipantSettingsTest {
     }
 
     @Test
+    void aParticipantIsUnreplicatedUnlessItNamesItsReplicas() throws IOException {
+        assertThat(load("--id", "C", "--data-dir", dir.toString(), "--coordinator", "127.0.0.1:7000").replication()).isNull();
+
+        ParticipantConfig c = load("--id", "C", "--data-dir", dir.toString(), "--coordinator", "127.0.0.1:7000",
+                "--replica-id", "m2", "--replica", "m1=10.0.0.1:7203/10.0.0.1:7103",
+                "--replica", "m2=10.0.0.2:7203/10.0.0.2:7103", "--replica", "m3=10.0.0.3:7203/10.0.0.3:7103");
+
+        assertThat(c.replication().selfId()).isEqualTo("m2");
+        assertThat(c.replication().replicas().get("m1")).isEqualTo(new ParticipantConfig.Replica(
+                new Endpoint("10.0.0.1", 7203), new Endpoint("10.0.0.1", 7103)));
+        assertThat(c.replication().rpcEndpoints()).containsExactly(new Endpoint("10.0.0.1", 7103),
+                new Endpoint("10.0.0.2", 7103), new Endpoint("10.0.0.3", 7103));
+        assertThatThrownBy(() -> load("--id", "C", "--data-dir", dir.toString(), "--coordinator", "127.0.0.1:7000",
+                "--replica-id", "m4", "--replica", "m1=10.0.0.1:7203/10.0.0.1:7103"))
+                .hasMessageContaining("replica m4 is not among the shard's replicas [m1]");
+    }
+
+    @Test
     void theFlagsTheDemoAndTheChaosSuitePassStillWork() throws IOException {
         ParticipantConfig c = load("--id", "A", "--listen", "127.0.0.1:0", "--data-dir", dir.toString(),
                 "--coordinator", "127.0.0.1:7000", "--coordinator-id", "coord-9", "--peer", "B=127.0.0.1:7102",

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +15,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import org.apache.ratis.util.FileUtils;
 
@@ -30,11 +28,6 @@ final class ThreeReplicas implements AutoCloseable {
     static final ReplicationSettings FAST = new ReplicationSettings(300, 600, 3_000, 20, 8, 1024, 1);
     private static final Duration LEADER_WAIT_MAX = Duration.ofSeconds(20);
 
-    private static final int PORT_LOW = 20_000;
-    private static final int PORT_HIGH = 32_000;
-    private static final int PORT_ATTEMPTS_MAX = 100;
-    private static final Random RANDOM = new Random();
-
     final ShardGroup group;
     private final Path root;
     private final Map<String, ShardReplica> running = new LinkedHashMap<>();
@@ -42,7 +35,7 @@ final class ThreeReplicas implements AutoCloseable {
     ThreeReplicas(Path root) throws IOException {
         this.root = root;
         Map<String, InetSocketAddress> replicas = new LinkedHashMap<>();
-        for (String id : IDS) replicas.put(id, new InetSocketAddress(InetAddress.getLoopbackAddress().getHostAddress(), freePort()));
+        for (String id : IDS) replicas.put(id, new InetSocketAddress(InetAddress.getLoopbackAddress().getHostAddress(), LoopbackPorts.free()));
         this.group = new ShardGroup("C", replicas);
         for (String id : IDS) start(id);
         awaitLeader();
@@ -101,22 +94,6 @@ final class ThreeReplicas implements AutoCloseable {
         HexFormat hex = HexFormat.of();
         store.forEach(ParticipantLayout.DATA, (k, v) -> out.add("data " + hex.formatHex(k) + "=" + hex.formatHex(v)));
         return out;
-    }
-
-    /**
-     * A free port below Linux's ephemeral range (32768 up), so that no outgoing connection takes it
-     * while its replica is stopped and it can restart on the same address.
-     */
-    private static int freePort() throws IOException {
-        for (int attempt = 0; attempt < PORT_ATTEMPTS_MAX; attempt++) {
-            int port = PORT_LOW + RANDOM.nextInt(PORT_HIGH - PORT_LOW);
-            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                return s.getLocalPort();
-            } catch (IOException taken) {
-                // try another
-            }
-        }
-        throw new IOException("no free port in [" + PORT_LOW + ", " + PORT_HIGH + ") after " + PORT_ATTEMPTS_MAX + " attempts");
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.pledge.participant.runtime;
 
 import dev.pledge.core.TxId;
-import dev.pledge.rpc.RpcClient;
+import dev.pledge.rpc.RpcCaller;
 import dev.pledge.rpc.Services;
 import dev.pledge.rpc.Wire;
 import dev.pledge.wire.Ack;
@@ -21,17 +21,17 @@ final class PhaseCalls {
     private PhaseCalls() {}
 
     /** Phase one of {@code tx}, whose only participant is "A". */
-    static PrepareResponse prepare(RpcClient client, TxId tx, long incarnation, long deadlineMs) throws TException {
+    static PrepareResponse prepare(RpcCaller client, TxId tx, long incarnation, long deadlineMs) throws TException {
         PrepareItem item = new PrepareItem(Wire.toWire(tx), List.of("A"), incarnation);
         return exchange(client, List.of(item), List.of(), deadlineMs).getVotes().get(0);
     }
 
-    static Ack decide(RpcClient client, TxId tx, boolean commit, long deadlineMs) throws TException {
+    static Ack decide(RpcCaller client, TxId tx, boolean commit, long deadlineMs) throws TException {
         DecisionItem item = new DecisionItem(Wire.toWire(tx), commit);
         return exchange(client, List.of(), List.of(item), deadlineMs).getAcks().get(0);
     }
 
-    static ExchangeResponse exchange(RpcClient client, List<PrepareItem> prepares, List<DecisionItem> decisions,
+    static ExchangeResponse exchange(RpcCaller client, List<PrepareItem> prepares, List<DecisionItem> decisions,
                                      long deadlineMs) throws TException {
         return client.call(Services.PARTICIPANT, FACTORY,
                 (c, ms) -> c.exchange(new ExchangeRequest(ms, prepares, decisions)), deadlineMs);

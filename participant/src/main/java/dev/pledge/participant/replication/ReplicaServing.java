@@ -1,0 +1,241 @@
+package dev.pledge.participant.replication;
+
+import dev.pledge.core.Check;
+import dev.pledge.participant.config.ParticipantConfig;
+import dev.pledge.participant.runtime.NodeRuntime;
+import dev.pledge.rpc.Endpoint;
+import dev.pledge.rpc.RpcServer;
+import dev.pledge.rpc.RpcServerConfig;
+import dev.pledge.rpc.RpcTls;
+import dev.pledge.rpc.Services;
+import dev.pledge.runtime.Threads;
+import dev.pledge.wire.Admin;
+import dev.pledge.wire.Kv;
+import dev.pledge.wire.Participant;
+import dev.pledge.wire.Unavailable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.thrift.TException;
+import org.apache.thrift.TMultiplexedProcessor;
+import org.apache.thrift.TProcessor;
+import org.apache.thrift.protocol.TProtocol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A participant node that is one replica of a replicated shard. Its replica serves Raft all along;
+ * its Thrift port serves the participant only while the replica leads, through a participant
+ * runtime made for that leadership term: built from the applied store exactly as a restarted
+ * participant recovers (PREPARED branches re-take their locks, unprepared ones are gone, a new
+ * incarnation is committed to the group), writing through {@link ReplicatedLogStore} with the term.
+ * The moment the replica stops leading, calls are refused with a leader hint and that runtime is
+ * closed; whatever it still tries to write is applied by no replica ({@link TermBatch}).
+ */
+public final class ReplicaServing implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaServing.class);
+    private static final long CLOSE_WAIT_MS = 10_000;
+
+    /** The runtime of one leadership term and what it serves. */
+    private record Term(long number, NodeRuntime runtime, ReplicatedLogStore log, TMultiplexedProcessor services) {}
+
+    private final ParticipantConfig config;
+    private final ParticipantConfig.Replication replication;
+    private final ShardGroup group;
+    private final String name;
+    private final Function<NodeRuntime, TMultiplexedProcessor> leaderServices;
+    private final TMultiplexedProcessor notLeadingServices = new TMultiplexedProcessor();
+    /** Builds and closes runtimes off Ratis's threads: starting one waits on the group. */
+    private final ExecutorService changes;
+    private final Map<String, Endpoint> rpcByReplica = new LinkedHashMap<>();
+    private ShardReplica replica;
+    private RpcServer server;
+    /** The term this replica leads in, or 0; changed under this object's lock. */
+    private long leadingTerm;
+    private volatile Term serving;
+    private volatile String leaderId;
+
+    private ReplicaServing(ParticipantConfig config, Function<NodeRuntime, TMultiplexedProcessor> leaderServices,
+                           Map<String, TProcessor> apps) {
+        this.config = config;
+        this.replication = Check.notNull(config.replication(), "replication");
+        this.leaderServices = leaderServices;
+        String participantId = config.core().participantId();
+        Map<String, InetSocketAddress> raft = new LinkedHashMap<>();
+        replication.replicas().forEach((id, r) -> {
+            raft.put(id, new InetSocketAddress(r.raft().host(), r.raft().port()));
+            rpcByReplica.put(id, r.rpc());
+        });
+        this.group = new ShardGroup(participantId, raft);
+        this.name = participantId + "/" + replication.selfId();
+        this.changes = Executors.newSingleThreadExecutor(r -> Threads.daemon(r, "participant-" + name + "-leadership"));
+        NotLeading refusing = new NotLeading(participantId, this::notLeading);
+        notLeadingServices.registerProcessor(Services.PARTICIPANT, new Participant.Processor<>(refusing));
+        notLeadingServices.registerProcessor(Services.KV, new Kv.Processor<>(refusing));
+        notLeadingServices.registerProcessor(Services.ADMIN, new Admin.Processor<>(refusing));
+        apps.forEach(notLeadingServices::registerProcessor);
+    }
+
+    /**
+     * Starts the replica (it joins its group and catches up) and serves Thrift on {@code rpc.listen}:
+     * {@code leaderServices} of the runtime while this replica leads, refusals otherwise. The
+     * application's services ({@code apps}) are served either way; they reach the runtime through
+     * {@link #leading}.
+     */
+    public static ReplicaServing start(ParticipantConfig config, RpcTls tls,
+                                       Function<NodeRuntime, TMultiplexedProcessor> leaderServices,
+                                       Map<String, TProcessor> apps) throws IOException {
+        ReplicaServing node = new ReplicaServing(config, leaderServices, apps);
+        try {
+            RpcServerConfig rpc = RpcServerConfig.of(config.rpc().listen(), config.rpc().server()).withTls(tls);
+            node.server = RpcServer.start(rpc, node.new Routing());
+            node.replica = ShardReplica.start(node.group, node.replication.selfId(), config.storage().dataDir(),
+                    node.replication.settings(), node.new Leadership());
+            return node;
+        } catch (IOException | RuntimeException e) {
+            node.close();
+            throw e;
+        }
+    }
+
+    /** The runtime of this replica's leadership, or null while it does not lead. */
+    public NodeRuntime leading() {
+        Term t = serving;
+        return t == null ? null : t.runtime();
+    }
+
+    /** The refusal of a replica that does not lead: naming the leader's Thrift address if it is known and another replica. */
+    public Unavailable notLeading() {
+        Unavailable refusal = new Unavailable("participant " + config.core().participantId() + ": replica "
+                + replication.selfId() + " does not lead its shard");
+        String leader = leaderId;
+        Endpoint at = leader == null || leader.equals(replication.selfId()) ? null : rpcByReplica.get(leader);
+        if (at != null) refusal.setLeaderHint(at.toString());
+        return refusal;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    private void lead(long term) {
+        Term previous;
+        synchronized (this) {
+            if (leadingTerm != term) return;
+            previous = serving;
+            serving = null;
+        }
+        if (previous != null) end(previous, "term " + term + " began");
+        long startNs = System.nanoTime();
+        ReplicatedLogStore log = ReplicatedLogStore.open(group, replication.settings(), term);
+        Term started;
+        try {
+            NodeRuntime runtime = NodeRuntime.startOver(config, replica.store(), log);
+            started = new Term(term, runtime, log, leaderServices.apply(runtime));
+        } catch (RuntimeException e) {
+            closeLog(log);
+            LOG.warn("{} leads in term {} but could not start its participant runtime; serving nothing: {}", name, term, e.toString());
+            return;
+        }
+        boolean current;
+        synchronized (this) {
+            current = leadingTerm == term;
+            if (current) serving = started;
+        }
+        if (!current) {
+            end(started, "term " + term + " ended while it started");
+            return;
+        }
+        LOG.info("{} shard term {}: FOLLOWING -> LEADING (serving as incarnation {}, recovered in {} ms)", name, term,
+                started.runtime().incarnation(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
+    }
+
+    private void end(Term t, String why) {
+        t.runtime().close();
+        closeLog(t.log());
+        LOG.info("{} shard term {}: LEADING -> FOLLOWING ({})", name, t.number(), why);
+    }
+
+    private void closeLog(ReplicatedLogStore log) {
+        try {
+            log.close();
+        } catch (IOException e) {
+            LOG.warn("{} cannot close a term's writer: {}", name, e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            leadingTerm = 0;
+        }
+        if (server != null) server.close();
+        changes.shutdown();
+        try {
+            if (!changes.awaitTermination(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)) changes.shutdownNow();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Term t = serving;
+        serving = null;
+        if (t != null) end(t, "stopping");
+        if (replica != null) {
+            try {
+                replica.close();
+            } catch (IOException e) {
+                LOG.warn("{} cannot close its replica: {}", name, e.toString());
+            }
+        }
+    }
+
+    private void change(Runnable c) {
+        try {
+            changes.execute(c);
+        } catch (RejectedExecutionException stopping) {
+            // close() ends whatever serves.
+        }
+    }
+
+    /** Every call goes to the runtime of the current leadership, or is refused. */
+    private final class Routing extends TMultiplexedProcessor {
+        @Override
+        public void process(TProtocol in, TProtocol out) throws TException {
+            Term t = serving;
+            (t == null ? notLeadingServices : t.services()).process(in, out);
+        }
+    }
+
+    /** Ratis's news, on Ratis's threads: serving stops at once; runtimes start and stop on {@link #changes}. */
+    private final class Leadership implements ShardLeadership {
+        @Override
+        public void leading(long term) {
+            synchronized (ReplicaServing.this) {
+                leadingTerm = term;
+            }
+            leaderId = replication.selfId();
+            change(() -> lead(term));
+        }
+
+        @Override
+        public void notLeading() {
+            Term t;
+            synchronized (ReplicaServing.this) {
+                leadingTerm = 0;
+                t = serving;
+                serving = null;
+            }
+            if (t != null) change(() -> end(t, "not the leader any more"));
+        }
+
+        @Override
+        public void leaderIs(String replicaId) {
+            leaderId = replicaId;
+        }
+    }
+}
