@@ -60,6 +60,6 @@ class ForgedTransactionIdTest {
         ParticipantConfig.Core core = c.core();
         return new ParticipantConfig(new ParticipantConfig.Core(core.participantId(), core.coordinatorId(), core.lockWaitMaxMs(),
                 OUTCOME_RETENTION_MS, core.inDoubtPollBaseMs(), core.inDoubtPollMaxMs(), core.peerAskAfterMs(), core.eventQueueMax()),
-                c.rpc(), c.storage());
+                c.rpc(), c.storage(), c.replication());
     }
 }

@@ -194,8 +194,9 @@ class TlsClusterTest {
         if (!misdialled) return c;
         CoordinatorConfig.Rpc rpc = c.rpc();
         Map<String, Endpoint> swapped = Map.of("A", rpc.participants().get("B"), "B", rpc.participants().get("A"));
-        return new CoordinatorConfig(c.core(), new CoordinatorConfig.Rpc(rpc.listen(), swapped, rpc.participantCallTimeoutMs(),
-                rpc.server(), rpc.senderThreadsMax(), rpc.client(), rpc.metrics(), rpc.tls()), c.storage());
+        return new CoordinatorConfig(c.core(), new CoordinatorConfig.Rpc(rpc.listen(), swapped, rpc.participantReplicas(),
+                rpc.participantCallTimeoutMs(), rpc.server(), rpc.senderThreadsMax(), rpc.decisionLingerMs(), rpc.client(),
+                rpc.metrics(), rpc.tls()), c.storage());
     }
 
     private TlsFiles files(String name) {

@@ -2,6 +2,8 @@ package dev.pledge.client;
 
 import dev.pledge.core.Check;
 import dev.pledge.rpc.Endpoint;
+import dev.pledge.rpc.ReplicaSetClient;
+import dev.pledge.rpc.RpcCaller;
 import dev.pledge.rpc.RpcClient;
 import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.rpc.Services;
@@ -9,6 +11,7 @@ import dev.pledge.runtime.Clock;
 import dev.pledge.wire.Participant;
 import dev.pledge.tls.ExpectedServer;
 import dev.pledge.tls.Role;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +20,8 @@ import org.apache.thrift.TException;
 /**
  * The participants one client calls: a pooled {@link RpcClient} per endpoint, and the node id at
  * each, asked once with ping when first needed (a coordinator answers status from the votes of
- * participants named by id).
+ * participants named by id). Calls to an endpoint follow a leader hint: the endpoint may be one
+ * replica of a replicated participant, and another one leads it.
  */
 final class ParticipantClients implements AutoCloseable {
     /** Distinct participant endpoints one client talks to; a bound on its connections and memory. */
@@ -28,6 +32,8 @@ final class ParticipantClients implements AutoCloseable {
     private final Clock time;
     private final Random random;
     private final Map<Endpoint, RpcClient> clients = new ConcurrentHashMap<>();
+    /** Bounded as {@link #clients} is: one per endpoint the application names. */
+    private final Map<Endpoint, ReplicaSetClient> callers = new ConcurrentHashMap<>();
     /** Bounded as {@link #clients} is: only endpoints that have a client are asked. */
     private final Map<Endpoint, String> nodeIds = new ConcurrentHashMap<>();
 
@@ -45,6 +51,14 @@ final class ParticipantClients implements AutoCloseable {
         return clients.computeIfAbsent(endpoint, e -> new RpcClient(e, rpcConfig, time, random));
     }
 
+    /** Calls the participant at {@code endpoint}, or the replica that leads it if that one names another. */
+    RpcCaller caller(Endpoint endpoint) {
+        ReplicaSetClient existing = callers.get(endpoint);
+        if (existing != null) return existing;
+        client(endpoint);
+        return callers.computeIfAbsent(endpoint, e -> new ReplicaSetClient(List.of(e), this::client, time));
+    }
+
     /** The node id of the participant at {@code endpoint}: asked with ping the first time, then remembered. */
     String nodeId(Endpoint endpoint, long timeoutMs) throws TException {
         String known = nodeIds.get(endpoint);
@@ -59,5 +73,6 @@ final class ParticipantClients implements AutoCloseable {
     public void close() {
         clients.values().forEach(RpcClient::close);
         clients.clear();
+        callers.clear();
     }
 }

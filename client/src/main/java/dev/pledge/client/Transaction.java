@@ -121,7 +121,7 @@ public final class Transaction implements AutoCloseable {
         if (remainingMs <= 0) {
             throw new RpcException(RpcException.Kind.DEADLINE_EXCEEDED, "transaction " + id + " passed its deadline", null);
         }
-        return client.participants().client(endpoint).call(serviceName, factory,
+        return client.participants().caller(endpoint).call(serviceName, factory,
                 (c, attemptRemainingMs) -> op.call(c, new TxContext(wireId, seq, Deadlines.forRequest(attemptRemainingMs))),
                 remainingMs);
     }

@@ -1,6 +1,9 @@
 package dev.pledge.rpc;
 
 import dev.pledge.core.Check;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 
 /** A node's network address. Text form "host:port"; IPv6 literals are written "[::1]:9090". */
 public record Endpoint(String host, int port) {
@@ -25,6 +28,15 @@ public record Endpoint(String host, int port) {
             throw new IllegalArgumentException("not an endpoint (port is not a number): '" + hostColonPort + "'", e);
         }
         return new Endpoint(host, port);
+    }
+
+    /** Several endpoints, comma-separated: the replicas of one replicated participant. */
+    public static List<Endpoint> parseList(String commaSeparated) {
+        Check.notNull(commaSeparated, "commaSeparated");
+        List<Endpoint> all = new ArrayList<>();
+        for (String one : commaSeparated.split(",")) all.add(parse(one.strip()));
+        Check.argument(all.size() == new HashSet<>(all).size(), "an endpoint is listed twice: '%s'", commaSeparated);
+        return List.copyOf(all);
     }
 
     @Override

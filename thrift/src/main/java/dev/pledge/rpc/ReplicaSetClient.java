@@ -3,7 +3,9 @@ package dev.pledge.rpc;
 import dev.pledge.core.Check;
 import dev.pledge.runtime.Clock;
 import dev.pledge.wire.Unavailable;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.thrift.TException;
 import org.apache.thrift.TServiceClient;
@@ -11,16 +13,18 @@ import org.apache.thrift.TServiceClientFactory;
 
 /**
  * Calls a participant whose shard is replicated: whichever replica leads it. A replica that does not
- * lead answers {@code Unavailable} with a leader hint, and the call goes there next; a replica that
- * cannot be reached, or has no leader to name (an election is on), hands the call to the next
- * replica. Hops are bounded, and every hop shares the one deadline. The replica that answered last
- * is asked first next time. Thread-safe.
+ * lead answers {@code Unavailable} with a leader hint, and the call goes there next, unless the
+ * hinted one could not be reached in this call (followers name a dead leader until they elect
+ * another); a replica that cannot be reached, or has no leader to name, hands the call to the next
+ * replica, with a pause after each round of them (an election is on). Rounds are bounded, and
+ * every hop shares the one deadline. The replica that answered last is asked first next time.
+ * Thread-safe.
  */
 public final class ReplicaSetClient implements RpcCaller {
-    /** Each replica may be asked this many times in one call (a leader may change once mid-call). */
-    static final int HOPS_PER_REPLICA = 2;
+    /** Rounds of the replicas in one call: with the pauses, longer than an election takes. */
+    static final int ROUNDS_MAX = 10;
     /** Pause after every replica was asked and none served: an election takes a few hundred ms. */
-    static final long ROUND_PAUSE_MS = 50;
+    static final long ROUND_PAUSE_MS = 100;
 
     private final List<Endpoint> replicas;
     private final Function<Endpoint, RpcClient> clients;
@@ -43,9 +47,10 @@ public final class ReplicaSetClient implements RpcCaller {
     public <C extends TServiceClient, R> R call(String serviceName, TServiceClientFactory<C> factory,
                                                 ThriftCall<C, R> call, long deadlineMs) throws TException {
         long deadlineAtMs = time.nowMs() + Math.min(Math.max(0, deadlineMs), RpcClient.DEADLINE_MAX_MS);
-        int hopsMax = HOPS_PER_REPLICA * replicas.size();
+        int hopsMax = ROUNDS_MAX * replicas.size();
         Endpoint target = preferred;
         TException last = null;
+        Set<Endpoint> unreachable = new HashSet<>();
         for (int hop = 0; hop < hopsMax; hop++) {
             long remainingMs = deadlineAtMs - time.nowMs();
             if (remainingMs <= 0) break;
@@ -56,12 +61,13 @@ public final class ReplicaSetClient implements RpcCaller {
             } catch (Unavailable u) {
                 last = u;
                 Endpoint hinted = u.isSetLeaderHint() ? hint(u.getLeaderHint()) : null;
-                if (hinted != null && !hinted.equals(target)) {
+                if (hinted != null && !hinted.equals(target) && !unreachable.contains(hinted)) {
                     target = hinted;
                     continue;
                 }
             } catch (RpcException e) {
                 last = e;
+                unreachable.add(target);
             }
             target = next(target);
             if (target.equals(replicas.get(0))) pause(deadlineAtMs); // every replica asked, none leads yet

@@ -53,14 +53,27 @@ class ReplicaSetClientTest {
     void aReplicaThatCannotBeReachedIsPassedOver() throws Exception {
         DedupKv leaderKv = new DedupKv();
         Endpoint leader = serve(leaderKv);
-        RpcServer gone = TestServers.start(new TMultiplexedProcessor(), new DedupKv(), null);
-        Endpoint goneAt = TestServers.endpoint(gone);
-        gone.close();
+        Endpoint goneAt = unreachable();
         ReplicaSetClient client = new ReplicaSetClient(List.of(goneAt, leader), this::client, time);
 
         put(client, 1);
 
         assertThat(leaderKv.invokedOpSeqs()).containsExactly(1L);
+    }
+
+    @Test
+    void aHintNamingAReplicaThatCouldNotBeReachedIsNotFollowed() throws Exception {
+        DedupKv leaderKv = new DedupKv();
+        Endpoint leader = serve(leaderKv);
+        Endpoint goneAt = unreachable();
+        Follower stale = new Follower(goneAt.toString());
+        Endpoint staleAt = serve(stale);
+        ReplicaSetClient client = new ReplicaSetClient(List.of(goneAt, staleAt, leader), this::client, time);
+
+        put(client, 1);
+
+        assertThat(leaderKv.invokedOpSeqs()).containsExactly(1L);
+        assertThat(stale.calls.get()).isEqualTo(1);
     }
 
     @Test
@@ -74,7 +87,14 @@ class ReplicaSetClientTest {
         ReplicaSetClient client = new ReplicaSetClient(List.of(aAt, bAt), this::client, time);
 
         assertThatThrownBy(() -> put(client, 1)).isInstanceOf(Unavailable.class);
-        assertThat(a.calls.get() + b.calls.get()).isEqualTo(ReplicaSetClient.HOPS_PER_REPLICA * 2);
+        assertThat(a.calls.get() + b.calls.get()).isEqualTo(ReplicaSetClient.ROUNDS_MAX * 2);
+    }
+
+    /** The address of a server that has stopped: connections are refused. */
+    private static Endpoint unreachable() {
+        RpcServer gone = TestServers.start(new TMultiplexedProcessor(), new DedupKv(), null);
+        gone.close();
+        return TestServers.endpoint(gone);
     }
 
     private RpcClient client(Endpoint e) {

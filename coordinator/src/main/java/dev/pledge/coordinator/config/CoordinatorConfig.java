@@ -9,6 +9,7 @@ import dev.pledge.rpc.ServerLimits;
 import dev.pledge.tls.TlsFiles;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -37,19 +38,29 @@ public record CoordinatorConfig(Core core, Rpc rpc, Storage storage) {
      * The coordinator's address, the participant registry (enlist names an id; the coordinator
      * talks only to addresses configured here) and the limits of its calls.
      *
+     * @param participants             every participant by id, at its address (a replicated one: its first replica's)
+     * @param participantReplicas      every replica's address of each replicated participant; calls go to whichever leads
      * @param participantCallTimeoutMs deadline of one prepare/commit/abort call (the RPC client retries inside it)
      * @param server                   what the RPC server's connections may take (workers, connections, buffers, timeouts)
      * @param decisionLingerMs         how long phase-two decisions to an idle participant wait for a prepare to ride with
      * @param metrics                  where /metrics and /health are served; null for none
      * @param tls                      this node's TLS files; null for plain TCP
      */
-    public record Rpc(Endpoint listen, Map<String, Endpoint> participants, long participantCallTimeoutMs,
-                      ServerLimits server, int senderThreadsMax, long decisionLingerMs, RpcClientConfig client, Endpoint metrics,
+    public record Rpc(Endpoint listen, Map<String, Endpoint> participants, Map<String, List<Endpoint>> participantReplicas,
+                      long participantCallTimeoutMs,
+                      ServerLimits server, int senderThreadsMax, long decisionLingerMs, RpcClientConfig client,
+                      Endpoint metrics,
                       TlsFiles tls) {
         public Rpc {
             Check.notNull(listen, "listen");
             participants = Map.copyOf(new TreeMap<>(Check.notNull(participants, "participants")));
             participants.keySet().forEach(id -> Check.argument(!id.isBlank(), "participant id is blank"));
+            participantReplicas = Map.copyOf(new TreeMap<>(Check.notNull(participantReplicas, "participantReplicas")));
+            for (Map.Entry<String, List<Endpoint>> r : participantReplicas.entrySet()) {
+                Check.argument(!r.getValue().isEmpty() && r.getValue().get(0).equals(participants.get(r.getKey())),
+                        "participant %s's first replica %s is not its registered address %s", r.getKey(), r.getValue(),
+                        participants.get(r.getKey()));
+            }
             Check.argument(participantCallTimeoutMs > 0, "participantCallTimeoutMs must be > 0");
             Check.notNull(server, "server");
             Check.argument(senderThreadsMax > 0, "senderThreadsMax must be > 0");
@@ -112,18 +123,31 @@ public record CoordinatorConfig(Core core, Rpc rpc, Storage storage) {
     }
 
     public CoordinatorConfig withParticipantCallTimeoutMs(long value) {
-        return new CoordinatorConfig(core, new Rpc(rpc.listen(), rpc.participants(), value, rpc.server(),
+        return new CoordinatorConfig(core, new Rpc(rpc.listen(), rpc.participants(), rpc.participantReplicas(), value, rpc.server(),
                 rpc.senderThreadsMax(), rpc.decisionLingerMs(), rpc.client(), rpc.metrics(), rpc.tls()), storage);
     }
 
     public CoordinatorConfig withDecisionLingerMs(long value) {
-        return new CoordinatorConfig(core, new Rpc(rpc.listen(), rpc.participants(), rpc.participantCallTimeoutMs(),
-                rpc.server(), rpc.senderThreadsMax(), value, rpc.client(), rpc.metrics(), rpc.tls()), storage);
+        return new CoordinatorConfig(core, new Rpc(rpc.listen(), rpc.participants(), rpc.participantReplicas(),
+                rpc.participantCallTimeoutMs(), rpc.server(), rpc.senderThreadsMax(), value, rpc.client(), rpc.metrics(),
+                rpc.tls()), storage);
     }
 
     /** TLS on every link with these files; null for plain TCP. */
     public CoordinatorConfig withTls(TlsFiles v) {
-        return new CoordinatorConfig(core, new Rpc(rpc.listen(), rpc.participants(), rpc.participantCallTimeoutMs(),
-                rpc.server(), rpc.senderThreadsMax(), rpc.decisionLingerMs(), rpc.client(), rpc.metrics(), v), storage);
+        return new CoordinatorConfig(core, new Rpc(rpc.listen(), rpc.participants(), rpc.participantReplicas(),
+                rpc.participantCallTimeoutMs(), rpc.server(), rpc.senderThreadsMax(), rpc.decisionLingerMs(), rpc.client(),
+                rpc.metrics(), v), storage);
+    }
+
+    /** Registers {@code id} as a replicated participant at these replicas (its first one becomes its registered address). */
+    public CoordinatorConfig withParticipantReplicas(String id, List<Endpoint> replicas) {
+        Map<String, Endpoint> participants = new TreeMap<>(rpc.participants());
+        participants.put(id, replicas.get(0));
+        Map<String, List<Endpoint>> replicated = new TreeMap<>(rpc.participantReplicas());
+        replicated.put(id, List.copyOf(replicas));
+        return new CoordinatorConfig(core, new Rpc(rpc.listen(), participants, replicated, rpc.participantCallTimeoutMs(),
+                rpc.server(), rpc.senderThreadsMax(), rpc.decisionLingerMs(), rpc.client(), rpc.metrics(), rpc.tls()),
+                storage);
     }
 }

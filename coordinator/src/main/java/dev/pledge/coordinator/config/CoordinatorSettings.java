@@ -21,6 +21,7 @@ import dev.pledge.tls.TlsSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -54,8 +55,9 @@ public final class CoordinatorSettings {
             s -> s.equals("random") ? System.nanoTime() : Setting.parseLong(s), "seed of retry jitter, or random");
     public static final Setting<Endpoint> LISTEN = Setting.required("rpc.listen", Endpoint::parse,
             "host:port to serve on (port 0 picks a free one)");
-    public static final Entries<Endpoint> PARTICIPANTS = new Entries<>("rpc.participant", Endpoint::parse,
-            "a participant the coordinator may call, id=host:port");
+    public static final Entries<List<Endpoint>> PARTICIPANTS = new Entries<>("rpc.participant", Endpoint::parseList,
+            "a participant the coordinator may call, id=host:port; a replicated one lists every replica, "
+                    + "id=host:port,host:port,host:port (its leader serves, the others name it)");
     public static final Setting<Long> PARTICIPANT_CALL_TIMEOUT_MS = Setting.longAtLeast("rpc.participant-call-timeout-ms",
             5_000, 1, "deadline of one prepare/commit/abort call");
     public static final Setting<Integer> SERVER_WORKERS_MAX = Setting.intIn("rpc.server-workers-max",
@@ -86,9 +88,22 @@ public final class CoordinatorSettings {
                 new CoordinatorConfig.Core(v.get(NODE_ID), v.get(TX_TIMEOUT_DEFAULT_MS), v.get(TX_TIMEOUT_MIN_MS),
                         v.get(TX_TIMEOUT_MAX_MS), v.get(RETENTION_MS), v.get(DELIVERY_RETRY_BASE_MS),
                         v.get(DELIVERY_RETRY_MAX_MS), v.get(SWEEP_INTERVAL_MS), v.get(EVENT_QUEUE_MAX), v.get(RANDOM_SEED)),
-                new CoordinatorConfig.Rpc(v.get(LISTEN), v.get(PARTICIPANTS), v.get(PARTICIPANT_CALL_TIMEOUT_MS),
-                        ServerSettings.limits(v, v.get(SERVER_WORKERS_MAX)), v.get(SENDER_THREADS_MAX), v.get(DECISION_LINGER_MS), RpcClientConfig.defaults(), v.get(METRICS),
+                new CoordinatorConfig.Rpc(v.get(LISTEN), firsts(v.get(PARTICIPANTS)), replicated(v.get(PARTICIPANTS)),
+                        v.get(PARTICIPANT_CALL_TIMEOUT_MS), ServerSettings.limits(v, v.get(SERVER_WORKERS_MAX)),
+                        v.get(SENDER_THREADS_MAX), v.get(DECISION_LINGER_MS), RpcClientConfig.defaults(), v.get(METRICS),
                         TlsSettings.files(v)),
                 new CoordinatorConfig.Storage(v.get(DATA_DIR)));
+    }
+
+    private static Map<String, Endpoint> firsts(Map<String, List<Endpoint>> registry) {
+        Map<String, Endpoint> out = new TreeMap<>();
+        registry.forEach((id, endpoints) -> out.put(id, endpoints.get(0)));
+        return out;
+    }
+
+    private static Map<String, List<Endpoint>> replicated(Map<String, List<Endpoint>> registry) {
+        Map<String, List<Endpoint>> out = new TreeMap<>(registry);
+        out.values().removeIf(endpoints -> endpoints.size() < 2);
+        return out;
     }
 }

@@ -98,7 +98,7 @@ public final class CoordinatorNode implements AutoCloseable {
         closeInOrder.add(0, writer);
         TlsConfig tls = config.rpc().tls() == null ? null : TlsConfig.load(config.rpc().tls(), java.time.Clock.systemUTC());
         RpcClientConfig client = tls == null ? config.rpc().client() : config.rpc().client().withTls(tls.rpc());
-        sender = new ParticipantSender(id, config.rpc().participants(), client,
+        sender = new ParticipantSender(id, config.rpc().participants(), config.rpc().participantReplicas(), client,
                 config.rpc().participantCallTimeoutMs(), config.rpc().senderThreadsMax(), config.rpc().decisionLingerMs(),
                 e -> runtime.postInternal(e), time);
         closeInOrder.add(0, sender);

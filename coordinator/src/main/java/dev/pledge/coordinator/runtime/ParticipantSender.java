@@ -10,6 +10,8 @@ import dev.pledge.core.Limits;
 import dev.pledge.failpoint.Failpoints;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.Expiry;
+import dev.pledge.rpc.ReplicaSetClient;
+import dev.pledge.rpc.RpcCaller;
 import dev.pledge.rpc.RpcClient;
 import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.rpc.Services;
@@ -31,6 +33,7 @@ import dev.pledge.tls.Role;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -43,8 +46,8 @@ import org.apache.thrift.TException;
 
 /**
  * Calls participants over Thrift, one RpcClient and one lane per configured participant (the
- * client retries transport failures inside the call's deadline), and posts each result back as an
- * event. A lane coalesces whatever messages wait for its participant into one exchange call
+ * client retries transport failures inside the call's deadline; a replicated participant's lane
+ * calls whichever of its replicas leads), and posts each result back as an event. A lane coalesces whatever messages wait for its participant into one exchange call
  * (prepares and decisions together), with at most {@link #LANE_CALLS_MAX} in flight per participant, so
  * under load many transactions share each round trip and each log sync over there. A message
  * that cannot be queued is reported as failed, so the core retries it.
@@ -79,22 +82,47 @@ final class ParticipantSender implements MessageSender {
     private final Consumer<Event> results;
     private final Clock time;
     private final WorkerPool pool;
+    /** One per lane of an unreplicated participant, one per endpoint of replicated participants'; closed with the sender. */
+    private final List<RpcClient> clients = new ArrayList<>();
+    private final Map<Endpoint, RpcClient> replicaClients = new HashMap<>();
     final AtomicLong callsSent = new AtomicLong();
     final AtomicLong callsFailed = new AtomicLong();
     final AtomicLong messagesSent = new AtomicLong();
 
-    ParticipantSender(String nodeId, Map<String, Endpoint> participants, RpcClientConfig rpc, long callTimeoutMs,
-                      int threadsMax, long lingerMs, Consumer<Event> results, Clock time) {
+    ParticipantSender(String nodeId, Map<String, Endpoint> participants, Map<String, List<Endpoint>> replicas,
+                      RpcClientConfig rpc, long callTimeoutMs, int threadsMax, long lingerMs, Consumer<Event> results,
+                      Clock time) {
         this.nodeId = nodeId;
         this.lingerMs = lingerMs;
         int laneCalls = Math.min(LANE_CALLS_MAX, threadsMax);
-        participants.forEach((id, endpoint) -> lanes.put(id,
-                new Lane(new RpcClient(endpoint, ExpectedServer.dialling(rpc, Role.PARTICIPANT, id)), laneCalls)));
+        participants.forEach((id, endpoint) -> {
+            // With TLS, the server must prove it is this participant (any replica of it serves as it).
+            RpcClientConfig dialling = ExpectedServer.dialling(rpc, Role.PARTICIPANT, id);
+            List<Endpoint> replicaSet = replicas.get(id);
+            RpcCaller caller = replicaSet == null ? client(endpoint, dialling)
+                    : new ReplicaSetClient(replicaSet, e -> replicaClient(e, dialling), time);
+            lanes.put(id, new Lane(caller, laneCalls));
+        });
         this.callTimeoutMs = callTimeoutMs;
         this.results = results;
         this.time = time;
         // Most recently idle first: at light load one or two warm threads make every call.
         this.pool = new WorkerPool(nodeId + "-send", threadsMax, lanes.size() * (LANE_CALLS_MAX + 1), SENDER_IDLE_MS);
+    }
+
+    private RpcClient client(Endpoint endpoint, RpcClientConfig rpc) {
+        RpcClient c = new RpcClient(endpoint, rpc);
+        synchronized (clients) {
+            clients.add(c);
+        }
+        return c;
+    }
+
+    /** The client of a replica's endpoint, shared by every call there; a leader a hint names that is no configured replica gets one too. */
+    private RpcClient replicaClient(Endpoint endpoint, RpcClientConfig rpc) {
+        synchronized (clients) {
+            return replicaClients.computeIfAbsent(endpoint, e -> client(e, rpc));
+        }
     }
 
     @Override
@@ -119,7 +147,7 @@ final class ParticipantSender implements MessageSender {
      * so this delays that by at most the linger when no other transaction comes.
      */
     private final class Lane {
-        private final RpcClient client;
+        private final RpcCaller client;
         private final int callsMax;
         private final ArrayDeque<Message> queue = new ArrayDeque<>();
         private int calls;
@@ -130,7 +158,7 @@ final class ParticipantSender implements MessageSender {
         /** Set while queued decisions wait for a prepare; done once a turn takes them. */
         private CompletableFuture<Void> lingering;
 
-        Lane(RpcClient client, int callsMax) {
+        Lane(RpcCaller client, int callsMax) {
             this.client = client;
             this.callsMax = callsMax;
         }
@@ -228,7 +256,7 @@ final class ParticipantSender implements MessageSender {
         return m instanceof Message.Prepare || m instanceof Message.CommitOnePhase;
     }
 
-    private void deliver(RpcClient client, List<Message> batch) {
+    private void deliver(RpcCaller client, List<Message> batch) {
         List<Message> prepares = new ArrayList<>();
         List<Message> decisions = new ArrayList<>();
         for (Message m : batch) {
@@ -245,7 +273,7 @@ final class ParticipantSender implements MessageSender {
      * Prepares, one-phase commits (marked so) and phase-two decisions in one exchange call: phase
      * two of earlier transactions rides with phase one of later ones.
      */
-    private void exchange(RpcClient client, List<Message> prepares, List<Message> decisions) {
+    private void exchange(RpcCaller client, List<Message> prepares, List<Message> decisions) {
         List<PrepareItem> items = new ArrayList<>(prepares.size());
         for (Message m : prepares) {
             PrepareItem item;
@@ -319,12 +347,12 @@ final class ParticipantSender implements MessageSender {
     private static final Participant.Client.Factory FACTORY = new Participant.Client.Factory();
 
     /** The branch of an unresolved one-phase commit, asked on its own (peerState). */
-    private Event askBranch(RpcClient client, Message.AskBranch m) {
+    private Event askBranch(RpcCaller client, Message.AskBranch m) {
         return askPeerState(client, m, (state, storageId) -> onePhase(m, state, null, null, storageId));
     }
 
     /** Resolution: the participant refuses if it has not voted, else answers its durable vote (peerState). */
-    private Event askVote(RpcClient client, Message.AskVote m) {
+    private Event askVote(RpcCaller client, Message.AskVote m) {
         return askPeerState(client, m,
                 (state, storageId) -> Event.ofVoteAnswer(time.nowMs(), m.txId(), m.participantId(), state, storageId));
     }
@@ -334,7 +362,7 @@ final class ParticipantSender implements MessageSender {
     }
 
     /** One peerState call about {@code m}'s branch; its answer as {@code answer} reads it, or the failure event. */
-    private Event askPeerState(RpcClient client, Message m, PeerStateAnswer answer) {
+    private Event askPeerState(RpcCaller client, Message m, PeerStateAnswer answer) {
         callsSent.incrementAndGet();
         messagesSent.incrementAndGet();
         try {
@@ -392,6 +420,8 @@ final class ParticipantSender implements MessageSender {
     @Override
     public void close() {
         pool.shutdownNow();
-        lanes.values().forEach(l -> l.client.close());
+        synchronized (clients) {
+            clients.forEach(RpcClient::close);
+        }
     }
 }

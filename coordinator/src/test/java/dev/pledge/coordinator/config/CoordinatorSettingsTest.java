@@ -43,6 +43,18 @@ class CoordinatorSettingsTest {
     }
 
     @Test
+    void aReplicatedParticipantIsRegisteredWithEveryReplica() throws IOException {
+        CoordinatorConfig c = load("--node-id", "coord-1", "--listen", "127.0.0.1:0", "--data-dir", dir.toString(),
+                "--participant", "student-a=10.0.0.2:7101",
+                "--participant", "course-c=10.0.0.4:7103, 10.0.0.5:7103,10.0.0.6:7103");
+        assertThat(c.rpc().participants()).isEqualTo(Map.of("student-a", new Endpoint("10.0.0.2", 7101),
+                "course-c", new Endpoint("10.0.0.4", 7103)));
+        assertThat(c.rpc().participantReplicas()).isEqualTo(Map.of("course-c", List.of(new Endpoint("10.0.0.4", 7103),
+                new Endpoint("10.0.0.5", 7103), new Endpoint("10.0.0.6", 7103))));
+        assertThat(c.coreConfig().participantIds()).containsExactlyInAnyOrder("student-a", "course-c");
+    }
+
+    @Test
     void theFlagsTheDemoAndTheChaosSuitePassStillWork() throws IOException {
         CoordinatorConfig c = load("--node-id", "coord-7", "--listen", "127.0.0.1:0", "--data-dir", dir.toString(),
                 "--participant", "student-a=127.0.0.1:1", "--sender-threads-max", "1", "--metrics", "127.0.0.1:0",

@@ -4,7 +4,10 @@ import dev.pledge.runtime.Threads;
 import dev.pledge.participant.protocol.Event;
 import dev.pledge.participant.protocol.Message;
 import dev.pledge.rpc.Endpoint;
+import dev.pledge.rpc.ReplicaSetClient;
+import dev.pledge.rpc.RpcCaller;
 import dev.pledge.rpc.RpcClient;
+import dev.pledge.runtime.Clock;
 import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.rpc.Services;
 import dev.pledge.rpc.Wire;
@@ -15,6 +18,7 @@ import dev.pledge.core.BranchState;
 import dev.pledge.core.TxId;
 import dev.pledge.tls.ExpectedServer;
 import dev.pledge.tls.Role;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -22,7 +26,10 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.thrift.TException;
 
-/** Asks peers about an in-doubt branch (cooperative termination) and posts their answers back as events. */
+/**
+ * Asks peers about an in-doubt branch (cooperative termination) and posts their answers back as
+ * events. A peer that is one replica of a replicated shard and names its leader is asked there.
+ */
 final class PeerLink implements AutoCloseable {
     private static final int THREADS = 4;
     private static final int QUEUE_MAX = 1_000;
@@ -31,7 +38,8 @@ final class PeerLink implements AutoCloseable {
     private final Map<String, Endpoint> peers;
     private final RpcClientConfig rpc;
     private final long callMs;
-    private final Map<String, RpcClient> clients = new ConcurrentHashMap<>();
+    private final Map<Endpoint, RpcClient> clients = new ConcurrentHashMap<>();
+    private final Map<String, RpcCaller> callers = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor pool;
     private final AtomicLong cooperativeTerminations = new AtomicLong();
     private volatile EventLoop loop;
@@ -77,8 +85,9 @@ final class PeerLink implements AutoCloseable {
     }
 
     private BranchState askNow(TxId txId, String peerId, Endpoint endpoint, long waitMs) throws TException {
-        RpcClient client = clients.computeIfAbsent(peerId,
-                id -> new RpcClient(endpoint, ExpectedServer.dialling(rpc, Role.PARTICIPANT, id)));
+        RpcCaller client = callers.computeIfAbsent(peerId, id -> new ReplicaSetClient(List.of(endpoint),
+                e -> clients.computeIfAbsent(e, x -> new RpcClient(x, ExpectedServer.dialling(rpc, Role.PARTICIPANT, id))),
+                Clock.system()));
         PeerStateResponse r = client.call(Services.PARTICIPANT, new Participant.Client.Factory(),
                 (c, remainingMs) -> c.peerState(new PeerStateRequest(remainingMs, Wire.toWire(txId), participantId)),
                 waitMs);
