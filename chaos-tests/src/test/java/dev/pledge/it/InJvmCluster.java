@@ -29,6 +29,7 @@ public final class InJvmCluster implements AutoCloseable {
     private final Endpoint coordinatorAddress = new Endpoint("127.0.0.1", LocalCluster.freePort("127.0.0.1"));
     private final Map<String, Endpoint> participants = new LinkedHashMap<>();
     private final Map<String, ParticipantNode> running = new LinkedHashMap<>();
+    private final Map<String, InJvmShard> shards = new LinkedHashMap<>();
     private final UnaryOperator<CoordinatorConfig> coordinatorTuning;
     private UnaryOperator<ParticipantConfig> participantTuning = c -> c;
     private CoordinatorNode coordinator;
@@ -37,6 +38,13 @@ public final class InJvmCluster implements AutoCloseable {
         this.root = root;
         this.coordinatorTuning = coordinatorTuning;
         for (String id : participantIds) participants.put(id, new Endpoint("127.0.0.1", LocalCluster.freePort("127.0.0.1")));
+    }
+
+    /** Runs the participant {@code shard.id()} as that replicated shard instead of one node. Before any start. */
+    public InJvmCluster withReplicatedShard(InJvmShard shard) {
+        participants.put(shard.id(), shard.endpoints().get(0));
+        shards.put(shard.id(), shard);
+        return this;
     }
 
     /** Applied to every participant's configuration from the next start on. */
@@ -48,6 +56,7 @@ public final class InJvmCluster implements AutoCloseable {
     public InJvmCluster startCoordinator() throws IOException {
         if (coordinator != null) coordinator.close();
         CoordinatorConfig config = CoordinatorConfig.defaults(COORDINATOR_ID, coordinatorAddress, dir("coordinator"), participants);
+        for (InJvmShard shard : shards.values()) config = config.withParticipantReplicas(shard.id(), shard.endpoints());
         coordinator = CoordinatorNode.start(coordinatorTuning.apply(config));
         return this;
     }
@@ -66,6 +75,11 @@ public final class InJvmCluster implements AutoCloseable {
         ParticipantConfig config = ParticipantConfig.defaults(id, participants.get(id), dir(id), coordinatorAddress)
                 .withCoordinatorId(COORDINATOR_ID)
                 .withPeers(peers);
+        InJvmShard shard = shards.get(id);
+        if (shard != null) {
+            for (String replica : shard.replicaIds()) shard.start(replica, participantTuning.apply(config), dir(id + "/" + replica));
+            return this;
+        }
         running.put(id, services.apply(new ParticipantNode(participantTuning.apply(config)).withValidator(validator)).start());
         return this;
     }
@@ -105,6 +119,7 @@ public final class InJvmCluster implements AutoCloseable {
     public void close() {
         running.values().forEach(ParticipantNode::close);
         running.clear();
+        shards.values().forEach(InJvmShard::close);
         if (coordinator != null) coordinator.close();
     }
 }

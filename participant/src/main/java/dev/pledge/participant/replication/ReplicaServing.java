@@ -156,9 +156,10 @@ public final class ReplicaServing implements AutoCloseable {
                 started.runtime().incarnation(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
     }
 
+    /** Ends a term's runtime; its writer first, so that calls waiting on a write fail now rather than at writeTimeoutMs. */
     private void end(Term t, String why) {
-        t.runtime().close();
         closeLog(t.log());
+        t.runtime().close();
         LOG.info("{} shard term {}: LEADING -> FOLLOWING ({})", name, t.number(), why);
     }
 
@@ -170,21 +171,26 @@ public final class ReplicaServing implements AutoCloseable {
         }
     }
 
+    /** Stops serving at once (calls are refused), ends the term's runtime, then stops Thrift and the replica. */
     @Override
     public void close() {
+        Term t;
         synchronized (this) {
             leadingTerm = 0;
+            t = serving;
+            serving = null;
         }
-        if (server != null) server.close();
         changes.shutdown();
         try {
             if (!changes.awaitTermination(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)) changes.shutdownNow();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Term t = serving;
+        Term last = serving;
         serving = null;
         if (t != null) end(t, "stopping");
+        if (last != null && last != t) end(last, "stopping");
+        if (server != null) server.close();
         if (replica != null) {
             try {
                 replica.close();
