@@ -17,10 +17,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.thrift.TException;
 import org.apache.thrift.TMultiplexedProcessor;
@@ -140,7 +142,10 @@ public final class ReplicaServing implements AutoCloseable {
             started = new Term(term, runtime, log, leaderServices.apply(runtime));
         } catch (RuntimeException e) {
             closeLog(log);
-            LOG.warn("{} leads in term {} but could not start its participant runtime; serving nothing: {}", name, term, e.toString());
+            // Its first write (the new incarnation) may find no majority yet; try again while the term lasts.
+            LOG.warn("{} leads in term {} but could not start its participant runtime; trying again: {}", name, term, e.toString());
+            pause(replication.settings().writeRetrySleepMs());
+            change(() -> lead(term));
             return;
         }
         boolean current;
@@ -154,6 +159,14 @@ public final class ReplicaServing implements AutoCloseable {
         }
         LOG.info("{} shard term {}: FOLLOWING -> LEADING (serving as incarnation {}, recovered in {} ms)", name, term,
                 started.runtime().incarnation(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Ends a term's runtime; its writer first, so that calls waiting on a write fail now rather than at writeTimeoutMs. */
@@ -208,11 +221,27 @@ public final class ReplicaServing implements AutoCloseable {
         }
     }
 
-    /** Every call goes to the runtime of the current leadership, or is refused. */
+    /** True once this replica confirmed it still leads in {@code t}'s term; false if it does not, or cannot tell in time. */
+    private boolean stillLeading(Term t) {
+        try {
+            return replica.confirmLeading(t.number()).get(replication.settings().electionTimeoutMaxMs(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Every call goes to the runtime of the current leadership once the replica confirmed it still
+     * leads (a deposed leader may not know yet: it must neither read nor vote), or is refused.
+     */
     private final class Routing extends TMultiplexedProcessor {
         @Override
         public void process(TProtocol in, TProtocol out) throws TException {
             Term t = serving;
+            if (t != null && !stillLeading(t)) t = null;
             (t == null ? notLeadingServices : t.services()).process(in, out);
         }
     }

@@ -56,6 +56,11 @@ public record ReplicationSettings(long electionTimeoutMinMs, long electionTimeou
         // No snapshot on a clean stop: a crash takes none, and a stop recovers exactly as a crash does.
         RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(p, false);
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, ms(writeTimeoutMs));
+        // A leader confirms it still leads before it serves a call: from its lease while a majority
+        // acknowledged it recently, else by a round of heartbeats (ReadIndex), so a deposed leader
+        // that has not heard of its successor refuses instead of answering from stale state.
+        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, true);
         return p;
     }
 

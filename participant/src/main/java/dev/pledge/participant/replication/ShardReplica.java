@@ -6,9 +6,15 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -28,6 +34,8 @@ public final class ShardReplica implements AutoCloseable {
     private final ShardGroup group;
     private final RaftServer server;
     private final ShardStateMachine stateMachine;
+    private final ClientId confirmations = ClientId.randomId();
+    private final AtomicLong confirmationCalls = new AtomicLong();
 
     private ShardReplica(ShardGroup group, RaftServer server, ShardStateMachine stateMachine) {
         this.group = group;
@@ -69,6 +77,36 @@ public final class ShardReplica implements AutoCloseable {
 
     public boolean isLeader() throws IOException {
         return server.getDivision(group.groupId()).getInfo().isLeader();
+    }
+
+    /**
+     * Whether this replica still leads in {@code term}, confirmed as a linearizable read is: by the
+     * leader's lease, or else by a majority answering a heartbeat. A leader cut off from its
+     * majority, or one that has not yet heard of its successor, completes false (or exceptionally).
+     */
+    CompletableFuture<Boolean> confirmLeading(long term) {
+        RaftClientRequest check = RaftClientRequest.newBuilder()
+                .setClientId(confirmations)
+                .setServerId(server.getId())
+                .setGroupId(group.groupId())
+                .setCallId(confirmationCalls.incrementAndGet())
+                .setMessage(Message.EMPTY)
+                .setType(RaftClientRequest.readRequestType())
+                .build();
+        try {
+            return server.submitClientRequestAsync(check).thenApply(reply -> reply.isSuccess() && leadsIn(term));
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private boolean leadsIn(long term) {
+        try {
+            DivisionInfo info = server.getDivision(group.groupId()).getInfo();
+            return info.isLeader() && info.getCurrentTerm() == term;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The term this replica is in: a leader's writes carry it (see {@link TermBatch}). */

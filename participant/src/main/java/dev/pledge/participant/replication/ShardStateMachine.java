@@ -162,6 +162,12 @@ final class ShardStateMachine extends BaseStateMachine {
         return at.getIndex();
     }
 
+    /** A leader's check that it still leads ({@link ShardReplica#confirmLeading}): nothing to read, the answer is that it got here. */
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        return CompletableFuture.completedFuture(Message.EMPTY);
+    }
+
     /** Ratis applied the first entry of this replica's term as leader: everything committed before is in the store. */
     @Override
     public void notifyLeaderReady() {
