@@ -47,7 +47,7 @@ public final class ParticipantProcess {
         ParticipantConfig config = node.config();
         System.out.println("participant " + label + " listening on " + config.rpc().listen().host() + ":" + node.port()
                 + " incarnation " + node.incarnation());
-        if (config.rpc().metrics() != null) {
+        if (config.rpc().metrics() != null && node.metricsPort() >= 0) {
             System.out.println("metrics on http://" + config.rpc().metrics().host() + ":" + node.metricsPort() + "/metrics");
         }
         System.out.flush();

@@ -57,6 +57,9 @@ public final class LocalCluster implements AutoCloseable {
     /** How to start one participant: its main class and any arguments beyond the common ones. */
     public record ParticipantSpec(String id, String mainClass, List<String> extraArgs) {}
 
+    /** One replica of a replicated participant: where its Raft server listens, and where its node serves Thrift. */
+    public record Replica(Endpoint raft, Endpoint rpc) {}
+
     private final Path root;
     private final String classPath;
     private final String host;
@@ -66,6 +69,8 @@ public final class LocalCluster implements AutoCloseable {
     private final Map<String, ParticipantSpec> specs = new LinkedHashMap<>();
     private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
     private final Map<String, NodeProcess> running = Collections.synchronizedMap(new LinkedHashMap<>());
+    /** Replicated participants: participant id to its replicas by process name ("C-r1", ...). */
+    private final Map<String, Map<String, Replica>> replicated = new LinkedHashMap<>();
     private final Consumer<String> onLine;
     private volatile List<String> jvmOptions = JVM_FAST_START;
     private volatile Path tlsDir;
@@ -179,6 +184,35 @@ public final class LocalCluster implements AutoCloseable {
         return 0;
     }
 
+    /**
+     * Runs participant {@code id} as a replicated shard of {@code count} processes, named
+     * "{@code id}-r1" and on, each a replica on free ports; the coordinator lists them all. Before
+     * it starts.
+     */
+    public LocalCluster withReplicas(String id, int count) {
+        if (!specs.containsKey(id)) throw new IllegalArgumentException("no participant " + id);
+        Map<String, Replica> replicas = new LinkedHashMap<>();
+        for (int n = 1; n <= count; n++) {
+            replicas.put(id + "-r" + n, new Replica(new Endpoint(host, freePort(host)), new Endpoint(host, freePort(host))));
+        }
+        replicated.put(id, replicas);
+        endpoints.put(id, replicas.values().iterator().next().rpc());
+        return this;
+    }
+
+    /** The process names of replicated participant {@code id}'s replicas. */
+    public List<String> replicaNames(String id) {
+        Map<String, Replica> replicas = replicated.get(id);
+        if (replicas == null) throw new IllegalArgumentException(id + " is not replicated");
+        return List.copyOf(replicas.keySet());
+    }
+
+    /** The participant a replica process serves, or null if {@code name} names no replica. */
+    private String replicaOf(String name) {
+        for (Map.Entry<String, Map<String, Replica>> e : replicated.entrySet()) if (e.getValue().containsKey(name)) return e.getKey();
+        return null;
+    }
+
     public Endpoint participant(String id) {
         Endpoint e = endpoints.get(id);
         if (e == null) throw new IllegalArgumentException("no participant " + id + " (have " + endpoints.keySet() + ")");
@@ -217,20 +251,45 @@ public final class LocalCluster implements AutoCloseable {
                 "--node-id", coordinatorId(n),
                 "--listen", coordinators.get(n - 1).toString(),
                 "--data-dir", dir(name).toString()));
-        endpoints.forEach((id, ep) -> args.addAll(List.of("--participant", id + "=" + ep)));
+        endpoints.forEach((id, ep) -> args.addAll(List.of("--participant", id + "=" + registered(id))));
         args.addAll(metricsArgs());
         args.addAll(tlsArgs(coordinatorId(n)));
         args.addAll(coordinatorExtraArgs);
         return start(name, COORDINATOR_MAIN, failpoints, args);
     }
 
+    /** What the coordinator's registry says of participant {@code id}: its address, or every replica's. */
+    private String registered(String id) {
+        Map<String, Replica> replicas = replicated.get(id);
+        if (replicas == null) return endpoints.get(id).toString();
+        return String.join(",", replicas.values().stream().map(r -> r.rpc().toString()).toList());
+    }
+
+    /** Starts (or restarts) participant {@code id}; a replicated one, every replica process of it. */
     public NodeProcess startParticipant(String id, String... failpoints) {
+        Map<String, Replica> replicas = replicated.get(id);
+        if (replicas == null) return startParticipant(id, id, endpoints.get(id), List.of(), failpoints);
+        NodeProcess last = null;
+        for (String name : replicas.keySet()) last = startReplica(name, failpoints);
+        return last;
+    }
+
+    /** Starts (or restarts) one replica process of a replicated participant, by its process name. */
+    public NodeProcess startReplica(String name, String... failpoints) {
+        String id = replicaOf(name);
+        if (id == null) throw new IllegalArgumentException("no replica " + name);
+        List<String> replicaArgs = new ArrayList<>(List.of("--replica-id", name));
+        replicated.get(id).forEach((r, at) -> replicaArgs.addAll(List.of("--replica", r + "=" + at.raft() + "/" + at.rpc())));
+        return startParticipant(id, name, replicated.get(id).get(name).rpc(), replicaArgs, failpoints);
+    }
+
+    private NodeProcess startParticipant(String id, String name, Endpoint listen, List<String> replicaArgs, String[] failpoints) {
         ParticipantSpec spec = specs.get(id);
         if (spec == null) throw new IllegalArgumentException("no participant " + id);
         List<String> args = new ArrayList<>(List.of(
                 "--id", id,
-                "--listen", endpoints.get(id).toString(),
-                "--data-dir", dir(id).toString(),
+                "--listen", listen.toString(),
+                "--data-dir", dir(name).toString(),
                 "--coordinator", coordinator().toString(),
                 "--coordinator-id", COORDINATOR_ID));
         for (int n = 2; n <= coordinators.size(); n++) {
@@ -243,8 +302,9 @@ public final class LocalCluster implements AutoCloseable {
         args.addAll(metricsArgs());
         args.addAll(List.of("--operator-token-file", operatorTokenFile().toString()));
         args.addAll(tlsArgs(id));
+        args.addAll(replicaArgs);
         args.addAll(spec.extraArgs());
-        return start(id, spec.mainClass(), failpoints, args);
+        return start(name, spec.mainClass(), failpoints, args);
     }
 
     /** Every node serves /metrics and /health on a free port; it prints "metrics on http://host:port/metrics". */
@@ -260,7 +320,8 @@ public final class LocalCluster implements AutoCloseable {
     /** Starts (or restarts) any node by name: a coordinator's ({@link #coordinatorName}) or a participant id. */
     public NodeProcess start(String name) {
         int n = coordinatorNumber(name);
-        return n > 0 ? startCoordinator(n) : startParticipant(name);
+        if (n > 0) return startCoordinator(n);
+        return replicaOf(name) != null ? startReplica(name) : startParticipant(name);
     }
 
     /** Whether {@code name} is one of this cluster's coordinators. */
@@ -271,7 +332,9 @@ public final class LocalCluster implements AutoCloseable {
     /** The address of node {@code name}: a coordinator's or a participant's. */
     public Endpoint endpoint(String name) {
         int n = coordinatorNumber(name);
-        return n > 0 ? coordinators.get(n - 1) : participant(name);
+        if (n > 0) return coordinators.get(n - 1);
+        String replicaOf = replicaOf(name);
+        return replicaOf != null ? replicated.get(replicaOf).get(name).rpc() : participant(name);
     }
 
     public NodeProcess node(String name) {
@@ -297,7 +360,10 @@ public final class LocalCluster implements AutoCloseable {
     public List<String> nodeNames() {
         List<String> names = new ArrayList<>();
         for (int n = 1; n <= coordinators.size(); n++) names.add(coordinatorName(n));
-        names.addAll(specs.keySet());
+        for (String id : specs.keySet()) {
+            if (replicated.containsKey(id)) names.addAll(replicated.get(id).keySet());
+            else names.add(id);
+        }
         return names;
     }
 
