@@ -52,7 +52,8 @@ public final class BenchMain implements Callable<Integer> {
     boolean full;
 
     @Option(names = "--systems", split = ",", description = "what to measure: pledge, floor, narayana, pledge-tls (Pledge with TLS on every link, "
-            + "on a second cluster) (default: ${DEFAULT-VALUE})")
+            + "on a second cluster), pledge-replicated (every participant a shard of " + BenchMain.REPLICAS + " replica processes on Ratis,"
+            + " on a second cluster) (default: ${DEFAULT-VALUE})")
     List<String> systems = List.of("pledge", "floor", "narayana");
 
     @Option(names = "--async", description = "also measure Pledge through commitAsync: K buffered transactions in flight"
@@ -73,7 +74,10 @@ public final class BenchMain implements Callable<Integer> {
 
     /** Pledge on a second cluster of the same cell with TLS 1.3 and client certificates on every link. */
     private static final String PLEDGE_TLS = "pledge-tls";
-    private static final List<String> SYSTEMS = List.of("pledge", "floor", "narayana", PLEDGE_TLS);
+    /** Pledge on a second cluster of the same cell whose participants are replicated shards. */
+    private static final String PLEDGE_REPLICATED = "pledge-replicated";
+    static final int REPLICAS = 3;
+    private static final List<String> SYSTEMS = List.of("pledge", "floor", "narayana", PLEDGE_TLS, PLEDGE_REPLICATED);
     /**
      * Priming load. At K=1 a fresh node sees a few hundred transactions a second, so C2 is still
      * compiling (a third of all CPU on this machine) 20 s in: a cold cell measures the JIT, not the
@@ -134,15 +138,18 @@ public final class BenchMain implements Callable<Integer> {
     /** Pledge and Narayana share one cluster per cell: the same participant processes, one after the other. */
     private List<LoadResult> runCell(int n, int k) throws Exception {
         List<LoadResult> cell = new ArrayList<>();
-        List<String> onCluster = systems.stream().filter(s -> !s.equals("floor") && !s.equals(PLEDGE_TLS)).toList();
-        if (!onCluster.isEmpty()) cell.addAll(runOnCluster(n, k, onCluster, false));
-        if (systems.contains(PLEDGE_TLS)) cell.addAll(runOnCluster(n, k, List.of("pledge"), true));
+        List<String> onCluster = systems.stream()
+                .filter(s -> !s.equals("floor") && !s.equals(PLEDGE_TLS) && !s.equals(PLEDGE_REPLICATED)).toList();
+        if (!onCluster.isEmpty()) cell.addAll(runOnCluster(n, k, onCluster, false, false));
+        if (systems.contains(PLEDGE_TLS)) cell.addAll(runOnCluster(n, k, List.of("pledge"), true, false));
+        if (systems.contains(PLEDGE_REPLICATED)) cell.addAll(runOnCluster(n, k, List.of("pledge"), false, true));
         if (systems.contains("floor")) cell.add(runFloor(n, k));
         return cell;
     }
 
-    private List<LoadResult> runOnCluster(int n, int k, List<String> onCluster, boolean tls) throws Exception {
-        Path root = Files.createDirectories(runRoot.resolve("cluster-n" + n + "-k" + k + (tls ? "-tls" : "")));
+    private List<LoadResult> runOnCluster(int n, int k, List<String> onCluster, boolean tls, boolean replicated) throws Exception {
+        Path root = Files.createDirectories(runRoot.resolve("cluster-n" + n + "-k" + k + (tls ? "-tls" : "")
+                + (replicated ? "-replicated" : "")));
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) ids.add("p" + (i + 1));
         List<String> jvm = new ArrayList<>(LocalCluster.JVM_STEADY);
@@ -154,6 +161,7 @@ public final class BenchMain implements Callable<Integer> {
         }
         try (LocalCluster cluster = LocalCluster.kv(root, ids).withJvmOptions(jvm)) {
             if (tls) cluster.withTls();
+            if (replicated) ids.forEach(id -> cluster.withReplicas(id, REPLICAS));
             cluster.startAll();
             prime(cluster);
             List<LoadResult> cell = new ArrayList<>();
@@ -162,8 +170,8 @@ public final class BenchMain implements Callable<Integer> {
                     cell.add(runNarayana(cluster, n, k));
                     continue;
                 }
-                cell.add(runPledge(cluster, n, k, false));
-                if (async) cell.add(runPledge(cluster, n, k, true));
+                cell.add(runPledge(cluster, n, k, false, replicated));
+                if (async) cell.add(runPledge(cluster, n, k, true, replicated));
             }
             if (jfrDir != null) cluster.stopAll(Duration.ofSeconds(30));
             return cell;
@@ -173,8 +181,8 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     /** {@code fromOneThread}: K commits in flight from one thread through commitAsync, else K threads committing. */
-    private LoadResult runPledge(LocalCluster cluster, int n, int k, boolean fromOneThread) throws Exception {
-        String system = (fromOneThread ? "pledge-async" : "pledge") + (cluster.tls() ? "-tls" : "");
+    private LoadResult runPledge(LocalCluster cluster, int n, int k, boolean fromOneThread, boolean replicated) throws Exception {
+        String system = (fromOneThread ? "pledge-async" : "pledge") + (cluster.tls() ? "-tls" : "") + (replicated ? "-replicated" : "");
         RpcClientConfig rpc = cluster.clientConfig(LocalCluster.TLS_CLIENT, RpcClientConfig.defaults());
         List<String> ids = cluster.participantIds();
         List<Endpoint> endpoints = ids.stream().map(cluster::participant).toList();
