@@ -92,7 +92,7 @@ public record ParticipantConfig(Core core, Rpc rpc, Storage storage, Replication
     public record Replication(String selfId, Map<String, Replica> replicas, ReplicationSettings settings) {
         public Replication {
             Check.argument(selfId != null && selfId.matches("[A-Za-z0-9._-]{1,64}"), "replica id must be 1-64 of [A-Za-z0-9._-], was %s", selfId);
-            replicas = Map.copyOf(new TreeMap<>(Check.notNull(replicas, "replicas")));
+            replicas = Collections.unmodifiableMap(new TreeMap<>(Check.notNull(replicas, "replicas")));
             Check.argument(replicas.containsKey(selfId), "replica %s is not among the shard's replicas %s", selfId, replicas.keySet());
             Check.notNull(settings, "settings");
         }
