@@ -3,7 +3,7 @@ package dev.pledge.it;
 import dev.pledge.demo.launch.LocalCluster;
 import dev.pledge.participant.ParticipantNode;
 import dev.pledge.participant.config.ParticipantConfig;
-import dev.pledge.participant.replication.ReplicationSettings;
+import dev.pledge.participant.config.ReplicationSettings;
 import dev.pledge.rpc.Endpoint;
 
 import java.io.IOException;

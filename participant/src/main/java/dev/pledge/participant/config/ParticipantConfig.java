@@ -3,7 +3,6 @@ package dev.pledge.participant.config;
 import dev.pledge.core.Check;
 import dev.pledge.core.config.ConfigValues;
 import dev.pledge.participant.protocol.CoreConfig;
-import dev.pledge.participant.replication.ReplicationSettings;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.rpc.ServerLimits;

@@ -12,7 +12,6 @@ import dev.pledge.core.config.ConfigSchema;
 import dev.pledge.core.config.ConfigValues;
 import dev.pledge.core.config.Entries;
 import dev.pledge.core.config.Setting;
-import dev.pledge.participant.replication.ReplicationSettings;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.rpc.ServerLimits;

@@ -1,5 +1,6 @@
 package dev.pledge.participant.replication;
 
+import dev.pledge.participant.config.ReplicationSettings;
 import dev.pledge.participant.protocol.Record;
 import dev.pledge.participant.storage.ParticipantLayout;
 import dev.pledge.runtime.LogStore;
@@ -52,10 +53,10 @@ public final class ReplicatedLogStore implements LogStore<Record>, AutoCloseable
         // Ratis's own retries end about when the write times out, so an abandoned write stops asking soon after.
         int attemptsMax = (int) Math.max(1, settings.writeTimeoutMs() / settings.writeRetrySleepMs());
         return RaftClient.newBuilder()
-                .setProperties(settings.raftProperties())
+                .setProperties(RaftSettings.of(settings))
                 .setRaftGroup(group.raftGroup())
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(attemptsMax,
-                        ReplicationSettings.ms(settings.writeRetrySleepMs())))
+                        RaftSettings.ms(settings.writeRetrySleepMs())))
                 .build();
     }
 

@@ -1,5 +1,6 @@
 package dev.pledge.participant.replication;
 
+import dev.pledge.participant.config.ReplicationSettings;
 import dev.pledge.participant.storage.ParticipantStore;
 import dev.pledge.runtime.KvView;
 import java.io.IOException;
@@ -53,7 +54,7 @@ public final class ShardReplica implements AutoCloseable {
         // Ratis would end the whole JVM on some failures (a port it cannot bind); the node decides how to fail.
         ExitUtils.disableSystemExit();
         InetSocketAddress self = group.address(selfId);
-        RaftProperties properties = settings.raftProperties();
+        RaftProperties properties = RaftSettings.of(settings);
         RaftServerConfigKeys.setStorageDir(properties, List.of(dataDir.resolve(RAFT_DIR).toFile()));
         GrpcConfigKeys.Server.setHost(properties, self.getHostString());
         GrpcConfigKeys.Server.setPort(properties, self.getPort());

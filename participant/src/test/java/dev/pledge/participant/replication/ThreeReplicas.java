@@ -1,5 +1,6 @@
 package dev.pledge.participant.replication;
 
+import dev.pledge.participant.config.ReplicationSettings;
 import static org.awaitility.Awaitility.await;
 
 import dev.pledge.participant.storage.ParticipantLayout;

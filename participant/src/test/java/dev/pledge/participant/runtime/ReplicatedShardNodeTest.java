@@ -8,7 +8,7 @@ import dev.pledge.core.TxId;
 import dev.pledge.participant.ParticipantNode;
 import dev.pledge.participant.config.ParticipantConfig;
 import dev.pledge.participant.replication.LoopbackPorts;
-import dev.pledge.participant.replication.ReplicationSettings;
+import dev.pledge.participant.config.ReplicationSettings;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.ReplicaSetClient;
 import dev.pledge.rpc.RpcCaller;

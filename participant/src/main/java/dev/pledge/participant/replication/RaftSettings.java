@@ -1,0 +1,44 @@
+package dev.pledge.participant.replication;
+
+import dev.pledge.participant.config.ReplicationSettings;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/** A shard's {@link ReplicationSettings} as Ratis's properties. */
+final class RaftSettings {
+    private RaftSettings() {}
+
+    /** Ratis's properties for a server or client of the group: gRPC, these timeouts, a synced log. */
+    static RaftProperties of(ReplicationSettings s) {
+        RaftProperties p = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, ms(s.electionTimeoutMinMs()));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, ms(s.electionTimeoutMaxMs()));
+        // The durability rule: an entry is acknowledged only once fsynced, so a committed entry is on a majority's disks.
+        RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, false);
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(s.logSegmentBytesMax()));
+        RaftServerConfigKeys.Log.setPurgeGap(p, s.logPurgeGapEntries());
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, s.snapshotEveryEntries());
+        // No snapshot on a clean stop: a crash takes none, and a stop recovers exactly as a crash does.
+        RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(p, false);
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, ms(s.writeTimeoutMs()));
+        // A leader confirms it still leads before it serves a call: from its lease while a majority
+        // acknowledged it recently, else by a round of heartbeats (ReadIndex), so a deposed leader
+        // that has not heard of its successor refuses instead of answering from stale state.
+        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, true);
+        return p;
+    }
+
+    static TimeDuration ms(long millis) {
+        return TimeDuration.valueOf(millis, TimeUnit.MILLISECONDS);
+    }
+}
