@@ -579,7 +579,8 @@ final class Checker {
             }
         }
         checkWriteOutcomes();
-        losses.checkReported(w.stats(), h.committedEver::contains, tx -> w.coordinator().disk().durable().hasCommit(tx));
+        // A coordinator gone for good (the liveness phase of some seeds) can no longer report anything.
+        losses.checkReported(w.stats(), h.committedEver::contains, tx -> w.coordinator().up && w.coordinator().disk().durable().hasCommit(tx));
     }
 
     /** A write-only request answered COMMITTED is durable at every participant it wrote to; ABORTED committed nowhere. */

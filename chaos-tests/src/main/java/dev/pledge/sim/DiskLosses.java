@@ -235,14 +235,19 @@ final class DiskLosses {
         });
     }
 
-    /** DAMAGE at the end: every committed transaction a disk loss affected or broke was reported damaged. */
+    /**
+     * DAMAGE at the end: every committed transaction a disk loss affected or broke was reported
+     * damaged, where the coordinator still can: {@code hintDurable} holds for a transaction whose
+     * COMMIT hint is on a coordinator that is up.
+     */
     void checkReported(Stats stats, Predicate<TxId> committed, Predicate<TxId> hintDurable) {
         TreeSet<TxId> owed = new TreeSet<>(orphaned.keySet());
         owed.addAll(broken.keySet());
         for (TxId tx : owed) {
             if (!committed.test(tx) || reported.containsKey(tx) || decisionsLost.contains(tx)) continue;
             // Implicit commit: COMMIT is an unsynced hint. A coordinator crash that took it leaves
-            // nothing that knows which storages voted, so the loss cannot be told from the outside.
+            // nothing that knows which storages voted, so the loss cannot be told from the outside;
+            // nor can a coordinator that is gone for good tell anyone.
             if (recordsLost(tx) || !hintDurable.test(tx)) {
                 stats.damageUnreportable++;
                 continue;

@@ -17,7 +17,8 @@ public final class FailureReport {
                 .append(c.seed());
         SimConfig plain = SimConfig.swarm(c.seed(), c.safetyStepsMax(), c.mutations());
         if (!plain.equals(c) && plain.stormy().equals(c.withFaults(plain.dropPerMille(), plain.duplicatePerMille(),
-                plain.stormy().partitionPerMille(), plain.crashPerMille()).withDiskLoss(plain.diskLossPerMille(), plain.diskLossesMax()))) {
+                plain.stormy().partitionPerMille(), plain.crashPerMille()).withDiskLoss(plain.diskLossPerMille(), plain.diskLossesMax())
+                .withReplicatedParticipants(false))) {
             sb.append(" -Dsim.stormy=true");
             plain = plain.stormy();
         }
@@ -27,6 +28,7 @@ public final class FailureReport {
         if (c.crashPerMille() != plain.crashPerMille()) sb.append(" -Dsim.crash=").append(c.crashPerMille());
         if (c.diskLossPerMille() != plain.diskLossPerMille()) sb.append(" -Dsim.diskLoss=").append(c.diskLossPerMille());
         if (c.diskLossesMax() != plain.diskLossesMax()) sb.append(" -Dsim.diskLossesMax=").append(c.diskLossesMax());
+        if (c.replicatedParticipants()) sb.append(" -Dsim.replicated=true");
         sb.append(" -Dsim.steps=").append(c.safetyStepsMax());
         if (c.racingRetriesJoined()) sb.append(" -Dsim.racingRetriesJoined=true");
         if (c.writeOnlyPercent() != plain.writeOnlyPercent()) sb.append(" -Dsim.writeOnly=").append(c.writeOnlyPercent());

@@ -23,6 +23,9 @@ import java.util.SplittableRandom;
  * @param diskLossesMax at most this many disk losses per run
  * @param participantRetentionMs how long participants remember outcomes before sweeping them
  *                               (longer than any run unless a test asks for forgetful participants)
+ * @param replicatedParticipants every participant is a replicated shard (issue 17): a participant's
+ *                               disk loss is then the loss of one of its replicas, which the model
+ *                               assumes loses no synced record (see {@link World#loseReplica})
  */
 public record SimConfig(long seed, int participantCount, int clientCount, int txsPerClient, int safetyStepsMax,
                         int livenessStepsMax, int dropPerMille, int duplicatePerMille, int delayMaxMs, int slowPerMille,
@@ -30,7 +33,7 @@ public record SimConfig(long seed, int participantCount, int clientCount, int tx
                         int diskLossesMax, long inDoubtPollMaxMs,
                         int coordinatorRpcAttempts, boolean zeroDelays,
                         boolean racingRetriesJoined, int writeOnlyPercent,
-                        Set<Mutation> mutations, long participantRetentionMs) {
+                        Set<Mutation> mutations, long participantRetentionMs, boolean replicatedParticipants) {
     /** Write-only shares a swarm seed draws from: none (the interactive-only mix), some, half, most. */
     private static final int[] WRITE_ONLY_PERCENTS = {0, 25, 50, 75};
 
@@ -53,7 +56,7 @@ public record SimConfig(long seed, int participantCount, int clientCount, int tx
                 r.nextInt(3) == 0 ? 10 : 400,
                 r.nextInt(3) == 0 ? 8 : SimSettings.RPC_ATTEMPTS_MAX, false, false,
                 WRITE_ONLY_PERCENTS[new SplittableRandom(seed ^ 0x3C6EF372FE94F82BL).nextInt(WRITE_ONLY_PERCENTS.length)],
-                mutations, SimSettings.PARTICIPANT_OUTCOME_RETENTION_MS);
+                mutations, SimSettings.PARTICIPANT_OUTCOME_RETENTION_MS, false);
         return !calm && r.nextInt(8) == 0 ? c.stormy() : c;
     }
 
@@ -78,27 +81,27 @@ public record SimConfig(long seed, int participantCount, int clientCount, int tx
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
                 dropPerMille, duplicatePerMille, delayMaxMs, 200, crashPerMille, 30, crashesMax, diskLossPerMille,
                 diskLossesMax, 10, 8, zeroDelays, racingRetriesJoined, writeOnlyPercent, mutations,
-                participantRetentionMs);
+                participantRetentionMs, replicatedParticipants);
     }
 
     /** Exhaustive mode: the explorer makes every fault a choice, so nothing is random here. */
     public static SimConfig smallScope(int clientCount, Set<Mutation> mutations) {
         return new SimConfig(1, 2, clientCount, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 400, SimSettings.RPC_ATTEMPTS_MAX, true,
-                false, 0, mutations, SimSettings.PARTICIPANT_OUTCOME_RETENTION_MS);
+                false, 0, mutations, SimSettings.PARTICIPANT_OUTCOME_RETENTION_MS, false);
     }
 
     public SimConfig withMutations(Set<Mutation> value) {
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
                 dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax,
                 diskLossPerMille, diskLossesMax, inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined,
-                writeOnlyPercent, value, participantRetentionMs);
+                writeOnlyPercent, value, participantRetentionMs, replicatedParticipants);
     }
 
     public SimConfig withRacingRetriesJoined(boolean value) {
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
                 dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax,
                 diskLossPerMille, diskLossesMax, inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, value,
-                writeOnlyPercent, mutations, participantRetentionMs);
+                writeOnlyPercent, mutations, participantRetentionMs, replicatedParticipants);
     }
 
     /** The same run with other waiting times: participants' in-doubt poll cap, coordinator call attempts. */
@@ -106,7 +109,7 @@ public record SimConfig(long seed, int participantCount, int clientCount, int tx
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
                 dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax,
                 diskLossPerMille, diskLossesMax, pollMaxMs, coordinatorAttempts, zeroDelays, racingRetriesJoined,
-                writeOnlyPercent, mutations, participantRetentionMs);
+                writeOnlyPercent, mutations, participantRetentionMs, replicatedParticipants);
     }
 
     /** The same run with other fault rates (per mille). */
@@ -114,7 +117,7 @@ public record SimConfig(long seed, int participantCount, int clientCount, int tx
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
                 drop, duplicate, delayMaxMs, slowPerMille, crash, partition, crashesMax, diskLossPerMille, diskLossesMax,
                 inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined, writeOnlyPercent,
-                mutations, participantRetentionMs);
+                mutations, participantRetentionMs, replicatedParticipants);
     }
 
     /** The same run with another share of write-only transactions. */
@@ -122,7 +125,7 @@ public record SimConfig(long seed, int participantCount, int clientCount, int tx
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
                 dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax,
                 diskLossPerMille, diskLossesMax, inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined,
-                value, mutations, participantRetentionMs);
+                value, mutations, participantRetentionMs, replicatedParticipants);
     }
 
     /** The same run with another disk-loss rate (per mille) and cap. */
@@ -130,7 +133,7 @@ public record SimConfig(long seed, int participantCount, int clientCount, int tx
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
                 dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax,
                 perMille, max, inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined, writeOnlyPercent,
-                mutations, participantRetentionMs);
+                mutations, participantRetentionMs, replicatedParticipants);
     }
 
 
@@ -139,7 +142,15 @@ public record SimConfig(long seed, int participantCount, int clientCount, int tx
         return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
                 dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax,
                 diskLossPerMille, diskLossesMax, inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined,
-                writeOnlyPercent, mutations, ms);
+                writeOnlyPercent, mutations, ms, replicatedParticipants);
+    }
+
+    /** The same run with every participant a replicated shard: see {@code replicatedParticipants}. */
+    public SimConfig withReplicatedParticipants(boolean value) {
+        return new SimConfig(seed, participantCount, clientCount, txsPerClient, safetyStepsMax, livenessStepsMax,
+                dropPerMille, duplicatePerMille, delayMaxMs, slowPerMille, crashPerMille, partitionPerMille, crashesMax,
+                diskLossPerMille, diskLossesMax, inDoubtPollMaxMs, coordinatorRpcAttempts, zeroDelays, racingRetriesJoined,
+                writeOnlyPercent, mutations, participantRetentionMs, value);
     }
 
     public boolean has(Mutation m) {

@@ -94,7 +94,10 @@ public final class Simulation {
         }
     }
 
-    /** Any node, coordinator or participant, may lose its disk: it crashes and restarts empty. */
+    /**
+     * Any node, coordinator or participant, may lose its disk: it crashes and restarts empty. A
+     * replicated participant loses one replica instead (see {@link World#loseReplica}).
+     */
     private static void loseDisks(World w) {
         SimConfig c = w.config();
         var r = w.diskLossRandom();
@@ -104,7 +107,11 @@ public final class Simulation {
         List<SimNode> servers = w.servers();
         SimNode n = servers.get(r.nextInt(servers.size()));
         if (!n.up) return;
-        w.loseDisk(n);
+        if (c.replicatedParticipants() && n instanceof ParticipantNode p) {
+            w.loseReplica(p, r.nextInt(p.disk().unsyncedBatches() + 1));
+        } else {
+            w.loseDisk(n);
+        }
         w.schedule(new Item.Restart(w.nowMs() + 5 + r.nextInt(400), n.id));
     }
 

@@ -18,6 +18,8 @@ public final class Stats {
     long writeRetries;
     long voteFlips;
     long diskLosses;
+    /** Replicas of a replicated participant lost with their disks: the shard crashed and kept its synced records. */
+    long replicaLosses;
     /** Committed transactions the coordinator reported damaged (a participant lost their writes). */
     long damageReported;
     /** Damaged transactions nobody can report: the coordinator lost its records of them too. */
@@ -34,11 +36,23 @@ public final class Stats {
 
     /** Injected faults: dropped, duplicated and slowed packets, crashes, disk losses, partition changes. */
     public long faults() {
-        return drops + duplicates + slowed + crashes + diskLosses + partitions;
+        return drops + duplicates + slowed + crashes + diskLosses + replicaLosses + partitions;
     }
 
     public long diskLosses() {
         return diskLosses;
+    }
+
+    public long replicaLosses() {
+        return replicaLosses;
+    }
+
+    public long auditsUnchecked() {
+        return auditsUnchecked;
+    }
+
+    public long damageUnreportable() {
+        return damageUnreportable;
     }
 
     public long damageReported() {
@@ -78,6 +92,7 @@ public final class Stats {
         writeRetries += o.writeRetries;
         voteFlips += o.voteFlips;
         diskLosses += o.diskLosses;
+        replicaLosses += o.replicaLosses;
         damageReported += o.damageReported;
         damageUnreportable += o.damageUnreportable;
         decisionsLost += o.decisionsLost;
@@ -87,7 +102,7 @@ public final class Stats {
     @Override
     public String toString() {
         return "steps=" + steps + " drops=" + drops +  " dups=" + duplicates + " slowed=" + slowed + " crashes=" + crashes
-                + " diskLosses=" + diskLosses + " partitions=" + partitions + " lostBatches=" + unsyncedBatchesLost + " committed=" + committed + " aborted=" + aborted
+                + " diskLosses=" + diskLosses + " replicaLosses=" + replicaLosses + " partitions=" + partitions + " lostBatches=" + unsyncedBatchesLost + " committed=" + committed + " aborted=" + aborted
                 + " inDoubt=" + inDoubt + " writeOnly=" + writeOnly + " writeRetries=" + writeRetries + " voteFlips=" + voteFlips
                 + " peerQuestions=" + peerQuestions + " damaged=" + damageReported + " damageUnreportable=" + damageUnreportable
                 + " decisionsLost=" + decisionsLost

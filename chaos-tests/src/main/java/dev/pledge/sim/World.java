@@ -380,6 +380,24 @@ final class World {
         n.loseDisk(this);
     }
 
+    /**
+     * The machine holding the leading replica of participant {@code n}'s shard is lost for good with
+     * its disk. The model of a replicated shard (issue 17): a record the participant synced is
+     * committed in its Raft group, so it is on a majority of replicas and survives the loss of any
+     * one; records written but not yet synced may or may not have reached a majority, so a prefix of
+     * them survives. Another replica takes over with the surviving records and rebuilds the core
+     * from them, exactly as a restart does, with a new incarnation (the Raft term). So to the rest of
+     * the system the loss is a crash: nothing the participant promised is forgotten, no storage
+     * identity is lost, and the checker holds every invariant without the disk-loss excuses. That
+     * Ratis keeps the assumption is for the process and container tests to show, not this model.
+     */
+    void loseReplica(ParticipantNode n, int unsyncedKept) {
+        diskLosses++;
+        stats.replicaLosses++;
+        trace(n.id + " REPLICA LOST with its disk: the shard's other replicas take over with every synced record");
+        n.crash(this, unsyncedKept);
+    }
+
     Network network() {
         return network;
     }

@@ -28,6 +28,27 @@ class SimulationTest {
         report(seeds, total, System.nanoTime() - startNs);
     }
 
+    /**
+     * Issue 17's model: every participant a replicated shard, and machines lost with their disks far
+     * more often than the swarm loses disks. A lost replica must cost nothing: every invariant holds
+     * in full, with no audit or atomicity check excused by a lost disk and no damage to report.
+     */
+    @Test
+    void replicatedShardsLoseNothingWhenAMachineIsLostForGood() {
+        int seeds = Integer.getInteger("sim.replicatedSeeds", 300);
+        Stats total = new Stats();
+        for (long seed = 1; seed <= seeds; seed++) {
+            SimConfig c = SimConfig.swarm(seed, STEPS_PER_SEED, Set.of()).withDiskLoss(4, 3).withReplicatedParticipants(true);
+            Simulation.Result r = Simulation.run(c);
+            total.add(r.stats());
+            failOn(r);
+        }
+        System.out.println("replicated shards: " + seeds + " seeds; " + total);
+        assertThat(total.replicaLosses()).as("replicas lost").isGreaterThan(seeds / 2);
+        assertThat(total.auditsUnchecked()).as("audits excused by a participant's lost disk").isZero();
+        assertThat(total.damageReported() + total.damageUnreportable()).as("transactions damaged").isZero();
+    }
+
     /** Replays one seed exactly: {@code -Dsim.seed=N}, optionally with the fault overrides the report printed. */
     @Test
     void replay() {
@@ -41,7 +62,8 @@ class SimulationTest {
                 .withWriteOnlyPercent(Integer.getInteger("sim.writeOnly", c.writeOnlyPercent()))
                 .withDiskLoss(Integer.getInteger("sim.diskLoss", c.diskLossPerMille()),
                         Integer.getInteger("sim.diskLossesMax", c.diskLossesMax()))
-                .withParticipantRetentionMs(Long.getLong("sim.participantRetentionMs", c.participantRetentionMs()));
+                .withParticipantRetentionMs(Long.getLong("sim.participantRetentionMs", c.participantRetentionMs()))
+                .withReplicatedParticipants(Boolean.getBoolean("sim.replicated"));
         Simulation.Result r = Simulation.run(c);
         System.out.println("seed " + seed + ": " + r.stats());
         if (!r.passed()) System.out.println(FailureReport.describe(r));
