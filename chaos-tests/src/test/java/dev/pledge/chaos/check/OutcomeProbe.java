@@ -4,7 +4,10 @@ import dev.pledge.client.PledgeClient;
 import dev.pledge.core.BranchState;
 import dev.pledge.core.TxId;
 import dev.pledge.core.TxState;
+import dev.pledge.runtime.Clock;
 import dev.pledge.rpc.Endpoint;
+import dev.pledge.rpc.ReplicaSetClient;
+import dev.pledge.rpc.RpcCaller;
 import dev.pledge.rpc.RpcClient;
 import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.rpc.Services;
@@ -13,7 +16,10 @@ import dev.pledge.wire.Participant;
 import dev.pledge.wire.PeerStateRequest;
 import org.apache.thrift.TException;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,7 +34,8 @@ public final class OutcomeProbe implements AutoCloseable {
     private static final Participant.Client.Factory PARTICIPANT = new Participant.Client.Factory();
 
     private final PledgeClient client;
-    private final Map<String, RpcClient> participants = new LinkedHashMap<>();
+    private final Map<String, RpcCaller> participants = new LinkedHashMap<>();
+    private final List<RpcClient> clients = new ArrayList<>();
 
     public OutcomeProbe(PledgeClient client, Map<String, Endpoint> participantEndpoints) {
         this(client, participantEndpoints, RpcClientConfig.defaults());
@@ -41,7 +48,25 @@ public final class OutcomeProbe implements AutoCloseable {
      */
     public OutcomeProbe(PledgeClient client, Map<String, Endpoint> participantEndpoints, RpcClientConfig rpc) {
         this.client = client;
-        participantEndpoints.forEach((id, e) -> participants.put(id, new RpcClient(e, rpc)));
+        participantEndpoints.forEach((id, e) -> participants.put(id, client(e, rpc)));
+    }
+
+    /**
+     * Asking each participant at whichever of its endpoints leads: {@code replicas} holds one
+     * endpoint per unreplicated participant, every replica's for a replicated shard.
+     */
+    public static OutcomeProbe ofReplicas(PledgeClient client, Map<String, List<Endpoint>> replicas, RpcClientConfig rpc) {
+        OutcomeProbe probe = new OutcomeProbe(client, Map.of(), rpc);
+        Map<Endpoint, RpcClient> shared = new HashMap<>();
+        replicas.forEach((id, endpoints) -> probe.participants.put(id, endpoints.size() == 1 ? probe.client(endpoints.get(0), rpc)
+                : new ReplicaSetClient(endpoints, e -> shared.computeIfAbsent(e, x -> probe.client(x, rpc)), Clock.system())));
+        return probe;
+    }
+
+    private synchronized RpcClient client(Endpoint e, RpcClientConfig rpc) {
+        RpcClient c = new RpcClient(e, rpc);
+        clients.add(c);
+        return c;
     }
 
     public TxState coordinatorState(TxId id) throws TException {
@@ -49,7 +74,7 @@ public final class OutcomeProbe implements AutoCloseable {
     }
 
     public BranchState branchState(String participant, TxId id) throws TException {
-        RpcClient rpc = participants.get(participant);
+        RpcCaller rpc = participants.get(participant);
         if (rpc == null) throw new IllegalArgumentException("unknown participant " + participant);
         dev.pledge.wire.TxId wire = Wire.toWire(id);
         return Wire.fromWire(rpc.call(Services.PARTICIPANT, PARTICIPANT,
@@ -88,7 +113,7 @@ public final class OutcomeProbe implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        participants.values().forEach(RpcClient::close);
+    public synchronized void close() {
+        clients.forEach(RpcClient::close);
     }
 }

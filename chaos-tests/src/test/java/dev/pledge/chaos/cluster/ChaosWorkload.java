@@ -100,7 +100,7 @@ final class ChaosWorkload {
 
     private void record(String op, List<Integer> group, int added, int removed, OpResult result) {
         Set<String> participants = new LinkedHashSet<>();
-        for (int s : group) participants.add(EnrollmentContainers.shardOf(s));
+        for (int s : group) participants.add(ChaosCluster.shardOf(s));
         participants.add(EnrollmentContainers.COURSE_C);
         OpRecord r = new OpRecord(op, group, added, removed, participants, result, System.currentTimeMillis());
         synchronized (records) {

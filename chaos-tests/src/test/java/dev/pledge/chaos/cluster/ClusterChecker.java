@@ -43,11 +43,11 @@ final class ClusterChecker {
     private static final long BRANCH_ASK_AGE_MS_MAX = 8 * 60_000;
     private static final int ASKERS = 6;
 
-    private final EnrollmentContainers cluster;
+    private final ChaosCluster cluster;
     private final PledgeClient client;
     private final ResolutionWatch watch;
 
-    ClusterChecker(EnrollmentContainers cluster, PledgeClient client, ResolutionWatch watch) {
+    ClusterChecker(ChaosCluster cluster, PledgeClient client, ResolutionWatch watch) {
         this.cluster = cluster;
         this.client = client;
         this.watch = watch;
@@ -83,12 +83,11 @@ final class ClusterChecker {
     }
 
     private void verdicts(List<OpRecord> records, CheckReport report, EnrollmentLedger ledger) throws Exception {
-        Map<String, dev.pledge.rpc.Endpoint> participants = new LinkedHashMap<>();
-        for (String p : EnrollmentContainers.PARTICIPANTS) participants.put(p, cluster.door(p));
+        Map<String, List<dev.pledge.rpc.Endpoint>> participants = cluster.participantEndpoints();
         long nowMs = System.currentTimeMillis();
         ExecutorService pool = Executors.newFixedThreadPool(ASKERS);
-        RpcClientConfig asCoordinator = cluster.clientConfig(EnrollmentContainers.COORDINATOR_ID, RpcClientConfig.defaults());
-        try (OutcomeProbe probe = new OutcomeProbe(client, participants, asCoordinator)) {
+        RpcClientConfig asCoordinator = cluster.clientConfig(cluster.coordinatorId(), RpcClientConfig.defaults());
+        try (OutcomeProbe probe = OutcomeProbe.ofReplicas(client, participants, asCoordinator)) {
             List<Future<TxVerdict>> futures = new ArrayList<>();
             List<OpRecord> asked = new ArrayList<>();
             for (OpRecord r : records) {
@@ -123,7 +122,7 @@ final class ClusterChecker {
         Map<String, Set<Integer>> students = new LinkedHashMap<>();
         Set<Integer> courses = new TreeSet<>();
         for (OpRecord r : records) {
-            for (int s : r.students()) students.computeIfAbsent(EnrollmentContainers.shardOf(s), k -> new TreeSet<>()).add(s);
+            for (int s : r.students()) students.computeIfAbsent(ChaosCluster.shardOf(s), k -> new TreeSet<>()).add(s);
             if (r.addedCourse() >= 0) courses.add(r.addedCourse());
             if (r.removedCourse() >= 0) courses.add(r.removedCourse());
         }
@@ -131,13 +130,18 @@ final class ClusterChecker {
         List<String> failed = new ArrayList<>();
         for (Map.Entry<String, Set<Integer>> e : students.entrySet()) {
             List<byte[]> k = e.getValue().stream().map(Records::studentKey).toList();
-            failed.addAll(LockCheck.rewriteAll(client, cluster.door(e.getKey()), k));
+            failed.addAll(LockCheck.rewriteAll(client, anyEndpoint(e.getKey()), k));
             keys += k.size();
         }
         List<byte[]> k = courses.stream().map(Records::courseKey).toList();
-        failed.addAll(LockCheck.rewriteAll(client, cluster.door(EnrollmentContainers.COURSE_C), k));
+        failed.addAll(LockCheck.rewriteAll(client, anyEndpoint(EnrollmentContainers.COURSE_C), k));
         keys += k.size();
         failed.forEach(f -> report.violation("lock held", f));
         report.covered("touched keys rewritten by a fresh transaction", keys);
+    }
+
+    /** One endpoint of {@code participant}: the SDK follows a replica's leader hint from there. */
+    private dev.pledge.rpc.Endpoint anyEndpoint(String participant) {
+        return cluster.participantEndpoints().get(participant).get(0);
     }
 }

@@ -43,7 +43,7 @@ class ContainerChaosTest {
     /** The CI-sized run: every fault kind at least once, about two and a half minutes of faults. */
     private static final int CI_FAULTS = 14;
     /** The CI-sized run over TLS: the fewest faults that hold every kind (a coordinator and a participant killed among them). */
-    private static final int CI_FAULTS_TLS = FaultKind.values().length + 1;
+    private static final int CI_FAULTS_TLS = FaultKind.IN_CONTAINERS.size() + 1;
     /** A fault lasts about five seconds, plus restart, resolution and the gap: roughly nine seconds each (measured). */
     private static final int FAULT_SECONDS_TYPICAL = 9;
     private static final long GAP_MS = 2_000;
@@ -79,7 +79,7 @@ class ContainerChaosTest {
              PledgeClient client = PledgeClient.builder().coordinator(cluster.topology().coordinator())
                      .rpcConfig(cluster.clientConfig(EnrollmentContainers.CLIENT, RpcClientConfig.defaults()))
                      .commitGrace(COMMIT_GRACE).random(new Random(seed)).build();
-             ResolutionWatch watch = new ResolutionWatch(cluster.participantDoors(), faults,
+             ResolutionWatch watch = new ResolutionWatch(cluster.participantEndpoints(), faults,
                      cluster.clientConfig(EnrollmentContainers.OPERATOR, RpcClientConfig.defaults()))) {
             if (tls) assertEveryNodeRefusesPlainTcp(cluster);
             Seeder.seed(client, cluster.topology(), STUDENTS, COURSES, seed, root);
@@ -102,7 +102,7 @@ class ContainerChaosTest {
             writeForTheRecord(tls ? "container-chaos-tls-summary.txt" : "container-chaos-summary.txt", summary, faults);
 
             assertThat(injected).as("faults injected").isEqualTo(schedule.size());
-            assertThat(faults.injectedByKind()).as("every kind of fault").containsOnlyKeys(FaultKind.values());
+            assertThat(faults.injectedByKind()).as("every kind of fault").containsOnlyKeys(FaultKind.IN_CONTAINERS);
             assertThat(records.stream().filter(r -> r.result().kind() == OpResult.Kind.COMMITTED).count())
                     .as("committed transactions (the run must do real work)").isGreaterThan(50);
             assertThat(report.clean()).as(report + "\nnode logs are in " + root).isTrue();

@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  * the test's callers present theirs ({@link #clientConfig}). The doors pass TLS records through
  * unparsed, as they pass any stream that does not look like Thrift frames.
  */
-final class EnrollmentContainers implements AutoCloseable {
+final class EnrollmentContainers implements ChaosCluster, AutoCloseable {
     static final String COORDINATOR = "coordinator";
     static final String STUDENT_A = "student-a";
     static final String STUDENT_B = "student-b";
@@ -148,7 +148,8 @@ final class EnrollmentContainers implements AutoCloseable {
     }
 
     /** {@code base} as a caller of this cluster uses it: with TLS, presenting {@code name}'s certificate. */
-    RpcClientConfig clientConfig(String name, RpcClientConfig base) {
+    @Override
+    public RpcClientConfig clientConfig(String name, RpcClientConfig base) {
         if (certs == null) return base;
         return base.withTls(TlsConfig.load(TlsFiles.inDirectory(certs, name), Clock.systemUTC()).rpc());
     }
@@ -193,21 +194,73 @@ final class EnrollmentContainers implements AutoCloseable {
         return doors.get(name).endpoint();
     }
 
-    List<Endpoint> participantDoors() {
-        return PARTICIPANTS.stream().map(this::door).toList();
+    /** Each participant through its door. */
+    @Override
+    public Map<String, List<Endpoint>> participantEndpoints() {
+        Map<String, List<Endpoint>> out = new LinkedHashMap<>();
+        for (String p : PARTICIPANTS) out.put(p, List.of(door(p)));
+        return out;
     }
 
-    Topology topology() {
+    @Override
+    public String coordinatorId() {
+        return COORDINATOR_ID;
+    }
+
+    @Override
+    public Topology topology() {
         return new Topology(door(COORDINATOR), List.of(door(STUDENT_A), door(STUDENT_B)), door(COURSE_C));
-    }
-
-    /** The participant id of the shard holding {@code studentId} (ids modulo two, as the demo shards them). */
-    static String shardOf(int studentId) {
-        return Math.floorMod(studentId, 2) == 0 ? STUDENT_A : STUDENT_B;
     }
 
     String output(String name) {
         return nodes.get(name).output();
+    }
+
+    /** Injects {@code f} and returns what undoes it. */
+    @Override
+    public Runnable inject(Fault f) {
+        String victim = f.nodes().get(0);
+        JavaNodeContainer node = node(victim);
+        return switch (f.kind()) {
+            case KILL -> {
+                node.kill();
+                yield () -> restart(victim);
+            }
+            case PAUSE -> {
+                node.pause();
+                yield node::unpause;
+            }
+            case ISOLATE -> {
+                node.disconnect(network);
+                yield () -> {
+                    node.connect(network);
+                    reattached(victim);
+                };
+            }
+            case CUT_COORDINATOR_FROM_PARTICIPANT -> cut(List.of(List.of(f.nodes().get(0), f.nodes().get(1))));
+            case CUT_PARTICIPANTS -> cut(List.of(List.of(f.nodes().get(0), f.nodes().get(1)),
+                    List.of(f.nodes().get(1), f.nodes().get(2)), List.of(f.nodes().get(0), f.nodes().get(2))));
+            case CUT_COORDINATOR_AND_PEER -> cut(List.of(List.of(f.nodes().get(0), f.nodes().get(1)),
+                    List.of(f.nodes().get(1), f.nodes().get(2))));
+            case PACKET_LOSS -> {
+                List<String> rule = Iptables.randomLoss(f.lossProbability());
+                Iptables.insert(node, rule);
+                yield () -> Iptables.delete(node, rule);
+            }
+            case WIPE -> throw new IllegalArgumentException("a container's participant has one disk: it is never wiped");
+        };
+    }
+
+    /** DROPs each pair's traffic both ways, at both ends' INPUT. */
+    private Runnable cut(List<List<String>> pairs) {
+        record Rule(JavaNodeContainer at, List<String> spec) {}
+        List<Rule> rules = new ArrayList<>();
+        for (List<String> pair : pairs) {
+            rules.add(new Rule(node(pair.get(0)), Iptables.dropFrom(ip(pair.get(1)))));
+            rules.add(new Rule(node(pair.get(1)), Iptables.dropFrom(ip(pair.get(0)))));
+        }
+        for (Rule r : rules) Iptables.insert(r.at(), r.spec());
+        return () -> rules.forEach(r -> Iptables.delete(r.at(), r.spec()));
     }
 
     @Override

@@ -17,22 +17,45 @@ final class NemesisSchedule {
     private NemesisSchedule() {}
 
     static List<Fault> plan(long seed, int count) {
-        if (count < FaultKind.values().length + 1 || count > FAULTS_MAX) {
-            throw new IllegalArgumentException("count must be in [" + (FaultKind.values().length + 1) + ", " + FAULTS_MAX + "], was " + count);
+        if (count < FaultKind.IN_CONTAINERS.size() + 1 || count > FAULTS_MAX) {
+            throw new IllegalArgumentException("count must be in [" + (FaultKind.IN_CONTAINERS.size() + 1) + ", " + FAULTS_MAX + "], was " + count);
         }
         Random random = new Random(seed);
         List<Fault> faults = new ArrayList<>();
         faults.add(kill(random, EnrollmentContainers.COORDINATOR));
         faults.add(kill(random, pick(random, EnrollmentContainers.PARTICIPANTS)));
-        for (FaultKind kind : FaultKind.values()) {
+        for (FaultKind kind : FaultKind.IN_CONTAINERS) {
             if (kind != FaultKind.KILL) faults.add(of(kind, random));
         }
-        while (faults.size() < count) {
-            FaultKind[] kinds = FaultKind.values();
-            faults.add(of(kinds[random.nextInt(kinds.length)], random));
-        }
+        List<FaultKind> kinds = List.copyOf(FaultKind.IN_CONTAINERS);
+        while (faults.size() < count) faults.add(of(kinds.get(random.nextInt(kinds.size())), random));
         Collections.shuffle(faults, random);
         return List.copyOf(faults);
+    }
+
+    /**
+     * Faults for machines that each host a replica of every shard and a coordinator, one machine at
+     * a time: every kind of {@link FaultKind#ON_MACHINES} at least once, then random ones, shuffled.
+     */
+    static List<Fault> forMachines(long seed, int count, List<String> machines) {
+        if (count < FaultKind.ON_MACHINES.size() || count > FAULTS_MAX) {
+            throw new IllegalArgumentException("count must be in [" + FaultKind.ON_MACHINES.size() + ", " + FAULTS_MAX + "], was " + count);
+        }
+        Random random = new Random(seed);
+        List<FaultKind> kinds = List.copyOf(FaultKind.ON_MACHINES);
+        List<Fault> faults = new ArrayList<>();
+        for (FaultKind kind : kinds) faults.add(onMachine(kind, pick(random, machines), random));
+        while (faults.size() < count) faults.add(onMachine(kinds.get(random.nextInt(kinds.size())), pick(random, machines), random));
+        Collections.shuffle(faults, random);
+        return List.copyOf(faults);
+    }
+
+    private static Fault onMachine(FaultKind kind, String machine, Random random) {
+        return switch (kind) {
+            case KILL, WIPE -> new Fault(kind, List.of(machine), 500 + random.nextInt(3_000), 0);
+            case PAUSE -> new Fault(kind, List.of(machine), PAUSE_MS_MIN + random.nextInt(2_500), 0);
+            default -> throw new IllegalArgumentException(kind + " is not a machine fault");
+        };
     }
 
     private static Fault of(FaultKind kind, Random random) {
@@ -52,6 +75,7 @@ final class NemesisSchedule {
             }
             case PACKET_LOSS -> new Fault(kind, List.of(pick(random, EnrollmentContainers.NODES)), 4_000 + random.nextInt(4_000),
                     0.1 + 0.3 * random.nextDouble());
+            case WIPE -> throw new IllegalArgumentException("a container's participant has one disk: it is never wiped");
         };
     }
 

@@ -17,11 +17,23 @@ class NemesisScheduleTest {
     void everyKindIsScheduledAndBothTheCoordinatorAndAParticipantAreKilled() {
         for (long seed = 0; seed < 50; seed++) {
             List<Fault> faults = NemesisSchedule.plan(seed, 14);
-            assertThat(faults).extracting(Fault::kind).contains(FaultKind.values());
+            assertThat(faults).extracting(Fault::kind).containsAll(FaultKind.IN_CONTAINERS).doesNotContain(FaultKind.WIPE);
             assertThat(faults).filteredOn(f -> f.kind() == FaultKind.KILL).extracting(f -> f.nodes().get(0))
                     .contains(EnrollmentContainers.COORDINATOR)
                     .anyMatch(EnrollmentContainers.PARTICIPANTS::contains);
         }
+    }
+
+    @Test
+    void machinesSufferEveryMachineFaultOneMachineAtATime() {
+        List<String> machines = List.of("m1", "m2", "m3");
+        for (long seed = 0; seed < 50; seed++) {
+            List<Fault> faults = NemesisSchedule.forMachines(seed, 8, machines);
+            assertThat(faults).hasSize(8).extracting(Fault::kind).containsAll(FaultKind.ON_MACHINES)
+                    .allMatch(FaultKind.ON_MACHINES::contains);
+            assertThat(faults).allSatisfy(f -> assertThat(f.nodes()).hasSize(1).allMatch(machines::contains));
+        }
+        assertThat(NemesisSchedule.forMachines(5, 8, machines)).isEqualTo(NemesisSchedule.forMachines(5, 8, machines));
     }
 
     @Test

@@ -10,6 +10,7 @@ import org.awaitility.core.ConditionTimeoutException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -22,13 +23,16 @@ import static org.awaitility.Awaitility.await;
 final class ResolutionWatch implements AutoCloseable {
     static final Duration BOUND = Duration.ofSeconds(90);
 
-    private final List<Endpoint> participants;
+    private final Map<String, List<Endpoint>> participants;
     private final FaultLog log;
     private final ClusterProbe probe;
 
-    /** Asks {@code participants} with {@code rpc}'s transport (TLS and the certificate it holds, if any). */
-    ResolutionWatch(List<Endpoint> participants, FaultLog log, RpcClientConfig rpc) {
-        this.participants = List.copyOf(participants);
+    /**
+     * Asks {@code participants} (each participant's endpoints: one, or its replicas, of which the
+     * leader answers) with {@code rpc}'s transport (TLS and the certificate it holds, if any).
+     */
+    ResolutionWatch(Map<String, List<Endpoint>> participants, FaultLog log, RpcClientConfig rpc) {
+        this.participants = Map.copyOf(participants);
         this.log = log;
         this.probe = new ClusterProbe(rpc);
     }
@@ -57,14 +61,24 @@ final class ResolutionWatch implements AutoCloseable {
     /** Every branch in doubt at any participant now, or null if one did not answer. */
     Set<TxId> inDoubtNow() {
         Set<TxId> all = new HashSet<>();
-        for (Endpoint e : participants) {
-            try {
-                for (InDoubtBranch b : probe.inDoubt(e)) all.add(b.getTxId());
-            } catch (Exception ex) {
-                return null;
-            }
+        for (List<Endpoint> endpoints : participants.values()) {
+            List<InDoubtBranch> branches = inDoubtAt(endpoints);
+            if (branches == null) return null;
+            for (InDoubtBranch b : branches) all.add(b.getTxId());
         }
         return all;
+    }
+
+    /** The branches in doubt at the first of {@code endpoints} that answers (a replica that does not lead refuses), or null. */
+    private List<InDoubtBranch> inDoubtAt(List<Endpoint> endpoints) {
+        for (Endpoint e : endpoints) {
+            try {
+                return probe.inDoubt(e);
+            } catch (Exception notThisOne) {
+                // down, or not the leader: the next replica may be
+            }
+        }
+        return null;
     }
 
     @Override
