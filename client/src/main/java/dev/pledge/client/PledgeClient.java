@@ -16,10 +16,13 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import org.apache.thrift.TException;
 
 /**
@@ -74,7 +77,7 @@ public final class PledgeClient implements AutoCloseable {
                     rpcConfig.breakerCoolDownMs()));
         }
         this.coordinators = new Coordinators(clients, time);
-        this.participants = new ParticipantClients(rpcConfig, time, random);
+        this.participants = new ParticipantClients(rpcConfig, time, random, b.replicaSets);
     }
 
     public static Builder builder() {
@@ -180,6 +183,8 @@ public final class PledgeClient implements AutoCloseable {
 
     /** Settings of a {@link PledgeClient}; only the coordinators are required. */
     public static final class Builder {
+        /** Replicas of one participant the client may be told of: Raft groups of more are not run. */
+        public static final int REPLICAS_MAX = 9;
         private List<Endpoint> coordinators;
         private RpcClientConfig rpcConfig = RpcClientConfig.defaults();
         private Clock time = Clock.system();
@@ -190,6 +195,7 @@ public final class PledgeClient implements AutoCloseable {
         private int commitCallsMax = 4;
         private int asyncThreads = 4;
         private int asyncCommitsMax = 10_000;
+        private final Map<Endpoint, List<Endpoint>> replicaSets = new HashMap<>();
 
         private Builder() {}
 
@@ -266,6 +272,27 @@ public final class PledgeClient implements AutoCloseable {
         public Builder asyncCommitsMax(int commits) {
             Check.argument(commits >= 1, "asyncCommitsMax must be >= 1, was %s", commits);
             this.asyncCommitsMax = commits;
+            return this;
+        }
+
+        /**
+         * Every replica of one replicated participant (distinct, at most {@value #REPLICAS_MAX}).
+         * A call the application makes to any of them goes to whichever replica leads, and when
+         * the one named is down, to the others: losing the machine the application names stops
+         * none of its calls. Without this, the client finds a participant's other replicas only
+         * through the leader hints of the one named, so while that one is down it reaches none.
+         * Call once per replicated participant; an endpoint belongs to one set at most.
+         */
+        public Builder replicaSet(List<Endpoint> replicas) {
+            Check.notNull(replicas, "replicas");
+            Check.argument(!replicas.isEmpty() && replicas.size() <= REPLICAS_MAX,
+                    "a replica set has 1 to %s replicas, got %s", REPLICAS_MAX, replicas.size());
+            Check.argument(Set.copyOf(replicas).size() == replicas.size(), "replica set %s names an endpoint twice", replicas);
+            for (Endpoint e : replicas) {
+                Check.argument(!replicaSets.containsKey(e), "endpoint %s is already in replica set %s", e, replicaSets.get(e));
+            }
+            List<Endpoint> set = List.copyOf(replicas);
+            for (Endpoint e : set) replicaSets.put(e, set);
             return this;
         }
 

@@ -267,6 +267,42 @@ class SeveralCoordinatorsTest {
         }
     }
 
+    @Test
+    void aReplicaSetKeepsAParticipantReachableWhenTheReplicaTheApplicationNamesIsDown() throws Exception {
+        Endpoint down = participant("shard-c");
+        Endpoint leader = participant("shard-c");
+        closeServerAt(down);
+        PledgeClient client = PledgeClient.builder().coordinator(TestServers.endpoint(server(a))).timeSource(time)
+                .random(new Random(7)).replicaSet(List.of(down, leader)).build();
+        toClose.add(client);
+
+        try (Transaction tx = client.begin(TX_TIMEOUT)) {
+            tx.kv(down).put(bytes("k"), bytes("v"));
+            assertThat(tx.participantIds()).containsExactly("shard-c");
+        }
+    }
+
+    @Test
+    void aReplicaSetIsCheckedWhenTheClientIsBuilt() {
+        Endpoint x = new Endpoint("127.0.0.1", 1);
+        Endpoint y = new Endpoint("127.0.0.1", 2);
+        PledgeClient.Builder b = PledgeClient.builder().replicaSet(List.of(x, y));
+        assertThatThrownBy(() -> b.replicaSet(List.of(y))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("already in replica set");
+        assertThatThrownBy(() -> PledgeClient.builder().replicaSet(List.of(x, x))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("twice");
+        assertThatThrownBy(() -> PledgeClient.builder().replicaSet(List.of())).isInstanceOf(IllegalArgumentException.class);
+        List<Endpoint> ten = new ArrayList<>();
+        for (int port = 1; port <= PledgeClient.Builder.REPLICAS_MAX + 1; port++) ten.add(new Endpoint("127.0.0.1", port));
+        assertThatThrownBy(() -> PledgeClient.builder().replicaSet(ten)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private void closeServerAt(Endpoint endpoint) throws Exception {
+        for (AutoCloseable c : toClose) {
+            if (c instanceof RpcServer s && TestServers.endpoint(s).equals(endpoint)) s.close();
+        }
+    }
+
     private PledgeClient client(RpcClientConfig config, RpcServer... coordinators) {
         List<Endpoint> endpoints = new ArrayList<>();
         for (RpcServer s : coordinators) endpoints.add(TestServers.endpoint(s));
