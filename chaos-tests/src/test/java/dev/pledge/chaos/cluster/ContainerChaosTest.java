@@ -13,7 +13,6 @@ import dev.pledge.rpc.RpcException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -96,10 +95,11 @@ class ContainerChaosTest {
 
             List<OpRecord> records = workload.records();
             CheckReport report = new ClusterChecker(cluster, client, watch).check(records, nemesis.lastHealNs());
-            String summary = "over " + transport + "\n" + Summary.table(seed, minutes, faults, records, report, NodeLogs.evidence(root));
+            String summary = Summary.table("container chaos over " + transport, seed, minutes, faults, records, report,
+                    NodeLogs.evidence(root, EnrollmentContainers.PARTICIPANTS));
             System.out.println(summary);
             Files.writeString(root.resolve("summary.txt"), summary + String.join("\n", faults.lines()) + "\n");
-            writeForTheRecord(tls ? "container-chaos-tls-summary.txt" : "container-chaos-summary.txt", summary, faults);
+            Summary.keepForTheRecord(tls ? "container-chaos-tls-summary.txt" : "container-chaos-summary.txt", summary, faults);
 
             assertThat(injected).as("faults injected").isEqualTo(schedule.size());
             assertThat(faults.injectedByKind()).as("every kind of fault").containsOnlyKeys(FaultKind.IN_CONTAINERS);
@@ -123,17 +123,6 @@ class ContainerChaosTest {
                 await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(cluster.output(node))
                         .as(node + "'s log").contains("closing connection from").contains(": TLS: "));
             }
-        }
-    }
-
-    /** Keeps the last run's table where a person finds it after `mvn verify` (the TempDir goes away). */
-    private static void writeForTheRecord(String fileName, String summary, FaultLog faults) {
-        try {
-            Path out = Path.of("target", "chaos");
-            Files.createDirectories(out);
-            Files.writeString(out.resolve(fileName), summary + String.join("\n", faults.lines()) + "\n");
-        } catch (IOException e) {
-            System.out.println("could not keep the summary under target/chaos: " + e);
         }
     }
 }

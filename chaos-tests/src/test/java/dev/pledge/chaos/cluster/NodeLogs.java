@@ -5,10 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** Counts, in the participants' logs (every incarnation), the transitions that show which mitigations ran. */
+/** Counts, in the nodes' logs (every incarnation), the transitions that show which mitigations ran. */
 final class NodeLogs {
     private static final Map<String, String> EVIDENCE = evidence();
 
@@ -22,11 +23,12 @@ final class NodeLogs {
         return m;
     }
 
-    static Map<String, Long> evidence(Path root) {
+    /** The counts over {@code root/<name>.log} for each of {@code logNames} (participants, or machines hosting them). */
+    static Map<String, Long> evidence(Path root, List<String> logNames) {
         Map<String, Long> counts = new LinkedHashMap<>();
         EVIDENCE.forEach((label, text) -> {
             long n = 0;
-            for (String p : EnrollmentContainers.PARTICIPANTS) n += count(root.resolve(p + ".log"), text);
+            for (String p : logNames) n += count(root.resolve(p + ".log"), text);
             counts.put(label, n);
         });
         return counts;

@@ -2,6 +2,9 @@ package dev.pledge.chaos.cluster;
 
 import dev.pledge.demo.client.OpResult;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -10,10 +13,10 @@ import java.util.TreeMap;
 final class Summary {
     private Summary() {}
 
-    static String table(long seed, double minutes, FaultLog faults, Iterable<OpRecord> records, CheckReport report,
+    static String table(String run, long seed, double minutes, FaultLog faults, Iterable<OpRecord> records, CheckReport report,
                         Map<String, Long> fromNodeLogs) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%n=== container chaos summary (seed %d, workload %.1f min) ===%n", seed, minutes));
+        sb.append(String.format(Locale.ROOT, "%n=== %s summary (seed %d, workload %.1f min) ===%n", run, seed, minutes));
         sb.append(String.format(Locale.ROOT, "%-46s %8s%n", "fault injected", "count"));
         int total = 0;
         for (Map.Entry<FaultKind, Integer> e : faults.injectedByKind().entrySet()) {
@@ -47,6 +50,17 @@ final class Summary {
         report.coverage().forEach((k, v) -> sb.append(String.format(Locale.ROOT, "%-46s %8d%n", k, v)));
         sb.append(report).append('\n');
         return sb.toString();
+    }
+
+    /** Keeps the last run's table where a person finds it after `mvn verify` (a test's TempDir goes away). */
+    static void keepForTheRecord(String fileName, String summary, FaultLog faults) {
+        try {
+            Path out = Path.of("target", "chaos");
+            Files.createDirectories(out);
+            Files.writeString(out.resolve(fileName), summary + String.join("\n", faults.lines()) + "\n");
+        } catch (IOException e) {
+            System.out.println("could not keep the summary under target/chaos: " + e);
+        }
     }
 
     private static String clip(String s) {
