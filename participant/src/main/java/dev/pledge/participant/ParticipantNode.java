@@ -11,6 +11,7 @@ import dev.pledge.participant.app.BranchWork;
 import dev.pledge.participant.app.PrepareValidator;
 import dev.pledge.participant.config.MetricsConfig;
 import dev.pledge.participant.config.ParticipantConfig;
+import dev.pledge.participant.replication.RaftHost;
 import dev.pledge.participant.replication.ReplicaServing;
 import dev.pledge.participant.runtime.NodeRuntime;
 import dev.pledge.participant.rpc.AdminHandler;
@@ -55,6 +56,8 @@ public final class ParticipantNode implements AutoCloseable {
     private volatile NodeRuntime runtime;
     /** Set instead of {@link #runtime} when the shard is replicated: a runtime runs only while this replica leads. */
     private volatile ReplicaServing replicated;
+    /** The machine's Raft server this replica is a division of, or null for a server of its own. */
+    private RaftHost raftHost;
 
     public ParticipantNode(ParticipantConfig config) {
         this.config = Check.notNull(config, "config");
@@ -72,6 +75,18 @@ public final class ParticipantNode implements AutoCloseable {
     public synchronized ParticipantNode withMetrics(MetricsConfig m) {
         Check.state(runtime == null, "configure before start()");
         this.metrics = Check.notNull(m, "metrics");
+        return this;
+    }
+
+    /**
+     * Makes this replicated shard's replica a division of a machine's shared Raft server, which the
+     * caller starts once every shard's node on the machine is started. Before {@link #start}.
+     */
+    public synchronized ParticipantNode withRaftHost(RaftHost host) {
+        Check.state(runtime == null && replicated == null, "configure before start()");
+        Check.argument(config.replication() != null, "participant %s is not replicated: it has no Raft group to host",
+                config.core().participantId());
+        this.raftHost = Check.notNull(host, "host");
         return this;
     }
 
@@ -101,7 +116,7 @@ public final class ParticipantNode implements AutoCloseable {
         if (config.replication() != null) {
             // Every call goes through the replica's routing (is this term's core the leader?), so no inline path.
             replicated = ReplicaServing.start(effective, tls == null ? null : tls.rpc(),
-                    started -> services(started, v, apps, operators, protocolCallers).processor(), apps);
+                    started -> services(started, v, apps, operators, protocolCallers).processor(), apps, raftHost);
             return this;
         }
         runtime = NodeRuntime.start(effective, tls == null ? null : tls.rpc(), metrics,

@@ -93,11 +93,22 @@ public final class ReplicaServing implements AutoCloseable {
     public static ReplicaServing start(ParticipantConfig config, RpcTls tls,
                                        Function<NodeRuntime, TMultiplexedProcessor> leaderServices,
                                        Map<String, TProcessor> apps) throws IOException {
+        return start(config, tls, leaderServices, apps, null);
+    }
+
+    /**
+     * As above; with a {@code host}, the replica is this machine's division of the host's Raft
+     * server (which the machine starts once every shard's node is started) instead of a server of its own.
+     */
+    public static ReplicaServing start(ParticipantConfig config, RpcTls tls,
+                                       Function<NodeRuntime, TMultiplexedProcessor> leaderServices,
+                                       Map<String, TProcessor> apps, RaftHost host) throws IOException {
         ReplicaServing node = new ReplicaServing(config, leaderServices, apps);
         try {
             RpcServerConfig rpc = RpcServerConfig.of(config.rpc().listen(), config.rpc().server()).withTls(tls);
             node.server = RpcServer.start(rpc, node.new Routing());
-            node.replica = ShardReplica.start(node.group, node.replication.selfId(), config.storage().dataDir(),
+            node.replica = host != null ? host.replica(node.group, node.new Leadership())
+                    : ShardReplica.start(node.group, node.replication.selfId(), config.storage().dataDir(),
                     node.replication.settings(), node.new Leadership());
             return node;
         } catch (IOException | RuntimeException e) {

@@ -6,18 +6,15 @@ import dev.pledge.runtime.KvView;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.SnapshotInfo;
 import org.apache.ratis.util.ExitUtils;
@@ -35,13 +32,21 @@ public final class ShardReplica implements AutoCloseable {
     private final ShardGroup group;
     private final RaftServer server;
     private final ShardStateMachine stateMachine;
+    /** False for a division of a machine's shared server: the {@link RaftHost} closes that. */
+    private final boolean ownsServer;
     private final ClientId confirmations = ClientId.randomId();
     private final AtomicLong confirmationCalls = new AtomicLong();
 
-    private ShardReplica(ShardGroup group, RaftServer server, ShardStateMachine stateMachine) {
+    private ShardReplica(ShardGroup group, RaftServer server, ShardStateMachine stateMachine, boolean ownsServer) {
         this.group = group;
         this.server = server;
         this.stateMachine = stateMachine;
+        this.ownsServer = ownsServer;
+    }
+
+    /** The replica of {@code group} that is a division of a machine's server ({@link RaftHost}). */
+    static ShardReplica hosted(ShardGroup group, RaftServer server, ShardStateMachine stateMachine) {
+        return new ShardReplica(group, server, stateMachine, false);
     }
 
     public static ShardReplica start(ShardGroup group, String selfId, Path dataDir, ReplicationSettings settings) throws IOException {
@@ -54,10 +59,7 @@ public final class ShardReplica implements AutoCloseable {
         // Ratis would end the whole JVM on some failures (a port it cannot bind); the node decides how to fail.
         ExitUtils.disableSystemExit();
         InetSocketAddress self = group.address(selfId);
-        RaftProperties properties = RaftSettings.of(settings);
-        RaftServerConfigKeys.setStorageDir(properties, List.of(dataDir.resolve(RAFT_DIR).toFile()));
-        GrpcConfigKeys.Server.setHost(properties, self.getHostString());
-        GrpcConfigKeys.Server.setPort(properties, self.getPort());
+        RaftProperties properties = RaftHost.serverProperties(settings, dataDir.resolve(RAFT_DIR), self);
         ShardStateMachine stateMachine = new ShardStateMachine("shard-" + group.shardId() + "/" + selfId, dataDir.resolve(STORE_DIR),
                 leadership);
         RaftServer server = RaftServer.newBuilder()
@@ -73,7 +75,7 @@ public final class ShardReplica implements AutoCloseable {
             server.close();
             throw e;
         }
-        return new ShardReplica(group, server, stateMachine);
+        return new ShardReplica(group, server, stateMachine, true);
     }
 
     public boolean isLeader() throws IOException {
@@ -138,6 +140,6 @@ public final class ShardReplica implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        server.close();
+        if (ownsServer) server.close();
     }
 }
