@@ -90,7 +90,8 @@ function drawNodes(nodes) {
   for (const n of nodes) {
     const c = n.counters || {};
     const tr = rowOf([
-      n.name + (n.role === 'coordinator' ? ' (coordinator)' : ''),
+      n.name + (n.role === 'coordinator' ? ' (coordinator)' : '')
+        + (n.role === 'machine' && n.leads ? ` (machine; leads ${n.leads.length ? n.leads.join(', ') : 'nothing'})` : ''),
       n.address || '',
       cell(el('span', {class: 'state state-' + n.state.replace(' ', '-'), title: n.error || ''}, n.state)),
       n.epoch ?? n.incarnation ?? '',
@@ -130,7 +131,9 @@ function draw(state) {
   const demo = state.demo;
   const last = demo.intervals[demo.intervals.length - 1];
   document.getElementById('summary').textContent =
-    `${demo.mix} mix · ${state.nodes.length} nodes · ${demo.auditsRun} audits, ${demo.auditsDirty} with violations · ${clock(state.nowMs)}`;
+    `${demo.mix} mix · ${state.nodes.length} nodes · ${demo.auditsRun} audits, ${demo.auditsDirty} with violations · ${clock(state.nowMs)}`
+    + (demo.leaders && Object.keys(demo.leaders).length
+      ? ' · leaders: ' + Object.entries(demo.leaders).map(([shard, m]) => `${shard} ${m ?? 'none'}`).join(', ') : '');
   if (last) {
     document.getElementById('tx-rate').textContent = Math.round(last.txPerS);
     document.getElementById('committed').textContent = last.committed;

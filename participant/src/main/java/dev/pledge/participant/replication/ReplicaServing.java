@@ -14,7 +14,6 @@ import dev.pledge.wire.Kv;
 import dev.pledge.wire.Participant;
 import dev.pledge.wire.Unavailable;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -69,12 +68,8 @@ public final class ReplicaServing implements AutoCloseable {
         this.replication = Check.notNull(config.replication(), "replication");
         this.leaderServices = leaderServices;
         String participantId = config.core().participantId();
-        Map<String, InetSocketAddress> raft = new LinkedHashMap<>();
-        replication.replicas().forEach((id, r) -> {
-            raft.put(id, new InetSocketAddress(r.raft().host(), r.raft().port()));
-            rpcByReplica.put(id, r.rpc());
-        });
-        this.group = new ShardGroup(participantId, raft);
+        replication.replicas().forEach((id, r) -> rpcByReplica.put(id, r.rpc()));
+        this.group = ShardGroup.of(config);
         this.name = participantId + "/" + replication.selfId();
         this.changes = Executors.newSingleThreadExecutor(r -> Threads.daemon(r, "participant-" + name + "-leadership"));
         NotLeading refusing = new NotLeading(participantId, this::notLeading);

@@ -1,9 +1,11 @@
 package dev.pledge.participant.replication;
 
 import dev.pledge.core.Check;
+import dev.pledge.participant.config.ParticipantConfig;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -23,6 +25,14 @@ public record ShardGroup(String shardId, Map<String, InetSocketAddress> replicas
         Check.argument(!shardId.isBlank(), "shardId must not be blank");
         Check.argument(!replicas.isEmpty(), "a shard has at least one replica");
         replicas = Map.copyOf(replicas);
+    }
+
+    /** The group a replicated participant's configuration names: its id, and each replica's Raft address. */
+    public static ShardGroup of(ParticipantConfig config) {
+        ParticipantConfig.Replication replication = Check.notNull(config.replication(), "replication");
+        Map<String, InetSocketAddress> raft = new LinkedHashMap<>();
+        replication.replicas().forEach((id, r) -> raft.put(id, new InetSocketAddress(r.raft().host(), r.raft().port())));
+        return new ShardGroup(config.core().participantId(), raft);
     }
 
     RaftGroupId groupId() {

@@ -33,8 +33,9 @@ public final class DemoCommand {
 
     private <T> T withEnrollment(TlsOptions tls, EnrollmentCall<T> call) throws Exception {
         Topology t = DemoCluster.readFile(dataDir);
-        try (PledgeClient client = PledgeClient.builder().coordinators(t.coordinators()).clientName("demo-cli")
-                .rpcConfig(rpc(tls)).build()) {
+        PledgeClient.Builder builder = PledgeClient.builder().coordinators(t.coordinators()).clientName("demo-cli").rpcConfig(rpc(tls));
+        DemoCluster.readReplicaSets(dataDir).forEach(builder::replicaSet);
+        try (PledgeClient client = builder.build()) {
             return call.apply(new Enrollment(client, t, Duration.ofSeconds(5)));
         }
     }

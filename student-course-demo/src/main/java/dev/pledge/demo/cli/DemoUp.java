@@ -14,6 +14,8 @@ import dev.pledge.demo.domain.Audit;
 import dev.pledge.demo.launch.ClusterProbe;
 import dev.pledge.demo.launch.DemoCluster;
 import dev.pledge.demo.launch.LocalCluster;
+import dev.pledge.demo.launch.MachineCluster;
+import dev.pledge.demo.launch.ProcessCluster;
 import dev.pledge.demo.launch.Seeder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,6 +28,7 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -80,8 +83,15 @@ final class DemoUp implements Callable<Integer> {
     int coordinators = 1;
 
     @Option(names = "--chaos", description = "SIGKILL a random node (coordinators included) every few seconds and restart it; "
-            + "now and then a coordinator comes back on an empty data directory")
+            + "now and then a coordinator comes back on an empty data directory. With --replicas: whole machines are "
+            + "SIGKILLed or frozen (SIGSTOP, then SIGCONT), one at a time, and now and then one comes back on an empty disk")
     boolean chaos;
+
+    @Option(names = "--replicas", description = "1: each participant is one process; 3 (up to " + MachineCluster.MACHINES_MAX
+            + "): as many machines, each one process hosting a replica of every shard (Raft groups) and a coordinator, "
+            + "each on consecutive ports from --base-port (Raft, coordinator, one per shard), the next machine after it "
+            + "(default: ${DEFAULT-VALUE})")
+    int replicas = 1;
 
     @Option(names = "--chaos-every-s", description = "seconds between kills with --chaos (default: ${DEFAULT-VALUE})")
     int chaosEveryS = 5;
@@ -115,6 +125,8 @@ final class DemoUp implements Callable<Integer> {
     private volatile Enrollment enrollment;
 
     private Path dataDir;
+    /** The machines, with --replicas above 1; null otherwise. */
+    private MachineCluster machines;
 
     @Override
     public Integer call() throws Exception {
@@ -122,13 +134,23 @@ final class DemoUp implements Callable<Integer> {
             throw new IllegalArgumentException("--dashboard-port must be in [0, " + PORT_MAX + "], or " + NO_DASHBOARD
                     + " for no dashboard; was " + dashboardPort);
         }
+        checkReplicas();
         dataDir = parent.dataDir;
         Files.createDirectories(dataDir);
-        LocalCluster cluster = DemoCluster.define(dataDir.toAbsolutePath(), host, basePort, coordinators,
-                quietNodes ? null : line -> out.println("  " + line)).withJvmOptions(LocalCluster.JVM_STEADY);
+        LocalCluster unreplicated = null;
+        ProcessCluster cluster;
+        if (machines()) {
+            machines = new MachineCluster(dataDir.toAbsolutePath(), host, basePort, replicas,
+                    quietNodes ? null : line -> out.println("  " + line)).withJvmOptions(LocalCluster.JVM_STEADY);
+            cluster = machines;
+        } else {
+            unreplicated = DemoCluster.define(dataDir.toAbsolutePath(), host, basePort, coordinators,
+                    quietNodes ? null : line -> out.println("  " + line)).withJvmOptions(LocalCluster.JVM_STEADY);
+            cluster = unreplicated;
+        }
         if (tls) {
-            cluster.withTls();
-            say("TLS 1.3 with client certificates on every link (certificates in " + cluster.certsDir() + ")");
+            unreplicated.withTls();
+            say("TLS 1.3 with client certificates on every link (certificates in " + unreplicated.certsDir() + ")");
         }
         ClusterWatch watch = dashboardPort == NO_DASHBOARD ? null : new ClusterWatch(cluster);
         DashboardServer dashboard = watch == null ? null : startDashboard(cluster, watch);
@@ -143,19 +165,74 @@ final class DemoUp implements Callable<Integer> {
             finished.countDown();
         }, "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        say("starting " + (coordinators == 1 ? "coordinator" : coordinators + " coordinators")
+        say(machines() ? "starting " + replicas + " machines " + cluster.nodeNames() + ", each a coordinator and a replica of "
+                + "student-a, student-b and course-c (data in " + dataDir.toAbsolutePath() + ")"
+                : "starting " + (coordinators == 1 ? "coordinator" : coordinators + " coordinators")
                 + ", student-a, student-b and course-c (data in " + dataDir.toAbsolutePath() + ")");
         cluster.startAll();
-        Topology topology = DemoCluster.topology(cluster);
-        DemoCluster.writeFile(dataDir, topology, cluster.certsDir());
-        say("cluster up: " + (coordinators == 1 ? "coordinator " + topology.coordinator()
+        Topology topology = machines() ? machines.topology() : DemoCluster.topology(unreplicated);
+        DemoCluster.writeFile(dataDir, topology, machines() ? null : unreplicated.certsDir(),
+                machines() ? machines.replicaSets() : List.of());
+        say("cluster up: " + (coordinators == 1 && !machines() ? "coordinator " + topology.coordinator()
                 : "coordinators " + topology.coordinators()) + ", students " + topology.studentShards()
-                + ", courses " + topology.courses() + " (node logs: " + dataDir.resolve("*.log") + ")");
+                + ", courses " + topology.courses() + (machines() ? " (each shard: a replica on every machine)" : "")
+                + " (node logs: " + dataDir.resolve("*.log") + ")");
         int exit;
         RpcClientConfig rpc = cluster.clientConfig(LocalCluster.TLS_CLIENT, RpcClientConfig.defaults());
-        try (PledgeClient client = PledgeClient.builder().coordinators(topology.coordinators()).clientName("demo")
-                .rpcConfig(rpc).build();
-             ClusterProbe probe = ClusterProbe.of(cluster)) {
+        PledgeClient.Builder clientBuilder = PledgeClient.builder().coordinators(topology.coordinators()).clientName("demo").rpcConfig(rpc);
+        try (ClusterProbe probe = ClusterProbe.of(cluster)) {
+            if (machines()) {
+                machines.replicaSets().forEach(set -> {
+                    clientBuilder.replicaSet(set);
+                    probe.withReplicaSet(set);
+                });
+                awaitEveryShardLed(probe);
+            }
+            exit = seedAndRun(clientBuilder.build(), cluster, topology, probe);
+        }
+        Runtime.getRuntime().removeShutdownHook(hook);
+        hook.run();
+        finished.await(30, TimeUnit.SECONDS);
+        return exit;
+    }
+
+    private boolean machines() {
+        return replicas > 1;
+    }
+
+    private void checkReplicas() {
+        if (replicas < 1 || replicas > MachineCluster.MACHINES_MAX) {
+            throw new IllegalArgumentException("--replicas must be in [1, " + MachineCluster.MACHINES_MAX + "], was " + replicas);
+        }
+        if (replicas == 2) throw new IllegalArgumentException("--replicas 2 would stop at the loss of either machine; use 3");
+        if (machines() && coordinators != 1) {
+            throw new IllegalArgumentException("--replicas runs one coordinator on every machine; drop --coordinators");
+        }
+        if (machines() && tls) throw new IllegalArgumentException("--tls is not supported with --replicas yet");
+    }
+
+    /** A machine's groups elect once a majority of machines is up; seeding waits for that rather than failing its first calls. */
+    private void awaitEveryShardLed(ClusterProbe probe) throws InterruptedException {
+        long startNs = System.nanoTime();
+        long deadlineNs = startNs + MachineChaos.LEADERS_WAIT_MAX.toNanos();
+        Map<String, String> leaders = machines.leaders(probe);
+        while (leaders.containsValue(null) && System.nanoTime() < deadlineNs) {
+            TimeUnit.MILLISECONDS.sleep(100);
+            leaders = machines.leaders(probe);
+        }
+        say("leaders: " + leadersText(leaders) + String.format(" (after %.1f s)", (System.nanoTime() - startNs) / 1e9));
+    }
+
+    /** "student-a m1, student-b m3, course-c m1", a shard with no leader as "none". */
+    static String leadersText(Map<String, String> leaders) {
+        StringBuilder s = new StringBuilder();
+        leaders.forEach((shard, m) -> s.append(s.length() == 0 ? "" : ", ").append(shard).append(' ').append(m == null ? "none" : m));
+        return s.toString();
+    }
+
+    private int seedAndRun(PledgeClient built, ProcessCluster cluster, Topology topology, ClusterProbe probe) throws Exception {
+        int exit;
+        try (PledgeClient client = built) {
             if (Seeder.seeded(dataDir)) {
                 say("data already seeded; keeping it");
             } else {
@@ -165,14 +242,11 @@ final class DemoUp implements Callable<Integer> {
             enrollment = new Enrollment(client, topology, Duration.ofSeconds(5));
             exit = runWorkload(cluster, topology, probe);
         }
-        Runtime.getRuntime().removeShutdownHook(hook);
-        hook.run();
-        finished.await(30, TimeUnit.SECONDS);
         return exit;
     }
 
     /** Bound before any node starts, so a port in use fails at once; the page shows the nodes as they come up. */
-    private DashboardServer startDashboard(LocalCluster cluster, ClusterWatch watch) {
+    private DashboardServer startDashboard(ProcessCluster cluster, ClusterWatch watch) {
         DashboardServer server = new DashboardServer(host, dashboardPort, cluster, watch.start(), feed, this::auditFromDashboard, faults::add);
         say("dashboard listening on " + host + ":" + server.port() + " (http://" + host + ":" + server.port() + "/)");
         return server;
@@ -185,7 +259,7 @@ final class DemoUp implements Callable<Integer> {
         return r == null ? "no consistent snapshot this round (lock conflicts with the workload)" : r.toString();
     }
 
-    private int runWorkload(LocalCluster cluster, Topology topology, ClusterProbe probe) throws Exception {
+    private int runWorkload(ProcessCluster cluster, Topology topology, ClusterProbe probe) throws Exception {
         LiveStats stats = new LiveStats();
         feed.mix(mix.name().toLowerCase(java.util.Locale.ROOT));
         Workload workload = new Workload(enrollment, students, courses, seed, mix, stats, null);
@@ -193,7 +267,7 @@ final class DemoUp implements Callable<Integer> {
                 + "each line splits the mean latency into operations with their lock waits, commit, and attempts retried, "
                 + "and gives the lock waits the participants counted");
         workload.start(clients);
-        Thread chaosThread = chaos ? startChaos(cluster) : null;
+        Thread chaosThread = !chaos ? null : machines() ? startMachineChaos(probe) : startChaos((LocalCluster) cluster);
         Thread auditThread = startAudits(enrollment);
         long startNs = System.nanoTime();
         long lastNs = startNs;
@@ -207,7 +281,14 @@ final class DemoUp implements Callable<Integer> {
             long atMs = System.currentTimeMillis();
             feed.interval(atMs, interval);
             seen.forEach(f -> feed.event(atMs, f));
-            say(interval.line(String.join("; ", seen)));
+            String leaders = "";
+            if (machines()) {
+                Map<String, String> led = machines.leaders(probe);
+                feed.leaders(led);
+                leaders = "leaders " + leadersText(led);
+            }
+            say(interval.line(String.join(" | ", java.util.stream.Stream.of(leaders, String.join("; ", seen))
+                    .filter(t -> !t.isEmpty()).toList())));
             lastNs = nowNs;
         }
         workload.stop();
@@ -273,6 +354,14 @@ final class DemoUp implements Callable<Integer> {
         while (System.nanoTime() < deadlineNs && probe.inDoubtTotal(participants(topology)) != 0) {
             Thread.sleep(200);
         }
+    }
+
+    private Thread startMachineChaos(ClusterProbe probe) {
+        MachineChaos c = new MachineChaos(machines, probe, seed ^ 0x5eedL, () -> stopping, faults::add);
+        Thread t = new Thread(() -> c.run(chaosEveryS), "demo-chaos");
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     private Thread startChaos(LocalCluster cluster) {

@@ -1,7 +1,9 @@
 package dev.pledge.demo.dashboard;
 
 import dev.pledge.demo.launch.ClusterProbe;
-import dev.pledge.demo.launch.LocalCluster;
+import dev.pledge.demo.launch.MachineCluster;
+import dev.pledge.demo.node.MachineLayout;
+import dev.pledge.demo.launch.ProcessCluster;
 import dev.pledge.demo.launch.NodeProcess;
 import dev.pledge.rpc.Wire;
 import dev.pledge.runtime.Threads;
@@ -34,14 +36,14 @@ public final class ClusterWatch implements AutoCloseable {
     private static final List<String> COUNTERS_SHOWN = List.of("cooperativeTerminations", "heuristic.forced",
             "heuristic.mixed", "heuristic.mixedBranches", "tx.damaged", "locks.waits", "locks.timeouts", "locks.waitDieDeaths");
 
-    private final LocalCluster cluster;
+    private final ProcessCluster cluster;
     private final ClusterProbe probe;
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService thread =
             Executors.newSingleThreadScheduledExecutor(r -> Threads.daemon(r, "dashboard-watch"));
     private volatile List<Map<String, Object>> nodes = List.of();
 
-    public ClusterWatch(LocalCluster cluster) {
+    public ClusterWatch(ProcessCluster cluster) {
         this.probe = ClusterProbe.of(cluster);
         this.cluster = cluster;
     }
@@ -89,10 +91,36 @@ public final class ClusterWatch implements AutoCloseable {
             m.put("state", "down");
         } else if (process.paused()) {
             m.put("state", "stopped");
+        } else if (cluster instanceof MachineCluster machines) {
+            askMachine(machines, name, m);
         } else {
             ask(name, coordinator, m);
         }
         return m;
+    }
+
+    /** A machine: its coordinator's epoch, and which of its shard replicas lead (their ping names an incarnation). */
+    private void askMachine(MachineCluster machines, String name, Map<String, Object> m) {
+        MachineLayout layout = machines.layout(name);
+        m.put("role", "machine");
+        try {
+            PingResponse ping = probe.pingCoordinator(layout.coordinator());
+            m.put("state", "up");
+            m.put("nodeId", ping.getNodeId());
+            m.put("epoch", ping.getEpoch());
+        } catch (Exception e) {
+            m.put("state", "not answering");
+            m.put("error", e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        }
+        List<String> leads = new ArrayList<>();
+        for (MachineLayout.Shard s : MachineLayout.SHARDS) {
+            try {
+                if (probe.pingParticipant(layout.shard(s.id())).getEpoch() > 0) leads.add(s.id());
+            } catch (Exception notAnswering) {
+                // A replica that does not answer leads nothing anyone can reach.
+            }
+        }
+        m.put("leads", leads);
     }
 
     /** A frozen node is not asked: it would only cost the round its deadlines. */

@@ -2,7 +2,7 @@ package dev.pledge.demo.dashboard;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.pledge.demo.launch.LocalCluster;
+import dev.pledge.demo.launch.ProcessCluster;
 import dev.pledge.demo.launch.NodeProcess;
 import dev.pledge.runtime.Threads;
 
@@ -41,7 +41,7 @@ public final class DashboardServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ThreadPoolExecutor pool;
-    private final LocalCluster cluster;
+    private final ProcessCluster cluster;
     private final ClusterWatch watch;
     private final DemoFeed feed;
     private final Supplier<String> audit;
@@ -53,7 +53,7 @@ public final class DashboardServer implements AutoCloseable {
      * Binds {@code host:port} (port 0: a free one). {@code audit} runs an audit and says how it came
      * out; {@code onAction} hears each action taken, in words, for the live line.
      */
-    public DashboardServer(String host, int port, LocalCluster cluster, ClusterWatch watch, DemoFeed feed,
+    public DashboardServer(String host, int port, ProcessCluster cluster, ClusterWatch watch, DemoFeed feed,
                            Supplier<String> audit, Consumer<String> onAction) {
         if (port < 0 || port > 65_535) throw new IllegalArgumentException("dashboard port must be in [0, 65535], was " + port);
         this.cluster = cluster;

@@ -26,6 +26,8 @@ public final class DemoFeed {
     private int auditsRun;
     private int auditsDirty;
     private String mix = "";
+    /** With replicated shards: the machine leading each shard (null: none), as last asked. */
+    private Map<String, String> leaders = Map.of();
 
     public synchronized void mix(String name) {
         mix = name;
@@ -51,6 +53,10 @@ public final class DemoFeed {
         m.put("lockWaitsPerS", i.lockWaitsPerS());
         if (intervals.size() == INTERVALS_KEPT_MAX) intervals.removeFirst();
         intervals.addLast(m);
+    }
+
+    public synchronized void leaders(Map<String, String> byShard) {
+        leaders = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(byShard));
     }
 
     /** {@code result} null: no consistent snapshot this round. */
@@ -79,6 +85,7 @@ public final class DemoFeed {
     synchronized Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("mix", mix);
+        m.put("leaders", leaders);
         m.put("intervals", new ArrayList<>(intervals));
         m.put("audit", audit);
         m.put("auditsRun", auditsRun);

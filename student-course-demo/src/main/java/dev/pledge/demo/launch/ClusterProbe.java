@@ -1,7 +1,10 @@
 package dev.pledge.demo.launch;
 
 import dev.pledge.rpc.Endpoint;
+import dev.pledge.rpc.ReplicaSetClient;
+import dev.pledge.rpc.RpcCaller;
 import dev.pledge.rpc.RpcClient;
+import dev.pledge.runtime.Clock;
 import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.rpc.Services;
 import dev.pledge.wire.Admin;
@@ -21,6 +24,8 @@ public final class ClusterProbe implements AutoCloseable {
 
     private final RpcClientConfig config;
     private final Map<Endpoint, RpcClient> clients = new ConcurrentHashMap<>();
+    /** Replicas of a replicated participant: its Admin questions go to whichever leads. */
+    private final Map<Endpoint, RpcCaller> replicaSets = new ConcurrentHashMap<>();
 
     /** Over plain TCP. */
     public ClusterProbe() {
@@ -33,12 +38,27 @@ public final class ClusterProbe implements AutoCloseable {
     }
 
     /** The probe of {@code cluster}: with its operator's certificate when it speaks TLS. */
-    public static ClusterProbe of(LocalCluster cluster) {
+    public static ClusterProbe of(ProcessCluster cluster) {
         return new ClusterProbe(cluster.clientConfig(LocalCluster.TLS_OPERATOR, RpcClientConfig.defaults()));
+    }
+
+    /**
+     * Asks a participant given by any of {@code replicas} (a replicated one's) whichever replica
+     * leads it: its in-doubt branches and counters are the leader's. Ping still asks the replica named.
+     */
+    public ClusterProbe withReplicaSet(List<Endpoint> replicas) {
+        ReplicaSetClient shared = new ReplicaSetClient(replicas, this::client, Clock.system());
+        for (Endpoint e : replicas) replicaSets.put(e, shared);
+        return this;
     }
 
     private RpcClient client(Endpoint e) {
         return clients.computeIfAbsent(e, ep -> new RpcClient(ep, config));
+    }
+
+    private RpcCaller caller(Endpoint e) {
+        RpcCaller set = replicaSets.get(e);
+        return set != null ? set : client(e);
     }
 
     public PingResponse pingCoordinator(Endpoint e) throws Exception {
@@ -50,19 +70,19 @@ public final class ClusterProbe implements AutoCloseable {
     }
 
     public List<InDoubtBranch> inDoubt(Endpoint e) throws Exception {
-        return client(e).call(Services.ADMIN, new Admin.Client.Factory(),
+        return caller(e).call(Services.ADMIN, new Admin.Client.Factory(),
                 (c, ms) -> c.listInDoubt(new InDoubtRequest(ms)), PROBE_DEADLINE_MS);
     }
 
     /** In-doubt branches with what peers said when last asked, and branches an operator forced (HEURISTIC_*). */
     public List<InDoubtBranch> inDoubtWithHeuristic(Endpoint e) throws Exception {
-        return client(e).call(Services.ADMIN, new Admin.Client.Factory(),
+        return caller(e).call(Services.ADMIN, new Admin.Client.Factory(),
                 (c, ms) -> c.listInDoubt(new InDoubtRequest(ms).setIncludeHeuristic(true)), PROBE_DEADLINE_MS);
     }
 
     /** The node's counters (Admin stats): a coordinator's or a participant's. */
     public Map<String, Long> stats(Endpoint e) throws Exception {
-        return client(e).call(Services.ADMIN, new Admin.Client.Factory(), (c, ms) -> c.stats(), PROBE_DEADLINE_MS).getCounters();
+        return caller(e).call(Services.ADMIN, new Admin.Client.Factory(), (c, ms) -> c.stats(), PROBE_DEADLINE_MS).getCounters();
     }
 
     /** Branches in doubt over all {@code participants}; -1 if any of them did not answer. */

@@ -32,6 +32,8 @@ public final class DemoCluster {
     private static final String FILE = "cluster.properties";
     /** The key naming the certificate directory, present only when the nodes speak TLS. */
     private static final String CERTS = "tls-certs";
+    /** Keys "replicas.1", "replicas.2", ...: each a replicated shard's replicas, comma-separated. */
+    private static final String REPLICAS = "replicas.";
     /** Where {@code pledge demo} keeps the cluster unless told otherwise (relative to the working directory). */
     public static final String DATA_DIR_DEFAULT = "pledge-data";
 
@@ -91,7 +93,15 @@ public final class DemoCluster {
 
     /** As above, for nodes that speak TLS with the certificates in {@code certs} (null: plain TCP). */
     public static void writeFile(Path dataDir, Topology t, Path certs) {
+        writeFile(dataDir, t, certs, List.of());
+    }
+
+    /** As above, with the replica sets of replicated shards (each a list of replicas' addresses). */
+    public static void writeFile(Path dataDir, Topology t, Path certs, List<List<Endpoint>> replicaSets) {
         Properties p = new Properties();
+        for (int i = 0; i < replicaSets.size(); i++) {
+            p.setProperty(REPLICAS + (i + 1), String.join(",", replicaSets.get(i).stream().map(Endpoint::toString).toList()));
+        }
         if (certs != null) p.setProperty(CERTS, certs.toAbsolutePath().toString());
         p.setProperty("coordinator", t.coordinator().toString());
         p.setProperty("coordinators", String.join(",", t.coordinators().stream().map(Endpoint::toString).toList()));
@@ -111,6 +121,16 @@ public final class DemoCluster {
         return new Topology(Arrays.stream(all.split(",")).map(String::trim).map(Endpoint::parse).toList(),
                 List.of(Endpoint.parse(p.getProperty(STUDENT_A)), Endpoint.parse(p.getProperty(STUDENT_B))),
                 Endpoint.parse(p.getProperty(COURSE_C)));
+    }
+
+    /** The replica sets of the running cluster's replicated shards; none when it runs each participant as one process. */
+    public static List<List<Endpoint>> readReplicaSets(Path dataDir) {
+        Properties p = properties(dataDir);
+        List<List<Endpoint>> sets = new ArrayList<>();
+        for (int i = 1; p.getProperty(REPLICAS + i) != null; i++) {
+            sets.add(Arrays.stream(p.getProperty(REPLICAS + i).split(",")).map(String::trim).map(Endpoint::parse).toList());
+        }
+        return sets;
     }
 
     /** The certificate directory of the running cluster's TLS, or null if it speaks plain TCP. */

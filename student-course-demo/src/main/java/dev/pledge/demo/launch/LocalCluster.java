@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  * OS process with its own RocksDB directory under {@code root}. Ports are fixed when the cluster is
  * defined, so a node restarted after SIGKILL comes back at the address the others know it by.
  */
-public final class LocalCluster implements AutoCloseable {
+public final class LocalCluster implements ProcessCluster {
     public static final String COORDINATOR = "coordinator";
     public static final String COORDINATOR_MAIN = "dev.pledge.coordinator.runtime.CoordinatorMain";
     public static final String KV_PARTICIPANT_MAIN = "dev.pledge.participant.ParticipantMain";
@@ -148,6 +148,7 @@ public final class LocalCluster implements AutoCloseable {
      * {@code base} as a caller of this cluster uses it: with TLS on, presenting the certificate of
      * {@code name} ({@link #TLS_CLIENT}, {@link #TLS_OPERATOR}, or a node id).
      */
+    @Override
     public RpcClientConfig clientConfig(String name, RpcClientConfig base) {
         if (tlsDir == null) return base;
         return base.withTls(TlsConfig.load(TlsFiles.inDirectory(tlsDir, name), java.time.Clock.systemUTC()).rpc());
@@ -312,12 +313,14 @@ public final class LocalCluster implements AutoCloseable {
         return List.of("--metrics", host + ":0");
     }
 
+    @Override
     public void startAll() {
         for (int n = 1; n <= coordinators.size(); n++) startCoordinator(n);
         specs.keySet().forEach(this::startParticipant);
     }
 
     /** Starts (or restarts) any node by name: a coordinator's ({@link #coordinatorName}) or a participant id. */
+    @Override
     public NodeProcess start(String name) {
         int n = coordinatorNumber(name);
         if (n > 0) return startCoordinator(n);
@@ -325,11 +328,13 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /** Whether {@code name} is one of this cluster's coordinators. */
+    @Override
     public boolean isCoordinator(String name) {
         return coordinatorNumber(name) > 0;
     }
 
     /** The address of node {@code name}: a coordinator's or a participant's. */
+    @Override
     public Endpoint endpoint(String name) {
         int n = coordinatorNumber(name);
         if (n > 0) return coordinators.get(n - 1);
@@ -337,6 +342,7 @@ public final class LocalCluster implements AutoCloseable {
         return replicaOf != null ? replicated.get(replicaOf).get(name).rpc() : participant(name);
     }
 
+    @Override
     public NodeProcess node(String name) {
         return running.get(name);
     }
@@ -348,7 +354,11 @@ public final class LocalCluster implements AutoCloseable {
     public void wipe(String name) {
         NodeProcess node = running.get(name);
         if (node != null && node.alive()) throw new IllegalStateException(name + " is running; stop or kill it first");
-        Path dir = root.resolve(name);
+        deleteTree(root.resolve(name));
+    }
+
+    /** Deletes {@code dir} and everything under it, if it exists. */
+    static void deleteTree(Path dir) {
         if (!Files.exists(dir)) return;
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
@@ -357,6 +367,7 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    @Override
     public List<String> nodeNames() {
         List<String> names = new ArrayList<>();
         for (int n = 1; n <= coordinators.size(); n++) names.add(coordinatorName(n));
@@ -379,6 +390,11 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private Path dir(String name) {
+        return directory(root, name);
+    }
+
+    /** {@code root/name}, created if missing: a node's data directory. */
+    static Path directory(Path root, String name) {
         try {
             return Files.createDirectories(root.resolve(name));
         } catch (IOException e) {
@@ -397,17 +413,32 @@ public final class LocalCluster implements AutoCloseable {
      * outgoing connection before the node binds it, which made tests fail with "port in use".
      */
     public static int freePort(String host) {
+        return freePorts(host, 1);
+    }
+
+    /** The first of {@code count} consecutive ports free on {@code host} right now, none handed out before (as {@link #freePort}). */
+    public static int freePorts(String host, int count) {
         for (int attempt = 0; attempt < 200; attempt++) {
-            int port = PICK_FROM + ThreadLocalRandom.current().nextInt(PICK_SPAN);
-            if (HANDED_OUT.contains(port)) continue;
+            int port = PICK_FROM + ThreadLocalRandom.current().nextInt(PICK_SPAN - count);
+            if (!allFree(host, port, count)) continue;
+            List<Integer> taken = new ArrayList<>();
+            for (int p = port; p < port + count && HANDED_OUT.add(p); p++) taken.add(p);
+            if (taken.size() == count) return port;
+            HANDED_OUT.removeAll(taken);
+        }
+        throw new IllegalStateException("no free port found on " + host + " in " + PICK_FROM + "-" + (PICK_FROM + PICK_SPAN));
+    }
+
+    private static boolean allFree(String host, int first, int count) {
+        for (int port = first; port < first + count; port++) {
+            if (HANDED_OUT.contains(port)) return false;
             try (ServerSocket s = new ServerSocket()) {
                 s.bind(new InetSocketAddress(host, port));
             } catch (IOException busy) {
-                continue;
+                return false;
             }
-            if (HANDED_OUT.add(port)) return port;
         }
-        throw new IllegalStateException("no free port found on " + host + " in " + PICK_FROM + "-" + (PICK_FROM + PICK_SPAN));
+        return true;
     }
 
     /** SIGTERM every node and wait up to {@code grace} each, so shutdown hooks (e.g. profile dumps) run. */

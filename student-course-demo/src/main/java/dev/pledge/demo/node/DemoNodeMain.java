@@ -45,16 +45,28 @@ public final class DemoNodeMain implements Callable<Integer> {
     public Integer call() throws Exception {
         ParticipantConfig config = ParticipantProcess.config(participantArgs);
         ParticipantNode node = ParticipantProcess.node(config);
-        BranchRunner runner = runnerOf(node);
-        switch (role) {
-            case "student" -> node.withValidator(Validators.students())
-                    .withService(Topology.STUDENT_SERVICE, new StudentService.Processor<>(new StudentHandler(runner, shard, shards)));
-            case "course" -> node.withValidator(Validators.courses())
-                    .withService(Topology.COURSE_SERVICE, new CourseService.Processor<>(new CourseHandler(runner)));
-            default -> throw new CommandLine.ParameterException(new CommandLine(this), "--role must be student or course, was " + role);
+        if (!ROLES.contains(role)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--role must be one of " + ROLES + ", was " + role);
         }
+        withRole(node, role, shard, shards);
         ParticipantProcess.serve(node, config.core().participantId() + " (" + role + ")");
         return 0;
+    }
+
+    static final String STUDENT = "student";
+    static final String COURSE = "course";
+    static final java.util.Set<String> ROLES = java.util.Set.of(STUDENT, COURSE);
+
+    /** The demo's service and validator of {@code role} on {@code node}: a student shard (index {@code shard} of {@code shards}) or the course node. */
+    static ParticipantNode withRole(ParticipantNode node, String role, int shard, int shards) {
+        BranchRunner runner = runnerOf(node);
+        return switch (role) {
+            case STUDENT -> node.withValidator(Validators.students())
+                    .withService(Topology.STUDENT_SERVICE, new StudentService.Processor<>(new StudentHandler(runner, shard, shards)));
+            case COURSE -> node.withValidator(Validators.courses())
+                    .withService(Topology.COURSE_SERVICE, new CourseService.Processor<>(new CourseHandler(runner)));
+            default -> throw new IllegalArgumentException("role must be one of " + ROLES + ", was " + role);
+        };
     }
 
     /** The participant library's execute, seen through the demo's narrow interface (public for in-JVM tests). */
