@@ -142,7 +142,7 @@ class EnrollmentEndToEndTest {
         return result[0];
     }
 
-    private static void everyEnrollmentSeenCommittedIsOnBothSides(Enrollment enrollment, List<Workload.Committed> log,
+    static void everyEnrollmentSeenCommittedIsOnBothSides(Enrollment enrollment, List<Workload.Committed> log,
                                                                    List<Workload.Committed> inDoubt) throws Exception {
         Set<Long> undone = new HashSet<>();
         // A drop or swap left in doubt may have committed and undone an enrollment seen committed.

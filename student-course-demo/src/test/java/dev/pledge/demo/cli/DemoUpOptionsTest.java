@@ -61,4 +61,40 @@ class DemoUpOptionsTest {
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("--mix").contains("zipf").contains("HOT, UNIFORM");
     }
+
+    @Test
+    void oneReplicaPerParticipantIsTheDefault() {
+        assertThat(parse("demo", "up").replicas).isEqualTo(1);
+        assertThat(parse("demo", "up", "--replicas", "3").replicas).isEqualTo(3);
+    }
+
+    @Test
+    void twoReplicasAreRefusedBeforeAnythingStarts(@TempDir Path root) {
+        assertRefused(root, "--replicas 2 would stop at the loss of either machine; use 3", "--replicas", "2");
+        assertRefused(root, "--replicas must be in [1, 7], was 9", "--replicas", "9");
+    }
+
+    @Test
+    void machinesRunOneCoordinatorEachSoCoordinatorsIsRefusedWithReplicas(@TempDir Path root) {
+        assertRefused(root, "--replicas runs one coordinator on every machine; drop --coordinators",
+                "--replicas", "3", "--coordinators", "2");
+    }
+
+    private static void assertRefused(Path root, String message, String... upArgs) {
+        StringWriter err = new StringWriter();
+        CommandLine cli = DemoMain.commandLine();
+        cli.setErr(new PrintWriter(err));
+        String[] args = new String[4 + upArgs.length];
+        args[0] = "demo";
+        args[1] = "--data-dir";
+        args[2] = root.resolve("data").toString();
+        args[3] = "up";
+        System.arraycopy(upArgs, 0, args, 4, upArgs.length);
+
+        int exit = cli.execute(args);
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains(message);
+        assertThat(root.resolve("data")).doesNotExist();
+    }
 }
