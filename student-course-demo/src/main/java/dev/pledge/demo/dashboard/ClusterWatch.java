@@ -81,7 +81,7 @@ public final class ClusterWatch implements AutoCloseable {
         NodeProcess process = cluster.node(name);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", name);
-        m.put("role", coordinator ? "coordinator" : "participant");
+        m.put("role", cluster instanceof MachineCluster ? "machine" : coordinator ? "coordinator" : "participant");
         m.put("address", cluster.endpoint(name).toString());
         m.put("pid", process == null ? null : process.pid());
         m.put("metricsUrl", process == null ? null : process.metricsUrl());
@@ -102,7 +102,6 @@ public final class ClusterWatch implements AutoCloseable {
     /** A machine: its coordinator's epoch, and which of its shard replicas lead (their ping names an incarnation). */
     private void askMachine(MachineCluster machines, String name, Map<String, Object> m) {
         MachineLayout layout = machines.layout(name);
-        m.put("role", "machine");
         try {
             PingResponse ping = probe.pingCoordinator(layout.coordinator());
             m.put("state", "up");
