@@ -10,12 +10,15 @@ import dev.pledge.rpc.ReplicaSetClient;
 import dev.pledge.rpc.RpcCaller;
 import dev.pledge.rpc.RpcClient;
 import dev.pledge.rpc.RpcClientConfig;
+import dev.pledge.rpc.RpcException;
 import dev.pledge.rpc.Services;
 import dev.pledge.rpc.Wire;
 import dev.pledge.wire.Participant;
 import dev.pledge.wire.PeerStateRequest;
+import dev.pledge.wire.Unavailable;
 import org.apache.thrift.TException;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -31,6 +34,9 @@ import java.util.Map;
  */
 public final class OutcomeProbe implements AutoCloseable {
     private static final long CALL_MS = 10_000;
+    /** How long a node the checker asks may stay unreachable (restarting, electing, breaker open). */
+    private static final Duration UNREACHABLE_WAIT_MAX = Duration.ofSeconds(60);
+    private static final long UNREACHABLE_PAUSE_MS = 200;
     private static final Participant.Client.Factory PARTICIPANT = new Participant.Client.Factory();
 
     private final PledgeClient client;
@@ -70,15 +76,42 @@ public final class OutcomeProbe implements AutoCloseable {
     }
 
     public TxState coordinatorState(TxId id) throws TException {
-        return client.status(id).state();
+        return patiently(() -> client.status(id).state());
     }
 
     public BranchState branchState(String participant, TxId id) throws TException {
         RpcCaller rpc = participants.get(participant);
         if (rpc == null) throw new IllegalArgumentException("unknown participant " + participant);
         dev.pledge.wire.TxId wire = Wire.toWire(id);
-        return Wire.fromWire(rpc.call(Services.PARTICIPANT, PARTICIPANT,
-                (c, ms) -> c.peerState(new PeerStateRequest(ms, wire, "chaos-checker")), CALL_MS).getState());
+        return patiently(() -> Wire.fromWire(rpc.call(Services.PARTICIPANT, PARTICIPANT,
+                (c, ms) -> c.peerState(new PeerStateRequest(ms, wire, "chaos-checker")), CALL_MS).getState()));
+    }
+
+    private interface Question<T> {
+        T ask() throws TException;
+    }
+
+    /**
+     * The answer to {@code q}, asked again while the node is not reachable yet: a node just restarted
+     * by the nemesis, a client breaker still open from its fault, a shard still electing. Anything
+     * else (an answer, a declared error) counts at once; after {@link #UNREACHABLE_WAIT_MAX} the last
+     * transport failure is thrown.
+     */
+    private static <T> T patiently(Question<T> q) throws TException {
+        long giveUpAtNs = System.nanoTime() + UNREACHABLE_WAIT_MAX.toNanos();
+        while (true) {
+            try {
+                return q.ask();
+            } catch (RpcException | Unavailable e) {
+                if (System.nanoTime() > giveUpAtNs) throw e;
+            }
+            try {
+                Thread.sleep(UNREACHABLE_PAUSE_MS); // the pause between asking again, not a race fix
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RpcException(RpcException.Kind.DEADLINE_EXCEEDED, "interrupted while asking again", e);
+            }
+        }
     }
 
     /**
