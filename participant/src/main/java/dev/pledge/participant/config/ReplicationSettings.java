@@ -8,7 +8,8 @@ import dev.pledge.core.Check;
  * @param electionTimeoutMinMs a follower that hears no leader for a random time between min and max stands for election
  * @param electionTimeoutMaxMs see {@code electionTimeoutMinMs}
  * @param writeTimeoutMs a write the group has not committed by then fails with {@code ShardUnavailableException}
- * @param writeRetrySleepMs how long a writer waits before asking again when no leader is ready
+ * @param writeRetrySleepMs how long a new leader waits before it tries again to start its participant runtime
+ *        (whose first write may find no majority yet)
  * @param snapshotEveryEntries a replica takes a snapshot after this many entries since its last one
  * @param logSegmentBytesMax a log segment is closed at this size; only closed segments are purged after a snapshot
  * @param logPurgeGapEntries the log is purged up to a snapshot only once that frees at least this many entries

@@ -141,13 +141,13 @@ public final class ReplicaServing implements AutoCloseable {
         }
         if (previous != null) end(previous, "term " + term + " began");
         long startNs = System.nanoTime();
-        ReplicatedLogStore log = ReplicatedLogStore.open(group, replication.settings(), term);
+        ReplicatedLogStore log = ReplicatedLogStore.open(replica, replication.settings(), term);
         Term started;
         try {
             NodeRuntime runtime = NodeRuntime.startOver(config, replica.store(), log);
             started = new Term(term, runtime, log, leaderServices.apply(runtime));
         } catch (RuntimeException e) {
-            closeLog(log);
+            log.close();
             // Its first write (the new incarnation) may find no majority yet; try again while the term lasts.
             LOG.warn("{} leads in term {} but could not start its participant runtime; trying again: {}", name, term, e.toString());
             pause(replication.settings().writeRetrySleepMs());
@@ -177,17 +177,9 @@ public final class ReplicaServing implements AutoCloseable {
 
     /** Ends a term's runtime; its writer first, so that calls waiting on a write fail now rather than at writeTimeoutMs. */
     private void end(Term t, String why) {
-        closeLog(t.log());
+        t.log().close();
         t.runtime().close();
         LOG.info("{} shard term {}: LEADING -> FOLLOWING ({})", name, t.number(), why);
-    }
-
-    private void closeLog(ReplicatedLogStore log) {
-        try {
-            log.close();
-        } catch (IOException e) {
-            LOG.warn("{} cannot close a term's writer: {}", name, e.toString());
-        }
     }
 
     /** Stops serving at once (calls are refused), ends the term's runtime, then stops Thrift and the replica. */

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.DivisionInfo;
@@ -34,8 +35,9 @@ public final class ShardReplica implements AutoCloseable {
     private final ShardStateMachine stateMachine;
     /** False for a division of a machine's shared server: the {@link RaftHost} closes that. */
     private final boolean ownsServer;
-    private final ClientId confirmations = ClientId.randomId();
-    private final AtomicLong confirmationCalls = new AtomicLong();
+    /** This replica's own requests to its division (writes of its leader's core, leadership checks): one retry-cache client. */
+    private final ClientId self = ClientId.randomId();
+    private final AtomicLong calls = new AtomicLong();
 
     private ShardReplica(ShardGroup group, RaftServer server, ShardStateMachine stateMachine, boolean ownsServer) {
         this.group = group;
@@ -78,8 +80,17 @@ public final class ShardReplica implements AutoCloseable {
         return new ShardReplica(group, server, stateMachine, true);
     }
 
+    String shardId() {
+        return group.shardId();
+    }
+
     public boolean isLeader() throws IOException {
         return server.getDivision(group.groupId()).getInfo().isLeader();
+    }
+
+    /** Leads and has applied the first entry of its term, so it takes writes ({@link ShardLeadership#leading} has been told). */
+    boolean isLeaderReady() throws IOException {
+        return server.getDivision(group.groupId()).getInfo().isLeaderReady();
     }
 
     /**
@@ -88,16 +99,31 @@ public final class ShardReplica implements AutoCloseable {
      * majority, or one that has not yet heard of its successor, completes false (or exceptionally).
      */
     CompletableFuture<Boolean> confirmLeading(long term) {
-        RaftClientRequest check = RaftClientRequest.newBuilder()
-                .setClientId(confirmations)
+        return submit(RaftClientRequest.readRequestType(), Message.EMPTY).thenApply(reply -> reply.isSuccess() && leadsIn(term));
+    }
+
+    /**
+     * Appends {@code entry} to the group's log through this replica, with no network hop to a
+     * client: only a leader's core writes, and it runs beside its leader. Completes once a majority
+     * synced the entry and this replica applied it, with the state machine's answer; a replica that
+     * does not lead refuses at once (a {@code NotLeaderException} in the reply), and never sends the
+     * entry on to another. Entries submitted from one thread are appended in submission order.
+     */
+    CompletableFuture<RaftClientReply> append(Message entry) {
+        return submit(RaftClientRequest.writeRequestType(), entry);
+    }
+
+    private CompletableFuture<RaftClientReply> submit(RaftClientRequest.Type type, Message message) {
+        RaftClientRequest request = RaftClientRequest.newBuilder()
+                .setClientId(self)
                 .setServerId(server.getId())
                 .setGroupId(group.groupId())
-                .setCallId(confirmationCalls.incrementAndGet())
-                .setMessage(Message.EMPTY)
-                .setType(RaftClientRequest.readRequestType())
+                .setCallId(calls.incrementAndGet())
+                .setMessage(message)
+                .setType(type)
                 .build();
         try {
-            return server.submitClientRequestAsync(check).thenApply(reply -> reply.isSuccess() && leadsIn(term));
+            return server.submitClientRequestAsync(request);
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -97,9 +97,8 @@ class RaftHostTest {
     /** Writes batch {@code n} to {@code shard} as its leader's core would; sent again if a leader change left it in doubt. */
     private void write(String shard, int n) throws Exception {
         await().atMost(AGREE_MAX).ignoreExceptions().until(() -> {
-            String leader = leaderOf(shard);
-            try (ReplicatedLogStore log = ReplicatedLogStore.open(new ShardGroup(shard, raft), ThreeReplicas.FAST,
-                    replicas.get(leader).get(shard).term())) {
+            ShardReplica leader = replicas.get(leaderOf(shard)).get(shard);
+            try (ReplicatedLogStore log = ReplicatedLogStore.open(leader, ThreeReplicas.FAST, leader.term())) {
                 log.write(batch(n), true);
             }
             return true;

@@ -42,9 +42,16 @@ final class ThreeReplicas implements AutoCloseable {
         awaitLeader();
     }
 
-    /** Waits until a running replica leads, so a test starts from a group that can commit. */
+    /**
+     * Waits until a running replica leads and has applied the first entry of its term, so a test
+     * starts from a group that can commit: as a node opens its writer only then, a leader that is
+     * not ready yet refuses writes.
+     */
     void awaitLeader() {
-        await().atMost(LEADER_WAIT_MAX).until(() -> leaderId() != null);
+        await().atMost(LEADER_WAIT_MAX).until(() -> {
+            String leader = leaderId();
+            return leader != null && replica(leader).isLeaderReady();
+        });
     }
 
     void start(String id) throws IOException {
