@@ -13,12 +13,17 @@ import dev.pledge.core.Check;
  * @param snapshotEveryEntries a replica takes a snapshot after this many entries since its last one
  * @param logSegmentBytesMax a log segment is closed at this size; only closed segments are purged after a snapshot
  * @param logPurgeGapEntries the log is purged up to a snapshot only once that frees at least this many entries
+ * @param appendGapMinUs the leader sends a follower its next entries at least this long after its last append to it
+ *        (Ratis's {@code raft.server.log.appender.wait-time.min}). Ratis's 1 ms default delays a write that
+ *        follows within 1 ms the append telling followers of the last commit, which a one-at-a-time writer
+ *        always does; 0 sends every entry at once. The writer batches records itself, so no batching is lost.
  */
 public record ReplicationSettings(long electionTimeoutMinMs, long electionTimeoutMaxMs, long writeTimeoutMs,
                                   long writeRetrySleepMs, long snapshotEveryEntries, long logSegmentBytesMax,
-                                  int logPurgeGapEntries) {
+                                  int logPurgeGapEntries, long appendGapMinUs) {
+    public static final long APPEND_GAP_MIN_US_DEFAULT = 0;
     public static final ReplicationSettings DEFAULTS =
-            new ReplicationSettings(500, 1_000, 5_000, 50, 10_000, 8L * 1024 * 1024, 1024);
+            new ReplicationSettings(500, 1_000, 5_000, 50, 10_000, 8L * 1024 * 1024, 1024, APPEND_GAP_MIN_US_DEFAULT);
 
     public ReplicationSettings {
         Check.argument(electionTimeoutMinMs > 0, "electionTimeoutMinMs must be > 0, was %s", electionTimeoutMinMs);
@@ -31,5 +36,13 @@ public record ReplicationSettings(long electionTimeoutMinMs, long electionTimeou
         Check.argument(snapshotEveryEntries > 0, "snapshotEveryEntries must be > 0, was %s", snapshotEveryEntries);
         Check.argument(logSegmentBytesMax > 0, "logSegmentBytesMax must be > 0, was %s", logSegmentBytesMax);
         Check.argument(logPurgeGapEntries > 0, "logPurgeGapEntries must be > 0, was %s", logPurgeGapEntries);
+        Check.argument(appendGapMinUs >= 0, "appendGapMinUs must be >= 0, was %s", appendGapMinUs);
+    }
+
+    /** These limits with the default {@code appendGapMinUs}. */
+    public ReplicationSettings(long electionTimeoutMinMs, long electionTimeoutMaxMs, long writeTimeoutMs, long writeRetrySleepMs,
+                               long snapshotEveryEntries, long logSegmentBytesMax, int logPurgeGapEntries) {
+        this(electionTimeoutMinMs, electionTimeoutMaxMs, writeTimeoutMs, writeRetrySleepMs, snapshotEveryEntries,
+                logSegmentBytesMax, logPurgeGapEntries, APPEND_GAP_MIN_US_DEFAULT);
     }
 }

@@ -25,6 +25,7 @@ final class RaftSettings {
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(s.logSegmentBytesMax()));
         RaftServerConfigKeys.Log.setPurgeGap(p, s.logPurgeGapEntries());
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        RaftServerConfigKeys.Log.Appender.setWaitTimeMin(p, TimeDuration.valueOf(s.appendGapMinUs(), TimeUnit.MICROSECONDS));
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, s.snapshotEveryEntries());
         // No snapshot on a clean stop: a crash takes none, and a stop recovers exactly as a crash does.

@@ -1,0 +1,41 @@
+package dev.pledge.participant.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pledge.participant.config.ReplicationSettings;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.junit.jupiter.api.Test;
+
+class RaftSettingsTest {
+    @Test
+    void byDefaultALeaderSendsAnEntryAtOnceInsteadOfWaitingOutRatissMillisecondAfterItsLastAppend() {
+        RaftProperties p = RaftSettings.of(ReplicationSettings.DEFAULTS);
+
+        assertThat(RaftServerConfigKeys.Log.Appender.waitTimeMin(p).toLong(TimeUnit.MICROSECONDS)).isZero();
+    }
+
+    @Test
+    void theLeastGapBetweenAppendsIsTheConfiguredOne() {
+        RaftProperties p = RaftSettings.of(new ReplicationSettings(500, 1_000, 5_000, 50, 10_000, 1024, 1, 250));
+
+        assertThat(RaftServerConfigKeys.Log.Appender.waitTimeMin(p).toLong(TimeUnit.MICROSECONDS)).isEqualTo(250);
+    }
+
+    @Test
+    void aNegativeGapIsRefusedByName() {
+        assertThatThrownBy(() -> new ReplicationSettings(500, 1_000, 5_000, 50, 10_000, 1024, 1, -1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("appendGapMinUs must be >= 0, was -1");
+    }
+
+    @Test
+    void everyEntryIsSyncedBeforeItIsAcknowledged() {
+        RaftProperties p = RaftSettings.of(ReplicationSettings.DEFAULTS);
+
+        assertThat(RaftServerConfigKeys.Log.unsafeFlushEnabled(p)).isFalse();
+        assertThat(RaftServerConfigKeys.Log.asyncFlushEnabled(p)).isFalse();
+    }
+}
