@@ -101,6 +101,33 @@ class GroupCommitWriterTest {
     }
 
     @Test
+    void anUnsyncedEntryForAStoreWhoseWritesAreRoundTripsWaitsForTheWriter() throws Exception {
+        try (ParticipantStore store = ParticipantStore.open(dir)) {
+            LogStore<Record> remote = new LogStore<>() {
+                @Override
+                public void write(List<Record> records, boolean sync) throws Exception {
+                    store.write(records, sync);
+                }
+
+                @Override
+                public boolean unsyncedWritesAreCheap() {
+                    return false;
+                }
+            };
+            GroupCommitWriter<Record> writer = writer(remote, 1_000, 1_000, 0);
+            List<String> released = new CopyOnWriteArrayList<>();
+            writer.submit(List.of(new Record.Concluded(new TxId("coord-1", 1, 1), Record.Final.ABORTED, 1)), false,
+                    () -> released.add("unsynced"));
+            assertThat(released).as("not written on the submitter's thread").isEmpty();
+
+            writer.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> released.size() == 1);
+            assertThat(store.readAll()).hasSize(1);
+            writer.close();
+        }
+    }
+
+    @Test
     void effectsAreReleasedInSubmissionOrderAfterEarlierRecords() throws Exception {
         try (ParticipantStore store = ParticipantStore.open(dir)) {
             GroupCommitWriter<Record> writer = writer(store, 100, 3, 0);
