@@ -21,10 +21,10 @@ import org.apache.thrift.TException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Asks, after the faults are healed and the workload has stopped, how one transaction ended: the
@@ -63,7 +63,7 @@ public final class OutcomeProbe implements AutoCloseable {
      */
     public static OutcomeProbe ofReplicas(PledgeClient client, Map<String, List<Endpoint>> replicas, RpcClientConfig rpc) {
         OutcomeProbe probe = new OutcomeProbe(client, Map.of(), rpc);
-        Map<Endpoint, RpcClient> shared = new HashMap<>();
+        Map<Endpoint, RpcClient> shared = new ConcurrentHashMap<>(); // the checker asks from several threads
         replicas.forEach((id, endpoints) -> probe.participants.put(id, endpoints.size() == 1 ? probe.client(endpoints.get(0), rpc)
                 : new ReplicaSetClient(endpoints, e -> shared.computeIfAbsent(e, x -> probe.client(x, rpc)), Clock.system())));
         return probe;
