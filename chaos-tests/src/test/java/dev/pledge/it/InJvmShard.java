@@ -57,7 +57,7 @@ public final class InJvmShard implements AutoCloseable {
         ParticipantConfig config = ParticipantConfig.defaults(id, endpoint(replicaId), dataDir, base.rpc().coordinator())
                 .withCoordinatorId(base.core().coordinatorId())
                 .withPeers(base.rpc().peers())
-                .withReplication(new ParticipantConfig.Replication(replicaId, replicas, FAST));
+                .withReplication(new ParticipantConfig.Replication(replicaId, replicas, FAST, true));
         running.put(replicaId, new ParticipantNode(config).start());
     }
 

@@ -10,6 +10,17 @@ public final class Threads {
 
     private Threads() {}
 
+    /** Sleeps {@code ms}; false if interrupted (the interrupt is kept, and the caller gives up). */
+    public static boolean pause(long ms) {
+        try {
+            Thread.sleep(ms);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     public static Thread daemon(Runnable r, String name) {
         Thread t = new Thread(r, name);
         t.setDaemon(true);

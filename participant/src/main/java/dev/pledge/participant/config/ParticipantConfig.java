@@ -87,8 +87,11 @@ public record ParticipantConfig(Core core, Rpc rpc, Storage storage, Replication
      * @param selfId   this node's replica id
      * @param replicas every replica of the shard (this one included) by id
      * @param settings the group's timeouts, log and snapshots
+     * @param bootstrap this may be the first start of a new cluster: on an empty data directory, and
+     *                  only if every other replica answers that it holds no log, this replica starts
+     *                  the group instead of joining it as a new incarnation (see ShardJoin)
      */
-    public record Replication(String selfId, Map<String, Replica> replicas, ReplicationSettings settings) {
+    public record Replication(String selfId, Map<String, Replica> replicas, ReplicationSettings settings, boolean bootstrap) {
         public Replication {
             Check.argument(selfId != null && selfId.matches("[A-Za-z0-9._-]{1,64}"), "replica id must be 1-64 of [A-Za-z0-9._-], was %s", selfId);
             replicas = Collections.unmodifiableMap(new TreeMap<>(Check.notNull(replicas, "replicas")));

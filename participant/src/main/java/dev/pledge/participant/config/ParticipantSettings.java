@@ -48,6 +48,10 @@ public final class ParticipantSettings {
             "the node id of the coordinator at rpc.coordinator; transactions of a coordinator not configured are refused");
     public static final Setting<String> REPLICA_ID = Setting.optional("core.replica-id", s -> Limits.checkId("core.replica-id", s),
             "this node's replica id when the shard is replicated (rpc.replica entries); absent: one replica, no Raft");
+    public static final Setting<Boolean> REPLICA_BOOTSTRAP = Setting.withDefault("core.replica-bootstrap", "false",
+            ParticipantSettings::parseBoolean, "true only for the first start of a new replicated cluster: an empty data "
+                    + "directory then starts the group if no other replica holds a log; otherwise (and by default) a replica "
+                    + "that finds its directory empty joins as a new incarnation, replacing its old one");
     public static final Setting<Long> LOCK_WAIT_MAX_MS = Setting.longAtLeast("core.lock-wait-max-ms",
             LOCK_WAIT_MAX_MS_DEFAULT, 1, "longest wait for a lock");
     public static final Setting<Long> OUTCOME_RETENTION_MS = Setting.longAtLeast("core.outcome-retention-ms",
@@ -88,7 +92,7 @@ public final class ParticipantSettings {
             "Outputs waiting for the group-commit writer (backpressure beyond it)");
 
     public static final ConfigSchema SCHEMA = new ConfigSchema("participant", Stream.of(
-            List.of(PARTICIPANT_ID, COORDINATOR_ID, REPLICA_ID, LOCK_WAIT_MAX_MS, OUTCOME_RETENTION_MS, IN_DOUBT_POLL_BASE_MS,
+            List.of(PARTICIPANT_ID, COORDINATOR_ID, REPLICA_ID, REPLICA_BOOTSTRAP, LOCK_WAIT_MAX_MS, OUTCOME_RETENTION_MS, IN_DOUBT_POLL_BASE_MS,
                     IN_DOUBT_POLL_MAX_MS, PEER_ASK_AFTER_MS, EVENT_QUEUE_MAX, LISTEN, COORDINATOR, COORDINATOR_CALL_MS,
                     WORKERS_MAX),
             ServerSettings.ALL,
@@ -108,13 +112,19 @@ public final class ParticipantSettings {
                         ServerSettings.limits(v, v.get(WORKERS_MAX)), RpcClientConfig.defaults(), v.get(METRICS), v.get(COORDINATOR_LOST_AFTER_MS),
                         v.get(OPERATOR_TOKEN_FILE), TlsSettings.files(v)),
                 new ParticipantConfig.Storage(v.get(DATA_DIR), v.get(LOG_QUEUE_MAX)),
-                replication(v.get(REPLICA_ID), v.get(REPLICAS)));
+                replication(v.get(REPLICA_ID), v.get(REPLICAS), v.get(REPLICA_BOOTSTRAP)));
     }
 
-    private static ParticipantConfig.Replication replication(String replicaId, Map<String, ParticipantConfig.Replica> replicas) {
+    private static boolean parseBoolean(String text) {
+        Check.argument("true".equals(text) || "false".equals(text), "want true or false, got '%s'", text);
+        return Boolean.parseBoolean(text);
+    }
+
+    private static ParticipantConfig.Replication replication(String replicaId, Map<String, ParticipantConfig.Replica> replicas,
+                                                             boolean bootstrap) {
         if (replicaId == null && replicas.isEmpty()) return null;
         Check.argument(replicaId != null && !replicas.isEmpty(),
                 "a replicated shard needs both core.replica-id and rpc.replica entries (got %s and %s)", replicaId, replicas.keySet());
-        return new ParticipantConfig.Replication(replicaId, replicas, ReplicationSettings.DEFAULTS);
+        return new ParticipantConfig.Replication(replicaId, replicas, ReplicationSettings.DEFAULTS, bootstrap);
     }
 }

@@ -55,7 +55,10 @@ public final class ReplicaServing implements AutoCloseable {
     /** Builds and closes runtimes off Ratis's threads: starting one waits on the group. */
     private final ExecutorService changes;
     private final Map<String, Endpoint> rpcByReplica = new LinkedHashMap<>();
-    private ShardReplica replica;
+    /** This replica's own Raft server, started by the empty-disk rule; null for a machine's division. */
+    private ReplicaStartup startup;
+    /** This replica as a division of its machine's {@link RaftHost}, which applies the rule itself; null otherwise. */
+    private ShardReplica hosted;
     private RpcServer server;
     /** The term this replica leads in, or 0; changed under this object's lock. */
     private long leadingTerm;
@@ -80,7 +83,8 @@ public final class ReplicaServing implements AutoCloseable {
     }
 
     /**
-     * Starts the replica (it joins its group and catches up) and serves Thrift on {@code rpc.listen}:
+     * Starts the replica by the empty-disk rule ({@link ReplicaStartup}: it may first wait for its
+     * peers or a leader, without holding up this call) and serves Thrift on {@code rpc.listen}:
      * {@code leaderServices} of the runtime while this replica leads, refusals otherwise. The
      * application's services ({@code apps}) are served either way; they reach the runtime through
      * {@link #leading}.
@@ -102,9 +106,11 @@ public final class ReplicaServing implements AutoCloseable {
         try {
             RpcServerConfig rpc = RpcServerConfig.of(config.rpc().listen(), config.rpc().server()).withTls(tls);
             node.server = RpcServer.start(rpc, node.new Routing());
-            node.replica = host != null ? host.replica(node.group, node.new Leadership())
-                    : ShardReplica.start(node.group, node.replication.selfId(), config.storage().dataDir(),
-                    node.replication.settings(), node.new Leadership());
+            node.hosted = host != null ? host.replica(node.group, node.new Leadership()) : null;
+            if (host == null) {
+                node.startup = ReplicaStartup.begin(node.group, node.replication.selfId(), config.storage().dataDir(),
+                        node.replication.settings(), node.replication.bootstrap(), node.new Leadership());
+            }
             return node;
         } catch (IOException | RuntimeException e) {
             node.close();
@@ -141,10 +147,10 @@ public final class ReplicaServing implements AutoCloseable {
         }
         if (previous != null) end(previous, "term " + term + " began");
         long startNs = System.nanoTime();
-        ReplicatedLogStore log = ReplicatedLogStore.open(replica, replication.settings(), term);
+        ReplicatedLogStore log = ReplicatedLogStore.open(replica(), replication.settings(), term);
         Term started;
         try {
-            NodeRuntime runtime = NodeRuntime.startOver(config, replica.store(), log);
+            NodeRuntime runtime = NodeRuntime.startOver(config, replica().store(), log);
             started = new Term(term, runtime, log, leaderServices.apply(runtime));
         } catch (RuntimeException e) {
             log.close();
@@ -202,9 +208,9 @@ public final class ReplicaServing implements AutoCloseable {
         if (t != null) end(t, "stopping");
         if (last != null && last != t) end(last, "stopping");
         if (server != null) server.close();
-        if (replica != null) {
+        if (startup != null) {
             try {
-                replica.close();
+                startup.close();
             } catch (IOException e) {
                 LOG.warn("{} cannot close its replica: {}", name, e.toString());
             }
@@ -219,10 +225,15 @@ public final class ReplicaServing implements AutoCloseable {
         }
     }
 
+    /** The running replica: leadership news comes only from a started one. */
+    private ShardReplica replica() {
+        return hosted != null ? hosted : startup.replica();
+    }
+
     /** True once this replica confirmed it still leads in {@code t}'s term; false if it does not, or cannot tell in time. */
     private boolean stillLeading(Term t) {
         try {
-            return replica.confirmLeading(t.number()).get(replication.settings().electionTimeoutMaxMs(), TimeUnit.MILLISECONDS);
+            return replica().confirmLeading(t.number()).get(replication.settings().electionTimeoutMaxMs(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -267,8 +278,8 @@ public final class ReplicaServing implements AutoCloseable {
         }
 
         @Override
-        public void leaderIs(String replicaId) {
-            leaderId = replicaId;
+        public void leaderIs(String peerId) {
+            leaderId = ReplicaIdentity.replicaIdOf(peerId);
         }
     }
 }

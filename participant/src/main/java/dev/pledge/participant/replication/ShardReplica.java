@@ -12,19 +12,22 @@ import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.SnapshotInfo;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.util.ExitUtils;
 
 /**
  * One replica of a participant shard, serving Raft over gRPC on its address in the group. Its data
  * directory holds Ratis's log and snapshots ({@value #RAFT_DIR}) beside the replica's RocksDB
- * ({@value #STORE_DIR}). Started on an empty directory it joins the group and catches up from the
- * leader's snapshot and log.
+ * ({@value #STORE_DIR}). Which peer of the group it is comes from {@link ReplicaIdentity}; on an
+ * empty directory {@link ReplicaStartup} decides that first.
  */
 public final class ShardReplica implements AutoCloseable {
     static final String RAFT_DIR = "raft";
@@ -51,37 +54,64 @@ public final class ShardReplica implements AutoCloseable {
         return new ShardReplica(group, server, stateMachine, false);
     }
 
-    public static ShardReplica start(ShardGroup group, String selfId, Path dataDir, ReplicationSettings settings) throws IOException {
-        return start(group, selfId, dataDir, settings, ShardLeadership.IGNORED);
-    }
-
-    /** As {@link #start(ShardGroup, String, Path, ReplicationSettings)}, telling {@code leadership} when this replica leads and when not. */
-    static ShardReplica start(ShardGroup group, String selfId, Path dataDir, ReplicationSettings settings,
+    /**
+     * Starts this replica as {@code identity}. A member recovers the group from its log (the
+     * configured group is only the configuration a bootstrap writes); an incarnation that is not a
+     * member yet serves an empty division, which votes for nobody that counts and campaigns never,
+     * until {@link ShardJoin#rejoin} makes it one.
+     */
+    static ShardReplica start(ShardGroup group, ReplicaIdentity identity, Path dataDir, ReplicationSettings settings,
                               ShardLeadership leadership) throws IOException {
-        // Ratis would end the whole JVM on some failures (a port it cannot bind); the node decides how to fail.
-        ExitUtils.disableSystemExit();
-        InetSocketAddress self = group.address(selfId);
-        RaftProperties properties = RaftHost.serverProperties(settings, dataDir.resolve(RAFT_DIR), self);
-        ShardStateMachine stateMachine = new ShardStateMachine("shard-" + group.shardId() + "/" + selfId, dataDir.resolve(STORE_DIR),
-                leadership);
+        String name = "shard-" + group.shardId() + "/" + identity.peerId();
+        ShardStateMachine stateMachine = new ShardStateMachine(name, dataDir.resolve(STORE_DIR), leadership);
         RaftServer server = RaftServer.newBuilder()
-                .setServerId(RaftPeerId.valueOf(selfId))
-                .setGroup(group.raftGroup())
-                .setProperties(properties)
+                .setServerId(RaftPeerId.valueOf(identity.peerId()))
+                .setGroup(identity.member() ? group.raftGroup() : RaftGroup.valueOf(group.groupId()))
+                .setProperties(properties(group.address(identity.replicaId()), dataDir, settings))
                 .setStateMachine(stateMachine)
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
+        start(server);
+        return new ShardReplica(group, server, stateMachine, true);
+    }
+
+    /**
+     * A Raft server at this replica's address holding no group: it answers the other replicas of a
+     * first start ({@link ShardJoin#firstStart}) that it has no log, and takes part in nothing.
+     */
+    static RaftServer listenWithoutGroup(ShardGroup group, String replicaId, Path dataDir, ReplicationSettings settings) throws IOException {
+        RaftServer server = RaftServer.newBuilder()
+                .setServerId(RaftPeerId.valueOf(replicaId))
+                .setProperties(properties(group.address(replicaId), dataDir, settings))
+                .setStateMachine(new BaseStateMachine())
+                .build();
+        start(server);
+        return server;
+    }
+
+    private static RaftProperties properties(InetSocketAddress self, Path dataDir, ReplicationSettings settings) {
+        // Ratis would end the whole JVM on some failures (a port it cannot bind); the node decides how to fail.
+        ExitUtils.disableSystemExit();
+        return RaftHost.serverProperties(settings, dataDir.resolve(RAFT_DIR), self);
+    }
+
+    private static void start(RaftServer server) throws IOException {
         try {
             server.start();
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
         }
-        return new ShardReplica(group, server, stateMachine, true);
     }
 
     String shardId() {
         return group.shardId();
+    }
+
+    /** This replica as a member of its group, for {@link ShardJoin#rejoin}. */
+    RaftPeer peer() {
+        InetSocketAddress at = group.address(ReplicaIdentity.replicaIdOf(server.getId().toString()));
+        return RaftPeer.newBuilder().setId(server.getId()).setAddress(at.getHostString() + ":" + at.getPort()).build();
     }
 
     public boolean isLeader() throws IOException {

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.ratis.util.FileUtils;
 
 /** A shard of three real replicas on loopback ports, each with its own data directory, in one JVM. */
@@ -28,17 +29,19 @@ final class ThreeReplicas implements AutoCloseable {
      */
     static final ReplicationSettings FAST = new ReplicationSettings(300, 600, 3_000, 20, 8, 1024, 1);
     private static final Duration LEADER_WAIT_MAX = Duration.ofSeconds(20);
+    private static final Duration JOIN_WAIT_MAX = Duration.ofSeconds(60);
 
     final ShardGroup group;
     private final Path root;
-    private final Map<String, ShardReplica> running = new LinkedHashMap<>();
+    private final Map<String, ReplicaStartup> running = new LinkedHashMap<>();
 
     ThreeReplicas(Path root) throws IOException {
         this.root = root;
         Map<String, InetSocketAddress> replicas = new LinkedHashMap<>();
         for (String id : IDS) replicas.put(id, new InetSocketAddress(InetAddress.getLoopbackAddress().getHostAddress(), LoopbackPorts.free()));
         this.group = new ShardGroup("C", replicas);
-        for (String id : IDS) start(id);
+        // The first start of a new cluster: all three bootstrap, each once the other two answered.
+        for (String id : IDS) running.put(id, ReplicaStartup.begin(group, id, root.resolve(id), FAST, true));
         awaitLeader();
     }
 
@@ -54,15 +57,27 @@ final class ThreeReplicas implements AutoCloseable {
         });
     }
 
-    void start(String id) throws IOException {
-        running.put(id, ShardReplica.start(group, id, root.resolve(id), FAST));
+    /** Starts (or restarts) a replica of the running group, and waits until it is a member again. */
+    void start(String id) {
+        begin(id).joined().orTimeout(JOIN_WAIT_MAX.toMillis(), TimeUnit.MILLISECONDS).join();
+    }
+
+    /** Starts (or restarts) a replica of the running group; it may still be waiting to join when this returns. */
+    ReplicaStartup begin(String id) {
+        ReplicaStartup s = ReplicaStartup.begin(group, id, root.resolve(id), FAST, false);
+        running.put(id, s);
+        return s;
+    }
+
+    Path dataDir(String id) {
+        return root.resolve(id);
     }
 
     /** Stops these replicas together: a Ratis server takes seconds to close its gRPC channels, so one at a time would add up. */
     void stop(String... ids) throws IOException {
         List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (String id : ids) {
-            ShardReplica r = running.remove(id);
+            ReplicaStartup r = running.remove(id);
             closing.add(CompletableFuture.runAsync(() -> {
                 try {
                     r.close();
@@ -79,7 +94,7 @@ final class ThreeReplicas implements AutoCloseable {
     }
 
     ShardReplica replica(String id) {
-        return running.get(id);
+        return running.get(id).started().join();
     }
 
     List<String> runningIds() {
@@ -87,7 +102,10 @@ final class ThreeReplicas implements AutoCloseable {
     }
 
     String leaderId() throws IOException {
-        for (Map.Entry<String, ShardReplica> e : running.entrySet()) if (e.getValue().isLeader()) return e.getKey();
+        for (Map.Entry<String, ReplicaStartup> e : running.entrySet()) {
+            ShardReplica r = e.getValue().replica();
+            if (r != null && r.isLeader()) return e.getKey();
+        }
         return null;
     }
 

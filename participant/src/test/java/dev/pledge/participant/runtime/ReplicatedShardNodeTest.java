@@ -164,7 +164,7 @@ class ReplicatedShardNodeTest {
                         new Endpoint("127.0.0.1", coordinator.port()))
                 .withInDoubtPollMs(10, 100)
                 .withRpcClient(RpcClientConfig.defaults().withBackoff(5, 50))
-                .withReplication(new ParticipantConfig.Replication(id, replicas, SETTINGS));
+                .withReplication(new ParticipantConfig.Replication(id, replicas, SETTINGS, true));
         nodes.put(id, new ParticipantNode(config).start());
     }
 

@@ -13,6 +13,7 @@ import dev.pledge.demo.wire.Student;
 import dev.pledge.demo.wire.StudentService;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcException;
+import dev.pledge.runtime.Threads;
 import dev.pledge.wire.NotAllowed;
 import org.apache.thrift.TException;
 
@@ -196,22 +197,12 @@ public final class Enrollment {
             } catch (Exception e) {
                 // Lock conflicts with the workload, or a node just restarted (its breaker still open):
                 // wait a little, then take a fresh snapshot, rather than spend every attempt at once.
-                if (!pause(AUDIT_RETRY_PAUSE_MS * attempt)) return null;
+                if (!Threads.pause(AUDIT_RETRY_PAUSE_MS * attempt)) return null;
             }
         }
         return null;
     }
 
-    /** Sleeps {@code ms}; false if interrupted (the caller gives up). */
-    private static boolean pause(long ms) {
-        try {
-            Thread.sleep(ms);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
 
     /** A typed view of one participant service inside {@code tx}, with ctx filled in per call. */
     private StudentOps student(Transaction tx, int studentId) {

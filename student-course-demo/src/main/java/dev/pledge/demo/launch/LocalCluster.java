@@ -71,6 +71,8 @@ public final class LocalCluster implements ProcessCluster {
     private final Map<String, NodeProcess> running = Collections.synchronizedMap(new LinkedHashMap<>());
     /** Replicated participants: participant id to its replicas by process name ("C-r1", ...). */
     private final Map<String, Map<String, Replica>> replicated = new LinkedHashMap<>();
+    /** Replicas started at least once: only a replica's first start may bootstrap its group (ShardJoin's empty-disk rule). */
+    private final Set<String> startedReplicas = ConcurrentHashMap.newKeySet();
     private final Consumer<String> onLine;
     private volatile List<String> jvmOptions = JVM_FAST_START;
     private volatile Path tlsDir;
@@ -208,6 +210,13 @@ public final class LocalCluster implements ProcessCluster {
         return List.copyOf(replicas.keySet());
     }
 
+    /** Where replica process {@code name} serves Raft. */
+    public Endpoint raftEndpoint(String name) {
+        String id = replicaOf(name);
+        if (id == null) throw new IllegalArgumentException("no replica " + name);
+        return replicated.get(id).get(name).raft();
+    }
+
     /** The participant a replica process serves, or null if {@code name} names no replica. */
     private String replicaOf(String name) {
         for (Map.Entry<String, Map<String, Replica>> e : replicated.entrySet()) if (e.getValue().containsKey(name)) return e.getKey();
@@ -279,7 +288,8 @@ public final class LocalCluster implements ProcessCluster {
     public NodeProcess startReplica(String name, String... failpoints) {
         String id = replicaOf(name);
         if (id == null) throw new IllegalArgumentException("no replica " + name);
-        List<String> replicaArgs = new ArrayList<>(List.of("--replica-id", name));
+        List<String> replicaArgs = new ArrayList<>(List.of("--replica-id", name,
+                "--replica-bootstrap", String.valueOf(startedReplicas.add(name))));
         replicated.get(id).forEach((r, at) -> replicaArgs.addAll(List.of("--replica", r + "=" + at.raft() + "/" + at.rpc())));
         return startParticipant(id, name, replicated.get(id).get(name).rpc(), replicaArgs, failpoints);
     }
