@@ -100,10 +100,14 @@ public final class ShardJoin {
                         group.shardId(), replicaId, self.getId(), round);
             } else if (isMember(leader.get(), self)) {
                 long target = leader.get().commitIndex();
-                if (caughtUp(group, selfAddress, target, changeWaitMs, stopped)) {
+                if (group.awaitApplied(selfAddress, target, changeWaitMs, stopped)) {
                     LOG.info("shard {} replica {}: {} is a member and caught up to index {}", group.shardId(), replicaId, self.getId(), target);
                     return true;
                 }
+            } else if (leader.get().servers().stream().noneMatch(p -> isIncarnationOf(p, replicaId))) {
+                LOG.warn("shard {} replica {}: waits to join as {} (round {}): the group {} holds no incarnation of replica {} to "
+                        + "replace; an operator adds this one with `pledge admin replace`", group.shardId(), replicaId, self.getId(),
+                        round, leader.get().servers(), replicaId);
             } else {
                 long startNs = System.nanoTime();
                 String outcome = change(group, leader.get(), replicaId, self, changeWaitMs);
@@ -119,28 +123,20 @@ public final class ShardJoin {
 
     private static String change(ShardMembership group, ShardMembership.Answer leader, String replicaId, RaftPeer self, long waitMs) {
         try {
-            RaftClientReply reply = group.replace(leader,
-                    p -> ReplicaIdentity.replicaIdOf(p.getId().toString()).equals(replicaId), self, waitMs);
+            RaftClientReply reply = group.replace(leader, p -> isIncarnationOf(p, replicaId), self, waitMs);
             return reply.isSuccess() ? "done" : "refused (" + reply.getException() + ")";
         } catch (IOException | RuntimeException e) {
             return "failed (" + e + ")";
         }
     }
 
+    private static boolean isIncarnationOf(RaftPeer peer, String replicaId) {
+        return ReplicaIdentity.replicaIdOf(peer.getId().toString()).equals(replicaId);
+    }
+
     private static boolean isMember(ShardMembership.Answer leader, RaftPeer self) {
         return leader.servers().stream().anyMatch(p -> p.getId().equals(self.getId()));
     }
 
-    /** Whether the replica at {@code address} applied up to {@code index} within {@code waitMs}. */
-    static boolean caughtUp(ShardMembership group, InetSocketAddress address, long index, long waitMs, BooleanSupplier stopped) {
-        long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
-        while (!stopped.getAsBoolean() && System.nanoTime() < deadlineNs) {
-            if (group.ask(address).appliedIndex() >= index) return true;
-            if (!Threads.pause(CATCH_UP_POLL_MS)) return false;
-        }
-        return false;
-    }
-
-    private static final long CATCH_UP_POLL_MS = 50;
 
 }

@@ -2,6 +2,7 @@ package dev.pledge.participant.replication;
 
 import dev.pledge.core.Check;
 import dev.pledge.participant.config.ReplicationSettings;
+import dev.pledge.runtime.Threads;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -10,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
@@ -33,6 +36,7 @@ import org.apache.ratis.retry.RetryPolicies;
 public final class ShardMembership {
     /** One question to one replica: an operator or a joining replica wants "unreachable" soon. */
     public static final long ASK_TIMEOUT_MS_DEFAULT = 2_000;
+    private static final long APPLIED_POLL_MS = 50;
 
     /** What one Raft address answered about the group. */
     public record Answer(InetSocketAddress address, GroupInfoReply info, String error) {
@@ -43,6 +47,10 @@ public final class ShardMembership {
         /** It answered, and holds no part of the group (no division, or one without a single log entry). */
         public boolean hasNoLog() {
             return error == null && (info == null || !info.getLogInfoProto().hasLastEntry());
+        }
+
+        public String role() {
+            return info == null ? null : info.getRoleInfoProto().getRole().name();
         }
 
         public boolean leads() {
@@ -86,6 +94,14 @@ public final class ShardMembership {
         this.group = group;
         this.settings = settings;
         this.askTimeoutMs = askTimeoutMs;
+    }
+
+    /** For an operator who knows the shard id and some replicas' Raft addresses, not which replica is where. */
+    public static ShardMembership of(String shardId, List<InetSocketAddress> someReplicas, ReplicationSettings settings,
+                                     long askTimeoutMs) {
+        Map<String, InetSocketAddress> named = new LinkedHashMap<>();
+        for (InetSocketAddress a : someReplicas) named.put("given-" + (named.size() + 1), a);
+        return new ShardMembership(new ShardGroup(shardId, named), settings, askTimeoutMs);
     }
 
     public String shardId() {
@@ -148,17 +164,38 @@ public final class ShardMembership {
         next.add(joining);
         Check.argument(next.size() == current.size(), "shard %s: replacing must keep %s members, would be %s (members %s)",
                 group.shardId(), current.size(), next, current);
-        RaftProperties p = RaftSettings.of(settings);
-        RaftClientConfigKeys.Rpc.setRequestTimeout(p, RaftSettings.ms(waitMs));
-        try (RaftClient client = RaftClient.newBuilder().setProperties(p).setRetryPolicy(RetryPolicies.noRetry())
-                .setRaftGroup(RaftGroup.valueOf(group.groupId(), current))
-                .setLeaderId(RaftPeerId.valueOf(leader.peerId())).build()) {
+        try (RaftClient client = client(leader, waitMs)) {
             return client.admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
                     .setServersInCurrentConf(current)
                     .setServersInNewConf(next)
                     .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
                     .build());
         }
+    }
+
+    /** Whether the replica at {@code address} applied up to {@code index} within {@code waitMs} (false also once {@code stopped}). */
+    public boolean awaitApplied(InetSocketAddress address, long index, long waitMs, BooleanSupplier stopped) {
+        long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        while (!stopped.getAsBoolean() && System.nanoTime() < deadlineNs) {
+            if (ask(address).appliedIndex() >= index) return true;
+            if (!Threads.pause(APPLIED_POLL_MS)) return false;
+        }
+        return false;
+    }
+
+    /** Asks the leader that {@code leader} answered as to hand its leadership to member {@code peerId}. */
+    public RaftClientReply transferLeadership(Answer leader, String peerId, long waitMs) throws IOException {
+        try (RaftClient client = client(leader, waitMs)) {
+            return client.admin().transferLeadership(RaftPeerId.valueOf(peerId), waitMs);
+        }
+    }
+
+    private RaftClient client(Answer leader, long waitMs) {
+        RaftProperties p = RaftSettings.of(settings);
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, RaftSettings.ms(waitMs));
+        return RaftClient.newBuilder().setProperties(p).setRetryPolicy(RetryPolicies.noRetry())
+                .setRaftGroup(RaftGroup.valueOf(group.groupId(), leader.servers()))
+                .setLeaderId(RaftPeerId.valueOf(leader.peerId())).build();
     }
 
     public static InetSocketAddress address(RaftPeer peer) {

@@ -39,9 +39,10 @@ import picocli.CommandLine.Parameters;
  * nothing to do, 2 node unreachable or bad input (one line on stderr).
  */
 @Command(name = "admin", mixinStandardHelpOptions = true,
-        description = "Operator commands: transaction status, in-doubt branches, heuristic resolve, counters.",
+        description = "Operator commands: transaction status, in-doubt branches, heuristic resolve, counters, "
+                + "replicated shards and replacing a replica.",
         subcommands = {AdminCommand.Status.class, AdminCommand.InDoubt.class, AdminCommand.Resolve.class,
-                AdminCommand.Stats.class})
+                AdminCommand.Stats.class, ShardCommands.Shards.class, ShardCommands.Replace.class})
 public final class AdminCommand {
     static final long CALL_DEADLINE_MS = 5_000;
     /** Resolve asks the coordinator and every peer before it may force: give it room. */
