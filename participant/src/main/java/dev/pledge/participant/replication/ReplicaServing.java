@@ -147,10 +147,18 @@ public final class ReplicaServing implements AutoCloseable {
         }
         if (previous != null) end(previous, "term " + term + " began");
         long startNs = System.nanoTime();
-        ReplicatedLogStore log = ReplicatedLogStore.open(replica(), replication.settings(), term);
+        ShardReplica replica = replica();
+        if (replica == null) {
+            // Ratis may call a replica leader before its start returned.
+            LOG.warn("{} leads in term {} but its replica is still starting; trying again", name, term);
+            pause(replication.settings().writeRetrySleepMs());
+            change(() -> lead(term));
+            return;
+        }
+        ReplicatedLogStore log = ReplicatedLogStore.open(replica, replication.settings(), term);
         Term started;
         try {
-            NodeRuntime runtime = NodeRuntime.startOver(config, replica().store(), log);
+            NodeRuntime runtime = NodeRuntime.startOver(config, replica.store(), log);
             started = new Term(term, runtime, log, leaderServices.apply(runtime));
         } catch (RuntimeException e) {
             log.close();
