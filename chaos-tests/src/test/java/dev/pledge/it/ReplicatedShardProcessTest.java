@@ -4,13 +4,11 @@ import dev.pledge.client.PledgeClient;
 import dev.pledge.client.Transaction;
 import dev.pledge.demo.launch.LocalCluster;
 import dev.pledge.demo.launch.NodeProcess;
-import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClient;
 import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.rpc.Services;
 import dev.pledge.rpc.Wire;
 import dev.pledge.wire.Kv;
-import dev.pledge.wire.Participant;
 import dev.pledge.wire.TxContext;
 import dev.pledge.wire.Unavailable;
 import org.junit.jupiter.api.AfterEach;
@@ -46,22 +44,24 @@ class ReplicatedShardProcessTest {
 
     @TempDir
     Path root;
+    private ReplicatedKvCluster kv;
     private LocalCluster cluster;
     private PledgeClient client;
     private final Map<String, RpcClient> pings = new ConcurrentHashMap<>();
+    private ReplicaPings replicas;
 
     @BeforeEach
     void start() {
-        cluster = LocalCluster.kv(root, List.of("A", "C")).withReplicas("C", 3);
-        cluster.startAll();
-        client = PledgeClient.builder().coordinator(cluster.coordinator()).build();
+        kv = ReplicatedKvCluster.start(root, c -> c);
+        cluster = kv.cluster();
+        client = kv.client();
+        replicas = kv.replicas();
     }
 
     @AfterEach
     void stop() {
         pings.values().forEach(RpcClient::close);
-        if (client != null) client.close();
-        if (cluster != null) cluster.close();
+        if (kv != null) kv.close();
     }
 
     @Test
@@ -114,24 +114,11 @@ class ReplicatedShardProcessTest {
                 first, second, failoverMs, answer);
     }
 
-    /** The replica that serves (its ping names an incarnation), once there is one and it is not {@code not}. */
     private String awaitLeaderOtherThan(String not) {
-        return await().atMost(LEADER_WAIT_MAX).pollInterval(Duration.ofMillis(5)).until(() -> {
-            for (String name : cluster.replicaNames("C")) {
-                if (!name.equals(not) && epoch(name) > 0) return name;
-            }
-            return null;
-        }, name -> name != null);
+        return replicas.awaitLeaderOtherThan(not, LEADER_WAIT_MAX);
     }
 
-    /** The incarnation replica {@code name} serves as, 0 while it does not lead, -1 when it does not answer. */
     private long epoch(String name) {
-        Endpoint at = cluster.endpoint(name);
-        RpcClient c = pings.computeIfAbsent(name, n -> new RpcClient(at, RpcClientConfig.defaults().withMaxAttempts(1)));
-        try {
-            return c.call(Services.PARTICIPANT, new Participant.Client.Factory(), (p, ms) -> p.ping(), 300).getEpoch();
-        } catch (Exception unreachable) {
-            return -1;
-        }
+        return replicas.epoch(name);
     }
 }

@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -75,6 +76,7 @@ public final class LocalCluster implements ProcessCluster {
     private final Set<String> startedReplicas = ConcurrentHashMap.newKeySet();
     private final Consumer<String> onLine;
     private volatile List<String> jvmOptions = JVM_FAST_START;
+    private volatile Function<String, List<String>> launcher = name -> List.of();
     private volatile Path tlsDir;
 
     public LocalCluster(Path root, String host, int coordinatorPort, List<String> coordinatorExtraArgs,
@@ -208,6 +210,16 @@ public final class LocalCluster implements ProcessCluster {
         Map<String, Replica> replicas = replicated.get(id);
         if (replicas == null) throw new IllegalArgumentException(id + " is not replicated");
         return List.copyOf(replicas.keySet());
+    }
+
+    /**
+     * Runs each node's java command behind {@code launcher.apply(nodeName)}, a program that execs it in
+     * the same process (the pid stays the node's): e.g. {@code setpriv --regid N --clear-groups} gives
+     * a node its own group id, which loopback iptables rules can match (-m owner --gid-owner).
+     */
+    public LocalCluster withLauncher(Function<String, List<String>> launcher) {
+        this.launcher = launcher;
+        return this;
     }
 
     /** Where replica process {@code name} serves Raft. */
@@ -393,7 +405,7 @@ public final class LocalCluster implements ProcessCluster {
         if (old != null) old.close();
         List<String> jvm = new ArrayList<>(jvmOptions);
         if (failpoints.length > 0) jvm.add("-Dpledge.failpoints=" + String.join(",", failpoints));
-        NodeProcess node = NodeProcess.start(name, classPath, mainClass, jvm, args,
+        NodeProcess node = NodeProcess.start(name, launcher.apply(name), classPath, mainClass, jvm, args,
                 root.resolve(name + ".log"), onLine == null ? null : line -> onLine.accept(name + " | " + line), START_TIMEOUT);
         running.put(name, node);
         return node;

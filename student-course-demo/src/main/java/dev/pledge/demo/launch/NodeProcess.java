@@ -53,7 +53,16 @@ public final class NodeProcess implements AutoCloseable {
      */
     public static NodeProcess start(String name, String classPath, String mainClass, List<String> jvmOptions,
                                     List<String> args, Path logFile, Consumer<String> onLine, Duration startTimeout) {
-        List<String> command = new ArrayList<>();
+        return start(name, List.of(), classPath, mainClass, jvmOptions, args, logFile, onLine, startTimeout);
+    }
+
+    /**
+     * As the other start, with {@code launcher} before the java command: a program that sets
+     * something up and execs the rest in the same process (e.g. {@code setpriv --regid N}).
+     */
+    public static NodeProcess start(String name, List<String> launcher, String classPath, String mainClass, List<String> jvmOptions,
+                                    List<String> args, Path logFile, Consumer<String> onLine, Duration startTimeout) {
+        List<String> command = new ArrayList<>(launcher);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-D" + ParentWatch.PROPERTY + "=true");
         command.addAll(jvmOptions);
