@@ -2,20 +2,27 @@ package dev.pledge.participant.replication;
 
 import dev.pledge.core.Check;
 import dev.pledge.participant.config.ReplicationSettings;
+import dev.pledge.runtime.Threads;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
@@ -35,11 +42,20 @@ import org.slf4j.LoggerFactory;
  * snapshots (Ratis keeps a directory per group id), and {@code <shard id>/}{@value ShardReplica#STORE_DIR}
  * each shard's store.
  *
- * <p>Use: {@link #replica} once per shard (each shard's node takes its replica and listens to its
- * leadership), then {@link #start}. Ratis reloads the groups it finds on disk while the server is
- * built, with their state machines, so every shard must be known before it starts; a group not on
- * disk is added to the running server, as a member of the group's first configuration on a first
- * start ({@link #start}), or through {@link #rejoinAfterDiskLoss} after the disk was lost.
+ * <p>Who the machine is in every group comes from one {@link ReplicaIdentity} in its directory
+ * (a machine has one Raft server, so one peer id for all its divisions), chosen by the empty-disk
+ * rule ({@link ReplicaIdentity#choose}): the bootstrap incarnation (peer id = machine id) only on
+ * the first start of a new cluster, once every other machine answered that it holds no log of any
+ * shard; on any other empty directory a fresh incarnation, whose divisions start empty and join
+ * their groups through {@link ShardJoin#rejoin} (each group's leader replaces the machine's old
+ * incarnation, after Ratis caught the new one up).
+ *
+ * <p>Use: {@link #open} (it may wait for the other machines on a first start), {@link #replica}
+ * once per shard (each shard's node takes its replica and listens to its leadership), then
+ * {@link #start}. Ratis reloads the groups it finds on disk while the server is built, with their
+ * state machines, so every shard must be known before it starts; a group not on disk is added to
+ * the running server: with the group's first configuration by the bootstrap incarnation, empty by a
+ * fresh one, which then joins.
  */
 public final class RaftHost implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RaftHost.class);
@@ -49,21 +65,39 @@ public final class RaftHost implements AutoCloseable {
     private record Hosted(ShardGroup group, ShardStateMachine stateMachine, ListenerSlot leadership) {}
 
     private final String selfId;
+    private final ReplicaIdentity identity;
     private final Path machineDir;
     private final ReplicationSettings settings;
     private final Map<RaftGroupId, Hosted> shards = new LinkedHashMap<>();
     private final ClientId managing = ClientId.randomId();
     private final AtomicLong managingCalls = new AtomicLong();
     private final RaftServer server;
+    /** Completes with the machine's identity once it is a member of every group and caught up in each. */
+    private final CompletableFuture<ReplicaIdentity> joined = new CompletableFuture<>();
+    private volatile boolean closed;
+    private Thread joining;
 
     /**
-     * A host of {@code groups} (every one naming {@code selfId} among its members, at one address)
-     * with its data under {@code machineDir}. Builds the server, which reloads the groups on disk;
-     * it serves nothing until {@link #start}.
+     * The host of {@code groups} (every one naming machine {@code machineId} among its members, at
+     * one address) with its data under {@code machineDir}: chooses the machine's identity (see the
+     * class comment), then builds the server, which reloads the groups on disk; it serves nothing
+     * until {@link #start}.
+     *
+     * @param bootstrap this may be the first start of a new cluster; it matters only on an empty
+     *                  directory, and then waits until every other machine answered (interrupt to give up)
      */
-    public RaftHost(String selfId, Path machineDir, ReplicationSettings settings, List<ShardGroup> groups) throws IOException {
+    public static RaftHost open(String machineId, Path machineDir, ReplicationSettings settings, List<ShardGroup> groups,
+                                boolean bootstrap) throws IOException {
         Check.argument(!groups.isEmpty(), "a machine hosts at least one shard");
-        this.selfId = Check.notNull(selfId, "selfId");
+        Optional<ReplicaIdentity> identity = ReplicaIdentity.choose("machine " + machineId, machineId, machineDir, bootstrap,
+                () -> firstStart(machineId, machineDir, settings, groups));
+        if (identity.isEmpty()) throw new InterruptedIOException("machine " + machineId + " was interrupted waiting for the other machines");
+        return new RaftHost(identity.get(), machineDir, settings, groups);
+    }
+
+    private RaftHost(ReplicaIdentity identity, Path machineDir, ReplicationSettings settings, List<ShardGroup> groups) throws IOException {
+        this.identity = identity;
+        this.selfId = identity.replicaId();
         this.machineDir = Check.notNull(machineDir, "machineDir");
         this.settings = Check.notNull(settings, "settings");
         InetSocketAddress self = groups.get(0).address(selfId);
@@ -72,7 +106,7 @@ public final class RaftHost implements AutoCloseable {
                     selfId, self, groups.get(0).shardId(), g.address(selfId), g.shardId());
             Check.argument(!shards.containsKey(g.groupId()), "shard %s is hosted twice", g.shardId());
             ListenerSlot slot = new ListenerSlot(g.shardId());
-            ShardStateMachine sm = new ShardStateMachine("shard-" + g.shardId() + "/" + selfId,
+            ShardStateMachine sm = new ShardStateMachine("shard-" + g.shardId() + "/" + identity.peerId(),
                     machineDir.resolve(g.shardId()).resolve(ShardReplica.STORE_DIR), slot);
             shards.put(g.groupId(), new Hosted(g, sm, slot));
         }
@@ -85,7 +119,7 @@ public final class RaftHost implements AutoCloseable {
             return h.stateMachine();
         };
         this.server = RaftServer.newBuilder()
-                .setServerId(RaftPeerId.valueOf(selfId))
+                .setServerId(RaftPeerId.valueOf(identity.peerId()))
                 .setProperties(serverProperties(settings, machineDir.resolve(RAFT_DIR), self))
                 .setStateMachineRegistry(registry)
                 .setOption(RaftStorage.StartupOption.RECOVER)
@@ -115,11 +149,48 @@ public final class RaftHost implements AutoCloseable {
     }
 
     /**
-     * Serves Raft, with every group this machine found on disk; adds each group that is not on
-     * disk as a member of its first configuration (a first start). {@code afterDiskLoss}: the
-     * machine lost its disk, so the missing groups rejoin through {@link #rejoinAfterDiskLoss}.
+     * The first-start check of a machine on an empty directory: while a server without groups
+     * answers the others at this machine's address, asks every other machine about every shard;
+     * BOOTSTRAP only if all of them answered with no log of any shard.
      */
-    public void start(boolean afterDiskLoss) throws IOException {
+    private static Optional<ShardJoin.FirstStart> firstStart(String machineId, Path machineDir, ReplicationSettings settings,
+                                                             List<ShardGroup> groups) {
+        try (Listening ignored = new Listening(ShardReplica.listenWithoutGroup(groups.get(0), machineId, machineDir, settings))) {
+            for (ShardGroup g : groups) {
+                Optional<ShardJoin.FirstStart> decided = ShardJoin.firstStart(
+                        new ShardMembership(g, settings, ShardMembership.ASK_TIMEOUT_MS_DEFAULT), machineId, others(g, machineId),
+                        ShardJoin.FIRST_START_ROUND_PAUSE_MS_DEFAULT, () -> Thread.currentThread().isInterrupted());
+                if (decided.isEmpty() || decided.get() == ShardJoin.FirstStart.JOIN) return decided;
+            }
+            return Optional.of(ShardJoin.FirstStart.BOOTSTRAP);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A server without groups, closed once the first-start check is over. */
+    private record Listening(RaftServer server) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+
+    private static List<InetSocketAddress> others(ShardGroup g, String machineId) {
+        List<InetSocketAddress> others = new ArrayList<>();
+        g.replicas().forEach((id, at) -> {
+            if (!id.equals(machineId)) others.add(at);
+        });
+        return others;
+    }
+
+    /**
+     * Serves Raft, with every group this machine found on disk, and adds each group that is not:
+     * the bootstrap incarnation with the group's first configuration, a fresh one empty. A fresh
+     * incarnation then joins every group on its own thread ({@link #joined}), one group after the
+     * other; with no majority up it waits, logging each round.
+     */
+    public void start() throws IOException {
         for (Hosted h : shards.values()) {
             Check.state(h.leadership().attached(), "shard %s has no node listening to its leadership", h.group().shardId());
         }
@@ -129,37 +200,63 @@ public final class RaftHost implements AutoCloseable {
             server.getGroupIds().forEach(onDisk::add);
             for (Hosted h : shards.values()) {
                 if (onDisk.contains(h.group().groupId())) continue;
-                if (afterDiskLoss) rejoinAfterDiskLoss(h.group());
-                else add(h.group());
+                boolean first = identity.incarnation() == ReplicaIdentity.BOOTSTRAP;
+                Check.state(first || !identity.member(), "machine %s is member %s but has no log of shard %s: refusing to serve "
+                        + "a group it forgot", selfId, identity.peerId(), h.group().shardId());
+                add(h.group(), first ? h.group().raftGroup() : RaftGroup.valueOf(h.group().groupId()));
             }
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
         }
-    }
-
-    /**
-     * The rule for a replica whose disk was lost: it must not rejoin under its old Raft identity,
-     * since it forgot its votes and its log and could help elect a leader that misses committed
-     * entries; it must rejoin as a new member through a membership change and catch up.
-     *
-     * <p>NOT YET THAT RULE: until the membership-change rejoin lands (its own class in this
-     * package), this adds the group under the old identity, as a first start does, and says so.
-     * Wire the real rejoin in here; it is the one place a machine restarted on an empty disk goes.
-     */
-    void rejoinAfterDiskLoss(ShardGroup group) throws IOException {
-        LOG.warn("{} shard {}: rejoining after disk loss UNDER ITS OLD RAFT IDENTITY (the membership-change rejoin "
-                + "is not wired in yet): safe only while the other replicas keep every committed entry", selfId, group.shardId());
-        add(group);
-    }
-
-    private void add(ShardGroup group) throws IOException {
-        RaftClientReply reply = server.groupManagement(GroupManagementRequest.newAdd(managing, server.getId(),
-                managingCalls.incrementAndGet(), group.raftGroup()));
-        if (!reply.isSuccess()) {
-            throw new IOException("machine " + selfId + " cannot add shard " + group.shardId() + "'s group: " + reply.getException());
+        LOG.info("{} serves Raft as {} ({})", selfId, identity.peerId(), identity.member() ? "a member" : "joining");
+        if (identity.member()) {
+            joined.complete(identity);
+        } else {
+            joining = Threads.daemon(this::joinEveryGroup, "machine-" + selfId + "-join");
+            joining.start();
         }
-        LOG.info("{} shard {}: group added (first start)", selfId, group.shardId());
+    }
+
+    /** Makes this fresh incarnation a member of every group in place of the old one, then writes that it is. */
+    private void joinEveryGroup() {
+        try {
+            for (Hosted h : shards.values()) {
+                ShardGroup g = h.group();
+                ShardReplica division = ShardReplica.hosted(g, server, h.stateMachine());
+                if (!ShardJoin.rejoin(new ShardMembership(g, settings, ShardMembership.ASK_TIMEOUT_MS_DEFAULT), selfId, division.peer(),
+                        others(g, selfId), ShardJoin.CHANGE_WAIT_MS_DEFAULT, ShardJoin.ROUND_PAUSE_MS_DEFAULT, () -> closed)) {
+                    return;
+                }
+            }
+            ReplicaIdentity member = identity.asMember();
+            member.write(machineDir);
+            LOG.info("{} joined every shard's group as {}", selfId, member.peerId());
+            joined.complete(member);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("{} cannot join its groups as {}: {}", selfId, identity.peerId(), e.toString(), e);
+            joined.completeExceptionally(e);
+        }
+    }
+
+    private void add(ShardGroup shard, RaftGroup group) throws IOException {
+        RaftClientReply reply = server.groupManagement(GroupManagementRequest.newAdd(managing, server.getId(),
+                managingCalls.incrementAndGet(), group));
+        if (!reply.isSuccess()) {
+            throw new IOException("machine " + selfId + " cannot add shard " + shard.shardId() + "'s group: " + reply.getException());
+        }
+        LOG.info("{} shard {}: group added as {} ({})", selfId, shard.shardId(), identity.peerId(),
+                group.getPeers().isEmpty() ? "empty, to join" : "first start");
+    }
+
+    /** Completes with the machine's identity once it is a member of every group and caught up in each. */
+    public CompletableFuture<ReplicaIdentity> joined() {
+        return joined;
+    }
+
+    /** Who this machine is in its groups now. */
+    public ReplicaIdentity identity() {
+        return identity;
     }
 
     /** The ids of the shards this machine hosts. */
@@ -178,8 +275,21 @@ public final class RaftHost implements AutoCloseable {
     /** Stops Raft for every shard of this machine (their state machines close their stores). */
     @Override
     public void close() throws IOException {
+        closed = true;
+        Thread j = joining;
+        if (j != null) {
+            // No interrupt: it could land in Ratis's file I/O. Every wait of the join checks closed within a round.
+            try {
+                j.join(CLOSE_WAIT_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        joined.completeExceptionally(new IOException("machine " + selfId + " was closed"));
         server.close();
     }
+
+    private static final long CLOSE_WAIT_MS = 10_000;
 
     /**
      * A shard's leadership news, for the node that attaches to it before the server starts: Ratis

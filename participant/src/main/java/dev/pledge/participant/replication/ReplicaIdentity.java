@@ -11,6 +11,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Who a replica's data directory is in its shard's Raft group: the configured replica id plus an
@@ -29,6 +33,7 @@ public record ReplicaIdentity(String replicaId, long incarnation, boolean member
     static final String FILE = "replica-identity";
     static final char SEPARATOR = '#';
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaIdentity.class);
 
     public ReplicaIdentity {
         Check.notNull(replicaId, "replicaId");
@@ -90,6 +95,53 @@ public record ReplicaIdentity(String replicaId, long incarnation, boolean member
         Files.move(tmp, dataDir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         try (FileChannel dir = FileChannel.open(dataDir, StandardOpenOption.READ)) {
             dir.force(true);
+        }
+    }
+
+    /**
+     * The empty-disk rule's choice of who {@code dataDir} is, written (synced) before it returns:
+     * <ol>
+     *   <li>an identity in the directory: that one;</li>
+     *   <li>a Raft log ({@code dataDir/raft}) but no identity (written before identities): the
+     *   bootstrap incarnation, which the groups know;</li>
+     *   <li>an empty directory: a fresh incarnation, unless {@code bootstrap} is set and
+     *   {@code firstStart} (which may wait for the peers) finds this is the first start of a new cluster.</li>
+     * </ol>
+     * Shared by a replica with its own server ({@link ReplicaStartup}) and a machine ({@link RaftHost}).
+     *
+     * @param who          names the replica or machine in the log, e.g. "shard C replica r1"
+     * @param firstStart   asks the peers; empty if stopped while waiting for them
+     * @return empty if {@code firstStart} was stopped
+     */
+    static Optional<ReplicaIdentity> choose(String who, String replicaId, Path dataDir, boolean bootstrap,
+                                            Supplier<Optional<ShardJoin.FirstStart>> firstStart) throws IOException {
+        Optional<ReplicaIdentity> known = read(dataDir);
+        if (known.isPresent()) {
+            Check.state(known.get().replicaId().equals(replicaId), "data directory %s belongs to replica %s, not %s",
+                    dataDir, known.get().replicaId(), replicaId);
+            return known;
+        }
+        ReplicaIdentity chosen;
+        if (holdsRaftLog(dataDir)) {
+            chosen = bootstrap(replicaId);
+            LOG.info("{}: its directory has a Raft log but no identity (written before identities): it is the bootstrap incarnation", who);
+        } else if (bootstrap) {
+            Optional<ShardJoin.FirstStart> decided = firstStart.get();
+            if (decided.isEmpty()) return Optional.empty();
+            chosen = decided.get() == ShardJoin.FirstStart.BOOTSTRAP ? bootstrap(replicaId) : fresh(replicaId);
+        } else {
+            chosen = fresh(replicaId);
+            LOG.warn("{}: empty data directory: it forgot its votes and log, so it joins as new incarnation {}", who, chosen.peerId());
+        }
+        chosen.write(dataDir);
+        return Optional.of(chosen);
+    }
+
+    private static boolean holdsRaftLog(Path dataDir) throws IOException {
+        Path raft = dataDir.resolve(ShardReplica.RAFT_DIR);
+        if (!Files.isDirectory(raft)) return false;
+        try (Stream<Path> entries = Files.list(raft)) {
+            return entries.findAny().isPresent();
         }
     }
 }

@@ -5,13 +5,11 @@ import dev.pledge.runtime.Threads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 import org.apache.ratis.server.RaftServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,30 +116,13 @@ public final class ReplicaStartup implements AutoCloseable {
 
     /** The incarnation to start as, written before it is used; empty if closed while waiting for the peers. */
     private Optional<ReplicaIdentity> identity() throws IOException {
-        Optional<ReplicaIdentity> known = ReplicaIdentity.read(dataDir);
-        if (known.isPresent()) {
-            if (!known.get().replicaId().equals(replicaId)) {
-                throw new IllegalStateException("data directory " + dataDir + " belongs to replica " + known.get().replicaId()
-                        + ", not " + replicaId);
+        return ReplicaIdentity.choose("shard " + group.shardId() + " replica " + replicaId, replicaId, dataDir, bootstrap, () -> {
+            try {
+                return decideFirstStart();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            return known;
-        }
-        ReplicaIdentity chosen;
-        if (holdsRaftLog()) {
-            chosen = ReplicaIdentity.bootstrap(replicaId);
-            LOG.info("shard {} replica {}: its directory has a Raft log but no identity (written before identities): "
-                    + "it is the bootstrap incarnation", group.shardId(), replicaId);
-        } else if (bootstrap) {
-            Optional<ShardJoin.FirstStart> decided = decideFirstStart();
-            if (decided.isEmpty()) return Optional.empty();
-            chosen = decided.get() == ShardJoin.FirstStart.BOOTSTRAP ? ReplicaIdentity.bootstrap(replicaId) : ReplicaIdentity.fresh(replicaId);
-        } else {
-            chosen = ReplicaIdentity.fresh(replicaId);
-            LOG.warn("shard {} replica {}: empty data directory: it forgot its votes and log, so it joins as new incarnation {}",
-                    group.shardId(), replicaId, chosen.peerId());
-        }
-        chosen.write(dataDir);
-        return Optional.of(chosen);
+        });
     }
 
     /** Asks the other replicas while a server without the group answers theirs at this replica's address. */
@@ -161,16 +142,6 @@ public final class ReplicaStartup implements AutoCloseable {
             if (!id.equals(replicaId)) others.add(at);
         });
         return others;
-    }
-
-    private boolean holdsRaftLog() {
-        Path raft = dataDir.resolve(ShardReplica.RAFT_DIR);
-        if (!Files.isDirectory(raft)) return false;
-        try (Stream<Path> entries = Files.list(raft)) {
-            return entries.findAny().isPresent();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** Stops waiting for peers or a leader, and stops the replica if it started. */

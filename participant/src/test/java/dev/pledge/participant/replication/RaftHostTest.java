@@ -19,7 +19,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.io.UncheckedIOException;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.util.FileUtils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,22 +32,26 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Three machines in one JVM, each one Raft server hosting a replica of shards A and C over loopback gRPC. */
-@Timeout(90)
+@Timeout(120)
 class RaftHostTest {
     private static final List<String> MACHINES = List.of("m1", "m2", "m3");
     private static final List<String> SHARDS = List.of("A", "C");
     private static final Duration AGREE_MAX = Duration.ofSeconds(30);
+    private static final Duration JOIN_MAX = Duration.ofSeconds(60);
 
     @TempDir
     Path root;
     private final Map<String, InetSocketAddress> raft = new LinkedHashMap<>();
-    private final Map<String, RaftHost> running = new LinkedHashMap<>();
-    private final Map<String, Map<String, ShardReplica>> replicas = new LinkedHashMap<>();
+    private final Map<String, RaftHost> running = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, ShardReplica>> replicas = new ConcurrentHashMap<>();
 
     @BeforeEach
     void startMachines() throws Exception {
         for (String m : MACHINES) raft.put(m, new InetSocketAddress(InetAddress.getLoopbackAddress().getHostAddress(), LoopbackPorts.free()));
-        for (String m : MACHINES) start(m);
+        // A new cluster's first start: each machine founds the groups only once the others answered, so all start together.
+        List<CompletableFuture<Void>> starting = new ArrayList<>();
+        for (String m : MACHINES) starting.add(CompletableFuture.runAsync(() -> start(m, true)));
+        CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).join();
     }
 
     @AfterEach
@@ -65,16 +74,39 @@ class RaftHostTest {
 
     @Test
     void aMachineRestartedOnItsDiskReloadsEveryShardAndCatchesUp() throws Exception {
-        for (String shard : SHARDS) write(shard, 1);
-        for (String shard : SHARDS) awaitEveryMachineHolds(shard, 1);
         String away = "m3";
-        close(running.remove(away));
+        stopOnceEveryMachineHoldsBatch1(away);
 
         for (String shard : SHARDS) write(shard, 2);
-        start(away);
+        start(away, false);
 
         for (String shard : SHARDS) awaitEveryMachineHolds(shard, 2);
+        assertThat(running.get(away).identity()).isEqualTo(ReplicaIdentity.bootstrap(away));
     }
+
+    /**
+     * A machine back on an empty disk forgot its votes and its log, in every shard: it comes back
+     * as a new incarnation, each group's leader replaces the old one by it, and its stores catch up.
+     */
+    @Test
+    void aWipedMachineComesBackAsANewIncarnationInEveryGroupAndCatchesUp() throws Exception {
+        String wiped = "m3";
+        stopOnceEveryMachineHoldsBatch1(wiped);
+        FileUtils.deleteFully(root.resolve(wiped));
+        for (String shard : SHARDS) write(shard, 2);
+
+        start(wiped, false);
+
+        ReplicaIdentity joined = running.get(wiped).joined().get(JOIN_MAX.toSeconds(), TimeUnit.SECONDS);
+        assertThat(joined.peerId()).startsWith(wiped + "#");
+        assertThat(ReplicaIdentity.read(root.resolve(wiped))).contains(joined);
+        for (String shard : SHARDS) {
+            List<String> members = membersOf(shard);
+            assertThat(members).as("shard %s's configuration", shard).contains(joined.peerId()).doesNotContain(wiped).hasSize(MACHINES.size());
+            awaitEveryMachineHolds(shard, 2);
+        }
+    }
+
 
     @Test
     void aNodeForAShardTheMachineDoesNotHostIsRefused() {
@@ -84,14 +116,31 @@ class RaftHostTest {
                 .hasMessageContaining("machine m1 does not host shard B");
     }
 
-    private void start(String machine) throws IOException {
-        List<ShardGroup> groups = SHARDS.stream().map(s -> new ShardGroup(s, raft)).toList();
-        RaftHost host = new RaftHost(machine, root.resolve(machine), ThreeReplicas.FAST, groups);
-        Map<String, ShardReplica> mine = new LinkedHashMap<>();
-        for (ShardGroup g : groups) mine.put(g.shardId(), host.replica(g, ShardLeadership.IGNORED));
-        host.start(false);
-        running.put(machine, host);
-        replicas.put(machine, mine);
+    private void stopOnceEveryMachineHoldsBatch1(String machine) throws Exception {
+        for (String shard : SHARDS) write(shard, 1);
+        for (String shard : SHARDS) awaitEveryMachineHolds(shard, 1);
+        close(running.remove(machine));
+    }
+
+    private void start(String machine, boolean bootstrap) {
+        try {
+            List<ShardGroup> groups = SHARDS.stream().map(s -> new ShardGroup(s, raft)).toList();
+            RaftHost host = RaftHost.open(machine, root.resolve(machine), ThreeReplicas.FAST, groups, bootstrap);
+            Map<String, ShardReplica> mine = new LinkedHashMap<>();
+            for (ShardGroup g : groups) mine.put(g.shardId(), host.replica(g, ShardLeadership.IGNORED));
+            host.start();
+            running.put(machine, host);
+            replicas.put(machine, mine);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The peer ids in {@code shard}'s configuration, as its leader knows it. */
+    private List<String> membersOf(String shard) {
+        ShardMembership group = new ShardMembership(new ShardGroup(shard, raft), ThreeReplicas.FAST, ShardMembership.ASK_TIMEOUT_MS_DEFAULT);
+        ShardMembership.Answer leader = await().atMost(AGREE_MAX).until(() -> group.leader(raft.values()), Optional::isPresent).get();
+        return leader.servers().stream().map(p -> p.getId().toString()).toList();
     }
 
     /** Writes batch {@code n} to {@code shard} as its leader's core would; sent again if a leader change left it in doubt. */
@@ -135,7 +184,7 @@ class RaftHostTest {
         try {
             h.close();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -68,16 +68,15 @@ final class MachineChaos {
     private String kill(String victim) throws InterruptedException {
         machines.node(victim).kill9();
         boolean wipe = random.nextInt(WIPE_ONE_IN) == 0;
+        NodeProcess back = null;
         try {
             Thread.sleep(DOWN_MS_MIN + random.nextLong(DOWN_MS_SPREAD));
         } finally {
             // Even when told to stop mid-fault: a killed machine always comes back.
-            if (!stopping.getAsBoolean()) {
-                if (wipe) machines.restartAfterDiskLoss(victim);
-                else machines.start(victim);
-            }
+            if (!stopping.getAsBoolean()) back = wipe ? machines.restartAfterDiskLoss(victim) : machines.start(victim);
         }
-        return "SIGKILL machine " + victim + (wipe ? ", its data directory deleted, restarted after disk loss" : "");
+        return "SIGKILL machine " + victim + (wipe ? ", its data directory deleted; back as new Raft incarnation "
+                + (back == null ? "(not restarted)" : MachineCluster.raftPeer(back)) : "");
     }
 
     private String freeze(String victim) throws InterruptedException {

@@ -3,6 +3,7 @@ package dev.pledge.demo.launch;
 import dev.pledge.demo.client.Topology;
 import dev.pledge.demo.node.MachineLayout;
 import dev.pledge.rpc.Endpoint;
+import dev.pledge.runtime.Threads;
 import dev.pledge.rpc.RpcClientConfig;
 
 import java.nio.file.Path;
@@ -12,7 +13,14 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The replicated demo on loopback: machines, each its own OS process ({@code DemoMachineMain})
@@ -27,6 +35,7 @@ public final class MachineCluster implements ProcessCluster {
     public static final int MACHINES_MAX = 7;
     /** A machine starts a coordinator, three stores and a Raft server: longer than one node. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Pattern RAFT_PEER = Pattern.compile("Raft peer (\\S+)\\)");
     /** Heap of a machine in tests: it holds four RocksDBs and Ratis's caches. */
     public static final List<String> JVM_TEST = List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
@@ -36,6 +45,9 @@ public final class MachineCluster implements ProcessCluster {
     private final Map<String, NodeProcess> running = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Consumer<String> onLine;
     private volatile List<String> jvmOptions = JVM_TEST;
+    /** Machines this cluster started at least once: only a first start may found the groups. */
+    private final Set<String> startedOnce = ConcurrentHashMap.newKeySet();
+    private final ExecutorService startingPool = Executors.newCachedThreadPool(r -> Threads.daemon(r, "machine-start"));
 
     /**
      * {@code count} machines "m1".."mN" on {@code host}: the n-th takes {@link MachineLayout#PORTS}
@@ -74,37 +86,49 @@ public final class MachineCluster implements ProcessCluster {
         return running.get(name);
     }
 
+    /**
+     * Starts every machine at once: on a new cluster's first start each waits for all the others
+     * to answer before it founds the shards' groups (and prints that it listens).
+     */
     @Override
     public void startAll() {
-        machines.keySet().forEach(this::start);
-    }
-
-    /** Starts (or restarts) machine {@code name} on its data directory. */
-    @Override
-    public NodeProcess start(String name) {
-        return start(name, List.of());
+        List<CompletableFuture<NodeProcess>> starting = new ArrayList<>();
+        for (String name : machines.keySet()) starting.add(CompletableFuture.supplyAsync(() -> start(name), startingPool));
+        CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).join();
     }
 
     /**
      * The machine lost its disk: deletes its data directory (it must not be running) and starts it
-     * on the empty one, telling it so; its replicas rejoin their groups by the rule for a lost disk.
+     * on the empty one. The empty directory is what tells it: it comes back as a new incarnation
+     * that joins every shard's group in place of the old one.
      */
     public NodeProcess restartAfterDiskLoss(String name) {
         wipe(name);
-        return start(name, List.of("--after-disk-loss"));
+        return start(name);
     }
 
-    private NodeProcess start(String name, List<String> extraArgs) {
+    /**
+     * Starts (or restarts) machine {@code name} on its data directory. Only its first start by this
+     * cluster may found the groups ({@code --bootstrap}): a later empty directory is a lost disk.
+     */
+    @Override
+    public NodeProcess start(String name) {
         MachineLayout self = layout(name);
         List<String> args = new ArrayList<>(List.of("--machine-id", name, "--data-dir", LocalCluster.directory(root, name).toString()));
         machines.values().forEach(m -> args.addAll(List.of("--machine", m.machineId() + "=" + m.base())));
-        args.addAll(extraArgs);
+        if (startedOnce.add(name)) args.add("--bootstrap");
         NodeProcess old = running.remove(self.machineId());
         if (old != null) old.close();
         NodeProcess node = NodeProcess.start(name, classPath, MACHINE_MAIN, jvmOptions, args, root.resolve(name + ".log"),
                 onLine == null ? null : line -> onLine.accept(name + " | " + line), START_TIMEOUT);
         running.put(name, node);
         return node;
+    }
+
+    /** The Raft peer id a started machine printed (a fresh incarnation after a lost disk: {@code m2#<hex>}). */
+    public static String raftPeer(NodeProcess machine) {
+        Matcher m = RAFT_PEER.matcher(machine.awaitLine(RAFT_PEER, Duration.ZERO));
+        return m.find() ? m.group(1) : "?";
     }
 
     /** Deletes the data directory of machine {@code name}, which must not be running. */
@@ -200,5 +224,6 @@ public final class MachineCluster implements ProcessCluster {
             running.clear();
         }
         all.forEach(NodeProcess::close);
+        startingPool.shutdown();
     }
 }

@@ -46,9 +46,10 @@ public final class DemoMachineMain implements Callable<Integer> {
     @Option(names = "--data-dir", required = true, description = "this machine's disk: Raft's logs, every shard's store, the coordinator's log")
     Path dataDir;
 
-    @Option(names = "--after-disk-loss", description = "this machine's disk was lost and replaced by an empty one: "
-            + "its replicas rejoin their groups by the rule for a lost disk, not as first members")
-    boolean afterDiskLoss;
+    @Option(names = "--bootstrap", description = "this may be the first start of a new cluster: on an empty data dir, "
+            + "once every other machine answered that it holds no log, the machine founds every shard's group; "
+            + "otherwise (and without this flag) an empty data dir joins as a new incarnation")
+    boolean bootstrap;
 
     @Option(names = "--operator-token-file", description = "the token an operator presents to Admin.resolve, for every shard")
     Path operatorTokenFile;
@@ -66,7 +67,7 @@ public final class DemoMachineMain implements Callable<Integer> {
                     "--machine-id " + machineId + " is not among the --machine entries " + all.keySet());
         }
         ParentWatch.startIfRequested("machine " + machineId);
-        Machine machine = Machine.start(self, all, dataDir, afterDiskLoss, operatorTokenFile);
+        Machine machine = Machine.start(self, all, dataDir, bootstrap, operatorTokenFile);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             machine.close();
@@ -74,7 +75,7 @@ public final class DemoMachineMain implements Callable<Integer> {
         }, "machine-shutdown"));
         System.out.println("machine " + machineId + " listening on " + self.raft() + " (coordinator " + self.coordinatorId()
                 + " on " + self.coordinator() + ", shards " + MachineLayout.SHARDS.stream().map(s -> s.id() + " on " + self.shard(s.id())).toList()
-                + (afterDiskLoss ? ", rejoined after disk loss" : "") + ")");
+                + ", Raft peer " + machine.host().identity().peerId() + ")");
         System.out.flush();
         stopped.await();
         return 0;
@@ -88,14 +89,15 @@ public final class DemoMachineMain implements Callable<Integer> {
 
     /** The running parts of one machine, stopped in the reverse order of their start. */
     private record Machine(CoordinatorNode coordinator, List<ParticipantNode> nodes, RaftHost host) implements AutoCloseable {
-        static Machine start(MachineLayout self, Map<String, MachineLayout> all, Path dataDir, boolean afterDiskLoss,
+        static Machine start(MachineLayout self, Map<String, MachineLayout> all, Path dataDir, boolean bootstrap,
                              Path operatorTokenFile) throws Exception {
             List<ParticipantConfig> configs = new ArrayList<>();
             for (MachineLayout.Shard s : MachineLayout.SHARDS) {
                 configs.add(ParticipantProcess.config(participantArgs(s.id(), self, all, dataDir, operatorTokenFile)));
             }
-            RaftHost host = new RaftHost(self.machineId(), dataDir, configs.get(0).replication().settings(),
-                    configs.stream().map(ShardGroup::of).toList());
+            // On a first start this waits until every other machine answered; each prints "listening" only after.
+            RaftHost host = RaftHost.open(self.machineId(), dataDir, configs.get(0).replication().settings(),
+                    configs.stream().map(ShardGroup::of).toList(), bootstrap);
             CoordinatorNode coordinator = CoordinatorNode.start(CoordinatorSettings.config(
                     ConfigLoader.load(CoordinatorSettings.SCHEMA, coordinatorArgs(self, all, dataDir))));
             List<ParticipantNode> nodes = new ArrayList<>();
@@ -108,7 +110,7 @@ public final class DemoMachineMain implements Callable<Integer> {
                     nodes.add(node);
                     node.start();
                 }
-                host.start(afterDiskLoss);
+                host.start();
                 return machine;
             } catch (Exception | Error e) {
                 machine.close();
