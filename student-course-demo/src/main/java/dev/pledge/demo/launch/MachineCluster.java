@@ -1,6 +1,7 @@
 package dev.pledge.demo.launch;
 
 import dev.pledge.demo.client.Topology;
+import dev.pledge.demo.node.DemoMachineMain;
 import dev.pledge.demo.node.MachineLayout;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.runtime.Threads;
@@ -35,6 +36,9 @@ public final class MachineCluster implements ProcessCluster {
     public static final int MACHINES_MAX = 7;
     /** A machine starts a coordinator, three stores and a Raft server: longer than one node. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    /** A machine back on an empty disk joins every shard's group, catching up on each: a whole log at most. */
+    private static final Duration REJOIN_TIMEOUT = Duration.ofSeconds(120);
+    private static final Pattern MEMBER = Pattern.compile(Pattern.quote(DemoMachineMain.MEMBER_OF_EVERY_GROUP));
     private static final Pattern RAFT_PEER = Pattern.compile("Raft peer (\\S+)\\)");
     /** Heap of a machine in tests: it holds four RocksDBs and Ratis's caches. */
     public static final List<String> JVM_TEST = List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
@@ -100,11 +104,15 @@ public final class MachineCluster implements ProcessCluster {
     /**
      * The machine lost its disk: deletes its data directory (it must not be running) and starts it
      * on the empty one. The empty directory is what tells it: it comes back as a new incarnation
-     * that joins every shard's group in place of the old one.
+     * that joins every shard's group in place of the old one. Returns once it is a member of every
+     * group and caught up: until then a group of three keeps its log on two machines only, and a
+     * second fault would leave it no majority (a second lost disk, no majority ever again).
      */
     public NodeProcess restartAfterDiskLoss(String name) {
         wipe(name);
-        return start(name);
+        NodeProcess node = start(name);
+        node.awaitLine(MEMBER, REJOIN_TIMEOUT);
+        return node;
     }
 
     /**

@@ -35,6 +35,8 @@ import java.util.concurrent.CountDownLatch;
         description = "A machine of the replicated demo: a replica of every shard and a coordinator.")
 public final class DemoMachineMain implements Callable<Integer> {
     private static final String COORDINATOR_DIR = "coordinator";
+    /** Printed once the machine is a member of every shard's group (at once, unless it is joining as a new incarnation). */
+    public static final String MEMBER_OF_EVERY_GROUP = "is a member of every shard's group as";
 
     @Option(names = "--machine-id", required = true, description = "this machine's id among the --machine entries")
     String machineId;
@@ -77,6 +79,10 @@ public final class DemoMachineMain implements Callable<Integer> {
                 + " on " + self.coordinator() + ", shards " + MachineLayout.SHARDS.stream().map(s -> s.id() + " on " + self.shard(s.id())).toList()
                 + ", Raft peer " + machine.host().identity().peerId() + ")");
         System.out.flush();
+        machine.host().joined().thenAccept(identity -> {
+            System.out.println("machine " + machineId + " " + MEMBER_OF_EVERY_GROUP + " " + identity.peerId());
+            System.out.flush();
+        });
         stopped.await();
         return 0;
     }
