@@ -11,10 +11,10 @@ import org.junit.jupiter.api.Test;
 
 class RaftSettingsTest {
     @Test
-    void byDefaultALeaderSendsAnEntryAtOnceInsteadOfWaitingOutRatissMillisecondAfterItsLastAppend() {
+    void byDefaultALeaderKeepsRatissMillisecondBetweenAppendsToAFollower() {
         RaftProperties p = RaftSettings.of(ReplicationSettings.DEFAULTS);
 
-        assertThat(RaftServerConfigKeys.Log.Appender.waitTimeMin(p).toLong(TimeUnit.MICROSECONDS)).isZero();
+        assertThat(RaftServerConfigKeys.Log.Appender.waitTimeMin(p).toLong(TimeUnit.MICROSECONDS)).isEqualTo(1_000);
     }
 
     @Test
