@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * A seeded list of faults: every kind at least once (a KILL of the coordinator and of a participant
@@ -35,17 +36,21 @@ final class NemesisSchedule {
 
     /**
      * Faults for machines that each host a replica of every shard and a coordinator, one machine at
-     * a time: every kind of {@link FaultKind#ON_MACHINES} at least once, then random ones, shuffled.
+     * a time: every one of {@code kinds} (some of {@link FaultKind#ON_MACHINES}) at least once, then
+     * random ones, shuffled.
      */
-    static List<Fault> forMachines(long seed, int count, List<String> machines) {
-        if (count < FaultKind.ON_MACHINES.size() || count > FAULTS_MAX) {
-            throw new IllegalArgumentException("count must be in [" + FaultKind.ON_MACHINES.size() + ", " + FAULTS_MAX + "], was " + count);
+    static List<Fault> forMachines(long seed, int count, List<String> machines, Set<FaultKind> kinds) {
+        if (!FaultKind.ON_MACHINES.containsAll(kinds) || kinds.isEmpty()) {
+            throw new IllegalArgumentException("machine faults are some of " + FaultKind.ON_MACHINES + ", not " + kinds);
+        }
+        if (count < kinds.size() || count > FAULTS_MAX) {
+            throw new IllegalArgumentException("count must be in [" + kinds.size() + ", " + FAULTS_MAX + "], was " + count);
         }
         Random random = new Random(seed);
-        List<FaultKind> kinds = List.copyOf(FaultKind.ON_MACHINES);
+        List<FaultKind> ordered = List.copyOf(new java.util.TreeSet<>(kinds));
         List<Fault> faults = new ArrayList<>();
-        for (FaultKind kind : kinds) faults.add(onMachine(kind, pick(random, machines), random));
-        while (faults.size() < count) faults.add(onMachine(kinds.get(random.nextInt(kinds.size())), pick(random, machines), random));
+        for (FaultKind kind : ordered) faults.add(onMachine(kind, pick(random, machines), random));
+        while (faults.size() < count) faults.add(onMachine(ordered.get(random.nextInt(ordered.size())), pick(random, machines), random));
         Collections.shuffle(faults, random);
         return List.copyOf(faults);
     }

@@ -28,12 +28,14 @@ class NemesisScheduleTest {
     void machinesSufferEveryMachineFaultOneMachineAtATime() {
         List<String> machines = List.of("m1", "m2", "m3");
         for (long seed = 0; seed < 50; seed++) {
-            List<Fault> faults = NemesisSchedule.forMachines(seed, 8, machines);
+            List<Fault> faults = NemesisSchedule.forMachines(seed, 8, machines, FaultKind.ON_MACHINES);
             assertThat(faults).hasSize(8).extracting(Fault::kind).containsAll(FaultKind.ON_MACHINES)
                     .allMatch(FaultKind.ON_MACHINES::contains);
             assertThat(faults).allSatisfy(f -> assertThat(f.nodes()).hasSize(1).allMatch(machines::contains));
         }
-        assertThat(NemesisSchedule.forMachines(5, 8, machines)).isEqualTo(NemesisSchedule.forMachines(5, 8, machines));
+        assertThat(NemesisSchedule.forMachines(5, 8, machines, FaultKind.ON_MACHINES)).isEqualTo(NemesisSchedule.forMachines(5, 8, machines, FaultKind.ON_MACHINES));
+        assertThat(NemesisSchedule.forMachines(5, 8, machines, java.util.EnumSet.of(FaultKind.KILL, FaultKind.PAUSE)))
+                .extracting(Fault::kind).doesNotContain(FaultKind.WIPE);
     }
 
     @Test
