@@ -16,10 +16,7 @@ import dev.pledge.core.Check;
  * @param appendGapMinUs the leader sends a follower its next entries at least this long after its last append to it
  *        (Ratis's {@code raft.server.log.appender.wait-time.min}). Ratis's 1 ms default delays a write that
  *        follows within 1 ms the append telling followers of the last commit, which a one-at-a-time writer
- *        always does; 0 sends every entry at once (about 1.5 ms less per write in-process). The default stays
- *        Ratis's own 1 ms while a rejoin wedge is open: a machine rejoining on an empty disk sometimes
- *        never finishes catching up ("Already running a method" on its log). It was first seen with 0,
- *        then with 1 ms too, so this setting is not its cause.
+ *        always does; 0 sends every entry at once (about 1.5 ms less per write in-process).
  */
 public record ReplicationSettings(long electionTimeoutMinMs, long electionTimeoutMaxMs, long writeTimeoutMs,
                                   long writeRetrySleepMs, long snapshotEveryEntries, long logSegmentBytesMax,

@@ -26,6 +26,16 @@ final class RaftSettings {
         RaftServerConfigKeys.Log.setPurgeGap(p, s.logPurgeGapEntries());
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
         RaftServerConfigKeys.Log.Appender.setWaitTimeMin(p, TimeDuration.valueOf(s.appendGapMinUs(), TimeUnit.MICROSECONDS));
+        // One server thread per division, so a follower's log is appended to from one thread at a time.
+        // Ratis 3.1.3 chains a follower's appends (RaftServerImpl.appendLog): each runs on the server thread
+        // handling its request, or on the thread completing the append before it. With several server
+        // threads, one append could start while another thread was still leaving the log's single-threaded
+        // section; the log refused it ("Already running a method"), the failure poisoned the chain, and the
+        // follower refused every later append. A machine rejoining on an empty disk then never caught up
+        // (ReplicatedChaosTest seed 2177763690, issue 17). Ratis 3.2.2 keeps the chain and does not pass
+        // our replication tests, so this stays the fix.
+        RaftServerConfigKeys.ThreadPool.setServerCached(p, false);
+        RaftServerConfigKeys.ThreadPool.setServerSize(p, 1);
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, s.snapshotEveryEntries());
         // No snapshot on a clean stop: a crash takes none, and a stop recovers exactly as a crash does.

@@ -38,4 +38,12 @@ class RaftSettingsTest {
         assertThat(RaftServerConfigKeys.Log.unsafeFlushEnabled(p)).isFalse();
         assertThat(RaftServerConfigKeys.Log.asyncFlushEnabled(p)).isFalse();
     }
+
+    @Test
+    void aFollowerAppendsToItsLogFromOneServerThread() {
+        RaftProperties p = RaftSettings.of(ReplicationSettings.DEFAULTS);
+
+        assertThat(RaftServerConfigKeys.ThreadPool.serverCached(p)).isFalse();
+        assertThat(RaftServerConfigKeys.ThreadPool.serverSize(p)).isEqualTo(1);
+    }
 }
