@@ -3,17 +3,13 @@ package dev.pledge.chaos.cluster;
 import com.github.dockerjava.api.DockerClient;
 import dev.pledge.chaos.container.DockerSupport;
 import dev.pledge.client.PledgeClient;
-import dev.pledge.demo.client.Enrollment;
-import dev.pledge.demo.client.OpResult;
 import dev.pledge.demo.launch.ClusterProbe;
-import dev.pledge.demo.launch.Seeder;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.rpc.RpcException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -45,7 +41,6 @@ class ContainerChaosTest {
     private static final int CI_FAULTS_TLS = FaultKind.IN_CONTAINERS.size() + 1;
     /** A fault lasts about five seconds, plus restart, resolution and the gap: roughly nine seconds each (measured). */
     private static final int FAULT_SECONDS_TYPICAL = 9;
-    private static final long GAP_MS = 2_000;
     private static final Duration TX_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration COMMIT_GRACE = Duration.ofSeconds(1);
 
@@ -81,32 +76,10 @@ class ContainerChaosTest {
              ResolutionWatch watch = new ResolutionWatch(cluster.participantEndpoints(), faults,
                      cluster.clientConfig(EnrollmentContainers.OPERATOR, RpcClientConfig.defaults()))) {
             if (tls) assertEveryNodeRefusesPlainTcp(cluster);
-            Seeder.seed(client, cluster.topology(), STUDENTS, COURSES, seed, root);
-            ChaosWorkload workload = new ChaosWorkload(new Enrollment(client, cluster.topology(), TX_TIMEOUT, 1), STUDENTS, COURSES, seed);
-            Nemesis nemesis = new Nemesis(cluster, faults, watch, GAP_MS,
-                    () -> workload.size() + " transactions, " + workload.committed() + " committed");
-
-            long startNs = System.nanoTime();
-            workload.start(CLIENTS);
-            int injected = nemesis.run(schedule);
-            workload.stopAndJoin(Duration.ofMinutes(2).toMillis());
-            double minutes = (System.nanoTime() - startNs) / 60e9;
-            faults.note("workload stopped after " + workload.size() + " transactions; checking");
-
-            List<OpRecord> records = workload.records();
-            CheckReport report = new ClusterChecker(cluster, client, watch).check(records, nemesis.lastHealNs());
-            String summary = Summary.table("container chaos over " + transport, seed, minutes, faults, records, report,
-                    NodeLogs.evidence(root, EnrollmentContainers.PARTICIPANTS));
-            System.out.println(summary);
-            Files.writeString(root.resolve("summary.txt"), summary + String.join("\n", faults.lines()) + "\n");
-            Summary.keepForTheRecord(tls ? "container-chaos-tls-summary.txt" : "container-chaos-summary.txt", summary, faults);
-
-            assertThat(injected).as("faults injected").isEqualTo(schedule.size());
-            assertThat(faults.injectedByKind()).as("every kind of fault").containsOnlyKeys(FaultKind.IN_CONTAINERS);
-            assertThat(records.stream().filter(r -> r.result().kind() == OpResult.Kind.COMMITTED).count())
-                    .as("committed transactions (the run must do real work)").isGreaterThan(50);
-            assertThat(report.clean()).as(report + "\nnode logs are in " + root).isTrue();
-            assertThat(faults.unresolved()).as("faults after whose heal branches stayed in doubt " + ResolutionWatch.BOUND).isZero();
+            new ChaosRun("container chaos over " + transport, seed, schedule, FaultKind.IN_CONTAINERS, STUDENTS, COURSES, CLIENTS,
+                    TX_TIMEOUT, EnrollmentContainers.PARTICIPANTS,
+                    tls ? "container-chaos-tls-summary.txt" : "container-chaos-summary.txt")
+                    .against(cluster, client, watch, faults, root);
         }
     }
 
