@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -38,6 +39,8 @@ public final class LocalCluster implements ProcessCluster {
     public static final String COORDINATOR = "coordinator";
     public static final String COORDINATOR_MAIN = "dev.pledge.coordinator.runtime.CoordinatorMain";
     public static final String KV_PARTICIPANT_MAIN = "dev.pledge.participant.ParticipantMain";
+    /** A machine of key-value shards: one Raft server hosting a replica of each ({@link #withMachines}). */
+    public static final String KV_MACHINE_MAIN = "dev.pledge.participant.ParticipantMachineMain";
     public static final String COORDINATOR_ID = "coord-1";
     /** Most coordinators of one cluster. */
     public static final int COORDINATORS_MAX = 9;
@@ -74,6 +77,8 @@ public final class LocalCluster implements ProcessCluster {
     private final Map<String, Map<String, Replica>> replicated = new LinkedHashMap<>();
     /** Replicas started at least once: only a replica's first start may bootstrap its group (ShardJoin's empty-disk rule). */
     private final Set<String> startedReplicas = ConcurrentHashMap.newKeySet();
+    /** Machines ({@link #withMachines}): machine id ("m1", ...) to where its one Raft server listens. */
+    private final Map<String, Endpoint> machines = new LinkedHashMap<>();
     private final Consumer<String> onLine;
     private volatile List<String> jvmOptions = JVM_FAST_START;
     private volatile Function<String, List<String>> launcher = name -> List.of();
@@ -205,6 +210,61 @@ public final class LocalCluster implements ProcessCluster {
         return this;
     }
 
+    /**
+     * Runs every participant as a replicated shard over {@code count} machine processes, "m1" and on:
+     * each machine is one Raft server hosting a replica of every participant (a division per shard),
+     * each replica serving Thrift on its own free port, as the replicated demo's machines do; the
+     * coordinators keep their own processes. Key-value participants only; before any node starts.
+     */
+    public LocalCluster withMachines(int count) {
+        if (count < 1) throw new IllegalArgumentException("machines must be >= 1, was " + count);
+        if (!running.isEmpty() || !replicated.isEmpty()) throw new IllegalStateException("define machines before starting nodes, instead of replicas");
+        if (tlsDir != null) throw new IllegalStateException("machines speak plain TCP between them: no TLS");
+        specs.values().forEach(spec -> {
+            if (!spec.mainClass().equals(KV_PARTICIPANT_MAIN) || !spec.extraArgs().isEmpty()) {
+                throw new IllegalArgumentException("a machine hosts key-value shards only, not " + spec);
+            }
+        });
+        for (int n = 1; n <= count; n++) machines.put("m" + n, new Endpoint(host, freePort(host)));
+        for (String id : specs.keySet()) {
+            Map<String, Replica> replicas = new LinkedHashMap<>();
+            machines.forEach((m, raft) -> replicas.put(m, new Replica(raft, new Endpoint(host, freePort(host)))));
+            replicated.put(id, replicas);
+            endpoints.put(id, replicas.values().iterator().next().rpc());
+        }
+        return this;
+    }
+
+    /**
+     * Starts (or restarts) machine {@code name}: every shard's flags go in a file beside its data
+     * directory, one flag per line, which the machine reads. Only its first start may found the groups.
+     */
+    private NodeProcess startMachine(String name) {
+        boolean first = startedReplicas.add(name);
+        Path machineDir = dir(name);
+        List<String> args = new ArrayList<>(List.of("--machine-id", name, "--data-dir", machineDir.toString()));
+        for (String id : specs.keySet()) {
+            List<String> shard = new ArrayList<>(participantArgs(id, replicated.get(id).get(name).rpc(), machineDir.resolve(id)));
+            shard.addAll(List.of("--replica-id", name, "--replica-bootstrap", String.valueOf(first)));
+            replicated.get(id).forEach((m, at) -> shard.addAll(List.of("--replica", m + "=" + at.raft() + "/" + at.rpc())));
+            Path flags = root.resolve(name + "-" + id + ".flags");
+            try {
+                Files.write(flags, shard);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + flags, e);
+            }
+            args.addAll(List.of("--shard", flags.toString()));
+        }
+        return start(name, KV_MACHINE_MAIN, new String[0], args);
+    }
+
+    /** Every replica's Thrift address of replicated participant {@code id}: its replica set, for a client. */
+    public List<Endpoint> replicaEndpoints(String id) {
+        Map<String, Replica> replicas = replicated.get(id);
+        if (replicas == null) throw new IllegalArgumentException(id + " is not replicated");
+        return replicas.values().stream().map(Replica::rpc).toList();
+    }
+
     /** The process names of replicated participant {@code id}'s replicas. */
     public List<String> replicaNames(String id) {
         Map<String, Replica> replicas = replicated.get(id);
@@ -289,6 +349,7 @@ public final class LocalCluster implements ProcessCluster {
 
     /** Starts (or restarts) participant {@code id}; a replicated one, every replica process of it. */
     public NodeProcess startParticipant(String id, String... failpoints) {
+        if (!machines.isEmpty()) throw new IllegalStateException("participant " + id + " runs on machines " + machines.keySet() + ": start a machine");
         Map<String, Replica> replicas = replicated.get(id);
         if (replicas == null) return startParticipant(id, id, endpoints.get(id), List.of(), failpoints);
         NodeProcess last = null;
@@ -298,6 +359,7 @@ public final class LocalCluster implements ProcessCluster {
 
     /** Starts (or restarts) one replica process of a replicated participant, by its process name. */
     public NodeProcess startReplica(String name, String... failpoints) {
+        if (!machines.isEmpty()) throw new IllegalStateException("replicas run on machines " + machines.keySet() + ": start a machine");
         String id = replicaOf(name);
         if (id == null) throw new IllegalArgumentException("no replica " + name);
         List<String> replicaArgs = new ArrayList<>(List.of("--replica-id", name,
@@ -309,10 +371,18 @@ public final class LocalCluster implements ProcessCluster {
     private NodeProcess startParticipant(String id, String name, Endpoint listen, List<String> replicaArgs, String[] failpoints) {
         ParticipantSpec spec = specs.get(id);
         if (spec == null) throw new IllegalArgumentException("no participant " + id);
+        List<String> args = participantArgs(id, listen, dir(name));
+        args.addAll(replicaArgs);
+        args.addAll(spec.extraArgs());
+        return start(name, spec.mainClass(), failpoints, args);
+    }
+
+    /** Participant {@code id}'s flags, but for replication and its main's own. */
+    private List<String> participantArgs(String id, Endpoint listen, Path dataDir) {
         List<String> args = new ArrayList<>(List.of(
                 "--id", id,
                 "--listen", listen.toString(),
-                "--data-dir", dir(name).toString(),
+                "--data-dir", dataDir.toString(),
                 "--coordinator", coordinator().toString(),
                 "--coordinator-id", COORDINATOR_ID));
         for (int n = 2; n <= coordinators.size(); n++) {
@@ -325,9 +395,7 @@ public final class LocalCluster implements ProcessCluster {
         args.addAll(metricsArgs());
         args.addAll(List.of("--operator-token-file", operatorTokenFile().toString()));
         args.addAll(tlsArgs(id));
-        args.addAll(replicaArgs);
-        args.addAll(spec.extraArgs());
-        return start(name, spec.mainClass(), failpoints, args);
+        return args;
     }
 
     /** Every node serves /metrics and /health on a free port; it prints "metrics on http://host:port/metrics". */
@@ -338,7 +406,16 @@ public final class LocalCluster implements ProcessCluster {
     @Override
     public void startAll() {
         for (int n = 1; n <= coordinators.size(); n++) startCoordinator(n);
-        specs.keySet().forEach(this::startParticipant);
+        if (machines.isEmpty()) {
+            specs.keySet().forEach(this::startParticipant);
+            return;
+        }
+        // Together: on a first start each machine waits for every other one to answer before it listens.
+        List<CompletableFuture<NodeProcess>> starting = new ArrayList<>();
+        for (String name : machines.keySet()) {
+            starting.add(CompletableFuture.supplyAsync(() -> startMachine(name), command -> new Thread(command, "start-" + name).start()));
+        }
+        CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).join();
     }
 
     /** Starts (or restarts) any node by name: a coordinator's ({@link #coordinatorName}) or a participant id. */
@@ -346,6 +423,7 @@ public final class LocalCluster implements ProcessCluster {
     public NodeProcess start(String name) {
         int n = coordinatorNumber(name);
         if (n > 0) return startCoordinator(n);
+        if (machines.containsKey(name)) return startMachine(name);
         return replicaOf(name) != null ? startReplica(name) : startParticipant(name);
     }
 
@@ -393,6 +471,10 @@ public final class LocalCluster implements ProcessCluster {
     public List<String> nodeNames() {
         List<String> names = new ArrayList<>();
         for (int n = 1; n <= coordinators.size(); n++) names.add(coordinatorName(n));
+        if (!machines.isEmpty()) {
+            names.addAll(machines.keySet());
+            return names;
+        }
         for (String id : specs.keySet()) {
             if (replicated.containsKey(id)) names.addAll(replicated.get(id).keySet());
             else names.add(id);

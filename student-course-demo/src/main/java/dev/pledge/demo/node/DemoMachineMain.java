@@ -3,11 +3,10 @@ package dev.pledge.demo.node;
 import dev.pledge.coordinator.config.CoordinatorSettings;
 import dev.pledge.coordinator.runtime.CoordinatorNode;
 import dev.pledge.core.config.ConfigLoader;
-import dev.pledge.participant.ParticipantNode;
+import dev.pledge.participant.ParticipantMachine;
 import dev.pledge.participant.ParticipantProcess;
 import dev.pledge.participant.config.ParticipantConfig;
 import dev.pledge.participant.replication.RaftHost;
-import dev.pledge.participant.replication.ShardGroup;
 import dev.pledge.process.ParentWatch;
 import dev.pledge.rpc.Endpoint;
 import picocli.CommandLine;
@@ -94,7 +93,7 @@ public final class DemoMachineMain implements Callable<Integer> {
     }
 
     /** The running parts of one machine, stopped in the reverse order of their start. */
-    private record Machine(CoordinatorNode coordinator, List<ParticipantNode> nodes, RaftHost host) implements AutoCloseable {
+    private record Machine(CoordinatorNode coordinator, ParticipantMachine shards) implements AutoCloseable {
         static Machine start(MachineLayout self, Map<String, MachineLayout> all, Path dataDir, boolean bootstrap,
                              Path operatorTokenFile) throws Exception {
             List<ParticipantConfig> configs = new ArrayList<>();
@@ -102,21 +101,15 @@ public final class DemoMachineMain implements Callable<Integer> {
                 configs.add(ParticipantProcess.config(participantArgs(s.id(), self, all, dataDir, operatorTokenFile)));
             }
             // On a first start this waits until every other machine answered; each prints "listening" only after.
-            RaftHost host = RaftHost.open(self.machineId(), dataDir, configs.get(0).replication().settings(),
-                    configs.stream().map(ShardGroup::of).toList(), bootstrap);
+            ParticipantMachine shards = ParticipantMachine.open(self.machineId(), dataDir, configs, bootstrap);
             CoordinatorNode coordinator = CoordinatorNode.start(CoordinatorSettings.config(
                     ConfigLoader.load(CoordinatorSettings.SCHEMA, coordinatorArgs(self, all, dataDir))));
-            List<ParticipantNode> nodes = new ArrayList<>();
-            Machine machine = new Machine(coordinator, nodes, host);
+            Machine machine = new Machine(coordinator, shards);
             try {
-                for (int i = 0; i < configs.size(); i++) {
-                    MachineLayout.Shard s = MachineLayout.SHARDS.get(i);
-                    ParticipantNode node = DemoNodeMain.withRole(new ParticipantNode(configs.get(i)), s.role(), s.index(),
-                            MachineLayout.STUDENT_SHARDS).withRaftHost(host);
-                    nodes.add(node);
-                    node.start();
-                }
-                host.start();
+                shards.start(node -> {
+                    MachineLayout.Shard s = MachineLayout.shardNamed(node.config().core().participantId());
+                    return DemoNodeMain.withRole(node, s.role(), s.index(), MachineLayout.STUDENT_SHARDS);
+                });
                 return machine;
             } catch (Exception | Error e) {
                 machine.close();
@@ -124,14 +117,13 @@ public final class DemoMachineMain implements Callable<Integer> {
             }
         }
 
+        RaftHost host() {
+            return shards.host();
+        }
+
         @Override
         public void close() {
-            nodes.forEach(ParticipantNode::stop);
-            try {
-                host.close();
-            } catch (java.io.IOException e) {
-                System.err.println("machine: cannot close its Raft server: " + e.getMessage());
-            }
+            shards.close();
             coordinator.close();
         }
     }

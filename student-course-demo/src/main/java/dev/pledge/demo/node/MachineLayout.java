@@ -24,6 +24,12 @@ public record MachineLayout(String machineId, Endpoint base) {
             new Shard(DemoCluster.STUDENT_A, DemoNodeMain.STUDENT, 0),
             new Shard(DemoCluster.STUDENT_B, DemoNodeMain.STUDENT, 1),
             new Shard(DemoCluster.COURSE_C, DemoNodeMain.COURSE, 0));
+    /** The demo shard {@code shardId}. */
+    public static Shard shardNamed(String shardId) {
+        for (Shard s : SHARDS) if (s.id().equals(shardId)) return s;
+        throw new IllegalArgumentException("no shard " + shardId + " on a demo machine (shards: " + SHARDS.stream().map(Shard::id).toList() + ")");
+    }
+
     private static final int RAFT_OFFSET = 0;
     private static final int COORDINATOR_OFFSET = 1;
     private static final int FIRST_SHARD_OFFSET = 2;
@@ -48,8 +54,7 @@ public record MachineLayout(String machineId, Endpoint base) {
 
     /** Where this machine's replica of {@code shardId} serves Thrift. */
     public Endpoint shard(String shardId) {
-        for (int i = 0; i < SHARDS.size(); i++) if (SHARDS.get(i).id().equals(shardId)) return at(FIRST_SHARD_OFFSET + i);
-        throw new IllegalArgumentException("no shard " + shardId + " on a demo machine (shards: " + SHARDS.stream().map(Shard::id).toList() + ")");
+        return at(FIRST_SHARD_OFFSET + SHARDS.indexOf(shardNamed(shardId)));
     }
 
     /** The node id of this machine's coordinator. */

@@ -1,0 +1,76 @@
+package dev.pledge.participant;
+
+import dev.pledge.participant.config.ParticipantConfig;
+import dev.pledge.participant.replication.RaftHost;
+import dev.pledge.participant.replication.ShardGroup;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * The participant half of one machine: a replica of several shards, each a division of the
+ * machine's one Raft server ({@link RaftHost}) and each serving its participant node on its own
+ * Thrift port. Every shard's group is the same machines. Stopped in the reverse order of its start.
+ */
+public final class ParticipantMachine implements AutoCloseable {
+    private final List<ParticipantConfig> shards;
+    private final List<ParticipantNode> nodes = new ArrayList<>();
+    private final RaftHost host;
+
+    private ParticipantMachine(List<ParticipantConfig> shards, RaftHost host) {
+        this.shards = List.copyOf(shards);
+        this.host = host;
+    }
+
+    /**
+     * Opens the machine's Raft server over {@code machineDir} for every shard of {@code shards}; on
+     * a first start of a new cluster ({@code bootstrap}) this waits until every other machine
+     * answered. Nothing serves until {@link #start}.
+     */
+    public static ParticipantMachine open(String machineId, Path machineDir, List<ParticipantConfig> shards, boolean bootstrap)
+            throws IOException {
+        if (shards.isEmpty()) throw new IllegalArgumentException("machine " + machineId + " hosts no shard");
+        RaftHost host = RaftHost.open(machineId, machineDir, shards.get(0).replication().settings(),
+                shards.stream().map(ShardGroup::of).toList(), bootstrap);
+        return new ParticipantMachine(shards, host);
+    }
+
+    /**
+     * Starts a node per shard, each made ready by {@code services} (its validator and application
+     * services), then the Raft server. On a failure, stops whatever it started.
+     */
+    public ParticipantMachine start(UnaryOperator<ParticipantNode> services) throws IOException {
+        try {
+            for (ParticipantConfig shard : shards) {
+                ParticipantNode node = services.apply(new ParticipantNode(shard)).withRaftHost(host);
+                nodes.add(node);
+                node.start();
+            }
+            host.start();
+            return this;
+        } catch (IOException | RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    public RaftHost host() {
+        return host;
+    }
+
+    public List<ParticipantNode> nodes() {
+        return List.copyOf(nodes);
+    }
+
+    @Override
+    public void close() {
+        nodes.forEach(ParticipantNode::stop);
+        try {
+            host.close();
+        } catch (IOException e) {
+            System.err.println("machine: cannot close its Raft server: " + e.getMessage());
+        }
+    }
+}
