@@ -52,7 +52,7 @@ public final class BenchMain implements Callable<Integer> {
     boolean full;
 
     @Option(names = "--systems", split = ",", description = "what to measure: pledge, floor, narayana, pledge-tls (Pledge with TLS on every link, "
-            + "on a second cluster), pledge-replicated (every participant a shard of " + BenchMain.REPLICAS + " replica processes on Ratis,"
+            + "on a second cluster), pledge-replicated (every participant a shard on Ratis over " + BenchMain.REPLICAS + " machine processes, each hosting a replica of every shard,"
             + " on a second cluster) (default: ${DEFAULT-VALUE})")
     List<String> systems = List.of("pledge", "floor", "narayana");
 
@@ -74,7 +74,7 @@ public final class BenchMain implements Callable<Integer> {
 
     /** Pledge on a second cluster of the same cell with TLS 1.3 and client certificates on every link. */
     private static final String PLEDGE_TLS = "pledge-tls";
-    /** Pledge on a second cluster of the same cell whose participants are replicated shards. */
+    /** Pledge on a second cluster of the same cell whose participants are replicated shards, on {@link #REPLICAS} machines. */
     private static final String PLEDGE_REPLICATED = "pledge-replicated";
     static final int REPLICAS = 3;
     private static final List<String> SYSTEMS = List.of("pledge", "floor", "narayana", PLEDGE_TLS, PLEDGE_REPLICATED);
@@ -161,7 +161,7 @@ public final class BenchMain implements Callable<Integer> {
         }
         try (LocalCluster cluster = LocalCluster.kv(root, ids).withJvmOptions(jvm)) {
             if (tls) cluster.withTls();
-            if (replicated) ids.forEach(id -> cluster.withReplicas(id, REPLICAS));
+            if (replicated) cluster.withMachines(REPLICAS);
             cluster.startAll();
             prime(cluster);
             List<LoadResult> cell = new ArrayList<>();
