@@ -151,7 +151,7 @@ public final class ReplicaServing implements AutoCloseable {
         if (replica == null) {
             // Ratis may call a replica leader before its start returned.
             LOG.warn("{} leads in term {} but its replica is still starting; trying again", name, term);
-            pause(replication.settings().writeRetrySleepMs());
+            Threads.pause(replication.settings().writeRetrySleepMs());
             change(() -> lead(term));
             return;
         }
@@ -164,7 +164,7 @@ public final class ReplicaServing implements AutoCloseable {
             log.close();
             // Its first write (the new incarnation) may find no majority yet; try again while the term lasts.
             LOG.warn("{} leads in term {} but could not start its participant runtime; trying again: {}", name, term, e.toString());
-            pause(replication.settings().writeRetrySleepMs());
+            Threads.pause(replication.settings().writeRetrySleepMs());
             change(() -> lead(term));
             return;
         }
@@ -179,14 +179,6 @@ public final class ReplicaServing implements AutoCloseable {
         }
         LOG.info("{} shard term {}: FOLLOWING -> LEADING (serving as incarnation {}, recovered in {} ms)", name, term,
                 started.runtime().incarnation(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
-    }
-
-    private static void pause(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** Ends a term's runtime; its writer first, so that calls waiting on a write fail now rather than at writeTimeoutMs. */
