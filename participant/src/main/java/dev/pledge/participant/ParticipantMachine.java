@@ -1,6 +1,7 @@
 package dev.pledge.participant;
 
 import dev.pledge.participant.config.ParticipantConfig;
+import dev.pledge.participant.config.ReplicationSettings;
 import dev.pledge.participant.replication.RaftHost;
 import dev.pledge.participant.replication.ShardGroup;
 import java.io.IOException;
@@ -32,9 +33,27 @@ public final class ParticipantMachine implements AutoCloseable {
     public static ParticipantMachine open(String machineId, Path machineDir, List<ParticipantConfig> shards, boolean bootstrap)
             throws IOException {
         if (shards.isEmpty()) throw new IllegalArgumentException("machine " + machineId + " hosts no shard");
-        RaftHost host = RaftHost.open(machineId, machineDir, shards.get(0).replication().settings(),
+        ReplicationSettings settings = sharedSettings(machineId, shards);
+        RaftHost host = RaftHost.open(machineId, machineDir, settings,
                 shards.stream().map(ShardGroup::of).toList(), bootstrap);
         return new ParticipantMachine(shards, host);
+    }
+
+    /** The replication settings every shard of the machine names: its one Raft server has one set of them. */
+    static ReplicationSettings sharedSettings(String machineId, List<ParticipantConfig> shards) {
+        ParticipantConfig first = shards.get(0);
+        for (ParticipantConfig shard : shards) {
+            if (shard.replication() == null) {
+                throw new IllegalArgumentException("machine " + machineId + ": shard " + shard.core().participantId()
+                        + " is not replicated (it names no replicas)");
+            }
+            if (!shard.replication().settings().equals(first.replication().settings())) {
+                throw new IllegalArgumentException("machine " + machineId + ": shards " + first.core().participantId() + " and "
+                        + shard.core().participantId() + " name different replication.* settings (" + first.replication().settings()
+                        + " against " + shard.replication().settings() + "); one Raft server hosts them all, so they must agree");
+            }
+        }
+        return first.replication().settings();
     }
 
     /**

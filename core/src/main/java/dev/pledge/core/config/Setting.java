@@ -17,8 +17,8 @@ public record Setting<T>(String key, boolean required, String defaultText, Parse
     }
 
     public Setting {
-        Check.argument(key != null && key.matches("(core|rpc|storage)\\.[a-z0-9-]+"),
-                "a setting is named section.name (core, rpc or storage), was %s", key);
+        Check.argument(key != null && key.matches("(core|rpc|storage|replication)\\.[a-z0-9-]+"),
+                "a setting is named section.name (core, rpc, storage or replication), was %s", key);
         Check.argument(!(required && defaultText != null), "required %s cannot have a default", key);
         Check.notNull(parser, "parser");
         Check.notNull(help, "help");

@@ -88,6 +88,24 @@ public final class ParticipantSettings {
                     + "without it (and without TLS) resolve is refused");
     public static final Setting<Path> DATA_DIR = Setting.required("storage.data-dir", Path::of,
             "RocksDB directory (one per participant)");
+    private static final ReplicationSettings R = ReplicationSettings.DEFAULTS;
+    public static final Setting<Long> ELECTION_TIMEOUT_MIN_MS = Setting.longAtLeast("replication.election-timeout-min-ms",
+            R.electionTimeoutMinMs(), 1, "a follower that hears no leader for a random time between this and "
+                    + "replication.election-timeout-max-ms stands for election");
+    public static final Setting<Long> ELECTION_TIMEOUT_MAX_MS = Setting.longAtLeast("replication.election-timeout-max-ms",
+            R.electionTimeoutMaxMs(), 2, "see replication.election-timeout-min-ms; must be above it");
+    public static final Setting<Long> WRITE_TIMEOUT_MS = Setting.longAtLeast("replication.write-timeout-ms", R.writeTimeoutMs(), 3,
+            "a write the shard's group has not committed by then fails as unavailable; must outlast an election");
+    public static final Setting<Long> WRITE_RETRY_SLEEP_MS = Setting.longAtLeast("replication.write-retry-sleep-ms",
+            R.writeRetrySleepMs(), 1, "how long a new leader waits before it tries again to start its participant runtime");
+    public static final Setting<Long> SNAPSHOT_EVERY_ENTRIES = Setting.longAtLeast("replication.snapshot-every-entries",
+            R.snapshotEveryEntries(), 1, "a replica checkpoints its store after this many log entries since its last snapshot");
+    public static final Setting<Long> LOG_SEGMENT_BYTES_MAX = Setting.longAtLeast("replication.log-segment-bytes-max",
+            R.logSegmentBytesMax(), 1024, "a Raft log segment is closed at this size; only closed segments are purged");
+    public static final Setting<Integer> LOG_PURGE_GAP_ENTRIES = Setting.intIn("replication.log-purge-gap-entries",
+            R.logPurgeGapEntries(), 1, Integer.MAX_VALUE, "the log is purged up to a snapshot only once that frees this many entries");
+    public static final Setting<Long> APPEND_GAP_MIN_US = Setting.longAtLeast("replication.append-gap-min-us", R.appendGapMinUs(), 0,
+            "the leader sends a follower its next entries at least this long after its last append to it (0: at once)");
     public static final Setting<Integer> LOG_QUEUE_MAX = Setting.intIn("storage.log-queue-max", 4_096, 16, 10_000_000,
             "Outputs waiting for the group-commit writer (backpressure beyond it)");
 
@@ -97,7 +115,9 @@ public final class ParticipantSettings {
                     WORKERS_MAX),
             ServerSettings.ALL,
             TlsSettings.ALL,
-            List.of(METRICS, COORDINATOR_LOST_AFTER_MS, OPERATOR_TOKEN_FILE, DATA_DIR, LOG_QUEUE_MAX)).<Setting<?>>flatMap(List::stream).toList(),
+            List.of(METRICS, COORDINATOR_LOST_AFTER_MS, OPERATOR_TOKEN_FILE, DATA_DIR, LOG_QUEUE_MAX),
+            List.of(ELECTION_TIMEOUT_MIN_MS, ELECTION_TIMEOUT_MAX_MS, WRITE_TIMEOUT_MS, WRITE_RETRY_SLEEP_MS, SNAPSHOT_EVERY_ENTRIES,
+                    LOG_SEGMENT_BYTES_MAX, LOG_PURGE_GAP_ENTRIES, APPEND_GAP_MIN_US)).<Setting<?>>flatMap(List::stream).toList(),
             List.of(COORDINATORS, PEERS, REPLICAS),
             Map.of("id", PARTICIPANT_ID.key()));
 
@@ -112,7 +132,14 @@ public final class ParticipantSettings {
                         ServerSettings.limits(v, v.get(WORKERS_MAX)), RpcClientConfig.defaults(), v.get(METRICS), v.get(COORDINATOR_LOST_AFTER_MS),
                         v.get(OPERATOR_TOKEN_FILE), TlsSettings.files(v)),
                 new ParticipantConfig.Storage(v.get(DATA_DIR), v.get(LOG_QUEUE_MAX)),
-                replication(v.get(REPLICA_ID), v.get(REPLICAS), v.get(REPLICA_BOOTSTRAP)));
+                replication(v.get(REPLICA_ID), v.get(REPLICAS), v.get(REPLICA_BOOTSTRAP), replicationSettings(v)));
+    }
+
+    /** The replication.* keys; their checks against each other are {@link ReplicationSettings}'s. */
+    private static ReplicationSettings replicationSettings(ConfigValues v) {
+        return new ReplicationSettings(v.get(ELECTION_TIMEOUT_MIN_MS), v.get(ELECTION_TIMEOUT_MAX_MS), v.get(WRITE_TIMEOUT_MS),
+                v.get(WRITE_RETRY_SLEEP_MS), v.get(SNAPSHOT_EVERY_ENTRIES), v.get(LOG_SEGMENT_BYTES_MAX),
+                v.get(LOG_PURGE_GAP_ENTRIES), v.get(APPEND_GAP_MIN_US));
     }
 
     private static boolean parseBoolean(String text) {
@@ -121,10 +148,10 @@ public final class ParticipantSettings {
     }
 
     private static ParticipantConfig.Replication replication(String replicaId, Map<String, ParticipantConfig.Replica> replicas,
-                                                             boolean bootstrap) {
+                                                             boolean bootstrap, ReplicationSettings settings) {
         if (replicaId == null && replicas.isEmpty()) return null;
         Check.argument(replicaId != null && !replicas.isEmpty(),
                 "a replicated shard needs both core.replica-id and rpc.replica entries (got %s and %s)", replicaId, replicas.keySet());
-        return new ParticipantConfig.Replication(replicaId, replicas, ReplicationSettings.DEFAULTS, bootstrap);
+        return new ParticipantConfig.Replication(replicaId, replicas, settings, bootstrap);
     }
 }

@@ -57,6 +57,38 @@ class ParticipantSettingsTest {
                 .hasMessageContaining("replica m4 is not among the shard's replicas [m1]");
     }
 
+    private static final String[] REPLICATED = {"--id", "C", "--data-dir", "/tmp/c", "--coordinator", "127.0.0.1:7000",
+            "--replica-id", "m1", "--replica", "m1=10.0.0.1:7203/10.0.0.1:7103"};
+
+    private ParticipantConfig loadReplicated(String... more) throws IOException {
+        return load(java.util.stream.Stream.concat(java.util.Arrays.stream(REPLICATED), java.util.Arrays.stream(more)).toArray(String[]::new));
+    }
+
+    @Test
+    void aReplicatedShardTakesItsRaftLimitsFromTheReplicationKeys() throws IOException {
+        assertThat(loadReplicated().replication().settings()).isEqualTo(ReplicationSettings.DEFAULTS);
+
+        ReplicationSettings s = loadReplicated("--election-timeout-min-ms", "300", "--election-timeout-max-ms", "900",
+                "--write-timeout-ms", "4000", "--write-retry-sleep-ms", "20", "--snapshot-every-entries", "500",
+                "--log-segment-bytes-max", "65536", "--log-purge-gap-entries", "64", "--replication.append-gap-min-us", "250")
+                .replication().settings();
+
+        assertThat(s).isEqualTo(new ReplicationSettings(300, 900, 4_000, 20, 500, 65_536, 64, 250));
+    }
+
+    @Test
+    void replicationKeysThatContradictEachOtherAreRefusedByName() {
+        assertThatThrownBy(() -> loadReplicated("--election-timeout-min-ms", "800", "--election-timeout-max-ms", "700"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("electionTimeoutMaxMs (700) must be > electionTimeoutMinMs (800)");
+        assertThatThrownBy(() -> loadReplicated("--write-timeout-ms", "900"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("writeTimeoutMs (900) must outlast an election");
+        assertThatThrownBy(() -> loadReplicated("--append-gap-min-us", "-1"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("replication.append-gap-min-us");
+    }
+
     @Test
     void theFlagsTheDemoAndTheChaosSuitePassStillWork() throws IOException {
         ParticipantConfig c = load("--id", "A", "--listen", "127.0.0.1:0", "--data-dir", dir.toString(),
