@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pledge.core.config.ConfigLoader;
 import dev.pledge.participant.config.ParticipantConfig;
 import dev.pledge.participant.config.ParticipantSettings;
+import dev.pledge.participant.config.ReplicationSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +29,8 @@ class ParticipantMachineTest {
 
     @Test
     void shardsThatDisagreeOnTheirReplicationSettingsAreRefusedBeforeAnythingOpens() throws java.io.IOException {
-        List<ParticipantConfig> shards = List.of(shard("A", 7101), shard("C", 7103, "--append-gap-min-us", "1000"));
+        List<ParticipantConfig> shards = List.of(shard("A", 7101), shard("C", 7103, "--append-gap-min-us",
+                String.valueOf(ReplicationSettings.DEFAULTS.appendGapMinUs() + 250)));
         Path machineDir = dir.resolve("m1");
 
         assertThatThrownBy(() -> ParticipantMachine.open("m1", machineDir, shards, true))
