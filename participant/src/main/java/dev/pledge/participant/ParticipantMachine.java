@@ -79,10 +79,6 @@ public final class ParticipantMachine implements AutoCloseable {
         return host;
     }
 
-    public List<ParticipantNode> nodes() {
-        return List.copyOf(nodes);
-    }
-
     @Override
     public void close() {
         nodes.forEach(ParticipantNode::stop);

@@ -9,8 +9,10 @@ import dev.pledge.rpc.Endpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,7 +63,7 @@ class ParticipantSettingsTest {
             "--replica-id", "m1", "--replica", "m1=10.0.0.1:7203/10.0.0.1:7103"};
 
     private ParticipantConfig loadReplicated(String... more) throws IOException {
-        return load(java.util.stream.Stream.concat(java.util.Arrays.stream(REPLICATED), java.util.Arrays.stream(more)).toArray(String[]::new));
+        return load(Stream.concat(Arrays.stream(REPLICATED), Arrays.stream(more)).toArray(String[]::new));
     }
 
     @Test
