@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /**
  * The Pledge benchmark: a coordinator and N key-value participants as separate processes on
@@ -77,6 +78,8 @@ public final class BenchMain implements Callable<Integer> {
     /** Pledge on a second cluster of the same cell whose participants are replicated shards, on {@link #REPLICAS} machines. */
     private static final String PLEDGE_REPLICATED = "pledge-replicated";
     static final int REPLICAS = 3;
+    /** The coordinator's name in log-counter lines (participants go by their ids). */
+    private static final String COORDINATOR_LOG = "coordinator";
     private static final List<String> SYSTEMS = List.of("pledge", "floor", "narayana", PLEDGE_TLS, PLEDGE_REPLICATED);
     /**
      * Priming load. At K=1 a fresh node sees a few hundred transactions a second, so C2 is still
@@ -188,19 +191,22 @@ public final class BenchMain implements Callable<Integer> {
         List<Endpoint> endpoints = ids.stream().map(cluster::participant).toList();
         // Every node works for a Pledge transaction: the coordinator and the participants.
         List<Long> pids = cluster.nodeNames().stream().map(name -> cluster.node(name).pid()).toList();
+        RpcClientConfig admin = cluster.clientConfig(LocalCluster.TLS_OPERATOR, RpcClientConfig.defaults());
+        Map<String, Supplier<LogBatches>> logs = new LinkedHashMap<>();
+        logs.put(COORDINATOR_LOG, () -> LogBatches.of(COORDINATOR_LOG, cluster.coordinator(), admin));
+        // A replicated shard's durable log is its Raft log, which these counters do not cover.
+        if (!replicated) for (String id : ids) logs.put(id, () -> LogBatches.of(id, cluster.participant(id), admin));
+        WindowCounters window = new WindowCounters(pids, logs);
         try (PledgeClient client = PledgeClient.builder().coordinator(cluster.coordinator()).clientName("bench").rpcConfig(rpc).build()) {
             ClosedLoop loop = new ClosedLoop(client, ids, endpoints, k, true);
-            double cpu0 = CpuMeter.cpuSeconds(pids);
             ClosedLoop.Measured m = fromOneThread
-                    ? loop.runFromOneThread(Duration.ofSeconds(warmupS), Duration.ofSeconds(measureS))
-                    : loop.run(Duration.ofSeconds(warmupS), Duration.ofSeconds(measureS));
-            double cpu = CpuMeter.cpuSeconds(pids) - cpu0;
+                    ? loop.runFromOneThread(Duration.ofSeconds(warmupS), Duration.ofSeconds(measureS), window)
+                    : loop.run(Duration.ofSeconds(warmupS), Duration.ofSeconds(measureS), window);
             if (m.firstFailure() != null) System.err.println("first failure (" + system + ", N=" + n + ", K=" + k + "): " + m.firstFailure());
             if (m.firstAbort() != null) System.err.println("first abort (" + system + ", N=" + n + ", K=" + k + "): " + m.firstAbort());
-            RpcClientConfig admin = cluster.clientConfig(LocalCluster.TLS_OPERATOR, RpcClientConfig.defaults());
-            System.err.println("  N=" + n + " K=" + k + " " + LogBatches.of("coordinator", cluster.coordinator(), admin));
-            for (String id : ids) System.err.println("  N=" + n + " K=" + k + " " + LogBatches.of(id, cluster.participant(id), admin));
-            return measured(system, n, k, m, cpu);
+            for (LogBatches b : window.logs().values()) System.err.println("  " + system + " N=" + n + " K=" + k + " measured part, " + b);
+            long participantFsyncs = replicated ? -1 : window.fsyncs(ids);
+            return measured(system, n, k, m, window.cpuSeconds(), window.fsyncs(List.of(COORDINATOR_LOG)), participantFsyncs);
         }
     }
 
@@ -211,7 +217,8 @@ public final class BenchMain implements Callable<Integer> {
         List<Endpoint> endpoints = ids.stream().map(cluster::participant).toList();
         RpcClientConfig rpc = cluster.clientConfig(LocalCluster.TLS_CLIENT, RpcClientConfig.defaults());
         try (PledgeClient client = PledgeClient.builder().coordinator(cluster.coordinator()).clientName("bench-prime").rpcConfig(rpc).build()) {
-            new ClosedLoop(client, ids, endpoints, PRIME_CONCURRENCY, true).run(Duration.ofSeconds(primeS), Duration.ZERO);
+            new ClosedLoop(client, ids, endpoints, PRIME_CONCURRENCY, true).run(Duration.ofSeconds(primeS), Duration.ZERO,
+                    LoadHarness.Window.NONE);
         }
     }
 
@@ -222,28 +229,27 @@ public final class BenchMain implements Callable<Integer> {
         // The manager runs in this JVM (counted by CpuMeter); the idle Pledge coordinator is not counted.
         List<Long> pids = cluster.participantIds().stream().map(id -> cluster.node(id).pid()).toList();
         try (NarayanaLoop loop = new NarayanaLoop(narayana, endpoints, k)) {
-            double cpu0 = CpuMeter.cpuSeconds(pids);
-            ClosedLoop.Measured m = loop.run(Duration.ofSeconds(warmupS), Duration.ofSeconds(measureS));
-            double cpu = CpuMeter.cpuSeconds(pids) - cpu0;
+            WindowCounters window = WindowCounters.cpuOnly(pids);
+            ClosedLoop.Measured m = loop.run(Duration.ofSeconds(warmupS), Duration.ofSeconds(measureS), window);
             if (m.firstFailure() != null) System.err.println("first failure (narayana, N=" + n + ", K=" + k + "): " + m.firstFailure());
             if (m.firstAbort() != null) System.err.println("first abort (narayana, N=" + n + ", K=" + k + "): " + m.firstAbort());
-            return measured("narayana", n, k, m, cpu);
+            return measured("narayana", n, k, m, window.cpuSeconds(), -1, -1);
         }
     }
 
-    /** CPU covers warm-up too; it is scaled to the measured share of the run. */
-    private LoadResult measured(String system, int n, int k, ClosedLoop.Measured m, double cpuSeconds) {
-        double measuredShare = m.seconds() / (m.seconds() + warmupS);
+    /** {@code cpuSeconds} and the fsyncs (-1: not known) cover the measured part only. */
+    private static LoadResult measured(String system, int n, int k, ClosedLoop.Measured m, double cpuSeconds,
+                                       long coordinatorFsyncs, long participantFsyncs) {
         return new LoadResult(system, n, k, m.seconds(), m.committed(), m.aborted(), m.failed(), m.commitUs(), m.txUs(),
-                cpuSeconds * measuredShare);
+                cpuSeconds, coordinatorFsyncs, participantFsyncs);
     }
 
     private LoadResult runFloor(int n, int k) throws Exception {
         Path root = Files.createDirectories(runRoot.resolve("floor-n" + n + "-k" + k));
         try (FloorLoop loop = new FloorLoop(root, n, k)) {
-            double cpu0 = CpuMeter.cpuSeconds(List.of());
-            ClosedLoop.Measured m = loop.run(Duration.ofSeconds(warmupS), Duration.ofSeconds(measureS));
-            return measured("floor", n, k, m, CpuMeter.cpuSeconds(List.of()) - cpu0);
+            WindowCounters window = WindowCounters.cpuOnly(List.of());
+            ClosedLoop.Measured m = loop.run(Duration.ofSeconds(warmupS), Duration.ofSeconds(measureS), window);
+            return measured("floor", n, k, m, window.cpuSeconds(), -1, -1);
         } finally {
             deleteQuietly(root);
         }

@@ -40,13 +40,13 @@ final class ClosedLoop {
     }
 
     /** Runs a warm-up, then measures for {@code measure}; returns counts and histograms of the measured part. */
-    Measured run(Duration warmup, Duration measure) throws InterruptedException {
-        return new LoadHarness().run("bench", concurrency, this::runOne, warmup, measure);
+    Measured run(Duration warmup, Duration measure, LoadHarness.Window window) throws InterruptedException {
+        return new LoadHarness(window).run("bench", concurrency, this::runOne, warmup, measure);
     }
 
     /** Like {@link #run}, with K buffered transactions in flight from one thread through {@code commitAsync}. */
-    Measured runFromOneThread(Duration warmup, Duration measure) throws InterruptedException {
-        return new LoadHarness().runFromOneThread("bench", concurrency, this::startOne, warmup, measure);
+    Measured runFromOneThread(Duration warmup, Duration measure, LoadHarness.Window window) throws InterruptedException {
+        return new LoadHarness(window).runFromOneThread("bench", concurrency, this::startOne, warmup, measure);
     }
 
     record Measured(double seconds, long committed, long aborted, long failed, Histogram commitUs, Histogram txUs,

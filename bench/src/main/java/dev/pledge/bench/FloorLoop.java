@@ -36,8 +36,8 @@ final class FloorLoop implements AutoCloseable {
     }
 
     /** Commit latency and transaction latency are the same thing here: the synced writes. */
-    ClosedLoop.Measured run(Duration warmup, Duration measure) throws InterruptedException {
-        return new LoadHarness().run("floor", concurrency, this::runOne, warmup, measure);
+    ClosedLoop.Measured run(Duration warmup, Duration measure, LoadHarness.Window window) throws InterruptedException {
+        return new LoadHarness(window).run("floor", concurrency, this::runOne, warmup, measure);
     }
 
     private void runOne(int client, long n, LoadHarness harness) {

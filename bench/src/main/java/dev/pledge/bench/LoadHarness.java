@@ -34,6 +34,25 @@ final class LoadHarness {
         CompletableFuture<?> startOne(int clientNo, long n, LoadHarness harness);
     }
 
+    /**
+     * What a run samples at the two edges of its measured part (CPU time, a node's counters), so
+     * that its figures cover exactly the transactions counted. Opened before the counts start,
+     * closed after they stop: the window outlasts the counted part by the sampling's milliseconds.
+     */
+    interface Window {
+        Window NONE = new Window() {
+            @Override
+            public void opened() {}
+
+            @Override
+            public void closed() {}
+        };
+
+        void opened();
+
+        void closed();
+    }
+
     /** How long the driver waits for the transactions still in flight when the run stops. */
     private static final long DRAIN_MS_MAX = 60_000;
 
@@ -45,6 +64,11 @@ final class LoadHarness {
     private final AtomicBoolean stop = new AtomicBoolean();
     private volatile String firstFailure;
     private volatile String firstAbort;
+    private final Window window;
+
+    LoadHarness(Window window) {
+        this.window = window;
+    }
 
     void committed(long startNs, long commitStartNs, long endNs) {
         commitUs.recordValue(Math.min(LATENCY_US_MAX, (endNs - commitStartNs) / 1000));
@@ -115,6 +139,7 @@ final class LoadHarness {
 
     private ClosedLoop.Measured measure(Duration warmup, Duration measure) throws InterruptedException {
         Thread.sleep(warmup.toMillis());
+        window.opened();
         commitUs.reset();
         txUs.reset();
         long c0 = committed.sum();
@@ -125,7 +150,9 @@ final class LoadHarness {
         Histogram commitHist = commitUs.getIntervalHistogram();
         Histogram txHist = txUs.getIntervalHistogram();
         double seconds = (System.nanoTime() - startNs) / 1e9;
-        return new ClosedLoop.Measured(seconds, committed.sum() - c0, aborted.sum() - a0,
+        long committedNow = committed.sum();
+        window.closed();
+        return new ClosedLoop.Measured(seconds, committedNow - c0, aborted.sum() - a0,
                 failed.sum() - f0, commitHist, txHist, firstFailure, firstAbort);
     }
 }

@@ -4,7 +4,8 @@ import org.HdrHistogram.Histogram;
 
 /** What one (participants, concurrency) cell of a run measured. */
 record LoadResult(String system, int participants, int concurrency, double seconds, long committed, long aborted,
-                  long failed, Histogram commitLatencyUs, Histogram txLatencyUs, double cpuSeconds) {
+                  long failed, Histogram commitLatencyUs, Histogram txLatencyUs, double cpuSeconds,
+                  long coordinatorFsyncs, long participantFsyncs) {
 
     double txPerSecond() {
         return committed / seconds;
@@ -19,24 +20,40 @@ record LoadResult(String system, int participants, int concurrency, double secon
         return committed == 0 ? Double.NaN : cpuSeconds * 1000.0 / committed;
     }
 
+    /** Fsyncs per committed transaction, or NaN when not counted (-1) or nothing committed. */
+    private double perTx(long fsyncs) {
+        return fsyncs < 0 || committed == 0 ? Double.NaN : (double) fsyncs / committed;
+    }
+
+    private static String json(double v) {
+        return Double.isNaN(v) ? "null" : String.format(java.util.Locale.ROOT, "%.4f", v);
+    }
+
+    private static String cell(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(java.util.Locale.ROOT, "%.3f", v);
+    }
+
     String toJson() {
         return String.format(java.util.Locale.ROOT,
                 "{\"system\":\"%s\",\"participants\":%d,\"concurrency\":%d,\"seconds\":%.3f,\"committed\":%d,\"aborted\":%d,"
                         + "\"failed\":%d,\"txPerSecond\":%.1f,\"commitP50Ms\":%.3f,\"commitP99Ms\":%.3f,\"commitP999Ms\":%.3f,"
-                        + "\"txP50Ms\":%.3f,\"txP99Ms\":%.3f,\"cpuSeconds\":%.3f,\"cpuMsPerTx\":%.4f}",
+                        + "\"txP50Ms\":%.3f,\"txP99Ms\":%.3f,\"cpuSeconds\":%.3f,\"cpuMsPerTx\":%.4f,"
+                        + "\"coordinatorFsyncsPerTx\":%s,\"participantFsyncsPerTx\":%s}",
                 system, participants, concurrency, seconds, committed, aborted, failed, txPerSecond(), commitMs(50),
                 commitMs(99), commitMs(99.9), txLatencyUs.getValueAtPercentile(50) / 1000.0,
-                txLatencyUs.getValueAtPercentile(99) / 1000.0, cpuSeconds, cpuMsPerTx());
+                txLatencyUs.getValueAtPercentile(99) / 1000.0, cpuSeconds, cpuMsPerTx(), json(perTx(coordinatorFsyncs)),
+                json(perTx(participantFsyncs)));
     }
 
     String toMarkdownRow() {
-        return String.format(java.util.Locale.ROOT, "| %s | %d | %d | %.0f | %.3f | %.3f | %.3f | %.3f | %d | %d |",
+        return String.format(java.util.Locale.ROOT, "| %s | %d | %d | %.0f | %.3f | %.3f | %.3f | %.3f | %s | %s | %d | %d |",
                 system, participants, concurrency, txPerSecond(), commitMs(50), commitMs(99), commitMs(99.9), cpuMsPerTx(),
-                aborted, failed);
+                cell(perTx(coordinatorFsyncs)), cell(perTx(participantFsyncs)), aborted, failed);
     }
 
     static String markdownHeader() {
-        return "| system | N | K | tx/s | commit p50 ms | commit p99 ms | commit p99.9 ms | CPU ms/tx | aborted | failed |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|";
+        return "| system | N | K | tx/s | commit p50 ms | commit p99 ms | commit p99.9 ms | CPU ms/tx"
+                + " | coordinator fsyncs/tx | participant fsyncs/tx | aborted | failed |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|";
     }
 }

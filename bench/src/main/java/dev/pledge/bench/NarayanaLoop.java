@@ -38,8 +38,8 @@ final class NarayanaLoop implements AutoCloseable {
         participants.forEach((id, endpoint) -> resources.add(new PledgeXAResource(id, endpoint, rpc, Duration.ofSeconds(10))));
     }
 
-    ClosedLoop.Measured run(Duration warmup, Duration measure) throws InterruptedException {
-        return new LoadHarness().run("narayana", concurrency, this::runOne, warmup, measure);
+    ClosedLoop.Measured run(Duration warmup, Duration measure, LoadHarness.Window window) throws InterruptedException {
+        return new LoadHarness(window).run("narayana", concurrency, this::runOne, warmup, measure);
     }
 
     private void runOne(int clientNo, long n, LoadHarness harness) {
