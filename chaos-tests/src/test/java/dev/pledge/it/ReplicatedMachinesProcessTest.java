@@ -1,6 +1,7 @@
 package dev.pledge.it;
 
 import dev.pledge.client.PledgeClient;
+import dev.pledge.demo.cli.DemoCommand;
 import dev.pledge.demo.client.Enrollment;
 import dev.pledge.demo.client.LiveStats;
 import dev.pledge.demo.client.Mix;
@@ -12,12 +13,16 @@ import dev.pledge.demo.launch.DemoCluster;
 import dev.pledge.demo.launch.MachineCluster;
 import dev.pledge.demo.launch.Seeder;
 import dev.pledge.rpc.Endpoint;
+import picocli.CommandLine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -87,6 +92,7 @@ class ReplicatedMachinesProcessTest {
         String second = awaitCourseLeaderOtherThan(first);
         long failoverMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAtNs);
         awaitCommitsBeyond(stats, committedAtKill);
+        statusShowsTheLeaderAndTheDeadMachine(topology, first, second);
 
         machines.start(first);
         await().atMost(PHASE_MAX).until(() -> !machines.leaders(probe).containsValue(null));
@@ -100,6 +106,39 @@ class ReplicatedMachinesProcessTest {
         EnrollmentEndToEndTest.everyEnrollmentSeenCommittedIsOnBothSides(enrollment, workload.committedLog(), workload.inDoubtLog());
         System.out.printf("machines: %s led course-c and was SIGKILLed; %s served it after %d ms; %d committed in all "
                 + "(%d before the kill); audit %s%n", first, second, failoverMs, stats.committed(), committedAtKill, audit);
+    }
+
+    /**
+     * {@code pledge demo status} asks every replica of each shard, not only the first machine's:
+     * the course shard's line for {@code leader}'s replica says it leads, {@code dead}'s says DOWN,
+     * and the exit code reports a node down.
+     */
+    private void statusShowsTheLeaderAndTheDeadMachine(Topology topology, String dead, String leader) {
+        DemoCluster.writeFile(root, topology, null, machines.replicaSets());
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream out = System.out;
+        int code;
+        try (PrintStream capture = new PrintStream(printed, true, StandardCharsets.UTF_8)) {
+            System.setOut(capture);
+            code = new CommandLine(new DemoCommand()).execute("--data-dir", root.toString(), "status");
+        } finally {
+            System.setOut(out);
+        }
+        String status = printed.toString(StandardCharsets.UTF_8);
+        System.out.print(status);
+        assertThat(code).as("a machine is down; printed: %s", status).isEqualTo(1);
+        assertThat(courseLine(status, dead)).as(status).contains("DOWN");
+        assertThat(courseLine(status, leader)).as(status).contains("(leader, incarnation");
+        assertThat(status.lines().filter(l -> l.startsWith(DemoCluster.COURSE_C) && l.contains("(follower)")).count())
+                .as("the third machine follows; printed: %s", status).isEqualTo(1);
+    }
+
+    /** The status line of the course shard's replica on {@code machine}. */
+    private String courseLine(String status, String machine) {
+        Endpoint replica = machines.replicas(DemoCluster.COURSE_C).stream()
+                .filter(e -> machines.machineOf(e).equals(machine)).findFirst().orElseThrow();
+        return status.lines().filter(l -> l.startsWith(DemoCluster.COURSE_C) && l.contains(replica.toString()))
+                .findFirst().orElse("(no line for " + replica + ")");
     }
 
     private void awaitCommitsBeyond(LiveStats stats, long committed) {

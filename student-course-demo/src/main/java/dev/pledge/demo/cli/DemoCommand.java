@@ -20,6 +20,7 @@ import picocli.CommandLine.Parameters;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** {@code pledge demo ...}: run the enrollment cluster, or talk to a running one. */
@@ -103,9 +104,11 @@ public final class DemoCommand {
         });
     }
 
-    @Command(name = "status", description = "Which nodes are up, and branches in doubt on each participant.")
+    @Command(name = "status", description = "Which nodes are up, and branches in doubt on each participant;"
+            + " with --replicas, every replica of each shard and which one leads.")
     int status(@Mixin TlsOptions tls) {
         Topology t = DemoCluster.readFile(dataDir);
+        List<List<Endpoint>> replicaSets = DemoCluster.readReplicaSets(dataDir);
         Map<String, Endpoint> participants = new LinkedHashMap<>();
         participants.put(DemoCluster.STUDENT_A, t.studentShards().get(0));
         participants.put(DemoCluster.STUDENT_B, t.studentShards().get(1));
@@ -122,17 +125,55 @@ public final class DemoCommand {
                 }
             }
             for (var entry : participants.entrySet()) {
-                try {
-                    PingResponse p = probe.pingParticipant(entry.getValue());
-                    int inDoubt = probe.inDoubt(entry.getValue()).size();
-                    System.out.printf("%-12s %-21s up   (incarnation %d, %d in doubt)%n", entry.getKey(), entry.getValue(),
-                            p.getEpoch(), inDoubt);
-                } catch (Exception e) {
-                    down++;
-                    System.out.printf("%-12s %-21s DOWN (%s)%n", entry.getKey(), entry.getValue(), e.getMessage());
-                }
+                List<Endpoint> replicas = replicaSets.stream().filter(set -> set.contains(entry.getValue())).findFirst()
+                        .orElse(null);
+                down += replicas == null ? participantStatus(probe, entry.getKey(), entry.getValue())
+                        : shardStatus(probe, entry.getKey(), replicas);
             }
         }
         return down == 0 ? 0 : 1;
+    }
+
+    /** One line for an unreplicated participant; 1 if it is down. */
+    private static int participantStatus(ClusterProbe probe, String name, Endpoint at) {
+        try {
+            PingResponse p = probe.pingParticipant(at);
+            int inDoubt = probe.inDoubt(at).size();
+            System.out.printf("%-12s %-21s up   (incarnation %d, %d in doubt)%n", name, at, p.getEpoch(), inDoubt);
+            return 0;
+        } catch (Exception e) {
+            System.out.printf("%-12s %-21s DOWN (%s)%n", name, at, e.getMessage());
+            return 1;
+        }
+    }
+
+    /**
+     * One line per replica of a replicated shard: the leader (whose ping names its incarnation, a
+     * follower's 0) with its branches in doubt, followers, replicas down; and a line if none leads.
+     * Returns how many are down, plus one if the shard has no leader.
+     */
+    private static int shardStatus(ClusterProbe probe, String name, List<Endpoint> replicas) {
+        int down = 0;
+        boolean led = false;
+        for (Endpoint at : replicas) {
+            try {
+                PingResponse p = probe.pingParticipant(at);
+                if (p.getEpoch() > 0) {
+                    led = true;
+                    int inDoubt = probe.inDoubt(at).size();
+                    System.out.printf("%-12s %-21s up   (leader, incarnation %d, %d in doubt)%n", name, at, p.getEpoch(), inDoubt);
+                } else {
+                    System.out.printf("%-12s %-21s up   (follower)%n", name, at);
+                }
+            } catch (Exception e) {
+                down++;
+                System.out.printf("%-12s %-21s DOWN (%s)%n", name, at, e.getMessage());
+            }
+        }
+        if (!led) {
+            System.out.printf("%-12s no replica leads: the shard is unavailable until a majority of its replicas is up%n", name);
+            down++;
+        }
+        return down;
     }
 }

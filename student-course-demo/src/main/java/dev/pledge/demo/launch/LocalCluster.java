@@ -48,12 +48,12 @@ public final class LocalCluster implements ProcessCluster {
     /** Small, quick-starting JVMs (C1 only): for tests, where start-up dominates and CPU is shared. */
     public static final List<String> JVM_FAST_START = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     /** Full JIT, for measurements and long runs. */
+    public static final List<String> JVM_STEADY = List.of("-Xmx1g", "-XX:+UseParallelGC");
     /** The certificate names {@link #withTls} makes for an application and an operator. */
     public static final String TLS_CLIENT = "app";
     public static final String TLS_OPERATOR = "operator";
     /** The certificate directory {@link #withTls} makes, under the cluster's root. */
     public static final String CERTS_DIR = "certs";
-    public static final List<String> JVM_STEADY = List.of("-Xmx1g", "-XX:+UseParallelGC");
 
     /** The file in {@code root} holding the cluster's operator token, which Admin.resolve must present. */
     public static final String OPERATOR_TOKEN_FILE = "operator.token";
