@@ -148,8 +148,8 @@ public final class DemoCommand {
     }
 
     /**
-     * One line per replica of a replicated shard: the leader (whose ping names its incarnation, a
-     * follower's 0) with its branches in doubt, followers, replicas down; and a line if none leads.
+     * One line per replica of a replicated shard: the leader ({@link ClusterProbe#leads}) with its
+     * incarnation and branches in doubt, followers, replicas down; and a line if none leads.
      * Returns how many are down, plus one if the shard has no leader.
      */
     private static int shardStatus(ClusterProbe probe, String name, List<Endpoint> replicas) {
@@ -158,7 +158,7 @@ public final class DemoCommand {
         for (Endpoint at : replicas) {
             try {
                 PingResponse p = probe.pingParticipant(at);
-                if (p.getEpoch() > 0) {
+                if (ClusterProbe.leads(p)) {
                     led = true;
                     int inDoubt = probe.inDoubt(at).size();
                     System.out.printf("%-12s %-21s up   (leader, incarnation %d, %d in doubt)%n", name, at, p.getEpoch(), inDoubt);

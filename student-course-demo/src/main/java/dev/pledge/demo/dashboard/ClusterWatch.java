@@ -114,7 +114,7 @@ public final class ClusterWatch implements AutoCloseable {
         List<String> leads = new ArrayList<>();
         for (MachineLayout.Shard s : MachineLayout.SHARDS) {
             try {
-                if (probe.pingParticipant(layout.shard(s.id())).getEpoch() > 0) leads.add(s.id());
+                if (ClusterProbe.leads(probe.pingParticipant(layout.shard(s.id())))) leads.add(s.id());
             } catch (Exception notAnswering) {
                 // A replica that does not answer leads nothing anyone can reach.
             }

@@ -65,6 +65,14 @@ public final class ClusterProbe implements AutoCloseable {
         return client(e).call(Services.COORDINATOR, new Coordinator.Client.Factory(), (c, ms) -> c.ping(), PROBE_DEADLINE_MS);
     }
 
+    /**
+     * Whether a replica's ping answer is its shard leader's: a leader names its incarnation, a
+     * follower (which runs no participant core) answers 0.
+     */
+    public static boolean leads(PingResponse replicaPing) {
+        return replicaPing.getEpoch() > 0;
+    }
+
     public PingResponse pingParticipant(Endpoint e) throws Exception {
         return client(e).call(Services.PARTICIPANT, new Participant.Client.Factory(), (c, ms) -> c.ping(), PROBE_DEADLINE_MS);
     }

@@ -207,7 +207,7 @@ public final class MachineCluster implements ProcessCluster {
                 NodeProcess p = running.get(m.machineId());
                 if (p == null || !p.alive() || p.paused()) continue;
                 try {
-                    if (probe.pingParticipant(m.shard(s.id())).getEpoch() > 0) leader = m.machineId();
+                    if (ClusterProbe.leads(probe.pingParticipant(m.shard(s.id())))) leader = m.machineId();
                 } catch (Exception notAnswering) {
                     // down, starting, or cut off: not the leader as far as anyone can tell
                 }
