@@ -2,6 +2,7 @@ package dev.pledge.bench;
 
 import dev.pledge.client.PledgeClient;
 import dev.pledge.demo.launch.LocalCluster;
+import dev.pledge.participant.storage.WalRecycling;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClientConfig;
 import jakarta.transaction.TransactionManager;
@@ -52,7 +53,8 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--full", description = "the full matrix: N=1,2,3,5 x K=1,8,32,64,128")
     boolean full;
 
-    @Option(names = "--systems", split = ",", description = "what to measure: pledge, floor, narayana, pledge-tls (Pledge with TLS on every link, "
+    @Option(names = "--systems", split = ",", description = "what to measure: pledge, floor, floor-recycled (the floor's stores"
+            + " recycling their log files, as participants do), narayana, pledge-tls (Pledge with TLS on every link, "
             + "on a second cluster), pledge-replicated (every participant a shard on Ratis over " + BenchMain.REPLICAS + " machine processes, each hosting a replica of every shard,"
             + " on a second cluster) (default: ${DEFAULT-VALUE})")
     List<String> systems = List.of("pledge", "floor", "narayana");
@@ -80,7 +82,9 @@ public final class BenchMain implements Callable<Integer> {
     static final int REPLICAS = 3;
     /** The coordinator's name in log-counter lines (participants go by their ids). */
     private static final String COORDINATOR_LOG = "coordinator";
-    private static final List<String> SYSTEMS = List.of("pledge", "floor", "narayana", PLEDGE_TLS, PLEDGE_REPLICATED);
+    /** The floor with each store recycling its log files as a participant's store does ({@link WalRecycling}). */
+    private static final String FLOOR_RECYCLED = "floor-recycled";
+    private static final List<String> SYSTEMS = List.of("pledge", "floor", FLOOR_RECYCLED, "narayana", PLEDGE_TLS, PLEDGE_REPLICATED);
     /**
      * Priming load. At K=1 a fresh node sees a few hundred transactions a second, so C2 is still
      * compiling (a third of all CPU on this machine) 20 s in: a cold cell measures the JIT, not the
@@ -142,11 +146,12 @@ public final class BenchMain implements Callable<Integer> {
     private List<LoadResult> runCell(int n, int k) throws Exception {
         List<LoadResult> cell = new ArrayList<>();
         List<String> onCluster = systems.stream()
-                .filter(s -> !s.equals("floor") && !s.equals(PLEDGE_TLS) && !s.equals(PLEDGE_REPLICATED)).toList();
+                .filter(s -> !s.startsWith("floor") && !s.equals(PLEDGE_TLS) && !s.equals(PLEDGE_REPLICATED)).toList();
         if (!onCluster.isEmpty()) cell.addAll(runOnCluster(n, k, onCluster, false, false));
         if (systems.contains(PLEDGE_TLS)) cell.addAll(runOnCluster(n, k, List.of("pledge"), true, false));
         if (systems.contains(PLEDGE_REPLICATED)) cell.addAll(runOnCluster(n, k, List.of("pledge"), false, true));
-        if (systems.contains("floor")) cell.add(runFloor(n, k));
+        if (systems.contains("floor")) cell.add(runFloor(n, k, "floor", WalRecycling.OFF));
+        if (systems.contains(FLOOR_RECYCLED)) cell.add(runFloor(n, k, FLOOR_RECYCLED, WalRecycling.DEFAULTS));
         return cell;
     }
 
@@ -244,12 +249,12 @@ public final class BenchMain implements Callable<Integer> {
                 cpuSeconds, coordinatorFsyncs, participantFsyncs);
     }
 
-    private LoadResult runFloor(int n, int k) throws Exception {
-        Path root = Files.createDirectories(runRoot.resolve("floor-n" + n + "-k" + k));
-        try (FloorLoop loop = new FloorLoop(root, n, k)) {
+    private LoadResult runFloor(int n, int k, String system, WalRecycling recycling) throws Exception {
+        Path root = Files.createDirectories(runRoot.resolve(system + "-n" + n + "-k" + k));
+        try (FloorLoop loop = new FloorLoop(root, n, k, recycling)) {
             WindowCounters window = WindowCounters.cpuOnly(List.of());
             ClosedLoop.Measured m = loop.run(Duration.ofSeconds(warmupS), Duration.ofSeconds(measureS), window);
-            return measured("floor", n, k, m, window.cpuSeconds(), -1, -1);
+            return measured(system, n, k, m, window.cpuSeconds(), -1, -1);
         } finally {
             deleteQuietly(root);
         }

@@ -1,5 +1,6 @@
 package dev.pledge.bench;
 
+import dev.pledge.participant.storage.WalRecycling;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -25,14 +26,26 @@ final class FloorLoop implements AutoCloseable {
     private final WriteOptions synced;
     private final int concurrency;
 
-    FloorLoop(Path root, int n, int concurrency) throws RocksDBException {
+    /** {@code recycling}: how each store keeps its log files (off: RocksDB's defaults, the classic floor). */
+    FloorLoop(Path root, int n, int concurrency, WalRecycling recycling) throws RocksDBException {
         RocksDB.loadLibrary();
-        try (Options options = new Options().setCreateIfMissing(true)) {
-            for (int i = 0; i < n; i++) participants.add(RocksDB.open(options, root.resolve("p" + i).toString()));
-            decisions = RocksDB.open(options, root.resolve("decisions").toString());
+        try (Options options = recycling.configure(new Options().setCreateIfMissing(true))) {
+            for (int i = 0; i < n; i++) participants.add(open(options, root.resolve("p" + i), recycling));
+            decisions = open(options, root.resolve("decisions"), recycling);
         }
         this.synced = new WriteOptions().setSync(true);
         this.concurrency = concurrency;
+    }
+
+    private static RocksDB open(Options options, Path dir, WalRecycling recycling) throws RocksDBException {
+        RocksDB db = RocksDB.open(options, dir.toString());
+        try {
+            recycling.preWriteLogs(db, db.getDefaultColumnFamily(), List.of(db.getDefaultColumnFamily()));
+            return db;
+        } catch (RocksDBException | RuntimeException e) {
+            db.close();
+            throw e;
+        }
     }
 
     /** Commit latency and transaction latency are the same thing here: the synced writes. */

@@ -3,6 +3,7 @@ package dev.pledge.participant.config;
 import dev.pledge.core.Check;
 import dev.pledge.core.config.ConfigValues;
 import dev.pledge.participant.protocol.CoreConfig;
+import dev.pledge.participant.storage.WalRecycling;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.rpc.ServerLimits;
@@ -72,11 +73,16 @@ public record ParticipantConfig(Core core, Rpc rpc, Storage storage, Replication
         }
     }
 
-    /** @param logQueueMax bound on Outputs waiting for the group-commit writer (backpressure beyond it) */
-    public record Storage(Path dataDir, int logQueueMax) {
+    /**
+     * @param logQueueMax bound on Outputs waiting for the group-commit writer (backpressure beyond it)
+     * @param walRecycling how the unreplicated store reuses its log files (a replicated shard's store
+     *        writes unsynced behind its Raft log and never recycles)
+     */
+    public record Storage(Path dataDir, int logQueueMax, WalRecycling walRecycling) {
         public Storage {
             Check.notNull(dataDir, "dataDir");
             Check.argument(logQueueMax >= 16, "logQueueMax must be >= 16, was %s", logQueueMax);
+            Check.notNull(walRecycling, "walRecycling");
         }
     }
 

@@ -12,6 +12,7 @@ import dev.pledge.core.config.ConfigSchema;
 import dev.pledge.core.config.ConfigValues;
 import dev.pledge.core.config.Entries;
 import dev.pledge.core.config.Setting;
+import dev.pledge.participant.storage.WalRecycling;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.rpc.ServerLimits;
@@ -108,6 +109,10 @@ public final class ParticipantSettings {
             "the leader sends a follower its next entries at least this long after its last append to it (0: at once)");
     public static final Setting<Integer> LOG_QUEUE_MAX = Setting.intIn("storage.log-queue-max", 4_096, 16, 10_000_000,
             "Outputs waiting for the group-commit writer (backpressure beyond it)");
+    public static final Setting<Integer> WAL_RECYCLED_FILES = Setting.intIn("storage.wal-recycled-files", WalRecycling.FILES_DEFAULT,
+            0, WalRecycling.FILES_MAX, "freed write-ahead log files kept to overwrite in place, which makes a synced write cheaper (0: off)");
+    public static final Setting<Integer> WAL_FILE_MIB = Setting.intIn("storage.wal-file-mib", (int) (WalRecycling.FILE_BYTES_DEFAULT >> 20),
+            1, 4_096, "the write-ahead log rolls at this size; with recycling on, two such logs are written at each start");
 
     public static final ConfigSchema SCHEMA = new ConfigSchema("participant", Stream.of(
             List.of(PARTICIPANT_ID, COORDINATOR_ID, REPLICA_ID, REPLICA_BOOTSTRAP, LOCK_WAIT_MAX_MS, OUTCOME_RETENTION_MS, IN_DOUBT_POLL_BASE_MS,
@@ -115,7 +120,7 @@ public final class ParticipantSettings {
                     WORKERS_MAX),
             ServerSettings.ALL,
             TlsSettings.ALL,
-            List.of(METRICS, COORDINATOR_LOST_AFTER_MS, OPERATOR_TOKEN_FILE, DATA_DIR, LOG_QUEUE_MAX),
+            List.of(METRICS, COORDINATOR_LOST_AFTER_MS, OPERATOR_TOKEN_FILE, DATA_DIR, LOG_QUEUE_MAX, WAL_RECYCLED_FILES, WAL_FILE_MIB),
             List.of(ELECTION_TIMEOUT_MIN_MS, ELECTION_TIMEOUT_MAX_MS, WRITE_TIMEOUT_MS, WRITE_RETRY_SLEEP_MS, SNAPSHOT_EVERY_ENTRIES,
                     LOG_SEGMENT_BYTES_MAX, LOG_PURGE_GAP_ENTRIES, APPEND_GAP_MIN_US)).<Setting<?>>flatMap(List::stream).toList(),
             List.of(COORDINATORS, PEERS, REPLICAS),
@@ -131,7 +136,8 @@ public final class ParticipantSettings {
                 new ParticipantConfig.Rpc(v.get(LISTEN), v.get(COORDINATOR), v.get(COORDINATORS), v.get(PEERS), v.get(COORDINATOR_CALL_MS),
                         ServerSettings.limits(v, v.get(WORKERS_MAX)), RpcClientConfig.defaults(), v.get(METRICS), v.get(COORDINATOR_LOST_AFTER_MS),
                         v.get(OPERATOR_TOKEN_FILE), TlsSettings.files(v)),
-                new ParticipantConfig.Storage(v.get(DATA_DIR), v.get(LOG_QUEUE_MAX)),
+                new ParticipantConfig.Storage(v.get(DATA_DIR), v.get(LOG_QUEUE_MAX),
+                        new WalRecycling(v.get(WAL_RECYCLED_FILES), (long) v.get(WAL_FILE_MIB) << 20)),
                 replication(v.get(REPLICA_ID), v.get(REPLICAS), v.get(REPLICA_BOOTSTRAP), replicationSettings(v)));
     }
 

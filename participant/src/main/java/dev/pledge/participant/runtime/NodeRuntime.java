@@ -128,7 +128,7 @@ public final class NodeRuntime implements AutoCloseable {
     public static NodeRuntime start(ParticipantConfig config, RpcTls tls, MetricsConfig metricsConfig,
                                     Function<NodeRuntime, RpcServices> services) throws IOException {
         Clock clock = Clock.system();
-        ParticipantStore store = ParticipantStore.open(config.storage().dataDir());
+        ParticipantStore store = ParticipantStore.open(config.storage().dataDir(), config.storage().walRecycling());
         NodeRuntime node;
         try {
             node = new NodeRuntime(config, store, store, true, clock);

@@ -61,14 +61,23 @@ public final class ParticipantStore implements AutoCloseable, LogStore<Record> {
         this.data = families.get(ParticipantLayout.DATA);
     }
 
-    /** Opens (creating if needed); fails with {@link StoreInUseException} if another process holds the dir. */
+    /** Opens (creating if needed) with a fresh file per log; fails with {@link StoreInUseException} if another process holds the dir. */
     public static ParticipantStore open(Path dir) {
+        return open(dir, WalRecycling.OFF);
+    }
+
+    /**
+     * Opens (creating if needed); fails with {@link StoreInUseException} if another process holds
+     * the dir. With {@code recycling} on, it pre-writes the logs to recycle before it returns.
+     */
+    public static ParticipantStore open(Path dir, WalRecycling recycling) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new IllegalStateException("cannot create data dir " + dir + ": " + e.getMessage(), e);
         }
         DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
+        recycling.configure(dbOptions);
         ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         for (String f : ParticipantLayout.INSTANCE.families()) {
@@ -78,7 +87,16 @@ public final class ParticipantStore implements AutoCloseable, LogStore<Record> {
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         try {
             RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
-            return new ParticipantStore(dir, dbOptions, cfOptions, db, handles);
+            ParticipantStore store = new ParticipantStore(dir, dbOptions, cfOptions, db, handles);
+            if (recycling.on()) {
+                try {
+                    recycling.preWriteLogs(db, store.families.get(ParticipantLayout.DEFAULT), handles);
+                } catch (RocksDBException | RuntimeException e) {
+                    store.close();
+                    throw e;
+                }
+            }
+            return store;
         } catch (RocksDBException e) {
             cfOptions.close();
             dbOptions.close();

@@ -42,6 +42,23 @@ class ParticipantStoreTest {
     }
 
     @Test
+    void withRecyclingOnEverySyncedWriteGoesIntoARecycledLogFromTheStartAndReopenKeepsOnlyTheRecords() throws Exception {
+        WalRecycling recycling = new WalRecycling(2, WalRecycling.MIB);
+        try (ParticipantStore s = ParticipantStore.open(dir, recycling)) {
+            assertThat(RocksLog.lines(dir)).as("the pre-written first log is reused before open returns")
+                    .anyMatch(line -> line.contains("reusing log") && line.contains("from recycle list"));
+            s.write(List.of(new Record.Storage(-5L), new Record.Incarnation(2), prepared(t1)), true);
+        }
+        try (ParticipantStore s = ParticipantStore.open(dir, recycling)) {
+            assertThat(s.readAll()).containsExactly(new Record.Storage(-5L), new Record.Incarnation(2), prepared(t1));
+            assertThat(s.view().get(ParticipantLayout.DEFAULT, "wal-pre-write".getBytes())).as("the filler is deleted").isNull();
+        }
+        try (ParticipantStore s = ParticipantStore.open(dir.resolve("off"))) {
+            assertThat(RocksLog.lines(dir.resolve("off"))).noneMatch(line -> line.contains("reusing log"));
+        }
+    }
+
+    @Test
     void recordsSurviveReopen() throws Exception {
         try (ParticipantStore s = ParticipantStore.open(dir)) {
             s.write(List.of(new Record.Storage(-5L), new Record.Incarnation(2), prepared(t1), prepared(t2)), true);
