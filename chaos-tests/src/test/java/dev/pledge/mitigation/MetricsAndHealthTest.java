@@ -46,6 +46,8 @@ class MetricsAndHealthTest extends ProcessScenario {
         String participant = c.get(metricsA, "/metrics").body();
         assertThat(value(participant, "pledge_participant_branches_total", "event=\"committed\"")).isEqualTo(COMMITS);
         assertThat(value(participant, "pledge_participant_in_doubt_branches")).isZero();
+        assertThat(value(participant, "pledge_participant_remembered_outcomes")).as("A's commits and client aborts")
+                .isEqualTo(COMMITS + CLIENT_ABORTS);
         assertThat(participant).contains("pledge_participant_in_doubt_oldest_age_seconds", "pledge_participant_cooperative_terminations_total",
                 "pledge_participant_heuristic_mixed_total", "pledge_log_batch_entries_bucket");
         assertThat(c.get(metricsA, "/health").status()).isEqualTo(200);

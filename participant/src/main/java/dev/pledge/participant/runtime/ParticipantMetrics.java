@@ -27,8 +27,8 @@ final class ParticipantMetrics implements AutoCloseable {
     private static final long SNAPSHOT_WAIT_MS = 1_000;
     private static final long PING_PERIOD_MAX_MS = 1_000;
 
-    private record Snapshot(Map<String, Long> counters, int inDoubt, long oldestPreparedAtMs) {
-        static final Snapshot EMPTY = new Snapshot(Map.of(), 0, -1);
+    private record Snapshot(Map<String, Long> counters, int inDoubt, long oldestPreparedAtMs, int rememberedOutcomes) {
+        static final Snapshot EMPTY = new Snapshot(Map.of(), 0, -1, 0);
     }
 
     private final String participantId;
@@ -58,6 +58,9 @@ final class ParticipantMetrics implements AutoCloseable {
                 .description("Prepared branches waiting for their decision").register(r);
         Gauge.builder("pledge_participant_in_doubt_oldest_age_seconds", this, ParticipantMetrics::oldestAgeSeconds)
                 .description("Age of the oldest in-doubt branch (0 when none)").register(r);
+        Gauge.builder("pledge_participant_remembered_outcomes", this, m -> m.snapshot.rememberedOutcomes)
+                .description("Outcomes of ended branches held in memory until core.outcome-retention-ms has passed"
+                        + " (about 170 bytes of heap each)").register(r);
         FunctionCounter.builder("pledge_participant_cooperative_terminations", peers, p -> p.cooperativeTerminations())
                 .description("Prepared branches decided by a peer's answer while the coordinator was away").register(r);
         FunctionCounter.builder("pledge_participant_heuristic_forced", heuristics, h -> h.forcedCount())
@@ -115,7 +118,7 @@ final class ParticipantMetrics implements AutoCloseable {
     private static Snapshot snapshotOf(CoreView view) {
         List<CoreView.InDoubt> inDoubt = view.inDoubt();
         long oldest = inDoubt.stream().mapToLong(CoreView.InDoubt::preparedAtMs).min().orElse(-1);
-        return new Snapshot(view.counters(), inDoubt.size(), oldest);
+        return new Snapshot(view.counters(), inDoubt.size(), oldest, view.rememberedOutcomes());
     }
 
     private double oldestAgeSeconds() {
