@@ -57,7 +57,7 @@ public final class BenchMain implements Callable<Integer> {
             + " recycling their log files, as participants do), narayana, pledge-tls (Pledge with TLS on every link, "
             + "on a second cluster), pledge-replicated (every participant a shard on Ratis over " + BenchMain.REPLICAS + " machine processes, each hosting a replica of every shard,"
             + " on a second cluster) (default: ${DEFAULT-VALUE})")
-    List<String> systems = List.of("pledge", "floor", "narayana");
+    List<String> systems = List.of("pledge", FLOOR, "narayana");
 
     @Option(names = "--async", description = "also measure Pledge through commitAsync: K buffered transactions in flight"
             + " from one thread (row pledge-async, on the same cluster right after the blocking K-thread pledge row)")
@@ -82,9 +82,13 @@ public final class BenchMain implements Callable<Integer> {
     static final int REPLICAS = 3;
     /** The coordinator's name in log-counter lines (participants go by their ids). */
     private static final String COORDINATOR_LOG = "coordinator";
+    /** The synced writes alone, in this JVM ({@link FloorLoop}). */
+    private static final String FLOOR = "floor";
     /** The floor with each store recycling its log files as a participant's store does ({@link WalRecycling}). */
     private static final String FLOOR_RECYCLED = "floor-recycled";
-    private static final List<String> SYSTEMS = List.of("pledge", "floor", FLOOR_RECYCLED, "narayana", PLEDGE_TLS, PLEDGE_REPLICATED);
+    private static final List<String> SYSTEMS = List.of("pledge", FLOOR, FLOOR_RECYCLED, "narayana", PLEDGE_TLS, PLEDGE_REPLICATED);
+    /** Systems that do not run on the cell's shared cluster: the floors, and Pledge on a cluster of its own. */
+    private static final List<String> OFF_CLUSTER = List.of(FLOOR, FLOOR_RECYCLED, PLEDGE_TLS, PLEDGE_REPLICATED);
     /**
      * Priming load. At K=1 a fresh node sees a few hundred transactions a second, so C2 is still
      * compiling (a third of all CPU on this machine) 20 s in: a cold cell measures the JIT, not the
@@ -146,11 +150,11 @@ public final class BenchMain implements Callable<Integer> {
     private List<LoadResult> runCell(int n, int k) throws Exception {
         List<LoadResult> cell = new ArrayList<>();
         List<String> onCluster = systems.stream()
-                .filter(s -> !s.startsWith("floor") && !s.equals(PLEDGE_TLS) && !s.equals(PLEDGE_REPLICATED)).toList();
+                .filter(s -> !OFF_CLUSTER.contains(s)).toList();
         if (!onCluster.isEmpty()) cell.addAll(runOnCluster(n, k, onCluster, false, false));
         if (systems.contains(PLEDGE_TLS)) cell.addAll(runOnCluster(n, k, List.of("pledge"), true, false));
         if (systems.contains(PLEDGE_REPLICATED)) cell.addAll(runOnCluster(n, k, List.of("pledge"), false, true));
-        if (systems.contains("floor")) cell.add(runFloor(n, k, "floor", WalRecycling.OFF));
+        if (systems.contains(FLOOR)) cell.add(runFloor(n, k, FLOOR, WalRecycling.OFF));
         if (systems.contains(FLOOR_RECYCLED)) cell.add(runFloor(n, k, FLOOR_RECYCLED, WalRecycling.DEFAULTS));
         return cell;
     }

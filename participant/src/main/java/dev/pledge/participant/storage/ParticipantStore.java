@@ -88,13 +88,11 @@ public final class ParticipantStore implements AutoCloseable, LogStore<Record> {
         try {
             RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
             ParticipantStore store = new ParticipantStore(dir, dbOptions, cfOptions, db, handles);
-            if (recycling.on()) {
-                try {
-                    recycling.preWriteLogs(db, store.families.get(ParticipantLayout.DEFAULT), handles);
-                } catch (RocksDBException | RuntimeException e) {
-                    store.close();
-                    throw e;
-                }
+            try {
+                recycling.preWriteLogs(db, store.families.get(ParticipantLayout.DEFAULT), handles);
+            } catch (RocksDBException | RuntimeException e) {
+                store.close();
+                throw e;
             }
             return store;
         } catch (RocksDBException e) {

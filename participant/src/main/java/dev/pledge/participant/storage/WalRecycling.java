@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.DBOptionsInterface;
-import org.rocksdb.MutableDBOptionsInterface;
 import org.rocksdb.FlushOptions;
+import org.rocksdb.MutableDBOptionsInterface;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteOptions;
@@ -51,13 +51,13 @@ public record WalRecycling(int files, long fileBytes) {
     /** RocksDB's own behaviour: a fresh file per log, no roll but when a memtable fills. */
     public static final WalRecycling OFF = new WalRecycling(0, FILE_BYTES_DEFAULT);
 
+    /** The key {@link #preWriteLogs} fills its logs with; it is deleted before the store serves. */
+    private static final byte[] PRE_WRITE_KEY = "wal-pre-write".getBytes(StandardCharsets.US_ASCII);
+
     public WalRecycling {
         Check.argument(files >= 0 && files <= FILES_MAX, "files must be in [0, %s], was %s", FILES_MAX, files);
         Check.argument(fileBytes >= MIB && fileBytes % MIB == 0, "fileBytes must be a whole number of MiB, was %s", fileBytes);
     }
-
-    /** The key {@link #preWriteLogs} fills its logs with; it is deleted before the store serves. */
-    private static final byte[] PRE_WRITE_KEY = "wal-pre-write".getBytes(StandardCharsets.US_ASCII);
 
     public boolean on() {
         return files > 0;
@@ -75,6 +75,8 @@ public record WalRecycling(int files, long fileBytes) {
      * The database then writes into a recycled file and has one more waiting. RocksDB moves a freed
      * log to its recycle list when it looks for obsolete files, which a flush does in the background;
      * re-enabling file deletions does it at once, so the next roll finds the log there.
+     *
+     * Does nothing when recycling is off.
      *
      * @param filler a family to fill, whose reader ignores the key {@code wal-pre-write}
      * @param all    every family of the database: all are flushed, so no memtable holds on to the log
