@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
@@ -126,9 +127,13 @@ public final class RaftHost implements AutoCloseable {
                 .build();
     }
 
-    /** Ratis's properties of a server at {@code self} keeping its groups under {@code raftDir}. */
+    /**
+     * Ratis's properties of a server at {@code self} keeping its groups under {@code raftDir}, which
+     * answers only the server calls addressed to its own peer id ({@link AddressedGrpc}).
+     */
     static RaftProperties serverProperties(ReplicationSettings settings, Path raftDir, InetSocketAddress self) {
         RaftProperties properties = RaftSettings.of(settings);
+        RaftConfigKeys.Rpc.setType(properties, new AddressedGrpc());
         RaftServerConfigKeys.setStorageDir(properties, List.of(raftDir.toFile()));
         GrpcConfigKeys.Server.setHost(properties, self.getHostString());
         GrpcConfigKeys.Server.setPort(properties, self.getPort());

@@ -183,6 +183,11 @@ public final class ShardReplica implements AutoCloseable {
         return server.getDivision(group.groupId()).getRaftLog().getStartIndex();
     }
 
+    /** The index the next entry appended to this replica's log will have: 0 while it holds nothing. */
+    long logNextIndex() throws IOException {
+        return server.getDivision(group.groupId()).getRaftLog().getNextIndex();
+    }
+
     /** This replica's store as the participant layout reads it (every family, in key order). */
     public KvView storeView() {
         return stateMachine.storeView();

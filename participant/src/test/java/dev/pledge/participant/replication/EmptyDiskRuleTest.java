@@ -24,6 +24,8 @@ class EmptyDiskRuleTest {
     /** Many election rounds of ThreeReplicas.FAST: time for a wrongly counted vote to elect someone. */
     private static final Duration NO_LEADER_OBSERVED = Duration.ofSeconds(5);
     private static final Duration CATCH_UP_MAX = Duration.ofSeconds(30);
+    /** Many heartbeats of ThreeReplicas.FAST: time for the leader to send to the old incarnation again and again. */
+    private static final Duration OLD_SELF_OBSERVED = Duration.ofSeconds(3);
 
     @TempDir
     Path dir;
@@ -75,6 +77,28 @@ class EmptyDiskRuleTest {
             }
         });
         assertThat(wiped.joined().get(CATCH_UP_MAX.toSeconds(), TimeUnit.SECONDS).peerId()).startsWith(witness + "#");
+    }
+
+    /**
+     * A replica back on an empty disk serves its division, not yet a member, at the address its old
+     * incarnation had, and the leader keeps sending to the old one there until the replacement
+     * commits. The new incarnation must take none of those appends: they are not addressed to it.
+     * (Taken, they fed its log ahead of the leader's appender for the new incarnation, which then
+     * never saw it catch up, so the replacement never committed: ReplicatedChaosTest seed 2477581918.)
+     */
+    @Test
+    void aNewIncarnationTakesNoAppendsAddressedToItsOldSelf() throws Exception {
+        String leader = shard.leaderId();
+        String wiped = ThreeReplicas.IDS.stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+        shard.stop(wiped);
+        shard.wipe(wiped);
+        try (ShardReplica fresh = ShardReplica.start(shard.group, ReplicaIdentity.fresh(wiped), shard.dataDir(wiped),
+                ThreeReplicas.FAST, ShardLeadership.IGNORED)) {
+            log = ReplicatedLogStore.open(shard.replica(leader), ThreeReplicas.FAST, shard.replica(leader).term());
+            for (int n = 1; n <= 3; n++) log.write(batch(n), true);
+
+            await().during(OLD_SELF_OBSERVED).atMost(OLD_SELF_OBSERVED.plusSeconds(5)).until(() -> fresh.logNextIndex() == 0);
+        }
     }
 
     private static List<Record> batch(int n) {

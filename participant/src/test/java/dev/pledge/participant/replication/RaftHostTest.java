@@ -107,6 +107,32 @@ class RaftHostTest {
         }
     }
 
+    /**
+     * Wiped again right after it rejoined: every leader still sends to the first new incarnation at
+     * the machine's address while it replaces it by the second; the second takes only what is
+     * addressed to it ({@link AddressedGrpc}), catches up, and the replacement commits in every group.
+     */
+    @Test
+    void aMachineWipedAgainRightAfterItRejoinedJoinsAgain() throws Exception {
+        String wiped = "m3";
+        stopOnceEveryMachineHoldsBatch1(wiped);
+        FileUtils.deleteFully(root.resolve(wiped));
+        start(wiped, false);
+        ReplicaIdentity first = running.get(wiped).joined().get(JOIN_MAX.toSeconds(), TimeUnit.SECONDS);
+        close(running.remove(wiped));
+        FileUtils.deleteFully(root.resolve(wiped));
+        for (String shard : SHARDS) write(shard, 2);
+
+        start(wiped, false);
+
+        ReplicaIdentity second = running.get(wiped).joined().get(JOIN_MAX.toSeconds(), TimeUnit.SECONDS);
+        assertThat(second.peerId()).isNotEqualTo(first.peerId()).startsWith(wiped + "#");
+        for (String shard : SHARDS) {
+            assertThat(membersOf(shard)).as("shard %s's configuration", shard).contains(second.peerId())
+                    .doesNotContain(first.peerId()).hasSize(MACHINES.size());
+            awaitEveryMachineHolds(shard, 2);
+        }
+    }
 
     @Test
     void aNodeForAShardTheMachineDoesNotHostIsRefused() {
