@@ -10,6 +10,7 @@ import dev.pledge.wire.DeadlineExceeded;
 import dev.pledge.wire.InvalidArgument;
 import dev.pledge.wire.Unavailable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import org.apache.thrift.TException;
@@ -35,7 +36,29 @@ public final class Wire {
         if (!txId.isSetCoordinatorId() || !txId.isSetEpoch() || !txId.isSetSequence()) {
             throw new IllegalArgumentException("incomplete TxId on the wire (coordinatorId, epoch and sequence are required)");
         }
-        return new TxId(txId.getCoordinatorId(), txId.getEpoch(), txId.getSequence());
+        return new TxId(sharedCoordinatorId(txId.getCoordinatorId()), txId.getEpoch(), txId.getSequence());
+    }
+
+    /**
+     * Most coordinator ids kept shared ({@link #sharedCoordinatorId}): a few coordinators name every
+     * transaction, and an external manager's ids are one per transaction, so they are never kept.
+     */
+    public static final int SHARED_COORDINATOR_IDS_MAX = 1024;
+    private static final ConcurrentHashMap<String, String> SHARED_COORDINATOR_IDS = new ConcurrentHashMap<>();
+
+    /**
+     * One String per coordinator id instead of one per decoded message. A participant keeps a TxId
+     * for every outcome it remembers (minutes of transactions), and a copy of the id each was 40% of
+     * that; past {@link #SHARED_COORDINATOR_IDS_MAX} distinct ids, later ones are simply not shared.
+     */
+    static String sharedCoordinatorId(String id) {
+        if (id.startsWith(TxId.EXTERNAL_PREFIX)) return id;
+        String shared = SHARED_COORDINATOR_IDS.get(id);
+        if (shared != null) return shared;
+        if (SHARED_COORDINATOR_IDS.size() >= SHARED_COORDINATOR_IDS_MAX) return id;
+        Limits.checkId("coordinatorId", id); // nothing a TxId would refuse takes a place
+        shared = SHARED_COORDINATOR_IDS.putIfAbsent(id, id);
+        return shared == null ? id : shared;
     }
 
     public static dev.pledge.wire.TxState toWire(TxState v) {

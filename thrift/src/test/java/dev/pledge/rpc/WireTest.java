@@ -21,6 +21,18 @@ class WireTest {
     }
 
     @Test
+    void decodedTxIdsOfOneCoordinatorShareItsIdButExternalOnesDoNot() {
+        TxId a = Wire.fromWire(new dev.pledge.wire.TxId(new String("coord-shared"), 1, 1));
+        TxId b = Wire.fromWire(new dev.pledge.wire.TxId(new String("coord-shared"), 1, 2));
+        assertThat(b.coordinatorId()).isSameAs(a.coordinatorId());
+
+        String externalId = TxId.EXTERNAL_PREFIX + "1:ab:cd";
+        TxId x = Wire.fromWire(new dev.pledge.wire.TxId(new String(externalId), 1, 1));
+        TxId y = Wire.fromWire(new dev.pledge.wire.TxId(new String(externalId), 1, 1));
+        assertThat(y.coordinatorId()).isNotSameAs(x.coordinatorId()).isEqualTo(x.coordinatorId());
+    }
+
+    @Test
     void incompleteOrInvalidWireTxIdIsRejected() {
         assertThatThrownBy(() -> Wire.fromWire(new dev.pledge.wire.TxId().setCoordinatorId("c").setEpoch(1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("incomplete");
