@@ -66,7 +66,8 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--jfr", description = "record every node with Java Flight Recorder into this directory")
     Path jfrDir;
 
-    @Option(names = "--node-jvm", split = " ", description = "extra JVM options for the nodes, e.g. \"-XX:+UseSerialGC\"")
+    @Option(names = "--node-jvm", split = " ",
+            description = "extra JVM options for the nodes, e.g. \"-XX:+UseZGC\" (a collector named here replaces the default)")
     List<String> nodeJvm = new ArrayList<>();
 
     @Option(names = "--quiet-nodes", description = "nodes log warnings only (measures what per-transition logging costs)")
@@ -159,12 +160,18 @@ public final class BenchMain implements Callable<Integer> {
         return cell;
     }
 
+    private static boolean selectsCollector(String jvmOption) {
+        return jvmOption.matches("-XX:\\+Use\\w+GC");
+    }
+
     private List<LoadResult> runOnCluster(int n, int k, List<String> onCluster, boolean tls, boolean replicated) throws Exception {
         Path root = Files.createDirectories(runRoot.resolve("cluster-n" + n + "-k" + k + (tls ? "-tls" : "")
                 + (replicated ? "-replicated" : "")));
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) ids.add("p" + (i + 1));
         List<String> jvm = new ArrayList<>(LocalCluster.JVM_STEADY);
+        // A collector named in --node-jvm replaces the default one: a JVM refuses two.
+        if (nodeJvm.stream().anyMatch(BenchMain::selectsCollector)) jvm.removeIf(BenchMain::selectsCollector);
         jvm.addAll(nodeJvm);
         if (quietNodes) jvm.add("-Dlogback.configurationFile=logback-cli.xml");
         if (jfrDir != null) {
