@@ -3,12 +3,17 @@ package dev.pledge.it;
 import dev.pledge.client.CommitResult;
 import dev.pledge.client.PledgeClient;
 import dev.pledge.client.Transaction;
+import dev.pledge.demo.admin.AdminCommand;
 import dev.pledge.demo.launch.LocalCluster;
+import dev.pledge.rpc.RpcClientConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,6 +72,50 @@ class KvMachinesProcessTest {
                 }
             }
         }
+    }
+
+    /**
+     * With TLS: every machine's Raft server serves and dials with the machine's own certificate, each
+     * shard's Thrift server with the shard's. Transactions commit across both shards (so the groups
+     * elect and replicate over TLS); an operator's certificate asks a machine who leads its shards;
+     * without TLS the machine answers nothing.
+     */
+    @Test
+    void machinesSpeakRaftOverTlsWithTheirOwnCertificates() throws Exception {
+        cluster = LocalCluster.kv(root, SHARDS).withMachines(MACHINES).withTls();
+        cluster.startAll();
+        PledgeClient.Builder builder = PledgeClient.builder().coordinator(cluster.coordinator())
+                .rpcConfig(cluster.clientConfig(LocalCluster.TLS_CLIENT, RpcClientConfig.defaults()));
+        for (String id : SHARDS) builder.replicaSet(cluster.replicaEndpoints(id));
+        client = builder.build();
+
+        commitUntil(COMMITS_PER_PHASE);
+
+        String m1 = cluster.machineRaftEndpoint("m1").toString();
+        String[] shards = {"shards", "--shard", "p1=" + m1, "--shard", "p2=" + m1, "--ask-timeout-ms", "2000"};
+        Admin asOperator = admin(shards, "--tls", "--certs", cluster.certsDir().toString());
+        assertThat(asOperator.code()).as("admin shards with the operator's certificate; printed: %s", asOperator.printed()).isZero();
+        assertThat(asOperator.printed()).contains("shard p1: leader").contains("shard p2: leader").doesNotContain("UNREACHABLE");
+        Admin plain = admin(shards);
+        assertThat(plain.code()).as("admin shards over plain gRPC; printed: %s", plain.printed()).isEqualTo(1);
+        assertThat(plain.printed()).contains("NO LEADER");
+    }
+
+    private record Admin(int code, String printed) {}
+
+    private static Admin admin(String[] command, String... more) {
+        List<String> args = new ArrayList<>(List.of(command));
+        args.addAll(List.of(more));
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream out = System.out;
+        int code;
+        try (PrintStream capture = new PrintStream(printed, true, StandardCharsets.UTF_8)) {
+            System.setOut(capture);
+            code = new CommandLine(new AdminCommand()).execute(args.toArray(String[]::new));
+        } finally {
+            System.setOut(out);
+        }
+        return new Admin(code, printed.toString(StandardCharsets.UTF_8));
     }
 
     /** Commits transactions writing one new key at both shards until {@code total} were acknowledged committed. */

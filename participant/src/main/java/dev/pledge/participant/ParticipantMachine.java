@@ -4,6 +4,7 @@ import dev.pledge.participant.config.ParticipantConfig;
 import dev.pledge.participant.config.ReplicationSettings;
 import dev.pledge.participant.replication.RaftHost;
 import dev.pledge.participant.replication.ShardGroup;
+import dev.pledge.tls.TlsFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,15 +26,25 @@ public final class ParticipantMachine implements AutoCloseable {
         this.host = host;
     }
 
+    /** As the other open, with the machines speaking plain gRPC between them. */
+    public static ParticipantMachine open(String machineId, Path machineDir, List<ParticipantConfig> shards, boolean bootstrap)
+            throws IOException {
+        return open(machineId, machineDir, shards, bootstrap, null);
+    }
+
     /**
      * Opens the machine's Raft server over {@code machineDir} for every shard of {@code shards}; on
      * a first start of a new cluster ({@code bootstrap}) this waits until every other machine
      * answered. Nothing serves until {@link #start}.
+     *
+     * @param raftTls the machine's own TLS files (a participant's certificate, e.g. made by
+     *                {@code pledge certs --participants m1}), which its Raft server serves and dials
+     *                with; null for plain gRPC. Each shard's Thrift server keeps the shard's own.
      */
-    public static ParticipantMachine open(String machineId, Path machineDir, List<ParticipantConfig> shards, boolean bootstrap)
-            throws IOException {
+    public static ParticipantMachine open(String machineId, Path machineDir, List<ParticipantConfig> shards, boolean bootstrap,
+                                          TlsFiles raftTls) throws IOException {
         if (shards.isEmpty()) throw new IllegalArgumentException("machine " + machineId + " hosts no shard");
-        ReplicationSettings settings = sharedSettings(machineId, shards);
+        ReplicationSettings settings = sharedSettings(machineId, shards).withTls(raftTls);
         RaftHost host = RaftHost.open(machineId, machineDir, settings,
                 shards.stream().map(ShardGroup::of).toList(), bootstrap);
         return new ParticipantMachine(shards, host);

@@ -2,6 +2,7 @@ package dev.pledge.participant;
 
 import dev.pledge.participant.config.ParticipantConfig;
 import dev.pledge.process.ParentWatch;
+import dev.pledge.tls.TlsFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,10 @@ import java.util.concurrent.CountDownLatch;
  * (the machine has one Raft server, so they must agree). Prints
  * {@code machine <id> listening on <raft host:port> shards [...]} once every shard serves.
  *
- * <p>Usage: {@code --machine-id ID --data-dir DIR --shard FILE [--shard FILE ...]}.
+ * <p>Usage: {@code --machine-id ID --data-dir DIR --shard FILE [--shard FILE ...] [--tls-key-store F
+ * --tls-password-file F --tls-ca F]}. With the three TLS files (the machine's own participant
+ * certificate, e.g. {@code pledge certs --participants m1}), the machine's Raft server speaks TLS
+ * with a certificate at both ends; each shard's Thrift server takes its own from its flags.
  */
 public final class ParticipantMachineMain {
     private ParticipantMachineMain() {}
@@ -26,14 +30,25 @@ public final class ParticipantMachineMain {
         String machineId = null;
         Path dataDir = null;
         List<Path> shardFiles = new ArrayList<>();
+        Path keyStore = null;
+        Path passwordFile = null;
+        Path ca = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--machine-id" -> machineId = value(args, ++i);
                 case "--data-dir" -> dataDir = Path.of(value(args, ++i));
                 case "--shard" -> shardFiles.add(Path.of(value(args, ++i)));
-                default -> fail("unknown flag " + args[i] + "; usage: --machine-id ID --data-dir DIR --shard FILE...");
+                case "--tls-key-store" -> keyStore = Path.of(value(args, ++i));
+                case "--tls-password-file" -> passwordFile = Path.of(value(args, ++i));
+                case "--tls-ca" -> ca = Path.of(value(args, ++i));
+                default -> fail("unknown flag " + args[i] + "; usage: --machine-id ID --data-dir DIR --shard FILE... "
+                        + "[--tls-key-store F --tls-password-file F --tls-ca F]");
             }
         }
+        if ((keyStore == null) != (passwordFile == null) || (keyStore == null) != (ca == null)) {
+            fail("the machine's Raft TLS needs all three of --tls-key-store, --tls-password-file and --tls-ca");
+        }
+        TlsFiles raftTls = keyStore == null ? null : new TlsFiles(keyStore, passwordFile, ca);
         if (machineId == null || dataDir == null || shardFiles.isEmpty()) {
             fail("--machine-id, --data-dir and at least one --shard are required");
         }
@@ -49,7 +64,7 @@ public final class ParticipantMachineMain {
         }
         ParticipantMachine machine;
         try {
-            machine = ParticipantMachine.open(machineId, dataDir, shards, bootstrap).start(node -> node);
+            machine = ParticipantMachine.open(machineId, dataDir, shards, bootstrap, raftTls).start(node -> node);
         } catch (IOException | RuntimeException e) {
             fail(e.getMessage());
             return;

@@ -17,6 +17,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509KeyManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * One node's or client's TLS setup, loaded once from {@link TlsFiles}: a JDK SSLContext with its own
@@ -34,11 +36,16 @@ public final class TlsConfig {
     private final SSLContext context;
     private final PeerIdentity self;
     private final X509Certificate certificate;
+    private final X509KeyManager keyManager;
+    private final X509TrustManager trustManager;
 
-    private TlsConfig(SSLContext context, PeerIdentity self, X509Certificate certificate) {
+    private TlsConfig(SSLContext context, PeerIdentity self, X509Certificate certificate, X509KeyManager keyManager,
+                      X509TrustManager trustManager) {
         this.context = context;
         this.self = self;
         this.certificate = certificate;
+        this.keyManager = keyManager;
+        this.trustManager = trustManager;
     }
 
     /**
@@ -78,7 +85,8 @@ public final class TlsConfig {
             trustManagers.init(trusted);
             SSLContext context = SSLContext.getInstance(PROTOCOL);
             context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), new SecureRandom());
-            return new TlsConfig(context, self, own);
+            return new TlsConfig(context, self, own, only(keyManagers.getKeyManagers(), X509KeyManager.class),
+                    only(trustManagers.getTrustManagers(), X509TrustManager.class));
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException("cannot build a TLS context from " + files.keyStore() + " and "
                     + files.caCertificate() + ": " + e.getMessage(), e);
@@ -88,6 +96,19 @@ public final class TlsConfig {
     /** The context, for engines or sockets; apply {@link #serverParameters()} or {@link #clientParameters()} to each. */
     public SSLContext context() {
         return context;
+    }
+
+    /**
+     * This end's key and certificate, for a TLS stack other than the JDK's SSLContext (Ratis's gRPC
+     * links between a shard's replicas: {@code RaftTls}).
+     */
+    public X509KeyManager keyManager() {
+        return keyManager;
+    }
+
+    /** Trusts exactly what {@link #context()} trusts: certificates the cluster CA signed. */
+    public X509TrustManager trustManager() {
+        return trustManager;
     }
 
     /** Who this end is, as its own certificate says. */
@@ -134,6 +155,13 @@ public final class TlsConfig {
         engine.setUseClientMode(true);
         engine.setSSLParameters(clientParameters());
         return engine;
+    }
+
+    private static <T> T only(Object[] managers, Class<T> kind) {
+        for (Object m : managers) {
+            if (kind.isInstance(m)) return kind.cast(m);
+        }
+        throw new IllegalStateException("the JDK's PKIX factory made no " + kind.getSimpleName());
     }
 
     private static void checkValid(X509Certificate certificate, Date now, Path file) {

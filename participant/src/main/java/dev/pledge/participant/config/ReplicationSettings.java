@@ -1,6 +1,7 @@
 package dev.pledge.participant.config;
 
 import dev.pledge.core.Check;
+import dev.pledge.tls.TlsFiles;
 
 /**
  * The limits of a replicated shard, for its replicas and its writers alike.
@@ -20,10 +21,12 @@ import dev.pledge.core.Check;
  *        on two cores, K=1 after a 90 s prime: p50 2.69 and 2.79 ms against 3.19 and 3.22 ms), but with 0 a
  *        machine rejoining on an empty disk was seen stuck in catch-up, its leader and it answering each
  *        other's appends with INCONSISTENCY until the join timed out (ReplicatedChaosTest seed 3265684865).
+ * @param tls the node's TLS files, which its Raft links use too (TLS with a certificate at both ends, see
+ *        {@code RaftTls}); null for plain gRPC. A shard's replicas and its operators must agree.
  */
 public record ReplicationSettings(long electionTimeoutMinMs, long electionTimeoutMaxMs, long writeTimeoutMs,
                                   long writeRetrySleepMs, long snapshotEveryEntries, long logSegmentBytesMax,
-                                  int logPurgeGapEntries, long appendGapMinUs) {
+                                  int logPurgeGapEntries, long appendGapMinUs, TlsFiles tls) {
     public static final long APPEND_GAP_MIN_US_DEFAULT = 1_000;
     public static final ReplicationSettings DEFAULTS =
             new ReplicationSettings(500, 1_000, 5_000, 50, 10_000, 8L * 1024 * 1024, 1024, APPEND_GAP_MIN_US_DEFAULT);
@@ -42,10 +45,23 @@ public record ReplicationSettings(long electionTimeoutMinMs, long electionTimeou
         Check.argument(appendGapMinUs >= 0, "appendGapMinUs must be >= 0, was %s", appendGapMinUs);
     }
 
-    /** These limits with the default {@code appendGapMinUs}. */
+    /** These limits over plain gRPC. */
+    public ReplicationSettings(long electionTimeoutMinMs, long electionTimeoutMaxMs, long writeTimeoutMs, long writeRetrySleepMs,
+                               long snapshotEveryEntries, long logSegmentBytesMax, int logPurgeGapEntries, long appendGapMinUs) {
+        this(electionTimeoutMinMs, electionTimeoutMaxMs, writeTimeoutMs, writeRetrySleepMs, snapshotEveryEntries,
+                logSegmentBytesMax, logPurgeGapEntries, appendGapMinUs, null);
+    }
+
+    /** These limits with the default {@code appendGapMinUs}, over plain gRPC. */
     public ReplicationSettings(long electionTimeoutMinMs, long electionTimeoutMaxMs, long writeTimeoutMs, long writeRetrySleepMs,
                                long snapshotEveryEntries, long logSegmentBytesMax, int logPurgeGapEntries) {
         this(electionTimeoutMinMs, electionTimeoutMaxMs, writeTimeoutMs, writeRetrySleepMs, snapshotEveryEntries,
                 logSegmentBytesMax, logPurgeGapEntries, APPEND_GAP_MIN_US_DEFAULT);
+    }
+
+    /** These limits with Raft links over TLS with {@code files} (null: plain gRPC). */
+    public ReplicationSettings withTls(TlsFiles files) {
+        return new ReplicationSettings(electionTimeoutMinMs, electionTimeoutMaxMs, writeTimeoutMs, writeRetrySleepMs,
+                snapshotEveryEntries, logSegmentBytesMax, logPurgeGapEntries, appendGapMinUs, files);
     }
 }

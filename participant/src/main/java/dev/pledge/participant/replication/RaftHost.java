@@ -122,6 +122,7 @@ public final class RaftHost implements AutoCloseable {
         this.server = RaftServer.newBuilder()
                 .setServerId(RaftPeerId.valueOf(identity.peerId()))
                 .setProperties(serverProperties(settings, machineDir.resolve(RAFT_DIR), self))
+                .setParameters(RaftSettings.parameters(settings))
                 .setStateMachineRegistry(registry)
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();

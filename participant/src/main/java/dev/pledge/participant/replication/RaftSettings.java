@@ -4,6 +4,7 @@ import dev.pledge.participant.config.ReplicationSettings;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -47,6 +48,11 @@ final class RaftSettings {
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, true);
         return p;
+    }
+
+    /** Ratis's parameters for a server or client of the group: its links' TLS ({@link RaftTls}), if the node has any. */
+    static Parameters parameters(ReplicationSettings s) {
+        return RaftTls.parameters(s.tls());
     }
 
     static TimeDuration ms(long millis) {

@@ -109,7 +109,7 @@ public final class ReplicaServing implements AutoCloseable {
             node.hosted = host != null ? host.replica(node.group, node.new Leadership()) : null;
             if (host == null) {
                 node.startup = ReplicaStartup.begin(node.group, node.replication.selfId(), config.storage().dataDir(),
-                        node.replication.settings(), node.replication.bootstrap(), node.new Leadership());
+                        node.replication.settings().withTls(config.rpc().tls()), node.replication.bootstrap(), node.new Leadership());
             }
             return node;
         } catch (IOException | RuntimeException e) {

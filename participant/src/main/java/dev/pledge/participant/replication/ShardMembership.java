@@ -117,7 +117,8 @@ public final class ShardMembership {
         RaftPeer probe = RaftPeer.newBuilder().setId("probe").setAddress(address.getHostString() + ":" + address.getPort()).build();
         RaftProperties p = RaftSettings.of(settings);
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, RaftSettings.ms(askTimeoutMs));
-        try (RaftClient client = RaftClient.newBuilder().setProperties(p).setRetryPolicy(RetryPolicies.noRetry())
+        try (RaftClient client = RaftClient.newBuilder().setProperties(p).setParameters(RaftSettings.parameters(settings))
+                .setRetryPolicy(RetryPolicies.noRetry())
                 .setRaftGroup(RaftGroup.valueOf(group.groupId(), probe)).build()) {
             GroupManagementApi api = client.getGroupManagementApi(probe.getId());
             // Listing first: a missing group comes back over gRPC as an untyped error.
@@ -193,7 +194,8 @@ public final class ShardMembership {
     private RaftClient client(Answer leader, long waitMs) {
         RaftProperties p = RaftSettings.of(settings);
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, RaftSettings.ms(waitMs));
-        return RaftClient.newBuilder().setProperties(p).setRetryPolicy(RetryPolicies.noRetry())
+        return RaftClient.newBuilder().setProperties(p).setParameters(RaftSettings.parameters(settings))
+                .setRetryPolicy(RetryPolicies.noRetry())
                 .setRaftGroup(RaftGroup.valueOf(group.groupId(), leader.servers()))
                 .setLeaderId(RaftPeerId.valueOf(leader.peerId())).build();
     }

@@ -68,6 +68,7 @@ public final class ShardReplica implements AutoCloseable {
                 .setServerId(RaftPeerId.valueOf(identity.peerId()))
                 .setGroup(identity.member() ? group.raftGroup() : RaftGroup.valueOf(group.groupId()))
                 .setProperties(properties(group.address(identity.replicaId()), dataDir, settings))
+                .setParameters(RaftSettings.parameters(settings))
                 .setStateMachine(stateMachine)
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
@@ -83,6 +84,7 @@ public final class ShardReplica implements AutoCloseable {
         RaftServer server = RaftServer.newBuilder()
                 .setServerId(RaftPeerId.valueOf(replicaId))
                 .setProperties(properties(group.address(replicaId), dataDir, settings))
+                .setParameters(RaftSettings.parameters(settings))
                 .setStateMachine(new BaseStateMachine())
                 .build();
         start(server);

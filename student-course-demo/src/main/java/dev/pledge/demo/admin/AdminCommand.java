@@ -8,6 +8,8 @@ import dev.pledge.demo.launch.DemoCluster;
 import dev.pledge.demo.launch.LocalCluster;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.Wire;
+import dev.pledge.tls.TlsConfig;
+import dev.pledge.tls.TlsFiles;
 import dev.pledge.wire.InDoubtBranch;
 import dev.pledge.wire.InDoubtRequest;
 import dev.pledge.wire.InvalidArgument;
@@ -24,6 +26,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -61,6 +64,20 @@ public final class AdminCommand {
             try {
                 return new AdminCalls(node, role, tls.apply(AdminCalls.config(), false,
                         Path.of(DemoCluster.DATA_DIR_DEFAULT, LocalCluster.CERTS_DIR), LocalCluster.TLS_OPERATOR));
+            } catch (IllegalArgumentException e) {
+                throw new AdminCalls.Failed("--tls: " + e.getMessage());
+            }
+        }
+
+        /**
+         * The files --tls names (an operator's certificate by default), checked to load, or null
+         * without --tls: for a shard's Raft port, which is not Thrift.
+         */
+        TlsFiles tlsFiles() throws AdminCalls.Failed {
+            try {
+                TlsFiles files = tls.files(false, Path.of(DemoCluster.DATA_DIR_DEFAULT, LocalCluster.CERTS_DIR), LocalCluster.TLS_OPERATOR);
+                if (files != null) TlsConfig.load(files, Clock.systemUTC());
+                return files;
             } catch (IllegalArgumentException e) {
                 throw new AdminCalls.Failed("--tls: " + e.getMessage());
             }

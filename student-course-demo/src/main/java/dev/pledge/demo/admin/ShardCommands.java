@@ -54,7 +54,8 @@ final class ShardCommands {
             int code = 0;
             for (Map.Entry<String, String> shard : shards.entrySet()) {
                 List<InetSocketAddress> given = addresses(List.of(shard.getValue().split(",")), "--shard " + shard.getKey());
-                ShardMembership group = ShardMembership.of(shard.getKey(), given, ReplicationSettings.DEFAULTS, askTimeoutMs);
+                ShardMembership group = ShardMembership.of(shard.getKey(), given, ReplicationSettings.DEFAULTS.withTls(tlsFiles()),
+                        askTimeoutMs);
                 Optional<ShardMembership.Answer> leader = group.leader(given);
                 if (leader.isEmpty()) {
                     out.println("shard " + shard.getKey() + ": NO LEADER (a majority of its replicas is down or cut off); answers: "
@@ -114,7 +115,8 @@ final class ShardCommands {
             List<InetSocketAddress> live = addresses(members, "--members");
             InetSocketAddress deadAt = address(dead, "--dead");
             InetSocketAddress newAt = address(fresh, "--new");
-            ShardMembership group = ShardMembership.of(shard, live, ReplicationSettings.DEFAULTS, ShardMembership.ASK_TIMEOUT_MS_DEFAULT);
+            ShardMembership group = ShardMembership.of(shard, live, ReplicationSettings.DEFAULTS.withTls(tlsFiles()),
+                    ShardMembership.ASK_TIMEOUT_MS_DEFAULT);
             ShardMembership.Answer joining = group.ask(newAt);
             if (joining.peerId() == null) {
                 throw new AdminCalls.Failed("the new replica at " + newAt + " serves no part of shard " + shard + " ("

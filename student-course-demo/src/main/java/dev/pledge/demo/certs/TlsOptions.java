@@ -36,8 +36,13 @@ public final class TlsOptions {
      * naming the file when one is missing or does not load.
      */
     public RpcClientConfig apply(RpcClientConfig base, boolean tlsDefault, Path certsDefault, String nameDefault) {
-        if (!tls && !tlsDefault) return base;
-        TlsFiles files = TlsFiles.inDirectory(certs != null ? certs : certsDefault, as != null ? as : nameDefault);
-        return base.withTls(TlsConfig.load(files, Clock.systemUTC()).rpc());
+        TlsFiles files = files(tlsDefault, certsDefault, nameDefault);
+        return files == null ? base : base.withTls(TlsConfig.load(files, Clock.systemUTC()).rpc());
+    }
+
+    /** The files {@link #apply} would use, or null for plain TCP: for links that are not Thrift (a shard's Raft port). */
+    public TlsFiles files(boolean tlsDefault, Path certsDefault, String nameDefault) {
+        if (!tls && !tlsDefault) return null;
+        return TlsFiles.inDirectory(certs != null ? certs : certsDefault, as != null ? as : nameDefault);
     }
 }

@@ -130,16 +130,19 @@ public final class LocalCluster implements ProcessCluster {
     }
 
     /**
-     * TLS on every link: makes a CA and certificates in {@code root/certs} for every node, a client
-     * ({@link #TLS_CLIENT}) and an operator ({@link #TLS_OPERATOR}), and starts each node with its
-     * own. Call after {@link #withCoordinators} and before any node starts.
+     * TLS on every link: makes a CA and certificates in {@code root/certs} for every node and
+     * machine, a client ({@link #TLS_CLIENT}) and an operator ({@link #TLS_OPERATOR}), and starts
+     * each node with its own (a machine's Raft server with the machine's, each of its shards' Thrift
+     * server with the shard's). Call after {@link #withCoordinators} and before any node starts.
      */
     public LocalCluster withTls() throws IOException {
         if (!running.isEmpty()) throw new IllegalStateException("turn TLS on before starting nodes");
         tlsDir = root.resolve(CERTS_DIR);
         List<String> coordinatorIds = new ArrayList<>();
         for (int n = 1; n <= coordinators.size(); n++) coordinatorIds.add(coordinatorId(n));
-        CertsCommand.make(tlsDir, coordinatorIds, List.copyOf(specs.keySet()), List.of(TLS_OPERATOR), List.of(TLS_CLIENT));
+        List<String> participants = new ArrayList<>(specs.keySet());
+        participants.addAll(machines.keySet());
+        CertsCommand.make(tlsDir, coordinatorIds, participants, List.of(TLS_OPERATOR), List.of(TLS_CLIENT));
         return this;
     }
 
@@ -215,17 +218,24 @@ public final class LocalCluster implements ProcessCluster {
      * each machine is one Raft server hosting a replica of every participant (a division per shard),
      * each replica serving Thrift on its own free port, as the replicated demo's machines do; the
      * coordinators keep their own processes. Key-value participants only; before any node starts.
+     * With {@link #withTls} (before or after this), machines speak Raft over TLS with their own certificates.
      */
     public LocalCluster withMachines(int count) {
         if (count < 1) throw new IllegalArgumentException("machines must be >= 1, was " + count);
         if (!running.isEmpty() || !replicated.isEmpty()) throw new IllegalStateException("define machines before starting nodes, instead of replicas");
-        if (tlsDir != null) throw new IllegalStateException("machines speak plain TCP between them: no TLS");
         specs.values().forEach(spec -> {
             if (!spec.mainClass().equals(KV_PARTICIPANT_MAIN) || !spec.extraArgs().isEmpty()) {
                 throw new IllegalArgumentException("a machine hosts key-value shards only, not " + spec);
             }
         });
         for (int n = 1; n <= count; n++) machines.put("m" + n, new Endpoint(host, freePort(host)));
+        if (tlsDir != null) {
+            try {
+                CertsCommand.make(tlsDir, List.of(), List.copyOf(machines.keySet()), List.of(), List.of());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot make the machines' certificates in " + tlsDir, e);
+            }
+        }
         for (String id : specs.keySet()) {
             Map<String, Replica> replicas = new LinkedHashMap<>();
             machines.forEach((m, raft) -> replicas.put(m, new Replica(raft, new Endpoint(host, freePort(host)))));
@@ -255,6 +265,7 @@ public final class LocalCluster implements ProcessCluster {
             }
             args.addAll(List.of("--shard", flags.toString()));
         }
+        args.addAll(tlsArgs(name));
         return start(name, KV_MACHINE_MAIN, new String[0], args);
     }
 
@@ -280,6 +291,13 @@ public final class LocalCluster implements ProcessCluster {
     public LocalCluster withLauncher(Function<String, List<String>> launcher) {
         this.launcher = launcher;
         return this;
+    }
+
+    /** Where machine {@code name} ({@link #withMachines}) serves Raft. */
+    public Endpoint machineRaftEndpoint(String name) {
+        Endpoint raft = machines.get(name);
+        if (raft == null) throw new IllegalArgumentException("no machine " + name + " (machines: " + machines.keySet() + ")");
+        return raft;
     }
 
     /** Where replica process {@code name} serves Raft. */
