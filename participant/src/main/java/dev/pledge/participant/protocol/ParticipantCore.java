@@ -22,7 +22,7 @@ public final class ParticipantCore {
     final CoreConfig config;
     final Random random;
     final Backoff backoff;
-    final BranchLedger ledger = new BranchLedger();
+    final BranchLedger ledger;
     final CoreCounters counters = new CoreCounters();
     private final AccessRules accessRules;
     private final DecisionRules decisionRules;
@@ -33,6 +33,7 @@ public final class ParticipantCore {
         this.config = Check.notNull(config, "config");
         this.random = Check.notNull(random, "random");
         this.backoff = new Backoff(config.inDoubtPollBaseMs(), config.inDoubtPollMaxMs());
+        this.ledger = new BranchLedger(BranchLedger.outcomeGrainMs(config.outcomeRetentionMs()));
         this.accessRules = new AccessRules(this);
         this.heuristicRules = new HeuristicRules(this);
         this.decisionRules = new DecisionRules(this, heuristicRules);

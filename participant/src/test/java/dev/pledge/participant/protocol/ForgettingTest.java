@@ -24,8 +24,41 @@ class ForgettingTest {
         h.put(tx, "k" + tx.sequence(), "v");
         h.prepare(tx);
         h.commit(tx);
-        h.nowMs += RETENTION_MS + 1;
+        h.nowMs += RETENTION_MS + BranchLedger.outcomeGrainMs(RETENTION_MS);
         h.fire(new Timer.OutcomeSweep());
+    }
+
+    /**
+     * Outcome times are kept to a grain, rounded up: an outcome stays at least its retention (never
+     * forgotten early, whatever its time within the grain) and at most one grain longer.
+     */
+    @Test
+    void anOutcomeIsKeptItsRetentionAndAtMostOneGrainLonger() {
+        h.nowMs += 1 + BranchLedger.outcomeGrainMs(RETENTION_MS) / 2;
+        h.put(t1, "k1", "v");
+        h.prepare(t1);
+        h.commit(t1);
+        long committedAt = h.nowMs;
+
+        h.nowMs = committedAt + RETENTION_MS;
+        h.fire(new Timer.OutcomeSweep());
+        assertThat(h.last.records()).as("swept at exactly its retention").isEmpty();
+        assertThat(((Reply.PeerAnswer) h.peerState(t1)).state()).isEqualTo(BranchState.COMMITTED);
+
+        h.nowMs = committedAt + RETENTION_MS + BranchLedger.outcomeGrainMs(RETENTION_MS);
+        h.fire(new Timer.OutcomeSweep());
+        assertThat(h.last.records()).as("swept one grain later").containsExactly(new Record.OutcomeForgotten(t1), new Record.SweptUpTo(t1));
+    }
+
+    /** Memory: outcomes of one grain without a reason are one object, whatever their number. */
+    @Test
+    void outcomesOfOneGrainShareTheirMemory() {
+        for (TxId tx : List.of(t1, t2)) {
+            h.put(tx, "k" + tx.sequence(), "v");
+            h.prepare(tx);
+            h.commit(tx);
+        }
+        assertThat(h.core.ledger.outcome(t2)).isSameAs(h.core.ledger.outcome(t1));
     }
 
     @Test
