@@ -10,10 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,30 +89,15 @@ class KvMachinesProcessTest {
         commitUntil(COMMITS_PER_PHASE);
 
         String m1 = cluster.machineRaftEndpoint("m1").toString();
-        String[] shards = {"shards", "--shard", "p1=" + m1, "--shard", "p2=" + m1, "--ask-timeout-ms", "2000"};
-        Admin asOperator = admin(shards, "--tls", "--certs", cluster.certsDir().toString());
+        List<String> shards = List.of("shards", "--shard", "p1=" + m1, "--shard", "p2=" + m1, "--ask-timeout-ms", "2000");
+        List<String> withTls = new ArrayList<>(shards);
+        withTls.addAll(List.of("--tls", "--certs", cluster.certsDir().toString()));
+        CliRun asOperator = CliRun.of(new AdminCommand(), withTls.toArray(String[]::new));
         assertThat(asOperator.code()).as("admin shards with the operator's certificate; printed: %s", asOperator.printed()).isZero();
         assertThat(asOperator.printed()).contains("shard p1: leader").contains("shard p2: leader").doesNotContain("UNREACHABLE");
-        Admin plain = admin(shards);
+        CliRun plain = CliRun.of(new AdminCommand(), shards.toArray(String[]::new));
         assertThat(plain.code()).as("admin shards over plain gRPC; printed: %s", plain.printed()).isEqualTo(1);
         assertThat(plain.printed()).contains("NO LEADER");
-    }
-
-    private record Admin(int code, String printed) {}
-
-    private static Admin admin(String[] command, String... more) {
-        List<String> args = new ArrayList<>(List.of(command));
-        args.addAll(List.of(more));
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        PrintStream out = System.out;
-        int code;
-        try (PrintStream capture = new PrintStream(printed, true, StandardCharsets.UTF_8)) {
-            System.setOut(capture);
-            code = new CommandLine(new AdminCommand()).execute(args.toArray(String[]::new));
-        } finally {
-            System.setOut(out);
-        }
-        return new Admin(code, printed.toString(StandardCharsets.UTF_8));
     }
 
     /** Commits transactions writing one new key at both shards until {@code total} were acknowledged committed. */

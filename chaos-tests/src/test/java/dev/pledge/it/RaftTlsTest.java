@@ -4,16 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pledge.demo.certs.CertsCommand;
+import dev.pledge.demo.launch.LocalCluster;
 import dev.pledge.participant.config.ReplicationSettings;
 import dev.pledge.participant.replication.ReplicaStartup;
 import dev.pledge.participant.replication.ShardGroup;
 import dev.pledge.participant.replication.ShardMembership;
 import dev.pledge.tls.TlsFiles;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,7 +52,8 @@ class RaftTlsTest {
                 "--participants", String.join(",", REPLICAS), "--clients", "app", "--operators", "alice");
         assertThat(exit).as("pledge certs").isZero();
         Map<String, InetSocketAddress> replicas = new LinkedHashMap<>();
-        for (String id : REPLICAS) replicas.put(id, new InetSocketAddress(InetAddress.getLoopbackAddress().getHostAddress(), freePort()));
+        String host = InetAddress.getLoopbackAddress().getHostAddress();
+        for (String id : REPLICAS) replicas.put(id, new InetSocketAddress(host, LocalCluster.freePort(host)));
         group = new ShardGroup("C", replicas);
         // A new cluster's first start: each bootstraps once the other two answered, over TLS.
         for (String id : REPLICAS) {
@@ -92,13 +92,5 @@ class RaftTlsTest {
 
     private TlsFiles files(String name) {
         return TlsFiles.inDirectory(certs, name);
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

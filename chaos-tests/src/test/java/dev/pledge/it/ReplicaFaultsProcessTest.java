@@ -15,12 +15,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -201,17 +197,9 @@ class ReplicaFaultsProcessTest {
     /** What {@code pledge admin shards} prints of C, run in this JVM. */
     private String adminShards() {
         String addresses = String.join(",", cluster.replicaNames("C").stream().map(n -> cluster.raftEndpoint(n).toString()).toList());
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        PrintStream out = System.out;
-        int code;
-        try (PrintStream capture = new PrintStream(printed, true, StandardCharsets.UTF_8)) {
-            System.setOut(capture);
-            code = new CommandLine(new AdminCommand()).execute("shards", "--shard", "C=" + addresses);
-        } finally {
-            System.setOut(out);
-        }
-        assertThat(code).as("admin shards exit code; printed: %s", printed).isZero();
-        return printed.toString(StandardCharsets.UTF_8);
+        CliRun shards = CliRun.of(new AdminCommand(), "shards", "--shard", "C=" + addresses);
+        assertThat(shards.code()).as("admin shards exit code; printed: %s", shards.printed()).isZero();
+        return shards.printed();
     }
 
     private ShardMembership membership() {

@@ -13,16 +13,12 @@ import dev.pledge.demo.launch.DemoCluster;
 import dev.pledge.demo.launch.MachineCluster;
 import dev.pledge.demo.launch.Seeder;
 import dev.pledge.rpc.Endpoint;
-import picocli.CommandLine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -115,18 +111,10 @@ class ReplicatedMachinesProcessTest {
      */
     private void statusShowsTheLeaderAndTheDeadMachine(Topology topology, String dead, String leader) {
         DemoCluster.writeFile(root, topology, null, machines.replicaSets());
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        PrintStream out = System.out;
-        int code;
-        try (PrintStream capture = new PrintStream(printed, true, StandardCharsets.UTF_8)) {
-            System.setOut(capture);
-            code = new CommandLine(new DemoCommand()).execute("--data-dir", root.toString(), "status");
-        } finally {
-            System.setOut(out);
-        }
-        String status = printed.toString(StandardCharsets.UTF_8);
+        CliRun run = CliRun.of(new DemoCommand(), "--data-dir", root.toString(), "status");
+        String status = run.printed();
         System.out.print(status);
-        assertThat(code).as("a machine is down; printed: %s", status).isEqualTo(1);
+        assertThat(run.code()).as("a machine is down; printed: %s", status).isEqualTo(1);
         assertThat(courseLine(status, dead)).as(status).contains("DOWN");
         assertThat(courseLine(status, leader)).as(status).contains("(leader, incarnation");
         assertThat(status.lines().filter(l -> l.startsWith(DemoCluster.COURSE_C) && l.contains("(follower)")).count())

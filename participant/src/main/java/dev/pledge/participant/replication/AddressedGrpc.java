@@ -84,11 +84,12 @@ public final class AddressedGrpc implements RpcType {
     }
 
     private static void requireAddressedTo(RaftServer server, RaftRpcRequestProto call, String op) throws NotAddressedHere {
-        String self = server.getId().toString();
-        String to = call.getReplyId().toStringUtf8();
-        if (!self.equals(to)) {
+        // Bytes against bytes: every append passes here, so nothing is decoded unless it is refused.
+        if (!call.getReplyId().equals(server.getId().toByteString())) {
+            String self = server.getId().toString();
             throw new NotAddressedHere(self + ": refused " + op + " from " + call.getRequestorId().toStringUtf8() + " addressed to "
-                    + to + ": this server is " + self + " (a replica back on an empty disk is a new incarnation, and answers only to it)");
+                    + call.getReplyId().toStringUtf8() + ": this server is " + self
+                    + " (a replica back on an empty disk is a new incarnation, and answers only to it)");
         }
     }
 

@@ -52,10 +52,10 @@ final class ShardCommands {
         int run() throws Exception {
             if (askTimeoutMs <= 0) throw new AdminCalls.Failed("--ask-timeout-ms must be > 0, was " + askTimeoutMs);
             int code = 0;
+            ReplicationSettings settings = ReplicationSettings.DEFAULTS.withTls(tlsFiles());
             for (Map.Entry<String, String> shard : shards.entrySet()) {
                 List<InetSocketAddress> given = addresses(List.of(shard.getValue().split(",")), "--shard " + shard.getKey());
-                ShardMembership group = ShardMembership.of(shard.getKey(), given, ReplicationSettings.DEFAULTS.withTls(tlsFiles()),
-                        askTimeoutMs);
+                ShardMembership group = ShardMembership.of(shard.getKey(), given, settings, askTimeoutMs);
                 Optional<ShardMembership.Answer> leader = group.leader(given);
                 if (leader.isEmpty()) {
                     out.println("shard " + shard.getKey() + ": NO LEADER (a majority of its replicas is down or cut off); answers: "
