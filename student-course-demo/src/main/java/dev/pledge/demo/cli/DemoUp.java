@@ -149,8 +149,9 @@ final class DemoUp implements Callable<Integer> {
             cluster = unreplicated;
         }
         if (tls) {
-            unreplicated.withTls();
-            say("TLS 1.3 with client certificates on every link (certificates in " + unreplicated.certsDir() + ")");
+            Path certs = machines() ? machines.withTls().certsDir() : unreplicated.withTls().certsDir();
+            say("TLS 1.3 with client certificates on every link" + (machines() ? ", Raft's included" : "")
+                    + " (certificates in " + certs + ")");
         }
         ClusterWatch watch = dashboardPort == NO_DASHBOARD ? null : new ClusterWatch(cluster);
         DashboardServer dashboard = watch == null ? null : startDashboard(cluster, watch);
@@ -171,7 +172,7 @@ final class DemoUp implements Callable<Integer> {
                 + ", student-a, student-b and course-c (data in " + dataDir.toAbsolutePath() + ")");
         cluster.startAll();
         Topology topology = machines() ? machines.topology() : DemoCluster.topology(unreplicated);
-        DemoCluster.writeFile(dataDir, topology, machines() ? null : unreplicated.certsDir(),
+        DemoCluster.writeFile(dataDir, topology, machines() ? machines.certsDir() : unreplicated.certsDir(),
                 machines() ? machines.replicaSets() : List.of());
         say("cluster up: " + (coordinators == 1 && !machines() ? "coordinator " + topology.coordinator()
                 : "coordinators " + topology.coordinators()) + ", students " + topology.studentShards()
@@ -208,7 +209,6 @@ final class DemoUp implements Callable<Integer> {
         if (machines() && coordinators != 1) {
             throw new IllegalArgumentException("--replicas runs one coordinator on every machine; drop --coordinators");
         }
-        if (machines() && tls) throw new IllegalArgumentException("--tls is not supported with --replicas yet");
     }
 
     /** A machine's groups elect once a majority of machines is up; seeding waits for that rather than failing its first calls. */

@@ -1,12 +1,16 @@
 package dev.pledge.demo.launch;
 
+import dev.pledge.demo.certs.CertsCommand;
 import dev.pledge.demo.client.Topology;
 import dev.pledge.demo.node.DemoMachineMain;
 import dev.pledge.demo.node.MachineLayout;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.runtime.Threads;
 import dev.pledge.rpc.RpcClientConfig;
+import dev.pledge.tls.TlsConfig;
+import dev.pledge.tls.TlsFiles;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,6 +55,8 @@ public final class MachineCluster implements ProcessCluster {
     private volatile List<String> jvmOptions = JVM_TEST;
     /** Machines this cluster started at least once: only a first start may found the groups. */
     private final Set<String> startedOnce = ConcurrentHashMap.newKeySet();
+    /** Where every machine part's, the client's and the operator's certificates are ({@link #withTls}); null for plain TCP. */
+    private volatile Path tlsDir;
     private final ExecutorService startingPool = Executors.newCachedThreadPool(r -> Threads.daemon(r, "machine-start"));
 
     /**
@@ -78,6 +84,28 @@ public final class MachineCluster implements ProcessCluster {
 
     public Path root() {
         return root;
+    }
+
+    /**
+     * TLS 1.3 with client certificates on every link of machines started from now on, Raft's
+     * included: makes a CA in {@code root/certs} and a certificate for each machine's coordinator
+     * (its id), each shard (every replica of a shard serves as that shard), each machine's Raft
+     * server (the machine's id), a client ({@link LocalCluster#TLS_CLIENT}) and an operator
+     * ({@link LocalCluster#TLS_OPERATOR}); an existing CA and certificates there are kept.
+     */
+    public MachineCluster withTls() throws IOException {
+        Path dir = root.resolve("certs");
+        List<String> coordinatorIds = machines.values().stream().map(MachineLayout::coordinatorId).toList();
+        List<String> participants = new ArrayList<>(MachineLayout.SHARDS.stream().map(MachineLayout.Shard::id).toList());
+        participants.addAll(machines.keySet());
+        CertsCommand.make(dir, coordinatorIds, participants, List.of(LocalCluster.TLS_OPERATOR), List.of(LocalCluster.TLS_CLIENT));
+        tlsDir = dir;
+        return this;
+    }
+
+    /** Where {@link #withTls} put the certificates, or null for plain TCP. */
+    public Path certsDir() {
+        return tlsDir;
     }
 
     @Override
@@ -125,6 +153,7 @@ public final class MachineCluster implements ProcessCluster {
         List<String> args = new ArrayList<>(List.of("--machine-id", name, "--data-dir", LocalCluster.directory(root, name).toString()));
         machines.values().forEach(m -> args.addAll(List.of("--machine", m.machineId() + "=" + m.base())));
         if (startedOnce.add(name)) args.add("--bootstrap");
+        if (tlsDir != null) args.addAll(List.of("--tls-certs", tlsDir.toString()));
         NodeProcess old = running.remove(self.machineId());
         if (old != null) old.close();
         NodeProcess node = NodeProcess.start(name, classPath, MACHINE_MAIN, jvmOptions, args, root.resolve(name + ".log"),
@@ -157,10 +186,12 @@ public final class MachineCluster implements ProcessCluster {
         return layout(name).raft();
     }
 
-    /** Machines speak plain TCP. */
+    /** {@code base} with the TLS of certificate {@code name} once {@link #withTls} was called; else {@code base}. */
     @Override
     public RpcClientConfig clientConfig(String name, RpcClientConfig base) {
-        return base;
+        Path dir = tlsDir;
+        if (dir == null) return base;
+        return base.withTls(TlsConfig.load(TlsFiles.inDirectory(dir, name), java.time.Clock.systemUTC()).rpc());
     }
 
     /** Every machine's coordinator, in machine order. */

@@ -9,6 +9,9 @@ import dev.pledge.participant.config.ParticipantConfig;
 import dev.pledge.participant.replication.RaftHost;
 import dev.pledge.process.ParentWatch;
 import dev.pledge.rpc.Endpoint;
+import dev.pledge.rpc.RpcTls;
+import dev.pledge.tls.TlsFiles;
+import dev.pledge.tls.TlsSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,6 +58,12 @@ public final class DemoMachineMain implements Callable<Integer> {
     @Option(names = "--operator-token-file", description = "the token an operator presents to Admin.resolve, for every shard")
     Path operatorTokenFile;
 
+    @Option(names = "--tls-certs", description = "TLS 1.3 with client certificates on every link, from this directory "
+            + "(as `pledge certs` writes it): the coordinator presents NAME.p12 for its id, each shard's replica the "
+            + "shard's, the Raft server the machine's (NAME.p12 with NAME.pass); every part trusts only "
+            + TlsFiles.CA_CERTIFICATE + " there")
+    Path tlsCerts;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new DemoMachineMain()).execute(args));
     }
@@ -68,7 +77,7 @@ public final class DemoMachineMain implements Callable<Integer> {
                     "--machine-id " + machineId + " is not among the --machine entries " + all.keySet());
         }
         ParentWatch.startIfRequested("machine " + machineId);
-        Machine machine = Machine.start(self, all, dataDir, bootstrap, operatorTokenFile);
+        Machine machine = Machine.start(self, all, dataDir, bootstrap, operatorTokenFile, tlsCerts);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             machine.close();
@@ -76,6 +85,8 @@ public final class DemoMachineMain implements Callable<Integer> {
         }, "machine-shutdown"));
         System.out.println("machine " + machineId + " listening on " + self.raft() + " (coordinator " + self.coordinatorId()
                 + " on " + self.coordinator() + ", shards " + MachineLayout.SHARDS.stream().map(s -> s.id() + " on " + self.shard(s.id())).toList()
+                + (machine.host().settings().tls() == null ? ", Raft over plain gRPC"
+                        : ", Raft over " + RpcTls.PROTOCOL + " with client certificates")
                 + ", Raft peer " + machine.host().identity().peerId() + ")");
         System.out.flush();
         machine.host().joined().thenAccept(identity -> {
@@ -95,15 +106,20 @@ public final class DemoMachineMain implements Callable<Integer> {
     /** The running parts of one machine, stopped in the reverse order of their start. */
     private record Machine(CoordinatorNode coordinator, ParticipantMachine shards) implements AutoCloseable {
         static Machine start(MachineLayout self, Map<String, MachineLayout> all, Path dataDir, boolean bootstrap,
-                             Path operatorTokenFile) throws Exception {
+                             Path operatorTokenFile, Path tlsCerts) throws Exception {
             List<ParticipantConfig> configs = new ArrayList<>();
             for (MachineLayout.Shard s : MachineLayout.SHARDS) {
-                configs.add(ParticipantProcess.config(participantArgs(s.id(), self, all, dataDir, operatorTokenFile)));
+                List<String> args = new ArrayList<>(participantArgs(s.id(), self, all, dataDir, operatorTokenFile));
+                args.addAll(tlsArgs(tlsCerts, s.id()));
+                configs.add(ParticipantProcess.config(args));
             }
+            TlsFiles raftTls = tlsCerts == null ? null : TlsFiles.inDirectory(tlsCerts, self.machineId());
             // On a first start this waits until every other machine answered; each prints "listening" only after.
-            ParticipantMachine shards = ParticipantMachine.open(self.machineId(), dataDir, configs, bootstrap);
+            ParticipantMachine shards = ParticipantMachine.open(self.machineId(), dataDir, configs, bootstrap, raftTls);
+            List<String> coordinatorArgs = new ArrayList<>(coordinatorArgs(self, all, dataDir));
+            coordinatorArgs.addAll(tlsArgs(tlsCerts, self.coordinatorId()));
             CoordinatorNode coordinator = CoordinatorNode.start(CoordinatorSettings.config(
-                    ConfigLoader.load(CoordinatorSettings.SCHEMA, coordinatorArgs(self, all, dataDir))));
+                    ConfigLoader.load(CoordinatorSettings.SCHEMA, coordinatorArgs)));
             Machine machine = new Machine(coordinator, shards);
             try {
                 shards.start(node -> {
@@ -126,6 +142,11 @@ public final class DemoMachineMain implements Callable<Integer> {
             shards.close();
             coordinator.close();
         }
+    }
+
+    /** The TLS flags of the part presenting certificate {@code name}; none without --tls-certs. */
+    private static List<String> tlsArgs(Path tlsCerts, String name) {
+        return tlsCerts == null ? List.of() : TlsSettings.flags(TlsFiles.inDirectory(tlsCerts, name));
     }
 
     /** The coordinator's flags: every shard listed with its replica on every machine. */
