@@ -21,6 +21,9 @@ import dev.pledge.tls.TlsFiles;
  *        on two cores, K=1 after a 90 s prime: p50 2.69 and 2.79 ms against 3.19 and 3.22 ms), but with 0 a
  *        machine rejoining on an empty disk was seen stuck in catch-up, its leader and it answering each
  *        other's appends with INCONSISTENCY until the join timed out (ReplicatedChaosTest seed 3265684865).
+ *        Tried again after {@code AddressedGrpc} stopped an old incarnation's appends reaching a new
+ *        one: that seed passed, but seed 3300746669 still left m1 stuck the same way (542 INCONSISTENCY
+ *        replies, nextIndex moving a few entries at a time), so the default stays 1 ms.
  * @param tls the node's TLS files, which its Raft links use too (TLS with a certificate at both ends, see
  *        {@code RaftTls}); null for plain gRPC. A shard's replicas and its operators must agree.
  */
