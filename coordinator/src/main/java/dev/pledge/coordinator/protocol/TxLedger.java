@@ -2,11 +2,10 @@ package dev.pledge.coordinator.protocol;
 
 import dev.pledge.core.AbortReason;
 import dev.pledge.core.Check;
+import dev.pledge.core.GenerationalMap;
 import dev.pledge.core.TxId;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,9 @@ import java.util.TreeMap;
  * the abort's reason and message, and its request key: 0.24 KB where a live transaction takes
  * 1.15 KB. A coordinator committing about 8,000 transactions a second held every one of them live
  * for the whole retention period (an hour by default) and filled a 1 GB heap in under three minutes.
- * The archive is in conclusion order, so the sweep forgets from its head without scanning.
+ * The archive is in conclusion order, so the sweep forgets from its head without scanning; it and
+ * the request keys are {@link GenerationalMap}s, so that a young collection of the heap does not
+ * scan their whole tables, which a million entries make 8 MB each.
  */
 final class TxLedger {
     private final String nodeId;
@@ -36,9 +37,9 @@ final class TxLedger {
     private long lastSequence;
     private TxId watermark;
     /** Concluded transactions, oldest first. */
-    private final LinkedHashMap<TxId, Concluded> concluded = new LinkedHashMap<>();
+    private final GenerationalMap<TxId, Concluded> concluded = new GenerationalMap<>();
     /** Idempotency keys of write-only transactions held in memory (rebuilt from COMMIT and ONE_PHASE records). */
-    private final Map<String, TxId> byRequestKey = new HashMap<>();
+    private final GenerationalMap<String, TxId> byRequestKey = new GenerationalMap<>();
     /** Transactions in {@link #txs} or {@link #concluded} whose commit lost a participant's writes. */
     private final Map<TxId, List<String>> damaged = new LinkedHashMap<>();
     private long damageChanges;
@@ -115,8 +116,8 @@ final class TxLedger {
 
     /** The oldest archived transaction, or null. */
     Concluded oldestConcluded() {
-        Iterator<Concluded> it = concluded.values().iterator();
-        return it.hasNext() ? it.next() : null;
+        Map.Entry<TxId, Concluded> oldest = concluded.oldest();
+        return oldest == null ? null : oldest.getValue();
     }
 
     int concludedCount() {

@@ -2,6 +2,7 @@ package dev.pledge.participant.protocol;
 
 import dev.pledge.core.AbortReason;
 import dev.pledge.core.Check;
+import dev.pledge.core.GenerationalMap;
 import dev.pledge.core.TxId;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -9,7 +10,6 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,8 +30,11 @@ final class BranchLedger {
     private final Map<TxId, Branch> branches = new HashMap<>();
     /** Operations begun for a transaction that has no branch here yet (their first access creates it). */
     private final Map<TxId, Set<Long>> unbornOps = new HashMap<>();
-    /** Insertion order is finish order, so the retention sweep reads from the front. */
-    private final LinkedHashMap<TxId, Remembered> outcomes = new LinkedHashMap<>();
+    /**
+     * Insertion order is finish order, so the retention sweep reads from the front. Generational,
+     * so that a young collection of the heap does not scan a table of minutes of outcomes.
+     */
+    private final GenerationalMap<TxId, Remembered> outcomes = new GenerationalMap<>();
     /**
      * An outcome's time is rounded up to a multiple of this, so the outcomes that finish within one
      * grain with no reason share one {@link Remembered} ({@link #remembered}): a participant keeps
@@ -172,7 +175,6 @@ final class BranchLedger {
     private LockTable.Changes finish(TxId txId, Remembered outcome) {
         Branch b = branches.remove(txId);
         if (b != null) Check.state(b.pendingAccesses() == 0, "%s finished with parked operations", txId);
-        outcomes.remove(txId);
         outcomes.put(txId, outcome);
         return locks.releaseAll(txId);
     }
@@ -291,7 +293,7 @@ final class BranchLedger {
     /** The oldest outcomes, up to {@code max} and up to the first that finished after {@code cutoffMs}. */
     List<Map.Entry<TxId, Remembered>> finishedBy(long cutoffMs, int max) {
         List<Map.Entry<TxId, Remembered>> due = new ArrayList<>();
-        for (Map.Entry<TxId, Remembered> en : outcomes.entrySet()) {
+        for (Map.Entry<TxId, Remembered> en : outcomes.entries()) {
             // Oldest first: the first one not due ends the scan (an out-of-order one behind it only stays longer).
             if (due.size() >= max || en.getValue().atMs() > cutoffMs) break;
             due.add(Map.entry(en.getKey(), en.getValue()));
