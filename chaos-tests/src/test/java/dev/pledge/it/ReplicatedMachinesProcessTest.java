@@ -19,6 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -89,6 +93,7 @@ class ReplicatedMachinesProcessTest {
         long failoverMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAtNs);
         awaitCommitsBeyond(stats, committedAtKill);
         statusShowsTheLeaderAndTheDeadMachine(topology, first, second);
+        await().atMost(PHASE_MAX).untilAsserted(() -> machineMetricsShowTheLeader(second, first));
 
         machines.start(first);
         await().atMost(PHASE_MAX).until(() -> !machines.leaders(probe).containsValue(null));
@@ -119,6 +124,38 @@ class ReplicatedMachinesProcessTest {
         assertThat(courseLine(status, leader)).as(status).contains("(leader, incarnation");
         assertThat(status.lines().filter(l -> l.startsWith(DemoCluster.COURSE_C) && l.contains("(follower)")).count())
                 .as("the third machine follows; printed: %s", status).isEqualTo(1);
+    }
+
+    /**
+     * Each live machine's /metrics is one valid page (each family declared once) with its Raft view
+     * of every shard: only {@code leader} says it leads the course shard, and only its page carries
+     * the course shard's participant meters (they move with leadership); every page carries its
+     * coordinator's meters. /health is 200 on both, naming the leader.
+     */
+    private void machineMetricsShowTheLeader(String leader, String dead) throws Exception {
+        for (String m : List.of("m1", "m2", "m3")) {
+            if (m.equals(dead)) continue;
+            Endpoint ops = machines.layout(m).metrics();
+            String page = get(ops, "/metrics").body();
+            List<String> declared = page.lines().filter(l -> l.startsWith("# TYPE ")).toList();
+            assertThat(declared).as("machine %s declares each family once", m).doesNotHaveDuplicates();
+            String leading = "pledge_shard_leading{node=\"" + m + "\",role=\"machine\",shard=\"" + DemoCluster.COURSE_C + "\"}";
+            assertThat(page).as("machine %s's page", m).contains(leading + (m.equals(leader) ? " 1.0" : " 0.0"))
+                    .contains("pledge_shard_leader_known{node=\"" + m + "\",role=\"machine\",shard=\"" + DemoCluster.COURSE_C + "\"} 1.0")
+                    .contains("node=\"" + machines.layout(m).coordinatorId() + "\"");
+            boolean courseMeters = page.lines().anyMatch(l -> l.startsWith("pledge_participant_branches")
+                    && l.contains("node=\"" + DemoCluster.COURSE_C + "\""));
+            assertThat(courseMeters).as("course shard's participant meters on machine %s (leader %s)", m, leader)
+                    .isEqualTo(m.equals(leader));
+            HttpResponse<String> health = get(ops, "/health");
+            assertThat(health.statusCode()).as("machine %s /health: %s", m, health.body()).isEqualTo(200);
+            assertThat(health.body()).contains("\"status\":\"UP\"").contains("leader " + leader);
+        }
+    }
+
+    private static HttpResponse<String> get(Endpoint ops, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + ops + path))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The status line of the course shard's replica on {@code machine}. */

@@ -86,6 +86,11 @@ public final class ParticipantMachine implements AutoCloseable {
         }
     }
 
+    /** The shards' nodes, once {@link #start} has made them. */
+    public List<ParticipantNode> nodes() {
+        return List.copyOf(nodes);
+    }
+
     public RaftHost host() {
         return host;
     }

@@ -169,7 +169,18 @@ public final class ParticipantNode implements AutoCloseable {
         return s != null ? s.port() : running().port();
     }
 
-    /** The port of /metrics and /health, or -1 when not served (nor on a replica of a replicated shard, yet). */
+    /**
+     * This shard's participant meters as Prometheus text, or null when there are none here: a
+     * replica of a replicated shard has them only while it leads (its machine serves them), an
+     * unreplicated node only when it serves /metrics.
+     */
+    public String scrape() {
+        ReplicaServing s = replicated;
+        NodeRuntime r = s != null ? s.leading() : runtime;
+        return r == null ? null : r.scrape();
+    }
+
+    /** The port of /metrics and /health, or -1 when not served (a replica's meters are served by its machine, see {@link #scrape}). */
     public int metricsPort() {
         return replicated != null ? -1 : running().metricsPort();
     }

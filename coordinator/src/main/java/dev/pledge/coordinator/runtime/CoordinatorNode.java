@@ -63,6 +63,18 @@ public final class CoordinatorNode implements AutoCloseable {
 
     /** As {@link #start(CoordinatorConfig)}, also serving /metrics and /health on {@code metricsListen} unless null. */
     public static CoordinatorNode start(CoordinatorConfig config, Endpoint metricsListen) throws IOException {
+        return start(config, metricsListen, metricsListen != null);
+    }
+
+    /**
+     * As {@link #start(CoordinatorConfig)}, metered but serving no /metrics of its own: whoever hosts
+     * it (a machine of the replicated demo) serves {@link #scrape} and {@link #health} with its own.
+     */
+    public static CoordinatorNode startMetered(CoordinatorConfig config) throws IOException {
+        return start(config, null, true);
+    }
+
+    private static CoordinatorNode start(CoordinatorConfig config, Endpoint metricsListen, boolean metered) throws IOException {
         DecisionLog decisionLog = DecisionLog.open(config.storage().dataDir());
         Clock time = Clock.system();
         CoordinatorCore.Recovery recovery;
@@ -75,7 +87,7 @@ public final class CoordinatorNode implements AutoCloseable {
         }
         CoordinatorNode node = new CoordinatorNode(config, recovery.core().epoch());
         try {
-            node.wire(decisionLog, recovery, time, metricsListen);
+            node.wire(decisionLog, recovery, time, metricsListen, metered);
         } catch (IOException | RuntimeException | InterruptedException e) {
             node.close();
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
@@ -84,7 +96,8 @@ public final class CoordinatorNode implements AutoCloseable {
         return node;
     }
 
-    private void wire(DecisionLog decisionLog, CoordinatorCore.Recovery recovery, Clock time, Endpoint metricsListen)
+    private void wire(DecisionLog decisionLog, CoordinatorCore.Recovery recovery, Clock time, Endpoint metricsListen,
+                      boolean metered)
             throws IOException, InterruptedException {
         closeInOrder.add(decisionLog);
         String id = config.core().nodeId();
@@ -106,7 +119,7 @@ public final class CoordinatorNode implements AutoCloseable {
         closeInOrder.add(0, inquiries);
         runtime = new CoordinatorRuntime(recovery.core(), config.core().eventQueueMax(), writer, sender, time);
         closeInOrder.add(0, runtime);
-        if (metricsListen != null) {
+        if (metered) {
             metrics = new CoordinatorMetrics(id, () -> runtime.damaged().size());
             closeInOrder.add(0, metrics);
             logListener.meter(metrics.nodeMetrics());
@@ -127,10 +140,17 @@ public final class CoordinatorNode implements AutoCloseable {
         server = RpcServer.start(RpcServerConfig.of(config.rpc().listen(), config.rpc().server())
                 .withTls(tls == null ? null : tls.rpc()), processor, inline);
         closeInOrder.add(0, server);
-        if (metrics != null) metricsPort = metrics.nodeMetrics().serve(id, metricsListen, this::health);
+        if (metricsListen != null) metricsPort = metrics.nodeMetrics().serve(id, metricsListen, this::health);
     }
 
-    private OpsHttpServer.Health health() {
+    /** This coordinator's meters as Prometheus text, or null when it is not metered. */
+    public String scrape() {
+        CoordinatorMetrics m = metrics;
+        return m == null ? null : m.nodeMetrics().scrape();
+    }
+
+    /** What /health says of this coordinator: deciding, or why not. */
+    public OpsHttpServer.Health health() {
         String stopped = runtime.stoppedBecause();
         return stopped == null ? new OpsHttpServer.Health(true, "deciding; epoch " + epoch)
                 : new OpsHttpServer.Health(false, "no decisions are made: " + stopped);

@@ -270,6 +270,47 @@ public final class RaftHost implements AutoCloseable {
         return shards.values().stream().map(h -> h.group().shardId()).toList();
     }
 
+    /**
+     * What one shard's division on this machine says of itself: its Raft role ({@code LEADER},
+     * {@code FOLLOWER}, {@code CANDIDATE}, {@code LISTENER}; {@code ABSENT} while the machine is not
+     * yet in the group, {@code CLOSED} once it stopped), its term, the leader it knows of ("" if
+     * none), the last index it knows committed and the last it applied, and the members of the group.
+     */
+    public record DivisionStatus(String shardId, String role, long term, String leaderId, long commitIndex,
+                                 long appliedIndex, int members) {
+        public boolean leading() {
+            return "LEADER".equals(role);
+        }
+
+        public boolean knowsALeader() {
+            return !leaderId.isEmpty();
+        }
+    }
+
+    /** Each hosted shard's division now, in the order the shards were given; never blocks on the network. */
+    public List<DivisionStatus> divisions() {
+        List<DivisionStatus> out = new ArrayList<>(shards.size());
+        for (Map.Entry<RaftGroupId, Hosted> e : shards.entrySet()) {
+            String shardId = e.getValue().group().shardId();
+            RaftServer.Division d;
+            try {
+                d = closed ? null : server.getDivision(e.getKey());
+            } catch (IOException notThere) {
+                d = null;
+            }
+            if (d == null) {
+                out.add(new DivisionStatus(shardId, closed ? "CLOSED" : "ABSENT", -1, "", -1, -1, 0));
+                continue;
+            }
+            var info = d.getInfo();
+            RaftPeerId leader = info.getLeaderId();
+            out.add(new DivisionStatus(shardId, info.getCurrentRole().name(), info.getCurrentTerm(),
+                    leader == null ? "" : leader.toString(), d.getRaftLog().getLastCommittedIndex(),
+                    info.getLastAppliedIndex(), d.getGroup().getPeers().size()));
+        }
+        return out;
+    }
+
     public Path machineDir() {
         return machineDir;
     }

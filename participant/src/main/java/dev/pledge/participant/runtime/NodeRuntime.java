@@ -137,7 +137,7 @@ public final class NodeRuntime implements AutoCloseable {
             throw e;
         }
         try {
-            if (metricsConfig != null) node.startMetrics(metricsConfig, clock);
+            if (metricsConfig != null) node.startMetrics(metricsConfig.coordinatorLostAfterMs(), clock);
             node.serve(services, tls);
             if (metricsConfig != null) node.metricsPort = node.metrics.serve(metricsConfig.listen(), node.link);
             return node;
@@ -155,8 +155,11 @@ public final class NodeRuntime implements AutoCloseable {
      */
     public static NodeRuntime startOver(ParticipantConfig config, ParticipantStore store,
                                         LogStore<dev.pledge.participant.protocol.Record> log) {
-        NodeRuntime node = new NodeRuntime(config, store, log, false, Clock.system());
+        Clock clock = Clock.system();
+        NodeRuntime node = new NodeRuntime(config, store, log, false, clock);
         try {
+            // Metered but not served: the machine hosting the replica serves its leaders' meters (see scrape()).
+            node.startMetrics(config.rpc().coordinatorLostAfterMs(), clock);
             node.startCore();
             node.audit.start();
             return node;
@@ -211,14 +214,20 @@ public final class NodeRuntime implements AutoCloseable {
         return clock;
     }
 
-    private void startMetrics(MetricsConfig mc, Clock clock) {
+    private void startMetrics(long coordinatorLostAfterMs, Clock clock) {
         metrics = new ParticipantMetrics(config.core().participantId(), gateway, contact, peerLink, heuristics, clock,
-                mc.coordinatorLostAfterMs(), this::stoppedBecause);
+                coordinatorLostAfterMs, this::stoppedBecause);
         logListener.meter(metrics.nodeMetrics());
     }
 
     public int port() {
         return server.port();
+    }
+
+    /** This node's meters as Prometheus text, or null when it is not metered. */
+    public String scrape() {
+        ParticipantMetrics m = metrics;
+        return m == null ? null : m.nodeMetrics().scrape();
     }
 
     /** The bound port of /metrics and /health, or -1 when they are not served. */

@@ -87,7 +87,7 @@ public final class DemoMachineMain implements Callable<Integer> {
                 + " on " + self.coordinator() + ", shards " + MachineLayout.SHARDS.stream().map(s -> s.id() + " on " + self.shard(s.id())).toList()
                 + (machine.host().settings().tls() == null ? ", Raft over plain gRPC"
                         : ", Raft over " + RpcTls.PROTOCOL + " with client certificates")
-                + ", Raft peer " + machine.host().identity().peerId() + ")");
+                + ", /metrics and /health on " + self.metrics() + ", Raft peer " + machine.host().identity().peerId() + ")");
         System.out.flush();
         machine.host().joined().thenAccept(identity -> {
             System.out.println("machine " + machineId + " " + MEMBER_OF_EVERY_GROUP + " " + identity.peerId());
@@ -104,7 +104,16 @@ public final class DemoMachineMain implements Callable<Integer> {
     }
 
     /** The running parts of one machine, stopped in the reverse order of their start. */
-    private record Machine(CoordinatorNode coordinator, ParticipantMachine shards) implements AutoCloseable {
+    private static final class Machine implements AutoCloseable {
+        private final CoordinatorNode coordinator;
+        private final ParticipantMachine shards;
+        private volatile MachineOps ops;
+
+        private Machine(CoordinatorNode coordinator, ParticipantMachine shards) {
+            this.coordinator = coordinator;
+            this.shards = shards;
+        }
+
         static Machine start(MachineLayout self, Map<String, MachineLayout> all, Path dataDir, boolean bootstrap,
                              Path operatorTokenFile, Path tlsCerts) throws Exception {
             List<ParticipantConfig> configs = new ArrayList<>();
@@ -118,7 +127,7 @@ public final class DemoMachineMain implements Callable<Integer> {
             ParticipantMachine shards = ParticipantMachine.open(self.machineId(), dataDir, configs, bootstrap, raftTls);
             List<String> coordinatorArgs = new ArrayList<>(coordinatorArgs(self, all, dataDir));
             coordinatorArgs.addAll(tlsArgs(tlsCerts, self.coordinatorId()));
-            CoordinatorNode coordinator = CoordinatorNode.start(CoordinatorSettings.config(
+            CoordinatorNode coordinator = CoordinatorNode.startMetered(CoordinatorSettings.config(
                     ConfigLoader.load(CoordinatorSettings.SCHEMA, coordinatorArgs)));
             Machine machine = new Machine(coordinator, shards);
             try {
@@ -126,6 +135,7 @@ public final class DemoMachineMain implements Callable<Integer> {
                     MachineLayout.Shard s = MachineLayout.shardNamed(node.config().core().participantId());
                     return DemoNodeMain.withRole(node, s.role(), s.index(), MachineLayout.STUDENT_SHARDS);
                 });
+                machine.ops = MachineOps.serve(self.machineId(), coordinator, shards, self.metrics());
                 return machine;
             } catch (Exception | Error e) {
                 machine.close();
@@ -139,6 +149,8 @@ public final class DemoMachineMain implements Callable<Integer> {
 
         @Override
         public void close() {
+            MachineOps o = ops;
+            if (o != null) o.close();
             shards.close();
             coordinator.close();
         }

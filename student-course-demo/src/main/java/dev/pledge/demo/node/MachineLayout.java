@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Where one demo machine serves, counted from its base port: its Raft server (every shard's group),
- * then its coordinator, then its replica of each shard in {@link #SHARDS} order. A machine is named
+ * then its coordinator, then its replica of each shard in {@link #SHARDS} order, then its HTTP
+ * {@code /metrics} and {@code /health}. A machine is named
  * to every other one by its id and base address alone ({@code --machine m1=127.0.0.1:7710}).
  */
 public record MachineLayout(String machineId, Endpoint base) {
@@ -33,8 +34,9 @@ public record MachineLayout(String machineId, Endpoint base) {
     private static final int RAFT_OFFSET = 0;
     private static final int COORDINATOR_OFFSET = 1;
     private static final int FIRST_SHARD_OFFSET = 2;
+    private static final int METRICS_OFFSET = FIRST_SHARD_OFFSET + SHARDS.size();
     /** Consecutive ports a machine takes from its base. */
-    public static final int PORTS = FIRST_SHARD_OFFSET + SHARDS.size();
+    public static final int PORTS = METRICS_OFFSET + 1;
     private static final int PORT_MAX = 65_535;
 
     public MachineLayout {
@@ -55,6 +57,11 @@ public record MachineLayout(String machineId, Endpoint base) {
     /** Where this machine's replica of {@code shardId} serves Thrift. */
     public Endpoint shard(String shardId) {
         return at(FIRST_SHARD_OFFSET + SHARDS.indexOf(shardNamed(shardId)));
+    }
+
+    /** Where this machine serves /metrics (Prometheus text) and /health over HTTP. */
+    public Endpoint metrics() {
+        return at(METRICS_OFFSET);
     }
 
     /** The node id of this machine's coordinator. */

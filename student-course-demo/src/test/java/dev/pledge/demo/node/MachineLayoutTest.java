@@ -12,22 +12,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class MachineLayoutTest {
     @Test
-    void aMachineServesRaftThenItsCoordinatorThenEachShardOnConsecutivePortsFromItsBase() {
+    void aMachineServesRaftThenItsCoordinatorThenEachShardThenItsMetricsOnConsecutivePortsFromItsBase() {
         MachineLayout m = new MachineLayout("m2", Endpoint.parse("10.0.0.2:7705"));
 
         assertThat(m.raft()).isEqualTo(Endpoint.parse("10.0.0.2:7705"));
         assertThat(m.coordinator()).isEqualTo(Endpoint.parse("10.0.0.2:7706"));
         assertThat(List.of(m.shard(DemoCluster.STUDENT_A), m.shard(DemoCluster.STUDENT_B), m.shard(DemoCluster.COURSE_C)))
                 .containsExactly(Endpoint.parse("10.0.0.2:7707"), Endpoint.parse("10.0.0.2:7708"), Endpoint.parse("10.0.0.2:7709"));
-        assertThat(MachineLayout.PORTS).isEqualTo(5);
+        assertThat(m.metrics()).isEqualTo(Endpoint.parse("10.0.0.2:7710"));
+        assertThat(MachineLayout.PORTS).isEqualTo(6);
         assertThat(m.coordinatorId()).isEqualTo("coord-m2");
     }
 
     @Test
     void aBasePortWhoseLastPortWouldPass65535IsRefused() {
-        assertThatThrownBy(() -> new MachineLayout("m1", Endpoint.parse("127.0.0.1:65532")))
+        assertThatThrownBy(() -> new MachineLayout("m1", Endpoint.parse("127.0.0.1:65531")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("machine m1: base port must be in [1, 65531] (it takes 5 ports), was 65532");
+                .hasMessageContaining("machine m1: base port must be in [1, 65530] (it takes 6 ports), was 65531");
     }
 
     @Test
