@@ -140,9 +140,4 @@ public final class GenerationalMap<K, V> {
             }
         };
     }
-
-    public void clear() {
-        generations.clear();
-        size = 0;
-    }
 }

@@ -162,8 +162,13 @@ public final class LocalCluster implements ProcessCluster {
      */
     @Override
     public RpcClientConfig clientConfig(String name, RpcClientConfig base) {
-        if (tlsDir == null) return base;
-        return base.withTls(TlsConfig.load(TlsFiles.inDirectory(tlsDir, name), java.time.Clock.systemUTC()).rpc());
+        return clientConfig(tlsDir, name, base);
+    }
+
+    /** {@code base} presenting certificate {@code name} from {@code certsDir}; {@code base} itself when that is null (plain TCP). */
+    static RpcClientConfig clientConfig(Path certsDir, String name, RpcClientConfig base) {
+        if (certsDir == null) return base;
+        return base.withTls(TlsConfig.load(TlsFiles.inDirectory(certsDir, name), java.time.Clock.systemUTC()).rpc());
     }
 
     private List<String> tlsArgs(String nodeId) {

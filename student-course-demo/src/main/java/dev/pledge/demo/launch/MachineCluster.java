@@ -7,8 +7,6 @@ import dev.pledge.demo.node.MachineLayout;
 import dev.pledge.rpc.Endpoint;
 import dev.pledge.runtime.Threads;
 import dev.pledge.rpc.RpcClientConfig;
-import dev.pledge.tls.TlsConfig;
-import dev.pledge.tls.TlsFiles;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -94,7 +92,7 @@ public final class MachineCluster implements ProcessCluster {
      * ({@link LocalCluster#TLS_OPERATOR}); an existing CA and certificates there are kept.
      */
     public MachineCluster withTls() throws IOException {
-        Path dir = root.resolve("certs");
+        Path dir = root.resolve(LocalCluster.CERTS_DIR);
         List<String> coordinatorIds = machines.values().stream().map(MachineLayout::coordinatorId).toList();
         List<String> participants = new ArrayList<>(MachineLayout.SHARDS.stream().map(MachineLayout.Shard::id).toList());
         participants.addAll(machines.keySet());
@@ -189,9 +187,7 @@ public final class MachineCluster implements ProcessCluster {
     /** {@code base} with the TLS of certificate {@code name} once {@link #withTls} was called; else {@code base}. */
     @Override
     public RpcClientConfig clientConfig(String name, RpcClientConfig base) {
-        Path dir = tlsDir;
-        if (dir == null) return base;
-        return base.withTls(TlsConfig.load(TlsFiles.inDirectory(dir, name), java.time.Clock.systemUTC()).rpc());
+        return LocalCluster.clientConfig(tlsDir, name, base);
     }
 
     /** Every machine's coordinator, in machine order. */
