@@ -107,6 +107,8 @@ public final class ParticipantSettings {
             R.logPurgeGapEntries(), 1, Integer.MAX_VALUE, "the log is purged up to a snapshot only once that frees this many entries");
     public static final Setting<Long> APPEND_GAP_MIN_US = Setting.longAtLeast("replication.append-gap-min-us", R.appendGapMinUs(), 0,
             "the leader sends a follower its next entries at least this long after its last append to it (0: at once)");
+    public static final Setting<Long> COMMIT_LINGER_US = Setting.longAtLeast("replication.commit-linger-us", R.commitLingerUs(), 0,
+            "at most " + ReplicationSettings.COMMIT_LINGER_US_MAX + ": how long a leader's phase-two commit waits to share a log entry with a later prepare");
     public static final Setting<Integer> LOG_QUEUE_MAX = Setting.intIn("storage.log-queue-max", 4_096, 16, 10_000_000,
             "Outputs waiting for the group-commit writer (backpressure beyond it)");
     public static final Setting<Integer> WAL_RECYCLED_FILES = Setting.intIn("storage.wal-recycled-files", WalRecycling.FILES_DEFAULT,
@@ -122,7 +124,7 @@ public final class ParticipantSettings {
             TlsSettings.ALL,
             List.of(METRICS, COORDINATOR_LOST_AFTER_MS, OPERATOR_TOKEN_FILE, DATA_DIR, LOG_QUEUE_MAX, WAL_RECYCLED_FILES, WAL_FILE_MIB),
             List.of(ELECTION_TIMEOUT_MIN_MS, ELECTION_TIMEOUT_MAX_MS, WRITE_TIMEOUT_MS, WRITE_RETRY_SLEEP_MS, SNAPSHOT_EVERY_ENTRIES,
-                    LOG_SEGMENT_BYTES_MAX, LOG_PURGE_GAP_ENTRIES, APPEND_GAP_MIN_US)).<Setting<?>>flatMap(List::stream).toList(),
+                    LOG_SEGMENT_BYTES_MAX, LOG_PURGE_GAP_ENTRIES, APPEND_GAP_MIN_US, COMMIT_LINGER_US)).<Setting<?>>flatMap(List::stream).toList(),
             List.of(COORDINATORS, PEERS, REPLICAS),
             Map.of("id", PARTICIPANT_ID.key()));
 
@@ -145,7 +147,7 @@ public final class ParticipantSettings {
     private static ReplicationSettings replicationSettings(ConfigValues v) {
         return new ReplicationSettings(v.get(ELECTION_TIMEOUT_MIN_MS), v.get(ELECTION_TIMEOUT_MAX_MS), v.get(WRITE_TIMEOUT_MS),
                 v.get(WRITE_RETRY_SLEEP_MS), v.get(SNAPSHOT_EVERY_ENTRIES), v.get(LOG_SEGMENT_BYTES_MAX),
-                v.get(LOG_PURGE_GAP_ENTRIES), v.get(APPEND_GAP_MIN_US));
+                v.get(LOG_PURGE_GAP_ENTRIES), v.get(APPEND_GAP_MIN_US), v.get(COMMIT_LINGER_US), null);
     }
 
     private static boolean parseBoolean(String text) {

@@ -158,7 +158,8 @@ public final class ReplicaServing implements AutoCloseable {
         ReplicatedLogStore log = ReplicatedLogStore.open(replica, replication.settings(), term);
         Term started;
         try {
-            NodeRuntime runtime = NodeRuntime.startOver(config, replica.store(), log);
+            NodeRuntime runtime = NodeRuntime.startOver(config, replica.store(), log,
+                    TimeUnit.MICROSECONDS.toNanos(replication.settings().commitLingerUs()));
             started = new Term(term, runtime, log, leaderServices.apply(runtime));
         } catch (RuntimeException e) {
             log.close();

@@ -48,7 +48,7 @@ public final class NodeRuntime implements AutoCloseable {
     private static final Logger transitions = LoggerFactory.getLogger("dev.pledge.participant.transitions");
     public static final int LOG_BATCH_MAX = 1_024;
     /**
-     * How long a phase-two commit's sync waits for company. Long enough for the next transaction's
+     * How long a phase-two commit's sync waits for company on a node's own disk. Long enough for the next transaction's
      * prepare to arrive behind it when one client commits back to back (a few hundred µs here);
      * short against the coordinator's patience for acknowledgements.
      */
@@ -79,7 +79,7 @@ public final class NodeRuntime implements AutoCloseable {
     private volatile boolean stopped;
 
     private NodeRuntime(ParticipantConfig config, ParticipantStore store, LogStore<dev.pledge.participant.protocol.Record> log,
-                        boolean ownsStore, Clock clock) {
+                        boolean ownsStore, long commitLingerNs, Clock clock) {
         this.config = config;
         this.clock = clock;
         this.store = store;
@@ -93,7 +93,7 @@ public final class NodeRuntime implements AutoCloseable {
         this.contact = new CoordinatorContact(clock);
         this.logListener = new LogWriterListener("participant " + id, this::stopDeciding);
         this.writer = new GroupCommitWriter<>("participant-" + id + "-log", log,
-                new GroupCommitWriter.Settings(config.storage().logQueueMax(), LOG_BATCH_MAX, COMMIT_LINGER_NS), logListener);
+                new GroupCommitWriter.Settings(config.storage().logQueueMax(), LOG_BATCH_MAX, commitLingerNs), logListener);
         Map<String, RpcClient> coordinators = new LinkedHashMap<>();
         config.coordinators().forEach((coordinatorId, endpoint) ->
                 coordinators.put(coordinatorId,
@@ -131,7 +131,7 @@ public final class NodeRuntime implements AutoCloseable {
         ParticipantStore store = ParticipantStore.open(config.storage().dataDir(), config.storage().walRecycling());
         NodeRuntime node;
         try {
-            node = new NodeRuntime(config, store, store, true, clock);
+            node = new NodeRuntime(config, store, store, true, COMMIT_LINGER_NS, clock);
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -151,12 +151,14 @@ public final class NodeRuntime implements AutoCloseable {
      * A runtime that reads {@code store} (recovering from it) but writes its records to {@code log},
      * and serves nothing itself: a replicated shard's leader, whose store is its replica's applied
      * state and whose log is the shard's group. The caller routes calls to it, and closes
-     * {@code log} after it; {@code store} stays open.
+     * {@code log} after it; {@code store} stays open. A phase-two commit waits up to
+     * {@code commitLingerNs} to share a write with a later one (the group's
+     * {@code ReplicationSettings.commitLingerUs}: a write to the group costs more than a local sync).
      */
     public static NodeRuntime startOver(ParticipantConfig config, ParticipantStore store,
-                                        LogStore<dev.pledge.participant.protocol.Record> log) {
+                                        LogStore<dev.pledge.participant.protocol.Record> log, long commitLingerNs) {
         Clock clock = Clock.system();
-        NodeRuntime node = new NodeRuntime(config, store, log, false, clock);
+        NodeRuntime node = new NodeRuntime(config, store, log, false, commitLingerNs, clock);
         try {
             // Metered but not served: the machine hosting the replica serves its leaders' meters (see scrape()).
             node.startMetrics(config.rpc().coordinatorLostAfterMs(), clock);

@@ -72,10 +72,11 @@ class ParticipantSettingsTest {
 
         ReplicationSettings s = loadReplicated("--election-timeout-min-ms", "300", "--election-timeout-max-ms", "900",
                 "--write-timeout-ms", "4000", "--write-retry-sleep-ms", "20", "--snapshot-every-entries", "500",
-                "--log-segment-bytes-max", "65536", "--log-purge-gap-entries", "64", "--replication.append-gap-min-us", "250")
+                "--log-segment-bytes-max", "65536", "--log-purge-gap-entries", "64", "--replication.append-gap-min-us", "250",
+                "--commit-linger-us", "3000")
                 .replication().settings();
 
-        assertThat(s).isEqualTo(new ReplicationSettings(300, 900, 4_000, 20, 500, 65_536, 64, 250));
+        assertThat(s).isEqualTo(new ReplicationSettings(300, 900, 4_000, 20, 500, 65_536, 64, 250, 3_000, null));
     }
 
     @Test
@@ -89,6 +90,9 @@ class ParticipantSettingsTest {
         assertThatThrownBy(() -> loadReplicated("--append-gap-min-us", "-1"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("replication.append-gap-min-us");
+        assertThatThrownBy(() -> loadReplicated("--commit-linger-us", "1000001"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("commitLingerUs must be in [0, 1000000], was 1000001");
     }
 
     @Test
