@@ -117,6 +117,8 @@ final class DemoUp implements Callable<Integer> {
 
     private final PrintStream out = System.out;
     private final ConcurrentLinkedQueue<String> faults = new ConcurrentLinkedQueue<>();
+    /** The machine chaos of {@code --replicas --chaos}, once started. */
+    private MachineChaos machineChaos;
     private volatile boolean stopping;
     private volatile int auditsRun;
     private volatile int auditsDirty;
@@ -292,11 +294,17 @@ final class DemoUp implements Callable<Integer> {
             lastNs = nowNs;
         }
         workload.stop();
+        // A machine fault under way ends first (the machine back, every shard led) and is reported;
+        // the final audit then sees the whole cluster.
+        if (machineChaos != null && !stopping && !machineChaos.finish(chaosThread)) {
+            say("chaos: the fault under way did not end within " + MachineChaos.FINISH_WAIT_MAX.toSeconds() + " s");
+        }
         for (Thread t : new Thread[] {chaosThread, auditThread}) {
             if (t == null) continue;
             t.interrupt();
             t.join(30_000);
         }
+        drainFaults().forEach(f -> say("chaos: " + f));
         if (stopping) return 130;
         say("workload stopped; waiting for every branch to resolve, then the final audit");
         awaitNoInDoubt(probe, topology);
@@ -358,6 +366,7 @@ final class DemoUp implements Callable<Integer> {
 
     private Thread startMachineChaos(ClusterProbe probe) {
         MachineChaos c = new MachineChaos(machines, probe, seed ^ 0x5eedL, () -> stopping, faults::add);
+        machineChaos = c;
         Thread t = new Thread(() -> c.run(chaosEveryS), "demo-chaos");
         t.setDaemon(true);
         t.start();

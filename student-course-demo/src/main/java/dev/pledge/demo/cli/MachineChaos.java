@@ -7,6 +7,7 @@ import dev.pledge.demo.launch.NodeProcess;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -30,12 +31,19 @@ final class MachineChaos {
     /** How long every shard may take to have a leader again before the chaos waits no longer and says so. */
     static final Duration LEADERS_WAIT_MAX = Duration.ofSeconds(60);
     private static final long LEADERS_POLL_MS = 100;
+    /**
+     * How long {@link #finish} may wait for the fault under way: a machine restarted on an empty disk
+     * must start and rejoin every group (minutes at worst on a loaded machine), then every shard be led.
+     */
+    static final Duration FINISH_WAIT_MAX = LEADERS_WAIT_MAX.plusMinutes(2);
 
     private final MachineCluster machines;
     private final ClusterProbe probe;
     private final Random random;
     private final BooleanSupplier stopping;
     private final Consumer<String> faults;
+    /** Counted down by {@link #finish}: no new fault begins. */
+    private final CountDownLatch finishing = new CountDownLatch(1);
 
     MachineChaos(MachineCluster machines, ClusterProbe probe, long seed, BooleanSupplier stopping, Consumer<String> faults) {
         this.machines = machines;
@@ -45,11 +53,11 @@ final class MachineChaos {
         this.faults = faults;
     }
 
-    /** Runs faults {@code everyS} seconds apart until stopped or interrupted. */
+    /** Runs faults {@code everyS} seconds apart until stopped, finished or interrupted. */
     void run(int everyS) {
         try {
             while (!stopping.getAsBoolean()) {
-                Thread.sleep(TimeUnit.SECONDS.toMillis(everyS));
+                if (finishing.await(everyS, TimeUnit.SECONDS)) return;
                 List<String> names = machines.nodeNames();
                 String victim = names.get(random.nextInt(names.size()));
                 long t0 = System.nanoTime();
@@ -63,6 +71,17 @@ final class MachineChaos {
         } catch (RuntimeException e) {
             if (!stopping.getAsBoolean()) faults.accept("chaos stopped: " + e.getMessage());
         }
+    }
+
+    /**
+     * Begins no new fault, and waits (up to {@link #FINISH_WAIT_MAX}) until {@code chaos}, the thread
+     * running {@link #run}, has ended the one under way: the machine is back, every shard is led,
+     * and the fault is reported. True if it ended in time.
+     */
+    boolean finish(Thread chaos) throws InterruptedException {
+        finishing.countDown();
+        chaos.join(FINISH_WAIT_MAX.toMillis());
+        return !chaos.isAlive();
     }
 
     private String kill(String victim) throws InterruptedException {
