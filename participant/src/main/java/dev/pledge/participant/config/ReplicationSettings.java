@@ -34,8 +34,8 @@ import dev.pledge.tls.TlsFiles;
  *        that every replica syncs, and while it is in flight the one-at-a-time writer holds back the prepares
  *        behind it; 10 ms lets it ride with a later transaction's prepare. Bench, three machines on two cores,
  *        N=2, 60 s prime, a noisy machine, 2 ms against 10 ms: leaders placed by election, K=8 316, 321 and
- *        478 against 689, 640 and 629 tx/s, K=64 942, 1,919 and 3,318 against 3,992, 2,770 and 3,219; with
- *        preferred leaders, one run, K=8 493 against 437, K=64 2,358 against 2,502; K=1 within the noise.
+ *        478 against 689, 640 and 629 tx/s, K=64 942, 1,919 and 3,318 against 3,992, 2,770 and 3,219; K=1
+ *        within the noise.
  *        Only the coordinator's acknowledgement waits (it lets the coordinator forget), never a client or a lock.
  * @param tls the node's TLS files, which its Raft links use too (TLS with a certificate at both ends, see
  *        {@code RaftTls}); null for plain gRPC. A shard's replicas and its operators must agree.

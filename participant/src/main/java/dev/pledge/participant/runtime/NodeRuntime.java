@@ -48,9 +48,9 @@ public final class NodeRuntime implements AutoCloseable {
     private static final Logger transitions = LoggerFactory.getLogger("dev.pledge.participant.transitions");
     public static final int LOG_BATCH_MAX = 1_024;
     /**
-     * How long a phase-two commit's sync waits for company on a node's own disk. Long enough for the next transaction's
-     * prepare to arrive behind it when one client commits back to back (a few hundred µs here);
-     * short against the coordinator's patience for acknowledgements.
+     * How long a phase-two commit's sync waits for company on a node's own disk. Long enough for
+     * the next transaction's prepare to arrive behind it when one client commits back to back (a
+     * few hundred µs here); short against the coordinator's patience for acknowledgements.
      */
     public static final long COMMIT_LINGER_NS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final long START_WAIT_MS = 30_000;
