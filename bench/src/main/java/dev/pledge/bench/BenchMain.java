@@ -1,6 +1,7 @@
 package dev.pledge.bench;
 
 import dev.pledge.client.PledgeClient;
+import dev.pledge.demo.launch.ClusterProbe;
 import dev.pledge.demo.launch.LocalCluster;
 import dev.pledge.participant.storage.WalRecycling;
 import dev.pledge.rpc.Endpoint;
@@ -213,6 +214,7 @@ public final class BenchMain implements Callable<Integer> {
         // A replicated shard's durable log is its Raft log, which these counters do not cover.
         if (!replicated) for (String id : ids) logs.put(id, () -> LogBatches.of(id, cluster.participant(id), admin));
         WindowCounters window = new WindowCounters(pids, logs);
+        String leadersBefore = replicated ? leaders(cluster, admin) : null;
         try (PledgeClient client = PledgeClient.builder().coordinator(cluster.coordinator()).clientName("bench").rpcConfig(rpc).build()) {
             ClosedLoop loop = new ClosedLoop(client, ids, endpoints, k, true);
             ClosedLoop.Measured m = fromOneThread
@@ -222,7 +224,14 @@ public final class BenchMain implements Callable<Integer> {
             if (m.firstAbort() != null) System.err.println("first abort (" + system + ", N=" + n + ", K=" + k + "): " + m.firstAbort());
             for (LogBatches b : window.logs().values()) System.err.println("  " + system + " N=" + n + " K=" + k + " measured part, " + b);
             long participantFsyncs = replicated ? -1 : window.fsyncs(ids);
-            return measured(system, n, k, m, window.cpuSeconds(), window.fsyncs(List.of(COORDINATOR_LOG)), participantFsyncs);
+            String leaders = null;
+            if (replicated) {
+                String after = leaders(cluster, admin);
+                leaders = after.equals(leadersBefore) ? after : leadersBefore + " then " + after;
+                System.err.println("  " + system + " N=" + n + " K=" + k + " shard leaders: " + leaders);
+            }
+            return measured(system, n, k, m, window.cpuSeconds(), window.fsyncs(List.of(COORDINATOR_LOG)), participantFsyncs,
+                    leaders);
         }
     }
 
@@ -249,15 +258,39 @@ public final class BenchMain implements Callable<Integer> {
             ClosedLoop.Measured m = loop.run(Duration.ofSeconds(warmupS), Duration.ofSeconds(measureS), window);
             if (m.firstFailure() != null) System.err.println("first failure (narayana, N=" + n + ", K=" + k + "): " + m.firstFailure());
             if (m.firstAbort() != null) System.err.println("first abort (narayana, N=" + n + ", K=" + k + "): " + m.firstAbort());
-            return measured("narayana", n, k, m, window.cpuSeconds(), -1, -1);
+            return measured("narayana", n, k, m, window.cpuSeconds(), -1, -1, null);
         }
     }
 
     /** {@code cpuSeconds} and the fsyncs (-1: not known) cover the measured part only. */
     private static LoadResult measured(String system, int n, int k, ClosedLoop.Measured m, double cpuSeconds,
-                                       long coordinatorFsyncs, long participantFsyncs) {
+                                       long coordinatorFsyncs, long participantFsyncs, String leaders) {
         return new LoadResult(system, n, k, m.seconds(), m.committed(), m.aborted(), m.failed(), m.commitUs(), m.txUs(),
-                cpuSeconds, coordinatorFsyncs, participantFsyncs);
+                cpuSeconds, coordinatorFsyncs, participantFsyncs, leaders);
+    }
+
+    /**
+     * Which machine leads each participant's shard now, as "p1 m2, p2 m1" (a shard no replica
+     * serves shows "none"), by pinging every replica: only a leader names an incarnation.
+     */
+    private static String leaders(LocalCluster cluster, RpcClientConfig config) {
+        List<String> placed = new ArrayList<>();
+        try (ClusterProbe probe = new ClusterProbe(config)) {
+            for (String id : cluster.participantIds()) {
+                List<String> machines = cluster.replicaNames(id);
+                List<Endpoint> replicas = cluster.replicaEndpoints(id);
+                String leader = "none";
+                for (int i = 0; i < replicas.size(); i++) {
+                    try {
+                        if (ClusterProbe.leads(probe.pingParticipant(replicas.get(i)))) leader = machines.get(i);
+                    } catch (Exception notAnswering) {
+                        // starting, or cut off: not serving as leader
+                    }
+                }
+                placed.add(id + " " + leader);
+            }
+        }
+        return String.join(", ", placed);
     }
 
     private LoadResult runFloor(int n, int k, String system, WalRecycling recycling) throws Exception {
@@ -265,7 +298,7 @@ public final class BenchMain implements Callable<Integer> {
         try (FloorLoop loop = new FloorLoop(root, n, k, recycling)) {
             WindowCounters window = WindowCounters.cpuOnly(List.of());
             ClosedLoop.Measured m = loop.run(Duration.ofSeconds(warmupS), Duration.ofSeconds(measureS), window);
-            return measured(system, n, k, m, window.cpuSeconds(), -1, -1);
+            return measured(system, n, k, m, window.cpuSeconds(), -1, -1, null);
         } finally {
             deleteQuietly(root);
         }
@@ -281,6 +314,14 @@ public final class BenchMain implements Callable<Integer> {
         json.append("]\n");
         Files.writeString(out.resolve("results.json"), json, StandardCharsets.UTF_8);
         md.append('\n').append(ratios).append('\n');
+        StringBuilder placement = new StringBuilder();
+        for (LoadResult r : results) {
+            if (r.leaders() != null) {
+                placement.append("- ").append(r.system()).append(" N=").append(r.participants()).append(" K=")
+                        .append(r.concurrency()).append(": ").append(r.leaders()).append('\n');
+            }
+        }
+        if (placement.length() > 0) md.append("\nShard leaders during each replicated cell:\n\n").append(placement);
         Files.writeString(out.resolve("results.md"), md, StandardCharsets.UTF_8);
         System.out.println("wrote " + out.resolve("results.json") + " and " + out.resolve("results.md"));
     }

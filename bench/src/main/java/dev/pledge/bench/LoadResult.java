@@ -2,10 +2,14 @@ package dev.pledge.bench;
 
 import org.HdrHistogram.Histogram;
 
-/** What one (participants, concurrency) cell of a run measured. */
+/**
+ * What one (participants, concurrency) cell of a run measured. {@code leaders}: on a replicated
+ * cluster, which machine led each participant's shard during the measured part (placement decides
+ * which machine does the leader's work, so cells of one run differ by it); null elsewhere.
+ */
 record LoadResult(String system, int participants, int concurrency, double seconds, long committed, long aborted,
                   long failed, Histogram commitLatencyUs, Histogram txLatencyUs, double cpuSeconds,
-                  long coordinatorFsyncs, long participantFsyncs) {
+                  long coordinatorFsyncs, long participantFsyncs, String leaders) {
 
     double txPerSecond() {
         return committed / seconds;
@@ -38,11 +42,11 @@ record LoadResult(String system, int participants, int concurrency, double secon
                 "{\"system\":\"%s\",\"participants\":%d,\"concurrency\":%d,\"seconds\":%.3f,\"committed\":%d,\"aborted\":%d,"
                         + "\"failed\":%d,\"txPerSecond\":%.1f,\"commitP50Ms\":%.3f,\"commitP99Ms\":%.3f,\"commitP999Ms\":%.3f,"
                         + "\"txP50Ms\":%.3f,\"txP99Ms\":%.3f,\"cpuSeconds\":%.3f,\"cpuMsPerTx\":%.4f,"
-                        + "\"coordinatorFsyncsPerTx\":%s,\"participantFsyncsPerTx\":%s}",
+                        + "\"coordinatorFsyncsPerTx\":%s,\"participantFsyncsPerTx\":%s,\"leaders\":%s}",
                 system, participants, concurrency, seconds, committed, aborted, failed, txPerSecond(), commitMs(50),
                 commitMs(99), commitMs(99.9), txLatencyUs.getValueAtPercentile(50) / 1000.0,
                 txLatencyUs.getValueAtPercentile(99) / 1000.0, cpuSeconds, cpuMsPerTx(), json(perTx(coordinatorFsyncs)),
-                json(perTx(participantFsyncs)));
+                json(perTx(participantFsyncs)), leaders == null ? "null" : "\"" + leaders + "\"");
     }
 
     String toMarkdownRow() {
