@@ -46,7 +46,10 @@ class DashboardBrowserTest {
     @AfterEach
     void stop() {
         if (browser != null) browser.quit();
-        if (demo != null) demo.stop(Duration.ofSeconds(30));
+        // Its nodes leave on their own once it is gone; the temporary directory goes after them.
+        if (demo != null) {
+            assertThat(demo.stopWithDescendants(Duration.ofSeconds(30), Duration.ofSeconds(30))).as("nodes left running").isEmpty();
+        }
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.pledge.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.pledge.demo.launch.LocalCluster;
 import dev.pledge.demo.launch.NodeProcess;
@@ -29,12 +28,14 @@ class DemoTlsProcessTest {
     private static final Duration REPLICATED_RUN_TIMEOUT = Duration.ofMinutes(5);
     /** An audit beside a running workload may find no consistent snapshot (exit 2) and is asked again. */
     private static final int AUDIT_ROUNDS_MAX = 5;
+    private static final Duration NODES_EXIT_MAX = Duration.ofSeconds(30);
 
     private NodeProcess demo;
 
+    /** The demo's nodes leave on their own once it is gone, closing their stores; the temporary directory goes after them. */
     @AfterEach
     void stop() {
-        if (demo != null) demo.stop(Duration.ofSeconds(30));
+        if (demo != null) assertThat(demo.stopWithDescendants(Duration.ofSeconds(30), NODES_EXIT_MAX)).as("nodes left running").isEmpty();
     }
 
     @Test
@@ -117,10 +118,5 @@ class DemoTlsProcessTest {
             assertThat(log).as(node + "'s log").contains("with client certificates").doesNotContain("plain TCP");
         }
         assertThat(Files.exists(data.resolve("certs").resolve("course-c.p12"))).isTrue();
-
-        // The nodes leave on their own once the demo is gone; the temporary directory goes after them.
-        demo.stop(Duration.ofSeconds(30));
-        await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.allProcesses().noneMatch(
-                p -> p.info().commandLine().map(c -> c.contains(data.toString())).orElse(false)));
     }
 }

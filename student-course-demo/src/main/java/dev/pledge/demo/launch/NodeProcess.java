@@ -14,7 +14,10 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -205,6 +208,26 @@ public final class NodeProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * {@link #stop}, then waits up to {@code exitMax} for every process it started to exit too: a
+     * launcher's nodes shut down on their own once it is gone ({@link ParentWatch}), closing their
+     * stores, and a caller about to delete their directories must wait for that. The processes are
+     * taken before the stop (after it they belong to init). Returns the ones still running (none: empty).
+     */
+    public List<ProcessHandle> stopWithDescendants(Duration grace, Duration exitMax) {
+        List<ProcessHandle> started = process.toHandle().descendants().toList();
+        stop(grace);
+        try {
+            CompletableFuture.allOf(started.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new))
+                    .get(exitMax.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // reported below
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return started.stream().filter(ProcessHandle::isAlive).toList();
     }
 
     /** SIGTERM, then SIGKILL if it has not exited within {@code grace}. */
