@@ -23,6 +23,12 @@ final class RaftSettings {
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, ms(s.electionTimeoutMaxMs()));
         // The durability rule: an entry is acknowledged only once fsynced, so a committed entry is on a majority's disks.
         RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, false);
+        // No commit-index entries: by default Ratis follows every advance of the commit index with a
+        // metadata entry of its own, which every replica syncs like any other, so half of a shard's
+        // Raft rounds carried no record. It only lets a restarted replica apply up to that index before
+        // it hears from a leader; a core starts on a leader only once its term's first entry is
+        // committed, and everything before that entry is applied by then.
+        RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(s.logSegmentBytesMax()));
         RaftServerConfigKeys.Log.setPurgeGap(p, s.logPurgeGapEntries());
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);

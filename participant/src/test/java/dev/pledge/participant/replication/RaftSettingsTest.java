@@ -39,6 +39,14 @@ class RaftSettingsTest {
         assertThat(RaftServerConfigKeys.Log.asyncFlushEnabled(p)).isFalse();
     }
 
+    /** Ratis's default follows every commit with a commit-index entry: a second synced Raft round carrying no record. */
+    @Test
+    void noLogEntryCarriesOnlyTheCommitIndex() {
+        RaftProperties p = RaftSettings.of(ReplicationSettings.DEFAULTS);
+
+        assertThat(RaftServerConfigKeys.Log.logMetadataEnabled(p)).isFalse();
+    }
+
     @Test
     void aFollowerAppendsToItsLogFromOneServerThread() {
         RaftProperties p = RaftSettings.of(ReplicationSettings.DEFAULTS);
