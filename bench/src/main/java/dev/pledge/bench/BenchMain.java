@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
@@ -276,19 +277,7 @@ public final class BenchMain implements Callable<Integer> {
     private static String leaders(LocalCluster cluster, RpcClientConfig config) {
         List<String> placed = new ArrayList<>();
         try (ClusterProbe probe = new ClusterProbe(config)) {
-            for (String id : cluster.participantIds()) {
-                List<String> machines = cluster.replicaNames(id);
-                List<Endpoint> replicas = cluster.replicaEndpoints(id);
-                String leader = "none";
-                for (int i = 0; i < replicas.size(); i++) {
-                    try {
-                        if (ClusterProbe.leads(probe.pingParticipant(replicas.get(i)))) leader = machines.get(i);
-                    } catch (Exception notAnswering) {
-                        // starting, or cut off: not serving as leader
-                    }
-                }
-                placed.add(id + " " + leader);
-            }
+            for (String id : cluster.participantIds()) placed.add(id + " " + Objects.requireNonNullElse(cluster.leader(id, probe), "none"));
         }
         return String.join(", ", placed);
     }

@@ -289,6 +289,24 @@ public final class LocalCluster implements ProcessCluster {
     }
 
     /**
+     * The machine leading replicated participant {@code id} now, by pinging every replica (only a
+     * leader names an incarnation, as in {@link MachineCluster#leaders}); null if none answers as leader.
+     */
+    public String leader(String id, ClusterProbe probe) {
+        Map<String, Replica> replicas = replicated.get(id);
+        if (replicas == null) throw new IllegalArgumentException(id + " is not replicated");
+        String leader = null;
+        for (Map.Entry<String, Replica> r : replicas.entrySet()) {
+            try {
+                if (ClusterProbe.leads(probe.pingParticipant(r.getValue().rpc()))) leader = r.getKey();
+            } catch (Exception notAnswering) {
+                // down, starting, or cut off: not the leader as far as anyone can tell
+            }
+        }
+        return leader;
+    }
+
+    /**
      * Runs each node's java command behind {@code launcher.apply(nodeName)}, a program that execs it in
      * the same process (the pid stays the node's): e.g. {@code setpriv --regid N --clear-groups} gives
      * a node its own group id, which loopback iptables rules can match (-m owner --gid-owner).
