@@ -114,23 +114,28 @@ public final class ParticipantNode implements AutoCloseable {
         CallerCheck protocolCallers = tls == null ? CallerCheck.OPEN : CallerCheck.of(config.core().participantId(),
                 caller -> PeerRules.mayCallParticipantProtocol(caller, config.coordinators().keySet(), config.rpc().peers().keySet()));
         if (config.replication() != null) {
-            // Every call goes through the replica's routing (is this term's core the leader?), so no inline path.
-            replicated = ReplicaServing.start(effective, tls == null ? null : tls.rpc(),
-                    started -> services(started, v, apps, operators, protocolCallers).processor(), apps, raftHost);
+            // Every call goes through the replica's routing (does this term's core still lead?); so does the inline exchange.
+            replicated = ReplicaServing.start(effective, tls == null ? null : tls.rpc(), started -> {
+                ParticipantHandler protocol = protocol(started, v, protocolCallers);
+                return new ReplicaServing.LeaderServices(services(started, protocol, apps, operators).processor(), protocol);
+            }, apps, raftHost);
             return this;
         }
         runtime = NodeRuntime.start(effective, tls == null ? null : tls.rpc(), metrics,
-                started -> services(started, v, apps, operators, protocolCallers));
+                started -> services(started, protocol(started, v, protocolCallers), apps, operators));
         return this;
     }
 
+    private ParticipantHandler protocol(NodeRuntime started, PrepareValidator v, CallerCheck protocolCallers) {
+        return new ParticipantHandler(config.core().participantId(), started.storageId(), started.gateway(), v,
+                started::committed, protocolCallers);
+    }
+
     /** The wiring: the protocol, Kv and Admin handlers over the started runtime, beside the app's services. */
-    private RpcServices services(NodeRuntime started, PrepareValidator v, Map<String, TProcessor> apps,
-                                 OperatorAuth operators, CallerCheck protocolCallers) {
+    private RpcServices services(NodeRuntime started, ParticipantHandler protocol, Map<String, TProcessor> apps,
+                                 OperatorAuth operators) {
         TMultiplexedProcessor mux = new TMultiplexedProcessor();
         String id = config.core().participantId();
-        ParticipantHandler protocol = new ParticipantHandler(id, started.storageId(), started.gateway(), v,
-                started::committed, protocolCallers);
         mux.registerProcessor(Services.PARTICIPANT, new Participant.Processor<>(protocol));
         // The coordinator's hot path: no worker between the io thread and the core.
         InlineMethods inline = InlineMethods.none().add(Services.PARTICIPANT, "exchange", Participant.exchange_args::new,

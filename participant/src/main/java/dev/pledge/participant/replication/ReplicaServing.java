@@ -2,20 +2,25 @@ package dev.pledge.participant.replication;
 
 import dev.pledge.core.Check;
 import dev.pledge.participant.config.ParticipantConfig;
+import dev.pledge.participant.rpc.ParticipantHandler;
 import dev.pledge.participant.runtime.NodeRuntime;
 import dev.pledge.rpc.Endpoint;
+import dev.pledge.rpc.InlineMethods;
 import dev.pledge.rpc.RpcServer;
 import dev.pledge.rpc.RpcServerConfig;
 import dev.pledge.rpc.RpcTls;
 import dev.pledge.rpc.Services;
 import dev.pledge.runtime.Threads;
 import dev.pledge.wire.Admin;
+import dev.pledge.wire.ExchangeRequest;
+import dev.pledge.wire.ExchangeResponse;
 import dev.pledge.wire.Kv;
 import dev.pledge.wire.Participant;
 import dev.pledge.wire.Unavailable;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,14 +48,25 @@ public final class ReplicaServing implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaServing.class);
     private static final long CLOSE_WAIT_MS = 10_000;
 
+    /**
+     * What a leadership term's runtime serves: every method through {@code processor}, and the
+     * coordinators' hot path, {@code exchange}, inline through {@code protocol}.
+     */
+    public record LeaderServices(TMultiplexedProcessor processor, ParticipantHandler protocol) {
+        public LeaderServices {
+            Check.notNull(processor, "processor");
+            Check.notNull(protocol, "protocol");
+        }
+    }
+
     /** The runtime of one leadership term and what it serves. */
-    private record Term(long number, NodeRuntime runtime, ReplicatedLogStore log, TMultiplexedProcessor services) {}
+    private record Term(long number, NodeRuntime runtime, ReplicatedLogStore log, LeaderServices services) {}
 
     private final ParticipantConfig config;
     private final ParticipantConfig.Replication replication;
     private final ShardGroup group;
     private final String name;
-    private final Function<NodeRuntime, TMultiplexedProcessor> leaderServices;
+    private final Function<NodeRuntime, LeaderServices> leaderServices;
     private final TMultiplexedProcessor notLeadingServices = new TMultiplexedProcessor();
     /** Builds and closes runtimes off Ratis's threads: starting one waits on the group. */
     private final ExecutorService changes;
@@ -65,7 +81,7 @@ public final class ReplicaServing implements AutoCloseable {
     private volatile Term serving;
     private volatile String leaderId;
 
-    private ReplicaServing(ParticipantConfig config, Function<NodeRuntime, TMultiplexedProcessor> leaderServices,
+    private ReplicaServing(ParticipantConfig config, Function<NodeRuntime, LeaderServices> leaderServices,
                            Map<String, TProcessor> apps) {
         this.config = config;
         this.replication = Check.notNull(config.replication(), "replication");
@@ -90,7 +106,7 @@ public final class ReplicaServing implements AutoCloseable {
      * {@link #leading}.
      */
     public static ReplicaServing start(ParticipantConfig config, RpcTls tls,
-                                       Function<NodeRuntime, TMultiplexedProcessor> leaderServices,
+                                       Function<NodeRuntime, LeaderServices> leaderServices,
                                        Map<String, TProcessor> apps) throws IOException {
         return start(config, tls, leaderServices, apps, null);
     }
@@ -100,12 +116,14 @@ public final class ReplicaServing implements AutoCloseable {
      * server (which the machine starts once every shard's node is started) instead of a server of its own.
      */
     public static ReplicaServing start(ParticipantConfig config, RpcTls tls,
-                                       Function<NodeRuntime, TMultiplexedProcessor> leaderServices,
+                                       Function<NodeRuntime, LeaderServices> leaderServices,
                                        Map<String, TProcessor> apps, RaftHost host) throws IOException {
         ReplicaServing node = new ReplicaServing(config, leaderServices, apps);
         try {
             RpcServerConfig rpc = RpcServerConfig.of(config.rpc().listen(), config.rpc().server()).withTls(tls);
-            node.server = RpcServer.start(rpc, node.new Routing());
+            InlineMethods inline = InlineMethods.none().add(Services.PARTICIPANT, "exchange", Participant.exchange_args::new,
+                    Participant.exchange_result::new, args -> node.exchange(args.getRequest()));
+            node.server = RpcServer.start(rpc, node.new Routing(), inline);
             node.hosted = host != null ? host.replica(node.group, node.new Leadership()) : null;
             if (host == null) {
                 node.startup = ReplicaStartup.begin(node.group, node.replication.selfId(), config.storage().dataDir(),
@@ -252,8 +270,37 @@ public final class ReplicaServing implements AutoCloseable {
         public void process(TProtocol in, TProtocol out) throws TException {
             Term t = serving;
             if (t != null && !stillLeading(t)) t = null;
-            (t == null ? notLeadingServices : t.services()).process(in, out);
+            (t == null ? notLeadingServices : t.services().processor()).process(in, out);
         }
+    }
+
+    /**
+     * An exchange, served inline (on the io thread, no worker) as {@link Routing} serves every other
+     * call: once the replica confirmed it still leads. The caller is checked here, on the io thread;
+     * the exchange starts here too while the leader's lease holds, which is nearly always, or else on
+     * the thread that completes the confirmation (a round of heartbeats).
+     */
+    private CompletableFuture<ExchangeResponse> exchange(ExchangeRequest req) throws TException {
+        Term t = serving;
+        if (t == null) throw notLeading();
+        ParticipantHandler.AdmittedExchange admitted = t.services().protocol().admitExchange(req);
+        CompletableFuture<Boolean> leads = replica().confirmLeading(t.number());
+        if (leads.isDone()) return startIfLeading(!leads.isCompletedExceptionally() && leads.getNow(false), admitted);
+        return leads.completeOnTimeout(false, replication.settings().electionTimeoutMaxMs(), TimeUnit.MILLISECONDS)
+                .exceptionally(cannotTell -> false)
+                .thenCompose(confirmed -> {
+                    try {
+                        return startIfLeading(confirmed, admitted);
+                    } catch (TException e) {
+                        return CompletableFuture.failedFuture(e);
+                    }
+                });
+    }
+
+    private CompletableFuture<ExchangeResponse> startIfLeading(boolean confirmed, ParticipantHandler.AdmittedExchange admitted)
+            throws TException {
+        if (!confirmed) throw notLeading();
+        return admitted.start();
     }
 
     /** Ratis's news, on Ratis's threads: serving stops at once; runtimes start and stop on {@link #changes}. */

@@ -78,7 +78,26 @@ public final class ParticipantHandler implements Participant.Iface {
      */
     public CompletableFuture<ExchangeResponse> exchangeLater(ExchangeRequest req) throws InvalidArgument,
             DeadlineExceeded, NotAllowed {
+        return admitExchange(req).start();
+    }
+
+    /** An exchange whose caller was checked: it may start on any thread. */
+    public interface AdmittedExchange {
+        /** {@link #exchangeLater} from its caller check on. */
+        CompletableFuture<ExchangeResponse> start() throws InvalidArgument, DeadlineExceeded;
+    }
+
+    /**
+     * Checks the caller of an exchange, on the thread serving the request (with TLS, the caller's
+     * certificate is that thread's); the exchange can then start later, on another thread, as a
+     * replica's does once it confirmed it still leads.
+     */
+    public AdmittedExchange admitExchange(ExchangeRequest req) throws NotAllowed {
         protocolCallers.check("exchange");
+        return () -> exchangeAdmitted(req);
+    }
+
+    private CompletableFuture<ExchangeResponse> exchangeAdmitted(ExchangeRequest req) throws InvalidArgument, DeadlineExceeded {
         long deadlineMs = Wire.timeLeftMs(Wire.required("request", req).getDeadlineMs());
         List<PrepareItem> prepares = req.getPrepares() == null ? List.of() : req.getPrepares();
         List<DecisionItem> decisions = req.getDecisions() == null ? List.of() : req.getDecisions();

@@ -99,6 +99,10 @@ class ReplicatedShardNodeTest {
             assertThatThrownBy(() -> put(client(rpc(id)), tx(2), 1, "student:8", "enrolled"))
                     .isInstanceOfSatisfying(Unavailable.class,
                             u -> assertThat(u.getLeaderHint()).isEqualTo(rpc(leader).toString()));
+            assertThatThrownBy(() -> PhaseCalls.prepare(client(rpc(id)), tx(1), nodes.get(leader).incarnation(), CALL_MS))
+                    .as("the coordinators' exchange, served inline, is refused the same way")
+                    .isInstanceOfSatisfying(Unavailable.class,
+                            u -> assertThat(u.getLeaderHint()).isEqualTo(rpc(leader).toString()));
         }
     }
 
@@ -141,6 +145,10 @@ class ReplicatedShardNodeTest {
 
         stopNodes(IDS.stream().filter(id -> !id.equals(leader)).toList());
 
+        // A branch it never saw gets an unsynced NO from a leader's core; from this one, which may
+        // not know yet that it leads no more, it must get nothing (another leader may hold it PREPARED).
+        assertThatThrownBy(() -> PhaseCalls.prepare(leaderOnly, tx(9), incarnation, CALL_MS))
+                .as("a leader that cannot confirm it leads answers no exchange").isInstanceOf(Unavailable.class);
         Vote vote;
         try {
             vote = PhaseCalls.prepare(leaderOnly, tx(1), incarnation, CALL_MS).getVote();
