@@ -26,7 +26,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.thrift.TException;
 import org.apache.thrift.TMultiplexedProcessor;
@@ -249,14 +248,24 @@ public final class ReplicaServing implements AutoCloseable {
         return hosted != null ? hosted : startup.replica();
     }
 
-    /** True once this replica confirmed it still leads in {@code t}'s term; false if it does not, or cannot tell in time. */
+    /**
+     * Completes true once this replica confirmed it still leads in {@code t}'s term; false if it does
+     * not, or cannot tell within electionTimeoutMaxMs. Already complete while the leader's lease holds.
+     */
+    private CompletableFuture<Boolean> confirmLeading(Term t) {
+        return replica().confirmLeading(t.number())
+                .completeOnTimeout(false, replication.settings().electionTimeoutMaxMs(), TimeUnit.MILLISECONDS)
+                .exceptionally(cannotTell -> false);
+    }
+
+    /** {@link #confirmLeading}, waited for. */
     private boolean stillLeading(Term t) {
         try {
-            return replica().confirmLeading(t.number()).get(replication.settings().electionTimeoutMaxMs(), TimeUnit.MILLISECONDS);
+            return confirmLeading(t).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException impossible) {
             return false;
         }
     }
@@ -284,23 +293,17 @@ public final class ReplicaServing implements AutoCloseable {
         Term t = serving;
         if (t == null) throw notLeading();
         ParticipantHandler.AdmittedExchange admitted = t.services().protocol().admitExchange(req);
-        CompletableFuture<Boolean> leads = replica().confirmLeading(t.number());
-        if (leads.isDone()) return startIfLeading(!leads.isCompletedExceptionally() && leads.getNow(false), admitted);
-        return leads.completeOnTimeout(false, replication.settings().electionTimeoutMaxMs(), TimeUnit.MILLISECONDS)
-                .exceptionally(cannotTell -> false)
-                .thenCompose(confirmed -> {
-                    try {
-                        return startIfLeading(confirmed, admitted);
-                    } catch (TException e) {
-                        return CompletableFuture.failedFuture(e);
-                    }
-                });
+        // A confirmation already complete runs this on the io thread, before thenCompose returns.
+        return confirmLeading(t).thenCompose(leads -> startIfLeading(leads, admitted));
     }
 
-    private CompletableFuture<ExchangeResponse> startIfLeading(boolean confirmed, ParticipantHandler.AdmittedExchange admitted)
-            throws TException {
-        if (!confirmed) throw notLeading();
-        return admitted.start();
+    private CompletableFuture<ExchangeResponse> startIfLeading(boolean leads, ParticipantHandler.AdmittedExchange admitted) {
+        try {
+            if (!leads) throw notLeading();
+            return admitted.start();
+        } catch (TException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** Ratis's news, on Ratis's threads: serving stops at once; runtimes start and stop on {@link #changes}. */
