@@ -14,7 +14,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * then releases their actions in submission order on the writer thread. Many concurrent synced
  * writes share one fsync; effects leave in the order the protocol produced them.
  *
- * <p>One thread submits (the node's event loop); the queue is bounded and a full queue blocks it,
+ * <p>One thread at a time submits: whichever owns the node's core, its loop thread or a thread
+ * running a task in place ({@link NodeLoop}); the queue is bounded and a full queue blocks it,
  * which pushes back on the loop and, through the loop's own bounded queue, on callers. A failed
  * write stops the writer for good: the effects that depended on it are never released and
  * {@link Listener#writeFailed} tells the node to stop deciding, since continuing could break a
@@ -161,7 +162,7 @@ public final class GroupCommitWriter<R> implements AutoCloseable {
      * Writes a taken batch and releases its actions; false if the write failed (then nothing is
      * released and the writer stops). On the writer thread, or on the submitter's for an unsynced
      * entry submitted while nothing else was queued or in flight, so order holds either way: the
-     * one submitter cannot queue anything behind it meanwhile.
+     * core's owner, the only submitter, cannot queue anything behind it meanwhile.
      */
     private boolean writeAndRelease(GroupCommit.Batch<R> batch) {
         boolean synced;

@@ -34,6 +34,12 @@ public final class LoopTimers<T> {
         return Math.max(0, Math.min(maxWaitMs, first.atMs() - nowMs));
     }
 
+    /** When the earliest timer is due, or Long.MAX_VALUE if none is set. */
+    public long nextAtMs() {
+        Due<T> first = heap.peek();
+        return first == null ? Long.MAX_VALUE : first.atMs();
+    }
+
     /** Removes and returns every timer due at {@code nowMs}, earliest first. */
     public List<T> due(long nowMs) {
         if (heap.isEmpty() || heap.peek().atMs() > nowMs) return List.of(); // the common case: no list per loop turn

@@ -92,6 +92,67 @@ class NodeLoopTest {
         assertThat(broken.get()).as("a stop asked for is not a broken invariant").isNull();
     }
 
+    @Test
+    void aThreadThatMayRunsItsTaskInPlaceWhenTheLoopIsIdleAndOthersNever() throws Exception {
+        loop.start();
+        List<String> ranOn = new CopyOnWriteArrayList<>();
+        Thread plain = new Thread(() -> loop.offer(() -> ranOn.add(Thread.currentThread().getName())), "plain");
+        plain.start();
+        plain.join();
+        await().until(() -> ranOn.size() == 1 && loop.idle());
+        Thread mayRun = new Thread(() -> {
+            NodeLoop.runTasksHere();
+            loop.offer(() -> ranOn.add(Thread.currentThread().getName()));
+            loop.post(() -> ranOn.add(Thread.currentThread().getName()));
+        }, "io");
+        mayRun.start();
+        mayRun.join();
+        assertThat(ranOn).as("the loop was idle for the io thread's tasks, so they ran before its offer and post returned")
+                .containsExactly("node-1-loop", "io", "io");
+    }
+
+    @Test
+    void aTaskNeverOvertakesOneQueuedBeforeIt() throws Exception {
+        CountDownLatch hold = new CountDownLatch(1);
+        CountDownLatch holding = new CountDownLatch(1);
+        List<String> ran = new CopyOnWriteArrayList<>();
+        loop.start();
+        loop.post(() -> {
+            holding.countDown();
+            awaitQuietly(hold);
+            ran.add("first");
+        });
+        holding.await();
+        loop.post(() -> ran.add("second, queued behind the first"));
+        Thread mayRun = new Thread(() -> {
+            NodeLoop.runTasksHere();
+            loop.post(() -> ran.add("third on " + Thread.currentThread().getName()));
+        }, "io");
+        mayRun.start();
+        mayRun.join();
+        assertThat(ran).as("the loop is busy: the io thread's task waits its turn").isEmpty();
+        hold.countDown();
+        await().until(() -> ran.size() == 3);
+        assertThat(ran).containsExactly("first", "second, queued behind the first", "third on node-1-loop");
+    }
+
+    @Test
+    void aTaskThatThrowsInPlaceStopsDecidingToo() throws Exception {
+        loop.start();
+        await().until(loop::idle);
+        Thread mayRun = new Thread(() -> {
+            NodeLoop.runTasksHere();
+            loop.post(() -> {
+                throw new IllegalStateException("two outcomes for one branch");
+            });
+        }, "io");
+        mayRun.start();
+        mayRun.join();
+        assertThat(broken.get()).hasMessage("two outcomes for one branch");
+        assertThat(loop.running()).isFalse();
+        assertThat(loop.offer(() -> {})).isFalse();
+    }
+
     private static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await();

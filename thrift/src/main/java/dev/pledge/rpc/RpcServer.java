@@ -1,6 +1,7 @@
 package dev.pledge.rpc;
 
 import dev.pledge.core.Check;
+import dev.pledge.runtime.NodeLoop;
 import dev.pledge.runtime.Threads;
 import java.io.IOException;
 import java.net.BindException;
@@ -165,6 +166,9 @@ public final class RpcServer implements AutoCloseable {
     record Caller(String address, List<Certificate> certificates) {}
 
     private void runIo() {
+        // An inline method's handler hands its work to the node's loop; when that loop is idle this
+        // thread runs the step itself rather than waking the loop's thread.
+        NodeLoop.runTasksHere();
         long lastSweepMs = nowMs();
         try {
             while (!closing) {

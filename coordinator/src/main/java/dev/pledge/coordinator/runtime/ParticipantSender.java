@@ -17,6 +17,7 @@ import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.rpc.Services;
 import dev.pledge.rpc.WorkerPool;
 import dev.pledge.runtime.Clock;
+import dev.pledge.runtime.NodeLoop;
 import dev.pledge.rpc.Wire;
 import dev.pledge.wire.Ack;
 import dev.pledge.coordinator.protocol.Write;
@@ -222,6 +223,8 @@ final class ParticipantSender implements MessageSender {
         }
 
         private void turn() {
+            // The answers this thread posts step the core here when the loop is idle: no wake-up of its thread.
+            NodeLoop.runTasksHere();
             List<Message> batch = new ArrayList<>();
             boolean carriesUrgent = false;
             synchronized (this) {
@@ -243,8 +246,11 @@ final class ParticipantSender implements MessageSender {
             boolean more;
             synchronized (this) {
                 if (carriesUrgent) urgentCalls--;
-                // Decisions that came meanwhile, with no prepare among them, keep waiting for one.
-                more = !queue.isEmpty() && (urgentQueued > 0 || lingering == null);
+                // Decisions that came meanwhile, with no prepare among them, keep waiting for one. A
+                // call beyond the limit (a prepare's) goes on only for another prepare: the answers
+                // may have stepped the core on this thread, queueing decisions while it still counted.
+                more = !queue.isEmpty() && (urgentQueued > 0 || lingering == null)
+                        && (calls <= callsMax || urgentQueued > 0 && urgentCalls == 0);
                 if (!more) calls--;
             }
             if (more) schedule();
