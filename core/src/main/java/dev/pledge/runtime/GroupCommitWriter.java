@@ -90,7 +90,7 @@ public final class GroupCommitWriter<R> implements AutoCloseable {
         try {
             Check.state(!stopping, "log writer is closed");
             while (log.queued() >= settings.queueMax() && log.failure() == null) room.await();
-            if (!sync && !records.isEmpty() && log.idle() && store.unsyncedWritesAreCheap()) {
+            if (!sync && !records.isEmpty() && log.idle() && store.writesAreLocal()) {
                 // Nothing earlier to wait for and no sync to share: writing it here costs less
                 // than waking the writer (a futex wake-up and two context switches).
                 log.submit(records, false, false, release);

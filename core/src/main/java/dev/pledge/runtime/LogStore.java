@@ -13,12 +13,12 @@ public interface LogStore<R> {
     void write(List<R> records, boolean sync) throws Exception;
 
     /**
-     * Whether an unsynced write costs so little that a submitter may make it on its own thread when
-     * nothing is queued before it (a local file: a page-cache copy). A store whose every write is a
-     * round trip (a replicated group's) says no, so such writes go to the writer thread and never
-     * hold up the submitter (a node's event loop) for that long.
+     * Whether writes are local (a file on this machine): an unsynced one costs a page-cache copy, so
+     * a submitter may make it on its own thread when nothing is queued before it. A store
+     * whose every write is a round trip (a replicated group's) says no, so its writes go to the
+     * writer thread and never hold up the submitter (a node's loop or io thread) for that long.
      */
-    default boolean unsyncedWritesAreCheap() {
+    default boolean writesAreLocal() {
         return true;
     }
 }

@@ -44,6 +44,12 @@ public final class ReplicatedLogStore implements LogStore<Record>, AutoCloseable
         return new ReplicatedLogStore(replica, settings, writerTerm);
     }
 
+    /** Every write is a round of the group: never made on a submitter's thread. */
+    @Override
+    public boolean writesAreLocal() {
+        return false;
+    }
+
     /**
      * @throws ShardUnavailableException the group did not commit the batch within {@code writeTimeoutMs},
      *         or the replica no longer leads, or it appended the batch after {@code writerTerm} ended,

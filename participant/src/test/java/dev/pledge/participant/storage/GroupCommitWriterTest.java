@@ -110,7 +110,7 @@ class GroupCommitWriterTest {
                 }
 
                 @Override
-                public boolean unsyncedWritesAreCheap() {
+                public boolean writesAreLocal() {
                     return false;
                 }
             };
