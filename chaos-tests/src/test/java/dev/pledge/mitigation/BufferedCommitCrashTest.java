@@ -74,11 +74,21 @@ class BufferedCommitCrashTest extends ProcessScenario {
 
     @Test
     void aParticipantKilledUnderBufferedLoadLeavesEveryCommittedWriteOnBothAndNoneHalfApplied() throws Exception {
-        c = MitigationCluster.started(root, IDS, List.of(), MitigationCluster.fastPolling());
+        c = MitigationCluster.started(root, IDS, List.of("--participant-call-timeout-ms", "1000"),
+                MitigationCluster.fastPolling());
         Load load = new Load(8, 20_000);
         load.start();
         try {
             load.awaitCommitted(100);
+            long failedBefore = coordinatorCounter("participant.calls_failed");
+            // B freezes, then dies: some prepares must reach it that it never reads. Once more calls
+            // to it failed than can have been in flight when it froze (two per lane and one extra
+            // for a prepare), one carried prepares B never read; their transactions ask B to refuse,
+            // which it does once back, so some commits are refused. (A crash alone at a random
+            // moment could leave only prepares B had made durable, and no refusal to check.)
+            c.node("B").pause();
+            await().atMost(MitigationCluster.RESOLVE_WAIT)
+                    .until(() -> coordinatorCounter("participant.calls_failed") > failedBefore + 3);
             c.node("B").kill9();
             long beforeRestart = load.committed.sum();
             c.cluster.startParticipant("B");
@@ -221,6 +231,10 @@ class BufferedCommitCrashTest extends ProcessScenario {
         List<InDoubtBranch> branches = c.inDoubt(participant, false);
         assertThat(branches).as("in doubt at %s", participant).hasSize(1);
         return Wire.fromWire(branches.get(0).getTxId());
+    }
+
+    private long coordinatorCounter(String name) throws Exception {
+        return c.stats(c.cluster.coordinator()).getOrDefault(name, 0L);
     }
 
     private long counter(String participant, String name) throws Exception {
