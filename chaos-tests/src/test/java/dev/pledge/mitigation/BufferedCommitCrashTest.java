@@ -10,6 +10,7 @@ import dev.pledge.client.Transaction;
 import dev.pledge.core.TxId;
 import dev.pledge.core.TxState;
 import dev.pledge.demo.launch.LocalCluster;
+import dev.pledge.rpc.Endpoint;
 import dev.pledge.rpc.Wire;
 import dev.pledge.wire.InDoubtBranch;
 import java.time.Duration;
@@ -234,10 +235,14 @@ class BufferedCommitCrashTest extends ProcessScenario {
     }
 
     private long coordinatorCounter(String name) throws Exception {
-        return c.stats(c.cluster.coordinator()).getOrDefault(name, 0L);
+        return counter(c.cluster.coordinator(), name);
     }
 
     private long counter(String participant, String name) throws Exception {
-        return c.stats(c.participant(participant)).getOrDefault(name, 0L);
+        return counter(c.participant(participant), name);
+    }
+
+    private long counter(Endpoint node, String name) throws Exception {
+        return c.stats(node).getOrDefault(name, 0L);
     }
 }

@@ -149,26 +149,36 @@ public final class NodeLoop<T> implements AutoCloseable {
         return true;
     }
 
-    /** Runs a task taken in place, then frees the core and wakes the loop thread if it has work now. */
+    /** Runs a task taken in place, then frees the core. */
     private void runInPlace(Runnable task) {
         try {
             task.run();
         } catch (RuntimeException | Error e) {
-            if (!closed) {
-                stop("broken invariant: " + e);
-                broken.stopped(e);
+            if (!closed) broke(e);
+        } finally {
+            freeCore();
+        }
+    }
+
+    /** A task or timer threw: a broken invariant, so nothing more is decided. */
+    private void broke(Throwable e) {
+        stop("broken invariant: " + e);
+        broken.stopped(e);
+    }
+
+    /**
+     * The core's owner is done with it. Wakes the loop thread if it has work now: a task came
+     * meanwhile, or a timer was set earlier than it would wake (no-op when the owner is that thread).
+     */
+    private void freeCore() {
+        lock.lock();
+        try {
+            busy = false;
+            if (!tasks.isEmpty() || closed || loopWakesAtMs == Long.MIN_VALUE || timers.nextAtMs() < loopWakesAtMs) {
+                work.signal();
             }
         } finally {
-            lock.lock();
-            try {
-                busy = false;
-                // A task may have come meanwhile, or a timer been set earlier than the loop thread wakes.
-                if (!tasks.isEmpty() || closed || loopWakesAtMs == Long.MIN_VALUE || timers.nextAtMs() < loopWakesAtMs) {
-                    work.signal();
-                }
-            } finally {
-                lock.unlock();
-            }
+            lock.unlock();
         }
     }
 
@@ -283,17 +293,10 @@ public final class NodeLoop<T> implements AutoCloseable {
             }
             return true;
         } catch (RuntimeException | Error e) {
-            if (closed) return false; // closing interrupted the task; nothing is broken
-            stop("broken invariant: " + e);
-            broken.stopped(e);
+            if (!closed) broke(e); // else closing interrupted the task; nothing is broken
             return false;
         } finally {
-            lock.lock();
-            try {
-                busy = false;
-            } finally {
-                lock.unlock();
-            }
+            freeCore();
         }
     }
 

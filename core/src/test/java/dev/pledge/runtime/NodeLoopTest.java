@@ -93,7 +93,7 @@ class NodeLoopTest {
     }
 
     @Test
-    void aThreadThatMayRunsItsTaskInPlaceWhenTheLoopIsIdleAndOthersNever() throws Exception {
+    void aThreadThatMayRunTasksRunsItsOwnInPlaceWhenTheLoopIsIdleAndOtherThreadsNever() throws Exception {
         loop.start();
         List<String> ranOn = new CopyOnWriteArrayList<>();
         Thread plain = new Thread(() -> loop.offer(() -> ranOn.add(Thread.currentThread().getName())), "plain");
