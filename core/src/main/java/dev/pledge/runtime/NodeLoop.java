@@ -174,7 +174,9 @@ public final class NodeLoop<T> implements AutoCloseable {
         lock.lock();
         try {
             busy = false;
-            if (!tasks.isEmpty() || closed || loopWakesAtMs == Long.MIN_VALUE || timers.nextAtMs() < loopWakesAtMs) {
+            if (closed) {
+                work.signalAll(); // close() may be waiting for the core
+            } else if (!tasks.isEmpty() || loopWakesAtMs == Long.MIN_VALUE || timers.nextAtMs() < loopWakesAtMs) {
                 work.signal();
             }
         } finally {
@@ -300,7 +302,10 @@ public final class NodeLoop<T> implements AutoCloseable {
         }
     }
 
-    /** Stops the thread (queued tasks are not run). */
+    /**
+     * Stops the thread (queued tasks are not run) and waits for a task running in place to end, so
+     * that what the node closes next (its log, its store) is no longer in use by a step.
+     */
     @Override
     public void close() {
         closed = true;
@@ -310,5 +315,19 @@ public final class NodeLoop<T> implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        lock.lock();
+        try {
+            long leftNs = TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MS);
+            while (busy && leftNs > 0) leftNs = work.awaitNanos(leftNs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the loop's own thread still runs (tests). */
+    boolean threadAlive() {
+        return thread.isAlive();
     }
 }

@@ -153,6 +153,38 @@ class NodeLoopTest {
         assertThat(loop.offer(() -> {})).isFalse();
     }
 
+    @Test
+    void closeWaitsForATaskRunningInPlace() throws Exception {
+        loop.start();
+        await().until(loop::idle);
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> order = new CopyOnWriteArrayList<>();
+        Thread io = new Thread(() -> {
+            NodeLoop.runTasksHere();
+            loop.post(() -> {
+                holding.countDown();
+                awaitQuietly(release);
+                order.add("task ended");
+            });
+        }, "io");
+        io.start();
+        holding.await();
+        Thread closer = new Thread(() -> {
+            loop.close();
+            order.add("closed");
+        }, "closer");
+        closer.start();
+        // The loop's thread is gone; the closer has returned, or waits for the core.
+        await().until(() -> !loop.threadAlive()
+                && (closer.getState() == Thread.State.TERMINATED || closer.getState() == Thread.State.TIMED_WAITING));
+        release.countDown();
+        closer.join();
+        io.join();
+        assertThat(order).as("the node's log may be closed next: no step may still be running")
+                .containsExactly("task ended", "closed");
+    }
+
     private static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await();
