@@ -16,8 +16,8 @@ import java.util.function.Consumer;
  * <p>Each step's Outputs is submitted as one entry: its records, whether they must be synced, and
  * the action that releases its messages and replies. A driver {@linkplain #take takes} the waiting
  * entries as one batch, {@linkplain Batch#write writes} their records with one call to the store
- * (one sync if any entry needs it), {@linkplain Batch#release releases} their actions in
- * submission order, and marks the batch {@linkplain #done done}. An entry with no records still
+ * (one sync if any entry needs it), {@linkplain Batch#release releases} their actions (in
+ * submission order, lingering ones last), and marks the batch {@linkplain #done done}. An entry with no records still
  * waits behind every earlier one.
  *
  * <p>A <em>lingering</em> entry must be synced before it is released but nobody waits on it
@@ -212,19 +212,28 @@ public final class GroupCommit<R> {
         }
 
         /**
-         * Runs the actions of the written batch in submission order. Touches no shared state, so
-         * a driver runs it outside its lock. An action that throws is reported to {@code faults}
-         * and does not stop the others.
+         * Runs the actions of the written batch: the urgent entries' in submission order, then the
+         * lingering ones'. Every record of the batch is durable by now, so any order keeps the rule;
+         * this one sends a vote before the acknowledgement of a commit that waited to share its sync.
+         * Touches no shared state, so a driver runs it outside its lock. An action that throws is
+         * reported to {@code faults} and does not stop the others.
          */
         public void release(Faults faults) {
             Check.state(written && !released, "batch released twice or before its write");
             released = true;
             for (Entry<R> e : entries) {
-                try {
-                    e.release().run();
-                } catch (RuntimeException ex) {
-                    faults.releaseFailed(ex);
-                }
+                if (!e.lingering()) run(e, faults);
+            }
+            for (Entry<R> e : entries) {
+                if (e.lingering()) run(e, faults);
+            }
+        }
+
+        private static void run(Entry<?> e, Faults faults) {
+            try {
+                e.release().run();
+            } catch (RuntimeException ex) {
+                faults.releaseFailed(ex);
             }
         }
 

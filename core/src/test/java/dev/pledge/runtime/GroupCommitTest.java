@@ -54,6 +54,21 @@ class GroupCommitTest {
     }
 
     @Test
+    void lingeringEntriesAreReleasedAfterTheUrgentOnesOfTheirBatchEachInSubmissionOrder() throws Exception {
+        GroupCommit<String> log = new GroupCommit<>(100);
+        log.submit(List.of("commit1"), true, true, note("ack1")).run();
+        log.submit(List.of("commit2"), true, true, note("ack2")).run();
+        log.submit(List.of("prepare1"), true, false, note("vote1")).run();
+        log.submit(List.of("prepare2"), true, false, note("vote2")).run();
+
+        flush(log);
+
+        assertThat(released).containsExactly("vote1", "vote2", "ack1", "ack2");
+        assertThat(disk.synced).as("records keep submission order").containsExactly("commit1", "commit2", "prepare1",
+                "prepare2");
+    }
+
+    @Test
     void anEntryWithoutRecordsRunsAtOnceOnlyWhenNothingIsWaitingOrInFlight() throws Exception {
         GroupCommit<String> log = new GroupCommit<>(100);
         Runnable now = log.submit(List.of(), false, false, note("idle"));

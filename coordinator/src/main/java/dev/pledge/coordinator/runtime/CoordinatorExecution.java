@@ -27,7 +27,7 @@ public final class CoordinatorExecution {
         void submit(List<Record> records, boolean sync, Runnable release);
     }
 
-    /** Where released effects go, in order. */
+    /** Where released effects go, in order: an Outputs' replies, then its messages. */
     public interface Effects {
         void send(Message message);
 
@@ -57,8 +57,10 @@ public final class CoordinatorExecution {
         public void run() {
             if (decidesCommit) Failpoints.hit(FAILPOINT_COMMIT_WRITTEN);
             effects.released(out);
-            for (Message m : out.messages()) effects.send(m);
+            // Replies first: a message only joins a participant's queue, while the reply to a
+            // commit is what its client waits for. Both leave only now, so the order is free.
             for (Reply r : out.replies()) effects.reply(r);
+            for (Message m : out.messages()) effects.send(m);
         }
 
         @Override
