@@ -135,6 +135,18 @@ class BufferedTransactionTest {
     }
 
     @Test
+    void aReadRightAfterACommitWaitsForTheLingeringDecisionInsteadOfDying() throws Exception {
+        // A linger far longer than the read takes to arrive: the read surely meets the prepared branch's lock.
+        cluster = new InJvmCluster(root, List.of("A", "B"), c -> c.withDecisionLingerMs(500)).startAll();
+        client = PledgeClient.builder().coordinator(cluster.coordinator()).build();
+
+        assertThat(bothWrite("k", "v1").commit().state()).isEqualTo(TxState.COMMITTED);
+
+        assertThat(read(client, participant("A"), bytes("k"))).isEqualTo(bytes("v1"));
+        assertThat(read(client, participant("B"), bytes("k"))).isEqualTo(bytes("v1"));
+    }
+
+    @Test
     void anEmptyTransactionCommits() throws Exception {
         start();
         BufferedTransaction tx = client.beginBuffered(TX_TIMEOUT);

@@ -42,7 +42,7 @@ public record CoordinatorConfig(Core core, Rpc rpc, Storage storage) {
      * @param participantReplicas      every replica's address of each replicated participant; calls go to whichever leads
      * @param participantCallTimeoutMs deadline of one prepare/commit/abort call (the RPC client retries inside it)
      * @param server                   what the RPC server's connections may take (workers, connections, buffers, timeouts)
-     * @param decisionLingerMs         how long phase-two decisions to an idle participant wait for a prepare to ride with
+     * @param decisionLingerMs         how long a phase-two commit to an idle participant waits for a prepare to ride with
      * @param metrics                  where /metrics and /health are served; null for none
      * @param tls                      this node's TLS files; null for plain TCP
      */

@@ -64,9 +64,9 @@ public final class CoordinatorSettings {
             ServerLimits.DEFAULT_WORKERS, 1, ServerLimits.WORKERS_MAX, "requests executed at once (idle connections hold none)");
     public static final Setting<Integer> SENDER_THREADS_MAX = Setting.intIn("rpc.sender-threads-max", 16, 1, 1_000,
             "threads calling participants (1 sends one message at a time)");
-    public static final Setting<Long> DECISION_LINGER_MS = Setting.longAtLeast("rpc.decision-linger-ms", 0, 0,
-            "how long phase-two decisions to an idle participant wait for a prepare to share its call (0: never; "
-                    + "their locks stay held meanwhile)");
+    public static final Setting<Long> DECISION_LINGER_MS = Setting.longAtLeast("rpc.decision-linger-ms", 1, 0,
+            "how long a phase-two commit to an idle participant waits for a prepare to share its call (0: never; "
+                    + "the prepared branch's locks stay held meanwhile, and a transaction meeting them waits)");
     public static final Setting<Endpoint> METRICS = Setting.optional("rpc.metrics", Endpoint::parse,
             "host:port for HTTP /metrics and /health (port 0 = any); off if absent");
     public static final Setting<Path> DATA_DIR = Setting.required("storage.data-dir", Path::of, "directory of the decision log");

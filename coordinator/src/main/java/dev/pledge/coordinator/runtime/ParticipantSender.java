@@ -140,12 +140,15 @@ final class ParticipantSender implements MessageSender {
      * One participant's queue; each turn on the pool sends one batch, so no lane starves another.
      * Phase two must never hold up phase one: a participant may let a call carrying only decisions
      * wait briefly for company to share its sync, so when every call in flight is such a call, a
-     * waiting prepare gets one call beyond the limit (its arrival also ends their wait). Decisions
+     * waiting prepare gets one call beyond the limit (its arrival also ends their wait). Commits
      * to an idle lane wait up to {@code lingerMs} for a prepare to ride with: one client committing
      * back to back sends its next prepare well within it, so each transaction costs one call per
-     * participant instead of two (and the participant one request, not two). Only decisions wait,
-     * never a prepare; a participant releases a committed branch's locks when the decision arrives,
-     * so this delays that by at most the linger when no other transaction comes.
+     * participant instead of two (and the participant one request, not two). Only commits wait,
+     * never a prepare, an abort or an inquiry, and any of those takes the waiting commits along. A
+     * commit goes only to a participant that voted yes, whose locks are a prepared branch's: a
+     * later transaction meeting them waits (never dies) until the commit arrives, at most the
+     * linger when no other transaction comes. An abort may release an unprepared branch's locks,
+     * which a later transaction could only die on: it never waits.
      */
     private final class Lane {
         private final RpcCaller client;
@@ -174,7 +177,7 @@ final class ParticipantSender implements MessageSender {
                 if (queued) {
                     queue.add(m);
                     if (urgent(m)) urgentQueued++;
-                    if (!urgent(m) && urgentQueued == 0 && lingerMs > 0) {
+                    if (m instanceof Message.Commit && urgentQueued == 0 && lingerMs > 0) {
                         if (lingering == null) arm = lingering = new CompletableFuture<>();
                     } else {
                         start = calls < callsMax || (urgentQueued > 0 && urgentCalls == 0 && calls < callsMax + 1);

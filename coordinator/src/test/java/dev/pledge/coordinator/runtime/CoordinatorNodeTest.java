@@ -197,6 +197,16 @@ class CoordinatorNodeTest {
     }
 
     @Test
+    void anAbortNeverWaitsForAPrepareToRideWith() throws Exception {
+        // An aborted branch may be unprepared: a later transaction meeting its locks would die on them.
+        startCoordinator(500, 60_000);
+        courseC.vote = Vote.NO;
+        TxId tx = beginWithBoth();
+        assertThat(commit(tx).getState()).isEqualTo(TxState.ABORTED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> studentA.count("abort", tx) == 1);
+    }
+
+    @Test
     void aDecisionWithNoPrepareToRideWithGoesAloneOnceTheLingerEnds() throws Exception {
         startCoordinator(500, 300);
         TxId tx = beginWithBoth();
