@@ -31,21 +31,26 @@ class MutationTest {
 
     /** As above, each seed's configuration reshaped by {@code shape} (e.g. more write-only transactions). */
     static Simulation.Result firstFailure(Mutation m, boolean stormy, UnaryOperator<SimConfig> shape) {
-        return firstFailure(m, stormy, shape, null);
+        return firstFailure(m, stormy, shape, (Set<String>) null);
     }
 
     /** As above, counting only failures of {@code invariant} (any, if null). */
     static Simulation.Result firstFailure(Mutation m, boolean stormy, UnaryOperator<SimConfig> shape, String invariant) {
+        return firstFailure(m, stormy, shape, invariant == null ? null : Set.of(invariant));
+    }
+
+    /** As above, counting only failures of one of {@code invariants} (any, if null). */
+    static Simulation.Result firstFailure(Mutation m, boolean stormy, UnaryOperator<SimConfig> shape, Set<String> invariants) {
         int seeds = stormy ? STORMY_SEEDS_MAX : SEEDS_MAX;
         for (long seed = 1; seed <= seeds; seed++) {
             SimConfig c = shape.apply(SimConfig.swarm(seed, SimulationTest.STEPS_PER_SEED, Set.of(m)));
             Simulation.Result r = Simulation.run(stormy ? c.stormy() : c);
-            if (!r.passed() && (invariant == null || invariant.equals(r.invariant()))) {
+            if (!r.passed() && (invariants == null || invariants.contains(r.invariant()))) {
                 System.out.println(m + ": caught by seed " + seed + " as " + r.invariant() + ": " + r.violation().getMessage());
                 return r;
             }
         }
-        System.out.println(m + ": NOT caught" + (invariant == null ? "" : " as " + invariant) + " in " + seeds
+        System.out.println(m + ": NOT caught" + (invariants == null ? "" : " as one of " + invariants) + " in " + seeds
                 + (stormy ? " stormy" : "") + " seeds");
         return null;
     }
@@ -87,9 +92,20 @@ class MutationTest {
      */
     @Test
     void sweptOutcomeAnsweredAsARefusalIsCaught() {
-        Simulation.Result r = firstFailure(Mutation.SWEPT_ANSWERED_AS_REFUSAL, true, MutationTest::forgetful);
-        assertThat(r).isNotNull();
-        assertThat(r.invariant()).as("I4: a yes voter aborted on a refusal nobody made durably").isIn("I1", "I2", "I3", "I4");
+        Simulation.Result r = firstFailure(Mutation.SWEPT_ANSWERED_AS_REFUSAL, true, MutationTest::sweepingEarly,
+                Set.of("I1", "I2", "I3", "I4"));
+        assertThat(r).as("I4: a yes voter aborted on a refusal nobody made durably").isNotNull();
+    }
+
+    /**
+     * Outcomes swept after a second, with no disk lost: a peer still in doubt asks one that already
+     * forgot far more often (about 1 stormy seed in 50 meets the mutation, against 1 in 3,000 at
+     * {@link #FORGETFUL_RETENTION_MS}, where a change of schedule alone once hid it). Retention this
+     * short may cost liveness (a coordinator still owes a delivery after healing: I6), never
+     * safety, so only I1-I4 count here.
+     */
+    private static SimConfig sweepingEarly(SimConfig c) {
+        return c.withParticipantRetentionMs(1_000).withDiskLoss(0, 0);
     }
 
     /** The mutation's control: the same forgetful, stormy seeds pass without it (UNKNOWN keeps the asker in doubt). */
