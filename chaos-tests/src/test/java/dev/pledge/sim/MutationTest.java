@@ -31,12 +31,7 @@ class MutationTest {
 
     /** As above, each seed's configuration reshaped by {@code shape} (e.g. more write-only transactions). */
     static Simulation.Result firstFailure(Mutation m, boolean stormy, UnaryOperator<SimConfig> shape) {
-        return firstFailure(m, stormy, shape, (Set<String>) null);
-    }
-
-    /** As above, counting only failures of {@code invariant} (any, if null). */
-    static Simulation.Result firstFailure(Mutation m, boolean stormy, UnaryOperator<SimConfig> shape, String invariant) {
-        return firstFailure(m, stormy, shape, invariant == null ? null : Set.of(invariant));
+        return firstFailure(m, stormy, shape, null);
     }
 
     /** As above, counting only failures of one of {@code invariants} (any, if null). */
@@ -186,7 +181,7 @@ class MutationTest {
         Simulation.Result r = firstFailure(Mutation.TXID_REUSED_AFTER_DISK_LOSS, false, MutationTest::losingADisk);
         assertThat(r).isNotNull();
         assertThat(r.invariant()).isIn("I8", "I5", "I2", "APP");
-        assertThat(firstFailure(Mutation.TXID_REUSED_AFTER_DISK_LOSS, false, MutationTest::losingADisk, "I8")).isNotNull();
+        assertThat(firstFailure(Mutation.TXID_REUSED_AFTER_DISK_LOSS, false, MutationTest::losingADisk, Set.of("I8"))).isNotNull();
     }
 
     /** Without storage identities a participant that lost its disk acknowledges commits it never applied, unnoticed. */

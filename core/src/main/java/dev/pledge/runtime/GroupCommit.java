@@ -17,8 +17,8 @@ import java.util.function.Consumer;
  * the action that releases its messages and replies. A driver {@linkplain #take takes} the waiting
  * entries as one batch, {@linkplain Batch#write writes} their records with one call to the store
  * (one sync if any entry needs it), {@linkplain Batch#release releases} their actions (in
- * submission order, lingering ones last), and marks the batch {@linkplain #done done}. An entry with no records still
- * waits behind every earlier one.
+ * submission order, lingering ones last), and marks the batch {@linkplain #done done}. An entry
+ * with no records still waits behind every earlier one.
  *
  * <p>A <em>lingering</em> entry must be synced before it is released but nobody waits on it
  * urgently (a phase-two commit, whose acknowledgement only lets the coordinator forget). A driver
