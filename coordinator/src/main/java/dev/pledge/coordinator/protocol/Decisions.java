@@ -40,8 +40,9 @@ final class Decisions {
             decideCommit(tx, nowMs, out);
         } else if (tx.enlisted.size() == 1) {
             Map.Entry<String, Long> only = tx.enlisted.entrySet().iterator().next();
-            // The marker is synced first: a crash mid-call must ask the branch, never presume abort.
-            record(new Record.OnePhase(tx.id, only.getKey(), tx.requestKey), true, out);
+            // The marker is a hint, like a two-phase COMMIT: the participant decides. A restart that finds it
+            // asks the branch; one that lost it answers FORGOTTEN (issued before the restart), never ABORTED.
+            record(new Record.OnePhase(tx.id, only.getKey(), tx.requestKey), false, out);
             out.send(new Message.CommitOnePhase(tx.id, only.getKey(), only.getValue(), writesFor(tx, only.getKey())));
             tx.writes = null; // the message carries them; a retry of the call re-sends that message
         } else {

@@ -64,7 +64,10 @@ public sealed interface Record {
         }
     }
 
-    /** Synced before the one-phase commit is sent, so a crash mid-call asks the branch, never presumes. */
+    /**
+     * Written, not synced, before the one-phase commit is sent: a restart that finds it asks the
+     * branch; one that lost it answers FORGOTTEN (the TxId is from before the restart), never ABORTED.
+     */
     record OnePhase(TxId txId, String participantId, String requestKey) implements Record {
         public OnePhase {
             Objects.requireNonNull(txId, "txId");

@@ -59,6 +59,17 @@ class RecoveryTest {
     }
 
     @Test
+    void aOnePhaseCommitWhoseMarkerTheCrashLostIsForgottenNeverPresumedAborted() {
+        TxId tx = h.beginWith(A);
+        Outputs sent = h.commit(tx);
+        h.log.removeAll(sent.records()); // the marker was not synced; the call may still have reached A, which decides
+        h.restart();
+        assertThat(h.startup.messages()).isEmpty();
+        Reply.StatusReply s = (Reply.StatusReply) h.status(tx);
+        assertThat(s.state()).as("A may have committed it").isEqualTo(TxState.FORGOTTEN);
+    }
+
+    @Test
     void anAbortWithoutAcksResumesAbortDeliveryAndKeepsItsReason() {
         TxId tx = h.beginWith(A, B);
         h.commit(tx);
