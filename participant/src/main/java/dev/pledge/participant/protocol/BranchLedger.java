@@ -2,8 +2,8 @@ package dev.pledge.participant.protocol;
 
 import dev.pledge.core.AbortReason;
 import dev.pledge.core.Check;
-import dev.pledge.core.GenerationalMap;
 import dev.pledge.core.TxId;
+import dev.pledge.core.TxIdMap;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -31,10 +31,10 @@ final class BranchLedger {
     /** Operations begun for a transaction that has no branch here yet (their first access creates it). */
     private final Map<TxId, Set<Long>> unbornOps = new HashMap<>();
     /**
-     * Insertion order is finish order, so the retention sweep reads from the front. Generational,
-     * so that a young collection of the heap does not scan a table of minutes of outcomes.
+     * Insertion order is finish order, so the retention sweep reads from the front. A {@link TxIdMap},
+     * so that minutes of outcomes are arrays, not an entry and a TxId each for young collections to copy.
      */
-    private final GenerationalMap<TxId, Remembered> outcomes = new GenerationalMap<>();
+    private final TxIdMap<Remembered> outcomes = new TxIdMap<>();
     /**
      * An outcome's time is rounded up to a multiple of this, so the outcomes that finish within one
      * grain with no reason share one {@link Remembered} ({@link #remembered}): a participant keeps
