@@ -29,6 +29,8 @@ public final class CoordinatorCore {
      * still resend: a first send may have reached an earlier life whose records were lost.
      */
     private long keysIncompleteUntilMs;
+    /** When the deadline timer set last is due, until it fires; Long.MAX_VALUE when none is set. */
+    private long deadlineTimerAtMs = Long.MAX_VALUE;
 
     private CoordinatorCore(CoreConfig config, Random random) {
         this.config = Objects.requireNonNull(config, "config");
@@ -137,7 +139,7 @@ public final class CoordinatorCore {
         long timeoutMs = clampTimeout(e.txTimeoutMs());
         CoordinatorTx tx = ledger.begin(e.nowMs() + timeoutMs);
         out.routine(config.nodeId() + " tx " + tx.id + " NEW -> ACTIVE (begin, timeout " + timeoutMs + " ms)");
-        out.timer(new Timer.Deadline(tx.id), tx.deadlineMs);
+        armDeadline(out);
         out.reply(e.replyToken(), new Reply.BeginOk(tx.id, timeoutMs));
     }
 
@@ -181,7 +183,7 @@ public final class CoordinatorCore {
         ledger.keyed(tx, e.requestKey());
         tx.writes = new LinkedHashMap<>(e.writes());
         e.writes().keySet().forEach(pid -> tx.enlisted.put(pid, CoordinatorTx.UNKNOWN_INCARNATION));
-        out.timer(new Timer.Deadline(tx.id), tx.deadlineMs);
+        armDeadline(out);
         park(tx, e.replyToken(), true, true, out);
         decisions.startCommit(tx, e.nowMs(), out);
     }
@@ -267,6 +269,14 @@ public final class CoordinatorCore {
         return tx;
     }
 
+    /** Sets the deadline timer for the earliest deadline still watched, unless one is set for it or earlier. */
+    private void armDeadline(OutputsBuilder out) {
+        long atMs = ledger.earliestDeadlineMs();
+        if (atMs >= deadlineTimerAtMs) return;
+        deadlineTimerAtMs = atMs;
+        out.timer(new Timer.Deadline(atMs), atMs);
+    }
+
     private void expire(CoordinatorTx tx, long nowMs, OutputsBuilder out) {
         if (tx.state == CoordinatorTxState.ACTIVE) {
             decisions.abort(tx, AbortReason.DEADLINE_EXCEEDED, "deadline passed", nowMs, out);
@@ -334,9 +344,10 @@ public final class CoordinatorCore {
 
     private void timerFired(Timer timer, long nowMs, OutputsBuilder out) {
         if (timer instanceof Timer.Deadline t) {
-            CoordinatorTx tx = ledger.get(t.txId());
-            if (tx != null && nowMs >= tx.deadlineMs) expire(tx, nowMs, out);
-            else if (tx != null && !tx.state.isDecided()) out.timer(t, tx.deadlineMs); // fired early
+            // A superseded timer (an earlier one was set after it) expires what is due; the one set stays.
+            if (t.atMs() == deadlineTimerAtMs) deadlineTimerAtMs = Long.MAX_VALUE;
+            for (CoordinatorTx tx : ledger.takeDue(nowMs)) expire(tx, nowMs, out);
+            armDeadline(out);
         } else if (timer instanceof Timer.DeliveryRetry t) {
             decisions.onRetryTimer(t, out);
         } else if (timer instanceof Timer.Sweep) {
@@ -354,6 +365,11 @@ public final class CoordinatorCore {
 
     public long epoch() {
         return ledger.epoch();
+    }
+
+    /** Live transactions whose deadline the one deadline timer still watches. */
+    public int deadlinesWatched() {
+        return ledger.deadlinesWatched();
     }
 
     /** This coordinator's data directory identity (see {@link Record.Storage}). */

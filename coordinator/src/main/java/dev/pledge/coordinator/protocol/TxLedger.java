@@ -2,15 +2,18 @@ package dev.pledge.coordinator.protocol;
 
 import dev.pledge.core.AbortReason;
 import dev.pledge.core.Check;
-import dev.pledge.core.GenerationalMap;
 import dev.pledge.core.TxId;
+import dev.pledge.core.TxIdMap;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The coordinator's memory of transactions, epoch and forgotten-commit watermark, and the single
@@ -22,14 +25,18 @@ import java.util.TreeMap;
  * the abort's reason and message, and its request key: 0.24 KB where a live transaction takes
  * 1.15 KB. A coordinator committing about 8,000 transactions a second held every one of them live
  * for the whole retention period (an hour by default) and filled a 1 GB heap in under three minutes.
- * The archive is in conclusion order, so the sweep forgets from its head without scanning; it and
- * the request keys are {@link GenerationalMap}s, so that a young collection of the heap does not
- * scan their whole tables, which a million entries make 8 MB each.
+ * The archive is in conclusion order, so the sweep forgets from its head without scanning. It is a
+ * {@link TxIdMap}, which keeps its keys in arrays: no entry or TxId object per transaction for a
+ * young collection of the heap to copy; the request keys are {@link RequestKeys}, arrays of
+ * primitives for the same reason.
  */
 final class TxLedger {
     private final String nodeId;
     /** Ordered by TxId so sweeps and recovery visit transactions in a deterministic order. */
     private final Map<TxId, CoordinatorTx> txs = new TreeMap<>();
+    /** Live transactions whose deadline is still to be acted on, earliest first ({@link #takeDue}). */
+    private final TreeSet<CoordinatorTx> byDeadline = new TreeSet<>(
+            Comparator.<CoordinatorTx>comparingLong(tx -> tx.deadlineMs).thenComparing(tx -> tx.id));
     private long epoch;
     /** This data directory's identity and the first epoch it holds records of (0 until known). */
     private long storageId;
@@ -37,9 +44,9 @@ final class TxLedger {
     private long lastSequence;
     private TxId watermark;
     /** Concluded transactions, oldest first. */
-    private final GenerationalMap<TxId, Concluded> concluded = new GenerationalMap<>();
+    private final TxIdMap<Kept> concluded = new TxIdMap<>();
     /** Idempotency keys of write-only transactions held in memory (rebuilt from COMMIT and ONE_PHASE records). */
-    private final GenerationalMap<String, TxId> byRequestKey = new GenerationalMap<>();
+    private final RequestKeys byRequestKey = new RequestKeys(this::requestKeyOf);
     /** Transactions in {@link #txs} or {@link #concluded} whose commit lost a participant's writes. */
     private final Map<TxId, List<String>> damaged = new LinkedHashMap<>();
     private long damageChanges;
@@ -55,6 +62,14 @@ final class TxLedger {
      */
     record Concluded(TxId id, boolean committed, AbortReason reason, String message, boolean clientAborted, long atMs,
                      long deadlineMs, String requestKey, List<String> damage) {}
+
+    /** A {@link Concluded} as the archive keeps it: without the id, which is its key there. */
+    private record Kept(boolean committed, AbortReason reason, String message, boolean clientAborted, long atMs,
+                        long deadlineMs, String requestKey, List<String> damage) {
+        Concluded of(TxId id) {
+            return new Concluded(id, committed, reason, message, clientAborted, atMs, deadlineMs, requestKey, damage);
+        }
+    }
 
     /**
      * What a TxId with no record here is: never issued by us; forgotten after retention; issued by
@@ -111,13 +126,14 @@ final class TxLedger {
 
     /** The archived outcome of {@code id}, or null if it is live, forgotten or unknown. */
     Concluded concluded(TxId id) {
-        return concluded.get(id);
+        Kept kept = concluded.get(id);
+        return kept == null ? null : kept.of(id);
     }
 
     /** The oldest archived transaction, or null. */
     Concluded oldestConcluded() {
-        Map.Entry<TxId, Concluded> oldest = concluded.oldest();
-        return oldest == null ? null : oldest.getValue();
+        Map.Entry<TxId, Kept> oldest = concluded.oldest();
+        return oldest == null ? null : oldest.getValue().of(oldest.getKey());
     }
 
     int concludedCount() {
@@ -130,7 +146,8 @@ final class TxLedger {
         Check.state(committed || (tx.state == CoordinatorTxState.ABORTED && tx.pendingDelivery.isEmpty()),
                 "concluding %s in %s with %s still to tell", tx.id, tx.state, tx.pendingDelivery);
         Check.state(txs.remove(tx.id) == tx, "concluding %s, which is not live", tx.id);
-        concluded.put(tx.id, new Concluded(tx.id, committed, tx.reason, tx.message, tx.clientAborted,
+        byDeadline.remove(tx);
+        concluded.put(tx.id, new Kept(committed, tx.reason, tx.message, tx.clientAborted,
                 committed ? tx.endTimeMs : tx.decidedAtMs, tx.deadlineMs, tx.requestKey, List.copyOf(tx.damage)));
     }
 
@@ -141,7 +158,25 @@ final class TxLedger {
         TxId id = new TxId(nodeId, epoch, lastSequence);
         CoordinatorTx tx = new CoordinatorTx(id, CoordinatorTxState.ACTIVE, deadlineMs);
         Check.state(txs.put(id, tx) == null, "TxId %s issued twice", id);
+        byDeadline.add(tx);
         return tx;
+    }
+
+    int deadlinesWatched() {
+        return byDeadline.size();
+    }
+
+    /** The earliest deadline still to be acted on, or Long.MAX_VALUE. */
+    long earliestDeadlineMs() {
+        return byDeadline.isEmpty() ? Long.MAX_VALUE : byDeadline.first().deadlineMs;
+    }
+
+    /** Removes and returns the live transactions whose deadline is at or before {@code nowMs}, earliest first. */
+    List<CoordinatorTx> takeDue(long nowMs) {
+        if (byDeadline.isEmpty() || byDeadline.first().deadlineMs > nowMs) return List.of();
+        List<CoordinatorTx> due = new ArrayList<>();
+        while (!byDeadline.isEmpty() && byDeadline.first().deadlineMs <= nowMs) due.add(byDeadline.pollFirst());
+        return due;
     }
 
     /** The transaction a write-only request with this idempotency key started, if still held. */
@@ -150,8 +185,17 @@ final class TxLedger {
     }
 
     void keyed(CoordinatorTx tx, String requestKey) {
-        Check.state(byRequestKey.putIfAbsent(requestKey, tx.id) == null, "request key %s used twice", requestKey);
+        Check.state(tx.requestKey == null, "%s keyed twice", tx.id);
         tx.requestKey = requestKey;
+        Check.state(byRequestKey.add(requestKey, tx.id), "request key %s used twice", requestKey);
+    }
+
+    /** The request key of a transaction held here, live or archived, or null. */
+    private String requestKeyOf(TxId id) {
+        CoordinatorTx tx = txs.get(id);
+        if (tx != null) return tx.requestKey;
+        Kept kept = concluded.get(id);
+        return kept == null ? null : kept.requestKey();
     }
 
     /** Presumed abort, proven (docs/protocol.md): only for ids we issued and hold nothing for. */
@@ -226,13 +270,14 @@ final class TxLedger {
 
     private void applyForget(Record.Forget r, OutputsBuilder out) {
         if (damaged.remove(r.txId()) != null) damageChanges++;
-        Concluded archived = concluded.remove(r.txId());
-        if (archived != null && archived.requestKey() != null) byRequestKey.remove(archived.requestKey());
+        Kept archived = concluded.remove(r.txId());
+        if (archived != null && archived.requestKey() != null) byRequestKey.remove(archived.requestKey(), r.txId());
         if (archived != null && archived.committed()) {
             out.routine(nodeId + " tx " + r.txId() + " ENDED -> FORGOTTEN (retention passed)");
         }
         CoordinatorTx tx = txs.remove(r.txId());
-        if (tx != null && tx.requestKey != null) byRequestKey.remove(tx.requestKey);
+        if (tx != null) byDeadline.remove(tx);
+        if (tx != null && tx.requestKey != null) byRequestKey.remove(tx.requestKey, tx.id);
         if (tx != null && tx.state == CoordinatorTxState.ENDED) {
             tx.moveTo(CoordinatorTxState.FORGOTTEN, nodeId, "retention passed", out);
         }

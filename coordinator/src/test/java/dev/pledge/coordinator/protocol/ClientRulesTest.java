@@ -26,8 +26,8 @@ class ClientRulesTest {
         Reply.BeginOk first = (Reply.BeginOk) onlyReply(o);
         assertThat(first.txTimeoutMs()).isEqualTo(h.config.txTimeoutMinMs());
         assertThat(first.txId()).isEqualTo(new TxId("coord-1", 1, 1));
-        assertThat(o.timers()).containsExactly(new Timer.Request(new Timer.Deadline(first.txId()),
-                h.nowMs + h.config.txTimeoutMinMs()));
+        long deadlineMs = h.nowMs + h.config.txTimeoutMinMs();
+        assertThat(o.timers()).containsExactly(new Timer.Request(new Timer.Deadline(deadlineMs), deadlineMs));
         assertThat(h.begin()).isEqualTo(new TxId("coord-1", 1, 2));
     }
 
@@ -149,7 +149,7 @@ class ClientRulesTest {
     void theDeadlineAbortsAnActiveTransaction() {
         TxId tx = h.beginWith(A);
         h.nowMs += h.config.txTimeoutDefaultMs();
-        Outputs o = h.fire(new Timer.Deadline(tx));
+        Outputs o = h.fire(new Timer.Deadline(h.nowMs));
         assertThat(o.records()).singleElement().isInstanceOfSatisfying(Record.Abort.class,
                 a -> assertThat(a.reason()).isEqualTo(AbortReason.DEADLINE_EXCEEDED));
         assertThat(o.messages()).containsExactly(new Message.Abort(tx, A));
@@ -161,7 +161,7 @@ class ClientRulesTest {
         h.commit(tx);
         h.vote(tx, A, Vote.YES);
         h.nowMs += h.config.txTimeoutDefaultMs();
-        Outputs asked = h.fire(new Timer.Deadline(tx));
+        Outputs asked = h.fire(new Timer.Deadline(h.nowMs));
         assertThat(asked.replies()).as("a missing vote decides nothing").isEmpty();
         assertThat(asked.messages()).containsExactly(new Message.AskVote(tx, B));
         Outputs unreachable = h.step(new Event.PrepareFailed(h.nowMs, tx, B, "connection refused"));
@@ -181,9 +181,51 @@ class ClientRulesTest {
     }
 
     @Test
+    void oneDeadlineTimerStandsForEveryLiveTransactionAndIsSetAgainForTheNextOne() {
+        long t0 = h.nowMs;
+        TxId first = h.begin(); // the default timeout
+        Outputs later = h.step(new Event.Begin(h.nowMs, 1_000, h.config.txTimeoutDefaultMs() * 2));
+        assertThat(later.timers()).as("a later deadline sets no timer").isEmpty();
+        TxId sooner = ((Reply.BeginOk) onlyReply(h.step(new Event.Begin(h.nowMs, 1_001, h.config.txTimeoutMinMs())))).txId();
+        long soonerMs = t0 + h.config.txTimeoutMinMs();
+        long firstMs = t0 + h.config.txTimeoutDefaultMs();
+
+        h.nowMs = soonerMs;
+        Outputs fired = h.fire(new Timer.Deadline(soonerMs));
+
+        assertThat(fired.records()).singleElement().isInstanceOfSatisfying(Record.Abort.class,
+                a -> assertThat(a.txId()).isEqualTo(sooner));
+        assertThat(fired.timers()).containsExactly(new Timer.Request(new Timer.Deadline(firstMs), firstMs));
+        h.nowMs = firstMs;
+        Outputs next = h.fire(new Timer.Deadline(firstMs));
+        assertThat(next.records()).singleElement().isInstanceOfSatisfying(Record.Abort.class,
+                a -> assertThat(a.txId()).isEqualTo(first));
+        long laterMs = t0 + h.config.txTimeoutDefaultMs() * 2;
+        assertThat(next.timers()).containsExactly(new Timer.Request(new Timer.Deadline(laterMs), laterMs));
+        // The timer set first, for the same deadline, was superseded: it finds nothing due and sets none.
+        assertThat(h.fire(new Timer.Deadline(firstMs)).isEmpty()).isTrue();
+    }
+
+    @Test
+    void aConcludedTransactionLeavesNoDeadlineToWatch() {
+        long deadlineMs = h.nowMs + h.config.txTimeoutDefaultMs();
+        h.committedAndEnded();
+        h.committedAndEnded();
+        TxId live = h.begin();
+        assertThat(h.core.deadlinesWatched()).as("only the live transaction's").isEqualTo(1);
+        h.abort(live);
+        assertThat(h.core.deadlinesWatched()).isZero();
+        h.nowMs = deadlineMs;
+
+        Outputs fired = h.fire(new Timer.Deadline(deadlineMs));
+
+        assertThat(fired.isEmpty()).as("nothing expired, no timer set again").isTrue();
+    }
+
+    @Test
     void aDeadlineTimerAfterTheDecisionChangesNothing() {
         TxId tx = h.committedAndEnded();
         h.nowMs += h.config.txTimeoutDefaultMs();
-        assertThat(h.fire(new Timer.Deadline(tx)).isEmpty()).isTrue();
+        assertThat(h.fire(new Timer.Deadline(h.nowMs)).isEmpty()).isTrue();
     }
 }

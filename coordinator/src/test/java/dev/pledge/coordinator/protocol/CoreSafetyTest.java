@@ -105,7 +105,7 @@ class CoreSafetyTest {
                 case 8 -> new Event.OnePhaseResult(now, tx, pid, random.nextBoolean() ? Event.OnePhaseOutcome.UNKNOWN
                         : onePhase.computeIfAbsent(tx, k -> random.nextBoolean()
                         ? Event.OnePhaseOutcome.COMMITTED : Event.OnePhaseOutcome.ABORTED));
-                case 9 -> new Event.TimerFired(now + 40_000, new Timer.Deadline(tx));
+                case 9 -> new Event.TimerFired(now + 40_000, new Timer.Deadline(now + 40_000));
                 default -> new Event.TimerFired(now, random.nextBoolean() ? new Timer.Sweep()
                         : new Timer.DeliveryRetry(tx, pid));
             };

@@ -73,7 +73,7 @@ class OnePhaseCommitTest {
         TxId tx = h.beginWith(A);
         h.commit(tx);
         h.nowMs += h.config.txTimeoutMaxMs();
-        assertThat(h.fire(new Timer.Deadline(tx)).records()).isEmpty();
+        assertThat(h.fire(new Timer.Deadline(h.nowMs)).records()).isEmpty();
         assertThat(h.core.stateOf(tx)).contains(CoordinatorTxState.PREPARING);
     }
 
