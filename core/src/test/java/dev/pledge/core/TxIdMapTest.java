@@ -148,6 +148,17 @@ class TxIdMapTest {
     }
 
     @Test
+    void theIndexShrinksWhenMostEntriesAreGone() {
+        TxIdMap<Integer> map = new TxIdMap<>(64);
+        for (int i = 1; i <= 100_000; i++) map.put(tx("coord-1", 3, i), i);
+        long full = map.indexSlots();
+        for (int i = 1; i <= 99_000; i++) map.remove(tx("coord-1", 3, i));
+
+        assertThat(map.indexSlots()).isLessThanOrEqualTo(full / 16);
+        assertThat(map.get(tx("coord-1", 3, 100_000))).isEqualTo(100_000);
+    }
+
+    @Test
     void refusesNullsAndAnEmptyChunk() {
         TxIdMap<String> map = new TxIdMap<>();
         assertThatThrownBy(() -> map.put(null, "x")).isInstanceOf(IllegalArgumentException.class);

@@ -70,6 +70,22 @@ class RequestKeysTest {
         assertThat(keys.get("AaAa")).isNull();
     }
 
+    @Test
+    void theTablesGrowAndShrinkWithTheKeys() {
+        List<TxId> ids = new ArrayList<>();
+        for (int i = 1; i <= 100_000; i++) ids.add(hold("key-" + i, i));
+        long full = keys.slots();
+        for (int i = 1; i <= 99_000; i++) {
+            keys.remove("key-" + i, ids.get(i - 1));
+            held.remove(ids.get(i - 1));
+        }
+
+        assertThat(full).isGreaterThanOrEqualTo(2 * 100_000);
+        assertThat(keys.slots()).isLessThanOrEqualTo(full / 16);
+        assertThat(keys.get("key-100000")).isEqualTo(ids.get(99_999));
+        assertThat(keys.get("key-5")).isNull();
+    }
+
     private TxId hold(String key, long sequence) {
         TxId id = new TxId("coord-1", 1, sequence);
         held.put(id, key);
