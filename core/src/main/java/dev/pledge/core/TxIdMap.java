@@ -11,14 +11,14 @@ import java.util.function.BiConsumer;
 /**
  * A map from {@link TxId} in insertion order, like a {@link java.util.LinkedHashMap} whose
  * {@link #put} moves a key to the end, that holds no object per entry: keys live as columns of
- * arrays (coordinator id reference, epoch, sequence) in chunks of {@link #CHUNK_SLOTS_DEFAULT}, one chunk
- * after another in insertion order, and a table of longs finds a key's slot.
+ * arrays (coordinator id reference, epoch, sequence) in chunks of {@link #CHUNK_SLOTS_DEFAULT},
+ * one chunk after another in insertion order, and tables of longs find a key's slot.
  *
  * <p>Why: a node remembers every outcome until its retention passes, hundreds of thousands at a
  * time, and takes in thousands a second. Kept as map entries, each outcome is two or three objects
  * (entry, TxId, value) that survive a young collection of the heap and are copied by it, object by
  * object: at 16,000 commits a second the coordinator's young pauses took 18-24 ms and a
- * participant's 7-12 ms, and a pause is a commit's tail latency. Here an entry costs about 48
+ * participant's 7-12 ms, and a pause is a commit's tail latency. Here an entry costs about 50
  * bytes of arrays: the chunk being filled is copied once, as a few arrays; a full chunk is only
  * ever written again to clear a slot; a table of longs holds no reference for a collection to scan.
  *

@@ -63,7 +63,9 @@ class RequestKeysTest {
             }
             assertThat(keys.get(key)).isEqualTo(model.get(key));
             assertThat(keys.size()).isEqualTo(model.size());
-            if (step % 1_000 == 0) for (Map.Entry<String, TxId> e : model.entrySet()) assertThat(keys.get(e.getKey())).isEqualTo(e.getValue());
+            if (step % 1_000 == 0) {
+                for (Map.Entry<String, TxId> e : model.entrySet()) assertThat(keys.get(e.getKey())).isEqualTo(e.getValue());
+            }
         }
         for (String key : new ArrayList<>(model.keySet())) keys.remove(key, model.remove(key));
         assertThat(keys.size()).isZero();
