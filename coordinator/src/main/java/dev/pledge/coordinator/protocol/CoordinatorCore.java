@@ -297,7 +297,7 @@ public final class CoordinatorCore {
     /** The answer for a TxId with no live transaction: its archived outcome, else presumed abort, proven. */
     private Reply.Value noRecordAnswer(TxId id, boolean outcomeForForgotten, String what) {
         TxLedger.Concluded c = ledger.concluded(id);
-        if (c != null) return concludedAnswer(c, what);
+        if (c != null) return concludedAnswer(id, c, what);
         return switch (ledger.presume(id)) {
             case NEVER_ISSUED -> error(Reply.ErrorKind.UNKNOWN_TX,
                     "transaction " + id + " was never issued by coordinator " + config.nodeId(), null);
@@ -320,12 +320,12 @@ public final class CoordinatorCore {
     }
 
     /** What a live transaction in the same final state would answer. */
-    private static Reply.Value concludedAnswer(TxLedger.Concluded c, String what) {
+    private static Reply.Value concludedAnswer(TxId id, TxLedger.Concluded c, String what) {
         return switch (what) {
-            case "enlist" -> enlistTooLate(c.id(), c.committed() ? TxState.COMMITTED : TxState.ABORTED);
-            case "commit" -> c.clientAborted() ? commitAfterOwnAbort(c.id())
-                    : Decisions.finalAnswer(c.id(), c.committed(), c.reason(), c.message(), c.damage(), true);
-            default -> Decisions.finalAnswer(c.id(), c.committed(), c.reason(), c.message(), c.damage(),
+            case "enlist" -> enlistTooLate(id, c.committed() ? TxState.COMMITTED : TxState.ABORTED);
+            case "commit" -> c.clientAborted() ? commitAfterOwnAbort(id)
+                    : Decisions.finalAnswer(id, c.committed(), c.reason(), c.message(), c.damage(), true);
+            default -> Decisions.finalAnswer(id, c.committed(), c.reason(), c.message(), c.damage(),
                     !what.equals("abort"));
         };
     }

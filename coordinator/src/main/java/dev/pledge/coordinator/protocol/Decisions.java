@@ -302,14 +302,16 @@ final class Decisions {
         int forgotten = 0;
         int early = 0;
         TxId watermark = ledger.watermark().orElse(null);
-        for (TxLedger.Concluded c = ledger.oldestConcluded(); c != null && forgotten < config.sweepBatchMax();
-             c = ledger.oldestConcluded()) {
+        for (Map.Entry<TxId, TxLedger.Concluded> oldest = ledger.oldestConcluded();
+             oldest != null && forgotten < config.sweepBatchMax(); oldest = ledger.oldestConcluded()) {
+            TxId id = oldest.getKey();
+            TxLedger.Concluded c = oldest.getValue();
             boolean expired = c.atMs() + config.retentionMs() <= nowMs;
             boolean clientDone = c.deadlineMs() <= nowMs - config.answerGraceMs();
             if (!expired && (ledger.concludedCount() <= config.concludedMax() || !clientDone)) break;
             if (!expired) early++;
-            if (c.committed()) watermark = watermark == null || c.id().compareTo(watermark) > 0 ? c.id() : watermark;
-            record(new Record.Forget(c.id(), watermark), false, out);
+            if (c.committed()) watermark = watermark == null || id.compareTo(watermark) > 0 ? id : watermark;
+            record(new Record.Forget(id, watermark), false, out);
             forgotten++;
         }
         if (early > 0 && !forgettingEarly) {

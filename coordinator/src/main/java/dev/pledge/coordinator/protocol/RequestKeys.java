@@ -27,7 +27,6 @@ final class RequestKeys {
     /** Coordinator ids by code: this node's, and an earlier name's if its log was kept across a rename. */
     private final List<String> coordinatorIds = new ArrayList<>();
     private final Table[] tables = new Table[1 << SEGMENT_BITS];
-    private int size;
 
     /** One segment: parallel columns, at most half full. */
     private static final class Table {
@@ -96,6 +95,8 @@ final class RequestKeys {
     }
 
     int size() {
+        int size = 0;
+        for (Table t : tables) size += t.size;
         return size;
     }
 
@@ -122,7 +123,6 @@ final class RequestKeys {
         Table t = tables[segment];
         if ((t.size + 1) * 2 > t.sequence.length) t = tables[segment] = t.resized(t.sequence.length * 2);
         t.add(hash, code(id.coordinatorId()), id.epoch(), id.sequence());
-        size++;
         return true;
     }
 
@@ -135,7 +135,6 @@ final class RequestKeys {
             if (t.keyHash[slot] != hash || t.sequence[slot] != id.sequence() || t.epoch[slot] != id.epoch()
                     || !coordinatorIds.get(t.coordinator[slot]).equals(id.coordinatorId())) continue;
             t.clear(slot);
-            size--;
             if (t.sequence.length > CAPACITY_MIN && t.size * 8 < t.sequence.length) {
                 tables[segment] = t.resized(t.sequence.length / 2);
             }

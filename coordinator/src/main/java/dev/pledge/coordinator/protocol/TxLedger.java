@@ -44,7 +44,7 @@ final class TxLedger {
     private long lastSequence;
     private TxId watermark;
     /** Concluded transactions, oldest first. */
-    private final TxIdMap<Kept> concluded = new TxIdMap<>();
+    private final TxIdMap<Concluded> concluded = new TxIdMap<>();
     /** Idempotency keys of write-only transactions held in memory (rebuilt from COMMIT and ONE_PHASE records). */
     private final RequestKeys byRequestKey = new RequestKeys(this::requestKeyOf);
     /** Transactions in {@link #txs} or {@link #concluded} whose commit lost a participant's writes. */
@@ -58,18 +58,11 @@ final class TxLedger {
 
     /**
      * What is kept of a concluded transaction; {@code atMs} is when it ended (commit) or was decided
-     * (abort); {@code deadlineMs} is Long.MAX_VALUE for one rebuilt from the log.
+     * (abort); {@code deadlineMs} is Long.MAX_VALUE for one rebuilt from the log. Without its TxId,
+     * which is its key in the archive.
      */
-    record Concluded(TxId id, boolean committed, AbortReason reason, String message, boolean clientAborted, long atMs,
+    record Concluded(boolean committed, AbortReason reason, String message, boolean clientAborted, long atMs,
                      long deadlineMs, String requestKey, List<String> damage) {}
-
-    /** A {@link Concluded} as the archive keeps it: without the id, which is its key there. */
-    private record Kept(boolean committed, AbortReason reason, String message, boolean clientAborted, long atMs,
-                        long deadlineMs, String requestKey, List<String> damage) {
-        Concluded of(TxId id) {
-            return new Concluded(id, committed, reason, message, clientAborted, atMs, deadlineMs, requestKey, damage);
-        }
-    }
 
     /**
      * What a TxId with no record here is: never issued by us; forgotten after retention; issued by
@@ -126,14 +119,12 @@ final class TxLedger {
 
     /** The archived outcome of {@code id}, or null if it is live, forgotten or unknown. */
     Concluded concluded(TxId id) {
-        Kept kept = concluded.get(id);
-        return kept == null ? null : kept.of(id);
+        return concluded.get(id);
     }
 
     /** The oldest archived transaction, or null. */
-    Concluded oldestConcluded() {
-        Map.Entry<TxId, Kept> oldest = concluded.oldest();
-        return oldest == null ? null : oldest.getValue().of(oldest.getKey());
+    Map.Entry<TxId, Concluded> oldestConcluded() {
+        return concluded.oldest();
     }
 
     int concludedCount() {
@@ -147,7 +138,7 @@ final class TxLedger {
                 "concluding %s in %s with %s still to tell", tx.id, tx.state, tx.pendingDelivery);
         Check.state(txs.remove(tx.id) == tx, "concluding %s, which is not live", tx.id);
         byDeadline.remove(tx);
-        concluded.put(tx.id, new Kept(committed, tx.reason, tx.message, tx.clientAborted,
+        concluded.put(tx.id, new Concluded(committed, tx.reason, tx.message, tx.clientAborted,
                 committed ? tx.endTimeMs : tx.decidedAtMs, tx.deadlineMs, tx.requestKey, List.copyOf(tx.damage)));
     }
 
@@ -194,8 +185,8 @@ final class TxLedger {
     private String requestKeyOf(TxId id) {
         CoordinatorTx tx = txs.get(id);
         if (tx != null) return tx.requestKey;
-        Kept kept = concluded.get(id);
-        return kept == null ? null : kept.requestKey();
+        Concluded archived = concluded.get(id);
+        return archived == null ? null : archived.requestKey();
     }
 
     /** Presumed abort, proven (docs/protocol.md): only for ids we issued and hold nothing for. */
@@ -270,7 +261,7 @@ final class TxLedger {
 
     private void applyForget(Record.Forget r, OutputsBuilder out) {
         if (damaged.remove(r.txId()) != null) damageChanges++;
-        Kept archived = concluded.remove(r.txId());
+        Concluded archived = concluded.remove(r.txId());
         if (archived != null && archived.requestKey() != null) byRequestKey.remove(archived.requestKey(), r.txId());
         if (archived != null && archived.committed()) {
             out.routine(nodeId + " tx " + r.txId() + " ENDED -> FORGOTTEN (retention passed)");
