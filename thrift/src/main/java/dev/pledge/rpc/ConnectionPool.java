@@ -51,6 +51,20 @@ final class ConnectionPool implements AutoCloseable {
         return Connection.open(endpoint, maxFrameBytes, tls, timeoutMs, nowMs);
     }
 
+    /** An idle connection fresh enough to reuse, or null: never opens one. */
+    Connection borrowIdle() {
+        long nowMs = time.nowMs();
+        synchronized (this) {
+            if (closed) return null;
+            Connection c;
+            while ((c = idle.pollFirst()) != null) {
+                if (nowMs - c.lastUsedMs() < IDLE_MAX_MS) return c;
+                c.close();
+            }
+            return null;
+        }
+    }
+
     /** Returns a connection whose last call completed cleanly. */
     void release(Connection c) {
         c.touch(time.nowMs());

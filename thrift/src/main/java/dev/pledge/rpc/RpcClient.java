@@ -28,6 +28,12 @@ public final class RpcClient implements RpcCaller {
     private static final Logger log = LoggerFactory.getLogger(RpcClient.class);
     /** Longer deadlines are clamped to this (a day), which also keeps the arithmetic from overflowing. */
     static final long DEADLINE_MAX_MS = 24L * 3600 * 1000;
+    /**
+     * The largest request {@link #sendNow} writes on its caller's thread: far below the socket
+     * buffers of an idle connection (Linux gives a TCP socket 16 KiB to 4 MiB of send buffer and
+     * more again on the receiving side), so the write returns without waiting for the peer.
+     */
+    public static final int SEND_NOW_BYTES_MAX = 16 * 1024;
 
     private final Endpoint endpoint;
     private final RpcClientConfig config;
@@ -62,9 +68,14 @@ public final class RpcClient implements RpcCaller {
         Check.notNull(call, "call");
         long deadlineAtMs = time.nowMs() + Math.min(Math.max(0, deadlineMs), DEADLINE_MAX_MS);
         budget.recordCall(time.nowMs());
-        TException last = null;
-        boolean neverSent = true;
-        for (int attempt = 0; ; attempt++) {
+        return attempts(serviceName, factory, call, deadlineAtMs, deadlineMs, 0, null, true);
+    }
+
+    /** The attempts of a call from {@code first} on, {@code last} the failure of the one before. */
+    private <C extends TServiceClient, R> R attempts(String serviceName, TServiceClientFactory<C> factory,
+            ThriftCall<C, R> call, long deadlineAtMs, long deadlineMs, int first, TException last, boolean neverSent)
+            throws TException {
+        for (int attempt = first; ; attempt++) {
             long remainingMs = deadlineAtMs - time.nowMs();
             if (remainingMs <= 0) {
                 throw new RpcException(RpcException.Kind.DEADLINE_EXCEEDED,
@@ -82,15 +93,7 @@ public final class RpcClient implements RpcCaller {
                 breaker.onSuccess();
                 return result;
             } catch (TException e) {
-                if (e instanceof FrameTooLargeException) {
-                    breaker.onAbandoned(); // refused here; says nothing about the endpoint
-                    throw e;
-                }
-                if (!Failures.isRetryable(e) || Failures.redirects(e)) {
-                    breaker.onSuccess(); // the endpoint answered; it is healthy
-                    throw e;
-                }
-                breaker.onFailure(time.nowMs());
+                if (!mayRetry(e)) throw e;
                 last = e;
             } catch (RuntimeException | Error e) {
                 breaker.onAbandoned();
@@ -98,6 +101,88 @@ public final class RpcClient implements RpcCaller {
             }
             sleepBeforeRetry(serviceName, attempt, deadlineAtMs, deadlineMs, last, neverSent);
         }
+    }
+
+    /**
+     * A request written on the calling thread, whose answer another thread reads with
+     * {@link Sent#receive}: the request reaches the endpoint without waiting for that thread to wake.
+     * Only when the write cannot block: the circuit is closed and a pooled connection is idle, so
+     * nothing of an earlier call is left in its buffers, and the caller keeps the request under
+     * {@link #SEND_NOW_BYTES_MAX}. Otherwise null, and nothing was sent: make the ordinary
+     * {@link #call}. A failure of this first attempt, in either half, goes on as {@link #call}'s
+     * retries would (backoff, attempts, budget), from {@link Sent#receive}.
+     */
+    public <C extends TServiceClient, R> Sent<R> sendNow(String serviceName, TServiceClientFactory<C> factory,
+            SplitCall<C, R> call, long deadlineMs) {
+        if (breaker.state() != CircuitBreaker.State.CLOSED) return null;
+        Connection connection = pool.borrowIdle();
+        if (connection == null) return null;
+        long nowMs = time.nowMs();
+        long boundedMs = Math.min(Math.max(0, deadlineMs), DEADLINE_MAX_MS);
+        long deadlineAtMs = nowMs + boundedMs;
+        budget.recordCall(nowMs);
+        C client;
+        try {
+            connection.setTimeoutMs(boundedMs);
+            client = factory.getClient(new TMultiplexedProtocol(connection.protocol(), serviceName));
+            call.send(client, boundedMs);
+        } catch (TException e) {
+            // Most likely a pooled connection the peer dropped (it restarted): the retries open a fresh one.
+            connection.close();
+            if (Failures.isTransport(e)) pool.clear();
+            return () -> afterFirstAttempt(serviceName, factory, call, deadlineAtMs, deadlineMs, e);
+        } catch (RuntimeException | Error e) {
+            connection.close();
+            throw e;
+        }
+        return () -> {
+            boolean reusable = false;
+            try {
+                R result = call.receive(client);
+                reusable = true;
+                breaker.onSuccess();
+                return result;
+            } catch (TException e) {
+                reusable = Failures.leavesConnectionUsable(e);
+                if (Failures.isTransport(e)) pool.clear();
+                return afterFirstAttempt(serviceName, factory, call, deadlineAtMs, deadlineMs, e);
+            } catch (RuntimeException | Error e) {
+                breaker.onAbandoned();
+                throw e;
+            } finally {
+                if (reusable) pool.release(connection);
+                else connection.close();
+            }
+        };
+    }
+
+    /** What {@link #call} does after its first attempt failed with {@code failure}: the answer stands, or the call is retried. */
+    private <C extends TServiceClient, R> R afterFirstAttempt(String serviceName, TServiceClientFactory<C> factory,
+            SplitCall<C, R> call, long deadlineAtMs, long deadlineMs, TException failure) throws TException {
+        if (!mayRetry(failure)) throw failure;
+        sleepBeforeRetry(serviceName, 0, deadlineAtMs, deadlineMs, failure, false);
+        return attempts(serviceName, factory, call.whole(), deadlineAtMs, deadlineMs, 1, failure, false);
+    }
+
+    /** Tells the breaker what a failed attempt says of the endpoint; whether the call may try again. */
+    private boolean mayRetry(TException e) {
+        if (e instanceof FrameTooLargeException) {
+            breaker.onAbandoned(); // refused here; says nothing about the endpoint
+            return false;
+        }
+        if (!Failures.isRetryable(e) || Failures.redirects(e)) {
+            breaker.onSuccess(); // the endpoint answered; it is healthy
+            return false;
+        }
+        breaker.onFailure(time.nowMs());
+        return true;
+    }
+
+    /** The answer to a request {@link #sendNow} wrote. */
+    @FunctionalInterface
+    public interface Sent<R> {
+        /** Reads it; call once. */
+        R receive() throws TException;
     }
 
     /**

@@ -133,6 +133,12 @@ public record CoordinatorConfig(Core core, Rpc rpc, Storage storage) {
                 rpc.tls()), storage);
     }
 
+    public CoordinatorConfig withSenderThreadsMax(int value) {
+        return new CoordinatorConfig(core, new Rpc(rpc.listen(), rpc.participants(), rpc.participantReplicas(),
+                rpc.participantCallTimeoutMs(), rpc.server(), value, rpc.decisionLingerMs(), rpc.client(), rpc.metrics(),
+                rpc.tls()), storage);
+    }
+
     /** TLS on every link with these files; null for plain TCP. */
     public CoordinatorConfig withTls(TlsFiles v) {
         return new CoordinatorConfig(core, new Rpc(rpc.listen(), rpc.participants(), rpc.participantReplicas(),

@@ -181,6 +181,7 @@ public final class CoordinatorNode implements AutoCloseable {
         counters.put("requests.refused", runtime.requestsRefused.get());
         counters.put("tx.in_memory", (long) runtime.transactionsInMemory());
         counters.put("participant.calls", sender.callsSent.get());
+        counters.put("participant.calls_sent_in_place", sender.callsSentInPlace.get());
         counters.put("participant.calls_failed", sender.callsFailed.get());
         counters.put("epoch", epoch);
         counters.put("tx.damaged", (long) runtime.damaged().size());

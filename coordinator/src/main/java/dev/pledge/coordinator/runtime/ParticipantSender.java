@@ -15,6 +15,7 @@ import dev.pledge.rpc.RpcCaller;
 import dev.pledge.rpc.RpcClient;
 import dev.pledge.rpc.RpcClientConfig;
 import dev.pledge.rpc.Services;
+import dev.pledge.rpc.SplitCall;
 import dev.pledge.rpc.WorkerPool;
 import dev.pledge.runtime.Clock;
 import dev.pledge.runtime.NodeLoop;
@@ -50,8 +51,10 @@ import org.apache.thrift.TException;
  * client retries transport failures inside the call's deadline; a replicated participant's lane
  * calls whichever of its replicas leads), and posts each result back as an event. A lane coalesces whatever messages wait for its participant into one exchange call
  * (prepares and decisions together), with at most {@link #LANE_CALLS_MAX} in flight per participant, so
- * under load many transactions share each round trip and each log sync over there. A message
- * that cannot be queued is reported as failed, so the core retries it.
+ * under load many transactions share each round trip and each log sync over there. A prepare that
+ * finds its lane free leaves from the thread that stepped the core, if it can without blocking
+ * ({@link RpcClient#sendNow}); a pool thread reads the answer. A message that cannot be queued is
+ * reported as failed, so the core retries it.
  */
 final class ParticipantSender implements MessageSender {
     /**
@@ -86,7 +89,15 @@ final class ParticipantSender implements MessageSender {
     /** One per lane of an unreplicated participant, one per endpoint of replicated participants'; closed with the sender. */
     private final List<RpcClient> clients = new ArrayList<>();
     private final Map<Endpoint, RpcClient> replicaClients = new HashMap<>();
+    /**
+     * Whether a prepare's request may leave from the thread that stepped the core (see
+     * {@code Lane.turnHere}). Not with one sender thread: that mode makes one call at a time, in
+     * order, and the crash points above rely on it.
+     */
+    private final boolean sendsInPlace;
     final AtomicLong callsSent = new AtomicLong();
+    /** Of {@link #callsSent}, those whose request left from the thread that stepped the core. */
+    final AtomicLong callsSentInPlace = new AtomicLong();
     final AtomicLong callsFailed = new AtomicLong();
     final AtomicLong messagesSent = new AtomicLong();
 
@@ -95,6 +106,7 @@ final class ParticipantSender implements MessageSender {
                       Clock time) {
         this.nodeId = nodeId;
         this.lingerMs = lingerMs;
+        this.sendsInPlace = threadsMax > 1;
         int laneCalls = Math.min(LANE_CALLS_MAX, threadsMax);
         participants.forEach((id, endpoint) -> {
             // With TLS, the server must prove it is this participant (any replica of it serves as it).
@@ -195,7 +207,10 @@ final class ParticipantSender implements MessageSender {
                 CompletableFuture<Void> wait = arm;
                 Expiry.after(lingerMs, wait, () -> lingerEnded(wait));
             }
-            if (start) schedule();
+            if (start) {
+                if (sendsInPlace && urgent(m) && client instanceof RpcClient direct) turnHere(direct);
+                else schedule();
+            }
         }
 
         /** Decisions waited out the linger and no prepare came: they go alone. */
@@ -211,13 +226,18 @@ final class ParticipantSender implements MessageSender {
         }
 
         private void schedule() {
+            schedule(this::turn, List.of());
+        }
+
+        /** Runs {@code rest} of a turn on the pool; if the pool is closed, {@code taken} and the queue fail. */
+        private void schedule(Runnable rest, List<Message> taken) {
             try {
-                pool.execute(this::turn);
+                pool.execute(rest);
             } catch (RejectedExecutionException e) {
-                List<Message> dropped;
+                List<Message> dropped = new ArrayList<>(taken);
                 synchronized (this) {
                     calls--;
-                    dropped = new ArrayList<>(queue);
+                    dropped.addAll(queue);
                     queue.clear();
                     urgentQueued = 0;
                 }
@@ -228,24 +248,74 @@ final class ParticipantSender implements MessageSender {
         private void turn() {
             // The answers this thread posts step the core here when the loop is idle: no wake-up of its thread.
             NodeLoop.runTasksHere();
-            List<Message> batch = new ArrayList<>();
+            Batch batch = take();
+            if (batch == null) return;
+            deliver(client, batch.messages);
+            finish(batch);
+        }
+
+        /**
+         * A turn whose request leaves from the caller's thread (the one that stepped the core) when it
+         * can without blocking, and whose answer a pool thread reads: a prepare reaches the participant
+         * without waiting for a sender thread to wake, and the wake-up overlaps the participant's sync.
+         */
+        private void turnHere(RpcClient direct) {
+            Batch batch = take();
+            if (batch == null) return;
+            Exchange exchange = exchangeOf(batch.messages);
+            RpcClient.Sent<ExchangeResponse> sent = exchange == null || exchange.bytesAtMost > RpcClient.SEND_NOW_BYTES_MAX
+                    ? null : direct.sendNow(Services.PARTICIPANT, FACTORY, exchange.call, callTimeoutMs);
+            if (sent == null) {
+                schedule(() -> {
+                    NodeLoop.runTasksHere();
+                    deliver(client, batch.messages);
+                    finish(batch);
+                }, batch.messages);
+                return;
+            }
+            callsSent.incrementAndGet();
+            callsSentInPlace.incrementAndGet();
+            messagesSent.addAndGet(batch.messages.size());
+            schedule(() -> {
+                NodeLoop.runTasksHere();
+                ExchangeResponse r;
+                try {
+                    r = sent.receive();
+                } catch (TException | RuntimeException e) {
+                    exchange.failed(e);
+                    finish(batch);
+                    return;
+                }
+                exchange.answered(r);
+                finish(batch);
+            }, batch.messages);
+        }
+
+        /** Up to {@link #BATCH_MAX} queued messages for one call, or null (and the call given back) if none wait. */
+        private Batch take() {
+            List<Message> messages = new ArrayList<>();
             boolean carriesUrgent = false;
             synchronized (this) {
-                while (batch.size() < BATCH_MAX && !queue.isEmpty()) {
+                while (messages.size() < BATCH_MAX && !queue.isEmpty()) {
                     Message m = queue.poll();
                     if (urgent(m)) {
                         urgentQueued--;
                         carriesUrgent = true;
                     }
-                    batch.add(m);
+                    messages.add(m);
                 }
-                if (batch.isEmpty()) {
+                if (messages.isEmpty()) {
                     calls--;
-                    return;
+                    return null;
                 }
                 if (carriesUrgent) urgentCalls++;
             }
-            deliver(client, batch);
+            return new Batch(messages, carriesUrgent);
+        }
+
+        /** After a batch's call: gives the call back, or goes on with what came meanwhile. */
+        private void finish(Batch batch) {
+            boolean carriesUrgent = batch.carriesUrgent;
             boolean more;
             synchronized (this) {
                 if (carriesUrgent) urgentCalls--;
@@ -259,6 +329,8 @@ final class ParticipantSender implements MessageSender {
             if (more) schedule();
         }
     }
+
+    private record Batch(List<Message> messages, boolean carriesUrgent) {}
 
     /** Phase one: someone is waiting on its answer. */
     private static boolean urgent(Message m) {
@@ -283,39 +355,110 @@ final class ParticipantSender implements MessageSender {
      * two of earlier transactions rides with phase one of later ones.
      */
     private void exchange(RpcCaller client, List<Message> prepares, List<Message> decisions) {
-        List<PrepareItem> items = new ArrayList<>(prepares.size());
-        for (Message m : prepares) {
-            PrepareItem item;
-            if (m instanceof Message.Prepare p) {
-                item = new PrepareItem(Wire.toWire(p.txId()), p.participants(), p.incarnation());
-                if (p.writes() != null) item.setWrites(kvWrites(p.writes()));
-            } else {
-                Message.CommitOnePhase o = (Message.CommitOnePhase) m;
-                item = new PrepareItem(Wire.toWire(o.txId()), List.of(o.participantId()), o.incarnation()).setOnePhase(true);
-                if (o.writes() != null) item.setWrites(kvWrites(o.writes()));
-            }
-            items.add(item);
-        }
-        List<DecisionItem> decided = new ArrayList<>(decisions.size());
-        for (Message m : decisions) decided.add(new DecisionItem(Wire.toWire(m.txId()), m instanceof Message.Commit));
-        ExchangeResponse r;
+        Exchange exchange = new Exchange(prepares, decisions);
         callsSent.incrementAndGet();
-        messagesSent.addAndGet(items.size() + decided.size());
+        messagesSent.addAndGet(prepares.size() + decisions.size());
+        ExchangeResponse r;
         try {
-            r = client.call(Services.PARTICIPANT, FACTORY, (c, remainingMs) ->
-                    c.exchange(new ExchangeRequest(remainingMs, items, decided)), callTimeoutMs);
-            if (r.getVotesSize() != items.size() || r.getAcksSize() != decided.size()) {
-                throw new TException("participant answered " + r.getVotesSize() + " votes and " + r.getAcksSize()
-                        + " acks for " + items.size() + " prepares and " + decided.size() + " decisions");
-            }
+            r = client.call(Services.PARTICIPANT, FACTORY, exchange.call.whole(), callTimeoutMs);
         } catch (TException | RuntimeException e) {
-            callsFailed.incrementAndGet();
-            prepares.forEach(m -> results.accept(failed(m, describe(e))));
-            decisions.forEach(m -> results.accept(failed(m, describe(e))));
+            exchange.failed(e);
             return;
         }
-        for (int i = 0; i < prepares.size(); i++) results.accept(voted(prepares.get(i), r.getVotes().get(i)));
-        for (int i = 0; i < decisions.size(); i++) results.accept(acked(decisions.get(i), r.getAcks().get(i)));
+        exchange.answered(r);
+    }
+
+    /** The exchange call of {@code batch}, or null if it holds a message that is no prepare or decision. */
+    private Exchange exchangeOf(List<Message> batch) {
+        List<Message> prepares = new ArrayList<>();
+        List<Message> decisions = new ArrayList<>();
+        for (Message m : batch) {
+            if (urgent(m)) prepares.add(m);
+            else if (m instanceof Message.Commit || m instanceof Message.Abort) decisions.add(m);
+            else return null;
+        }
+        return new Exchange(prepares, decisions);
+    }
+
+    /** Fixed fields of one prepare or decision item on the wire, at most (ids, numbers, headers). */
+    private static final int ITEM_BYTES_MAX = 96;
+
+    private static long bytes(String s) {
+        return 4 + 3L * s.length(); // UTF-8: at most three bytes a char
+    }
+
+    private static long bytes(List<?> values) {
+        long n = 0;
+        if (values == null) return n;
+        for (Object v : values) {
+            if (v instanceof String s) n += bytes(s);
+            else if (v instanceof Write w) n += 16 + w.key().length + (w.value() == null ? 0 : w.value().length);
+        }
+        return n;
+    }
+
+    /** One exchange call's request, and what its answer or failure posts. */
+    private final class Exchange {
+        final List<Message> prepares;
+        final List<Message> decisions;
+        /** A bound on the request's size on the wire. */
+        final long bytesAtMost;
+        final SplitCall<Participant.Client, ExchangeResponse> call;
+
+        Exchange(List<Message> prepares, List<Message> decisions) {
+            this.prepares = prepares;
+            this.decisions = decisions;
+            List<PrepareItem> items = new ArrayList<>(prepares.size());
+            long bytes = 64;
+            for (Message m : prepares) {
+                PrepareItem item;
+                List<Write> writes;
+                if (m instanceof Message.Prepare p) {
+                    item = new PrepareItem(Wire.toWire(p.txId()), p.participants(), p.incarnation());
+                    writes = p.writes();
+                } else {
+                    Message.CommitOnePhase o = (Message.CommitOnePhase) m;
+                    item = new PrepareItem(Wire.toWire(o.txId()), List.of(o.participantId()), o.incarnation()).setOnePhase(true);
+                    writes = o.writes();
+                }
+                if (writes != null) item.setWrites(kvWrites(writes));
+                bytes += ITEM_BYTES_MAX + bytes(m.txId().coordinatorId()) + bytes(item.getParticipants()) + bytes(writes);
+                items.add(item);
+            }
+            List<DecisionItem> decided = new ArrayList<>(decisions.size());
+            for (Message m : decisions) {
+                decided.add(new DecisionItem(Wire.toWire(m.txId()), m instanceof Message.Commit));
+                bytes += ITEM_BYTES_MAX + bytes(m.txId().coordinatorId());
+            }
+            this.bytesAtMost = bytes;
+            this.call = new SplitCall<>() {
+                @Override
+                public void send(Participant.Client c, long remainingMs) throws TException {
+                    c.send_exchange(new ExchangeRequest(remainingMs, items, decided));
+                }
+
+                @Override
+                public ExchangeResponse receive(Participant.Client c) throws TException {
+                    ExchangeResponse r = c.recv_exchange();
+                    if (r.getVotesSize() != items.size() || r.getAcksSize() != decided.size()) {
+                        throw new TException("participant answered " + r.getVotesSize() + " votes and " + r.getAcksSize()
+                                + " acks for " + items.size() + " prepares and " + decided.size() + " decisions");
+                    }
+                    return r;
+                }
+            };
+        }
+
+        void answered(ExchangeResponse r) {
+            for (int i = 0; i < prepares.size(); i++) results.accept(voted(prepares.get(i), r.getVotes().get(i)));
+            for (int i = 0; i < decisions.size(); i++) results.accept(acked(decisions.get(i), r.getAcks().get(i)));
+        }
+
+        void failed(Exception e) {
+            callsFailed.incrementAndGet();
+            prepares.forEach(m -> results.accept(ParticipantSender.this.failed(m, describe(e))));
+            decisions.forEach(m -> results.accept(ParticipantSender.this.failed(m, describe(e))));
+        }
     }
 
     private Event voted(Message m, PrepareResponse r) {

@@ -78,10 +78,17 @@ class CoordinatorNodeTest {
     }
 
     private void startCoordinator(long participantCallTimeoutMs, long decisionLingerMs) throws Exception {
+        startCoordinator(participantCallTimeoutMs, decisionLingerMs,
+                Integer.parseInt(CoordinatorSettings.SENDER_THREADS_MAX.defaultText()));
+    }
+
+    private void startCoordinator(long participantCallTimeoutMs, long decisionLingerMs, int senderThreadsMax)
+            throws Exception {
         CoordinatorConfig config = CoordinatorConfig.defaults("coord-1", new Endpoint("127.0.0.1", 0), dataDir,
                         Map.of("student-a", studentA.endpoint(), "course-c", courseC.endpoint()))
                 .withParticipantCallTimeoutMs(participantCallTimeoutMs)
                 .withDecisionLingerMs(decisionLingerMs)
+                .withSenderThreadsMax(senderThreadsMax)
                 .withDeliveryRetryMs(10, 100)
                 .withRandomSeed(1);
         node = CoordinatorNode.start(config);
@@ -194,6 +201,31 @@ class CoordinatorNodeTest {
                             new ScriptedParticipant.Call("prepare", second)));
             assertThat(p.count("commit", first)).isEqualTo(1);
         }
+    }
+
+    @Test
+    void aPrepareLeavesFromTheThreadThatSteppedTheCoreOnceAConnectionIsOpen() throws Exception {
+        startCoordinator(500, 10_000); // phase two waits for the next prepare: nothing else uses the connections
+        TxId first = beginWithBoth();
+        assertThat(commit(first).getState()).isEqualTo(TxState.COMMITTED);
+        assertThat(adminCounters().get("participant.calls_sent_in_place")).as("no connection was open yet").isZero();
+
+        TxId second = beginWithBoth();
+        assertThat(commit(second).getState()).isEqualTo(TxState.COMMITTED);
+        assertThat(adminCounters().get("participant.calls_sent_in_place")).as("one call to each participant").isEqualTo(2);
+        for (ScriptedParticipant p : java.util.List.of(studentA, courseC)) {
+            assertThat(p.count("prepare", second)).isEqualTo(1);
+            assertThat(p.count("commit", first)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void withOneSenderThreadNoCallLeavesFromTheSteppingThread() throws Exception {
+        // Crash tests rely on that mode calling one participant at a time, in order.
+        startCoordinator(500, 10_000, 1);
+        for (int i = 0; i < 3; i++) assertThat(commit(beginWithBoth()).getState()).isEqualTo(TxState.COMMITTED);
+        assertThat(adminCounters().get("participant.calls_sent_in_place")).isZero();
+        assertThat(adminCounters().get("participant.calls")).isGreaterThanOrEqualTo(6);
     }
 
     @Test
