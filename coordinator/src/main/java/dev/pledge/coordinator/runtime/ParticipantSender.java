@@ -52,7 +52,7 @@ import org.apache.thrift.TException;
  * calls whichever of its replicas leads), and posts each result back as an event. A lane coalesces whatever messages wait for its participant into one exchange call
  * (prepares and decisions together), with at most {@link #LANE_CALLS_MAX} in flight per participant, so
  * under load many transactions share each round trip and each log sync over there. A prepare that
- * finds its lane free leaves from the thread that stepped the core, if it can without blocking
+ * finds its lane idle leaves from the thread that stepped the core, if it can without blocking
  * ({@link RpcClient#sendNow}); a pool thread reads the answer. A message that cannot be queued is
  * reported as failed, so the core retries it.
  */
@@ -182,6 +182,7 @@ final class ParticipantSender implements MessageSender {
         void offer(Message m) {
             boolean queued;
             boolean start = false;
+            boolean alone = false;
             CompletableFuture<Void> arm = null;
             CompletableFuture<Void> company = null;
             synchronized (this) {
@@ -195,6 +196,7 @@ final class ParticipantSender implements MessageSender {
                         start = calls < callsMax || (urgentQueued > 0 && urgentCalls == 0 && calls < callsMax + 1);
                     }
                     if (start) {
+                        alone = calls == 0;
                         calls++;
                         company = lingering;
                         lingering = null;
@@ -208,7 +210,8 @@ final class ParticipantSender implements MessageSender {
                 Expiry.after(lingerMs, wait, () -> lingerEnded(wait));
             }
             if (start) {
-                if (sendsInPlace && urgent(m) && client instanceof RpcClient direct) turnHere(direct);
+                // Only to an idle lane: behind a call in flight, waiting for a pool thread gathers company.
+                if (sendsInPlace && alone && urgent(m) && client instanceof RpcClient direct) turnHere(direct);
                 else schedule();
             }
         }
