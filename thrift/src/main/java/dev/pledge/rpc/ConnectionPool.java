@@ -38,15 +38,12 @@ final class ConnectionPool implements AutoCloseable {
 
     /** An idle connection, or a new one opened within {@code connectTimeoutMs}. */
     Connection borrow(long connectTimeoutMs) throws TTransportException {
-        long nowMs = time.nowMs();
+        Connection c = borrowIdle();
+        if (c != null) return c;
         synchronized (this) {
             if (closed) throw new TTransportException(TTransportException.NOT_OPEN, "client to " + endpoint + " is closed");
-            Connection c;
-            while ((c = idle.pollFirst()) != null) {
-                if (nowMs - c.lastUsedMs() < IDLE_MAX_MS) return c;
-                c.close();
-            }
         }
+        long nowMs = time.nowMs();
         int timeoutMs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, connectTimeoutMs));
         return Connection.open(endpoint, maxFrameBytes, tls, timeoutMs, nowMs);
     }

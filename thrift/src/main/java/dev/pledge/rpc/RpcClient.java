@@ -128,31 +128,27 @@ public final class RpcClient implements RpcCaller {
             call.send(client, boundedMs);
         } catch (TException e) {
             // Most likely a pooled connection the peer dropped (it restarted): the retries open a fresh one.
-            connection.close();
-            if (Failures.isTransport(e)) pool.clear();
+            giveBack(connection, e);
             return () -> afterFirstAttempt(serviceName, factory, call, deadlineAtMs, deadlineMs, e);
         } catch (RuntimeException | Error e) {
             connection.close();
             throw e;
         }
         return () -> {
-            boolean reusable = false;
+            R result;
             try {
-                R result = call.receive(client);
-                reusable = true;
-                breaker.onSuccess();
-                return result;
+                result = call.receive(client);
             } catch (TException e) {
-                reusable = Failures.leavesConnectionUsable(e);
-                if (Failures.isTransport(e)) pool.clear();
+                giveBack(connection, e);
                 return afterFirstAttempt(serviceName, factory, call, deadlineAtMs, deadlineMs, e);
             } catch (RuntimeException | Error e) {
+                connection.close();
                 breaker.onAbandoned();
                 throw e;
-            } finally {
-                if (reusable) pool.release(connection);
-                else connection.close();
             }
+            giveBack(connection, null);
+            breaker.onSuccess();
+            return result;
         };
     }
 
@@ -241,21 +237,30 @@ public final class RpcClient implements RpcCaller {
     /** One attempt on {@code connection}, which it releases or closes. */
     private <C extends TServiceClient, R> R attemptOnce(Connection connection, String serviceName,
             TServiceClientFactory<C> factory, ThriftCall<C, R> call, long remainingMs) throws TException {
-        boolean reusable = false;
+        R result;
         try {
             connection.setTimeoutMs(remainingMs);
             C client = factory.getClient(new TMultiplexedProtocol(connection.protocol(), serviceName));
-            R result = call.call(client, remainingMs);
-            reusable = true;
-            return result;
+            result = call.call(client, remainingMs);
         } catch (TException e) {
-            reusable = Failures.leavesConnectionUsable(e);
-            if (Failures.isTransport(e)) pool.clear();
+            giveBack(connection, e);
             throw e;
-        } finally {
-            if (reusable) pool.release(connection);
-            else connection.close();
+        } catch (RuntimeException | Error e) {
+            connection.close();
+            throw e;
         }
+        giveBack(connection, null);
+        return result;
+    }
+
+    /**
+     * A connection after an attempt ({@code failure} null if it succeeded): back to the pool if its
+     * stream holds nothing half-read, else closed. A transport failure closes every pooled one too.
+     */
+    private void giveBack(Connection connection, TException failure) {
+        if (failure != null && Failures.isTransport(failure)) pool.clear();
+        if (failure == null || Failures.leavesConnectionUsable(failure)) pool.release(connection);
+        else connection.close();
     }
 
     private String describe(String serviceName) {

@@ -229,15 +229,15 @@ final class ParticipantSender implements MessageSender {
         }
 
         private void schedule() {
-            schedule(this::turn, List.of());
+            schedule(this::turn, null);
         }
 
-        /** Runs {@code rest} of a turn on the pool; if the pool is closed, {@code taken} and the queue fail. */
-        private void schedule(Runnable rest, List<Message> taken) {
+        /** Runs {@code rest} of a turn on the pool; if the pool is closed, {@code taken} (if any) and the queue fail. */
+        private void schedule(Runnable rest, Batch taken) {
             try {
                 pool.execute(rest);
             } catch (RejectedExecutionException e) {
-                List<Message> dropped = new ArrayList<>(taken);
+                List<Message> dropped = taken == null ? new ArrayList<>() : taken.messages();
                 synchronized (this) {
                     calls--;
                     dropped.addAll(queue);
@@ -252,8 +252,11 @@ final class ParticipantSender implements MessageSender {
             // The answers this thread posts step the core here when the loop is idle: no wake-up of its thread.
             NodeLoop.runTasksHere();
             Batch batch = take();
-            if (batch == null) return;
-            deliver(client, batch.messages);
+            if (batch != null) call(batch);
+        }
+
+        private void call(Batch batch) {
+            deliver(client, batch);
             finish(batch);
         }
 
@@ -265,63 +268,57 @@ final class ParticipantSender implements MessageSender {
         private void turnHere(RpcClient direct) {
             Batch batch = take();
             if (batch == null) return;
-            Exchange exchange = exchangeOf(batch.messages);
-            RpcClient.Sent<ExchangeResponse> sent = exchange == null || exchange.bytesAtMost > RpcClient.SEND_NOW_BYTES_MAX
+            Exchange exchange = batch.exchange;
+            RpcClient.Sent<ExchangeResponse> sent = exchange == null || !batch.inquiries.isEmpty()
+                    || exchange.bytesAtMost() > RpcClient.SEND_NOW_BYTES_MAX
                     ? null : direct.sendNow(Services.PARTICIPANT, FACTORY, exchange.call, callTimeoutMs);
             if (sent == null) {
                 schedule(() -> {
                     NodeLoop.runTasksHere();
-                    deliver(client, batch.messages);
-                    finish(batch);
-                }, batch.messages);
+                    call(batch);
+                }, batch);
                 return;
             }
-            callsSent.incrementAndGet();
             callsSentInPlace.incrementAndGet();
-            messagesSent.addAndGet(batch.messages.size());
             schedule(() -> {
                 NodeLoop.runTasksHere();
-                ExchangeResponse r;
-                try {
-                    r = sent.receive();
-                } catch (TException | RuntimeException e) {
-                    exchange.failed(e);
-                    finish(batch);
-                    return;
-                }
-                exchange.answered(r);
+                exchange.post(sent);
                 finish(batch);
-            }, batch.messages);
+            }, batch);
         }
 
         /** Up to {@link #BATCH_MAX} queued messages for one call, or null (and the call given back) if none wait. */
         private Batch take() {
-            List<Message> messages = new ArrayList<>();
-            boolean carriesUrgent = false;
+            List<Message> prepares = new ArrayList<>();
+            List<Message> decisions = new ArrayList<>();
+            List<Message> inquiries = new ArrayList<>();
             synchronized (this) {
-                while (messages.size() < BATCH_MAX && !queue.isEmpty()) {
+                for (int n = 0; n < BATCH_MAX && !queue.isEmpty(); n++) {
                     Message m = queue.poll();
                     if (urgent(m)) {
                         urgentQueued--;
-                        carriesUrgent = true;
+                        prepares.add(m);
+                    } else if (m instanceof Message.Commit || m instanceof Message.Abort) {
+                        decisions.add(m);
+                    } else {
+                        inquiries.add(m);
                     }
-                    messages.add(m);
                 }
-                if (messages.isEmpty()) {
+                if (prepares.isEmpty() && decisions.isEmpty() && inquiries.isEmpty()) {
                     calls--;
                     return null;
                 }
-                if (carriesUrgent) urgentCalls++;
+                if (!prepares.isEmpty()) urgentCalls++;
             }
-            return new Batch(messages, carriesUrgent);
+            return new Batch(prepares.isEmpty() && decisions.isEmpty() ? null : new Exchange(prepares, decisions),
+                    inquiries);
         }
 
         /** After a batch's call: gives the call back, or goes on with what came meanwhile. */
         private void finish(Batch batch) {
-            boolean carriesUrgent = batch.carriesUrgent;
             boolean more;
             synchronized (this) {
-                if (carriesUrgent) urgentCalls--;
+                if (batch.carriesUrgent()) urgentCalls--;
                 // Decisions that came meanwhile, with no prepare among them, keep waiting for one. A
                 // call beyond the limit (a prepare's) goes on only for another prepare: the answers
                 // may have stepped the core on this thread, queueing decisions while it still counted.
@@ -333,54 +330,37 @@ final class ParticipantSender implements MessageSender {
         }
     }
 
-    private record Batch(List<Message> messages, boolean carriesUrgent) {}
+    /** What one turn of a lane sends: an exchange call (null if none) and the inquiries, each a call of its own. */
+    private record Batch(Exchange exchange, List<Message> inquiries) {
+        boolean carriesUrgent() {
+            return exchange != null && !exchange.prepares.isEmpty();
+        }
+
+        List<Message> messages() {
+            List<Message> all = new ArrayList<>(inquiries);
+            if (exchange != null) {
+                all.addAll(exchange.prepares);
+                all.addAll(exchange.decisions);
+            }
+            return all;
+        }
+    }
 
     /** Phase one: someone is waiting on its answer. */
     private static boolean urgent(Message m) {
         return m instanceof Message.Prepare || m instanceof Message.CommitOnePhase;
     }
 
-    private void deliver(RpcCaller client, List<Message> batch) {
-        List<Message> prepares = new ArrayList<>();
-        List<Message> decisions = new ArrayList<>();
-        for (Message m : batch) {
-            if (m instanceof Message.Prepare || m instanceof Message.CommitOnePhase) prepares.add(m);
-            else if (m instanceof Message.Commit || m instanceof Message.Abort) decisions.add(m);
-            else if (m instanceof Message.AskBranch a) results.accept(askBranch(client, a));
+    private void deliver(RpcCaller client, Batch batch) {
+        for (Message m : batch.inquiries) {
+            if (m instanceof Message.AskBranch a) results.accept(askBranch(client, a));
             else if (m instanceof Message.AskVote a) results.accept(askVote(client, a));
             else results.accept(failed(m, "unknown message " + m));
         }
-        if (!prepares.isEmpty() || !decisions.isEmpty()) exchange(client, prepares, decisions);
-    }
-
-    /**
-     * Prepares, one-phase commits (marked so) and phase-two decisions in one exchange call: phase
-     * two of earlier transactions rides with phase one of later ones.
-     */
-    private void exchange(RpcCaller client, List<Message> prepares, List<Message> decisions) {
-        Exchange exchange = new Exchange(prepares, decisions);
-        callsSent.incrementAndGet();
-        messagesSent.addAndGet(prepares.size() + decisions.size());
-        ExchangeResponse r;
-        try {
-            r = client.call(Services.PARTICIPANT, FACTORY, exchange.call.whole(), callTimeoutMs);
-        } catch (TException | RuntimeException e) {
-            exchange.failed(e);
-            return;
+        Exchange exchange = batch.exchange;
+        if (exchange != null) {
+            exchange.post(() -> client.call(Services.PARTICIPANT, FACTORY, exchange.call.whole(), callTimeoutMs));
         }
-        exchange.answered(r);
-    }
-
-    /** The exchange call of {@code batch}, or null if it holds a message that is no prepare or decision. */
-    private Exchange exchangeOf(List<Message> batch) {
-        List<Message> prepares = new ArrayList<>();
-        List<Message> decisions = new ArrayList<>();
-        for (Message m : batch) {
-            if (urgent(m)) prepares.add(m);
-            else if (m instanceof Message.Commit || m instanceof Message.Abort) decisions.add(m);
-            else return null;
-        }
-        return new Exchange(prepares, decisions);
     }
 
     /** Fixed fields of one prepare or decision item on the wire, at most (ids, numbers, headers). */
@@ -400,19 +380,20 @@ final class ParticipantSender implements MessageSender {
         return n;
     }
 
-    /** One exchange call's request, and what its answer or failure posts. */
+    /**
+     * Prepares, one-phase commits (marked so) and phase-two decisions in one exchange call, so that
+     * phase two of earlier transactions rides with phase one of later ones; and what its answer or
+     * failure posts.
+     */
     private final class Exchange {
         final List<Message> prepares;
         final List<Message> decisions;
-        /** A bound on the request's size on the wire. */
-        final long bytesAtMost;
         final SplitCall<Participant.Client, ExchangeResponse> call;
 
         Exchange(List<Message> prepares, List<Message> decisions) {
             this.prepares = prepares;
             this.decisions = decisions;
             List<PrepareItem> items = new ArrayList<>(prepares.size());
-            long bytes = 64;
             for (Message m : prepares) {
                 PrepareItem item;
                 List<Write> writes;
@@ -425,15 +406,10 @@ final class ParticipantSender implements MessageSender {
                     writes = o.writes();
                 }
                 if (writes != null) item.setWrites(kvWrites(writes));
-                bytes += ITEM_BYTES_MAX + bytes(m.txId().coordinatorId()) + bytes(item.getParticipants()) + bytes(writes);
                 items.add(item);
             }
             List<DecisionItem> decided = new ArrayList<>(decisions.size());
-            for (Message m : decisions) {
-                decided.add(new DecisionItem(Wire.toWire(m.txId()), m instanceof Message.Commit));
-                bytes += ITEM_BYTES_MAX + bytes(m.txId().coordinatorId());
-            }
-            this.bytesAtMost = bytes;
+            for (Message m : decisions) decided.add(new DecisionItem(Wire.toWire(m.txId()), m instanceof Message.Commit));
             this.call = new SplitCall<>() {
                 @Override
                 public void send(Participant.Client c, long remainingMs) throws TException {
@@ -452,15 +428,33 @@ final class ParticipantSender implements MessageSender {
             };
         }
 
-        void answered(ExchangeResponse r) {
-            for (int i = 0; i < prepares.size(); i++) results.accept(voted(prepares.get(i), r.getVotes().get(i)));
-            for (int i = 0; i < decisions.size(); i++) results.accept(acked(decisions.get(i), r.getAcks().get(i)));
+        /** A bound on the request's size on the wire. */
+        long bytesAtMost() {
+            long bytes = 64;
+            for (Message m : prepares) {
+                List<Write> writes = m instanceof Message.Prepare p ? p.writes() : ((Message.CommitOnePhase) m).writes();
+                List<String> participants = m instanceof Message.Prepare p ? p.participants() : List.of(m.participantId());
+                bytes += ITEM_BYTES_MAX + bytes(m.txId().coordinatorId()) + bytes(participants) + bytes(writes);
+            }
+            for (Message m : decisions) bytes += ITEM_BYTES_MAX + bytes(m.txId().coordinatorId());
+            return bytes;
         }
 
-        void failed(Exception e) {
-            callsFailed.incrementAndGet();
-            prepares.forEach(m -> results.accept(ParticipantSender.this.failed(m, describe(e))));
-            decisions.forEach(m -> results.accept(ParticipantSender.this.failed(m, describe(e))));
+        /** Counts the call, takes its answer (which may make it) and posts each item's result or the failure. */
+        void post(RpcClient.Sent<ExchangeResponse> answer) {
+            callsSent.incrementAndGet();
+            messagesSent.addAndGet(prepares.size() + decisions.size());
+            ExchangeResponse r;
+            try {
+                r = answer.receive();
+            } catch (TException | RuntimeException e) {
+                callsFailed.incrementAndGet();
+                prepares.forEach(m -> results.accept(failed(m, describe(e))));
+                decisions.forEach(m -> results.accept(failed(m, describe(e))));
+                return;
+            }
+            for (int i = 0; i < prepares.size(); i++) results.accept(voted(prepares.get(i), r.getVotes().get(i)));
+            for (int i = 0; i < decisions.size(); i++) results.accept(acked(decisions.get(i), r.getAcks().get(i)));
         }
     }
 
